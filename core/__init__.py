@@ -1,0 +1,1 @@
+"""Qt-free foundation: database, migrations, calendar, errors, messages."""

@@ -1,0 +1,184 @@
+"""Thai fiscal year and Buddhist Era dates (DOMAIN.md section 1).
+
+Dates are stored in ISO 8601 (C.E.), local time Asia/Bangkok; conversion to
+B.E. happens only at the edges: display, input, reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, timezone
+
+from core.errors import InvalidInput
+
+BE_OFFSET = 543
+# Bangkok has no daylight saving, so a fixed offset is exact and needs no tz database
+# (which Windows lacks without the tzdata package).
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
+
+MONTHS_TH_ABBR = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+MONTHS_TH_FULL = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)  # fmt: skip
+MONTHS_EN_ABBR = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+
+def _system_now() -> datetime:
+    return datetime.now(BANGKOK).replace(tzinfo=None, microsecond=0)
+
+
+# Tests replace this to pin "today"; everything that asks for the present goes through it.
+clock: Callable[[], datetime] = _system_now
+
+
+def now() -> datetime:
+    """The present moment, naive, in Bangkok local time."""
+    return clock()
+
+
+def today() -> date:
+    return clock().date()
+
+
+def fiscal_year(d: date) -> int:
+    """The B.E. fiscal year containing `d`: 1 October opens the next year."""
+    ce_year = d.year + 1 if d.month >= 10 else d.year
+    return ce_year + BE_OFFSET
+
+
+def fiscal_year_range(fy: int) -> tuple[date, date]:
+    """First and last day of B.E. fiscal year `fy` (FY 2564 = 2020-10-01 .. 2021-09-30)."""
+    ce_end = fy - BE_OFFSET
+    return date(ce_end - 1, 10, 1), date(ce_end, 9, 30)
+
+
+def fiscal_months(fy: int) -> list[tuple[int, int]]:
+    """(C.E. year, month) of the twelve months of fiscal year `fy`, October first."""
+    start, _ = fiscal_year_range(fy)
+    out = []
+    y, m = start.year, start.month
+    for _ in range(12):
+        out.append((y, m))
+        m += 1
+        if m == 13:
+            y, m = y + 1, 1
+    return out
+
+
+def to_be_year(ce_year: int) -> int:
+    return ce_year + BE_OFFSET
+
+
+def format_date(d: date, lang: str = "th") -> str:
+    """`15 ส.ค. 2564` in Thai, `15 Aug 2021` in English."""
+    if lang == "th":
+        return f"{d.day} {MONTHS_TH_ABBR[d.month - 1]} {d.year + BE_OFFSET}"
+    return f"{d.day} {MONTHS_EN_ABBR[d.month - 1]} {d.year}"
+
+
+def format_date_long(d: date, lang: str = "th") -> str:
+    """`15 สิงหาคม 2564` in Thai (as signed documents write it)."""
+    if lang == "th":
+        return f"{d.day} {MONTHS_TH_FULL[d.month - 1]} {d.year + BE_OFFSET}"
+    return d.strftime("%d %B %Y").lstrip("0")
+
+
+def format_date_short(d: date, lang: str = "th") -> str:
+    """`15/08/2564` in Thai mode, ISO in English mode."""
+    if lang == "th":
+        return f"{d.day:02d}/{d.month:02d}/{d.year + BE_OFFSET}"
+    return d.isoformat()
+
+
+def format_datetime(dt: datetime, lang: str = "th") -> str:
+    return f"{format_date(dt.date(), lang)} {dt:%H:%M}"
+
+
+def format_month(year: int, month: int, lang: str = "th") -> str:
+    if lang == "th":
+        return f"{MONTHS_TH_FULL[month - 1]} {year + BE_OFFSET}"
+    return f"{MONTHS_EN_ABBR[month - 1]} {year}"
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_HM = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def _bad_date(text: str, field: str) -> InvalidInput:
+    return InvalidInput(
+        f"วันที่ «{text}» ไม่ถูกต้อง ใช้รูปแบบ 15/08/2564 หรือ 2021-08-15",
+        f"date «{text}» is not valid; write 15/08/2564 or 2021-08-15",
+        field=field,
+    )
+
+
+def parse_date(text: str, *, field: str = "date", allow_future: bool = False) -> date:
+    """Read `2021-08-15` or `15/08/2564`; a four-digit year above 2400 is B.E.
+
+    A date that does not exist (31/02/2564) or lies in the future (unless allowed)
+    is refused with a message in Thai and English naming `field`.
+    """
+    raw = (text or "").strip()
+    m = _ISO.match(raw)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _DMY.match(raw)
+        if not m:
+            raise _bad_date(raw, field)
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if y > 2400:
+        y -= BE_OFFSET
+    try:
+        result = date(y, mo, d)
+    except ValueError:
+        raise _bad_date(raw, field) from None
+    if result.year < 1900:
+        raise _bad_date(raw, field)
+    if not allow_future and result > today():
+        raise InvalidInput(
+            f"วันที่ {format_date(result, 'th')} ยังมาไม่ถึง",
+            f"date {format_date(result, 'en')} is in the future",
+            field=field,
+        )
+    return result
+
+
+def parse_time(text: str, *, field: str = "time") -> time:
+    """Read `HH:MM` (24-hour)."""
+    raw = (text or "").strip()
+    m = _HM.match(raw)
+    if m:
+        h, mi = int(m.group(1)), int(m.group(2))
+        if 0 <= h <= 23 and 0 <= mi <= 59:
+            return time(h, mi)
+    raise InvalidInput(
+        f"เวลา «{raw}» ไม่ถูกต้อง ใช้รูปแบบ ชั่วโมง:นาที เช่น 09:30",
+        f"time «{raw}» is not valid; write HH:MM, e.g. 09:30",
+        field=field,
+    )
+
+
+def parse_fiscal_year(text: str | int, *, field: str = "fy") -> int:
+    """A fiscal year is given in B.E. (2564); a C.E. year (2021) is accepted too."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = -1
+    if 1900 <= value <= 2400:
+        value += BE_OFFSET
+    if not 2443 <= value <= 3000:
+        raise InvalidInput(
+            f"ปีงบประมาณ «{text}» ไม่ถูกต้อง ใช้ปี พ.ศ. เช่น 2564",
+            f"fiscal year «{text}» is not valid; give the B.E. year, e.g. 2564",
+            field=field,
+        )
+    return value

@@ -1,0 +1,142 @@
+"""Opening the one SQLite file: refuse what is not ours, then migrate.
+
+A file is checked read-only first, so that a file we refuse (not SQLite,
+corrupt, from a newer app) is left byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import platformdirs
+from sqlite_utils import Database
+
+from core.errors import DatabaseRefused
+
+APP_NAME = "sala-rounds"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def default_db_path() -> Path:
+    """The database in the platform's per-user data folder (AppData on Windows)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "sala-rounds.db"
+
+
+def _refuse(path: Path, th: str, en: str) -> DatabaseRefused:
+    return DatabaseRefused(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that is not a healthy Sala Rounds database of this version or older.
+
+    Reads only: nothing is written to a file that fails here.
+    """
+    from core.migrations import MIGRATIONS, migration_names
+
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database")
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise _refuse(path, f"เปิดไม่ได้ ({exc})", f"cannot be opened ({exc})") from None
+    try:
+        ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if ok != "ok":
+            raise _refuse(path, "ไฟล์เสียหาย", f"the file is damaged ({ok})")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "_sqlite_migrations" not in tables:
+            raise _refuse(
+                path,
+                "เป็นฐานข้อมูลของโปรแกรมอื่น",
+                "it is a database of another program",
+            )
+        if "_sqlite_migrations" in tables:
+            applied = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                    (MIGRATIONS.name,),
+                )
+            }
+            known = set(migration_names())
+            unknown = sorted(applied - known)
+            if unknown:
+                raise _refuse(
+                    path,
+                    "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
+                    "it was made by a newer version of Sala Rounds; update the app",
+                )
+    except sqlite3.DatabaseError as exc:
+        raise _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})") from None
+    finally:
+        conn.close()
+
+
+def open_db(path: Path | str | None = None) -> Database:
+    """Open (creating if needed) the database at `path`, migrated and seeded.
+
+    Raises DatabaseRefused, leaving the file untouched, when it is not ours.
+    """
+    from core.migrations import MIGRATIONS
+
+    path = Path(path) if path is not None else default_db_path()
+    check_file(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 30000")
+    # WAL keeps readers and one writer from blocking each other, and survives a kill.
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    MIGRATIONS.apply(db)
+    return db
+
+
+def open_memory() -> Database:
+    """A migrated, seeded in-memory database (tests and benchmarks)."""
+    from core.migrations import MIGRATIONS
+
+    db = Database(sqlite3.connect(":memory:", isolation_level=None))
+    db.execute("PRAGMA foreign_keys = ON")
+    MIGRATIONS.apply(db)
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One user action, one transaction: all of it is written, or none."""
+    with db.atomic():
+        yield db
+
+
+def new_id() -> str:
+    """Keys of records another laptop may send later are UUIDs."""
+    return str(uuid.uuid4())
+
+
+def device_id(db: Database) -> str:
+    return db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
+
+
+def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    return row[0] if row else default
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    with transaction(db):
+        db.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )

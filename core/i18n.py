@@ -1,0 +1,43 @@
+"""One small message catalogue for every layer (Thai first, English available).
+
+Messages live in resources/i18n/*.json as {"key": {"th": ..., "en": ...}}; one
+file per package keeps them apart. `tr(key, **values)` formats with str.format.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from core.resources import RESOURCES
+
+LANGUAGES = ("th", "en")
+_state = {"lang": "th"}
+
+
+def set_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}")
+    _state["lang"] = lang
+
+
+def language() -> str:
+    return _state["lang"]
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted((RESOURCES / "i18n").glob("*.json")):
+        merged.update(json.loads(path.read_text(encoding="utf-8")))
+    return merged
+
+
+def tr(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The text of `key` in `lang` (default: the current language)."""
+    entry = catalogue().get(key)
+    if entry is None:
+        # A missing key shows itself rather than crash a screen; a test checks none is missing.
+        return key
+    text = entry.get(lang or _state["lang"]) or entry["th"]
+    return text.format(**values) if values else text

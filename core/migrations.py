@@ -1,0 +1,202 @@
+"""Numbered schema migrations, recorded in the database (`_sqlite_migrations`).
+
+Each function is named for the version it creates; they run in order, each in
+its own transaction. A file with a migration this code does not know comes
+from a newer app and is refused before anything runs (core.db.check_file).
+Migrations are append-only: never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlite_utils import Database, Migrations
+
+from core.resources import load_json
+
+MIGRATIONS = Migrations("sala_rounds")
+
+
+def migration_names() -> list[str]:
+    return [m.name for m in MIGRATIONS._migrations]
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@MIGRATIONS()
+def m001_meta_and_settings(db: Database) -> None:
+    """Device identity and key/value settings."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        "INSERT INTO meta(key, value) VALUES ('device_id', ?), ('created_at', ?)",
+        [str(uuid.uuid4()), _stamp()],
+    )
+
+
+@MIGRATIONS()
+def m002_points_standards_rounds(db: Database) -> None:
+    """Restroom points, versioned standards, rounds, notes and corrective actions."""
+    db.executescript(
+        """
+        CREATE TABLE points (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL UNIQUE,
+            floor INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            name_th TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            location TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            active_from TEXT,
+            active_until TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE standards (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL UNIQUE,
+            title_th TEXT NOT NULL,
+            title_en TEXT NOT NULL,
+            max_score INTEGER NOT NULL,
+            item_min INTEGER NOT NULL,
+            pass_total INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE standard_items (
+            standard_id INTEGER NOT NULL REFERENCES standards(id),
+            no INTEGER NOT NULL,
+            grp TEXT NOT NULL,
+            text_th TEXT NOT NULL,
+            text_en TEXT NOT NULL,
+            PRIMARY KEY (standard_id, no)
+        ) WITHOUT ROWID;
+        -- scores: one character per item, '0'..'4', '-' not yet scored (a draft).
+        -- A string of 20 characters keeps a round to one row and a few hundred bytes.
+        CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            point_id INTEGER NOT NULL REFERENCES points(id),
+            standard_id INTEGER NOT NULL REFERENCES standards(id),
+            inspected_at TEXT NOT NULL,
+            fiscal_year INTEGER NOT NULL,
+            inspector TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+            scores TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            passed INTEGER,
+            note TEXT NOT NULL DEFAULT '',
+            supersedes TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT 'app',
+            created_at TEXT NOT NULL,
+            finalized_at TEXT
+        );
+        CREATE INDEX rounds_point_year ON rounds(point_id, fiscal_year, status, inspected_at);
+        CREATE INDEX rounds_supersedes ON rounds(supersedes) WHERE supersedes IS NOT NULL;
+        CREATE TABLE round_notes (
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            no INTEGER NOT NULL,
+            note TEXT NOT NULL,
+            PRIMARY KEY (round_id, no)
+        ) WITHOUT ROWID;
+        CREATE TABLE corrective_actions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            point_id INTEGER NOT NULL REFERENCES points(id),
+            round_uuid TEXT NOT NULL,
+            item_no INTEGER NOT NULL,
+            what TEXT NOT NULL,
+            who TEXT NOT NULL DEFAULT '',
+            due_date TEXT,
+            closed_date TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX actions_point ON corrective_actions(point_id, closed_date);
+        CREATE TABLE plan_steps (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            fiscal_year INTEGER NOT NULL,
+            project INTEGER NOT NULL,
+            step_no INTEGER NOT NULL,
+            title_th TEXT NOT NULL,
+            title_en TEXT NOT NULL,
+            weight REAL NOT NULL,
+            cumulative REAL NOT NULL,
+            months TEXT NOT NULL,
+            floor INTEGER,
+            done_date TEXT,
+            evidence TEXT NOT NULL DEFAULT '',
+            UNIQUE (fiscal_year, project, step_no)
+        );
+        CREATE TABLE plan_projects (
+            fiscal_year INTEGER NOT NULL,
+            project INTEGER NOT NULL,
+            title_th TEXT NOT NULL,
+            title_en TEXT NOT NULL,
+            PRIMARY KEY (fiscal_year, project)
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m003_seed_points_standard_plan(db: Database) -> None:
+    """Seed the 27 points, standard version 1 and the FY 2564 plan steps."""
+    now = _stamp()
+    for p in load_json("points.json")["points"]:
+        db.execute(
+            "INSERT INTO points(uuid, code, floor, kind, name_th, name_en, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [str(uuid.uuid4()), p["code"], p["floor"], p["kind"], p["name_th"], p["name_en"], now],
+        )
+    std = load_json("standard_v1.json")
+    cur = db.execute(
+        "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min, "
+        "pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            str(uuid.uuid4()),
+            std["version"],
+            std["title_th"],
+            std["title_en"],
+            std["max_score"],
+            std["item_min"],
+            std["pass_total"],
+            now,
+        ],
+    )
+    sid = cur.lastrowid
+    for it in std["items"]:
+        db.execute(
+            "INSERT INTO standard_items(standard_id, no, grp, text_th, text_en) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [sid, it["no"], it["group"], it["th"], it["en"]],
+        )
+    plan = load_json("plan_2564.json")
+    fy = plan["fiscal_year"]
+    for proj in plan["projects"]:
+        db.execute(
+            "INSERT INTO plan_projects(fiscal_year, project, title_th, title_en) VALUES (?,?,?,?)",
+            [fy, proj["project"], proj["title_th"], proj["title_en"]],
+        )
+        for s in proj["steps"]:
+            db.execute(
+                "INSERT INTO plan_steps(uuid, fiscal_year, project, step_no, title_th, title_en,"
+                " weight, cumulative, months, floor) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    str(uuid.uuid4()),
+                    fy,
+                    proj["project"],
+                    s["no"],
+                    s["th"],
+                    s["en"],
+                    s["weight"],
+                    s["cumulative"],
+                    ",".join(str(m) for m in s["months"]),
+                    s.get("floor"),
+                ],
+            )

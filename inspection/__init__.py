@@ -1,0 +1,1 @@
+"""Qt-free restroom domain: points, the 20-item standard, rounds, corrective actions."""

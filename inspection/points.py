@@ -1,0 +1,66 @@
+"""The restroom points (DOMAIN.md section 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from core.errors import InvalidInput
+
+KINDS = ("male", "female", "accessible", "mixed")
+
+
+@dataclass(frozen=True)
+class Point:
+    id: int
+    uuid: str
+    code: str
+    floor: int
+    kind: str
+    name_th: str
+    name_en: str
+    location: str
+    active: bool
+
+    def name(self, lang: str) -> str:
+        return self.name_th if lang == "th" else self.name_en
+
+
+_COLS = "id, uuid, code, floor, kind, name_th, name_en, location, active"
+
+
+def _point(row: tuple) -> Point:
+    return Point(*row[:8], active=bool(row[8]))
+
+
+def list_points(db: Database, *, active_only: bool = True, floor: int | None = None) -> list[Point]:
+    sql = f"SELECT {_COLS} FROM points WHERE 1=1"
+    params: list = []
+    if active_only:
+        sql += " AND active = 1"
+    if floor is not None:
+        sql += " AND floor = ?"
+        params.append(floor)
+    return [_point(r) for r in db.execute(sql + " ORDER BY floor, code", params)]
+
+
+def get_point(db: Database, code: str, *, field: str = "point") -> Point:
+    """The point with `code` (case and spaces forgiven), or a clear error naming `field`."""
+    norm = (code or "").strip().upper()
+    row = db.execute(f"SELECT {_COLS} FROM points WHERE code = ?", [norm]).fetchone()
+    if row is None:
+        raise InvalidInput(
+            f"ไม่รู้จักจุดบริการ «{code}» (รหัสเช่น F1-01)",
+            f"unknown restroom point «{code}» (codes look like F1-01)",
+            field=field,
+        )
+    return _point(row)
+
+
+def get_point_by_id(db: Database, point_id: int) -> Point:
+    return _point(db.execute(f"SELECT {_COLS} FROM points WHERE id = ?", [point_id]).fetchone())
+
+
+def floors(db: Database) -> list[int]:
+    return [r[0] for r in db.execute("SELECT DISTINCT floor FROM points ORDER BY floor")]

@@ -1,0 +1,447 @@
+"""Checklist rounds: drafts saved on every change, final rounds never edited.
+
+A correction is a new round that names the round it supersedes and why; both
+stay. Every function here is one user action in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlite_utils import Database
+
+from core.calendar import fiscal_year, now
+from core.db import new_id, transaction
+from core.errors import InvalidInput, NotFound
+from inspection.points import Point, get_point, get_point_by_id
+from inspection.standard import Standard, check_score, current_standard, judge, standard_by_id
+
+UNSCORED = "-"
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    uuid: str
+    point_id: int
+    point_code: str
+    standard_id: int
+    inspected_at: datetime
+    fiscal_year: int
+    inspector: str
+    status: str
+    scores: tuple[int | None, ...]
+    total: int
+    passed: bool | None
+    note: str
+    supersedes: str | None
+    reason: str
+    notes: dict[int, str]
+    superseded_by: str | None = None
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == "final"
+
+    @property
+    def complete(self) -> bool:
+        return all(s is not None for s in self.scores)
+
+    @property
+    def next_unscored(self) -> int | None:
+        """Item number (1-based) of the first unscored item, or None."""
+        for no, s in enumerate(self.scores, start=1):
+            if s is None:
+                return no
+        return None
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _decode(scores: str) -> tuple[int | None, ...]:
+    return tuple(None if c == UNSCORED else int(c) for c in scores)
+
+
+def _encode(scores: Sequence[int | None]) -> str:
+    return "".join(UNSCORED if s is None else str(s) for s in scores)
+
+
+_ROUND_SQL = (
+    "SELECT r.id, r.uuid, r.point_id, p.code, r.standard_id, r.inspected_at, r.fiscal_year,"
+    " r.inspector, r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason,"
+    " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final')"
+    " FROM rounds r JOIN points p ON p.id = r.point_id"
+)
+
+
+def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
+    out = []
+    for row in rows:
+        notes = {
+            no: note
+            for no, note in db.execute(
+                "SELECT no, note FROM round_notes WHERE round_id = ?", [row[0]]
+            )
+        }
+        out.append(
+            Round(
+                id=row[0],
+                uuid=row[1],
+                point_id=row[2],
+                point_code=row[3],
+                standard_id=row[4],
+                inspected_at=datetime.fromisoformat(row[5]),
+                fiscal_year=row[6],
+                inspector=row[7],
+                status=row[8],
+                scores=_decode(row[9]),
+                total=row[10],
+                passed=None if row[11] is None else bool(row[11]),
+                note=row[12],
+                supersedes=row[13],
+                reason=row[14],
+                notes=notes,
+                superseded_by=row[15],
+            )
+        )
+    return out
+
+
+def get_round(db: Database, round_uuid: str) -> Round:
+    rows = db.execute(_ROUND_SQL + " WHERE r.uuid = ?", [round_uuid]).fetchall()
+    if not rows:
+        raise NotFound(f"ไม่พบรอบตรวจ {round_uuid}", f"no round {round_uuid}")
+    return _rows_to_rounds(db, rows)[0]
+
+
+def rounds_for_point(db: Database, point_id: int, fy: int | None = None) -> list[Round]:
+    """A point's history, newest first, drafts included."""
+    sql = _ROUND_SQL + " WHERE r.point_id = ?"
+    params: list = [point_id]
+    if fy is not None:
+        sql += " AND r.fiscal_year = ?"
+        params.append(fy)
+    return _rows_to_rounds(
+        db, db.execute(sql + " ORDER BY r.inspected_at DESC, r.id DESC", params).fetchall()
+    )
+
+
+def open_drafts(db: Database) -> list[Round]:
+    """Drafts not finalized yet, newest first: a round typed before a crash is here."""
+    rows = db.execute(_ROUND_SQL + " WHERE r.status = 'draft' ORDER BY r.id DESC").fetchall()
+    return _rows_to_rounds(db, rows)
+
+
+def _check_inspector(inspector: str) -> str:
+    name = (inspector or "").strip()
+    if not name:
+        raise InvalidInput("โปรดระบุชื่อผู้ตรวจ", "give the inspector's name", field="inspector")
+    if len(name) > 100:
+        raise InvalidInput("ชื่อผู้ตรวจยาวเกินไป", "inspector name is too long", field="inspector")
+    return name
+
+
+def _check_when(when: datetime) -> datetime:
+    if when > now():
+        raise InvalidInput("เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="date")
+    return when.replace(second=0, microsecond=0)
+
+
+def start_draft(
+    db: Database,
+    point_code: str,
+    inspector: str,
+    when: datetime | None = None,
+    *,
+    supersedes: str | None = None,
+    reason: str = "",
+    scores: Sequence[int | None] | None = None,
+    notes: dict[int, str] | None = None,
+) -> Round:
+    """Begin a round at a point, against the current standard; saved at once as a draft."""
+    point = get_point(db, point_code)
+    inspector = _check_inspector(inspector)
+    when = _check_when(when or now())
+    std = current_standard(db)
+    n = len(std.items)
+    initial = tuple(scores) if scores is not None else (None,) * n
+    if len(initial) != n:
+        initial = (tuple(initial) + (None,) * n)[:n]
+    uid = new_id()
+    with transaction(db):
+        cur = db.execute(
+            "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
+            " status, scores, total, passed, supersedes, reason, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, NULL, ?, ?, ?)",
+            [
+                uid,
+                point.id,
+                std.id,
+                when.isoformat(timespec="minutes"),
+                fiscal_year(when.date()),
+                inspector,
+                _encode(initial),
+                sum(s for s in initial if s is not None),
+                supersedes,
+                reason,
+                _stamp(),
+            ],
+        )
+        for no, note in (notes or {}).items():
+            db.execute(
+                "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
+                [cur.lastrowid, no, note],
+            )
+    return get_round(db, uid)
+
+
+def _draft(db: Database, round_uuid: str) -> tuple[Round, Standard]:
+    rnd = get_round(db, round_uuid)
+    if rnd.is_final:
+        raise InvalidInput(
+            "รอบตรวจนี้บันทึกเป็นฉบับสมบูรณ์แล้ว แก้ไขไม่ได้ ใช้ «แก้ไขผล» เพื่อสร้างรอบใหม่",
+            "this round is final and cannot be edited; use Correct to make a new round",
+        )
+    return rnd, standard_by_id(db, rnd.standard_id)
+
+
+def _check_item(std: Standard, item_no: int) -> None:
+    if not 1 <= item_no <= len(std.items):
+        raise InvalidInput(
+            f"ไม่มีข้อ {item_no} ในเกณฑ์ (มี 1 ถึง {len(std.items)})",
+            f"there is no item {item_no} (items are 1 to {len(std.items)})",
+            field="item",
+        )
+
+
+def set_score(db: Database, round_uuid: str, item_no: int, score: int | None) -> Round:
+    """Score one item of a draft (None clears it); the draft is saved at once."""
+    rnd, std = _draft(db, round_uuid)
+    _check_item(std, item_no)
+    value = None if score is None else check_score(score, std.max_score, field=f"i{item_no}")
+    scores = list(rnd.scores)
+    scores[item_no - 1] = value
+    with transaction(db):
+        db.execute(
+            "UPDATE rounds SET scores = ?, total = ? WHERE id = ? AND status = 'draft'",
+            [_encode(scores), sum(s for s in scores if s is not None), rnd.id],
+        )
+    return get_round(db, round_uuid)
+
+
+def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Round:
+    rnd, std = _draft(db, round_uuid)
+    _check_item(std, item_no)
+    note = (note or "").strip()
+    with transaction(db):
+        if note:
+            db.execute(
+                "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)"
+                " ON CONFLICT(round_id, no) DO UPDATE SET note = excluded.note",
+                [rnd.id, item_no, note],
+            )
+        else:
+            db.execute("DELETE FROM round_notes WHERE round_id = ? AND no = ?", [rnd.id, item_no])
+    return get_round(db, round_uuid)
+
+
+def set_round_note(db: Database, round_uuid: str, note: str) -> Round:
+    rnd, _ = _draft(db, round_uuid)
+    with transaction(db):
+        db.execute("UPDATE rounds SET note = ? WHERE id = ?", [(note or "").strip(), rnd.id])
+    return get_round(db, round_uuid)
+
+
+def discard_draft(db: Database, round_uuid: str) -> None:
+    rnd, _ = _draft(db, round_uuid)
+    with transaction(db):
+        db.execute("DELETE FROM rounds WHERE id = ? AND status = 'draft'", [rnd.id])
+
+
+def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]) -> None:
+    """A failed item in a final round opens a corrective action on the point (section 3)."""
+    for no in failed:
+        item = std.items[no - 1]
+        note = rnd.notes.get(no, "")
+        what = item.text_th + (f" — {note}" if note else "")
+        db.execute(
+            "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [new_id(), rnd.point_id, rnd.uuid, no, what, _stamp()],
+        )
+
+
+def finalize_round(db: Database, round_uuid: str) -> Round:
+    """Make a complete draft final: total and pass are fixed, failed items open actions."""
+    rnd, std = _draft(db, round_uuid)
+    missing = [no for no, s in enumerate(rnd.scores, start=1) if s is None]
+    if missing:
+        listed = ", ".join(str(n) for n in missing)
+        raise InvalidInput(
+            f"ยังไม่ได้ให้คะแนนข้อ {listed}",
+            f"items {listed} are not scored yet",
+            field=f"i{missing[0]}",
+        )
+    scores = [s for s in rnd.scores if s is not None]
+    verdict = judge(scores, std.item_min, std.pass_total)
+    with transaction(db):
+        if rnd.supersedes:
+            _check_supersede(db, rnd.supersedes)
+        db.execute(
+            "UPDATE rounds SET status = 'final', total = ?, passed = ?, finalized_at = ?"
+            " WHERE id = ? AND status = 'draft'",
+            [verdict.total, int(verdict.passed), _stamp(), rnd.id],
+        )
+        _open_actions(db, rnd, std, verdict.failed_items)
+    return get_round(db, round_uuid)
+
+
+def _check_supersede(db: Database, old_uuid: str) -> None:
+    taken = db.execute(
+        "SELECT 1 FROM rounds WHERE supersedes = ? AND status = 'final'", [old_uuid]
+    ).fetchone()
+    if taken:
+        raise InvalidInput(
+            "รอบตรวจนี้ถูกแก้ไขไปแล้ว ให้แก้ไขจากรอบล่าสุด",
+            "this round has already been corrected; correct the latest one",
+        )
+
+
+def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) -> Round:
+    """Start a correction: a new draft with the old scores that supersedes the final round.
+
+    The correction keeps the inspection time of the round it corrects: it is a
+    better record of the same inspection, so it judges the point in its place.
+    """
+    old = get_round(db, round_uuid)
+    if not old.is_final:
+        raise InvalidInput("แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            "โปรดระบุเหตุผลของการแก้ไข", "give the reason for the correction", field="reason"
+        )
+    _check_supersede(db, old.uuid)
+    point = get_point_by_id(db, old.point_id)
+    return start_draft(
+        db,
+        point.code,
+        inspector,
+        old.inspected_at,
+        supersedes=old.uuid,
+        reason=reason,
+        scores=old.scores,
+        notes=old.notes,
+    )
+
+
+def record_round(
+    db: Database,
+    point: Point,
+    inspected_at: datetime,
+    inspector: str,
+    scores: Sequence[int],
+    *,
+    notes: dict[int, str] | None = None,
+    note: str = "",
+    source: str = "app",
+    standard: Standard | None = None,
+) -> str:
+    """Write a final round in one step (imports and the demo year); returns its uuid.
+
+    The caller holds the transaction, so that a whole file is all or nothing.
+    """
+    std = standard or current_standard(db)
+    verdict = judge(scores, std.item_min, std.pass_total)
+    uid = new_id()
+    stamp = _stamp()
+    cur = db.execute(
+        "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
+        " status, scores, total, passed, note, source, created_at, finalized_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'final', ?, ?, ?, ?, ?, ?, ?)",
+        [
+            uid,
+            point.id,
+            std.id,
+            inspected_at.isoformat(timespec="minutes"),
+            fiscal_year(inspected_at.date()),
+            inspector,
+            _encode(scores),
+            verdict.total,
+            int(verdict.passed),
+            note,
+            source,
+            stamp,
+            stamp,
+        ],
+    )
+    for no, text in (notes or {}).items():
+        db.execute(
+            "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
+            [cur.lastrowid, no, text],
+        )
+    rnd = Round(
+        id=cur.lastrowid,
+        uuid=uid,
+        point_id=point.id,
+        point_code=point.code,
+        standard_id=std.id,
+        inspected_at=inspected_at,
+        fiscal_year=fiscal_year(inspected_at.date()),
+        inspector=inspector,
+        status="final",
+        scores=tuple(scores),
+        total=verdict.total,
+        passed=verdict.passed,
+        note=note,
+        supersedes=None,
+        reason="",
+        notes=notes or {},
+    )
+    _open_actions(db, rnd, std, verdict.failed_items)
+    return uid
+
+
+@dataclass(frozen=True)
+class PointStatus:
+    """A point's standing in a fiscal year: judged by its latest effective final round."""
+
+    point: Point
+    round: Round | None
+
+    @property
+    def state(self) -> str:
+        if self.round is None:
+            return "unchecked"
+        return "passed" if self.round.passed else "failed"
+
+
+def deciding_rounds(db: Database, fy: int) -> dict[int, Round]:
+    """point id -> the latest final round of the year that no final correction supersedes.
+
+    DOMAIN.md section 6: each point is judged by its latest final round in the year.
+    """
+    rows = db.execute(
+        _ROUND_SQL + " WHERE r.id IN ("
+        "   SELECT (SELECT r2.id FROM rounds r2"
+        "           WHERE r2.point_id = p2.id AND r2.fiscal_year = ? AND r2.status = 'final'"
+        "             AND NOT EXISTS (SELECT 1 FROM rounds c WHERE c.supersedes = r2.uuid"
+        "                             AND c.status = 'final')"
+        "           ORDER BY r2.inspected_at DESC, r2.id DESC LIMIT 1)"
+        "   FROM points p2)",
+        [fy],
+    ).fetchall()
+    return {r.point_id: r for r in _rows_to_rounds(db, rows)}
+
+
+def point_statuses(db: Database, fy: int, points: Sequence[Point]) -> list[PointStatus]:
+    deciding = deciding_rounds(db, fy)
+    return [PointStatus(p, deciding.get(p.id)) for p in points]
+
+
+def round_date(rnd: Round) -> date:
+    return rnd.inspected_at.date()

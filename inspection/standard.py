@@ -1,0 +1,102 @@
+"""The restroom standard (DOMAIN.md section 3) and the pass rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from core.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True)
+class StandardItem:
+    no: int
+    group: str
+    text_th: str
+    text_en: str
+
+    def text(self, lang: str) -> str:
+        return self.text_th if lang == "th" else self.text_en
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: int
+    version: int
+    title_th: str
+    title_en: str
+    max_score: int
+    item_min: int
+    pass_total: int
+    items: tuple[StandardItem, ...]
+
+    @property
+    def max_total(self) -> int:
+        return self.max_score * len(self.items)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the pass rule says of a set of scores."""
+
+    total: int
+    passed: bool
+    failed_items: tuple[int, ...]  # item numbers scored below the item minimum
+    in_band: bool  # total within the very-good band
+
+
+def judge(scores: Sequence[int], item_min: int, pass_total: int) -> Judgement:
+    """DOMAIN.md section 3: a point passes when every item is met and the total is very good.
+
+    Interpretation kept here and only here: an item is met when it scores at least
+    `item_min` (2 of 4 in version 1); the very-good band starts at `pass_total`
+    (71 of 80). Both thresholds come from the standard version.
+    """
+    total = sum(scores)
+    failed = tuple(no for no, s in enumerate(scores, start=1) if s < item_min)
+    in_band = total >= pass_total
+    return Judgement(
+        total=total, passed=in_band and not failed, failed_items=failed, in_band=in_band
+    )
+
+
+def check_score(value: object, max_score: int = 4, *, field: str = "score") -> int:
+    """A score is a whole number 0..max_score."""
+    text = str(value).strip()
+    if text.isdigit() and 0 <= int(text) <= max_score:
+        return int(text)
+    raise InvalidInput(
+        f"คะแนน «{text}» ต้องเป็นเลข 0 ถึง {max_score}",
+        f"score «{text}» must be a whole number from 0 to {max_score}",
+        field=field,
+    )
+
+
+def _load(db: Database, where: str, params: list) -> Standard:
+    row = db.execute(
+        "SELECT id, version, title_th, title_en, max_score, item_min, pass_total "
+        f"FROM standards WHERE {where}",
+        params,
+    ).fetchone()
+    if row is None:
+        raise NotFound("ไม่พบเกณฑ์มาตรฐาน", "standard not found")
+    items = tuple(
+        StandardItem(*r)
+        for r in db.execute(
+            "SELECT no, grp, text_th, text_en FROM standard_items"
+            " WHERE standard_id = ? ORDER BY no",
+            [row[0]],
+        )
+    )
+    return Standard(*row, items=items)
+
+
+def current_standard(db: Database) -> Standard:
+    """The newest standard version: new rounds are scored against it."""
+    return _load(db, "version = (SELECT MAX(version) FROM standards)", [])
+
+
+def standard_by_id(db: Database, standard_id: int) -> Standard:
+    return _load(db, "id = ?", [standard_id])
