@@ -1,0 +1,129 @@
+"""Command line of Sala Rounds (DOMAIN.md section 8). No Qt is imported here.
+
+Exit codes: 0 success, 2 invalid input (the message names the row and field),
+1 any other failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from core.errors import DatabaseRefused, InvalidInput, NotFound, SalaError
+
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad arguments already; make its message bilingual too."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"คำสั่งไม่ถูกต้อง: {message}\ninvalid arguments: {message}\n")
+        raise SystemExit(EXIT_INVALID)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="main.py", description="Sala Rounds — ศาลาว่าการกรุงเทพมหานคร")
+    p.add_argument("--db", type=Path, help="database file (default: the user's data folder)")
+    p.add_argument("--lang", choices=("th", "en"), help="language of the window")
+    sub = p.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="fill a realistic demo year")
+    demo.add_argument("--fy", required=True, help="fiscal year, B.E. (e.g. 2564)")
+    demo.set_defaults(func=cmd_demo)
+
+    imp = sub.add_parser("import-rounds", help="import final rounds from a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=cmd_import_rounds)
+
+    exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
+    exp.add_argument("what", choices=("rounds",))
+    exp.add_argument("--fy", required=True)
+    exp.add_argument("--out", required=True, type=Path)
+    exp.set_defaults(func=cmd_export)
+    return p
+
+
+def say(th: str, en: str) -> None:
+    print(f"{th}\n{en}")
+
+
+def cmd_demo(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_fiscal_year
+    from inspection.demo import fill_demo_rounds
+
+    fy = parse_fiscal_year(args.fy)
+    r = fill_demo_rounds(db, fy)
+    if r.already:
+        say(
+            f"ปีงบประมาณ {fy} มีข้อมูลตัวอย่างอยู่แล้ว ไม่ได้เพิ่มซ้ำ",
+            f"fiscal year {fy} already holds demo data; nothing added",
+        )
+    else:
+        say(
+            f"เพิ่มรอบตรวจ {r.rounds} รอบ (ไม่ผ่าน {r.failed}) ปิดงานแก้ไขแล้ว {r.actions_closed} งาน",
+            f"added {r.rounds} rounds ({r.failed} failed), {r.actions_closed} actions closed",
+        )
+    return EXIT_OK
+
+
+def cmd_import_rounds(db: Database, args: argparse.Namespace) -> int:
+    from inspection.csv_io import import_rounds
+
+    r = import_rounds(db, args.file)
+    say(
+        f"นำเข้ารอบตรวจ {r.added} รอบ ข้ามรายการที่มีอยู่แล้ว {r.skipped} รอบ",
+        f"imported {r.added} rounds, skipped {r.skipped} already present",
+    )
+    return EXIT_OK
+
+
+def cmd_export(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_fiscal_year
+    from inspection.csv_io import export_rounds
+
+    fy = parse_fiscal_year(args.fy)
+    n = export_rounds(db, fy, args.out)
+    say(f"บันทึก {n} แถว ลงไฟล์ {args.out}", f"wrote {n} rows to {args.out}")
+    return EXIT_OK
+
+
+def _utf8_console() -> None:
+    # A Windows console defaults to a legacy code page that cannot print Thai.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def run(argv: list[str]) -> int:
+    _utf8_console()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run as run_window  # the only path that imports Qt
+
+        return run_window(args.db, args.lang)
+    from core.db import open_db
+
+    func: Callable[[Database, argparse.Namespace], int] = args.func
+    try:
+        db = open_db(args.db)
+    except DatabaseRefused as exc:
+        # The file is left untouched; naming the wrong file is bad input, like a bad CSV.
+        print(exc.bilingual(), file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        return func(db, args)
+    except (InvalidInput, NotFound) as exc:
+        print(exc.bilingual(), file=sys.stderr)
+        return EXIT_INVALID
+    except SalaError as exc:
+        print(exc.bilingual(), file=sys.stderr)
+        return EXIT_FAILURE
+    finally:
+        db.close()

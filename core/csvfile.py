@@ -1,0 +1,120 @@
+"""Reading and writing the CSV files of DOMAIN.md section 8.
+
+UTF-8 (a BOM is accepted on reading and written on writing), comma-separated,
+a header row. Row numbers in messages count the header as row 1, as a
+spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from core.errors import InvalidInput
+
+# A cell beginning with one of these runs as a formula in Excel; the guard
+# apostrophe is what Excel itself shows for text, and importers strip it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_csv(path: Path, why_th: str, why_en: str) -> InvalidInput:
+    return InvalidInput(
+        f"ไฟล์ {path.name} ไม่ใช่ไฟล์ CSV ที่อ่านได้: {why_th}",
+        f"{path.name} is not a readable CSV file: {why_en}",
+        field="file",
+    )
+
+
+def read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    """(row number, {column: text}) for each data row; checks encoding and columns first."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            f"เปิดไฟล์ {path} ไม่ได้ ({exc.strerror})",
+            f"cannot open {path} ({exc.strerror})",
+            field="file",
+        ) from None
+    if b"\x00" in raw[:4096]:
+        raise _not_csv(path, "เป็นไฟล์ไบนารี", "it is a binary file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _not_csv(path, "ไม่ได้เข้ารหัส UTF-8", "it is not UTF-8 text") from None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise _not_csv(path, f"รูปแบบ CSV ผิด ({exc})", f"malformed CSV ({exc})") from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise _not_csv(path, "ไม่มีแถวหัวตาราง", "there is no header row")
+    header = [h.strip().lower() for h in rows[0]]
+    missing = [c for c in required if c not in header]
+    if missing:
+        cols = ", ".join(missing)
+        raise InvalidInput(
+            f"ไฟล์ {path.name} ขาดคอลัมน์ {cols}",
+            f"{path.name} lacks the column(s) {cols}",
+            field=missing[0],
+            row=1,
+        )
+    out = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line is not a record
+        if len(cells) > len(header):
+            raise InvalidInput(
+                f"มี {len(cells)} ช่อง แต่หัวตารางมี {len(header)} ช่อง",
+                f"has {len(cells)} cells but the header has {len(header)}",
+                row=number,
+            )
+        cells = cells + [""] * (len(header) - len(cells))
+        out.append((number, {h: unguard(c.strip()) for h, c in zip(header, cells, strict=True)}))
+    return out
+
+
+def guard_cell(value: object) -> str:
+    """Make a cell safe to open in Excel: text that would run as a formula gets an apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def unguard(text: str) -> str:
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write UTF-8 with BOM (so Excel reads Thai), every cell formula-safe; returns row count.
+
+    Written to a temporary file and renamed, so a failure never leaves half a file.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    count = 0
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([guard_cell(v) for v in row])
+            count += 1
+    tmp.replace(path)
+    return count
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,134 @@
+"""A realistic demo year of restroom rounds (deterministic for a given fiscal year).
+
+Every point gets a routine round each month; each floor gets its extra
+check-and-fix rounds in the month the plan schedules for it (DOMAIN.md
+section 4); in August staff assess all points with the hygiene form (step 8).
+Some rounds fail; their corrective actions get an owner and a due date, and
+most are closed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlite_utils import Database
+
+from core.calendar import fiscal_months, fiscal_year_range, today
+from core.db import transaction
+from inspection.points import list_points
+from inspection.rounds import record_round
+from inspection.standard import current_standard
+
+INSPECTORS = ("สมชาย ใจดี", "สุดารัตน์ แก้วมณี", "ประยุทธ์ ศรีสุข", "วันเพ็ญ ทองคำ")
+FIXERS = ("ช่างประปา อาคาร 1", "แม่บ้าน ชั้น 2", "ช่างไฟฟ้า", "บริษัททำความสะอาด")
+FAULT_NOTES = {
+    3: "พบลูกน้ำในถังเก็บน้ำ",
+    4: "สายฉีดชำระรั่ว",
+    6: "สบู่หมด",
+    7: "เครื่องเป่ามือเสีย",
+    10: "มีกลิ่นอับ พัดลมระบายอากาศไม่ทำงาน",
+    11: "ท่อระบายน้ำอุดตัน",
+    13: "ห้องที่ 2 ชักโครกชำรุด",
+    18: "หลอดไฟดับ 1 ดวง",
+    19: "กลอนประตูห้องที่ 3 ชำรุด",
+    20: "พื้นเปียก ไม่มีป้ายเตือน",
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    rounds: int
+    failed: int
+    actions_closed: int
+    already: bool = False
+
+
+def _scores(rng: random.Random, quality: float) -> tuple[list[int], dict[int, str]]:
+    return [4 if rng.random() < quality else 3 for _ in range(20)], {}
+
+
+def _spoil(rng: random.Random, scores: list[int], notes: dict[int, str], kind: str) -> None:
+    if kind == "item":
+        no = rng.choice(sorted(FAULT_NOTES))
+        scores[no - 1] = rng.choice((0, 1))
+        notes[no] = FAULT_NOTES[no]
+    elif kind == "total":
+        # Many small lapses: every item met, but the total falls just short of very good.
+        for i in range(20):
+            scores[i] = 3
+        scores[rng.randrange(20)] = 4
+        scores[rng.randrange(20)] = 4
+
+
+def _when(rng: random.Random, year: int, month: int) -> datetime:
+    day = rng.randint(1, 28)
+    d = date(year, month, day)
+    while d.weekday() >= 5:  # rounds are done on working days
+        d += timedelta(days=1)
+    return datetime.combine(d, time(rng.randint(8, 15), rng.choice((0, 15, 30, 45))))
+
+
+def fill_demo_rounds(db: Database, fy: int) -> DemoResult:
+    """Fill fiscal year `fy` with rounds up to today; a year already filled is left as is."""
+    if db.execute(
+        "SELECT 1 FROM rounds WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
+    ).fetchone():
+        return DemoResult(0, 0, 0, already=True)
+    rng = random.Random(fy)
+    std = current_standard(db)
+    points = list_points(db)
+    floor_month = {
+        floor: int(months.split(",")[0])
+        for floor, months in db.execute(
+            "SELECT floor, months FROM plan_steps WHERE project = 2 AND floor IS NOT NULL"
+            " AND fiscal_year = (SELECT MAX(fiscal_year) FROM plan_steps WHERE fiscal_year <= ?)"
+            " ORDER BY step_no",
+            [fy],
+        )
+    }
+    _, last_day = fiscal_year_range(fy)
+    limit = min(last_day, today())
+    # Two points struggle all year, so the demo shows what "not passing" looks like.
+    weak = {points[3].code: "total", points[16].code: "item"} if len(points) > 16 else {}
+    planned: list[tuple[datetime, object, str]] = []
+    for year, month in fiscal_months(fy):
+        for p in points:
+            planned.append((_when(rng, year, month), p, "routine"))
+            if floor_month.get(p.floor) == month:
+                planned.append((_when(rng, year, month), p, "floor"))
+            if month == 8:
+                planned.append((_when(rng, year, month), p, "assessment"))
+    planned.sort(key=lambda t: (t[0], t[1].code))
+
+    rounds = failed = closed = 0
+    with transaction(db):
+        for at, p, kind in planned:
+            if at.date() > limit:
+                continue
+            scores, notes = _scores(rng, 0.8 if kind != "assessment" else 0.85)
+            spoil = weak.get(p.code) if kind == "assessment" else None
+            if spoil is None and rng.random() < 0.12:
+                spoil = "item" if rng.random() < 0.7 else "total"
+            if spoil:
+                _spoil(rng, scores, notes, spoil)
+            uid = record_round(
+                db, p, at, rng.choice(INSPECTORS), scores, notes=notes, source="demo", standard=std
+            )
+            rounds += 1
+            if any(s < std.item_min for s in scores) or sum(scores) < std.pass_total:
+                failed += 1
+            for (action_id,) in db.execute(
+                "SELECT id FROM corrective_actions WHERE round_uuid = ?", [uid]
+            ).fetchall():
+                due = at.date() + timedelta(days=14)
+                done = at.date() + timedelta(days=rng.randint(2, 20))
+                closed_on = done.isoformat() if done <= limit and rng.random() < 0.85 else None
+                closed += closed_on is not None
+                db.execute(
+                    "UPDATE corrective_actions SET who = ?, due_date = ?, closed_date = ?"
+                    " WHERE id = ?",
+                    [rng.choice(FIXERS), due.isoformat(), closed_on, action_id],
+                )
+    return DemoResult(rounds=rounds, failed=failed, actions_closed=closed)
