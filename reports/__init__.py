@@ -1,0 +1,1 @@
+"""Qt-free report builders: PDF and CSV over domain results."""

@@ -1,0 +1,1 @@
+"""Qt-free guard domain: daily supervisor reports, events, incidents."""

@@ -1,0 +1,36 @@
+"""Shared fixtures: a pinned clock and fresh databases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+import core.calendar
+from core.db import open_db
+
+# FY 2564 is over by this moment, so a whole plan year lies in the past.
+PINNED_NOW = datetime(2021, 9, 30, 18, 0)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock() -> Iterator[datetime]:
+    saved = core.calendar.clock
+    core.calendar.clock = lambda: PINNED_NOW
+    yield PINNED_NOW
+    core.calendar.clock = saved
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "sala.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = open_db(db_path)
+    yield database
+    database.close()

@@ -1,0 +1,102 @@
+"""import-rounds / export rounds (DOMAIN.md section 8): all or nothing, idempotent."""
+
+from pathlib import Path
+
+import pytest
+
+from core.errors import InvalidInput
+from inspection.csv_io import ROUND_COLUMNS, export_rounds, import_rounds
+from inspection.rounds import deciding_rounds
+
+HEADER = ",".join(ROUND_COLUMNS)
+
+
+def _row(point="F1-01", day="15/08/2564", at="09:30", who="สมชาย", scores=None, note=""):
+    scores = scores or [4] * 20
+    return ",".join([point, day, at, who, *map(str, scores), note])
+
+
+def _write(tmp_path: Path, *rows: str, header: str = HEADER, bom: bool = True) -> Path:
+    path = tmp_path / "rounds.csv"
+    text = "\n".join([header, *rows]) + "\n"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+    return path
+
+
+def _count(db) -> int:
+    return db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+
+
+def test_import_writes_final_rounds_and_a_second_import_adds_nothing(db, tmp_path) -> None:
+    path = _write(
+        tmp_path,
+        _row(),
+        _row("F1-02", "2021-08-16", "10:00", scores=[3] * 20, note="พื้นลื่น"),
+    )
+    first = import_rounds(db, path)
+    assert (first.added, first.skipped) == (2, 0)
+    second = import_rounds(db, path)
+    assert (second.added, second.skipped) == (0, 2)
+    assert _count(db) == 2
+    decided = deciding_rounds(db, 2564)
+    assert sorted(r.total for r in decided.values()) == [60, 80]
+
+
+def test_a_file_without_bom_is_read_too(db, tmp_path) -> None:
+    assert import_rounds(db, _write(tmp_path, _row(), bom=False)).added == 1
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "field"),
+    [
+        (_row(scores=[4] * 19 + [5]), "i20"),
+        (_row(scores=[4, 4, "x"] + [4] * 17), "i3"),
+        (_row(point="F7-01"), "point"),
+        (_row(day="31/02/2564"), "date"),
+        (_row(day="01/01/2565"), "date"),
+        (_row(at="25:00"), "time"),
+        (_row(who=""), "inspector"),
+    ],
+)
+def test_one_bad_row_writes_nothing_and_names_row_and_field(db, tmp_path, bad_row, field) -> None:
+    path = _write(tmp_path, _row(), _row("F1-02"), bad_row)
+    with pytest.raises(InvalidInput) as err:
+        import_rounds(db, path)
+    assert err.value.row == 4 and err.value.field == field
+    assert "แถว 4" in err.value.message("th") and "row 4" in err.value.message("en")
+    assert _count(db) == 0
+
+
+def test_missing_column_and_non_csv_are_refused(db, tmp_path) -> None:
+    header = HEADER.replace(",inspector", "")
+    with pytest.raises(InvalidInput) as err:
+        import_rounds(db, _write(tmp_path, "F1-01,15/08/2564,09:30," + "4," * 20, header=header))
+    assert err.value.field == "inspector"
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    with pytest.raises(InvalidInput):
+        import_rounds(db, binary)
+    assert _count(db) == 0
+
+
+def test_export_is_utf8_with_bom_and_reimports_to_the_same_year(db, tmp_path) -> None:
+    src = _write(
+        tmp_path,
+        _row(note="=ล้างถัง"),
+        _row("F2-01", scores=[4] * 14 + [1] + [4] * 5, note="ราวจับหลวม"),
+    )
+    import_rounds(db, src)
+    out = tmp_path / "out.csv"
+    assert export_rounds(db, 2564, out) == 2
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "'=ล้างถัง" in raw.decode("utf-8-sig")  # safe to open in Excel
+    from core.db import open_db
+
+    fresh = open_db(tmp_path / "fresh.db")
+    assert import_rounds(fresh, out).added == 2
+    notes = {r[0] for r in fresh.execute("SELECT note FROM rounds")}
+    assert notes == {"=ล้างถัง", "ราวจับหลวม"}
+    summary = {(r.point_code, r.total, r.passed) for r in deciding_rounds(fresh, 2564).values()}
+    expected = {(r.point_code, r.total, r.passed) for r in deciding_rounds(db, 2564).values()}
+    assert summary == expected

@@ -1,0 +1,78 @@
+"""The command line (DOMAIN.md section 8): exit codes and messages."""
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+from cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_fills_a_year_once(db_path, capsys) -> None:
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    out = capsys.readouterr().out
+    assert "รอบ" in out and "rounds" in out
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    assert "already" in capsys.readouterr().out
+
+
+def test_demo_year_has_rounds_at_every_point_failures_and_actions(db) -> None:
+    from inspection.demo import fill_demo_rounds
+
+    result = fill_demo_rounds(db, 2564)
+    assert result.rounds > 27 * 12 and result.failed > 0
+    points_seen = db.execute("SELECT COUNT(DISTINCT point_id) FROM rounds").fetchone()[0]
+    assert points_seen == 27
+    assert db.execute("SELECT COUNT(*) FROM corrective_actions").fetchone()[0] > 0
+    months = {r[0] for r in db.execute("SELECT DISTINCT substr(inspected_at, 1, 7) FROM rounds")}
+    assert len(months) == 12
+
+
+def test_export_then_import_round_trip_on_the_command_line(tmp_path, capsys) -> None:
+    a, b, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "rounds.csv"
+    assert run(["--db", str(a), "demo", "--fy", "2564"]) == 0
+    assert run(["--db", str(a), "export", "rounds", "--fy", "2564", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert run(["--db", str(b), "import-rounds", str(out)]) == 0
+    assert run(["--db", str(b), "import-rounds", str(out)]) == 0
+    assert "skipped" in capsys.readouterr().out
+
+
+def test_bad_file_exits_2_with_thai_and_english(db_path, tmp_path, capsys) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("point,date\nF1-01,2021-01-01\n", encoding="utf-8")
+    assert run(["--db", str(db_path), "import-rounds", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "ขาดคอลัมน์" in err and "lacks the column" in err
+
+
+def test_bad_fiscal_year_and_missing_file_exit_2(db_path, tmp_path, capsys) -> None:
+    assert run(["--db", str(db_path), "demo", "--fy", "two"]) == 2
+    assert run(["--db", str(db_path), "import-rounds", str(tmp_path / "nope.csv")]) == 2
+
+
+def test_a_refused_database_exits_2_and_is_untouched(tmp_path, capsys) -> None:
+    path = tmp_path / "x.db"
+    path.write_bytes(b"hello, not sqlite" * 100)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert run(["--db", str(path), "demo", "--fy", "2564"]) == 2
+    assert "SQLite" in capsys.readouterr().err
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+
+
+def test_sub_commands_never_import_qt(tmp_path) -> None:
+    """A sub-command runs on a machine with no screen: PySide6 is never imported."""
+    code = (
+        "import sys, cli\n"
+        "rc = cli.run(['--db', sys.argv[1], 'export', 'rounds', '--fy', '2564',"
+        " '--out', sys.argv[2]])\n"
+        "assert rc == 0, rc\n"
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "q.db"), str(tmp_path / "o.csv")],
+        cwd=ROOT,
+        check=True,
+    )

@@ -1,0 +1,44 @@
+"""ARCHITECTURE.md rule 1: nothing below ui/ imports PySide6."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QT_FREE = ("core", "inspection", "security", "reports")
+
+
+def _modules() -> list[str]:
+    names = ["cli"]
+    for package in QT_FREE:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            rel = path.relative_to(ROOT).with_suffix("")
+            parts = [p for p in rel.parts if p != "__init__"]
+            names.append(".".join(parts))
+    return names
+
+
+def test_every_package_outside_ui_imports_with_pyside6_blocked() -> None:
+    code = (
+        "import sys, importlib\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'PySide6' or name.startswith('PySide6.'):\n"
+        "            raise ImportError('PySide6 is blocked below ui/: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "for name in sys.argv[1:]:\n"
+        "    importlib.import_module(name)\n"
+    )
+    modules = _modules()
+    assert len(modules) > 8
+    subprocess.run([sys.executable, "-c", code, *modules], cwd=ROOT, check=True)
+
+
+def test_no_module_outside_ui_mentions_pyside6() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for package in QT_FREE
+        for p in (ROOT / package).rglob("*.py")
+        if "PySide6" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
