@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="main.py", description="Sala Rounds — ศาลาว่าการกรุงเทพมหานคร")
     p.add_argument("--db", type=Path, help="database file (default: the user's data folder)")
     p.add_argument("--lang", choices=("th", "en"), help="language of the window")
+    p.add_argument("--user", help="actor recorded in the audit trail (default: the OS account)")
     sub = p.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="fill a realistic demo year")
@@ -46,6 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--fy", required=True)
     exp.add_argument("--out", required=True, type=Path)
     exp.set_defaults(func=cmd_export)
+
+    bak = sub.add_parser("backup", help="copy the database to a file (SQLite backup API)")
+    bak.add_argument("--out", required=True, type=Path)
+    bak.set_defaults(func=cmd_backup)
+
+    res = sub.add_parser("restore", help="replace the database with a backup (keeps a copy)")
+    res.add_argument("file", type=Path)
+    res.set_defaults(func=cmd_restore, opens_db=False)
+
+    chk = sub.add_parser("check", help="verify integrity, foreign keys and the audit chain")
+    chk.add_argument("--against", help="a head hash printed on a summary or backup")
+    chk.set_defaults(func=cmd_check)
     return p
 
 
@@ -93,6 +106,44 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(db: Database, args: argparse.Namespace) -> int:
+    from core.backup import backup_to
+
+    head = backup_to(db, args.out)
+    say(
+        f"สำรองข้อมูลไว้ที่ {args.out} (รหัสประวัติ {head})",
+        f"backed up to {args.out} (audit head {head})",
+    )
+    return EXIT_OK
+
+
+def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
+    from core.backup import restore_from
+
+    safety = restore_from(db_path, args.file)
+    say(
+        f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
+        f"restored from {args.file}; the previous file is kept as {safety}",
+    )
+    return EXIT_OK
+
+
+def cmd_check(db: Database, args: argparse.Namespace) -> int:
+    from core.backup import check
+
+    result = check(db, against=args.against)
+    if result.ok:
+        say(
+            f"ฐานข้อมูลถูกต้อง ประวัติครบ (รหัสประวัติล่าสุด {result.head})",
+            f"database OK, audit chain intact (head {result.head})",
+        )
+        return EXIT_OK
+    for problem in result.problems:
+        print(problem)
+    say("พบปัญหา ดูรายการด้านบน", "problems found, see above")
+    return EXIT_FAILURE
+
+
 def _utf8_console() -> None:
     # A Windows console defaults to a legacy code page that cannot print Thai.
     for stream in (sys.stdout, sys.stderr):
@@ -108,15 +159,23 @@ def run(argv: list[str]) -> int:
         from ui.app import run as run_window  # the only path that imports Qt
 
         return run_window(args.db, args.lang)
-    from core.db import open_db
+    from core.db import default_db_path, open_db
+    from core.users import act_as, script_actor
 
-    func: Callable[[Database, argparse.Namespace], int] = args.func
+    func: Callable[..., int] = args.func
+    if not getattr(args, "opens_db", True):
+        try:
+            return func(args.db or default_db_path(), args)
+        except SalaError as exc:
+            print(exc.bilingual(), file=sys.stderr)
+            return EXIT_INVALID
     try:
         db = open_db(args.db)
     except DatabaseRefused as exc:
         # The file is left untouched; naming the wrong file is bad input, like a bad CSV.
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_INVALID
+    act_as(db, script_actor(args.user))
     try:
         return func(db, args)
     except (InvalidInput, NotFound) as exc:

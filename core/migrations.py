@@ -200,3 +200,36 @@ def m003_seed_points_standard_plan(db: Database) -> None:
                     s.get("floor"),
                 ],
             )
+
+
+@MIGRATIONS()
+def m006_users_and_audit(db: Database) -> None:
+    """Accounts with roles and scrypt password hashes; the hash-chained audit trail."""
+    db.executescript(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            username TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            pw_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            record_uuid TEXT NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_record ON audit_log(record_uuid);
+        CREATE INDEX audit_actor ON audit_log(actor, at);
+        """
+    )

@@ -7,9 +7,11 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from core.audit import audit
 from core.calendar import parse_date
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.users import require
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def update_action(
     db: Database, action_uuid: str, *, what: str, who: str, due: str | date | None
 ) -> CorrectiveAction:
     """Set what is to be done, by whom and by when (an open action only)."""
+    require(db, "actions.edit")
     act = get_action(db, action_uuid)
     if not act.is_open:
         raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
@@ -87,10 +90,13 @@ def update_action(
             "UPDATE corrective_actions SET what = ?, who = ?, due_date = ? WHERE id = ?",
             [what, (who or "").strip(), due_date.isoformat() if due_date else None, act.id],
         )
-    return get_action(db, action_uuid)
+        after = get_action(db, action_uuid)
+        audit(db, "update", "action", act.uuid, _snap(act), _snap(after))
+    return after
 
 
 def close_action(db: Database, action_uuid: str, closed: str | date) -> CorrectiveAction:
+    require(db, "actions.edit")
     act = get_action(db, action_uuid)
     if not act.is_open:
         raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
@@ -100,4 +106,17 @@ def close_action(db: Database, action_uuid: str, closed: str | date) -> Correcti
             "UPDATE corrective_actions SET closed_date = ? WHERE id = ?",
             [closed_date.isoformat(), act.id],
         )
-    return get_action(db, action_uuid)
+        after = get_action(db, action_uuid)
+        audit(db, "close", "action", act.uuid, _snap(act), _snap(after))
+    return after
+
+
+def _snap(a: CorrectiveAction) -> dict:
+    return {
+        "point": a.point_code,
+        "item": a.item_no,
+        "what": a.what,
+        "who": a.who,
+        "due": a.due_date.isoformat() if a.due_date else None,
+        "closed": a.closed_date.isoformat() if a.closed_date else None,
+    }

@@ -18,6 +18,7 @@ from core.calendar import now, parse_date, parse_time
 from core.csvfile import read_rows, write_rows
 from core.db import transaction
 from core.errors import InvalidInput, SalaError
+from core.users import require
 from inspection.points import get_point
 from inspection.rounds import record_round
 from inspection.standard import check_score, current_standard
@@ -33,6 +34,7 @@ class ImportResult:
 
 
 def import_rounds(db: Database, path: Path, *, source: str = "import") -> ImportResult:
+    require(db, "rounds.record")
     rows = read_rows(Path(path), ROUND_COLUMNS[:-1])
     std = current_standard(db)
     if len(std.items) != len(ITEM_COLUMNS):

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_months, fiscal_year_range, today
 from core.db import transaction
+from core.users import require
 from inspection.points import list_points
 from inspection.rounds import record_round
 from inspection.standard import current_standard
@@ -72,6 +73,7 @@ def _when(rng: random.Random, year: int, month: int) -> datetime:
 
 def fill_demo_rounds(db: Database, fy: int) -> DemoResult:
     """Fill fiscal year `fy` with rounds up to today; a year already filled is left as is."""
+    require(db, "rounds.record")
     if db.execute(
         "SELECT 1 FROM rounds WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
     ).fetchone():

@@ -12,9 +12,11 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
+from core.audit import audit
 from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.users import require
 from inspection.points import Point, get_point, get_point_by_id
 from inspection.standard import Standard, check_score, current_standard, judge, standard_by_id
 
@@ -163,6 +165,7 @@ def start_draft(
     notes: dict[int, str] | None = None,
 ) -> Round:
     """Begin a round at a point, against the current standard; saved at once as a draft."""
+    require(db, "rounds.record")
     point = get_point(db, point_code)
     inspector = _check_inspector(inspector)
     when = _check_when(when or now())
@@ -196,10 +199,19 @@ def start_draft(
                 "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
                 [cur.lastrowid, no, note],
             )
+        audit(
+            db,
+            "create_draft",
+            "round",
+            uid,
+            None,
+            {"point": point.code, "inspector": inspector, "at": when.isoformat()},
+        )
     return get_round(db, uid)
 
 
 def _draft(db: Database, round_uuid: str) -> tuple[Round, Standard]:
+    require(db, "rounds.record")
     rnd = get_round(db, round_uuid)
     if rnd.is_final:
         raise InvalidInput(
@@ -260,6 +272,7 @@ def discard_draft(db: Database, round_uuid: str) -> None:
     rnd, _ = _draft(db, round_uuid)
     with transaction(db):
         db.execute("DELETE FROM rounds WHERE id = ? AND status = 'draft'", [rnd.id])
+        audit(db, "discard_draft", "round", rnd.uuid, _snapshot(rnd), None)
 
 
 def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]) -> None:
@@ -297,7 +310,9 @@ def finalize_round(db: Database, round_uuid: str) -> Round:
             [verdict.total, int(verdict.passed), _stamp(), rnd.id],
         )
         _open_actions(db, rnd, std, verdict.failed_items)
-    return get_round(db, round_uuid)
+        after = get_round(db, round_uuid)
+        audit(db, "finalize", "round", rnd.uuid, None, _snapshot(after))
+    return after
 
 
 def _check_supersede(db: Database, old_uuid: str) -> None:
@@ -317,6 +332,7 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     The correction keeps the inspection time of the round it corrects: it is a
     better record of the same inspection, so it judges the point in its place.
     """
+    require(db, "rounds.record")
     old = get_round(db, round_uuid)
     if not old.is_final:
         raise InvalidInput("แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected")
@@ -403,7 +419,23 @@ def record_round(
         notes=notes or {},
     )
     _open_actions(db, rnd, std, verdict.failed_items)
+    audit(db, "record_final", "round", uid, None, _snapshot(rnd))
     return uid
+
+
+def _snapshot(rnd: Round) -> dict:
+    """What the audit trail keeps of a round: enough to see who recorded what."""
+    return {
+        "point": rnd.point_code,
+        "at": rnd.inspected_at.isoformat(),
+        "inspector": rnd.inspector,
+        "status": rnd.status,
+        "scores": _encode(rnd.scores),
+        "total": rnd.total,
+        "passed": rnd.passed,
+        "supersedes": rnd.supersedes,
+        "reason": rnd.reason,
+    }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,128 @@
+"""The audit trail: one row per change, in the change's own transaction, hash-chained.
+
+Each row's hash covers its content and the previous row's hash, so editing or
+deleting a past row breaks the chain from that row on. The chain's head hash
+is printed on signed summaries and stored in backups; `check --against HASH`
+then tells whether history up to that point was rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def row_hash(prev: str, at: str, actor: str, action: str, kind: str, uuid: str,
+             before: str, after: str) -> str:  # fmt: skip
+    payload = _canonical([prev, at, actor, action, kind, uuid, before, after])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def head_hash(db: Database) -> str:
+    row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else GENESIS
+
+
+def audit(
+    db: Database,
+    action: str,
+    kind: str,
+    record_uuid: str,
+    before: Any,
+    after: Any,
+) -> str:
+    """Append one audit row; call it inside the transaction of the change it records."""
+    from core.users import current_actor
+
+    actor = current_actor(db).username
+    at = datetime.now(UTC).isoformat(timespec="microseconds")
+    b, a = _canonical(before), _canonical(after)
+    prev = head_hash(db)
+    digest = row_hash(prev, at, actor, action, kind, record_uuid, b, a)
+    db.execute(
+        "INSERT INTO audit_log(at, actor, action, kind, record_uuid, before, after, prev_hash,"
+        " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [at, actor, action, kind, record_uuid, b, a, prev, digest],
+    )
+    return digest
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: str
+    actor: str
+    action: str
+    kind: str
+    record_uuid: str
+    before: str
+    after: str
+    prev_hash: str
+    hash: str
+
+
+def rows(
+    db: Database,
+    *,
+    actor: str | None = None,
+    kind: str | None = None,
+    record_uuid: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 1000,
+) -> list[AuditRow]:
+    sql = "SELECT * FROM audit_log WHERE 1=1"
+    params: list[Any] = []
+    for col, val in (("actor", actor), ("kind", kind), ("record_uuid", record_uuid)):
+        if val:
+            sql += f" AND {col} = ?"
+            params.append(val)
+    if since:
+        sql += " AND at >= ?"
+        params.append(since)
+    if until:
+        sql += " AND at < ?"
+        params.append(until)
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(limit)
+    return [AuditRow(*r) for r in db.execute(sql, params)]
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    rows: int
+    first_bad_id: int | None
+    head: str
+
+
+def verify_chain(db: Database, *, up_to_hash: str | None = None) -> ChainReport:
+    """Recompute every row's hash in order; the first mismatch names the tampered row."""
+    prev = GENESIS
+    count = 0
+    for r in db.execute("SELECT * FROM audit_log ORDER BY id"):
+        row = AuditRow(*r)
+        expected = row_hash(
+            prev, row.at, row.actor, row.action, row.kind, row.record_uuid, row.before, row.after
+        )
+        if row.prev_hash != prev or row.hash != expected:
+            return ChainReport(False, count, row.id, prev)
+        prev = row.hash
+        count += 1
+        if up_to_hash is not None and row.hash == up_to_hash:
+            return ChainReport(True, count, None, prev)
+    if up_to_hash is not None and up_to_hash != GENESIS:
+        # The anchored hash is nowhere in a valid chain: history before it was rewritten.
+        return ChainReport(False, count, None, prev)
+    return ChainReport(True, count, None, prev)
