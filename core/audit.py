@@ -126,3 +126,31 @@ def verify_chain(db: Database, *, up_to_hash: str | None = None) -> ChainReport:
         # The anchored hash is nowhere in a valid chain: history before it was rewritten.
         return ChainReport(False, count, None, prev)
     return ChainReport(True, count, None, prev)
+
+
+_DIGEST_COLS = "uuid, point_id, inspected_at, inspector, status, scores, total, passed, note"
+
+
+def batch_digests(db: Database, batch: int | None = None) -> dict[int, str]:
+    """SHA-256 of the content of each bulk batch's rounds (all batches in one pass)."""
+    sql = f"SELECT audit_batch, {_DIGEST_COLS} FROM rounds WHERE audit_batch IS NOT NULL"
+    params: list = []
+    if batch is not None:
+        sql += " AND audit_batch = ?"
+        params.append(batch)
+    hashes: dict[int, Any] = {}
+    for row in db.execute(sql + " ORDER BY audit_batch, uuid", params):
+        hashes.setdefault(row[0], hashlib.sha256()).update(repr(row[1:]).encode("utf-8"))
+    return {k: h.hexdigest() for k, h in hashes.items()}
+
+
+def verify_batches(db: Database) -> int | None:
+    """Id of the first bulk-batch audit row whose rounds no longer match its digest."""
+    digests = batch_digests(db)
+    for row_id, after in db.execute(
+        "SELECT id, after FROM audit_log WHERE kind = 'rounds_batch' ORDER BY id"
+    ):
+        recorded = json.loads(after).get("content_sha256")
+        if digests.get(row_id, "") != recorded:
+            return row_id
+    return None

@@ -231,5 +231,9 @@ def m006_users_and_audit(db: Database) -> None:
         );
         CREATE INDEX audit_record ON audit_log(record_uuid);
         CREATE INDEX audit_actor ON audit_log(actor, at);
+        -- Who recorded a round, on the round itself: a bulk import writes one audit row
+        -- for its file (with a digest of its rounds), not one per round.
+        ALTER TABLE rounds ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+        ALTER TABLE rounds ADD COLUMN audit_batch INTEGER;
         """
     )

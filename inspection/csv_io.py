@@ -15,12 +15,12 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.calendar import now, parse_date, parse_time
-from core.csvfile import read_rows, write_rows
+from core.csvfile import file_digest, read_rows, write_rows
 from core.db import transaction
 from core.errors import InvalidInput, SalaError
 from core.users import require
 from inspection.points import get_point
-from inspection.rounds import record_round
+from inspection.rounds import audit_batch, next_batch, record_round
 from inspection.standard import check_score, current_standard
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
@@ -63,6 +63,7 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
     added = skipped = 0
     seen: set[tuple[int, str, str]] = set()
     with transaction(db):
+        batch = next_batch(db)
         for point, at, inspector, scores, note in parsed:
             key = (point.id, at.isoformat(timespec="minutes"), inspector)
             exists = (
@@ -77,8 +78,21 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
                 skipped += 1
                 continue
             seen.add(key)
-            record_round(db, point, at, inspector, scores, note=note, source=source, standard=std)
+            record_round(
+                db,
+                point,
+                at,
+                inspector,
+                scores,
+                note=note,
+                source=source,
+                standard=std,
+                batch=batch,
+            )
             added += 1
+        if added:
+            digest = file_digest(Path(path))
+            audit_batch(db, "import", batch, digest, {"file": Path(path).name, "skipped": skipped})
     return ImportResult(added=added, skipped=skipped)
 
 

@@ -19,7 +19,7 @@ from core.calendar import fiscal_months, fiscal_year_range, today
 from core.db import transaction
 from core.users import require
 from inspection.points import list_points
-from inspection.rounds import record_round
+from inspection.rounds import audit_batch, next_batch, record_round
 from inspection.standard import current_standard
 
 INSPECTORS = ("สมชาย ใจดี", "สุดารัตน์ แก้วมณี", "ประยุทธ์ ศรีสุข", "วันเพ็ญ ทองคำ")
@@ -106,6 +106,7 @@ def fill_demo_rounds(db: Database, fy: int) -> DemoResult:
 
     rounds = failed = closed = 0
     with transaction(db):
+        batch = next_batch(db)
         for at, p, kind in planned:
             if at.date() > limit:
                 continue
@@ -116,7 +117,15 @@ def fill_demo_rounds(db: Database, fy: int) -> DemoResult:
             if spoil:
                 _spoil(rng, scores, notes, spoil)
             uid = record_round(
-                db, p, at, rng.choice(INSPECTORS), scores, notes=notes, source="demo", standard=std
+                db,
+                p,
+                at,
+                rng.choice(INSPECTORS),
+                scores,
+                notes=notes,
+                source="demo",
+                standard=std,
+                batch=batch,
             )
             rounds += 1
             if any(s < std.item_min for s in scores) or sum(scores) < std.pass_total:
@@ -133,4 +142,5 @@ def fill_demo_rounds(db: Database, fy: int) -> DemoResult:
                     " WHERE id = ?",
                     [rng.choice(FIXERS), due.isoformat(), closed_on, action_id],
                 )
+        audit_batch(db, "demo", batch, f"demo-rounds-{fy}", {"fiscal_year": fy})
     return DemoResult(rounds=rounds, failed=failed, actions_closed=closed)

@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
-from core.audit import audit
+from core.audit import audit, batch_digests
 from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
-from core.users import require
+from core.users import current_actor, require
 from inspection.points import Point, get_point, get_point_by_id
 from inspection.standard import Standard, check_score, current_standard, judge, standard_by_id
 
@@ -165,7 +165,7 @@ def start_draft(
     notes: dict[int, str] | None = None,
 ) -> Round:
     """Begin a round at a point, against the current standard; saved at once as a draft."""
-    require(db, "rounds.record")
+    actor = require(db, "rounds.record")
     point = get_point(db, point_code)
     inspector = _check_inspector(inspector)
     when = _check_when(when or now())
@@ -178,8 +178,8 @@ def start_draft(
     with transaction(db):
         cur = db.execute(
             "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
-            " status, scores, total, passed, supersedes, reason, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, NULL, ?, ?, ?)",
+            " status, scores, total, passed, supersedes, reason, created_at, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, ?, NULL, ?, ?, ?, ?)",
             [
                 uid,
                 point.id,
@@ -192,6 +192,7 @@ def start_draft(
                 supersedes,
                 reason,
                 _stamp(),
+                actor.username,
             ],
         )
         for no, note in (notes or {}).items():
@@ -305,9 +306,9 @@ def finalize_round(db: Database, round_uuid: str) -> Round:
         if rnd.supersedes:
             _check_supersede(db, rnd.supersedes)
         db.execute(
-            "UPDATE rounds SET status = 'final', total = ?, passed = ?, finalized_at = ?"
-            " WHERE id = ? AND status = 'draft'",
-            [verdict.total, int(verdict.passed), _stamp(), rnd.id],
+            "UPDATE rounds SET status = 'final', total = ?, passed = ?, finalized_at = ?,"
+            " recorded_by = ? WHERE id = ? AND status = 'draft'",
+            [verdict.total, int(verdict.passed), _stamp(), current_actor(db).username, rnd.id],
         )
         _open_actions(db, rnd, std, verdict.failed_items)
         after = get_round(db, round_uuid)
@@ -366,10 +367,12 @@ def record_round(
     note: str = "",
     source: str = "app",
     standard: Standard | None = None,
+    batch: int | None = None,
 ) -> str:
     """Write a final round in one step (imports and the demo year); returns its uuid.
 
-    The caller holds the transaction, so that a whole file is all or nothing.
+    The caller holds the transaction, so that a whole file is all or nothing, and
+    writes one audit row for the whole batch (see `audit_batch`).
     """
     std = standard or current_standard(db)
     verdict = judge(scores, std.item_min, std.pass_total)
@@ -377,8 +380,8 @@ def record_round(
     stamp = _stamp()
     cur = db.execute(
         "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
-        " status, scores, total, passed, note, source, created_at, finalized_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'final', ?, ?, ?, ?, ?, ?, ?)",
+        " status, scores, total, passed, note, source, created_at, finalized_at, recorded_by,"
+        " audit_batch) VALUES (?, ?, ?, ?, ?, ?, 'final', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             uid,
             point.id,
@@ -393,6 +396,8 @@ def record_round(
             source,
             stamp,
             stamp,
+            current_actor(db).username,
+            batch,
         ],
     )
     for no, text in (notes or {}).items():
@@ -419,8 +424,29 @@ def record_round(
         notes=notes or {},
     )
     _open_actions(db, rnd, std, verdict.failed_items)
-    audit(db, "record_final", "round", uid, None, _snapshot(rnd))
     return uid
+
+
+def next_batch(db: Database) -> int:
+    """The id the batch's audit row will get: rounds written in bulk carry it.
+
+    Safe inside the write transaction that also writes the audit row.
+    """
+    return db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").fetchone()[0]
+
+
+def audit_batch(db: Database, action: str, batch: int, batch_key: str, detail: dict) -> None:
+    """One audit row for rounds written in bulk, with a digest of their stored content.
+
+    `check` recomputes the digest, so a bulk round changed later is caught like any
+    edited audit row.
+    """
+    count = db.execute("SELECT COUNT(*) FROM rounds WHERE audit_batch = ?", [batch]).fetchone()[0]
+    detail = dict(detail, rounds=count, content_sha256=batch_digests(db, batch).get(batch, ""))
+    row_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").fetchone()[0]
+    if row_id != batch:
+        raise RuntimeError("audit batch id moved inside its transaction")
+    audit(db, action, "rounds_batch", batch_key, None, detail)
 
 
 def _snapshot(rnd: Round) -> dict:

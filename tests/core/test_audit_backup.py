@@ -11,6 +11,7 @@ from core.audit import head_hash, verify_chain
 from core.backup import backup_to, check, daily_backup, prune, restore_from
 from core.db import open_db
 from core.errors import DatabaseRefused
+from inspection import rounds as R
 from inspection.demo import fill_demo_rounds
 
 
@@ -25,17 +26,23 @@ def _tamper(path: Path, sql: str) -> None:
 def filled(db_path):
     db = open_db(db_path)
     fill_demo_rounds(db, 2564)
+    for code in ("F1-01", "F2-02", "F3-03", "F4-04"):  # rounds typed in the app, audited one by one
+        d = R.start_draft(db, code, "สมชาย")
+        for no in range(1, 21):
+            R.set_score(db, d.uuid, no, 4)
+        R.finalize_round(db, d.uuid)
     db.close()
     return db_path
 
 
-def test_every_final_round_has_an_audit_row_and_the_chain_verifies(filled) -> None:
+def test_bulk_rounds_carry_who_recorded_them_and_one_audit_row(filled) -> None:
     db = open_db(filled)
-    rounds = db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
-    audited = db.execute(
-        "SELECT COUNT(DISTINCT record_uuid) FROM audit_log WHERE kind = 'round'"
-    ).fetchone()[0]
-    assert audited == rounds
+    assert db.execute("SELECT COUNT(*) FROM rounds WHERE recorded_by = ''").fetchone()[0] == 0
+    (after,) = db.execute(
+        "SELECT after FROM audit_log WHERE kind = 'rounds_batch' AND action = 'demo'"
+    ).fetchone()
+    rounds = db.execute("SELECT COUNT(*) FROM rounds WHERE source = 'demo'").fetchone()[0]
+    assert f'"rounds":{rounds}' in after
     assert check(db).ok
 
 
@@ -53,6 +60,12 @@ def test_editing_or_deleting_a_past_audit_row_is_detected(filled, sql) -> None:
     result = check(db)
     assert not result.ok
     assert verify_chain(db).first_bad_id in (3, 7, 8)
+
+
+def test_a_bulk_round_changed_afterwards_is_detected(filled) -> None:
+    _tamper(filled, "UPDATE rounds SET scores = '44444444444444444444', total = 80 WHERE id = 9")
+    result = check(open_db(filled))
+    assert not result.ok and "imported" in result.problems[0]
 
 
 def test_check_against_an_anchored_head_detects_a_rewritten_history(filled) -> None:
