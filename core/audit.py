@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -131,17 +132,25 @@ def verify_chain(db: Database, *, up_to_hash: str | None = None) -> ChainReport:
 _DIGEST_COLS = "uuid, point_id, inspected_at, inspector, status, scores, total, passed, note"
 
 
+def digest_rounds(rows: Iterable[tuple]) -> str:
+    """SHA-256 over round fingerprints (the columns of _DIGEST_COLS), in uuid order."""
+    h = hashlib.sha256()
+    for row in sorted(rows, key=lambda r: r[0]):
+        h.update(repr(tuple(row)).encode("utf-8"))
+    return h.hexdigest()
+
+
 def batch_digests(db: Database, batch: int | None = None) -> dict[int, str]:
-    """SHA-256 of the content of each bulk batch's rounds (all batches in one pass)."""
+    """Digest of each bulk batch's rounds as stored now (all batches in one pass)."""
     sql = f"SELECT audit_batch, {_DIGEST_COLS} FROM rounds WHERE audit_batch IS NOT NULL"
     params: list = []
     if batch is not None:
         sql += " AND audit_batch = ?"
         params.append(batch)
-    hashes: dict[int, Any] = {}
-    for row in db.execute(sql + " ORDER BY audit_batch, uuid", params):
-        hashes.setdefault(row[0], hashlib.sha256()).update(repr(row[1:]).encode("utf-8"))
-    return {k: h.hexdigest() for k, h in hashes.items()}
+    groups: dict[int, list[tuple]] = {}
+    for row in db.execute(sql, params):
+        groups.setdefault(row[0], []).append(row[1:])
+    return {k: digest_rounds(v) for k, v in groups.items()}
 
 
 def verify_batches(db: Database) -> int | None:

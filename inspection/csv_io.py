@@ -14,12 +14,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.calendar import now, parse_date, parse_time
+from core.calendar import fiscal_year, now, parse_date, parse_time
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import transaction
 from core.errors import InvalidInput, SalaError
 from core.users import require
-from inspection.points import get_point
+from inspection.points import get_point, list_points
 from inspection.rounds import audit_batch, next_batch, record_round
 from inspection.standard import check_score, current_standard
 
@@ -43,35 +43,44 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
             f"the current standard has {len(std.items)} items, the file has 20",
         )
     parsed = []
+    points = {p.code: p for p in list_points(db, active_only=False)}
+    fast_scores = {str(n): n for n in range(std.max_score + 1)}
+    moment = now()
     for number, row in rows:
         try:
-            point = get_point(db, row["point"])
+            point = points.get(row["point"].strip().upper()) or get_point(db, row["point"])
             day = parse_date(row["date"])
             at = datetime.combine(day, parse_time(row["time"]))
-            if at > now():
+            if at > moment:
                 raise InvalidInput(
                     "เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="time"
                 )
             inspector = row["inspector"].strip()
             if not inspector:
                 raise InvalidInput("โปรดระบุชื่อผู้ตรวจ", "give the inspector's name", field="inspector")
-            scores = [check_score(row[c], std.max_score, field=c) for c in ITEM_COLUMNS]
+            scores = [
+                fast_scores.get(row[c]) if row[c] in fast_scores else check_score(row[c], field=c)
+                for c in ITEM_COLUMNS
+            ]
         except SalaError as exc:
             raise exc.at_row(number) from None
         parsed.append((point, at, inspector, scores, row.get("note", "")))
 
     added = skipped = 0
     seen: set[tuple[int, str, str]] = set()
+    fingerprints: list[tuple] = []
     with transaction(db):
         batch = next_batch(db)
         for point, at, inspector, scores, note in parsed:
             key = (point.id, at.isoformat(timespec="minutes"), inspector)
+            # fiscal_year and status complete the prefix of index rounds_point_year,
+            # so the lookup is one seek instead of a walk over the point's history.
             exists = (
                 key in seen
-                or db.execute(
-                    "SELECT 1 FROM rounds WHERE point_id = ? AND inspected_at = ? AND inspector = ?"
-                    " AND status = 'final'",
-                    list(key),
+                or db.conn.execute(
+                    "SELECT 1 FROM rounds WHERE point_id = ? AND fiscal_year = ?"
+                    " AND status = 'final' AND inspected_at = ? AND inspector = ?",
+                    (point.id, fiscal_year(at.date()), key[1], inspector),
                 ).fetchone()
             )
             if exists:
@@ -88,11 +97,13 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
                 source=source,
                 standard=std,
                 batch=batch,
+                fingerprints=fingerprints,
             )
             added += 1
         if added:
             digest = file_digest(Path(path))
-            audit_batch(db, "import", batch, digest, {"file": Path(path).name, "skipped": skipped})
+            detail = {"file": Path(path).name, "skipped": skipped}
+            audit_batch(db, "import", batch, digest, detail, fingerprints)
     return ImportResult(added=added, skipped=skipped)
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
-from core.audit import audit, batch_digests
+from core.audit import audit, batch_digests, digest_rounds
 from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
@@ -368,6 +368,7 @@ def record_round(
     source: str = "app",
     standard: Standard | None = None,
     batch: int | None = None,
+    fingerprints: list[tuple] | None = None,
 ) -> str:
     """Write a final round in one step (imports and the demo year); returns its uuid.
 
@@ -378,52 +379,56 @@ def record_round(
     verdict = judge(scores, std.item_min, std.pass_total)
     uid = new_id()
     stamp = _stamp()
-    cur = db.execute(
+    at = inspected_at.isoformat(timespec="minutes")
+    fy = fiscal_year(inspected_at.date())
+    encoded = _encode(scores)
+    # The bare connection: this is the hot path of a 100,000-row import.
+    cur = db.conn.execute(
         "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
         " status, scores, total, passed, note, source, created_at, finalized_at, recorded_by,"
         " audit_batch) VALUES (?, ?, ?, ?, ?, ?, 'final', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            uid,
-            point.id,
-            std.id,
-            inspected_at.isoformat(timespec="minutes"),
-            fiscal_year(inspected_at.date()),
-            inspector,
-            _encode(scores),
-            verdict.total,
-            int(verdict.passed),
-            note,
-            source,
-            stamp,
-            stamp,
-            current_actor(db).username,
-            batch,
-        ],
-    )
-    for no, text in (notes or {}).items():
-        db.execute(
-            "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
-            [cur.lastrowid, no, text],
+        (uid, point.id, std.id, at, fy, inspector, encoded, verdict.total, int(verdict.passed),
+         note, source, stamp, stamp, current_actor(db).username, batch),
+    )  # fmt: skip
+    if fingerprints is not None:
+        fingerprints.append(
+            (
+                uid,
+                point.id,
+                at,
+                inspector,
+                "final",
+                encoded,
+                verdict.total,
+                int(verdict.passed),
+                note,
+            )
         )
-    rnd = Round(
-        id=cur.lastrowid,
-        uuid=uid,
-        point_id=point.id,
-        point_code=point.code,
-        standard_id=std.id,
-        inspected_at=inspected_at,
-        fiscal_year=fiscal_year(inspected_at.date()),
-        inspector=inspector,
-        status="final",
-        scores=tuple(scores),
-        total=verdict.total,
-        passed=verdict.passed,
-        note=note,
-        supersedes=None,
-        reason="",
-        notes=notes or {},
-    )
-    _open_actions(db, rnd, std, verdict.failed_items)
+    for no, text in (notes or {}).items():
+        db.conn.execute(
+            "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
+            (cur.lastrowid, no, text),
+        )
+    if verdict.failed_items:
+        rnd = Round(
+            id=cur.lastrowid,
+            uuid=uid,
+            point_id=point.id,
+            point_code=point.code,
+            standard_id=std.id,
+            inspected_at=inspected_at,
+            fiscal_year=fy,
+            inspector=inspector,
+            status="final",
+            scores=tuple(scores),
+            total=verdict.total,
+            passed=verdict.passed,
+            note=note,
+            supersedes=None,
+            reason="",
+            notes=notes or {},
+        )
+        _open_actions(db, rnd, std, verdict.failed_items)
     return uid
 
 
@@ -435,18 +440,38 @@ def next_batch(db: Database) -> int:
     return db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").fetchone()[0]
 
 
-def audit_batch(db: Database, action: str, batch: int, batch_key: str, detail: dict) -> None:
+def audit_batch(
+    db: Database,
+    action: str,
+    batch: int,
+    batch_key: str,
+    detail: dict,
+    fingerprints: list[tuple] | None = None,
+) -> None:
     """One audit row for rounds written in bulk, with a digest of their stored content.
 
     `check` recomputes the digest, so a bulk round changed later is caught like any
-    edited audit row.
+    edited audit row. Writers that collected the rows' fingerprints while inserting
+    pass them, which spares reading the batch back.
     """
-    count = db.execute("SELECT COUNT(*) FROM rounds WHERE audit_batch = ?", [batch]).fetchone()[0]
-    detail = dict(detail, rounds=count, content_sha256=batch_digests(db, batch).get(batch, ""))
+    if fingerprints is None:
+        digest = batch_digests(db, batch).get(batch, "")
+        count = db.execute("SELECT COUNT(*) FROM rounds WHERE audit_batch = ?", [batch]).fetchone()[
+            0
+        ]
+    else:
+        digest, count = digest_rounds(fingerprints), len(fingerprints)
     row_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").fetchone()[0]
     if row_id != batch:
         raise RuntimeError("audit batch id moved inside its transaction")
-    audit(db, action, "rounds_batch", batch_key, None, detail)
+    audit(
+        db,
+        action,
+        "rounds_batch",
+        batch_key,
+        None,
+        dict(detail, rounds=count, content_sha256=digest),
+    )
 
 
 def _snapshot(rnd: Round) -> dict:

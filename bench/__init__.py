@@ -1,0 +1,1 @@
+"""Benchmarks and their data generators (run on demand: `uv run python -m bench`)."""
