@@ -26,6 +26,15 @@ def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# Seeded records get the same UUID on every laptop, so that sync files from two
+# laptops name the same point F1-01 (or standard version 1) by the same key.
+SEED_NAMESPACE = uuid.UUID("5a1a0000-2564-4b0a-8000-000000000000")
+
+
+def seed_uuid(*parts: object) -> str:
+    return str(uuid.uuid5(SEED_NAMESPACE, ":".join(str(p) for p in parts)))
+
+
 @MIGRATIONS()
 def m001_meta_and_settings(db: Database) -> None:
     """Device identity and key/value settings."""
@@ -152,14 +161,22 @@ def m003_seed_points_standard_plan(db: Database) -> None:
         db.execute(
             "INSERT INTO points(uuid, code, floor, kind, name_th, name_en, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [str(uuid.uuid4()), p["code"], p["floor"], p["kind"], p["name_th"], p["name_en"], now],
+            [
+                seed_uuid("point", p["code"]),
+                p["code"],
+                p["floor"],
+                p["kind"],
+                p["name_th"],
+                p["name_en"],
+                now,
+            ],  # fmt: skip
         )
     std = load_json("standard_v1.json")
     cur = db.execute(
         "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min, "
         "pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            str(uuid.uuid4()),
+            seed_uuid("standard", std["version"]),
             std["version"],
             std["title_th"],
             std["title_en"],
@@ -188,7 +205,7 @@ def m003_seed_points_standard_plan(db: Database) -> None:
                 "INSERT INTO plan_steps(uuid, fiscal_year, project, step_no, title_th, title_en,"
                 " weight, cumulative, months, floor) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [
-                    str(uuid.uuid4()),
+                    seed_uuid("plan_step", fy, proj["project"], s["no"]),
                     fy,
                     proj["project"],
                     s["no"],

@@ -102,3 +102,11 @@ def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatabaseRefused):
         open_db(path)
     assert _digest(path) == before
+
+
+def test_seeded_records_have_the_same_uuid_on_every_laptop(tmp_path: Path) -> None:
+    """Sync files from two laptops must name point F1-01 by one key."""
+    a, b = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    for table in ("points", "standards", "plan_steps"):
+        sql = f"SELECT uuid FROM {table} ORDER BY uuid"
+        assert a.execute(sql).fetchall() == b.execute(sql).fetchall()
