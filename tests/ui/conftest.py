@@ -1,0 +1,42 @@
+"""pytest-qt fixtures: the app with its fonts, a main window over a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from core.i18n import set_language
+from ui.app import make_app
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication
+
+
+@pytest.fixture(autouse=True)
+def _ui_app(qapp, tmp_path: Path) -> Iterator[None]:
+    make_app()
+    # QSettings of the tests never touch the user's real settings.
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "ini"))
+    set_language("th")
+    yield
+    set_language("th")
+
+
+@pytest.fixture
+def window(qtbot, db, db_path):
+    from core.db import set_setting
+    from ui.main_window import MainWindow
+
+    set_setting(db, "last_inspector", "สมชาย ใจดี")
+    w = MainWindow(db, db_path)
+    qtbot.addWidget(w)
+    w.show()
+    return w

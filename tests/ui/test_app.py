@@ -1,0 +1,77 @@
+"""Issue 3: Thai renders with the shipped fonts; language switch; the window opens."""
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter
+from PySide6.QtWidgets import QLabel
+
+from core.i18n import language
+from ui.app import choose_language
+from ui.fonts import DOC_FAMILY, UI_FAMILY, register_fonts
+
+
+def _render(text: str, font: QFont) -> QImage:
+    image = QImage(400, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setFont(font)
+    painter.setPen(QColor("black"))
+    painter.drawText(10, 50, text)
+    painter.end()
+    return image
+
+
+def test_the_shipped_thai_fonts_are_registered() -> None:
+    families = register_fonts()
+    assert UI_FAMILY in families and DOC_FAMILY in families
+    systems = QFontDatabase.writingSystems(UI_FAMILY)
+    assert QFontDatabase.WritingSystem.Thai in systems
+
+
+def test_thai_glyphs_are_drawn_not_boxes(qtbot) -> None:
+    """Different Thai words draw differently: a font without Thai draws the same boxes."""
+    font = QFont(UI_FAMILY, 20)
+    a, b = _render("ห้องน้ำ", font), _render("ผ่านเกณฑ์", font)
+    assert a != b
+    label = QLabel("ห้องน้ำสาธารณะ")
+    label.setFont(font)
+    qtbot.addWidget(label)
+    label.resize(300, 60)
+    image = label.grab().toImage()
+    dark = sum(
+        1
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+        if image.pixelColor(x, y).lightness() < 128
+    )
+    assert dark > 40
+
+
+def test_language_is_chosen_remembered_and_switched(window) -> None:
+    choose_language("en")
+    assert language() == "en" and QSettings().value("language") == "en"
+    choose_language(None)
+    assert language() == "en"
+    window.settings.choose_language("th")
+    assert window.round.title.text() == "ตรวจห้องน้ำ"
+    window.settings.choose_language("en")
+    assert window.round.title.text() == "Round"
+    assert window.nav.item(0).text() == "Restrooms"
+    horizontal, display = Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+    assert window.restrooms.model.headerData(1, horizontal, display) == "Code"
+    assert QSettings().value("language") == "en"
+
+
+def test_every_ui_message_key_has_thai_and_english() -> None:
+    import re
+    from pathlib import Path
+
+    from core.i18n import catalogue
+
+    root = Path(__file__).resolve().parents[2] / "ui"
+    used = set()
+    for path in root.rglob("*.py"):
+        used |= set(re.findall(r'tr\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    entries = catalogue()
+    missing = sorted(k for k in used if k not in entries)
+    assert missing == []
+    assert all(entries[k]["th"] and entries[k]["en"] for k in used)

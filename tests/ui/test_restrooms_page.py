@@ -1,0 +1,47 @@
+"""Issue 3: the Restrooms page: points by floor with their standing, filters, models."""
+
+from inspection.demo import fill_demo_rounds
+
+
+def test_27_points_listed_with_their_floor(window) -> None:
+    model = window.restrooms.model
+    assert model.rowCount() == 27
+    assert {model.status_at(r).point.floor for r in range(27)} == {1, 2, 3, 4, 5}
+    assert all(model.status_at(r).state == "unchecked" for r in range(27))
+
+
+def test_filters_by_floor_and_state(window, db) -> None:
+    fill_demo_rounds(db, 2564)
+    window.hub.changed.emit("rounds")
+    page = window.restrooms
+    page.year.setCurrentIndex(page.year.findData(2564))
+    assert page.model.status_at(0).state != "unchecked"
+    page.floor.setCurrentIndex(page.floor.findData(3))
+    assert page.proxy.rowCount() == 5
+    page.state.setCurrentIndex(page.state.findData("failed"))
+    failed = [page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())]
+    assert all(code.startswith("F3-") for code in failed)
+    page.floor.setCurrentIndex(0)
+    total_failed = page.proxy.rowCount()
+    page.state.setCurrentIndex(page.state.findData("passed"))
+    assert page.proxy.rowCount() + total_failed == 27
+
+
+def test_models_pass_qt_model_tester(qtmodeltester, window, db) -> None:
+    fill_demo_rounds(db, 2564)
+    page = window.restrooms
+    page.year.setCurrentIndex(page.year.findData(2564))
+    page.select_point("F1-01")
+    qtmodeltester.check(page.model)
+    qtmodeltester.check(page.proxy)
+    qtmodeltester.check(page.history_model)
+    qtmodeltester.check(page.actions_model)
+    assert page.history_model.rowCount() > 10
+
+
+def test_start_round_from_a_point_opens_the_round_page(window) -> None:
+    page = window.restrooms
+    page.select_point("F2-02")
+    page.start_button.click()
+    assert window.stack.currentWidget() is window.round
+    assert window.round.point.code == "F2-02"

@@ -1,0 +1,79 @@
+"""Starting the window: fonts, language, the database, one instance per database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from core.backup import check, daily_backup
+from core.db import default_db_path, open_db
+from core.errors import DatabaseRefused
+from core.i18n import set_language, tr
+from core.resources import RESOURCES
+from ui.fonts import register_fonts, ui_font
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with the shipped Thai fonts registered and the house style."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("Sala Rounds")
+    app.setApplicationName("Sala Rounds")
+    register_fonts()
+    app.setFont(ui_font())
+    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def choose_language(lang: str | None) -> str:
+    """`--lang` wins and is remembered; else the remembered choice; else Thai."""
+    settings = QSettings()
+    if lang:
+        settings.setValue("language", lang)
+    chosen = lang or str(settings.value("language", "th"))
+    set_language(chosen if chosen in ("th", "en") else "th")
+    return chosen
+
+
+def _warn(title_key: str, th: str, en: str) -> None:
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(tr(title_key))
+    box.setText(th)
+    box.setInformativeText(en)
+    box.exec()
+
+
+def run(db_path: Path | None, lang: str | None) -> int:
+    app = make_app()
+    choose_language(lang)
+    path = Path(db_path) if db_path else default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(path) + ".lock")
+    if not lock.tryLock(100):
+        _warn("app.title", tr("app.already_open", "th"), tr("app.already_open", "en"))
+        return 1
+    try:
+        db = open_db(path)
+    except DatabaseRefused as exc:
+        _warn("app.title", exc.message("th"), exc.message("en"))
+        return 2
+    daily_backup(db, path)
+    health = check(db, quick=True)
+    if not health.ok:
+        problems = "\n".join(health.problems)
+        _warn("app.title", tr("app.check_failed", "th") + "\n" + problems,
+              tr("app.check_failed", "en"))  # fmt: skip
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db, path)
+    window.show()
+    code = app.exec()
+    db.close()
+    lock.unlock()
+    return code

@@ -1,0 +1,188 @@
+"""Table models of the Restrooms page: points with their standing, a point's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from core.calendar import format_date, format_datetime
+from core.i18n import language, tr
+from inspection.actions import CorrectiveAction
+from inspection.rounds import PointStatus, Round
+
+Index = QModelIndex | QPersistentModelIndex
+STATE_COLOURS = {"passed": "#1b7f3b", "failed": "#b3261e", "unchecked": "#7a6a00"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PointStatusModel(QAbstractTableModel):
+    COLUMNS = ("col.floor", "col.code", "col.name", "col.status", "col.total", "col.date")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[PointStatus] = []
+        self._open_actions: dict[int, int] = {}
+
+    def set_rows(self, rows: list[PointStatus], open_actions: dict[int, int]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self._open_actions = open_actions
+        self.endResetModel()
+
+    def status_at(self, row: int) -> PointStatus:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        st = self._rows[index.row()]
+        col = index.column()
+        rnd = st.round
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return tr("floor.n", n=st.point.floor)
+            if col == 1:
+                return st.point.code
+            if col == 2:
+                name = st.point.name(language())
+                n = self._open_actions.get(st.point.id, 0)
+                return name + (f"  ({tr('actions.open_n', n=n)})" if n else "")
+            if col == 3:
+                return tr(f"state.{st.state}")
+            if col == 4:
+                return "" if rnd is None else f"{rnd.total}/80"
+            if col == 5:
+                return "" if rnd is None else format_date(rnd.inspected_at.date(), language())
+        if role == SORT_ROLE:
+            if col == 0:
+                return st.point.floor
+            if col == 4:
+                return -1 if rnd is None else rnd.total
+            if col == 5:
+                return "" if rnd is None else rnd.inspected_at.isoformat()
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
+            return QColor(STATE_COLOURS[st.state])
+        if role == Qt.ItemDataRole.UserRole:
+            return st.state
+        return None
+
+
+class HistoryModel(QAbstractTableModel):
+    COLUMNS = ("col.date", "col.inspector", "col.total", "col.result", "col.status")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[Round] = []
+
+    def set_rows(self, rows: list[Round]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def round_at(self, row: int) -> Round:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return format_datetime(r.inspected_at, language())
+            if col == 1:
+                return r.inspector
+            if col == 2:
+                return f"{r.total}/80" if r.complete else f"{r.total} …"
+            if col == 3:
+                if r.passed is None:
+                    return ""
+                return tr("state.passed" if r.passed else "state.failed")
+            if col == 4:
+                parts = [tr(f"status.{r.status}")]
+                if r.superseded_by:
+                    parts.append(tr("history.superseded"))
+                if r.supersedes:
+                    parts.append(tr("history.corrects", reason=r.reason))
+                return " · ".join(parts)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if r.superseded_by:
+                return QColor("#888888")
+            if col == 3 and r.passed is not None:
+                return QColor(STATE_COLOURS["passed" if r.passed else "failed"])
+        if role == Qt.ItemDataRole.ToolTipRole and r.reason:
+            return r.reason
+        return None
+
+
+class ActionsModel(QAbstractTableModel):
+    COLUMNS = ("col.no", "col.what", "col.who", "col.due", "col.closed")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[CorrectiveAction] = []
+
+    def set_rows(self, rows: list[CorrectiveAction]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def action_at(self, row: int) -> CorrectiveAction:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        a = self._rows[index.row()]
+        col = index.column()
+        lang = language()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return str(a.item_no)
+            if col == 1:
+                return a.what
+            if col == 2:
+                return a.who
+            if col == 3:
+                return format_date(a.due_date, lang) if a.due_date else ""
+            if col == 4:
+                return format_date(a.closed_date, lang) if a.closed_date else tr("action.open")
+        if role == Qt.ItemDataRole.ForegroundRole and col == 4 and a.is_open:
+            return QColor(STATE_COLOURS["failed"])
+        return None

@@ -1,0 +1,561 @@
+"""Round page: a checklist round typed with one hand in a corridor.
+
+Choose the point by typing its code (`101`, `f101` or `F1-01` select F1-01 at
+once), then one digit 0-4 per item moves to the next; Backspace or Up goes
+back, N writes a note, Ctrl+Enter finalizes and Enter confirms. A round of 20
+items takes 25 keystrokes. Every score is saved at once as a draft, so a
+round survives the app being killed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.calendar import format_datetime
+from core.db import get_setting, set_setting
+from core.errors import SalaError
+from core.i18n import language, tr
+from inspection.points import Point, list_points
+from inspection.rounds import (
+    Round,
+    correct_round,
+    discard_draft,
+    finalize_round,
+    get_round,
+    open_drafts,
+    set_item_note,
+    set_score,
+    start_draft,
+)
+from inspection.standard import Standard, current_standard, judge, standard_by_id
+from ui.hub import Hub
+from ui.widgets.messages import show_error
+
+_CODE = re.compile(r"^F?(\d)-?(\d{2})$")
+SCORE_KEYS = {
+    Qt.Key.Key_0: 0,
+    Qt.Key.Key_1: 1,
+    Qt.Key.Key_2: 2,
+    Qt.Key.Key_3: 3,
+    Qt.Key.Key_4: 4,
+}
+SCORE_COLOURS = {0: "#b3261e", 1: "#b3261e", 2: "#8a6d00", 3: "#2d6a4f", 4: "#1b7f3b"}
+
+
+def normalise_code(text: str) -> str | None:
+    """`101`, `f101`, `F1-01`, ` f1-01 ` -> `F1-01`; anything else -> None."""
+    m = _CODE.match(text.strip().upper())
+    return f"F{m.group(1)}-{m.group(2)}" if m else None
+
+
+class _Keys(QObject):
+    """Event filter on the checklist: digits score, arrows move, N notes."""
+
+    def __init__(self, page: RoundPage) -> None:
+        super().__init__(page)
+        self.page = page
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self.page.handle_key(event)
+        return False
+
+
+class RoundPage(QWidget):
+    finalized = Signal(str)
+
+    def __init__(self, db: Database, hub: Hub) -> None:
+        super().__init__()
+        self.db, self.hub = db, hub
+        self.points: dict[str, Point] = {}
+        self.point: Point | None = None
+        self.round: Round | None = None
+        self.standard: Standard = current_standard(db)
+        self.scores: list[int | None] = [None] * len(self.standard.items)
+        self.current = 0
+        self.confirming = False
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.code_label = QLabel()
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("101 / F1-01")
+        self.code_edit.setMaxLength(8)
+        self.code_edit.setFixedWidth(140)
+        self.point_combo = QComboBox()
+        self.point_combo.setMinimumWidth(320)
+        self.inspector_label = QLabel()
+        self.inspector_edit = QLineEdit(get_setting(db, "last_inspector", "") or "")
+        self.inspector_edit.setFixedWidth(220)
+        self.when_label = QLabel()
+
+        self.table = QTableWidget(0, 4)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        # Rows follow their wrapped text whenever the columns change width.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(3, 220)
+        self.table.installEventFilter(_Keys(self))
+
+        self.total_label = QLabel()
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 2.4)
+        big.setBold(True)
+        self.total_label.setFont(big)
+        self.band_label = QLabel()
+        self.result_label = QLabel()
+        result_font = QFont(self.font())
+        result_font.setPointSizeF(result_font.pointSizeF() * 1.5)
+        result_font.setBold(True)
+        self.result_label.setFont(result_font)
+        self.failing_label = QLabel()
+        self.failing_label.setWordWrap(True)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.confirm_label = QLabel()
+        self.confirm_label.setObjectName("confirmBar")
+        self.confirm_label.setWordWrap(True)
+        self.confirm_label.hide()
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setObjectName("hint")
+
+        self.finalize_button = QPushButton()
+        self.discard_button = QPushButton()
+        self.correct_button = QPushButton()
+        self.new_button = QPushButton()
+
+        top = QGridLayout()
+        top.addWidget(self.code_label, 0, 0)
+        top.addWidget(self.code_edit, 0, 1)
+        top.addWidget(self.point_combo, 0, 2)
+        top.addWidget(self.inspector_label, 0, 3)
+        top.addWidget(self.inspector_edit, 0, 4)
+        top.addWidget(self.when_label, 0, 5)
+        top.setColumnStretch(6, 1)
+
+        side = QFrame()
+        side.setObjectName("scorePanel")
+        side.setFixedWidth(300)
+        sv = QVBoxLayout(side)
+        sv.addWidget(self.total_label)
+        sv.addWidget(self.band_label)
+        sv.addWidget(self.result_label)
+        sv.addWidget(self.failing_label)
+        sv.addStretch(1)
+        sv.addWidget(self.status_label)
+        sv.addWidget(self.hint_label)
+        sv.addWidget(self.finalize_button)
+        sv.addWidget(self.discard_button)
+        sv.addWidget(self.correct_button)
+        sv.addWidget(self.new_button)
+
+        middle = QHBoxLayout()
+        middle.addWidget(self.table, 1)
+        middle.addWidget(side)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.confirm_label)
+        layout.addLayout(middle, 1)
+
+        self.code_edit.textEdited.connect(self._code_typed)
+        self.code_edit.returnPressed.connect(self._code_entered)
+        self.point_combo.activated.connect(self._combo_picked)
+        self.inspector_edit.editingFinished.connect(self._remember_inspector)
+        self.table.currentCellChanged.connect(lambda row, *_: self._move_to(row))
+        self.table.cellDoubleClicked.connect(
+            lambda row, col: self.edit_note() if col == 3 else None
+        )
+        self.finalize_button.clicked.connect(self.request_finalize)
+        self.discard_button.clicked.connect(self._discard)
+        self.correct_button.clicked.connect(self._correct)
+        self.new_button.clicked.connect(self.new_round)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.request_finalize)
+        hub.start_round.connect(self.begin_at)
+        hub.open_round.connect(self.show_round)
+        hub.language_changed.connect(lambda _: self.retranslate())
+        hub.changed.connect(lambda kind: self._load_points() if kind == "points" else None)
+
+        self._load_points()
+        self.retranslate()
+        drafts = open_drafts(db)
+        if drafts:
+            self.show_round(drafts[0].uuid)
+
+    # --- texts -----------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("page.round"))
+        self.code_label.setText(tr("round.point_code"))
+        self.inspector_label.setText(tr("round.inspector"))
+        self.table.setHorizontalHeaderLabels(
+            [tr("col.no"), tr("col.item"), tr("col.score"), tr("col.note")]
+        )
+        self.hint_label.setText(tr("round.hint"))
+        self.finalize_button.setText(tr("round.finalize"))
+        self.discard_button.setText(tr("round.discard"))
+        self.correct_button.setText(tr("restrooms.correct"))
+        self.new_button.setText(tr("round.new"))
+        self._fill_combo()
+        self._fill_table()
+        self._refresh()
+
+    def _load_points(self) -> None:
+        self.points = {p.code: p for p in list_points(self.db)}
+        self._fill_combo()
+
+    def _fill_combo(self) -> None:
+        self.point_combo.blockSignals(True)
+        self.point_combo.clear()
+        self.point_combo.addItem(tr("round.pick_point"), None)
+        for code, p in self.points.items():
+            self.point_combo.addItem(f"{code}  {p.name(language())}", code)
+        if self.point is not None:
+            self.point_combo.setCurrentIndex(max(0, self.point_combo.findData(self.point.code)))
+        self.point_combo.blockSignals(False)
+
+    def _fill_table(self) -> None:
+        lang = language()
+        items = self.standard.items
+        self.table.setRowCount(len(items))
+        notes = self.round.notes if self.round else {}
+        for row, item in enumerate(items):
+            self.table.setItem(row, 0, QTableWidgetItem(str(item.no)))
+            self.table.setItem(row, 1, QTableWidgetItem(item.text(lang)))
+            score = self.scores[row]
+            cell = QTableWidgetItem("" if score is None else str(score))
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            if score is not None:
+                cell.setForeground(QColor(SCORE_COLOURS[score]))
+                bold = QFont(self.font())
+                bold.setBold(True)
+                cell.setFont(bold)
+            self.table.setItem(row, 2, cell)
+            self.table.setItem(row, 3, QTableWidgetItem(notes.get(item.no, "")))
+        if items:
+            self.table.setCurrentCell(min(self.current, len(items) - 1), 1)
+
+    # --- choosing the point ----------------------------------------------------------
+
+    def _code_typed(self, text: str) -> None:
+        code = normalise_code(text)
+        if code and code in self.points:
+            self.begin_at(code)
+
+    def _code_entered(self) -> None:
+        code = normalise_code(self.code_edit.text())
+        if code is None or code not in self.points:
+            self.status_label.setText(tr("round.unknown_code", code=self.code_edit.text()))
+            return
+        self.begin_at(code)
+
+    def _combo_picked(self) -> None:
+        code = self.point_combo.currentData()
+        if code:
+            self.begin_at(code)
+
+    def _remember_inspector(self) -> None:
+        name = self.inspector_edit.text().strip()
+        if name and name != get_setting(self.db, "last_inspector"):
+            set_setting(self.db, "last_inspector", name)
+
+    def begin_at(self, code: str) -> None:
+        """Open the point's draft if one is waiting, else an empty round (saved at first key)."""
+        drafts = [d for d in open_drafts(self.db) if d.point_code == code]
+        if drafts:
+            self.show_round(drafts[0].uuid)
+        else:
+            self.point = self.points.get(code)
+            self.round = None
+            self.standard = current_standard(self.db)
+            self.scores = [None] * len(self.standard.items)
+            self.current = 0
+            self.confirming = False
+            self._after_load()
+        self.table.setFocus()
+
+    def show_round(self, round_uuid: str) -> None:
+        try:
+            rnd = get_round(self.db, round_uuid)
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        self.round = rnd
+        self.point = self.points.get(rnd.point_code)
+        self.standard = standard_by_id(self.db, rnd.standard_id)
+        self.scores = list(rnd.scores)
+        self.current = (rnd.next_unscored or len(self.scores)) - 1 if not rnd.is_final else 0
+        self.confirming = False
+        self._after_load()
+        self.table.setFocus()
+
+    def new_round(self) -> None:
+        self.point = None
+        self.round = None
+        self.standard = current_standard(self.db)
+        self.scores = [None] * len(self.standard.items)
+        self.current = 0
+        self.confirming = False
+        self._after_load()
+        self.code_edit.clear()
+        self.code_edit.setFocus()
+
+    def _after_load(self) -> None:
+        if self.point is not None:
+            self.code_edit.setText(self.point.code)
+        self._fill_combo()
+        self._fill_table()
+        self._refresh()
+
+    # --- typing the round ------------------------------------------------------------
+
+    @property
+    def editable(self) -> bool:
+        return self.point is not None and (self.round is None or not self.round.is_final)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if self.confirming:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Y) and not mods:
+                self.finalize()
+            else:
+                self.cancel_confirm()
+            return True
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            return False  # Ctrl+Enter and friends are shortcuts
+        if key in SCORE_KEYS:
+            self.score(SCORE_KEYS[key])
+            return True
+        if Qt.Key.Key_5 <= key <= Qt.Key.Key_9:
+            self.status_label.setText(tr("round.score_range"))
+            return True
+        if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Up):
+            self._move_to(self.current - 1)
+            return True
+        if key == Qt.Key.Key_Down:
+            self._move_to(self.current + 1)
+            return True
+        if key in (Qt.Key.Key_N, Qt.Key.Key_F2):
+            self.edit_note()
+            return True
+        return False
+
+    def _move_to(self, row: int) -> None:
+        row = max(0, min(row, len(self.scores) - 1))
+        if row != self.current:
+            self.current = row
+        if self.table.currentRow() != row:
+            self.table.setCurrentCell(row, 1)
+
+    def _ensure_draft(self) -> bool:
+        if self.round is not None:
+            return True
+        if self.point is None:
+            self.status_label.setText(tr("round.choose_point_first"))
+            self.code_edit.setFocus()
+            return False
+        self._remember_inspector()
+        try:
+            self.round = start_draft(self.db, self.point.code, self.inspector_edit.text())
+        except SalaError as exc:
+            self.status_label.setText(exc.bilingual())
+            self.inspector_edit.setFocus()
+            return False
+        self.hub.changed.emit("rounds")
+        return True
+
+    def score(self, value: int) -> None:
+        if not self.editable:
+            self.status_label.setText(tr("round.read_only"))
+            return
+        if not self._ensure_draft():
+            return
+        assert self.round is not None
+        try:
+            self.round = set_score(self.db, self.round.uuid, self.current + 1, value)
+        except SalaError as exc:
+            self.status_label.setText(exc.bilingual())
+            return
+        self.scores = list(self.round.scores)
+        self._paint_score(self.current)
+        self.status_label.setText("")
+        if self.current < len(self.scores) - 1:
+            self._move_to(self.current + 1)
+        self._refresh()
+
+    def _paint_score(self, row: int) -> None:
+        score = self.scores[row]
+        cell = self.table.item(row, 2)
+        if cell is None:
+            return
+        cell.setText("" if score is None else str(score))
+        if score is not None:
+            cell.setForeground(QColor(SCORE_COLOURS[score]))
+            bold = QFont(self.font())
+            bold.setBold(True)
+            cell.setFont(bold)
+
+    def edit_note(self, text: str | None = None) -> None:
+        """Ask for the current item's note (or set `text` directly, as tests do)."""
+        if not self.editable or not self._ensure_draft():
+            return
+        assert self.round is not None
+        no = self.current + 1
+        if text is None:
+            text, ok = QInputDialog.getText(
+                self, tr("round.note_title", no=no), tr("round.note_prompt"),
+                text=self.round.notes.get(no, ""),
+            )  # fmt: skip
+            if not ok:
+                return
+        try:
+            self.round = set_item_note(self.db, self.round.uuid, no, text)
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        note_cell = self.table.item(self.current, 3)
+        if note_cell is not None:
+            note_cell.setText(self.round.notes.get(no, ""))
+        self.table.setFocus()
+
+    # --- finishing -------------------------------------------------------------------
+
+    def request_finalize(self) -> None:
+        if not self.editable or self.round is None:
+            self.status_label.setText(tr("round.nothing_to_finalize"))
+            return
+        missing = [i + 1 for i, s in enumerate(self.scores) if s is None]
+        if missing:
+            self.status_label.setText(tr("round.missing", items=", ".join(str(n) for n in missing)))
+            self._move_to(missing[0] - 1)
+            return
+        verdict = judge(
+            [s for s in self.scores if s is not None],
+            self.standard.item_min,
+            self.standard.pass_total,
+        )
+        self.confirming = True
+        result = tr("state.passed" if verdict.passed else "state.failed")
+        self.confirm_label.setText(tr("round.confirm", total=verdict.total, result=result))
+        self.confirm_label.show()
+        self.table.setFocus()
+
+    def cancel_confirm(self) -> None:
+        self.confirming = False
+        self.confirm_label.hide()
+
+    def finalize(self) -> None:
+        assert self.round is not None
+        self.cancel_confirm()
+        try:
+            final = finalize_round(self.db, self.round.uuid)
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        self.round = final
+        self.status_label.setText(tr("round.saved", code=final.point_code))
+        self._refresh()
+        self.hub.changed.emit("rounds")
+        self.hub.changed.emit("actions")
+        self.finalized.emit(final.uuid)
+
+    def _discard(self) -> None:
+        if self.round is None or self.round.is_final:
+            return
+        try:
+            discard_draft(self.db, self.round.uuid)
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        self.hub.changed.emit("rounds")
+        self.new_round()
+
+    def _correct(self) -> None:
+        if self.round is None or not self.round.is_final:
+            return
+        reason, ok = QInputDialog.getText(self, tr("restrooms.correct"), tr("correct.reason"))
+        if ok:
+            self.correct(reason)
+
+    def correct(self, reason: str) -> None:
+        assert self.round is not None
+        try:
+            draft = correct_round(self.db, self.round.uuid, reason, self.inspector_edit.text())
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        self.hub.changed.emit("rounds")
+        self.show_round(draft.uuid)
+
+    # --- the score panel -------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        scored = [s for s in self.scores if s is not None]
+        total = sum(scored)
+        std = self.standard
+        self.total_label.setText(f"{total} / {std.max_total}")
+        in_band = total >= std.pass_total
+        self.band_label.setText(
+            tr("round.band_in" if in_band else "round.band_out", low=std.pass_total,
+               high=std.max_total)
+        )  # fmt: skip
+        self.band_label.setStyleSheet(f"color: {'#1b7f3b' if in_band else '#7a6a00'}")
+        failing = [i + 1 for i, s in enumerate(self.scores) if s is not None and s < std.item_min]
+        if len(scored) == len(self.scores):
+            passed = judge(scored, std.item_min, std.pass_total).passed
+            self.result_label.setText(tr("state.passed" if passed else "state.failed"))
+            self.result_label.setStyleSheet(f"color: {'#1b7f3b' if passed else '#b3261e'}")
+        else:
+            remaining = len(self.scores) - len(scored)
+            self.result_label.setText(tr("round.remaining", n=remaining))
+            self.result_label.setStyleSheet("")
+        self.failing_label.setText(
+            tr("round.failing", items=", ".join(map(str, failing)), min=std.item_min)
+            if failing
+            else ""
+        )
+        rnd = self.round
+        if rnd is not None:
+            status = tr(f"status.{rnd.status}")
+            self.when_label.setText(f"{format_datetime(rnd.inspected_at, language())} · {status}")
+        else:
+            self.when_label.setText(tr("round.not_started") if self.point else "")
+        self.finalize_button.setEnabled(self.editable and rnd is not None)
+        self.discard_button.setEnabled(rnd is not None and not rnd.is_final)
+        self.correct_button.setEnabled(
+            rnd is not None and rnd.is_final and rnd.superseded_by is None
+        )
