@@ -69,10 +69,36 @@ def run(db_path: Path | None, lang: str | None) -> int:
         _warn("app.title", tr("app.check_failed", "th") + "\n" + problems,
               tr("app.check_failed", "en"))  # fmt: skip
 
+    from core.db import get_setting
+    from core.users import has_users
     from ui.main_window import MainWindow
+    from ui.signin import FirstRunDialog, IdleWatcher, SignInDialog
 
+    if not has_users(db):
+        first = FirstRunDialog(db)
+        if not first.exec() or first.user is None:
+            return 0
+        user = first.user
+    else:
+        signin = SignInDialog(db)
+        if not signin.exec() or signin.user is None:
+            return 0
+        user = signin.user
     window = MainWindow(db, path)
+    window.set_user(user)
     window.show()
+
+    def lock() -> None:
+        window.hide()
+        again = SignInDialog(db, locked=True)
+        if again.exec() and again.user is not None:
+            window.set_user(again.user)
+            window.show()
+        else:
+            app.quit()
+
+    idle = IdleWatcher(float(get_setting(db, "idle_lock_minutes", "10") or 10), lock)
+    app.installEventFilter(idle)
     code = app.exec()
     db.close()
     lock.unlock()

@@ -1,0 +1,226 @@
+"""Audit page (section heads): who changed what, and who recorded each deciding round."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core import audit
+from core.calendar import fiscal_year, format_date, parse_date, today
+from core.errors import SalaError
+from core.i18n import language, tr
+from inspection.points import list_points
+from inspection.rounds import deciding_rounds
+from ui.hub import Hub
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _RowsModel(QAbstractTableModel):
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__()
+        self.columns = columns
+        self.rows: list[tuple] = []
+
+    def set_rows(self, rows: list[tuple]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.columns[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return str(self.rows[index.row()][index.column()])
+        return None
+
+
+def _local(stamp: str) -> str:
+    """Audit times are stored in UTC; people read Bangkok time."""
+    moment = datetime.fromisoformat(stamp) + timedelta(hours=7)
+    return f"{format_date(moment.date(), language())} {moment:%H:%M:%S}"
+
+
+class AuditPage(QWidget):
+    def __init__(self, db: Database, hub: Hub) -> None:
+        super().__init__()
+        self.db, self.hub = db, hub
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.tabs = QTabWidget()
+
+        self.user = QComboBox()
+        self.since = QLineEdit()
+        self.since.setPlaceholderText("01/10/2563")
+        self.until = QLineEdit()
+        self.until.setPlaceholderText("30/09/2564")
+        self.record = QLineEdit()
+        self.filter_error = QLabel()
+        self.filter_error.setStyleSheet("color: #b3261e")
+        self.log_model = _RowsModel(
+            ("col.when", "col.user", "col.action", "col.kind", "col.record", "col.change")
+        )
+        self.log = self._table(self.log_model, stretch=5)
+        log_tab = QWidget()
+        lv = QVBoxLayout(log_tab)
+        filters = QHBoxLayout()
+        self.user_label, self.since_label = QLabel(), QLabel()
+        self.until_label, self.record_label = QLabel(), QLabel()
+        for label, w in (
+            (self.user_label, self.user),
+            (self.since_label, self.since),
+            (self.until_label, self.until),
+            (self.record_label, self.record),
+        ):
+            filters.addWidget(label)
+            filters.addWidget(w)
+        filters.addStretch(1)
+        lv.addLayout(filters)
+        lv.addWidget(self.filter_error)
+        lv.addWidget(self.log)
+
+        self.year = QComboBox()
+        self.behind_model = _RowsModel(
+            ("col.code", "col.date", "col.total", "col.result", "col.inspector", "col.recorded_by")
+        )
+        self.behind = self._table(self.behind_model, stretch=4)
+        behind_tab = QWidget()
+        bv = QVBoxLayout(behind_tab)
+        bv.addWidget(self.year)
+        bv.addWidget(self.behind)
+
+        self.tabs.addTab(log_tab, "")
+        self.tabs.addTab(behind_tab, "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs)
+
+        for w in (self.since, self.until, self.record):
+            w.editingFinished.connect(self.reload)
+        self.user.currentIndexChanged.connect(self.reload)
+        self.year.currentIndexChanged.connect(self.reload_behind)
+        hub.changed.connect(lambda _: self.reload_all())
+        hub.language_changed.connect(lambda _: self.retranslate())
+        self.retranslate()
+
+    @staticmethod
+    def _table(model: QAbstractTableModel, stretch: int) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("page.audit"))
+        self.tabs.setTabText(0, tr("audit.log"))
+        self.tabs.setTabText(1, tr("audit.behind"))
+        self.user_label.setText(tr("col.user"))
+        self.since_label.setText(tr("audit.since"))
+        self.until_label.setText(tr("audit.until"))
+        self.record_label.setText(tr("col.record"))
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        self.user.blockSignals(True)
+        chosen = self.user.currentData()
+        self.user.clear()
+        self.user.addItem(tr("audit.all_users"), None)
+        for (name,) in self.db.execute("SELECT DISTINCT actor FROM audit_log ORDER BY actor"):
+            self.user.addItem(name, name)
+        self.user.setCurrentIndex(max(0, self.user.findData(chosen)))
+        self.user.blockSignals(False)
+        self.year.blockSignals(True)
+        fy = self.year.currentData() or fiscal_year(today())
+        self.year.clear()
+        years = {fiscal_year(today())} | {
+            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM rounds")
+        }
+        for y in sorted(years, reverse=True):
+            self.year.addItem(tr("fy.n", n=y), y)
+        self.year.setCurrentIndex(max(0, self.year.findData(fy)))
+        self.year.blockSignals(False)
+        self.reload()
+        self.reload_behind()
+
+    def reload(self) -> None:
+        self.filter_error.setText("")
+        try:
+            since = parse_date(self.since.text(), field="since") if self.since.text() else None
+            until = parse_date(self.until.text(), field="until") if self.until.text() else None
+        except SalaError as exc:
+            self.filter_error.setText(exc.bilingual())
+            return
+        text = self.record.text().strip()
+        rows = audit.rows(
+            self.db,
+            actor=self.user.currentData(),
+            since=(since - timedelta(days=1)).isoformat() + "T17:00" if since else None,
+            until=until.isoformat() + "T17:00" if until else None,
+            limit=5000,
+        )
+        if text:
+            rows = [r for r in rows if text in r.record_uuid or text in r.after or text in r.before]
+        self.log_model.set_rows(
+            [
+                (_local(r.at), r.actor, r.action, r.kind, r.record_uuid, r.after or r.before)
+                for r in rows
+            ]
+        )
+
+    def reload_behind(self) -> None:
+        fy = self.year.currentData()
+        if fy is None:
+            return
+        deciding = deciding_rounds(self.db, fy)
+        recorded = dict(
+            self.db.execute(
+                "SELECT uuid, recorded_by FROM rounds WHERE fiscal_year = ? AND status = 'final'",
+                [fy],
+            ).fetchall()
+        )
+        rows = []
+        for p in list_points(self.db):
+            rnd = deciding.get(p.id)
+            if rnd is None:
+                rows.append((p.code, "", "", tr("state.unchecked"), "", ""))
+                continue
+            rows.append(
+                (
+                    p.code,
+                    format_date(rnd.inspected_at.date(), language()),
+                    f"{rnd.total}/80",
+                    tr("state.passed" if rnd.passed else "state.failed"),
+                    rnd.inspector,
+                    recorded.get(rnd.uuid, ""),
+                )
+            )
+        self.behind_model.set_rows(rows)
