@@ -65,3 +65,6 @@ def test_idle_watcher_fires_after_the_idle_time(qtbot) -> None:
     fired = []
     watcher = IdleWatcher(0.001, lambda: fired.append(1))
     qtbot.waitUntil(lambda: bool(fired), timeout=3000)
+    assert not watcher.timer.isActive()  # fires once, until the next key or click
+    watcher.set_minutes(10)
+    assert watcher.timer.isActive() and watcher.timer.interval() == 600_000
