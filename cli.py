@@ -42,8 +42,28 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     imp.set_defaults(func=cmd_import_rounds)
 
+    imp = sub.add_parser("import-survey", help="import survey answers from a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=cmd_import_survey)
+
+    imp = sub.add_parser("import-guard", help="import guard daily reports from a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(func=cmd_import_guard)
+
+    score = sub.add_parser("score", help="the year's two indicators")
+    score.add_argument("--fy", required=True)
+    score.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    score.set_defaults(func=cmd_score)
+
+    guard = sub.add_parser("guard", help="guard reports")
+    guard_sub = guard.add_subparsers(dest="guard_command", required=True)
+    missing = guard_sub.add_parser("missing", help="required shifts with no signed report")
+    missing.add_argument("--from", dest="start", required=True)
+    missing.add_argument("--to", dest="end", required=True)
+    missing.set_defaults(func=cmd_guard_missing)
+
     exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
-    exp.add_argument("what", choices=("rounds",))
+    exp.add_argument("what", choices=("rounds", "survey", "guard"))
     exp.add_argument("--fy", required=True)
     exp.add_argument("--out", required=True, type=Path)
     exp.set_defaults(func=cmd_export)
@@ -68,10 +88,13 @@ def say(th: str, en: str) -> None:
 
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
-    from inspection.demo import fill_demo_rounds
+    from inspection.demo import fill_demo_rounds, fill_demo_survey
+    from security.demo import fill_demo_guard
 
     fy = parse_fiscal_year(args.fy)
     r = fill_demo_rounds(db, fy)
+    survey = fill_demo_survey(db, fy)
+    guard = fill_demo_guard(db, fy)
     if r.already:
         say(
             f"ปีงบประมาณ {fy} มีข้อมูลตัวอย่างอยู่แล้ว ไม่ได้เพิ่มซ้ำ",
@@ -81,6 +104,13 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
         say(
             f"เพิ่มรอบตรวจ {r.rounds} รอบ (ไม่ผ่าน {r.failed}) ปิดงานแก้ไขแล้ว {r.actions_closed} งาน",
             f"added {r.rounds} rounds ({r.failed} failed), {r.actions_closed} actions closed",
+        )
+    if survey:
+        say(f"เพิ่มแบบสอบถาม {survey} ชุด", f"added {survey} survey answers")
+    if not guard.already:
+        say(
+            f"เพิ่มรายงานผู้ควบคุม {guard.reports} ฉบับ เหตุการณ์ {guard.events} รายการ",
+            f"added {guard.reports} guard reports with {guard.events} events",
         )
     return EXIT_OK
 
@@ -96,12 +126,67 @@ def cmd_import_rounds(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_survey(db: Database, args: argparse.Namespace) -> int:
+    from inspection.survey import import_survey
+
+    r = import_survey(db, args.file)
+    if r.already_imported:
+        say(
+            f"ไฟล์ {args.file.name} เคยนำเข้าแล้ว ไม่ได้นำเข้าซ้ำ",
+            f"{args.file.name} was imported before; skipped so nothing doubles",
+        )
+    else:
+        say(f"นำเข้าแบบสอบถาม {r.added} ชุด", f"imported {r.added} survey answers")
+    return EXIT_OK
+
+
+def cmd_import_guard(db: Database, args: argparse.Namespace) -> int:
+    from security.csv_io import import_guard
+
+    r = import_guard(db, args.file)
+    say(
+        f"นำเข้ารายงาน {r.reports} ฉบับ เหตุการณ์ {r.events} รายการ ข้ามที่มีอยู่แล้ว {r.skipped}",
+        f"imported {r.reports} reports with {r.events} events, skipped {r.skipped} present",
+    )
+    return EXIT_OK
+
+
+def cmd_score(db: Database, args: argparse.Namespace) -> int:
+    import json
+
+    from core.calendar import parse_fiscal_year
+    from reports.annual import annual_score, score_json, score_text
+
+    result = annual_score(db, parse_fiscal_year(args.fy))
+    if args.json:
+        print(json.dumps(score_json(result), ensure_ascii=False))
+    else:
+        print(score_text(result, "th"))
+    return EXIT_OK
+
+
+def cmd_guard_missing(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_date
+    from security.guard import missing_reports
+
+    start = parse_date(args.start, field="--from", allow_future=True)
+    end = parse_date(args.end, field="--to", allow_future=True)
+    if end < start:
+        raise InvalidInput("--to ต้องไม่ก่อน --from", "--to must not be before --from", field="--to")
+    for day, shift in missing_reports(db, start, end):
+        print(f"{day.isoformat()} {shift}")
+    return EXIT_OK
+
+
 def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
     from inspection.csv_io import export_rounds
+    from inspection.survey import export_survey
+    from security.csv_io import export_guard
 
     fy = parse_fiscal_year(args.fy)
-    n = export_rounds(db, fy, args.out)
+    writer = {"rounds": export_rounds, "survey": export_survey, "guard": export_guard}[args.what]
+    n = writer(db, fy, args.out)
     say(f"บันทึก {n} แถว ลงไฟล์ {args.out}", f"wrote {n} rows to {args.out}")
     return EXIT_OK
 

@@ -254,3 +254,134 @@ def m006_users_and_audit(db: Database) -> None:
         ALTER TABLE rounds ADD COLUMN audit_batch INTEGER;
         """
     )
+
+
+@MIGRATIONS()
+def m007_survey(db: Database) -> None:
+    """Satisfaction survey: office-defined questions, anonymous answers, imported files."""
+    db.executescript(
+        """
+        CREATE TABLE survey_questions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            fiscal_year INTEGER NOT NULL,
+            form TEXT NOT NULL,
+            no INTEGER NOT NULL,
+            text_th TEXT NOT NULL,
+            text_en TEXT NOT NULL,
+            UNIQUE (fiscal_year, form, no)
+        );
+        CREATE TABLE survey_responses (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            answered_on TEXT NOT NULL,
+            fiscal_year INTEGER NOT NULL,
+            point_id INTEGER REFERENCES points(id),
+            grp TEXT NOT NULL CHECK (grp IN ('official', 'employee', 'public')),
+            ratings TEXT NOT NULL,
+            satisfied INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT 'app',
+            recorded_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX survey_year ON survey_responses(fiscal_year, grp, satisfied);
+        CREATE TABLE survey_imports (
+            digest TEXT PRIMARY KEY,
+            file_name TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        """
+    )
+    forms = {
+        "overall": [("ความพึงพอใจโดยรวมต่อห้องน้ำ", "Overall satisfaction with the restroom")],
+        "detailed": [
+            ("ความสะอาด", "Cleanliness"),
+            ("ความเพียงพอของอุปกรณ์ (กระดาษชำระ สบู่)", "Supplies (paper, soap) are enough"),
+            ("ความปลอดภัยและแสงสว่าง", "Safety and light"),
+            ("ความสะดวกในการเข้าถึง", "Easy to reach and use"),
+            ("ความพึงพอใจโดยรวม", "Overall satisfaction"),
+        ],
+    }
+    for form, questions in forms.items():
+        for no, (th, en) in enumerate(questions, start=1):
+            db.execute(
+                "INSERT INTO survey_questions(uuid, fiscal_year, form, no, text_th, text_en)"
+                " VALUES (?, 2564, ?, ?, ?, ?)",
+                [seed_uuid("question", 2564, form, no), form, no, th, en],
+            )
+
+
+@MIGRATIONS()
+def m008_guard_reports(db: Database) -> None:
+    """Guard supervisors' daily reports, their events, classifications and month checks."""
+    db.executescript(
+        """
+        CREATE TABLE guard_shifts (
+            code TEXT PRIMARY KEY,
+            name_th TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            required_guards INTEGER NOT NULL,
+            required INTEGER NOT NULL DEFAULT 1,
+            sort INTEGER NOT NULL
+        );
+        INSERT INTO guard_shifts VALUES
+            ('day', 'กลางวัน', 'day', 12, 1, 1),
+            ('night', 'กลางคืน', 'night', 8, 1, 2);
+        CREATE TABLE guard_posts (
+            id INTEGER PRIMARY KEY,
+            name_th TEXT NOT NULL UNIQUE,
+            active INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO guard_posts(name_th) VALUES
+            ('ประตูทางเข้าหลัก'), ('ลานคนเมือง'), ('ลานจอดรถ'), ('อาคาร 1 โถงชั้น 1'),
+            ('อาคาร 2 โถงชั้น 1'), ('ห้องควบคุมกล้องวงจรปิด');
+        CREATE TABLE guard_reports (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            day TEXT NOT NULL,
+            fiscal_year INTEGER NOT NULL,
+            shift TEXT NOT NULL REFERENCES guard_shifts(code),
+            supervisor TEXT NOT NULL,
+            required INTEGER NOT NULL,
+            present INTEGER NOT NULL,
+            posts TEXT NOT NULL DEFAULT '',
+            patrols TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL CHECK (status IN ('draft', 'signed')),
+            supersedes TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT 'app',
+            recorded_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            signed_at TEXT
+        );
+        CREATE INDEX guard_reports_day ON guard_reports(day, shift, status);
+        CREATE INDEX guard_reports_year ON guard_reports(fiscal_year);
+        CREATE TABLE guard_events (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            report_id INTEGER NOT NULL REFERENCES guard_reports(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            place TEXT NOT NULL,
+            category TEXT NOT NULL CHECK (category IN ('theft', 'damage', 'loss', 'intrusion',
+                'alarm', 'disturbance', 'found', 'other')),
+            description TEXT NOT NULL DEFAULT '',
+            loss_value REAL,
+            action_taken TEXT NOT NULL DEFAULT '',
+            counts INTEGER,
+            reason TEXT NOT NULL DEFAULT '',
+            classified_by TEXT,
+            classified_at TEXT
+        );
+        CREATE INDEX guard_events_report ON guard_events(report_id);
+        CREATE TABLE guard_month_checks (
+            year INTEGER NOT NULL,
+            month INTEGER NOT NULL,
+            checked_by TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (year, month)
+        );
+        """
+    )

@@ -1,0 +1,161 @@
+"""The plan's project steps (DOMAIN.md sections 4 and 7) and their progress.
+
+A fiscal year without steps starts from a copy of the latest earlier year's
+plan, months and weights included, nothing done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from core.audit import audit
+from core.calendar import parse_date
+from core.db import new_id, transaction
+from core.errors import InvalidInput, NotFound
+from core.users import require
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    uuid: str
+    fiscal_year: int
+    project: int
+    step_no: int
+    title_th: str
+    title_en: str
+    weight: float
+    cumulative: float
+    months: tuple[int, ...]
+    floor: int | None
+    done_date: date | None
+    evidence: str
+
+    def title(self, lang: str) -> str:
+        return self.title_th if lang == "th" else self.title_en
+
+
+_COLS = (
+    "uuid, fiscal_year, project, step_no, title_th, title_en, weight, cumulative, months,"
+    " floor, done_date, evidence"
+)
+
+
+def _step(row: tuple) -> PlanStep:
+    months = tuple(int(m) for m in row[8].split(",") if m)
+    done = date.fromisoformat(row[10]) if row[10] else None
+    return PlanStep(*row[:8], months=months, floor=row[9], done_date=done, evidence=row[11])
+
+
+def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
+    """Both projects' steps for `fy`, copied from the latest earlier year when missing."""
+    rows = db.execute(
+        f"SELECT {_COLS} FROM plan_steps WHERE fiscal_year = ? ORDER BY project, step_no", [fy]
+    ).fetchall()
+    if rows:
+        return [_step(r) for r in rows]
+    source = db.execute(
+        "SELECT MAX(fiscal_year) FROM plan_steps WHERE fiscal_year < ?", [fy]
+    ).fetchone()[0]
+    if source is None:
+        source = db.execute("SELECT MIN(fiscal_year) FROM plan_steps").fetchone()[0]
+    if source is None:
+        return []
+    with transaction(db):
+        for proj in db.execute(
+            "SELECT project, title_th, title_en FROM plan_projects WHERE fiscal_year = ?", [source]
+        ).fetchall():
+            db.execute(
+                "INSERT OR IGNORE INTO plan_projects(fiscal_year, project, title_th, title_en)"
+                " VALUES (?, ?, ?, ?)",
+                [fy, *proj],
+            )
+        for r in db.execute(
+            "SELECT project, step_no, title_th, title_en, weight, cumulative, months, floor"
+            " FROM plan_steps WHERE fiscal_year = ?",
+            [source],
+        ).fetchall():
+            db.execute(
+                "INSERT INTO plan_steps(uuid, fiscal_year, project, step_no, title_th, title_en,"
+                " weight, cumulative, months, floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new_id(), fy, *r],
+            )
+        audit(db, "copy_plan", "plan", str(fy), None, {"from": source})
+    return plan_for_year(db, fy)
+
+
+def project_title(db: Database, fy: int, project: int, lang: str) -> str:
+    row = db.execute(
+        "SELECT title_th, title_en FROM plan_projects WHERE fiscal_year = ? AND project = ?",
+        [fy, project],
+    ).fetchone()
+    return "" if row is None else (row[0] if lang == "th" else row[1])
+
+
+def get_step(db: Database, step_uuid: str) -> PlanStep:
+    row = db.execute(f"SELECT {_COLS} FROM plan_steps WHERE uuid = ?", [step_uuid]).fetchone()
+    if row is None:
+        raise NotFound("ไม่พบขั้นตอน", "plan step not found")
+    return _step(row)
+
+
+def mark_step_done(
+    db: Database, step_uuid: str, done: date | str | None, evidence: str = ""
+) -> PlanStep:
+    """Record (or clear, with None) when a step was done and the evidence for it."""
+    require(db, "plan.edit")
+    before = get_step(db, step_uuid)
+    done_date = parse_date(done, field="done") if isinstance(done, str) else done
+    with transaction(db):
+        db.execute(
+            "UPDATE plan_steps SET done_date = ?, evidence = ? WHERE uuid = ?",
+            [done_date.isoformat() if done_date else None, (evidence or "").strip(), step_uuid],
+        )
+        after = {"done": str(done_date), "evidence": evidence}
+        audit(db, "mark_done", "plan_step", step_uuid, {"done": str(before.done_date)}, after)
+    return get_step(db, step_uuid)
+
+
+def edit_step(
+    db: Database, step_uuid: str, *, title_th: str, title_en: str, weight: float,
+    cumulative: float, months: list[int],
+) -> PlanStep:  # fmt: skip
+    """The office edits a step of a year's plan (the plan's typo in step 7, a new year)."""
+    require(db, "plan.edit")
+    if not title_th.strip():
+        raise InvalidInput("โปรดระบุชื่อขั้นตอน", "give the step a title", field="title")
+    if not (0 <= weight <= 100 and 0 <= cumulative <= 100):
+        raise InvalidInput(
+            "น้ำหนักและผลรวมต้องอยู่ระหว่าง 0 ถึง 100",
+            "weight and cumulative must be between 0 and 100",
+            field="weight",
+        )
+    if not months or any(m not in range(1, 13) for m in months):
+        raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
+    before = get_step(db, step_uuid)
+    with transaction(db):
+        db.execute(
+            "UPDATE plan_steps SET title_th = ?, title_en = ?, weight = ?, cumulative = ?,"
+            " months = ? WHERE uuid = ?",
+            [title_th.strip(), title_en.strip(), weight, cumulative,
+             ",".join(map(str, months)), step_uuid],
+        )  # fmt: skip
+        audit(db, "edit", "plan_step", step_uuid, {"title": before.title_th},
+              {"title": title_th, "weight": weight, "cumulative": cumulative})  # fmt: skip
+    return get_step(db, step_uuid)
+
+
+def plan_progress(steps: list[PlanStep]) -> float:
+    """Progress by the plan's cumulative column: the last step of the done prefix.
+
+    Steps are done in order; a later step done early does not count until those
+    before it are done. Never above 100 % (the plan's weights add up to 110).
+    """
+    progress = 0.0
+    for step in sorted(steps, key=lambda s: s.step_no):
+        if step.done_date is None:
+            break
+        progress = step.cumulative
+    return min(progress, 100.0)

@@ -1,0 +1,80 @@
+"""The year's score: both indicators, one function for the CLI, the UI and the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from inspection.indicator import RestroomIndicator, restroom_indicator
+from security.guard import IncidentIndicator, incident_indicator
+
+
+@dataclass(frozen=True)
+class AnnualScore:
+    fiscal_year: int
+    restrooms: RestroomIndicator
+    incidents: IncidentIndicator
+
+    @property
+    def total_score(self) -> float:
+        return self.restrooms.score + self.incidents.score
+
+
+def annual_score(db: Database, fy: int) -> AnnualScore:
+    return AnnualScore(fy, restroom_indicator(db, fy), incident_indicator(db, fy))
+
+
+def score_json(score: AnnualScore) -> dict:
+    """Exactly the object of DOMAIN.md section 8 (percentages rounded for display only)."""
+    r, i = score.restrooms, score.incidents
+    sat = r.satisfaction_pct
+    return {
+        "fiscal_year": score.fiscal_year,
+        "restrooms": {
+            "points_total": r.points_total,
+            "points_passing": r.points_passing,
+            "points_pct": round(r.points_pct, 2),
+            "satisfaction_pct": None if sat is None else round(sat, 2),
+            "respondents": r.respondents,
+            "level": r.level,
+            "score": r.score,
+        },
+        "incidents": {
+            "counted": i.counted,
+            "pending": i.pending,
+            "level": i.level,
+            "score": i.score,
+        },
+    }
+
+
+def score_text(score: AnnualScore, lang: str = "th") -> str:
+    """A readable summary for the terminal."""
+    r, i = score.restrooms, score.incidents
+    sat = "-" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}"
+    if lang == "th":
+        lines = [
+            f"ปีงบประมาณ {score.fiscal_year}",
+            f"ตัวชี้วัดห้องน้ำสาธารณะ: ระดับ {r.level} คะแนน {r.score:g}/15",
+            f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
+            f"  ความพึงพอใจระดับมากขึ้นไป {sat}% จากผู้ตอบ {r.respondents} คน",
+            *[f"  - {n.th}" for n in r.needs],
+            f"ตัวชี้วัดเหตุร้าย: ระดับ {i.level} คะแนน {i.score:g}/15",
+            f"  นับเป็นเหตุร้าย {i.counted} ครั้ง รอพิจารณา {i.pending} ครั้ง",
+        ]
+        if i.pending:
+            lines.append("  คำเตือน: เหตุการณ์ที่รอพิจารณาอาจทำให้ระดับเปลี่ยน")
+        return "\n".join(lines)
+    lines = [
+        f"Fiscal year {score.fiscal_year}",
+        f"Restroom indicator: level {r.level}, score {r.score:g}/15",
+        f"  points passing {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
+        f"  satisfied {sat}% of {r.respondents} respondents",
+        *[f"  - {n.en}" for n in r.needs],
+        f"Guard incident indicator: level {i.level}, score {i.score:g}/15",
+        f"  counted {i.counted}, pending review {i.pending}",
+    ]
+    if i.pending:
+        lines.append("  warning: events pending review may change the level")
+    return "\n".join(lines)

@@ -1,0 +1,127 @@
+"""DOMAIN.md section 6 and the plan's "เกณฑ์การให้คะแนน ตัวชี้วัดที่ 2" (restroom indicator)."""
+
+from datetime import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from inspection.indicator import (
+    more_satisfied_needed,
+    points_level,
+    points_threshold,
+    restroom_indicator,
+    restroom_level,
+    satisfaction_level,
+)
+from inspection.points import list_points
+from inspection.rounds import record_round
+from inspection.survey import is_satisfied, record_response
+
+
+@pytest.mark.parametrize(
+    ("passing", "level"),
+    [(27, 5), (26, 4), (25, 4), (24, 3), (22, 3), (21, 2), (19, 2), (18, 1), (16, 1), (15, 0)],
+)
+def test_points_ladder_of_the_plan_table_indicator_2(passing: int, level: int) -> None:
+    """Plan table, ตัวชี้วัดที่ 2: 27 จุด / 25 จุด / 22 จุด / 19 จุด / 16 จุด."""
+    assert points_level(passing, 27) == level
+
+
+@pytest.mark.parametrize(
+    ("satisfied", "respondents", "level"),
+    [
+        (10000, 10000, 5),  # 100
+        (9999, 10000, 4),  # 99.99
+        (9100, 10000, 4),  # 91
+        (9099, 10000, 3),  # 90.99
+        (9000, 10000, 3),  # 90
+        (8999, 10000, 2),  # 89.99
+        (8100, 10000, 2),  # 81
+        (8099, 10000, 1),  # 80.99
+        (7000, 10000, 1),  # 70
+        (6999, 10000, 0),  # 69.99
+    ],
+)
+def test_satisfaction_ladder_of_the_plan_table_indicator_2(satisfied, respondents, level) -> None:
+    """Plan table, ตัวชี้วัดที่ 2: ร้อยละ 100 / 91.00-99.99 / 90 / 81.00-89.99 / 70.00-80.99."""
+    assert satisfaction_level(satisfied, respondents) == level
+
+
+def test_no_respondent_is_level_0() -> None:
+    assert satisfaction_level(0, 0) == 0
+
+
+def test_the_indicator_is_the_lower_of_its_two_conditions() -> None:
+    """Plan table: a level needs its points AND its satisfaction (DOMAIN.md Interpretation)."""
+    assert restroom_level(5, 3) == 3
+    assert restroom_level(2, 4) == 2
+
+
+def test_points_ladder_scales_in_proportion_to_active_points() -> None:
+    """DOMAIN.md section 6: 27 gives the plan's numbers; 30 points need the same shares."""
+    assert [points_threshold(t, 27) for t in (27, 25, 22, 19, 16)] == [27, 25, 22, 19, 16]
+    assert [points_threshold(t, 30) for t in (27, 25, 22, 19, 16)] == [30, 28, 25, 22, 18]
+    assert points_level(28, 30) == 4 and points_level(27, 30) == 3
+
+
+def test_one_question_satisfied_at_4_several_at_mean_3_50() -> None:
+    """DOMAIN.md section 5 Interpretation: ระดับมากถึงมากที่สุด."""
+    assert is_satisfied([4]) and not is_satisfied([3])
+    assert is_satisfied([4, 3]) and not is_satisfied([4, 3, 3])
+    assert is_satisfied([5, 2, 4, 3])  # mean exactly 3.50
+
+
+def test_more_satisfied_respondents_needed_for_the_next_level() -> None:
+    # 85 of 100 is level 2; level 3 needs 90 %: 135 of 150 is, 134 of 149 is not.
+    assert more_satisfied_needed(85, 100) == 50
+    assert satisfaction_level(85 + 50, 150) == 3 and satisfaction_level(85 + 49, 149) == 2
+    assert more_satisfied_needed(100, 100) is None
+
+
+def _pass(db, code: str, when: datetime, scores=None) -> None:
+    point = next(p for p in list_points(db) if p.code == code)
+    record_round(db, point, when, "a", scores or [4] * 20)
+
+
+def test_restroom_indicator_judges_each_point_by_its_latest_final_round(db) -> None:
+    for p in list_points(db):
+        _pass(db, p.code, datetime(2021, 8, 2, 9))
+    _pass(db, "F1-02", datetime(2021, 9, 1, 9), [4] * 19 + [3])  # still passes
+    _pass(db, "F2-04", datetime(2021, 9, 2, 9), [4] * 14 + [1] + [4] * 5)
+    _pass(db, "F3-01", datetime(2021, 9, 3, 9), [3] * 20)
+    for _ in range(9):
+        record_response(db, "2021-07-01", "F1-01", "public", [5])
+    record_response(db, "2021-07-01", None, "official", [3])
+    ind = restroom_indicator(db, 2564)
+    assert (ind.points_total, ind.points_passing) == (27, 25)
+    assert ind.points_level == 4 and ind.satisfaction_level == 3  # 90 %
+    assert ind.level == 3 and ind.score == 12
+    needs = {n.code: n.en for n in ind.needs}
+    assert needs == {"F2-04": "F2-04: item 15 scored 1", "F3-01": "F3-01: total 60, needs 71"}
+
+
+def test_a_point_with_no_final_round_this_year_does_not_pass(db) -> None:
+    _pass(db, "F1-01", datetime(2020, 9, 30, 16))  # FY 2563
+    ind = restroom_indicator(db, 2564)
+    assert ind.points_passing == 0
+    assert any(n.en == "F1-01: no final round this year" for n in ind.needs)
+
+
+@given(st.integers(0, 27), st.integers(0, 300), st.integers(1, 300))
+def test_level_never_rises_when_a_pass_turns_to_fail_or_a_satisfied_answer_goes(
+    passing: int, satisfied: int, respondents: int
+) -> None:
+    """Monotonic ladder: losing a passing point or a satisfied answer never helps."""
+    satisfied = min(satisfied, respondents)
+    level = restroom_level(points_level(passing, 27), satisfaction_level(satisfied, respondents))
+    if passing > 0:
+        lower = restroom_level(
+            points_level(passing - 1, 27), satisfaction_level(satisfied, respondents)
+        )
+        assert lower <= level
+    if satisfied > 0 and respondents > 1:
+        fewer = restroom_level(
+            points_level(passing, 27), satisfaction_level(satisfied - 1, respondents - 1)
+        )
+        assert fewer <= level

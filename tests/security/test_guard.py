@@ -1,0 +1,111 @@
+"""DOMAIN.md section 7 and the plan's "เกณฑ์การให้คะแนน ตัวชี้วัดที่ 1" (guard incidents)."""
+
+from datetime import date, time
+
+import pytest
+
+from core.errors import InvalidInput
+from core.ladder import score_for
+from core.users import Actor, PermissionDenied, act_as
+from security.guard import (
+    EventInput,
+    classify_event,
+    copy_previous_report,
+    current_report,
+    events_of_year,
+    incident_indicator,
+    incident_level,
+    mark_month_checked,
+    missing_reports,
+    month_check,
+    save_report,
+)
+
+
+@pytest.mark.parametrize(
+    ("counted", "level", "score"),
+    [(0, 5, 15), (1, 5, 15), (2, 4, 13.5), (3, 3, 12), (4, 3, 12), (5, 2, 10.5),
+     (6, 2, 10.5), (7, 1, 9)],
+)  # fmt: skip
+def test_incident_ladder_of_the_plan_table_indicator_1(counted, level, score) -> None:
+    """Plan table, ตัวชี้วัดที่ 1: 1 ครั้ง / ไม่เกิน 2 / 3-4 / 5-6 / มากกว่า 6 ครั้ง."""
+    assert incident_level(counted) == level and score_for(level) == score
+
+
+def _theft(at=time(10, 0)) -> EventInput:
+    return EventInput(at, "ลานจอดรถ", "theft", "รถจักรยานยนต์ถูกขโมย", loss_value=35000)
+
+
+def test_a_signed_report_is_final_and_a_correction_supersedes_it(db) -> None:
+    first = save_report(db, "2021-01-05", "day", "วิชัย", 12, 11, events=[_theft()])
+    assert first.shortfall == 1
+    with pytest.raises(InvalidInput):
+        save_report(db, "2021-01-05", "day", "วิชัย", 12, 12)
+    with pytest.raises(InvalidInput):
+        save_report(db, "2021-01-05", "day", "วิชัย", 12, 12, supersedes=first.uuid)
+    fixed = save_report(db, "2021-01-05", "day", "วิชัย", 12, 12, supersedes=first.uuid,
+                        reason="นับคนผิด", events=[_theft()])  # fmt: skip
+    assert current_report(db, date(2021, 1, 5), "day").uuid == fixed.uuid
+    assert len(events_of_year(db, 2564)) == 1  # the superseded revision's event is not doubled
+
+
+def test_classification_needs_a_section_head_and_a_reason(db) -> None:
+    rep = save_report(db, "2021-02-01", "night", "ประเสริฐ", 8, 8, events=[_theft(time(2, 0))])
+    event = rep.events[0]
+    assert incident_indicator(db, 2564).pending == 1
+    with pytest.raises(InvalidInput):
+        classify_event(db, event.uuid, True, " ")
+    act_as(db, Actor("somchai", "inspector"))
+    with pytest.raises(PermissionDenied):
+        classify_event(db, event.uuid, True, "ประมาท")
+    assert incident_indicator(db, 2564).pending == 1  # the refused action changed nothing
+    act_as(db, Actor("head", "section_head"))
+    classify_event(db, event.uuid, True, "เจ้าหน้าที่ไม่อยู่ประจำจุด")
+    ind = incident_indicator(db, 2564)
+    assert (ind.counted, ind.pending, ind.level) == (1, 0, 5)
+
+
+def test_a_guard_supervisor_cannot_finalize_rounds(db) -> None:
+    from inspection.rounds import start_draft
+
+    act_as(db, Actor("guard1", "guard_supervisor"))
+    with pytest.raises(PermissionDenied):
+        start_draft(db, "F1-01", "guard1")
+    save_report(db, "2021-02-02", "day", "guard1", 12, 12)  # but may sign its own reports
+
+
+def test_copy_previous_report_fills_the_form_without_events(db) -> None:
+    save_report(db, "2021-03-01", "day", "วิชัย", 12, 11, posts_covered=["ลานคนเมือง"],
+                patrols=["10:00", "14:30"], events=[_theft()])  # fmt: skip
+    copied = copy_previous_report(db, date(2021, 3, 2), "day")
+    assert copied["supervisor"] == "วิชัย" and copied["patrols"] == ["10:00", "14:30"]
+    assert copy_previous_report(db, date(2021, 3, 2), "night") is None
+
+
+def test_missing_reports_and_the_month_check(db) -> None:
+    save_report(db, "2021-04-01", "day", "วิชัย", 12, 10, events=[_theft()])
+    save_report(db, "2021-04-01", "night", "ประเสริฐ", 8, 8)
+    save_report(db, "2021-04-02", "day", "วิชัย", 12, 11)
+    assert missing_reports(db, date(2021, 4, 1), date(2021, 4, 3)) == [
+        (date(2021, 4, 2), "night"), (date(2021, 4, 3), "day"), (date(2021, 4, 3), "night"),
+    ]  # fmt: skip
+    check = month_check(db, 2021, 4)
+    assert (check.required_reports, check.reported, check.shortfall) == (60, 3, 3)
+    assert check.by_category["theft"] == 1
+    done = mark_month_checked(db, 2021, 4, "ผู้รับจ้างจัดคนไม่ครบ 3 วัน")
+    assert done.checked_by and "3 วัน" in done.note
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"shift": "evening"}, "shift"), ({"required": "-1"}, "required"),
+     ({"present": "many"}, "present"), ({"day": "31/02/2564"}, "date"),
+     ({"patrols": ["25:00"]}, "patrols")],
+)  # fmt: skip
+def test_bad_report_input_names_the_field(db, kwargs, field) -> None:
+    args = {"day": "2021-05-01", "shift": "day", "supervisor": "ก", "required": 12, "present": 12}
+    patrols = kwargs.pop("patrols", [])
+    args.update(kwargs)
+    with pytest.raises(InvalidInput) as err:
+        save_report(db, args.pop("day"), **args, patrols=patrols)
+    assert err.value.field == field

@@ -1,0 +1,84 @@
+"""import-guard / export guard / guard missing (DOMAIN.md section 8)."""
+
+from pathlib import Path
+
+import pytest
+
+from cli import run
+from core.db import open_db
+from core.errors import InvalidInput
+from security.csv_io import GUARD_COLUMNS, export_guard, import_guard
+from security.guard import events_of_year, incident_indicator
+
+ROWS = [
+    "2021-01-04,day,วิชัย,12,11,10:15,ลานจอดรถ,theft,yes,รถจักรยานยนต์ถูกขโมย",
+    "2021-01-04,day,วิชัย,12,11,15:00,โถงชั้น 1,alarm,no,สัญญาณเตือนไฟไหม้",
+    "2021-01-04,night,ประเสริฐ,8,8,,,,,",
+    "05/01/2564,day,วิชัย,12,12,09:00,ลานคนเมือง,found,,พบกระเป๋า",
+]
+
+
+def _csv(tmp_path: Path, rows, name="guard.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([",".join(GUARD_COLUMNS), *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_rows_of_a_date_and_shift_form_one_report_and_reimport_doubles_nothing(db, tmp_path):
+    path = _csv(tmp_path, ROWS)
+    first = import_guard(db, path)
+    assert (first.reports, first.events) == (3, 3)
+    again = import_guard(db, path)
+    assert (again.reports, again.skipped) == (0, 3)
+    ind = incident_indicator(db, 2564)
+    assert (ind.counted, ind.not_counted, ind.pending) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("2021-01-06,evening,ก,12,12,,,,,", "shift"),
+        ("2021-01-06,day,ก,-2,12,,,,,", "required"),
+        ("2021-01-06,day,ก,12,x,,,,,", "present"),
+        ("2021-02-30,day,ก,12,12,,,,,", "date"),
+        ("2021-01-06,day,ก,12,12,24:10,ลาน,theft,,x", "event_time"),
+        ("2021-01-06,day,ก,12,12,10:00,ลาน,robbery,,x", "category"),
+        ("2021-01-06,day,ก,12,12,10:00,ลาน,theft,maybe,x", "counts"),
+    ],
+)
+def test_bad_guard_rows_exit_2_naming_row_and_field(db_path, tmp_path, capsys, row, field):
+    path = _csv(tmp_path, [*ROWS, row])
+    assert run(["--db", str(db_path), "import-guard", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "row 6" in err and f"field {field}" in err and "แถว 6" in err
+    db = open_db(db_path)
+    assert db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 0
+    with pytest.raises(InvalidInput):
+        import_guard(db, path)
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_records(db, tmp_path):
+    import_guard(db, _csv(tmp_path, ROWS))
+    out = tmp_path / "out.csv"
+    export_guard(db, 2564, out)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    fresh = open_db(tmp_path / "fresh.db")
+    import_guard(fresh, out)
+
+    def summary(d):
+        return sorted((e.day, e.shift, e.category, e.counts, e.description)
+                      for e in events_of_year(d, 2564))  # fmt: skip
+
+    assert summary(fresh) == summary(db)
+    reports = "SELECT day, shift, supervisor, required, present FROM guard_reports ORDER BY 1, 2"
+    assert fresh.execute(reports).fetchall() == db.execute(reports).fetchall()
+
+
+def test_guard_missing_prints_only_the_missing_lines(db_path, tmp_path, capsys) -> None:
+    assert run(["--db", str(db_path), "import-guard", str(_csv(tmp_path, ROWS))]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "guard", "missing", "--from", "04/01/2564",
+                "--to", "2021-01-06"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.splitlines() == [
+        "2021-01-05 night", "2021-01-06 day", "2021-01-06 night",
+    ]  # fmt: skip

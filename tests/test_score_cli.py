@@ -1,0 +1,45 @@
+"""score --json (DOMAIN.md section 8): exactly the one object, the same as the UI reads."""
+
+import json
+from datetime import datetime
+
+from cli import run
+from core.db import open_db
+from inspection.points import list_points
+from inspection.rounds import record_round
+from inspection.survey import record_response
+from reports.annual import annual_score
+
+
+def test_score_json_is_exactly_the_documented_object(db_path, capsys) -> None:
+    db = open_db(db_path)
+    for i, p in enumerate(list_points(db)):
+        record_round(db, p, datetime(2021, 8, 2, 9), "a", [4] * 20 if i < 25 else [3] * 20)
+    for n in range(120):
+        record_response(db, "2021-07-01", None, "public", [5] if n < 114 else [2])
+    db.close()
+    assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert json.loads(out) == {
+        "fiscal_year": 2564,
+        "restrooms": {"points_total": 27, "points_passing": 25, "points_pct": 92.59,
+                      "satisfaction_pct": 95.0, "respondents": 120, "level": 4, "score": 13.5},
+        "incidents": {"counted": 0, "pending": 0, "level": 5, "score": 15.0},
+    }  # fmt: skip
+
+
+def test_no_survey_answer_means_null_satisfaction_and_level_0(db_path, capsys) -> None:
+    assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["restrooms"]["satisfaction_pct"] is None
+    assert data["restrooms"]["respondents"] == 0 and data["restrooms"]["level"] == 0
+
+
+def test_the_readable_summary_is_thai_and_matches_the_function(db_path, capsys) -> None:
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "score", "--fy", "2564"]) == 0
+    text = capsys.readouterr().out
+    score = annual_score(open_db(db_path), 2564)
+    assert f"ระดับ {score.restrooms.level}" in text and "ตัวชี้วัดเหตุร้าย" in text
