@@ -22,6 +22,7 @@ from core.i18n import language, tr
 from core.users import User, act_as, current_actor, role_name
 from ui.audit_page import AuditPage
 from ui.hub import Hub
+from ui.indicators_page import IndicatorsPage
 from ui.restrooms_page import RestroomsPage
 from ui.round_page import RoundPage
 from ui.settings_page import SettingsPage
@@ -36,10 +37,12 @@ class MainWindow(QMainWindow):
         self.round = RoundPage(db, self.hub)
         self.settings = SettingsPage(db, self.hub, db_path)
         self.audit = AuditPage(db, self.hub)
+        self.indicators = IndicatorsPage(db, self.hub)
         # (message key, page, permission needed to see it)
         self.pages: list[tuple[str, QWidget, str | None]] = [
             ("page.restrooms", self.restrooms, None),
             ("page.round", self.round, None),
+            ("page.indicators", self.indicators, None),
             ("page.audit", self.audit, "audit.read"),
             ("page.settings", self.settings, None),
         ]

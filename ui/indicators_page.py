@@ -1,0 +1,184 @@
+"""Indicators page: both of the plan's indicators for a fiscal year, with their ladders.
+
+Under each, in plain words, what is needed for the next level. The figures come
+from reports.annual.annual_score, the same function `score` prints.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.calendar import fiscal_year, today
+from core.i18n import language, tr
+from inspection.indicator import ladder_rows, more_satisfied_needed
+from reports.annual import AnnualScore, annual_score
+from ui.hub import Hub
+
+REACHED = QColor("#cfe8d4")
+INCIDENT_LADDER = (
+    (5, "ไม่เกิน 1 ครั้ง/ปี", "at most 1 a year", 100, 15.0),
+    (4, "2 ครั้ง/ปี", "2 a year", 90, 13.5),
+    (3, "3-4 ครั้ง/ปี", "3-4 a year", 80, 12.0),
+    (2, "5-6 ครั้ง/ปี", "5-6 a year", 70, 10.5),
+    (1, "มากกว่า 6 ครั้ง/ปี", "more than 6 a year", 60, 9.0),
+)
+
+
+def _ladder_table() -> QTableWidget:
+    table = QTableWidget(5, 4)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setWordWrap(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class IndicatorsPage(QWidget):
+    def __init__(self, db: Database, hub: Hub) -> None:
+        super().__init__()
+        self.db, self.hub = db, hub
+        self.score: AnnualScore | None = None
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.year = QComboBox()
+        self.total = QLabel()
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 1.4)
+        big.setBold(True)
+        self.total.setFont(big)
+
+        self.rest_box = QGroupBox()
+        self.rest_level = QLabel()
+        self.rest_level.setFont(big)
+        self.rest_detail = QLabel()
+        self.rest_detail.setWordWrap(True)
+        self.rest_ladder = _ladder_table()
+        self.rest_needs_title = QLabel()
+        self.rest_needs_title.setObjectName("sectionTitle")
+        self.rest_needs = QListWidget()
+        rv = QVBoxLayout(self.rest_box)
+        for w in (self.rest_level, self.rest_detail, self.rest_ladder, self.rest_needs_title,
+                  self.rest_needs):  # fmt: skip
+            rv.addWidget(w)
+
+        self.inc_box = QGroupBox()
+        self.inc_level = QLabel()
+        self.inc_level.setFont(big)
+        self.inc_detail = QLabel()
+        self.inc_detail.setWordWrap(True)
+        self.inc_ladder = _ladder_table()
+        self.inc_warning = QLabel()
+        self.inc_warning.setWordWrap(True)
+        self.inc_warning.setStyleSheet("color: #8a6d00; font-weight: bold")
+        iv = QVBoxLayout(self.inc_box)
+        for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
+            iv.addWidget(w)
+        iv.addStretch(1)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.total)
+        head.addWidget(self.year)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.rest_box, 1)
+        boxes.addWidget(self.inc_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addLayout(boxes, 1)
+
+        self.year.currentIndexChanged.connect(lambda _: self.reload())
+        hub.changed.connect(lambda _: self.reload())
+        hub.language_changed.connect(lambda _: self.retranslate())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("page.indicators"))
+        self.rest_box.setTitle(tr("ind.restrooms"))
+        self.inc_box.setTitle(tr("ind.incidents"))
+        self.rest_needs_title.setText(tr("ind.needs"))
+        headers = [tr("ind.level"), tr("ind.condition"), tr("ind.result"), tr("ind.score")]
+        self.rest_ladder.setHorizontalHeaderLabels(headers)
+        self.inc_ladder.setHorizontalHeaderLabels(headers)
+        self.year.blockSignals(True)
+        chosen = self.year.currentData() or fiscal_year(today())
+        self.year.clear()
+        years = {fiscal_year(today()), chosen} | {
+            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM rounds")
+        }
+        for y in sorted(years, reverse=True):
+            self.year.addItem(tr("fy.n", n=y), y)
+        self.year.setCurrentIndex(self.year.findData(chosen))
+        self.year.blockSignals(False)
+        self.reload()
+
+    @staticmethod
+    def _fill_ladder(table: QTableWidget, rows: list[tuple], reached: int) -> None:
+        for r, (level, condition, result, score) in enumerate(rows):
+            for c, text in enumerate((str(level), condition, f"{result}%", f"{score:g}")):
+                item = QTableWidgetItem(text)
+                if level == reached:
+                    item.setBackground(REACHED)
+                    bold = item.font()
+                    bold.setBold(True)
+                    item.setFont(bold)
+                table.setItem(r, c, item)
+
+    def reload(self) -> None:
+        fy = self.year.currentData()
+        if fy is None:
+            return
+        lang = language()
+        self.score = s = annual_score(self.db, fy)
+        r, i = s.restrooms, s.incidents
+        self.total.setText(tr("ind.total", score=f"{s.total_score:g}"))
+        self.rest_level.setText(tr("ind.level_score", level=r.level, score=f"{r.score:g}"))
+        sat = "—" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}%"
+        self.rest_detail.setText(
+            tr("ind.rest_detail", passing=r.points_passing, total=r.points_total,
+               pct=f"{r.points_pct:.2f}", sat=sat, n=r.respondents,
+               plevel=r.points_level, slevel=r.satisfaction_level)
+        )  # fmt: skip
+        rows = [
+            (row.level, row.condition_th if lang == "th" else row.condition_en,
+             row.result_pct, row.score)
+            for row in ladder_rows(r.points_total or 27)
+        ]  # fmt: skip
+        self._fill_ladder(self.rest_ladder, rows, r.level)
+        self.rest_needs.clear()
+        for need in r.needs:
+            self.rest_needs.addItem(need.th if lang == "th" else need.en)
+        if r.respondents == 0:
+            self.rest_needs.addItem(tr("ind.no_survey"))
+        else:
+            more = more_satisfied_needed(r.satisfaction.satisfied, r.respondents)
+            if more:
+                self.rest_needs.addItem(tr("ind.more_satisfied", n=more))
+        if not r.needs and r.level == 5:
+            self.rest_needs.addItem(tr("ind.all_good"))
+        self.inc_level.setText(tr("ind.level_score", level=i.level, score=f"{i.score:g}"))
+        self.inc_detail.setText(
+            tr("ind.inc_detail", counted=i.counted, pending=i.pending, not_counted=i.not_counted)
+        )
+        inc_rows = [(lv, th if lang == "th" else en, res, sc)
+                    for lv, th, en, res, sc in INCIDENT_LADDER]  # fmt: skip
+        self._fill_ladder(self.inc_ladder, inc_rows, i.level)
+        self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")
