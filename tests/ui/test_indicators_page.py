@@ -12,6 +12,7 @@ def test_indicators_page_matches_the_cli_and_refreshes_on_a_new_round(qtbot, db_
     db = open_db(db_path)
     w = MainWindow(db, db_path)
     qtbot.addWidget(w)
+    w.show()
     page = w.indicators
     page.year.setCurrentIndex(page.year.findData(2564))
     r = page.score.restrooms
