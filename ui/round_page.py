@@ -356,7 +356,12 @@ class RoundPage(QWidget):
                 self.cancel_confirm()
             return True
         if mods & Qt.KeyboardModifier.ControlModifier:
-            return False  # Ctrl+Enter and friends are shortcuts
+            # Ctrl+Enter is also a page shortcut; this catches it when the window is not
+            # the active one (the shortcut then does not fire and the key reaches us).
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.request_finalize()
+                return True
+            return False
         if key in SCORE_KEYS:
             self.score(SCORE_KEYS[key])
             return True
