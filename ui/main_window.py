@@ -21,7 +21,9 @@ from sqlite_utils import Database
 from core.i18n import language, tr
 from core.users import User, act_as, current_actor, role_name
 from ui.audit_page import AuditPage
+from ui.guard_page import GuardPage
 from ui.hub import Hub
+from ui.incidents_page import IncidentsPage
 from ui.indicators_page import IndicatorsPage
 from ui.restrooms_page import RestroomsPage
 from ui.round_page import RoundPage
@@ -38,10 +40,14 @@ class MainWindow(QMainWindow):
         self.settings = SettingsPage(db, self.hub, db_path)
         self.audit = AuditPage(db, self.hub)
         self.indicators = IndicatorsPage(db, self.hub)
+        self.guard = GuardPage(db, self.hub)
+        self.incidents = IncidentsPage(db, self.hub)
         # (message key, page, permission needed to see it)
         self.pages: list[tuple[str, QWidget, str | None]] = [
             ("page.restrooms", self.restrooms, None),
             ("page.round", self.round, None),
+            ("page.guard", self.guard, None),
+            ("page.incidents", self.incidents, None),
             ("page.indicators", self.indicators, None),
             ("page.audit", self.audit, "audit.read"),
             ("page.settings", self.settings, None),

@@ -20,6 +20,19 @@ def qapp_cls():
 
 
 @pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch) -> None:
+    """A modal dialog would wait forever offscreen: make one fail the test at once."""
+    from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a modal dialog opened during a test")
+
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+    monkeypatch.setattr(QDialog, "exec", refuse)
+    monkeypatch.setattr(QInputDialog, "getText", refuse)
+
+
+@pytest.fixture(autouse=True)
 def _ui_app(qapp, tmp_path: Path) -> Iterator[None]:
     make_app()
     # QSettings of the tests never touch the user's real settings.

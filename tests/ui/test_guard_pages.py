@@ -1,0 +1,83 @@
+"""Issue 4 in the window: a month of reports from the keyboard, copy yesterday, sign,
+correct, the calendar's gaps, and the section head's classification."""
+
+from datetime import date, time
+
+from PySide6.QtCore import QDate, Qt
+
+from core.users import Actor, act_as
+from security.guard import EventInput, current_report, incident_indicator, save_report
+
+
+def test_copy_yesterday_then_sign_makes_a_quiet_day_quick(qtbot, window, db) -> None:
+    page = window.guard
+    save_report(db, "2021-09-01", "day", "วิชัย", 12, 11, posts_covered=["ลานคนเมือง"],
+                patrols=["10:00", "14:00"])  # fmt: skip
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.calendar.setSelectedDate(QDate(2021, 9, 2))
+    assert page.day == date(2021, 9, 2) and page.sign_button.isEnabled()
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    assert page.supervisor.text() == "วิชัย" and page.patrols.text() == "10:00, 14:00"
+    assert "1" in page.shortfall.text()  # 12 required, 11 present: highlighted
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    rep = current_report(db, date(2021, 9, 2), "day")
+    assert rep is not None and rep.posts == ("ลานคนเมือง",)
+    assert not page.sign_button.isEnabled() and page.correct_button.isEnabled()
+
+
+def test_a_month_of_reports_typed_in_and_the_calendar_shows_the_gaps(qtbot, window, db) -> None:
+    page = window.guard
+    page.calendar.setCurrentPage(2021, 6)
+    for day in range(1, 31):
+        if day == 13:
+            continue  # the supervisor forgot one day
+        for shift in ("day", "night"):
+            page.shift.setCurrentIndex(page.shift.findData(shift))
+            page.calendar.setSelectedDate(QDate(2021, 6, day))
+            page.supervisor.clear()
+            qtbot.keyClicks(page.supervisor, "Somsak K.")  # QTest types Latin keys only
+            page.sign()
+    marks = page.calendar.marks
+    assert len(marks) == 29 and date(2021, 6, 13) not in marks
+    assert "60" in page.month_text.text() and "58" in page.month_text.text()
+
+
+def test_correction_makes_a_new_revision_and_both_stay(qtbot, window, db) -> None:
+    page = window.guard
+    save_report(db, "2021-09-03", "night", "ประเสริฐ", 8, 6)
+    page.shift.setCurrentIndex(page.shift.findData("night"))
+    page.calendar.setSelectedDate(QDate(2021, 9, 3))
+    old = page.shown
+    page.present.setValue(8)
+    page.shown = None
+    fixed = page.sign(old.uuid, "นับผิด")
+    assert fixed is not None and fixed.supersedes == old.uuid
+    assert db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 2
+
+
+def test_the_section_head_classifies_with_a_reason(qtbot, window, db) -> None:
+    theft = EventInput(time(9, 0), "ลาน", "theft", "ขโมย")
+    save_report(db, "2021-09-04", "day", "วิชัย", 12, 12, events=[theft])
+    page = window.incidents
+    page.year.setCurrentIndex(page.year.findData(2564))
+    window.hub.changed.emit("guard")
+    page.table.selectRow(0)
+    act_as(db, Actor("somchai", "inspector"))
+    page._buttons()
+    assert not page.counts_button.isEnabled()
+    act_as(db, Actor("head", "section_head"))
+    page._buttons()
+    assert page.counts_button.isEnabled()
+    assert not page.classify(True, "")  # a reason is required
+    assert "reason" in page.error.text()
+    assert page.classify(True, "เจ้าหน้าที่ละทิ้งจุด")
+    assert incident_indicator(db, 2564).counted == 1
+    assert "1" in page.summary.text()
+
+
+def test_events_model_passes_the_model_tester(qtmodeltester, window, db) -> None:
+    alarm = EventInput(time(9, 0), "ลาน", "alarm", "ทดสอบ")
+    save_report(db, "2021-09-05", "day", "วิชัย", 12, 12, events=[alarm])
+    window.hub.changed.emit("guard")
+    qtmodeltester.check(window.incidents.model)
+    qtmodeltester.check(window.incidents.proxy)

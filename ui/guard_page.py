@@ -1,0 +1,399 @@
+"""Guard log: a month calendar of the supervisors' reports, the daily report form,
+and the monthly contract check (plan project 1, step 4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale, QRect
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.calendar import format_date, format_month, parse_time, today
+from core.errors import SalaError
+from core.i18n import language, tr
+from security.guard import (
+    CATEGORIES,
+    CATEGORY_NAMES,
+    EventInput,
+    GuardReport,
+    copy_previous_report,
+    current_report,
+    mark_month_checked,
+    month_check,
+    reports_between,
+    save_report,
+    shifts,
+)
+from ui.hub import Hub
+from ui.widgets.messages import show_error
+
+MISSING = QColor("#b3261e")
+DONE = QColor("#1b7f3b")
+
+
+def category_name(code: str) -> str:
+    th, en = CATEGORY_NAMES[code]
+    return th if language() == "th" else en
+
+
+class ReportCalendar(QCalendarWidget):
+    """Each day shows one mark per required shift: ✓ reported, ✗ missing (red)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self.marks: dict[date, dict[str, GuardReport]] = {}
+        self.setGridVisible(True)
+        self.set_language()
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.currentPageChanged.connect(lambda *_: self.reload())
+
+    def set_language(self) -> None:
+        """Thai month and day names in Thai mode (Qt has no B.E. calendar: years stay C.E.)."""
+        if language() == "th":
+            self.setLocale(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
+        else:
+            self.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+    def reload(self) -> None:
+        first = date(self.yearShown(), self.monthShown(), 1)
+        last = QDate(first.year, first.month, 1).addMonths(1).addDays(-1).toPython()
+        self.marks = {}
+        for rep in reports_between(self.db, first, last):
+            self.marks.setdefault(rep.day, {})[rep.shift] = rep
+        self.updateCells()
+
+    def paintCell(self, painter: QPainter, rect: QRect, qdate: QDate) -> None:  # noqa: N802
+        super().paintCell(painter, rect, qdate)
+        day = qdate.toPython()
+        if qdate.month() != self.monthShown() or day > today():
+            return
+        painter.save()
+        font = painter.font()
+        font.setPointSizeF(font.pointSizeF() * 0.8)
+        painter.setFont(font)
+        y = rect.bottom() - 4
+        x = rect.left() + 4
+        for shift in shifts(self.db, required_only=True):
+            rep = self.marks.get(day, {}).get(shift.code)
+            ok = rep is not None
+            painter.setPen(DONE if ok and not rep.shortfall else (MISSING if not ok else
+                                                                  QColor("#8a6d00")))  # fmt: skip
+            label = f"{tr(f'shift.short.{shift.code}')} {'✓' if ok else '✗'}"
+            painter.drawText(x, y, label)
+            x += rect.width() // 2
+        painter.restore()
+
+
+class EventDialog(QDialog):
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("guard.add_event"))
+        self.at = QLineEdit("10:00")
+        self.place = QLineEdit()
+        self.category = QComboBox()
+        for code in CATEGORIES:
+            self.category.addItem(category_name(code), code)
+        self.description = QLineEdit()
+        self.loss = QLineEdit()
+        self.action = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(tr("guard.time"), self.at)
+        form.addRow(tr("guard.place"), self.place)
+        form.addRow(tr("guard.category"), self.category)
+        form.addRow(tr("guard.description"), self.description)
+        form.addRow(tr("guard.loss"), self.loss)
+        form.addRow(tr("guard.action"), self.action)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def event_input(self) -> EventInput:
+        loss = self.loss.text().strip()
+        return EventInput(
+            parse_time(self.at.text(), field="event_time"), self.place.text(),
+            self.category.currentData(), self.description.text(),
+            float(loss) if loss.replace(".", "", 1).isdigit() else None, self.action.text(),
+        )  # fmt: skip
+
+
+class GuardPage(QWidget):
+    def __init__(self, db: Database, hub: Hub) -> None:
+        super().__init__()
+        self.db, self.hub = db, hub
+        self.day = today()
+        self.events: list[EventInput] = []
+        self.shown: GuardReport | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.calendar = ReportCalendar(db)
+        self.calendar.setMinimumWidth(520)
+
+        self.form_box = QGroupBox()
+        self.shift = QComboBox()
+        self.supervisor = QLineEdit()
+        self.required = QSpinBox()
+        self.required.setRange(0, 500)
+        self.present = QSpinBox()
+        self.present.setRange(0, 500)
+        self.shortfall = QLabel()
+        self.posts = QLineEdit()
+        self.patrols = QLineEdit()
+        self.patrols.setPlaceholderText("10:00, 14:00")
+        self.note = QLineEdit()
+        self.events_table = QTableWidget(0, 4)
+        self.events_table.verticalHeader().hide()
+        self.events_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.events_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.copy_button = QPushButton()
+        self.add_event_button = QPushButton()
+        self.sign_button = QPushButton()
+        self.correct_button = QPushButton()
+        self.form = QFormLayout()
+        keys = ("shift", "supervisor", "required", "present", "posts", "patrols", "note")
+        self.labels = {k: QLabel() for k in keys}
+        self.form.addRow(self.labels["shift"], self.shift)
+        self.form.addRow(self.labels["supervisor"], self.supervisor)
+        self.form.addRow(self.labels["required"], self.required)
+        heads = QHBoxLayout()
+        heads.addWidget(self.present)
+        heads.addWidget(self.shortfall, 1)
+        self.form.addRow(self.labels["present"], heads)
+        self.form.addRow(self.labels["posts"], self.posts)
+        self.form.addRow(self.labels["patrols"], self.patrols)
+        self.form.addRow(self.labels["note"], self.note)
+        fv = QVBoxLayout(self.form_box)
+        fv.addWidget(self.copy_button)
+        fv.addLayout(self.form)
+        fv.addWidget(self.events_table)
+        row = QHBoxLayout()
+        row.addWidget(self.add_event_button)
+        row.addStretch(1)
+        row.addWidget(self.correct_button)
+        row.addWidget(self.sign_button)
+        fv.addLayout(row)
+        fv.addWidget(self.status)
+
+        self.month_box = QGroupBox()
+        self.month_text = QLabel()
+        self.month_text.setWordWrap(True)
+        self.month_button = QPushButton()
+        mv = QVBoxLayout(self.month_box)
+        mv.addWidget(self.month_text)
+        mv.addWidget(self.month_button)
+
+        left = QVBoxLayout()
+        left.addWidget(self.calendar, 2)
+        left.addWidget(self.month_box, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(self.form_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(body, 1)
+
+        self.calendar.selectionChanged.connect(self._day_chosen)
+        self.calendar.currentPageChanged.connect(lambda *_: self._show_month())
+        self.shift.currentIndexChanged.connect(lambda _: self.load_day(self.day))
+        self.required.valueChanged.connect(lambda _: self._show_shortfall())
+        self.present.valueChanged.connect(lambda _: self._show_shortfall())
+        self.copy_button.clicked.connect(self.copy_yesterday)
+        self.add_event_button.clicked.connect(self._add_event)
+        self.sign_button.clicked.connect(self.sign)
+        self.correct_button.clicked.connect(self._correct)
+        self.month_button.clicked.connect(self._mark_month)
+        hub.changed.connect(lambda kind: self.refresh() if kind in ("guard", "all") else None)
+        hub.language_changed.connect(lambda _: self.retranslate())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("page.guard"))
+        self.calendar.set_language()
+        self.form_box.setTitle(tr("guard.form"))
+        self.month_box.setTitle(tr("guard.month_check"))
+        for key, label in self.labels.items():
+            label.setText(tr(f"guard.{key}"))
+        self.copy_button.setText(tr("guard.copy"))
+        self.add_event_button.setText(tr("guard.add_event"))
+        self.sign_button.setText(tr("guard.sign"))
+        self.correct_button.setText(tr("guard.correct"))
+        self.month_button.setText(tr("guard.mark_checked"))
+        self.events_table.setHorizontalHeaderLabels(
+            [tr("guard.time"), tr("guard.place"), tr("guard.category"), tr("guard.description")]
+        )
+        self.shift.blockSignals(True)
+        current = self.shift.currentData()
+        self.shift.clear()
+        for s in shifts(self.db):
+            self.shift.addItem(s.name(language()), s.code)
+        self.shift.setCurrentIndex(max(0, self.shift.findData(current)))
+        self.shift.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.calendar.reload()
+        self._show_month()
+        self.load_day(self.day)
+
+    def _day_chosen(self) -> None:
+        self.load_day(self.calendar.selectedDate().toPython())
+
+    def load_day(self, day: date) -> None:
+        """Show the day's signed report for the shift, or an empty form to fill and sign."""
+        self.day = day
+        rep = current_report(self.db, day, self.shift.currentData() or "day")
+        self.shown = rep
+        self.form_box.setTitle(tr("guard.form_for", day=format_date(day, language())))
+        if rep is None:
+            required = next(
+                (s.required_guards for s in shifts(self.db) if s.code == self.shift.currentData()),
+                0,
+            )
+            self._fill("", required, required, [], [], "", [])
+            self.status.setText(tr("guard.not_reported") if day <= today() else "")
+        else:
+            events = [
+                EventInput(e.at, e.place, e.category, e.description, e.loss_value,
+                           e.action_taken, e.counts, e.reason)
+                for e in rep.events
+            ]  # fmt: skip
+            self._fill(rep.supervisor, rep.required, rep.present, list(rep.posts),
+                       list(rep.patrols), rep.note, events)  # fmt: skip
+            self.status.setText(tr("guard.signed_by", name=rep.supervisor))
+        self._update_buttons()
+
+    def _fill(self, supervisor, required, present, posts, patrols, note, events) -> None:
+        self.supervisor.setText(supervisor)
+        self.required.setValue(required)
+        self.present.setValue(present)
+        self.posts.setText(", ".join(posts))
+        self.patrols.setText(", ".join(patrols))
+        self.note.setText(note)
+        self.events = list(events)
+        self._show_events()
+        self._show_shortfall()
+
+    def _show_events(self) -> None:
+        self.events_table.setRowCount(len(self.events))
+        for r, ev in enumerate(self.events):
+            for c, text in enumerate((ev.at.strftime("%H:%M"), ev.place,
+                                      category_name(ev.category), ev.description)):  # fmt: skip
+                self.events_table.setItem(r, c, QTableWidgetItem(text))
+
+    def _show_shortfall(self) -> None:
+        short = self.required.value() - self.present.value()
+        if short > 0:
+            self.shortfall.setText(tr("guard.shortfall", n=short))
+            self.shortfall.setStyleSheet("color: #b3261e; font-weight: bold")
+            self.present.setStyleSheet("background: #fde2df")
+        else:
+            self.shortfall.setText("")
+            self.present.setStyleSheet("")
+
+    def _update_buttons(self) -> None:
+        signed = self.shown is not None
+        self.sign_button.setEnabled(not signed and self.day <= today())
+        self.correct_button.setEnabled(signed)
+        self.add_event_button.setEnabled(not signed)
+        self.copy_button.setEnabled(not signed)
+
+    def copy_yesterday(self) -> None:
+        data = copy_previous_report(self.db, self.day, self.shift.currentData())
+        if data is None:
+            self.status.setText(tr("guard.nothing_to_copy"))
+            return
+        self._fill(data["supervisor"], data["required"], data["present"], data["posts_covered"],
+                   data["patrols"], "", [])  # fmt: skip
+        self.status.setText(tr("guard.copied"))
+
+    def _add_event(self) -> None:
+        dialog = EventDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.events.append(dialog.event_input())
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        self._show_events()
+
+    def _fields(self) -> dict:
+        return {
+            "posts_covered": [p.strip() for p in self.posts.text().split(",") if p.strip()],
+            "patrols": [p.strip() for p in self.patrols.text().split(",") if p.strip()],
+            "note": self.note.text(),
+            "events": self.events,
+        }
+
+    def sign(self, supersedes: str | None = None, reason: str = "") -> GuardReport | None:
+        try:
+            rep = save_report(
+                self.db, self.day, self.shift.currentData(), self.supervisor.text(),
+                self.required.value(), self.present.value(), supersedes=supersedes,
+                reason=reason, **self._fields(),
+            )  # fmt: skip
+        except SalaError as exc:
+            self.status.setText(exc.bilingual())
+            return None
+        self.hub.changed.emit("guard")
+        return rep
+
+    def _correct(self) -> None:
+        if self.shown is None:
+            return
+        reason, ok = QInputDialog.getText(self, tr("guard.correct"), tr("correct.reason"))
+        if ok:
+            old = self.shown
+            self.shown = None
+            self._update_buttons()
+            if self.sign(old.uuid, reason) is None:
+                self.shown = old
+
+    def _show_month(self) -> None:
+        year, month = self.calendar.yearShown(), self.calendar.monthShown()
+        check = month_check(self.db, year, month)
+        cats = ", ".join(f"{category_name(c)} {n}" for c, n in check.by_category.items() if n)
+        text = tr("guard.month_text", month=format_month(year, month, language()),
+                  reported=check.reported, required=check.required_reports,
+                  shortfall=check.shortfall, events=cats or "-")  # fmt: skip
+        if check.checked_by:
+            text += "\n" + tr("guard.month_checked", by=check.checked_by, note=check.note)
+        self.month_text.setText(text)
+
+    def _mark_month(self) -> None:
+        note, ok = QInputDialog.getText(self, tr("guard.mark_checked"), tr("guard.month_note"))
+        if not ok:
+            return
+        try:
+            mark_month_checked(self.db, self.calendar.yearShown(), self.calendar.monthShown(), note)
+        except SalaError as exc:
+            show_error(self, exc)
+            return
+        self._show_month()

@@ -1,0 +1,232 @@
+"""Incidents page: every event of the fiscal year, pending review first; the section
+head decides, with a reason, whether each counts. The counted total and the
+ladder level stay in view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.calendar import fiscal_year, format_date, today
+from core.errors import SalaError
+from core.i18n import language, tr
+from core.users import current_actor
+from security.guard import (
+    CATEGORIES,
+    GuardEvent,
+    classify_event,
+    events_of_year,
+    incident_indicator,
+)
+from ui.guard_page import category_name
+from ui.hub import Hub
+
+Index = QModelIndex | QPersistentModelIndex
+STATUS_COLOURS = {"pending": "#8a6d00", "counts": "#b3261e", "not": "#1b7f3b"}
+
+
+class EventsModel(QAbstractTableModel):
+    COLUMNS = ("col.date", "guard.shift", "guard.time", "guard.place", "guard.category",
+               "guard.description", "col.status", "inc.reason")  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[GuardEvent] = []
+
+    def set_rows(self, rows: list[GuardEvent]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        ev = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                format_date(ev.day, language()), tr(f"shift.{ev.shift}"),
+                ev.at.strftime("%H:%M"), ev.place, category_name(ev.category), ev.description,
+                tr(f"inc.{ev.status}"), ev.reason,
+            )[col]  # fmt: skip
+        if role == Qt.ItemDataRole.ForegroundRole and col == 6:
+            return QColor(STATUS_COLOURS[ev.status])
+        if role == Qt.ItemDataRole.UserRole:
+            return (ev.status, ev.category)
+        return None
+
+
+class EventFilter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+        self.category: str | None = None
+
+    def set_filter(self, status: str | None, category: str | None) -> None:
+        self.beginFilterChange()
+        self.status, self.category = status, category
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, EventsModel)
+        ev = model.rows[row]
+        return (self.status is None or ev.status == self.status) and (
+            self.category is None or ev.category == self.category
+        )
+
+
+class IncidentsPage(QWidget):
+    def __init__(self, db: Database, hub: Hub) -> None:
+        super().__init__()
+        self.db, self.hub = db, hub
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.year = QComboBox()
+        self.status = QComboBox()
+        self.category = QComboBox()
+        self.summary = QLabel()
+        self.summary.setObjectName("sectionTitle")
+        self.model = EventsModel()
+        self.proxy = EventFilter()
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.counts_button = QPushButton()
+        self.not_button = QPushButton()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        filters = QHBoxLayout()
+        for w in (self.year, self.status, self.category):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.error, 1)
+        buttons.addWidget(self.not_button)
+        buttons.addWidget(self.counts_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        self.year.currentIndexChanged.connect(lambda _: self.reload())
+        self.status.currentIndexChanged.connect(self._filter)
+        self.category.currentIndexChanged.connect(self._filter)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
+        self.counts_button.clicked.connect(lambda: self._classify(True))
+        self.not_button.clicked.connect(lambda: self._classify(False))
+        hub.changed.connect(lambda kind: self.reload() if kind in ("guard", "all") else None)
+        hub.language_changed.connect(lambda _: self.retranslate())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("page.incidents"))
+        self.counts_button.setText(tr("inc.mark_counts"))
+        self.not_button.setText(tr("inc.mark_not"))
+        for combo in (self.year, self.status, self.category):
+            combo.blockSignals(True)
+        fy = self.year.currentData() or fiscal_year(today())
+        self.year.clear()
+        years = {fiscal_year(today()), fy} | {
+            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM guard_reports")
+        }
+        for y in sorted(years, reverse=True):
+            self.year.addItem(tr("fy.n", n=y), y)
+        self.year.setCurrentIndex(self.year.findData(fy))
+        self.status.clear()
+        self.status.addItem(tr("filter.all_states"), None)
+        for s in ("pending", "counts", "not"):
+            self.status.addItem(tr(f"inc.{s}"), s)
+        self.category.clear()
+        self.category.addItem(tr("inc.all_categories"), None)
+        for c in CATEGORIES:
+            self.category.addItem(category_name(c), c)
+        for combo in (self.year, self.status, self.category):
+            combo.blockSignals(False)
+        self.reload()
+
+    def reload(self) -> None:
+        fy = self.year.currentData()
+        if fy is None:
+            return
+        self.model.set_rows(events_of_year(self.db, fy))
+        ind = incident_indicator(self.db, fy)
+        text = tr("inc.summary", counted=ind.counted, pending=ind.pending, level=ind.level,
+                  score=f"{ind.score:g}")  # fmt: skip
+        if ind.pending:
+            text += " · " + tr("ind.pending_warning", n=ind.pending)
+        self.summary.setText(text)
+        self._buttons()
+
+    def _filter(self) -> None:
+        self.proxy.set_filter(self.status.currentData(), self.category.currentData())
+
+    def selected(self) -> GuardEvent | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[self.proxy.mapToSource(rows[0]).row()] if rows else None
+
+    def _buttons(self) -> None:
+        may = current_actor(self.db).may("incidents.classify")
+        has = self.selected() is not None
+        self.counts_button.setEnabled(may and has)
+        self.not_button.setEnabled(may and has)
+
+    def classify(self, counts: bool, reason: str) -> bool:
+        ev = self.selected()
+        if ev is None:
+            return False
+        try:
+            classify_event(self.db, ev.uuid, counts, reason)
+        except SalaError as exc:
+            self.error.setText(exc.bilingual())
+            return False
+        self.error.setText("")
+        self.hub.changed.emit("guard")
+        return True
+
+    def _classify(self, counts: bool) -> None:
+        reason, ok = QInputDialog.getText(self, tr("page.incidents"), tr("inc.reason_prompt"))
+        if ok:
+            self.classify(counts, reason)
