@@ -15,3 +15,4 @@ class Hub(QObject):
     open_point = Signal(str)  # a point code: show it on the Restrooms page
     start_round = Signal(str)  # a point code: begin a round there
     open_round = Signal(str)  # a round uuid: show it on the Round page
+    open_page = Signal(str)  # a page name: "plan", "guard", "incidents", ...

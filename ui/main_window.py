@@ -25,9 +25,12 @@ from ui.guard_page import GuardPage
 from ui.hub import Hub
 from ui.incidents_page import IncidentsPage
 from ui.indicators_page import IndicatorsPage
+from ui.plan_page import PlanPage
 from ui.restrooms_page import RestroomsPage
 from ui.round_page import RoundPage
 from ui.settings_page import SettingsPage
+from ui.survey_page import SurveyPage
+from ui.today_page import TodayPage
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +38,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db = db
         self.hub = hub or Hub()
+        self.today = TodayPage(db, self.hub)
         self.restrooms = RestroomsPage(db, self.hub)
         self.round = RoundPage(db, self.hub)
         self.settings = SettingsPage(db, self.hub, db_path)
@@ -42,13 +46,18 @@ class MainWindow(QMainWindow):
         self.indicators = IndicatorsPage(db, self.hub)
         self.guard = GuardPage(db, self.hub)
         self.incidents = IncidentsPage(db, self.hub)
+        self.survey = SurveyPage(db, self.hub)
+        self.plan = PlanPage(db, self.hub)
         # (message key, page, permission needed to see it)
         self.pages: list[tuple[str, QWidget, str | None]] = [
+            ("page.today", self.today, None),
             ("page.restrooms", self.restrooms, None),
             ("page.round", self.round, None),
+            ("page.survey", self.survey, None),
             ("page.guard", self.guard, None),
             ("page.incidents", self.incidents, None),
             ("page.indicators", self.indicators, None),
+            ("page.plan", self.plan, None),
             ("page.audit", self.audit, "audit.read"),
             ("page.settings", self.settings, None),
         ]
@@ -82,11 +91,12 @@ class MainWindow(QMainWindow):
         self.hub.start_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_point.connect(lambda _: self.show_widget(self.restrooms))
+        self.hub.open_page.connect(lambda name: self.show_widget(getattr(self, name)))
         self.hub.language_changed.connect(lambda _: self.retranslate())
         self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
         self.retranslate()
         # A round left unfinished (the app was closed or killed) is where work resumes.
-        self.show_widget(self.round if self.round.round is not None else self.restrooms)
+        self.show_widget(self.round if self.round.round is not None else self.today)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("app.window_title"))

@@ -55,7 +55,7 @@ def test_language_is_chosen_remembered_and_switched(window) -> None:
     assert window.round.title.text() == "ตรวจห้องน้ำ"
     window.settings.choose_language("en")
     assert window.round.title.text() == "Round"
-    assert window.nav.item(0).text() == "Restrooms"
+    assert window.nav.item(0).text() == "Today"
     horizontal, display = Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
     assert window.restrooms.model.headerData(1, horizontal, display) == "Code"
     assert QSettings().value("language") == "en"

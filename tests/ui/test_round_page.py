@@ -170,7 +170,7 @@ def test_correcting_a_final_round_keeps_both_in_the_history(qtbot, window, db) -
 
 
 def test_ctrl_number_switches_pages(qtbot, window) -> None:
-    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.settings
-    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.restrooms
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.today

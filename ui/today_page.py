@@ -1,0 +1,117 @@
+"""Today page (the first page): what is due, overdue or waiting, each line a way to act."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from sqlite_utils import Database
+
+from core.calendar import fiscal_year, format_date, today
+from core.i18n import language, tr
+from core.plan import plan_for_year
+from inspection.actions import list_actions
+from inspection.points import list_points
+from inspection.rounds import deciding_rounds
+from security.guard import events_of_year, missing_reports
+from ui.hub import Hub
+
+OVERDUE = QColor("#b3261e")
+
+
+class TodayPage(QWidget):
+    def __init__(self, db: Database, hub: Hub) -> None:
+        super().__init__()
+        self.db, self.hub = db, hub
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.items = QListWidget()
+        self.items.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.items, 1)
+        self.items.itemActivated.connect(self._open)
+        self.items.itemDoubleClicked.connect(self._open)
+        hub.changed.connect(lambda _: self.reload())
+        hub.language_changed.connect(lambda _: self.reload())
+        self.reload()
+
+    def _add(self, text: str, target: tuple[str, str], overdue: bool = False) -> None:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, target)
+        if overdue:
+            item.setForeground(OVERDUE)
+        self.items.addItem(item)
+
+    def _heading(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.items.addItem(item)
+
+    def reload(self) -> None:
+        lang = language()
+        now = today()
+        fy = fiscal_year(now)
+        self.title.setText(tr("today.title", date=format_date(now, lang)))
+        self.items.clear()
+
+        self._heading(tr("today.plan"))
+        for step in plan_for_year(self.db, fy):
+            if step.done_date is not None:
+                continue
+            late = step.months and all(
+                _month_index(m) < _month_index(now.month) for m in step.months
+            )
+            if now.month in step.months or late:
+                key = "today.step_overdue" if late else "today.step_due"
+                self._add(tr(key, project=step.project, no=step.step_no, title=step.title(lang)),
+                          ("page", "plan"), overdue=bool(late))  # fmt: skip
+
+        deciding = deciding_rounds(self.db, fy)
+        unchecked = [p.code for p in list_points(self.db) if p.id not in deciding]
+        self._heading(tr("today.unchecked", n=len(unchecked)))
+        for code in unchecked:
+            self._add(tr("today.point_unchecked", code=code), ("round", code))
+
+        late_actions = [a for a in list_actions(self.db, open_only=True)
+                        if a.due_date is not None and a.due_date < now]  # fmt: skip
+        self._heading(tr("today.actions", n=len(late_actions)))
+        for a in late_actions:
+            self._add(tr("today.action_late", code=a.point_code, item=a.item_no, what=a.what,
+                         due=format_date(a.due_date, lang)), ("point", a.point_code),
+                      overdue=True)  # fmt: skip
+
+        start = max(now.replace(day=1) - timedelta(days=0), now - timedelta(days=31))
+        missing = missing_reports(self.db, start, now - timedelta(days=1))
+        self._heading(tr("today.missing", n=len(missing)))
+        for day, shift in missing:
+            self._add(tr("today.report_missing", day=format_date(day, lang),
+                         shift=tr(f"shift.{shift}")), ("page", "guard"), overdue=True)  # fmt: skip
+
+        pending = [e for e in events_of_year(self.db, fy) if e.counts is None]
+        self._heading(tr("today.pending", n=len(pending)))
+        for e in pending:
+            self._add(tr("today.event_pending", day=format_date(e.day, lang),
+                         what=e.description), ("page", "incidents"))  # fmt: skip
+
+    def _open(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if not target:
+            return
+        kind, value = target
+        if kind == "round":
+            self.hub.start_round.emit(value)
+        elif kind == "point":
+            self.hub.open_point.emit(value)
+        else:
+            self.hub.open_page.emit(value)
+
+
+def _month_index(month: int) -> int:
+    """Position of a month in the fiscal year: October is 0, September 11."""
+    return (month - 10) % 12
