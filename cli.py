@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     missing.add_argument("--to", dest="end", required=True)
     missing.set_defaults(func=cmd_guard_missing)
 
+    rep = sub.add_parser("report", help="write a PDF report")
+    rep.add_argument("what", choices=("annual",))
+    rep.add_argument("--fy", required=True)
+    rep.add_argument("--out", required=True, type=Path)
+    rep.add_argument("--lang", dest="report_lang", choices=("th", "en"), default="th")
+    rep.set_defaults(func=cmd_report)
+
     exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
     exp.add_argument("what", choices=("rounds", "survey", "guard"))
     exp.add_argument("--fy", required=True)
@@ -162,6 +169,15 @@ def cmd_score(db: Database, args: argparse.Namespace) -> int:
         print(json.dumps(score_json(result), ensure_ascii=False))
     else:
         print(score_text(result, "th"))
+    return EXIT_OK
+
+
+def cmd_report(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_fiscal_year
+    from reports.annual_pdf import build_annual_pdf
+
+    out = build_annual_pdf(db, parse_fiscal_year(args.fy), args.out, lang=args.report_lang)
+    say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
     return EXIT_OK
 
 
