@@ -1,5 +1,6 @@
 """Issue 6: Thai in the PDF reads back as written (ToUnicode fixed), Sarabun embedded."""
 
+import base64
 import re
 import shutil
 import subprocess
@@ -28,15 +29,18 @@ def _to_unicode_values(pdf: Path) -> set[str]:
     """Every target string of the PDF's ToUnicode tables, decoded from UTF-16BE."""
     data = pdf.read_bytes()
     values: set[str] = set()
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        raw = m.group(1)
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
+        raw = m.group(1).strip()
+        if raw.endswith(b"~>"):  # ASCII85, then Flate
+            raw = base64.a85decode(raw, adobe=True)
         try:
             raw = zlib.decompress(raw)
         except zlib.error:
             pass
         if b"beginbfchar" not in raw:
             continue
-        for hexa in re.findall(rb"<[0-9A-F]{2}> <([0-9A-F]+)>", raw):
+        section = raw.split(b"beginbfchar", 1)[1].split(b"endbfchar", 1)[0]
+        for hexa in re.findall(rb"<[0-9A-F]{2}> <([0-9A-F]+)>", section):
             values.add(bytes.fromhex(hexa.decode()).decode("utf-16-be"))
     return values
 
