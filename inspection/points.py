@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlite_utils import Database
 
@@ -64,3 +65,33 @@ def get_point_by_id(db: Database, point_id: int) -> Point:
 
 def floors(db: Database) -> list[int]:
     return [r[0] for r in db.execute("SELECT DISTINCT floor FROM points ORDER BY floor")]
+
+
+def set_point_active(db: Database, code: str, active: bool, on: date | str | None = None) -> Point:
+    """Deactivate (or bring back) a point; its history stays (DOMAIN.md section 2).
+
+    A point deactivated on a day still counts in the fiscal year of that day
+    (inspection.indicator.active_points).
+    """
+    from core.audit import audit
+    from core.calendar import parse_date, today
+    from core.db import transaction
+    from core.users import require
+
+    require(db, "points.manage")
+    point = get_point(db, code)
+    day = parse_date(on, field="date") if isinstance(on, str) else (on or today())
+    with transaction(db):
+        if active:
+            db.execute(
+                "UPDATE points SET active = 1, active_until = NULL, active_from = ? WHERE id = ?",
+                [day.isoformat(), point.id],
+            )
+        else:
+            db.execute(
+                "UPDATE points SET active = 0, active_until = ? WHERE id = ?",
+                [day.isoformat(), point.id],
+            )
+        audit(db, "activate" if active else "deactivate", "point", point.uuid,
+              {"active": point.active}, {"active": active, "on": day.isoformat()})  # fmt: skip
+    return get_point(db, code)

@@ -487,3 +487,33 @@ def mark_month_checked(db: Database, year: int, month: int, note: str) -> MonthC
         )
         audit(db, "month_check", "guard_month", f"{year}-{month:02d}", None, {"note": note})
     return month_check(db, year, month)
+
+
+def set_contract(
+    db: Database, shift_rules: dict[str, tuple[bool, int]], post_names: Sequence[str]
+) -> None:
+    """The office sets which shifts the contract requires, their headcount, and the posts."""
+    require(db, "settings.edit")
+    known = {s.code for s in shifts(db)}
+    for code, (_, guards) in shift_rules.items():
+        if code not in known:
+            check_shift(db, code)
+        if guards < 0:
+            raise InvalidInput("จำนวนคนต้องไม่ติดลบ", "headcount must not be negative",
+                               field="required")  # fmt: skip
+    names = [n.strip() for n in post_names if n.strip()]
+    with transaction(db):
+        for code, (required, guards) in shift_rules.items():
+            db.execute(
+                "UPDATE guard_shifts SET required = ?, required_guards = ? WHERE code = ?",
+                [int(required), guards, code],
+            )
+        db.execute("UPDATE guard_posts SET active = 0")
+        for name in names:
+            db.execute(
+                "INSERT INTO guard_posts(name_th, active) VALUES (?, 1)"
+                " ON CONFLICT(name_th) DO UPDATE SET active = 1",
+                [name],
+            )
+        audit(db, "set_contract", "guard_contract", "contract", None,
+              {"shifts": {k: list(v) for k, v in shift_rules.items()}, "posts": names})  # fmt: skip

@@ -6,13 +6,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +26,8 @@ from core.backup import backup_to
 from core.db import device_id
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
+from core.users import ROLES, create_user, list_users, reset_password, role_name
+from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
 from ui.widgets.messages import show_error
 
@@ -52,11 +58,64 @@ class SettingsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_button)
         buttons.addStretch(1)
+
+        # The guard contract: which shifts must report, their headcount, the posts.
+        self.contract_box = QGroupBox()
+        contract = QFormLayout(self.contract_box)
+        self.shift_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        for sh in shifts(db):
+            check = QCheckBox(sh.name(language()))
+            check.setChecked(sh.required)
+            count = QSpinBox()
+            count.setRange(0, 500)
+            count.setValue(sh.required_guards)
+            self.shift_rows[sh.code] = (check, count)
+            contract.addRow(check, count)
+        self.posts_edit = QLineEdit(", ".join(posts(db)))
+        self.posts_label = QLabel()
+        contract.addRow(self.posts_label, self.posts_edit)
+        self.contract_button = QPushButton()
+        contract.addRow(self.contract_button)
+
+        # Accounts (administrator): add a user, reset a forgotten password.
+        self.users_box = QGroupBox()
+        users = QFormLayout(self.users_box)
+        self.users_list = QLabel()
+        self.users_list.setWordWrap(True)
+        self.new_user = QLineEdit()
+        self.new_name = QLineEdit()
+        self.new_role = QComboBox()
+        for role in ROLES:
+            self.new_role.addItem(role_name(role, language()), role)
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_user_button = QPushButton()
+        self.reset_button = QPushButton()
+        self.user_labels = [QLabel() for _ in range(4)]
+        users.addRow(self.users_list)
+        for label, w in zip(self.user_labels, (self.new_user, self.new_name, self.new_role,
+                                               self.new_password), strict=True):  # fmt: skip
+            users.addRow(label, w)
+        row = QHBoxLayout()
+        row.addWidget(self.add_user_button)
+        row.addWidget(self.reset_button)
+        users.addRow(row)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(self.form)
         layout.addLayout(buttons)
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.contract_box, 1)
+        boxes.addWidget(self.users_box, 1)
+        layout.addLayout(boxes)
+        layout.addWidget(self.message)
         layout.addStretch(1)
+        self.contract_button.clicked.connect(self.save_contract)
+        self.add_user_button.clicked.connect(self.add_user)
+        self.reset_button.clicked.connect(self.reset_user_password)
 
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.backup_button.clicked.connect(self._backup)
@@ -69,6 +128,53 @@ class SettingsPage(QWidget):
         self.path_label.setText(tr("settings.database"))
         self.device_label.setText(tr("settings.device"))
         self.backup_button.setText(tr("settings.backup"))
+        self.contract_box.setTitle(tr("settings.contract"))
+        self.posts_label.setText(tr("guard.posts"))
+        self.contract_button.setText(tr("settings.save_contract"))
+        self.users_box.setTitle(tr("settings.users"))
+        for label, key in zip(self.user_labels, ("signin.username", "signin.display_name",
+                              "settings.role", "signin.password"), strict=True):  # fmt: skip
+            label.setText(tr(key))
+        self.add_user_button.setText(tr("settings.add_user"))
+        self.reset_button.setText(tr("settings.reset_password"))
+        self._show_users()
+
+    def _show_users(self) -> None:
+        names = [f"{u.username} ({role_name(u.role, language())})" for u in list_users(self.db)]
+        self.users_list.setText(", ".join(names) or "-")
+
+    def _done(self, error: SalaError | None, ok_key: str) -> bool:
+        self.message.setStyleSheet("color: #b3261e" if error else "color: #1b7f3b")
+        self.message.setText(error.bilingual() if error else tr(ok_key))
+        return error is None
+
+    def save_contract(self) -> bool:
+        rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
+        try:
+            set_contract(self.db, rules, self.posts_edit.text().split(","))
+        except SalaError as exc:
+            return self._done(exc, "")
+        self.hub.changed.emit("guard")
+        return self._done(None, "settings.saved")
+
+    def add_user(self) -> bool:
+        try:
+            create_user(self.db, self.new_user.text(), self.new_name.text(),
+                        self.new_role.currentData(), self.new_password.text())  # fmt: skip
+        except SalaError as exc:
+            return self._done(exc, "")
+        self.new_password.clear()
+        self._show_users()
+        self.hub.changed.emit("users")
+        return self._done(None, "settings.saved")
+
+    def reset_user_password(self) -> bool:
+        try:
+            reset_password(self.db, self.new_user.text().strip().lower(), self.new_password.text())
+        except SalaError as exc:
+            return self._done(exc, "")
+        self.new_password.clear()
+        return self._done(None, "settings.saved")
 
     def choose_language(self, code: str) -> None:
         """Switch every screen to `code` now, and remember it for the next start."""

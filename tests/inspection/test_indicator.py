@@ -125,3 +125,15 @@ def test_level_never_rises_when_a_pass_turns_to_fail_or_a_satisfied_answer_goes(
             points_level(passing, 27), satisfaction_level(satisfied - 1, respondents - 1)
         )
         assert fewer <= level
+
+
+def test_a_point_deactivated_during_the_year_still_counts_that_year(db) -> None:
+    """DOMAIN.md section 6: the indicator counts the points active in that year."""
+    from inspection.points import set_point_active
+
+    set_point_active(db, "F5-05", False, "2021-03-01")
+    assert restroom_indicator(db, 2564).points_total == 27
+    assert restroom_indicator(db, 2565).points_total == 26
+    assert "F5-05" not in [p.code for p in list_points(db)]
+    set_point_active(db, "F5-05", True, "2021-09-29")
+    assert restroom_indicator(db, 2565).points_total == 27

@@ -109,3 +109,16 @@ def test_bad_report_input_names_the_field(db, kwargs, field) -> None:
     with pytest.raises(InvalidInput) as err:
         save_report(db, args.pop("day"), **args, patrols=patrols)
     assert err.value.field == field
+
+
+def test_the_office_sets_the_required_shifts_and_the_posts(db) -> None:
+    from security.guard import posts, set_contract, shifts
+
+    set_contract(db, {"day": (True, 14), "night": (False, 6)}, ["ประตู 1", "ลานคนเมือง"])
+    assert [s.code for s in shifts(db, required_only=True)] == ["day"]
+    assert set(posts(db)) == {"ประตู 1", "ลานคนเมือง"}
+    assert missing_reports(db, date(2021, 4, 1), date(2021, 4, 1)) == [(date(2021, 4, 1), "day")]
+    act_as(db, Actor("guard1", "guard_supervisor"))
+    with pytest.raises(PermissionDenied):
+        set_contract(db, {"night": (True, 8)}, [])
+    assert [s.code for s in shifts(db, required_only=True)] == ["day"]
