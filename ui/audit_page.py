@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,32 +27,10 @@ from core.i18n import language, tr
 from inspection.points import list_points
 from inspection.rounds import deciding_rounds
 from ui.hub import Hub
+from ui.models.base import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class _RowsModel(QAbstractTableModel):
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        super().__init__()
-        self.columns = columns
-        self.rows: list[tuple] = []
-
-    def set_rows(self, rows: list[tuple]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.columns[section])
-        return None
-
+class _RowsModel(RowsModel[tuple]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return str(self.rows[index.row()][index.column()])

@@ -7,9 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -41,34 +38,14 @@ from security.guard import (
 )
 from ui.guard_page import category_name
 from ui.hub import Hub
+from ui.models.base import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 STATUS_COLOURS = {"pending": "#8a6d00", "counts": "#b3261e", "not": "#1b7f3b"}
 
 
-class EventsModel(QAbstractTableModel):
+class EventsModel(RowsModel[GuardEvent]):
     COLUMNS = ("col.date", "guard.shift", "guard.time", "guard.place", "guard.category",
                "guard.description", "col.status", "inc.reason")  # fmt: skip
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[GuardEvent] = []
-
-    def set_rows(self, rows: list[GuardEvent]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -238,7 +238,7 @@ class RestroomsPage(QWidget):
         open_counts: dict[int, int] = {}
         for a in list_actions(self.db, open_only=True):
             open_counts[a.point_id] = open_counts.get(a.point_id, 0) + 1
-        self.model.set_rows(statuses, open_counts)
+        self.model.set_statuses(statuses, open_counts)
         passed = sum(1 for s in statuses if s.state == "passed")
         self.summary.setText(tr("restrooms.summary", passed=passed, total=len(statuses)))
         if code:
@@ -278,7 +278,7 @@ class RestroomsPage(QWidget):
             self.history_model.set_rows([])
             self.actions_model.set_rows([])
         else:
-            st = next(s for s in self.model._rows if s.point.code == code)
+            st = next(s for s in self.model.rows if s.point.code == code)
             self.point_title.setText(f"{code}  {st.point.name(language())}")
             self.history_model.set_rows(rounds_for_point(self.db, st.point.id))
             self.actions_model.set_rows(list_actions(self.db, point_id=st.point.id))

@@ -4,51 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from core.calendar import format_date, format_datetime
 from core.i18n import language, tr
 from inspection.actions import CorrectiveAction
 from inspection.rounds import PointStatus, Round
+from ui.models.base import Index, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 STATE_COLOURS = {"passed": "#1b7f3b", "failed": "#b3261e", "unchecked": "#7a6a00"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class PointStatusModel(QAbstractTableModel):
+class PointStatusModel(RowsModel[PointStatus]):
     COLUMNS = ("col.floor", "col.code", "col.name", "col.status", "col.total", "col.date")
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[PointStatus] = []
         self._open_actions: dict[int, int] = {}
 
-    def set_rows(self, rows: list[PointStatus], open_actions: dict[int, int]) -> None:
-        self.beginResetModel()
-        self._rows = rows
+    def set_statuses(self, rows: list[PointStatus], open_actions: dict[int, int]) -> None:
         self._open_actions = open_actions
-        self.endResetModel()
+        self.set_rows(rows)
 
     def status_at(self, row: int) -> PointStatus:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
-        return None
+        return self.rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        st = self._rows[index.row()]
+        st = self.rows[index.row()]
         col = index.column()
         rnd = st.round
         if role == Qt.ItemDataRole.DisplayRole:
@@ -81,36 +67,16 @@ class PointStatusModel(QAbstractTableModel):
         return None
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsModel[Round]):
     COLUMNS = ("col.date", "col.inspector", "col.total", "col.result", "col.status")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Round] = []
-
-    def set_rows(self, rows: list[Round]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def round_at(self, row: int) -> Round:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
-        return None
+        return self.rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        r = self._rows[index.row()]
+        r = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
@@ -140,36 +106,16 @@ class HistoryModel(QAbstractTableModel):
         return None
 
 
-class ActionsModel(QAbstractTableModel):
+class ActionsModel(RowsModel[CorrectiveAction]):
     COLUMNS = ("col.no", "col.what", "col.who", "col.due", "col.closed")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[CorrectiveAction] = []
-
-    def set_rows(self, rows: list[CorrectiveAction]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def action_at(self, row: int) -> CorrectiveAction:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
-        return None
+        return self.rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        a = self._rows[index.row()]
+        a = self.rows[index.row()]
         col = index.column()
         lang = language()
         if role == Qt.ItemDataRole.DisplayRole:
