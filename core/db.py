@@ -114,9 +114,25 @@ def open_memory() -> Database:
 
 @contextmanager
 def transaction(db: Database) -> Iterator[Database]:
-    """One user action, one transaction: all of it is written, or none."""
-    with db.atomic():
+    """One user action, one transaction: all of it is written, or none.
+
+    BEGIN IMMEDIATE takes the write lock at the start, so a second writer waits
+    (busy timeout) instead of failing when its read snapshot turns stale mid-way.
+    Inside an open transaction it nests as a savepoint.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
         yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
 
 
 def new_id() -> str:

@@ -97,3 +97,31 @@ def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path) -> None
             typed = [s for s in d.scores if s is not None]
             assert list(d.scores[: len(typed)]) == typed
         db.close()
+
+
+def test_two_command_line_writers_wait_for_each_other(tmp_path) -> None:
+    """WAL and a busy timeout: two imports at once both succeed, nothing is lost."""
+    db_path = tmp_path / "two.db"
+    open_db(db_path).close()
+    files = []
+    for n in range(2):
+        csv = tmp_path / f"w{n}.csv"
+        lines = [",".join(ROUND_COLUMNS)] + [
+            f"F{1 + i % 5}-02,2021-07-{1 + i % 28:02d},{8 + i % 9:02d}:{i % 60:02d},w{n}-{i},"
+            + ",".join(["4"] * 20) + ","
+            for i in range(800)
+        ]  # fmt: skip
+        csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(csv)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "main.py", "--db", str(db_path), "import-rounds", str(f)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for f in files
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    db = open_db(db_path)
+    assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == 1600
+    assert check(db).ok

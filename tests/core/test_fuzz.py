@@ -61,3 +61,35 @@ def test_round_import_of_junk_writes_nothing_or_everything(tmp_path: Path, rows)
         assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == before
         return
     assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == before + result.added
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL, min_size=0, max_size=11), min_size=1, max_size=4))
+def test_guard_import_of_junk_gives_a_clean_error_and_writes_nothing(tmp_path: Path, rows):
+    from security.csv_io import GUARD_COLUMNS, import_guard
+
+    db = open_memory()
+    path = tmp_path / "guard.csv"
+    lines = [",".join(GUARD_COLUMNS)] + [",".join(c.replace(",", ";") for c in r) for r in rows]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        import_guard(db, path)
+    except InvalidInput as exc:
+        assert exc.th and exc.en
+        assert db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 0
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL, min_size=0, max_size=5), min_size=1, max_size=4))
+def test_survey_import_of_junk_gives_a_clean_error_and_writes_nothing(tmp_path: Path, rows):
+    from inspection.survey import import_survey
+
+    db = open_memory()
+    path = tmp_path / "survey.csv"
+    lines = ["date,point,group,rating"] + [",".join(c.replace(",", ";") for c in r) for r in rows]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        import_survey(db, path)
+    except InvalidInput as exc:
+        assert exc.th and exc.en
+        assert db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0] == 0
