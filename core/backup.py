@@ -82,13 +82,9 @@ def prune(folder: Path) -> list[Path]:
     return removed
 
 
-def restore_from(db_path: Path, source: Path) -> Path:
-    """Replace the database at `db_path` with `source` after validating it.
-
-    The current file is kept beside it as a safety copy; a corrupt or foreign
-    source is refused and nothing changes. Returns the safety copy's path.
-    """
-    from core.db import check_file, open_db
+def validate_backup(source: Path) -> Path:
+    """Refuse (DatabaseRefused / InvalidInput) a file that is not a Sala Rounds backup."""
+    from core.db import check_file
 
     source = Path(source)
     if not source.exists():
@@ -104,6 +100,18 @@ def restore_from(db_path: Path, source: Path) -> Path:
             )
     finally:
         probe.close()
+    return source
+
+
+def restore_from(db_path: Path, source: Path) -> Path:
+    """Replace the database at `db_path` with `source` after validating it.
+
+    The current file is kept beside it as a safety copy; a corrupt or foreign
+    source is refused and nothing changes. Returns the safety copy's path.
+    """
+    from core.db import open_db
+
+    source = validate_backup(source)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     safety = Path(db_path).with_name(f"{Path(db_path).stem}.before-restore-{stamp}.db")
     if Path(db_path).exists():

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import backup_to
-from core.db import device_id
+from core.backup import backup_to, restore_from, validate_backup
+from core.db import device_id, get_setting, open_db, set_setting
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
-from core.users import ROLES, create_user, list_users, reset_password, role_name
+from core.users import ROLES, create_user, list_users, require, reset_password, role_name
 from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
 from ui.widgets.messages import show_error
@@ -55,8 +55,15 @@ class SettingsPage(QWidget):
         self.form.addRow(self.language_label, self.language)
         self.form.addRow(self.path_label, self.path_value)
         self.form.addRow(self.device_label, self.device_value)
+        self.restore_button = QPushButton()
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 240)
+        self.idle.setValue(int(get_setting(db, "idle_lock_minutes", "10") or 10))
+        self.idle_label = QLabel()
+        self.form.addRow(self.idle_label, self.idle)
         buttons = QHBoxLayout()
         buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
 
         # The guard contract: which shifts must report, their headcount, the posts.
@@ -114,6 +121,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.contract_button.clicked.connect(self.save_contract)
+        self.restore_button.clicked.connect(self._restore)
+        self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
         self.add_user_button.clicked.connect(self.add_user)
         self.reset_button.clicked.connect(self.reset_user_password)
 
@@ -128,6 +137,8 @@ class SettingsPage(QWidget):
         self.path_label.setText(tr("settings.database"))
         self.device_label.setText(tr("settings.device"))
         self.backup_button.setText(tr("settings.backup"))
+        self.restore_button.setText(tr("settings.restore"))
+        self.idle_label.setText(tr("settings.idle"))
         self.contract_box.setTitle(tr("settings.contract"))
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
@@ -147,6 +158,41 @@ class SettingsPage(QWidget):
         self.message.setStyleSheet("color: #b3261e" if error else "color: #1b7f3b")
         self.message.setText(error.bilingual() if error else tr(ok_key))
         return error is None
+
+    def set_idle_minutes(self, minutes: int) -> bool:
+        """The office's idle time before the screen locks (applies at the next start)."""
+        try:
+            require(self.db, "settings.edit")
+        except SalaError as exc:
+            return self._done(exc, "")
+        set_setting(self.db, "idle_lock_minutes", str(minutes))
+        return self._done(None, "settings.saved")
+
+    def restore(self, source: Path) -> bool:
+        """Replace the database with a backup; the window must be restarted afterwards."""
+        try:
+            require(self.db, "backup.restore")
+            validate_backup(source)  # before closing anything: a refused file changes nothing
+        except SalaError as exc:
+            return self._done(exc, "")
+        self.db.close()
+        try:
+            safety = restore_from(self.db_path, source)
+        except SalaError as exc:
+            self.db = open_db(self.db_path)
+            return self._done(exc, "")
+        self.message.setStyleSheet("color: #1b7f3b")
+        self.message.setText(tr("settings.restored", path=str(safety)))
+        return True
+
+    def _restore(self) -> None:
+        source, _ = QFileDialog.getOpenFileName(self, tr("settings.restore"), str(Path.home()),
+                                                "SQLite (*.db)")  # fmt: skip
+        if source and self.restore(Path(source)):
+            QMessageBox.information(self, tr("app.title"), self.message.text())
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.quit()
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}

@@ -31,3 +31,38 @@ def test_an_administrator_adds_a_user_and_resets_a_password(window, db) -> None:
     page.new_password.setText("long enough 3")
     assert not page.add_user()  # only an administrator manages users
     assert "may not" in page.message.text()
+
+
+def test_idle_minutes_are_set_by_the_office(window, db) -> None:
+    from core.db import get_setting
+
+    assert window.settings.set_idle_minutes(25)
+    assert get_setting(db, "idle_lock_minutes") == "25"
+    act_as(db, Actor("somchai", "inspector"))
+    assert not window.settings.set_idle_minutes(1)
+    assert get_setting(db, "idle_lock_minutes") == "25"
+
+
+def test_restore_in_settings_refuses_a_foreign_file_and_keeps_working(window, db, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 100)
+    page = window.settings
+    assert not page.restore(junk)
+    assert "SQLite" in page.message.text()
+    assert page.db.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 27
+    assert window.restrooms.model.rowCount() == 27
+    window.hub.changed.emit("rounds")  # other screens still read the same open database
+    assert db.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 27
+
+
+def test_restore_in_settings_replaces_the_database_with_a_backup(window, db, db_path, tmp_path):
+    from core.backup import backup_to
+    from core.db import open_db
+
+    backup = tmp_path / "b.db"
+    backup_to(db, backup)
+    db.execute("UPDATE points SET name_en = 'changed' WHERE code = 'F1-01'")
+    assert window.settings.restore(backup)
+    fresh = open_db(db_path)
+    name = fresh.execute("SELECT name_en FROM points WHERE code = 'F1-01'").fetchone()[0]
+    assert name != "changed"
