@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     missing.add_argument("--to", dest="end", required=True)
     missing.set_defaults(func=cmd_guard_missing)
 
+    std = sub.add_parser("standard", help="the restroom standard's versions")
+    std_sub = std.add_subparsers(dest="standard_command", required=True)
+    new = std_sub.add_parser("new", help="a new version from a CSV of items: no,group,th,en")
+    new.add_argument("file", type=Path)
+    new.add_argument("--item-min", type=int)
+    new.add_argument("--pass-total", type=int)
+    new.set_defaults(func=cmd_standard_new)
+
     rep = sub.add_parser("report", help="write a PDF report")
     rep.add_argument("what", choices=("annual",))
     rep.add_argument("--fy", required=True)
@@ -169,6 +177,18 @@ def cmd_score(db: Database, args: argparse.Namespace) -> int:
         print(json.dumps(score_json(result), ensure_ascii=False))
     else:
         print(score_text(result, "th"))
+    return EXIT_OK
+
+
+def cmd_standard_new(db: Database, args: argparse.Namespace) -> int:
+    from inspection.standard import create_standard_version
+
+    std = create_standard_version(db, args.file, item_min=args.item_min,
+                                  pass_total=args.pass_total)  # fmt: skip
+    say(
+        f"สร้างเกณฑ์ฉบับที่ {std.version} ({len(std.items)} ข้อ ผ่านที่ {std.pass_total} คะแนน)",
+        f"standard version {std.version}: {len(std.items)} items, passes at {std.pass_total}",
+    )
     return EXIT_OK
 
 

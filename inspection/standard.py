@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -100,3 +101,57 @@ def current_standard(db: Database) -> Standard:
 
 def standard_by_id(db: Database, standard_id: int) -> Standard:
     return _load(db, "id = ?", [standard_id])
+
+
+STANDARD_COLUMNS = ("no", "group", "th", "en")
+
+
+def create_standard_version(
+    db: Database, path: Path, *, item_min: int | None = None, pass_total: int | None = None
+) -> Standard:
+    """A new standard version from a CSV of items (`no,group,th,en`): an office task.
+
+    Old rounds keep the version they were scored against; new rounds use this one.
+    Thresholds default to the current version's.
+    """
+    from core.audit import audit
+    from core.csvfile import read_rows
+    from core.db import new_id, transaction
+    from core.users import require
+
+    require(db, "standards.manage")
+    current = current_standard(db)
+    rows = read_rows(Path(path), STANDARD_COLUMNS)
+    items = []
+    for number, row in rows:
+        if not row["no"].isdigit() or int(row["no"]) != len(items) + 1:
+            raise InvalidInput("ข้อต้องเรียง 1, 2, 3, …", "items must be numbered 1, 2, 3, …",
+                               field="no", row=number)  # fmt: skip
+        if row["group"].upper() not in ("H", "A", "S") or not row["th"] or not row["en"]:
+            raise InvalidInput("ต้องมีกลุ่ม (H, A, S) และข้อความไทยและอังกฤษ",
+                               "each item needs a group (H, A, S) and Thai and English text",
+                               field="group", row=number)  # fmt: skip
+        items.append((int(row["no"]), row["group"].upper(), row["th"], row["en"]))
+    minimum = current.item_min if item_min is None else item_min
+    band = current.pass_total if pass_total is None else pass_total
+    if not items or not 0 <= minimum <= current.max_score or not 0 < band <= 4 * len(items):
+        raise InvalidInput("เกณฑ์ผ่านไม่ถูกต้อง", "the pass thresholds are not valid",
+                           field="pass_total")  # fmt: skip
+    version = current.version + 1
+    with transaction(db):
+        cur = db.execute(
+            "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min,"
+            " pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",
+            [new_id(), version, f"{current.title_th.split(' (')[0]} (ฉบับที่ {version})",
+             f"{current.title_en.split(' (')[0]} (version {version})", current.max_score,
+             minimum, band],
+        )  # fmt: skip
+        for no, grp, th, en in items:
+            db.execute(
+                "INSERT INTO standard_items(standard_id, no, grp, text_th, text_en)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [cur.lastrowid, no, grp, th, en],
+            )
+        audit(db, "create", "standard", str(version), None,
+              {"items": len(items), "item_min": minimum, "pass_total": band})  # fmt: skip
+    return current_standard(db)

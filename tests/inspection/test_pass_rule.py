@@ -58,3 +58,31 @@ def test_score_outside_0_to_4_is_refused(bad) -> None:
         check_score(bad, field="i3")
     assert err.value.field == "i3"
     assert "0" in err.value.th and "4" in err.value.en
+
+
+def test_a_new_standard_version_is_an_office_task_and_old_rounds_keep_theirs(db, tmp_path):
+    """DOMAIN.md section 9: the office replaces the texts by creating version 2."""
+    from datetime import datetime
+
+    from cli import run
+    from inspection.points import get_point
+    from inspection.rounds import get_round, record_round
+    from inspection.standard import standard_by_id
+
+    old_uuid = record_round(db, get_point(db, "F1-01"), datetime(2021, 1, 5, 9), "a", [4] * 20)
+    csv = tmp_path / "v2.csv"
+    rows = [f"{n},H,ข้อ {n} ฉบับใหม่,item {n} new" for n in range(1, 21)]
+    csv.write_text("no,group,th,en\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    db_path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    db.close()
+    assert run(["--db", db_path, "standard", "new", str(csv), "--pass-total", "72"]) == 0
+    from core.db import open_db
+
+    again = open_db(db_path)
+    std = current_standard(again)
+    assert (std.version, std.pass_total, std.items[0].text_th) == (2, 72, "ข้อ 1 ฉบับใหม่")
+    assert standard_by_id(again, get_round(again, old_uuid).standard_id).version == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("no,group,th,en\n1,H,ก,a\n3,H,ข,b\n", encoding="utf-8")
+    assert run(["--db", db_path, "standard", "new", str(bad)]) == 2
+    assert current_standard(open_db(db_path)).version == 2
