@@ -1,4 +1,4 @@
-"""Survey import (DOMAIN.md section 8) and plan progress (sections 4 and 7)."""
+"""The satisfaction survey (DOMAIN.md section 5) and import-survey (section 8)."""
 
 from pathlib import Path
 
@@ -6,7 +6,6 @@ import pytest
 
 from cli import run
 from core.errors import InvalidInput
-from core.plan import mark_step_done, plan_for_year, plan_progress
 from inspection.survey import import_survey, satisfaction
 
 
@@ -51,33 +50,3 @@ def test_import_survey_cli_skips_a_file_seen_before_with_exit_0(db_path, tmp_pat
     assert run(["--db", str(db_path), "import-survey", str(path)]) == 0
     assert run(["--db", str(db_path), "import-survey", str(path)]) == 0
     assert "imported before" in capsys.readouterr().out
-
-
-def test_plan_progress_follows_the_cumulative_column_never_above_100(db) -> None:
-    """Plan, project 2 step table: weights add to 110 (step 7 repeats step 6), cumulative 100."""
-    steps = [s for s in plan_for_year(db, 2564) if s.project == 2]
-    assert sum(s.weight for s in steps) == 110
-    assert plan_progress(steps) == 0
-    for s in steps[:6]:
-        mark_step_done(db, s.uuid, "2021-06-30", "บันทึกผลการตรวจ")
-    steps = [s for s in plan_for_year(db, 2564) if s.project == 2]
-    assert plan_progress(steps) == 55
-    mark_step_done(db, steps[8].uuid, "2021-07-31", "แบบสอบถาม 240 ชุด")  # step 9 before 7-8
-    assert plan_progress([s for s in plan_for_year(db, 2564) if s.project == 2]) == 55
-    for s in steps:
-        mark_step_done(db, s.uuid, "2021-09-30", "")
-    assert plan_progress([s for s in plan_for_year(db, 2564) if s.project == 2]) == 100
-
-
-def test_guard_project_steps_come_from_the_plan(db) -> None:
-    """Plan, project 1: 5/20/30/90/100 cumulative; step 4 runs October to September."""
-    steps = [s for s in plan_for_year(db, 2564) if s.project == 1]
-    assert [s.cumulative for s in steps] == [5, 20, 30, 90, 100]
-    assert len(steps[3].months) == 12
-
-
-def test_a_new_fiscal_year_starts_from_the_previous_plan(db) -> None:
-    mark_step_done(db, plan_for_year(db, 2564)[0].uuid, "2020-10-15", "คำสั่งแต่งตั้ง")
-    new = plan_for_year(db, 2565)
-    assert len(new) == 15 and all(s.done_date is None for s in new)
-    assert {s.fiscal_year for s in new} == {2565}
