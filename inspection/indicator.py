@@ -14,6 +14,7 @@ from fractions import Fraction
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year_range
+from core.i18n import tr
 from core.ladder import LEVEL_SCORES, LadderRow, score_for
 from inspection.points import Point
 from inspection.rounds import Round, deciding_rounds
@@ -114,6 +115,21 @@ class RestroomIndicator:
     def respondents(self) -> int:
         return self.satisfaction.respondents
 
+    @property
+    def satisfied(self) -> int:
+        return self.satisfaction.satisfied
+
+    def satisfaction_need(self, lang: str) -> str | None:
+        """What the survey still needs for the next satisfaction level, in plain words."""
+        if self.respondents == 0:
+            return tr("ind.need.no_survey", lang)
+        if self.more_satisfied_needed is None:
+            return None if self.satisfaction_level == 5 else tr("ind.need.all_satisfied", lang)
+        return tr(
+            "ind.need.more_satisfied", lang,
+            n=self.more_satisfied_needed, level=self.satisfaction_level + 1,
+        )  # fmt: skip
+
 
 def active_points(db: Database, fy: int) -> list[Point]:
     """Points active at any time in fiscal year `fy` (DOMAIN.md section 6).
@@ -134,34 +150,36 @@ def active_points(db: Database, fy: int) -> list[Point]:
 
 def _need(db: Database, point: Point, rnd: Round | None) -> PointNeed | None:
     if rnd is None:
-        return PointNeed(
-            point.code,
-            f"{point.code}: ยังไม่มีรอบตรวจสมบูรณ์ในปีนี้",
-            f"{point.code}: no final round this year",
-        )
+        return _point_need(point.code, "ind.need.no_round")
     if rnd.passed:
         return None
     std = standard_by_id(db, rnd.standard_id)
     verdict = judge([s or 0 for s in rnd.scores], std.item_min, std.pass_total)
-    parts_th, parts_en = [], []
-    for no in verdict.failed_items:
-        s = rnd.scores[no - 1]
-        parts_th.append(f"ข้อ {no} ได้ {s}")
-        parts_en.append(f"item {no} scored {s}")
+    reasons = [
+        ("ind.need.item", {"no": no, "score": rnd.scores[no - 1]}) for no in verdict.failed_items
+    ]
     if not verdict.in_band:
-        parts_th.append(f"รวม {verdict.total} ต้องได้ {std.pass_total}")
-        parts_en.append(f"total {verdict.total}, needs {std.pass_total}")
+        reasons.append(("ind.need.total", {"total": verdict.total, "needed": std.pass_total}))
     return PointNeed(
-        point.code, f"{point.code}: " + ", ".join(parts_th), f"{point.code}: " + ", ".join(parts_en)
+        point.code,
+        f"{point.code}: " + ", ".join(tr(k, "th", **v) for k, v in reasons),
+        f"{point.code}: " + ", ".join(tr(k, "en", **v) for k, v in reasons),
     )
+
+
+def _point_need(code: str, key: str) -> PointNeed:
+    return PointNeed(code, f"{code}: {tr(key, 'th')}", f"{code}: {tr(key, 'en')}")
 
 
 def more_satisfied_needed(satisfied: int, respondents: int) -> int | None:
     """Satisfied respondents to add (nobody else answering) to reach the next level.
 
     None when no number of added answers can: at level 5 already, or when the next
-    level is 100 %, which any unsatisfied answer rules out.
+    level is 100 %, which any unsatisfied answer rules out. With no answer at all,
+    one satisfied respondent is 100 % (level 5), so the answer is 1.
     """
+    if respondents <= 0:
+        return 1
     level = satisfaction_level(satisfied, respondents)
     if level == 5:
         return None
@@ -202,7 +220,5 @@ def restroom_indicator(db: Database, fy: int) -> RestroomIndicator:
         level=level,
         score=score_for(level),
         needs=tuple(needs),
-        more_satisfied_needed=more_satisfied_needed(sat.satisfied, sat.respondents)
-        if sat.respondents
-        else None,
+        more_satisfied_needed=more_satisfied_needed(sat.satisfied, sat.respondents),
     )

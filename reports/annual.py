@@ -60,6 +60,7 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
             f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
             f"  ความพึงพอใจระดับมากขึ้นไป {sat}% จากผู้ตอบ {r.respondents} คน",
             *[f"  - {n.th}" for n in r.needs],
+            *[f"  - {t}" for t in [r.satisfaction_need("th")] if t],
             f"ตัวชี้วัดเหตุร้าย: ระดับ {i.level} คะแนน {i.score:g}/15",
             f"  นับเป็นเหตุร้าย {i.counted} ครั้ง รอพิจารณา {i.pending} ครั้ง",
         ]
@@ -72,6 +73,7 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
         f"  points passing {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
         f"  satisfied {sat}% of {r.respondents} respondents",
         *[f"  - {n.en}" for n in r.needs],
+        *[f"  - {t}" for t in [r.satisfaction_need("en")] if t],
         f"Guard incident indicator: level {i.level}, score {i.score:g}/15",
         f"  counted {i.counted}, pending review {i.pending}",
     ]

@@ -43,3 +43,35 @@ def test_the_readable_summary_is_thai_and_matches_the_function(db_path, capsys) 
     text = capsys.readouterr().out
     score = annual_score(open_db(db_path), 2564)
     assert f"ระดับ {score.restrooms.level}" in text and "ตัวชี้วัดเหตุร้าย" in text
+
+
+def test_score_json_on_26_active_points_rounds_only_for_display(db_path, tmp_path, capsys) -> None:
+    """Points scaled to 26 active (F5-05 closed before the year); 24 pass; 274 of 300 satisfied.
+
+    Ladder for 26: 26/25/22/19/16, so 24 is level 3; 91.33 % is level 4; the lower is 3.
+    """
+    from inspection.points import set_point_active
+
+    db = open_db(db_path)
+    set_point_active(db, "F5-05", False, "2020-09-30")
+    for i, p in enumerate(list_points(db)):
+        record_round(db, p, datetime(2021, 8, 2, 9), "a", [4] * 20 if i < 24 else [4] * 19 + [1])
+    db.close()
+    survey = tmp_path / "survey.csv"
+    rows = ["2021-07-01,,public,5"] * 274 + ["2021-07-02,F1-01,official,4;3;3"] * 26
+    survey.write_text("\n".join(["date,point,group,rating", *rows]) + "\n", encoding="utf-8")
+    assert run(["--db", str(db_path), "import-survey", str(survey)]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out) == {
+        "fiscal_year": 2564,
+        "restrooms": {"points_total": 26, "points_passing": 24, "points_pct": 92.31,
+                      "satisfaction_pct": 91.33, "respondents": 300, "level": 3, "score": 12.0},
+        "incidents": {"counted": 0, "pending": 0, "level": 5, "score": 15.0},
+    }  # fmt: skip
+    assert list(json.loads(out)) == ["fiscal_year", "restrooms", "incidents"]
+    assert list(json.loads(out)["restrooms"]) == [
+        "points_total", "points_passing", "points_pct", "satisfaction_pct", "respondents",
+        "level", "score",
+    ]  # fmt: skip

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from inspection.indicator import (
+    ladder_rows,
     more_satisfied_needed,
     points_level,
     points_threshold,
@@ -137,3 +138,129 @@ def test_a_point_deactivated_during_the_year_still_counts_that_year(db) -> None:
     assert "F5-05" not in [p.code for p in list_points(db)]
     set_point_active(db, "F5-05", True, "2021-09-29")
     assert restroom_indicator(db, 2565).points_total == 27
+
+
+def test_the_ladder_rows_are_the_plan_table_for_27_points() -> None:
+    """เกณฑ์การให้คะแนน ตัวชี้วัดที่ 2, as data for the Indicators page and the annual report."""
+    rows = ladder_rows()
+    assert [(r.level, r.result_pct, r.score) for r in rows] == [
+        (5, 100, 15), (4, 90, 13.5), (3, 80, 12), (2, 70, 10.5), (1, 60, 9),
+    ]  # fmt: skip
+    assert [r.condition_en.split()[0] for r in rows] == ["27", "25", "22", "19", "16"]
+    assert "91.00-99.99" in rows[1].condition_th and "70.00-80.99" in rows[4].condition_en
+    assert [r.condition_en.split()[0] for r in ladder_rows(30)] == ["30", "28", "25", "22", "18"]
+
+
+@given(st.integers(1, 300))
+def test_scaled_points_ladder_keeps_the_plan_shares_and_order(active: int) -> None:
+    """DOMAIN.md section 6 "scaled in proportion": ceil(needed x active / 27), no smaller share."""
+    thresholds = [points_threshold(t, active) for t in (27, 25, 22, 19, 16)]
+    assert thresholds[0] == active  # level 5 always means every active point
+    assert thresholds == sorted(thresholds, reverse=True)
+    for needed, got in zip((27, 25, 22, 19, 16), thresholds, strict=True):
+        assert got * 27 >= needed * active and (got - 1) * 27 < needed * active
+    levels = [points_level(p, active) for p in range(active + 1)]
+    assert levels == sorted(levels) and levels[-1] == 5
+
+
+def test_no_active_point_is_level_0() -> None:
+    assert points_level(0, 0) == 0
+
+
+@given(st.integers(0, 400), st.integers(0, 400))
+def test_more_satisfied_needed_is_the_least_number_that_reaches_the_next_level(s, extra) -> None:
+    """Plan table: adding k satisfied answers reaches the next row; k - 1 does not."""
+    n = s + extra
+    k = more_satisfied_needed(s, n)
+    level = satisfaction_level(s, n)
+    if k is None:
+        assert level == 5 or (level == 4 and n > s)
+        return
+    assert satisfaction_level(s + k, n + k) > level
+    if k > 1:
+        assert satisfaction_level(s + k - 1, n + k - 1) == level
+
+
+def test_with_no_answer_one_satisfied_respondent_is_needed() -> None:
+    assert more_satisfied_needed(0, 0) == 1
+
+
+@given(st.lists(st.lists(st.integers(1, 5), min_size=1, max_size=5), min_size=1, max_size=60))
+def test_removing_a_satisfied_form_never_raises_the_satisfaction_level(forms) -> None:
+    """Monotonic: a satisfied respondent taken away (DOMAIN.md section 5) never helps the level."""
+    flags = [is_satisfied(f) for f in forms]
+    level = satisfaction_level(sum(flags), len(flags))
+    if True in flags:
+        flags.remove(True)
+        assert satisfaction_level(sum(flags), len(flags)) <= level
+
+
+def test_a_total_below_the_band_says_what_it_needs(db) -> None:
+    """DOMAIN.md section 3: very good is 71-80; every item met but 70 points is not enough."""
+    _pass(db, "F1-02", datetime(2021, 8, 2, 9), [4] * 10 + [3] * 10)
+    need = next(n for n in restroom_indicator(db, 2564).needs if n.code == "F1-02")
+    assert need.en == "F1-02: total 70, needs 71"
+    assert need.th == "F1-02: รวม 70 ต้องได้ 71"
+
+
+def test_30_september_counts_in_2564_and_1_october_in_2565(db) -> None:
+    """DOMAIN.md section 1: FY 2564 ends on 30 September 2021."""
+    _pass(db, "F1-01", datetime(2021, 9, 30, 23, 59))
+    import core.calendar
+
+    core.calendar.clock = lambda: datetime(2021, 10, 1, 12, 0)  # the fixture restores it
+    _pass(db, "F1-02", datetime(2021, 10, 1, 0, 0))
+    passing_2564 = {p.code for p in list_points(db)} - {
+        n.code for n in restroom_indicator(db, 2564).needs
+    }
+    passing_2565 = {p.code for p in list_points(db)} - {
+        n.code for n in restroom_indicator(db, 2565).needs
+    }
+    assert passing_2564 == {"F1-01"} and passing_2565 == {"F1-02"}
+
+
+def test_a_later_failing_round_overrides_and_a_correction_replaces_the_corrected(db) -> None:
+    """DOMAIN.md section 6: the latest final round decides; a correction stands for its round."""
+    from inspection import rounds as R
+
+    _pass(db, "F2-01", datetime(2021, 5, 3, 9))
+    _pass(db, "F2-01", datetime(2021, 8, 3, 9), [4] * 14 + [1] + [4] * 5)
+    assert restroom_indicator(db, 2564).points_passing == 0
+    wrong = R.deciding_rounds(db, 2564)[next(p.id for p in list_points(db) if p.code == "F2-01")]
+    fix = R.correct_round(db, wrong.uuid, "กรอกข้อ 15 ผิด", "สุดา")
+    R.set_score(db, fix.uuid, 15, 4)
+    assert restroom_indicator(db, 2564).points_passing == 0  # a draft correction decides nothing
+    R.finalize_round(db, fix.uuid)
+    assert restroom_indicator(db, 2564).points_passing == 1
+
+
+def test_the_year_reads_one_round_per_point_through_the_rounds_point_year_index(db) -> None:
+    """Issue 5, speed: no scan of all rounds; each point's latest final round by the index."""
+    from inspection import rounds as R
+
+    captured: list[tuple[str, list]] = []
+    execute = db.execute
+    db.execute = lambda sql, params=None: captured.append((sql, params)) or execute(sql, params)
+    try:
+        R.deciding_rounds(db, 2564)
+    finally:
+        db.execute = execute
+    sql, params = captured[0]
+    plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+    assert any("USING INDEX rounds_point_year (point_id=? AND fiscal_year=? AND status=?)" in d
+               for d in plan)  # fmt: skip
+    assert not any(d.startswith("SCAN") and " r" in d and "p2" not in d for d in plan), plan
+    assert not any("TEMP B-TREE" in d for d in plan), plan
+
+
+def test_restroom_indicator_exposes_the_survey_figures_and_what_it_needs(db) -> None:
+    ind = restroom_indicator(db, 2564)
+    assert ind.satisfaction_pct is None and ind.respondents == 0 and ind.level == 0
+    assert ind.satisfaction_need("en") == "no survey answer this year yet (level 0)"
+    for n in range(10):
+        record_response(db, "2021-07-01", None, "public", [5] if n < 9 else [1])
+    ind = restroom_indicator(db, 2564)
+    assert (ind.respondents, ind.satisfied, ind.satisfaction_pct) == (10, 9, 90.0)
+    assert ind.satisfaction_level == 3 and ind.more_satisfied_needed == 2  # 11 of 12 = 91.67 %
+    assert ind.satisfaction_need("en") == "2 more satisfied respondents reach satisfaction level 4"
+    assert "2" in ind.satisfaction_need("th")

@@ -1,0 +1,95 @@
+"""Plan progress (DOMAIN.md sections 4 and 7; the plan's project step tables)."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.errors import InvalidInput
+from core.plan import edit_step, mark_step_done, plan_for_year, plan_progress
+
+
+def test_plan_progress_follows_the_cumulative_column_never_above_100(db) -> None:
+    """Plan, project 2 step table: weights add to 110 (step 7 repeats step 6), cumulative 100."""
+    steps = [s for s in plan_for_year(db, 2564) if s.project == 2]
+    assert sum(s.weight for s in steps) == 110
+    assert plan_progress(steps) == 0
+    for s in steps[:6]:
+        mark_step_done(db, s.uuid, "2021-06-30", "บันทึกผลการตรวจ")
+    steps = [s for s in plan_for_year(db, 2564) if s.project == 2]
+    assert plan_progress(steps) == 55
+    mark_step_done(db, steps[8].uuid, "2021-07-31", "แบบสอบถาม 240 ชุด")  # step 9 before 7-8
+    assert plan_progress([s for s in plan_for_year(db, 2564) if s.project == 2]) == 55
+    for s in steps:
+        mark_step_done(db, s.uuid, "2021-09-30", "")
+    assert plan_progress([s for s in plan_for_year(db, 2564) if s.project == 2]) == 100
+
+
+def test_guard_project_steps_come_from_the_plan(db) -> None:
+    """Plan, project 1: 5/20/30/90/100 cumulative; step 4 runs October to September."""
+    steps = [s for s in plan_for_year(db, 2564) if s.project == 1]
+    assert [s.cumulative for s in steps] == [5, 20, 30, 90, 100]
+    assert len(steps[3].months) == 12
+
+
+def test_a_new_fiscal_year_starts_from_the_previous_plan(db) -> None:
+    mark_step_done(db, plan_for_year(db, 2564)[0].uuid, "2020-10-15", "คำสั่งแต่งตั้ง")
+    new = plan_for_year(db, 2565)
+    assert len(new) == 15 and all(s.done_date is None for s in new)
+    assert {s.fiscal_year for s in new} == {2565}
+
+
+def _project_2(db) -> list:
+    return [s for s in plan_for_year(db, 2564) if s.project == 2]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(done=st.lists(st.booleans(), min_size=10, max_size=10))
+def test_progress_is_the_cumulative_of_the_done_prefix_and_never_above_100(db, done) -> None:
+    """Plan, project 2 step table: by the cumulative column, whatever is done out of order."""
+    steps = _project_2(db)
+    for step, is_done in zip(steps, done, strict=True):
+        mark_step_done(db, step.uuid, "2021-06-30" if is_done else None, "")
+    progress = plan_progress(_project_2(db))
+    prefix = 0
+    while prefix < len(done) and done[prefix]:
+        prefix += 1
+    assert progress == (steps[prefix - 1].cumulative if prefix else 0)
+    assert 0 <= progress <= 100
+
+
+def test_step_7_typo_keeps_the_cumulative_at_55_and_the_office_can_edit_it(db) -> None:
+    """Plan, project 2: step 7 repeats floor 5 with cumulative 55 (DOMAIN.md section 4)."""
+    steps = _project_2(db)
+    for s in steps[:7]:
+        mark_step_done(db, s.uuid, "2021-06-30", "")
+    assert plan_progress(_project_2(db)) == 55
+    edited = edit_step(
+        db, steps[6].uuid, title_th="ตรวจซ้ำชั้น 5", title_en="Floor 5, second pass",
+        weight=0, cumulative=55, months=[6],
+    )  # fmt: skip
+    assert edited.title_en == "Floor 5, second pass" and edited.done_date is not None
+    with pytest.raises(InvalidInput) as err:
+        edit_step(db, steps[6].uuid, title_th="x", title_en="x", weight=10, cumulative=110,
+                  months=[6])  # fmt: skip
+    assert err.value.field == "weight"
+    with pytest.raises(InvalidInput):
+        edit_step(db, steps[6].uuid, title_th=" ", title_en="", weight=10, cumulative=55,
+                  months=[6])  # fmt: skip
+    with pytest.raises(InvalidInput):
+        edit_step(db, steps[6].uuid, title_th="x", title_en="x", weight=10, cumulative=55,
+                  months=[13])  # fmt: skip
+
+
+def test_a_done_step_can_be_cleared_and_keeps_its_evidence_text(db) -> None:
+    first = _project_2(db)[0]
+    done = mark_step_done(db, first.uuid, "15/10/2563", "  คำสั่งที่ 1/2564 ")
+    assert str(done.done_date) == "2020-10-15" and done.evidence == "คำสั่งที่ 1/2564"
+    assert mark_step_done(db, first.uuid, None).done_date is None
+
+
+def test_a_copied_year_is_independent_of_the_year_it_came_from(db) -> None:
+    """A new fiscal year starts from the previous plan; editing it leaves the old one alone."""
+    new = [s for s in plan_for_year(db, 2565) if s.project == 2]
+    mark_step_done(db, new[0].uuid, "2021-09-30", "")
+    assert all(s.done_date is None for s in _project_2(db))
+    assert len(plan_for_year(db, 2565)) == len(plan_for_year(db, 2564))  # no second copy
