@@ -298,13 +298,7 @@ class RoundPage(QWidget):
         if drafts:
             self.show_round(drafts[0].uuid)
         else:
-            self.point = self.points.get(code)
-            self.round = None
-            self.standard = current_standard(self.db)
-            self.scores = [None] * len(self.standard.items)
-            self.current = 0
-            self.confirming = False
-            self._after_load()
+            self._empty_round(self.points.get(code))
         self.table.setFocus()
 
     def show_round(self, round_uuid: str) -> None:
@@ -322,14 +316,18 @@ class RoundPage(QWidget):
         self._after_load()
         self.table.setFocus()
 
-    def new_round(self) -> None:
-        self.point = None
+    def _empty_round(self, point: Point | None) -> None:
+        """An unsaved round at `point` against the current standard (saved at the first key)."""
+        self.point = point
         self.round = None
         self.standard = current_standard(self.db)
         self.scores = [None] * len(self.standard.items)
         self.current = 0
         self.confirming = False
         self._after_load()
+
+    def new_round(self) -> None:
+        self._empty_round(None)
         self.code_edit.clear()
         self.code_edit.setFocus()
 
