@@ -74,24 +74,27 @@ def open_window(db_path: Path) -> tuple[Any, Any, Any]:
     """What `ui.app.run` does before the window shows, minus the sign-in dialog.
 
     The fonts, the language, the database (checked and migrated), the daily backup,
-    the quick health check, then the main window with an administrator acting.
+    the health check started in its thread, then the main window with an
+    administrator acting.
     """
-    from core.backup import check, daily_backup
+    from core.backup import daily_backup
     from core.db import open_db
     from core.users import User
-    from ui.app import choose_language, make_app
+    from ui.app import HealthCheck, choose_language, make_app
 
     app = make_app([sys.argv[0]])
     _settings_sandbox()
     choose_language(None)
     db = open_db(db_path)
     daily_backup(db, db_path)
-    check(db, quick=True)
+    health = HealthCheck(db_path, warn=False)
+    health.start()
     from ui.main_window import MainWindow
 
     window = MainWindow(db, db_path)
     # As after a sign-in: the acting user also becomes the Round page's inspector.
     window.set_user(User("bench", "bench", "Bench Inspector", "admin", True))
+    window.health = health  # kept alive with the window, as run() keeps it
     return app, db, window
 
 
@@ -124,6 +127,7 @@ def keys(db_path: Path, samples: int) -> None:
     from PySide6.QtTest import QTest
 
     app, db, window = open_window(db_path)
+    window.health.wait()  # keys typed after the start-up check, not racing it
     window.show()
     QTest.qWaitForWindowExposed(window)
     page = window.round
@@ -174,6 +178,7 @@ def rss(db_path: Path, fy: int) -> None:
     hook = _PaintHook(page.total)
     page.year.setCurrentIndex(page.year.findData(fy))
     hook.wait()
+    window.health.wait()  # its peak belongs to the app's too
     shown = page.total.text()
     _emit({"peak_rss_mb": peak_rss_mb(), "shown": shown})
     db.close()

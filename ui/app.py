@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtCore import QLockFile, QObject, QSettings, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlite_utils import Database
 
-from core.backup import check, daily_backup
+from core.backup import CheckResult, check, daily_backup
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.i18n import set_language, tr
@@ -48,6 +51,45 @@ def _warn(title_key: str, th: str, en: str) -> None:
     box.exec()
 
 
+class HealthCheck(QObject):
+    """`check --quick` of the database on its own read-only connection, off the UI thread.
+
+    `finished` is delivered on the UI thread (a queued signal); a failed check warns.
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, path: Path, *, warn: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.result: CheckResult | None = None
+        self._thread = threading.Thread(target=self._work, name="health-check", daemon=True)
+        if warn:
+            self.finished.connect(self._warn_if_bad)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> CheckResult | None:
+        self._thread.join(timeout)
+        return self.result
+
+    def _work(self) -> None:
+        conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            self.result = check(Database(conn), quick=True)
+        finally:
+            conn.close()
+        self.finished.emit(self.result)
+
+    @Slot(object)
+    def _warn_if_bad(self, result: CheckResult) -> None:
+        if not result.ok:
+            problems = "\n".join(result.problems)
+            _warn("app.title", tr("app.check_failed", "th") + "\n" + problems,
+                  tr("app.check_failed", "en"))  # fmt: skip
+
+
 def run(db_path: Path | None, lang: str | None) -> int:
     app = make_app()
     choose_language(lang)
@@ -63,11 +105,10 @@ def run(db_path: Path | None, lang: str | None) -> int:
         _warn("app.title", exc.message("th"), exc.message("en"))
         return 2
     daily_backup(db, path)
-    health = check(db, quick=True)
-    if not health.ok:
-        problems = "\n".join(health.problems)
-        _warn("app.title", tr("app.check_failed", "th") + "\n" + problems,
-              tr("app.check_failed", "en"))  # fmt: skip
+    # The health check reads every audit row and bulk round (seconds on years of data):
+    # it runs beside the sign-in and the window, and warns when it finds a problem.
+    health = HealthCheck(path)
+    health.start()
 
     from core.db import get_setting
     from core.users import has_users
