@@ -129,7 +129,7 @@ def run(db_path: Path | None, lang: str | None) -> int:
     window.set_user(user)
     window.show()
 
-    def lock() -> None:
+    def lock_screen() -> None:
         window.hide()
         again = SignInDialog(db, locked=True)
         if again.exec() and again.user is not None:
@@ -138,7 +138,7 @@ def run(db_path: Path | None, lang: str | None) -> int:
         else:
             app.quit()
 
-    idle = IdleWatcher(float(get_setting(db, "idle_lock_minutes", "10") or 10), lock)
+    idle = IdleWatcher(float(get_setting(db, "idle_lock_minutes", "10") or 10), lock_screen)
     app.installEventFilter(idle)
     code = app.exec()
     db.close()
