@@ -77,6 +77,9 @@ def open_window(db_path: Path) -> tuple[Any, Any, Any]:
     the health check started in its thread, then the main window with an
     administrator acting.
     """
+    from cli import preload_for_window
+
+    preload_for_window()  # as main.py does before it imports Qt
     from core.backup import daily_backup
     from core.db import open_db
     from core.users import User
@@ -100,8 +103,6 @@ def open_window(db_path: Path) -> tuple[Any, Any, Any]:
 
 def startup(kind: str, db_path: Path | None) -> None:
     """Wall-clock time of the first paint of the main window (or a bare QMainWindow)."""
-    from PySide6.QtCore import QTimer
-
     if kind == "bare":
         from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -111,6 +112,8 @@ def startup(kind: str, db_path: Path | None) -> None:
     else:
         assert db_path is not None
         app, _, window = open_window(db_path)
+    from PySide6.QtCore import QTimer  # after open_window: it sets the import order
+
     hook = _PaintHook(window)
     window.show()
     hook.wait()
