@@ -1,6 +1,6 @@
 """Child processes of the benchmark: each measures one thing and prints one JSON line.
 
-`python -m bench.probe startup app DB | startup bare | keys DB | rss DB FY`
+`python -m bench.probe startup app DB | startup bare | keys DB N | rss DB FY | pages DB`
 
 They run on Qt's offscreen platform (the parent sets QT_QPA_PLATFORM), so they
 need no screen. A child is a fresh process, so imports, fonts and the page cache
@@ -187,12 +187,34 @@ def rss(db_path: Path, fy: int) -> None:
     db.close()
 
 
+def pages(db_path: Path) -> None:
+    """Milliseconds to build and paint each page the first time it is opened."""
+    from PySide6.QtTest import QTest
+
+    app, db, window = open_window(db_path)
+    window.health.wait()
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    out: dict[str, float] = {}
+    for _, name, _ in window.pages:
+        t0 = time.perf_counter()
+        page = window.page(name)
+        hook = _PaintHook(page)
+        window.show_widget(page)
+        hook.wait()
+        out[name] = round((time.perf_counter() - t0) * 1000, 1)
+    _emit({"pages_ms": out, "peak_rss_mb": peak_rss_mb()})
+    db.close()
+
+
 def main(argv: list[str]) -> None:
     what = argv[0]
     if what == "startup":
         startup(argv[1], Path(argv[2]) if len(argv) > 2 else None)
     elif what == "keys":
         keys(Path(argv[1]), int(argv[2]))
+    elif what == "pages":
+        pages(Path(argv[1]))
     elif what == "rss":
         rss(Path(argv[1]), int(argv[2]))
     else:
