@@ -1,0 +1,79 @@
+"""`uv run python -m bench.city [--buildings 50] [--cache DIR]`: how the design scales.
+
+Fifty district offices of 27 points each in one database for one fiscal year
+(1,350 points). Prints what was measured; the README's Performance section
+writes down what breaks. Not one of the seven figures; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.__main__ import LAST_FY, _database, _median_ms, _probe, machine
+from bench.generate import city
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.city")
+    parser.add_argument("--buildings", type=int, default=50)
+    parser.add_argument("--cache", type=Path, help="keep and reuse the generated database here")
+    args = parser.parse_args()
+    print(f"Sala Rounds, city scale: {args.buildings} buildings; {machine()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="sala-city-") as tmp:
+        cache = args.cache or Path(tmp)
+        cache.mkdir(parents=True, exist_ok=True)
+        import bench.__main__ as bench_main
+
+        bench_main.PYCACHE = cache / "pycache"
+        path = _database(
+            cache, f"city-{args.buildings}-{LAST_FY}",
+            lambda db: city(db, LAST_FY, buildings=args.buildings),
+        )  # fmt: skip
+        report(path)
+
+
+def report(path: Path) -> None:
+    from core.backup import check
+    from core.db import open_db
+    from inspection.indicator import ladder_rows, restroom_indicator
+    from inspection.points import list_points
+    from reports.annual import annual_score
+
+    db = open_db(path)
+    points = list_points(db)
+    print(f"points: {len(points):,}; file {path.stat().st_size / 2**20:.0f} MB")
+    ms = _median_ms(lambda: annual_score(db, LAST_FY), 9)
+    print(f"score of FY {LAST_FY}: {ms:.1f} ms (median of 9, warm)")
+    ind = restroom_indicator(db, LAST_FY)
+    print(
+        f"points passing {ind.points_passing:,} of {ind.points_total:,} -> points level"
+        f" {ind.points_level}; reasons listed under 'what is needed': {len(ind.needs):,}"
+    )
+    for row in ladder_rows(len(points)):
+        print(f"  ladder level {row.level}: {row.condition_en}")
+    t0 = time.perf_counter()
+    healthy = check(db, quick=True).ok
+    print(f"start-up health check: {time.perf_counter() - t0:.1f} s (ok={healthy})")
+    db.close()
+
+    from ui.round_page import normalise_code
+
+    sample = max(p.code for p in points)  # a point of the last building
+    print(f"Round page, typing the code {sample}: understood as {normalise_code(sample)}")
+    first = []
+    for _ in range(3):
+        t0 = time.time()
+        first.append(_probe("startup", "app", str(path))["painted"] - t0)
+    print(f"first paint of the main window: {statistics.median(first) * 1000:.0f} ms (median of 3)")
+    got = _probe("pages", str(path))
+    opened = ", ".join(f"{name} {ms:.0f}" for name, ms in got["pages_ms"].items())
+    print(f"first opening of each page, ms: {opened}")
+    print(f"peak memory after opening every page: {got['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
