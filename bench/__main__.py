@@ -98,14 +98,35 @@ def _probe(*args: str) -> dict:
     return json.loads(lines[-1])
 
 
-def _wall(cmd: list[str]) -> float:
-    """Seconds a command takes as a whole process; its failure stops the benchmark."""
+def _children_cpu() -> float | None:
+    """CPU seconds of this process's finished children (None where it cannot be read)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str]) -> tuple[float, float | None]:
+    """Wall and CPU seconds of a command as a whole process; its failure stops the benchmark.
+
+    The figure is the wall time (what a user waits); the CPU time shows how much of
+    it the shared machine's other work added.
+    """
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     out = subprocess.run(cmd, cwd=ROOT, env=_child_env(), capture_output=True, text=True)
     elapsed = time.perf_counter() - t0
+    cpu1 = _children_cpu()
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
-    return elapsed
+    return elapsed, None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+
+
+def _cpu_note(cpu: list[float | None]) -> str:
+    known = [c for c in cpu if c is not None]
+    return f", CPU {statistics.median(known):.2f} s" if known else ""
 
 
 def _median_ms(fn: Callable[[], object], repeat: int) -> float:
@@ -159,20 +180,23 @@ def _copy(src: Path, dst: Path) -> Path:
 
 
 def startup_ratio(office: Path, pairs: int) -> tuple[float, str]:
-    def first_paint(*args: str) -> float:
+    def first_paint(*args: str) -> tuple[float, float]:
         t0 = time.time()
-        return _probe("startup", *args)["painted"] - t0
+        got = _probe("startup", *args)
+        return got["painted"] - t0, got["cpu"]
 
-    first_paint("app", str(office))  # warm-up: the OS file cache, the day's backup
+    first_paint("app", str(office))  # warm-up: bytecode, the OS file cache, the day's backup
     first_paint("bare")
     apps, bares = [], []
     for _ in range(pairs):
         apps.append(first_paint("app", str(office)))
         bares.append(first_paint("bare"))
-    ratio = statistics.median(a / b for a, b in zip(apps, bares, strict=True))
+    ratio = statistics.median(a[0] / b[0] for a, b in zip(apps, bares, strict=True))
+    cpu_ratio = statistics.median(a[1] / b[1] for a, b in zip(apps, bares, strict=True))
     note = (
-        f"app {statistics.median(apps) * 1000:.0f} ms, bare"
-        f" {statistics.median(bares) * 1000:.0f} ms (medians of {pairs} pairs)"
+        f"app {statistics.median(a[0] for a in apps) * 1000:.0f} ms, bare"
+        f" {statistics.median(b[0] for b in bares) * 1000:.0f} ms, medians of {pairs} pairs;"
+        f" CPU-time ratio {cpu_ratio:.2f}"
     )
     return ratio, note
 
@@ -192,9 +216,11 @@ def annual_pdf(office: Path, work: Path, runs: int) -> tuple[float, str]:
     out = work / "annual.pdf"
     cmd = [sys.executable, "main.py", "--db", str(office), "--user", "bench", "report",
            "annual", "--fy", str(LAST_FY), "--out", str(out)]  # fmt: skip
-    _wall(cmd)  # warm-up: the OS file cache
-    times = [_wall(cmd) for _ in range(runs)]
-    return statistics.median(times), f"median of {runs} runs, {out.stat().st_size:,} bytes"
+    _timed(cmd)  # warm-up: the OS file cache
+    runs_ = [_timed(cmd) for _ in range(runs)]
+    wall = statistics.median(w for w, _ in runs_)
+    cpu = _cpu_note([c for _, c in runs_])
+    return wall, f"median of {runs} runs{cpu}, {out.stat().st_size:,} bytes"
 
 
 def import_rows(decade_db: Path, work: Path, rows: int) -> tuple[float, float, str]:
@@ -207,7 +233,7 @@ def import_rows(decade_db: Path, work: Path, rows: int) -> tuple[float, float, s
     # Rows in the last fiscal year, which already holds rounds: the duplicate check works.
     rounds_csv(csv, rows, fiscal_year_range(LAST_FY)[1], codes)
     before = _size(target)
-    elapsed = _wall(
+    elapsed, cpu = _timed(
         [sys.executable, "main.py", "--db", str(target), "--user", "bench", "import-rounds",
          str(csv)]
     )  # fmt: skip
@@ -216,7 +242,8 @@ def import_rows(decade_db: Path, work: Path, rows: int) -> tuple[float, float, s
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     per_round = (_size(target) - before) / added
-    return elapsed * IMPORT_ROWS / rows, per_round, f"{added:,} rounds added in {elapsed:.1f} s"
+    note = f"{added:,} rounds added in {elapsed:.1f} s{_cpu_note([cpu])}"
+    return elapsed * IMPORT_ROWS / rows, per_round, note
 
 
 def key_to_paint(office: Path, work: Path, samples: int) -> tuple[float, str]:
@@ -230,12 +257,20 @@ def key_to_paint(office: Path, work: Path, samples: int) -> tuple[float, str]:
     return statistics.median(ms["ms"]), note
 
 
-def peak_rss(decade_db: Path, work: Path) -> tuple[float | None, str]:
-    target = _copy(decade_db, work / "rss.db")
-    got = _probe("rss", str(target), str(LAST_FY))
-    if got["peak_rss_mb"] is None:
-        return None, "not measured: no getrusage on this system and psutil is not installed"
-    return got["peak_rss_mb"], f"Indicators page of FY {LAST_FY} showing «{got['shown']}»"
+def peak_rss(decade_db: Path, work: Path, runs: int) -> tuple[float | None, str]:
+    peaks, shown = [], ""
+    for n in range(runs):
+        target = _copy(decade_db, work / f"rss{n}.db")
+        got = _probe("rss", str(target), str(LAST_FY))
+        if got["peak_rss_mb"] is None:
+            return None, "not measured: no getrusage on this system and psutil is not installed"
+        peaks.append(got["peak_rss_mb"])
+        shown = got["shown"]
+        target.unlink()
+    spread = f"{min(peaks):.0f}-{max(peaks):.0f} MB"
+    return statistics.median(
+        peaks
+    ), f"median of {runs} ({spread}); Indicators of FY {LAST_FY}: «{shown}»"
 
 
 def figures(work: Path, cache: Path, quick: bool) -> tuple[dict[str, float | None], dict]:
@@ -261,7 +296,7 @@ def figures(work: Path, cache: Path, quick: bool) -> tuple[dict[str, float | Non
     out["import_100k_rows_s"], notes["import_100k_rows_s"] = round(per_row, 2), note
     _say(f"  import_100k_rows_s = {out['import_100k_rows_s']}  ({note})")
     run("key_to_paint_ms", lambda: key_to_paint(office, work, 40 if quick else 200))
-    run("peak_rss_mb", lambda: peak_rss(decade_db, work))
+    run("peak_rss_mb", lambda: peak_rss(decade_db, work, 3))
     out["bytes_per_round"] = round(per_round, 1)
     notes["bytes_per_round"] = "file growth (WAL checkpointed) / rounds added by the import"
     return {k: out[k] for k in GOALS}, notes
