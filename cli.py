@@ -240,8 +240,9 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     from core.backup import restore_from
+    from core.users import script_actor
 
-    safety = restore_from(db_path, args.file)
+    safety = restore_from(db_path, args.file, script_actor(args.user))
     say(
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",

@@ -51,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "standards.manage",
             "settings.edit",
             "backup.restore",
+            "check.acknowledge",
             "audit.read",
             "plan.edit",
         }
@@ -99,7 +100,11 @@ def current_actor(db: Database) -> Actor:
 
 
 def require(db: Database, permission: str) -> Actor:
-    actor = current_actor(db)
+    return require_actor(current_actor(db), permission)
+
+
+def require_actor(actor: Actor, permission: str) -> Actor:
+    """Refuse `actor` what its role does not allow (actions on a file rather than a connection)."""
     if not actor.may(permission):
         raise PermissionDenied(
             f"ผู้ใช้ {actor.username} ({role_name(actor.role, 'th')}) ไม่มีสิทธิ์ทำรายการนี้",

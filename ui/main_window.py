@@ -36,7 +36,7 @@ from ui.today_page import TodayPage
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db, self.db_path = db, db_path
         self.hub = hub or Hub()
         self.today = TodayPage(db, self.hub)
         self.restrooms = RestroomsPage(db, self.hub)
@@ -121,9 +121,13 @@ class MainWindow(QMainWindow):
                 self.show_widget(self.restrooms)
 
     def set_user(self, user: User) -> None:
+        from ui.signin import warn_administrator
+
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
+        # A failed open-time check waits for an administrator (issue 7), whoever started the app.
+        self.check_alert = warn_administrator(self, self.db, self.db_path)
 
     def switch_user(self) -> None:
         from ui.signin import SignInDialog

@@ -68,3 +68,79 @@ def test_idle_watcher_fires_after_the_idle_time(qtbot) -> None:
     assert not watcher.timer.isActive()  # fires once, until the next key or click
     watcher.set_minutes(10)
     assert watcher.timer.isActive() and watcher.timer.interval() == 600_000
+
+
+def test_a_failed_open_check_is_shown_to_an_administrator_not_to_an_inspector(window, db):
+    from core.backup import open_check, pending_alert
+
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    inspector = create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
+    db.execute("UPDATE audit_log SET actor = 'forger' WHERE id = 1")
+    open_check(db)
+    window.set_user(inspector)
+    assert window.check_alert is None  # no frightening dialog for whoever opened the app
+    window.set_user(admin)
+    dialog = window.check_alert
+    assert dialog is not None and "row 1" in dialog.problems.toPlainText()
+    dialog.later_button.click()
+    assert pending_alert(db) is not None  # "remind me later" keeps it for the next sign-in
+    window.set_user(admin)
+    window.check_alert.acknowledge_button.click()
+    assert pending_alert(db) is None
+    window.set_user(admin)
+    assert window.check_alert is None
+
+
+def test_a_new_idle_time_in_settings_applies_at_once_and_locks_do_not_stack(qtbot, window, db):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.signin import IdleLock
+
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    window.set_user(admin)
+    asked = []
+
+    def sign_in():
+        asked.append(window.isVisible())
+        lock.lock()  # the idle timer fires again while the lock dialog waits
+        return admin
+
+    lock = IdleLock(QApplication.instance(), window, db, sign_in)
+    assert lock.watcher.timer.interval() == 10 * 60_000
+    assert window.settings.set_idle_minutes(25)
+    assert lock.watcher.timer.interval() == 25 * 60_000 and lock.watcher.timer.isActive()
+    lock.lock()
+    assert asked == [False]  # asked once, with the window hidden behind the lock
+    assert window.isVisible() and current_actor(db).username == "admin"
+    lock.remove()
+
+
+def test_the_window_holds_the_instance_lock_and_reopens_after_a_restore(monkeypatch, tmp_path):
+    from PySide6.QtCore import QLockFile
+
+    import ui.app as app_module
+    from ui.settings_page import RESTORED_EXIT
+
+    path = tmp_path / "one.db"
+    sessions, warned = [], []
+
+    def session(app, db_path):
+        # While a window runs, a second instance cannot take the lock.
+        sessions.append(QLockFile(str(db_path) + ".lock").tryLock(0))
+        if len(sessions) == 1:
+            assert app_module.run(path, "th") == 1  # a second window on the same file
+            return RESTORED_EXIT
+        return 0
+
+    monkeypatch.setattr(app_module, "_session", session)
+    monkeypatch.setattr(app_module, "_warn", lambda *args: warned.append(args))
+    assert app_module.run(path, "th") == 0
+    assert sessions == [False, False]  # opened again after the restore, still locked
+    assert [w[1] for w in warned] == [tr_already_open()]
+    assert QLockFile(str(path) + ".lock").tryLock(0)  # released at the end
+
+
+def tr_already_open() -> str:
+    from core.i18n import tr
+
+    return tr("app.already_open", "th")
