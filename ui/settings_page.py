@@ -246,6 +246,7 @@ class SettingsPage(QWidget):
                                                 "SQLite (*.db)")  # fmt: skip
         if not source:
             return
+        self.message.clear()  # an earlier refusal must not read as this file's verdict
         info = self.check_backup(Path(source))
         if info is None:
             show_error_text(self, self.message.text())
@@ -254,7 +255,7 @@ class SettingsPage(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("restore.confirm_title"))
         box.setText(self.confirm_text(Path(source), info))
-        yes = box.addButton(tr("settings.restore"), QMessageBox.ButtonRole.AcceptRole)
+        yes = box.addButton(tr("restore.do"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not yes:
