@@ -127,6 +127,38 @@ def role_name(role: str, lang: str) -> str:
     return th if lang == "th" else en
 
 
+# --- the idle lock -------------------------------------------------------------------
+
+IDLE_KEY = "idle_lock_minutes"
+IDLE_DEFAULT = 10
+IDLE_RANGE = (1, 240)
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """Minutes without a key or click before the window locks (an office setting)."""
+    from core.db import get_setting
+
+    value = get_setting(db, IDLE_KEY, "") or ""
+    if value.isdigit() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
+        return int(value)
+    return IDLE_DEFAULT  # unset, or written by hand outside the app: lock rather than not
+
+
+def set_idle_lock_minutes(db: Database, minutes: int) -> None:
+    """The office sets the idle time: administrators only, checked here, audited as a setting."""
+    from core.db import set_setting
+
+    require(db, "settings.edit")
+    low, high = IDLE_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise InvalidInput(
+            f"เวลาล็อกหน้าจอต้องเป็น {low} ถึง {high} นาที",
+            f"the idle lock time must be {low} to {high} minutes",
+            field="idle",
+        )
+    set_setting(db, IDLE_KEY, str(minutes))
+
+
 # --- passwords -------------------------------------------------------------------------
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}

@@ -26,17 +26,20 @@ from sqlite_utils import Database
 
 from core.backup import BackupInfo, backup_info, backup_to, backups_dir, restore_from
 from core.calendar import format_datetime
-from core.db import device_id, get_setting, open_db, set_setting
+from core.db import device_id, open_db
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
 from core.users import (
+    IDLE_RANGE,
     ROLES,
     create_user,
     current_actor,
+    idle_lock_minutes,
     list_users,
     require,
     reset_password,
     role_name,
+    set_idle_lock_minutes,
 )
 from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
@@ -76,8 +79,8 @@ class SettingsPage(QWidget):
         self.form.addRow(self.auto_label, self.auto_value)
         self.restore_button = QPushButton()
         self.idle = QSpinBox()
-        self.idle.setRange(1, 240)
-        self.idle.setValue(int(get_setting(db, "idle_lock_minutes", "10") or 10))
+        self.idle.setRange(*IDLE_RANGE)
+        self.idle.setValue(idle_lock_minutes(db))
         self.idle_label = QLabel()
         self.form.addRow(self.idle_label, self.idle)
         buttons = QHBoxLayout()
@@ -191,10 +194,9 @@ class SettingsPage(QWidget):
     def set_idle_minutes(self, minutes: int) -> bool:
         """The office's idle time before the screen locks; the idle lock follows at once."""
         try:
-            require(self.db, "settings.edit")
+            set_idle_lock_minutes(self.db, minutes)
         except SalaError as exc:
             return self._done(exc, "")
-        set_setting(self.db, "idle_lock_minutes", str(minutes))
         self.hub.changed.emit("settings")  # ui.signin.IdleLock takes the new time now
         return self._done(None, "settings.saved")
 

@@ -26,10 +26,9 @@ from sqlite_utils import Database
 
 from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
 from core.calendar import format_datetime
-from core.db import get_setting
 from core.errors import SalaError
 from core.i18n import language, tr
-from core.users import User, authenticate, create_user, current_actor
+from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
 
 
 def _ok_cancel() -> QDialogButtonBox:
@@ -159,14 +158,6 @@ class IdleWatcher(QObject):
         return False
 
 
-def idle_minutes(db: Database) -> float:
-    """The office's idle time before the screen locks (Settings), 10 minutes if unset."""
-    try:
-        return max(1.0, float(get_setting(db, "idle_lock_minutes", "10") or 10))
-    except ValueError:
-        return 10.0
-
-
 class IdleLock(QObject):
     """Locks the window after the idle time; a new time from Settings applies at once.
 
@@ -184,13 +175,13 @@ class IdleLock(QObject):
         super().__init__(window)
         self.app, self.window, self.db, self.sign_in = app, window, db, sign_in
         self.locked = False
-        self.watcher = IdleWatcher(idle_minutes(db), self.lock, self)
+        self.watcher = IdleWatcher(idle_lock_minutes(db), self.lock, self)
         app.installEventFilter(self.watcher)
         window.hub.changed.connect(self._changed)
 
     def _changed(self, kind: str) -> None:
         if kind == "settings":
-            self.watcher.set_minutes(idle_minutes(self.db))
+            self.watcher.set_minutes(idle_lock_minutes(self.db))
 
     def lock(self) -> None:
         # The timer keeps running while the lock dialog waits: a second expiry must not
@@ -208,7 +199,7 @@ class IdleLock(QObject):
             return
         self.window.set_user(user)
         self.window.show()
-        self.watcher.set_minutes(idle_minutes(self.db))
+        self.watcher.set_minutes(idle_lock_minutes(self.db))
 
     def remove(self) -> None:
         self.app.removeEventFilter(self.watcher)
