@@ -256,8 +256,12 @@ def pending_alert(db: Database) -> CheckAlert | None:
     return CheckAlert(data["first_seen"], data["last_seen"], list(data["problems"]))
 
 
-def open_check(db: Database) -> CheckResult:
-    """The quick check the app runs at open, kept until an administrator has seen it.
+def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
+    """The checks the app runs at open, kept until an administrator has seen them.
+
+    With `db_path`, the day's automatic backup is taken first; a backup that
+    cannot be written (disk full, folder not writable) must not keep the office
+    from working, so it becomes one of the problems instead of an error.
 
     The app opens before anyone signs in, so the person at the keyboard may be an
     inspector: a failure is recorded in `meta` (the app's own bookkeeping, not a
@@ -267,7 +271,19 @@ def open_check(db: Database) -> CheckResult:
     """
     from core.db import transaction
 
+    backup_problem = None
+    if db_path is not None:
+        try:
+            daily_backup(db, db_path)
+        except (OSError, sqlite3.Error) as exc:
+            folder = backups_dir(db_path)
+            backup_problem = (
+                f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\n"
+                f"the daily backup failed ({folder}): {exc}"
+            )
     result = check(db, quick=True)
+    if backup_problem is not None:
+        result = CheckResult(False, [backup_problem, *result.problems], result.head)
     if result.ok:
         return result
     prior = pending_alert(db)

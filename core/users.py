@@ -258,12 +258,18 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     return user
 
 
+_DUMMY_HASH = "scrypt$16384$8$1$" + "00" * 16 + "$" + "00" * 32
+
+
 def authenticate(db: Database, username: str, password: str) -> User:
     row = db.execute(
         "SELECT uuid, username, display_name, role, active, pw_hash FROM users WHERE username = ?",
         [(username or "").strip().lower()],
     ).fetchone()
-    if row is None or not row[4] or not verify_password(password, row[5]):
+    # An unknown name costs the same scrypt as a known one, so the time taken does not
+    # tell which user names exist.
+    stored = row[5] if row is not None else _DUMMY_HASH
+    if not verify_password(password or "", stored) or row is None or not row[4]:
         raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password", field="password")
     return User(row[0], row[1], row[2], row[3], True)
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QLockFile, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlite_utils import Database
 
-from core.backup import daily_backup, open_check
+from core.backup import open_check
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.i18n import set_language, tr
@@ -91,10 +91,10 @@ def _session(app: QApplication, path: Path) -> int:
         _warn("app.title", exc.message("th"), exc.message("en"))
         return 2
     try:
-        daily_backup(db, path)
-        # Whoever starts the app may not be able to act on a problem: the result is kept
-        # and shown to an administrator when one signs in (MainWindow.set_user).
-        open_check(db)
+        # The day's backup and the quick check. Whoever starts the app may not be able to
+        # act on a problem: it is kept and shown to an administrator when one signs in
+        # (MainWindow.set_user).
+        open_check(db, path)
         user = _sign_in(db)
         if user is None:
             return 0

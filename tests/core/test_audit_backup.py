@@ -210,3 +210,21 @@ def test_backup_info_refuses_what_restore_refuses(tmp_path) -> None:
     with pytest.raises(DatabaseRefused):
         backup_info(junk)
     assert hashlib.sha256(junk.read_bytes()).hexdigest() == before
+
+
+def test_a_daily_backup_that_cannot_be_written_is_an_alert_not_a_crash(db, db_path) -> None:
+    from core.backup import backups_dir, open_check, pending_alert
+
+    backups_dir(db_path).write_text("a file where the backups folder should be")
+    result = open_check(db, db_path)
+    assert not result.ok
+    alert = pending_alert(db)
+    assert alert is not None and "daily backup failed" in alert.problems[0]
+    assert db.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 27  # the app works on
+
+
+def test_open_check_takes_the_days_backup(db, db_path) -> None:
+    from core.backup import backups_dir, open_check
+
+    assert open_check(db, db_path).ok
+    assert len(list(backups_dir(db_path).glob("sala-rounds-*.db"))) == 1

@@ -163,3 +163,20 @@ def test_a_refused_action_changes_nothing(staffed, role, action) -> None:
         action[1](staffed)
     assert "someone" in err.value.en
     assert _content(staffed) == before
+
+
+def test_an_unknown_user_name_gets_the_same_answer_as_a_wrong_password(staffed) -> None:
+    answers = []
+    for name, password in (("nobody", "correct horse"), ("somchai", "wrong password")):
+        with pytest.raises(InvalidInput) as err:
+            authenticate(staffed, name, password)
+        answers.append(err.value.en)
+    assert answers[0] == answers[1]
+
+
+def test_the_contract_change_is_audited_with_what_it_was_before(staffed) -> None:
+    from security.guard import set_contract
+
+    set_contract(staffed, {"night": (False, 0)}, ["ประตู 1"])
+    (row,) = rows(staffed, kind="guard_contract", limit=1)
+    assert '"night":[true,' in row.before and '"night":[false,0]' in row.after
