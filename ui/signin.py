@@ -189,6 +189,11 @@ class IdleLock(QObject):
         if self.locked:
             return
         self.locked = True
+        # A dialog left open (a message, a file chooser) must not show data on a locked
+        # screen; every dialog of the app is safe to cancel, nothing is half done by it.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
         self.window.hide()
         try:
             user = self.sign_in()

@@ -92,7 +92,7 @@ def test_a_failed_open_check_is_shown_to_an_administrator_not_to_an_inspector(wi
 
 
 def test_a_new_idle_time_in_settings_applies_at_once_and_locks_do_not_stack(qtbot, window, db):
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from ui.signin import IdleLock
 
@@ -106,11 +106,14 @@ def test_a_new_idle_time_in_settings_applies_at_once_and_locks_do_not_stack(qtbo
         return admin
 
     lock = IdleLock(QApplication.instance(), window, db, sign_in)
+    left_open = QMessageBox(QMessageBox.Icon.Information, "Sala Rounds", "ข้อมูล", parent=window)
+    left_open.open()
     assert lock.watcher.timer.interval() == 10 * 60_000
     assert window.settings.set_idle_minutes(25)
     assert lock.watcher.timer.interval() == 25 * 60_000 and lock.watcher.timer.isActive()
     lock.lock()
     assert asked == [False]  # asked once, with the window hidden behind the lock
+    assert not left_open.isVisible()  # nothing is left showing on the locked screen
     assert window.isVisible() and current_actor(db).username == "admin"
     lock.remove()
 
