@@ -147,3 +147,35 @@ def tr_already_open() -> str:
     from core.i18n import tr
 
     return tr("app.already_open", "th")
+
+
+def test_every_audited_action_and_record_kind_reads_in_words() -> None:
+    """The Audit page shows actions in Thai or English, not the codes the domain writes."""
+    import ast
+    from pathlib import Path
+
+    from core.i18n import catalogue
+
+    root = Path(__file__).resolve().parents[2]
+    codes: set[tuple[str, str]] = {("kind", "rounds_batch")}
+    for package in ("core", "inspection", "security", "reports"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                slots = {"audit": ("action", "kind"), "audit_batch": ("action",)}.get(node.func.id)
+                for prefix, arg in zip(slots or (), node.args[1:], strict=False):
+                    for const in ast.walk(arg):
+                        if isinstance(const, ast.Constant) and isinstance(const.value, str):
+                            codes.add((prefix, const.value))
+    assert len(codes) > 30
+    entries = catalogue()
+    missing = sorted(f"audit.{p}.{c}" for p, c in codes if f"audit.{p}.{c}" not in entries)
+    assert missing == []
+
+
+def test_the_audit_page_shows_actions_in_words(window, db) -> None:
+    fill_demo_rounds(db, 2564)
+    window.hub.changed.emit("rounds")
+    actions = {row[2] for row in window.audit.log_model.rows}
+    assert "ข้อมูลตัวอย่าง" in actions and "demo" not in actions
