@@ -71,7 +71,6 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.user_label = QLabel()
         self.switch_button = QPushButton()
-        self.switch_button.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_button.clicked.connect(self.switch_user)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.switch_button)
@@ -85,6 +84,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.switch_user)
         for n in range(len(self.pages)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))

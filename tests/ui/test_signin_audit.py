@@ -179,3 +179,17 @@ def test_the_audit_page_shows_actions_in_words(window, db) -> None:
     window.hub.changed.emit("rounds")
     actions = {row[2] for row in window.audit.log_model.rows}
     assert "ข้อมูลตัวอย่าง" in actions and "demo" not in actions
+
+
+def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.signin import SignInDialog
+
+    asked = []
+    monkeypatch.setattr(SignInDialog, "exec", lambda self: asked.append(self) or 0)
+    window.retranslate()  # setting a button's text used to drop its Ctrl+L
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1
