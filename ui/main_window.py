@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> None:
         from ui.signin import SignInDialog
 
-        dialog = SignInDialog(self.db, self)
+        dialog = SignInDialog(self.db, self, switching=True)
         if dialog.exec() and dialog.user is not None:
             self.set_user(dialog.user)
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -181,6 +182,21 @@ class SettingsPage(QWidget):
         self.auto_value.setText(
             tr("backup.auto_value", folder=str(folder), latest=latest or tr("backup.none"))
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.apply_role()
+        super().showEvent(event)
+
+    def apply_role(self) -> None:
+        """Offer only what the signed-in role may do; the domain refuses the rest anyway."""
+        actor = current_actor(self.db)
+        for widget, permission in (
+            (self.idle, "settings.edit"),
+            (self.contract_box, "settings.edit"),
+            (self.users_box, "users.manage"),
+            (self.restore_button, "backup.restore"),
+        ):
+            widget.setEnabled(actor.may(permission))
 
     def _show_users(self) -> None:
         names = [f"{u.username} ({role_name(u.role, language())})" for u in list_users(self.db)]

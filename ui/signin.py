@@ -93,14 +93,23 @@ class FirstRunDialog(QDialog):
 class SignInDialog(QDialog):
     """Ask for a user name and password; the last user name is filled in."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, locked: bool = False):
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        locked: bool = False,
+        switching: bool = False,
+    ):
         super().__init__(parent)
         self.db = db
         self.user: User | None = None
         self.setWindowTitle(tr("signin.locked_title" if locked else "signin.title"))
         note = QLabel(tr("signin.locked_note" if locked else "signin.note"))
         note.setWordWrap(True)
-        self.username = QLineEdit(str(QSettings().value("last_user", "") or ""))
+        # Switching user is for someone else: the last user name would be the wrong one.
+        last = "" if switching else str(QSettings().value("last_user", "") or "")
+        self.username = QLineEdit(last)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()

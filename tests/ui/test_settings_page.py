@@ -88,3 +88,16 @@ def test_an_inspector_cannot_restore_from_settings(window, db, db_path, tmp_path
     assert "may not" in window.settings.message.text()
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
     assert db.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 27  # still open
+
+
+def test_settings_offers_only_what_the_role_may_do(window, db) -> None:
+    page = window.settings
+    act_as(db, Actor("somchai", "inspector"))
+    page.apply_role()
+    assert not page.restore_button.isEnabled() and not page.users_box.isEnabled()
+    assert not page.idle.isEnabled() and page.backup_button.isEnabled()
+    act_as(db, Actor("admin", "admin"))
+    window.show_widget(page)
+    page.hide()
+    page.show()  # shown again after a switch of user
+    assert page.restore_button.isEnabled() and page.users_box.isEnabled()

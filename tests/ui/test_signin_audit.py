@@ -188,8 +188,10 @@ def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeyp
 
     asked = []
     monkeypatch.setattr(SignInDialog, "exec", lambda self: asked.append(self) or 0)
+    QSettings().setValue("last_user", "admin")
     window.retranslate()  # setting a button's text used to drop its Ctrl+L
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 1
+    assert asked[0].username.text() == ""  # switching is for someone else
