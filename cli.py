@@ -77,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--lang", dest="report_lang", choices=("th", "en"), default="th")
     rep.set_defaults(func=cmd_report)
 
+    sign = sub.add_parser("sign", help="sign the annual summary (section head; audited)")
+    sign.add_argument("what", choices=("annual",))
+    sign.add_argument("--fy", required=True)
+    sign.set_defaults(func=cmd_sign)
+
     exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
     exp.add_argument("what", choices=("rounds", "survey", "guard"))
     exp.add_argument("--fy", required=True)
@@ -201,6 +206,18 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sign(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_fiscal_year
+    from reports.signing import sign_annual_summary
+
+    sig = sign_annual_summary(db, parse_fiscal_year(args.fy))
+    say(
+        f"ลงนามสรุปประจำปี {sig.fiscal_year} โดย {sig.signed_by} รหัสประวัติ {sig.head}",
+        f"annual summary {sig.fiscal_year} signed by {sig.signed_by}; audit head {sig.head}",
+    )
+    return EXIT_OK
+
+
 def cmd_guard_missing(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_date
     from security.guard import missing_reports
@@ -240,8 +257,9 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     from core.backup import restore_from
+    from core.users import script_actor
 
-    safety = restore_from(db_path, args.file)
+    safety = restore_from(db_path, args.file, script_actor(args.user))
     say(
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",

@@ -36,7 +36,7 @@ from ui.today_page import TodayPage
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db, self.db_path = db, db_path
         self.hub = hub or Hub()
         self.today = TodayPage(db, self.hub)
         self.restrooms = RestroomsPage(db, self.hub)
@@ -71,7 +71,6 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.user_label = QLabel()
         self.switch_button = QPushButton()
-        self.switch_button.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_button.clicked.connect(self.switch_user)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.switch_button)
@@ -85,6 +84,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.switch_user)
         for n in range(len(self.pages)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
@@ -121,14 +122,18 @@ class MainWindow(QMainWindow):
                 self.show_widget(self.restrooms)
 
     def set_user(self, user: User) -> None:
+        from ui.signin import warn_administrator
+
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
+        # A failed open-time check waits for an administrator (issue 7), whoever started the app.
+        self.check_alert = warn_administrator(self, self.db, self.db_path)
 
     def switch_user(self) -> None:
         from ui.signin import SignInDialog
 
-        dialog = SignInDialog(self.db, self)
+        dialog = SignInDialog(self.db, self, switching=True)
         if dialog.exec() and dialog.user is not None:
             self.set_user(dialog.user)
 
