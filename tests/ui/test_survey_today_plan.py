@@ -50,3 +50,48 @@ def test_plan_page_marks_a_step_done_and_shows_progress(qtbot, window) -> None:
     assert "31/02/2564" in page.error.text()
     assert page.mark_selected_done("15/10/2563", "คำสั่งแต่งตั้ง")
     assert "2: ความก้าวหน้า 5%" in page.progress.text()
+
+
+def test_plan_step_edited_in_the_dialog_and_a_refusal_stays_in_it(qtbot, window, db) -> None:
+    """Plan, project 2 step table: step 7 (the plan's typo) renamed; cumulative order kept."""
+    page = window.plan
+    window.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    row = next(r for r, s in enumerate(page.steps) if s.project == 2 and s.step_no == 7)
+    page.table.selectRow(row)
+    dialog = page.edit_selected()
+    assert dialog is not None and dialog.isVisible()
+    dialog.title_th.setText("ตรวจซ้ำชั้น 5")
+    dialog.cumulative.setValue(80)  # step 8 is at 75
+    assert not dialog.save() and dialog.isVisible()
+    assert "75" in dialog.error.text()
+    dialog.cumulative.setValue(55)
+    dialog.months[6].setChecked(False)
+    dialog.months[7].setChecked(True)
+    assert dialog.save() and not dialog.isVisible()
+    assert page.table.item(row, 2).text() == "ตรวจซ้ำชั้น 5"
+    assert page.table.item(row, 5).text() == "ก.ค."
+
+
+def test_plan_page_hides_editing_from_an_inspector(qtbot, window, db) -> None:
+    from core.users import Actor, act_as
+
+    act_as(db, Actor("somchai", "inspector"))
+    page = window.plan
+    window.show_widget(page)
+    page.table.selectRow(0)
+    assert not page.edit_button.isVisible() and page.edit_selected() is None
+
+
+def test_choosing_next_year_on_the_plan_page_starts_from_this_years_plan(qtbot, window) -> None:
+    page = window.plan
+    page.year.setCurrentIndex(page.year.findData(2564))
+    first = page.steps[0]
+    page.table.selectRow(0)
+    dialog = page.edit_selected()
+    dialog.title_th.setText("เตรียมการ ปี 2564")
+    assert dialog.save()
+    page.year.setCurrentIndex(page.year.findData(2565))
+    assert len(page.steps) == 15 and {s.fiscal_year for s in page.steps} == {2565}
+    assert page.steps[0].title_th == "เตรียมการ ปี 2564" and page.steps[0].uuid != first.uuid
+    assert "1: ความก้าวหน้า 0%" in page.progress.text()
