@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "incidents.classify",
             "guard.month_check",
             "plan.edit",
+            "survey.define",
             "summary.sign",
             "audit.read",
         }
@@ -53,6 +54,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "backup.restore",
             "audit.read",
             "plan.edit",
+            "survey.define",
         }
     ),
 }

@@ -154,7 +154,7 @@ def fill_demo_survey(db: Database, fy: int) -> int:
     the demo always shows a level-4 survey with a few unhappy users.
     """
     from core.calendar import fiscal_year_range
-    from inspection.survey import GROUPS, _insert
+    from inspection.survey import GROUPS, FormGuesser, _insert
 
     require(db, "survey.record")
     if db.execute(
@@ -169,6 +169,7 @@ def fill_demo_survey(db: Database, fy: int) -> int:
     unhappy = round(total * (100 - rng.uniform(92.5, 95.5)) / 100)
     wanted = [False] * unhappy + [True] * (total - unhappy)
     rng.shuffle(wanted)
+    guess = FormGuesser(db)
     with transaction(db):
         for satisfied in wanted:
             day = start + timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
@@ -176,7 +177,7 @@ def fill_demo_survey(db: Database, fy: int) -> int:
             ratings = _demo_form(rng, size, satisfied)
             point = rng.choice(points).id if rng.random() < 0.8 else None
             grp = rng.choices(GROUPS, weights=(40, 25, 35))[0]
-            _insert(db, day, point, grp, ratings, "demo")
+            _insert(db, day, point, grp, ratings, "demo", guess(day, len(ratings)))
     return total
 
 

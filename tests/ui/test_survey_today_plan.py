@@ -95,3 +95,67 @@ def test_choosing_next_year_on_the_plan_page_starts_from_this_years_plan(qtbot, 
     assert len(page.steps) == 15 and {s.fiscal_year for s in page.steps} == {2565}
     assert page.steps[0].title_th == "เตรียมการ ปี 2564" and page.steps[0].uuid != first.uuid
     assert "1: ความก้าวหน้า 0%" in page.progress.text()
+
+
+def test_a_section_head_defines_a_form_and_the_survey_page_offers_it(qtbot, window, db) -> None:
+    from core.users import Actor, act_as
+    from inspection.survey import get_form
+
+    act_as(db, Actor("head", "section_head"))
+    page = window.survey
+    window.show_widget(page)
+    assert page.edit_forms_button.isVisible()
+    dialog = page.edit_forms()
+    assert dialog is not None and dialog.list.count() == 2
+    dialog.new_form()
+    dialog.name_th.setText("สองข้อ")
+    dialog.name_en.setText("Two questions")
+    dialog.table.item(0, 0).setText("สะอาด")
+    assert not dialog.save()  # the English text of question 1 is missing
+    assert "question 1" in dialog.error.text()
+    dialog.table.item(0, 1).setText("Clean")
+    dialog._add_row("ปลอดภัย", "Safe")
+    assert dialog.save() and dialog.list.count() == 3
+    page.form.setCurrentIndex(page.form.findText("สองข้อ — 2 ข้อ"))
+    assert "2. ปลอดภัย" in page.entry.text()
+    page.entry.setFocus()
+    for key in "3" + "45":
+        qtbot.keyClick(page.entry, key)
+    key = page.form.currentData()
+    assert get_form(db, key).answers == 1
+    # Editing the answered form: a new version, the note says so, the answer keeps its form.
+    dialog.load(select=key)
+    assert "1" in dialog.note.text()
+    dialog.table.item(1, 0).setText("ปลอดภัยและมีแสงสว่าง")
+    assert dialog.save()
+    assert get_form(db, key).replaced_by is not None
+    assert db.execute("SELECT form FROM survey_responses").fetchone()[0] == key
+
+
+def test_an_inspector_types_answers_but_does_not_define_forms(qtbot, window, db) -> None:
+    from core.users import Actor, act_as
+
+    act_as(db, Actor("somchai", "inspector"))
+    page = window.survey
+    window.show_widget(page)
+    assert not page.edit_forms_button.isVisible() and page.edit_forms() is None
+    for key in "1" + "5":
+        qtbot.keyClick(page.entry, key)
+    assert satisfaction(db, 2564).respondents == 1
+
+
+def test_answers_typed_with_a_september_date_count_in_that_year(qtbot, window, db) -> None:
+    """1 October belongs to the next fiscal year; 30 September to the one ending."""
+    page = window.survey
+    window.show_widget(page)
+    page.day.setText("2021-09-01")
+    page.day.editingFinished.emit()
+    assert "2564" in page.share.text()
+    for key in "2" + "4":
+        qtbot.keyClick(page.entry, key)
+    page.day.setText("31/09/2564")  # no such day: nothing is saved, the reason is shown
+    page.day.editingFinished.emit()
+    for key in "2" + "4":
+        qtbot.keyClick(page.entry, key)
+    assert "31/09/2564" in page.status.text()
+    assert satisfaction(db, 2564).respondents == 1
