@@ -159,3 +159,25 @@ def test_answers_typed_with_a_september_date_count_in_that_year(qtbot, window, d
         qtbot.keyClick(page.entry, key)
     assert "31/09/2564" in page.status.text()
     assert satisfaction(db, 2564).respondents == 1
+
+
+def test_today_lists_this_months_steps_done_or_not(qtbot, window, db) -> None:
+    """Plan, project 2 step 10 (summary, September): listed as done once marked."""
+    from core.plan import mark_step_done, plan_for_year
+
+    page = window.today
+
+    def texts() -> list[str]:
+        return [page.items.item(i).text() for i in range(page.items.count())]
+
+    step = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 10)
+    assert any("โครงการ 2 ขั้นตอน 10" in t and "เสร็จแล้ว" not in t for t in texts())
+    mark_step_done(db, step.uuid, "2021-09-29", "บันทึกเสนอหัวหน้า")
+    window.hub.changed.emit("plan")
+    assert any(t.startswith("✓ เสร็จแล้ว 29 ก.ย. 2564 — โครงการ 2 ขั้นตอน 10") for t in texts())
+    # An overdue step of an earlier month, once done, leaves the list.
+    step8 = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 8)
+    assert any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
+    mark_step_done(db, step8.uuid, "2021-08-31", "")
+    window.hub.changed.emit("plan")
+    assert not any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
