@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,7 +32,14 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, fiscal_year, format_date, today
+from core.calendar import (
+    MONTHS_EN_ABBR,
+    MONTHS_TH_ABBR,
+    fiscal_year,
+    format_date,
+    format_date_short,
+    today,
+)
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.plan import (
@@ -74,6 +80,7 @@ class PlanPage(QWidget):
         self.done_button = QPushButton()
         self.edit_button = QPushButton()
         self.dialog: PlanStepDialog | None = None
+        self.done_dialog: PlanDoneDialog | None = None
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e")
         head = QHBoxLayout()
@@ -158,7 +165,7 @@ class PlanPage(QWidget):
             parts.append(f"{text} — {name}" if name else text)
         self.progress.setText("\n".join(parts))
 
-    def mark_selected_done(self, when: str, evidence: str) -> bool:
+    def mark_selected_done(self, when: str | None, evidence: str) -> bool:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return False
@@ -181,13 +188,68 @@ class PlanPage(QWidget):
         self.dialog.open()
         return self.dialog
 
-    def _mark_done(self) -> None:
-        when, ok = QInputDialog.getText(self, tr("plan.mark_done"), tr("plan.done_date"))
-        if not ok:
-            return
-        evidence, ok = QInputDialog.getText(self, tr("plan.mark_done"), tr("plan.evidence"))
-        if ok:
-            self.mark_selected_done(when, evidence)
+    def _mark_done(self) -> PlanDoneDialog | None:
+        """One dialog, the date filled in (today, or the date already recorded)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.error.setText(tr("ind.plan_select"))
+            return None
+        self.done_dialog = PlanDoneDialog(self, self.steps[rows[0].row()])
+        self.done_dialog.open()
+        return self.done_dialog
+
+
+class PlanDoneDialog(QDialog):
+    """When a step was done and the evidence (a note: an order number, a file, a record)."""
+
+    def __init__(self, page: PlanPage, step: PlanStep) -> None:
+        super().__init__(page)
+        self.page = page
+        lang = language()
+        self.setWindowTitle(tr("plan.mark_done"))
+        heading = QLabel(f"{step.project}.{step.step_no} {step.title(lang)}")
+        heading.setWordWrap(True)
+        heading.setObjectName("sectionTitle")
+        self.when = QLineEdit(format_date_short(step.done_date or today(), lang))
+        self.evidence = QLineEdit(step.evidence)
+        self.evidence.setMinimumWidth(480)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("ind.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("ind.cancel"))
+        self.not_done = buttons.addButton(tr("ind.plan_not_done"),
+                                          QDialogButtonBox.ButtonRole.ResetRole)  # fmt: skip
+        self.not_done.setVisible(step.done_date is not None)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.not_done.clicked.connect(self.clear)
+        form = QFormLayout()
+        form.addRow(tr("plan.done_date"), self.when)
+        form.addRow(tr("plan.evidence"), self.evidence)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        if not self.page.mark_selected_done(self.when.text(), self.evidence.text()):
+            self.error.setText(self.page.error.text())
+            return False
+        self.accept()
+        return True
+
+    def clear(self) -> bool:
+        """The step turns out not to be done: its date goes, the note stays."""
+        if not self.page.mark_selected_done(None, self.evidence.text()):
+            self.error.setText(self.page.error.text())
+            return False
+        self.accept()
+        return True
 
 
 class PlanStepDialog(QDialog):
@@ -205,6 +267,7 @@ class PlanStepDialog(QDialog):
         self.title_en = QLineEdit(step.title_en)
         for edit in (self.title_th, self.title_en):
             edit.setMinimumWidth(640)  # the plan's Thai titles run to some 80 characters
+            edit.setCursorPosition(0)  # show a long title from its start
         self.weight = QDoubleSpinBox()
         self.cumulative = QDoubleSpinBox()
         for spin, value in ((self.weight, step.weight), (self.cumulative, step.cumulative)):

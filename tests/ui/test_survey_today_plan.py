@@ -181,3 +181,25 @@ def test_today_lists_this_months_steps_done_or_not(qtbot, window, db) -> None:
     mark_step_done(db, step8.uuid, "2021-08-31", "")
     window.hub.changed.emit("plan")
     assert not any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
+
+
+def test_the_done_dialog_starts_from_today_and_can_take_a_date_back(qtbot, window, db) -> None:
+    page = window.plan
+    window.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    assert page._mark_done() is None and page.error.text()  # nothing selected: says so
+    row = next(r for r, s in enumerate(page.steps) if s.project == 2 and s.step_no == 1)
+    page.table.selectRow(row)
+    dialog = page._mark_done()
+    assert dialog.when.text() == "30/09/2564" and not dialog.not_done.isVisibleTo(dialog)
+    dialog.when.setText("32/10/2563")
+    assert not dialog.save() and "32/10/2563" in dialog.error.text()
+    dialog.when.setText("15/10/2563")
+    dialog.evidence.setText("คำสั่งที่ 1/2564")
+    assert dialog.save()
+    assert "15 ต.ค. 2563 — คำสั่งที่ 1/2564" in page.table.item(row, 6).text()
+    page.table.selectRow(row)
+    again = page._mark_done()
+    assert again.when.text() == "15/10/2563" and again.not_done.isVisibleTo(again)
+    assert again.clear()
+    assert page.steps[row].done_date is None and page.steps[row].evidence == "คำสั่งที่ 1/2564"
