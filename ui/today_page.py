@@ -98,8 +98,9 @@ class TodayPage(QWidget):
                          due=format_date(a.due_date, lang)), ("point", a.point_code),
                       overdue=True)  # fmt: skip
 
-        start = max(now.replace(day=1) - timedelta(days=0), now - timedelta(days=31))
-        missing = missing_reports(self.db, start, now - timedelta(days=1))
+        # The last 31 days, not this calendar month: on 1 October the reports missing at
+        # the end of September (the year's evidence) must still show.
+        missing = missing_reports(self.db, now - timedelta(days=31), now - timedelta(days=1))
         self._heading(tr("today.missing", n=len(missing)))
         for day, shift in missing:
             self._add(tr("today.report_missing", day=format_date(day, lang),

@@ -203,3 +203,15 @@ def test_the_done_dialog_starts_from_today_and_can_take_a_date_back(qtbot, windo
     assert again.when.text() == "15/10/2563" and again.not_done.isVisibleTo(again)
     assert again.clear()
     assert page.steps[row].done_date is None and page.steps[row].evidence == "คำสั่งที่ 1/2564"
+
+
+def test_today_on_1_october_still_lists_reports_missing_in_september(qtbot, window, db) -> None:
+    from datetime import datetime
+
+    import core.calendar
+
+    core.calendar.clock = lambda: datetime(2021, 10, 1, 8, 0)  # the fixture restores it
+    window.hub.changed.emit("all")
+    texts = [window.today.items.item(i).text() for i in range(window.today.items.count())]
+    assert any(t.startswith("30 ก.ย. 2564") for t in texts)
+    assert not any(t.startswith("1 ต.ค. 2564") for t in texts)  # today's report may still come
