@@ -108,13 +108,14 @@ def say(th: str, en: str) -> None:
 
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
-    from inspection.demo import fill_demo_rounds, fill_demo_survey
+    from inspection.demo import fill_demo_plan, fill_demo_rounds, fill_demo_survey
     from security.demo import fill_demo_guard
 
     fy = parse_fiscal_year(args.fy)
     r = fill_demo_rounds(db, fy)
     survey = fill_demo_survey(db, fy)
     guard = fill_demo_guard(db, fy)
+    plan = fill_demo_plan(db, fy)
     if r.already:
         say(
             f"ปีงบประมาณ {fy} มีข้อมูลตัวอย่างอยู่แล้ว ไม่ได้เพิ่มซ้ำ",
@@ -132,6 +133,8 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
             f"เพิ่มรายงานผู้ควบคุม {guard.reports} ฉบับ เหตุการณ์ {guard.events} รายการ",
             f"added {guard.reports} guard reports with {guard.events} events",
         )
+    if plan:
+        say(f"บันทึกขั้นตอนตามแผนที่เสร็จแล้ว {plan} ขั้นตอน", f"marked {plan} plan steps done")
     return EXIT_OK
 
 

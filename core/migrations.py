@@ -385,3 +385,53 @@ def m008_guard_reports(db: Database) -> None:
         );
         """
     )
+
+
+@MIGRATIONS()
+def m010_survey_forms(db: Database) -> None:
+    """Survey forms the office defines, and the form each answer was given with.
+
+    Named m010 so that it stays after m009 (sync), which is written in parallel.
+    An answer keeps the form it was given with: a form that has answers is never
+    changed; editing it makes a new version (inspection.survey.save_form).
+    `key` is what survey_questions.form and survey_responses.form hold: the two
+    seeded forms keep the keys m007 gave them ('overall', 'detailed').
+    """
+    db.executescript(
+        """
+        CREATE TABLE survey_forms (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            key TEXT NOT NULL UNIQUE,
+            fiscal_year INTEGER NOT NULL,
+            name_th TEXT NOT NULL,
+            name_en TEXT NOT NULL,
+            -- The form this one was copied from (a new year) or is a new version of.
+            derived_from TEXT REFERENCES survey_forms(key),
+            replaced_by TEXT REFERENCES survey_forms(key),
+            retired INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX survey_forms_year ON survey_forms(fiscal_year);
+        ALTER TABLE survey_responses ADD COLUMN form TEXT REFERENCES survey_forms(key);
+        CREATE INDEX survey_responses_form ON survey_responses(form);
+        """
+    )
+    seeded = (
+        ("overall", "ข้อเดียว (ความพึงพอใจโดยรวม)", "One question (overall)"),
+        ("detailed", "หลายข้อ (5 ข้อ)", "Several questions (5)"),
+    )
+    for key, th, en in seeded:
+        db.execute(
+            "INSERT INTO survey_forms(uuid, key, fiscal_year, name_th, name_en, created_at)"
+            " VALUES (?, ?, 2564, ?, ?, ?)",
+            [seed_uuid("survey_form", 2564, key), key, th, en, _stamp()],
+        )
+    # Answers recorded before forms were named: until now the only forms were these two,
+    # so one rating was the overall form and five the detailed one; any other count
+    # (an imported file's own form) stays unnamed rather than guessed.
+    db.execute(
+        "UPDATE survey_responses SET form = CASE"
+        " WHEN instr(ratings, ';') = 0 THEN 'overall'"
+        " WHEN length(ratings) - length(replace(ratings, ';', '')) = 4 THEN 'detailed' END"
+    )

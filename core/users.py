@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "incidents.classify",
             "guard.month_check",
             "plan.edit",
+            "survey.define",
             "summary.sign",
             "audit.read",
         }
@@ -54,6 +55,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "check.acknowledge",
             "audit.read",
             "plan.edit",
+            "survey.define",
         }
     ),
 }
