@@ -435,3 +435,17 @@ def m010_survey_forms(db: Database) -> None:
         " WHEN instr(ratings, ';') = 0 THEN 'overall'"
         " WHEN length(ratings) - length(replace(ratings, ';', '')) = 4 THEN 'detailed' END"
     )
+
+
+@MIGRATIONS()
+def m011_guard_supersedes_index(db: Database) -> None:
+    """Find a report's correction by index, as rounds do (rounds_supersedes).
+
+    Every "current report" filter asks whether a signed correction names the report;
+    without this index each report of the year scanned the whole table: the year's
+    score took about a second on ten years of reports (benchmark, issue 8).
+    """
+    db.execute(
+        "CREATE INDEX guard_reports_supersedes ON guard_reports(supersedes)"
+        " WHERE supersedes IS NOT NULL"
+    )

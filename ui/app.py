@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlite_utils import Database
 
-from core.backup import open_check
+from core.backup import CheckResult, open_check
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.i18n import set_language, tr
@@ -49,6 +50,44 @@ def _warn(title_key: str, th: str, en: str) -> None:
     box.setText(th)
     box.setInformativeText(en)
     box.exec()
+
+
+class HealthCheck(QObject):
+    """The open-time backup and `check --quick` on their own connection, off the UI thread.
+
+    Hashing every audit row and bulk round takes seconds on years of data: it must not
+    hold back the window. A problem is recorded by `open_check` for the next
+    administrator; `finished` is delivered on the UI thread (a queued signal) so that an
+    administrator already signed in is told at once.
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, path: Path, *, backup: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.backup = backup
+        self.result: CheckResult | None = None
+        self._thread = threading.Thread(target=self._work, name="health-check", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> CheckResult | None:
+        self._thread.join(timeout)
+        return self.result
+
+    def _work(self) -> None:
+        # A connection of its own: sqlite objects must not cross threads.
+        try:
+            db = open_db(self.path)
+            try:
+                self.result = open_check(db, self.path if self.backup else None)
+            finally:
+                db.close()
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is itself a finding
+            self.result = CheckResult(False, [f"{type(exc).__name__}: {exc}"], "")
+        self.finished.emit(self.result)
 
 
 def run(db_path: Path | None, lang: str | None) -> int:
@@ -93,18 +132,24 @@ def _session(app: QApplication, path: Path) -> int:
     try:
         # The day's backup and the quick check. Whoever starts the app may not be able to
         # act on a problem: it is kept and shown to an administrator when one signs in
-        # (MainWindow.set_user).
-        open_check(db, path)
+        # (MainWindow.set_user), or at once if one already has.
+        health = HealthCheck(path)
+        health.start()
         user = _sign_in(db)
         if user is None:
+            health.wait()
             return 0
         window = MainWindow(db, path)
+        health.finished.connect(lambda result: window.check_finished(result))
         window.set_user(user)
         window.show()
+        if health.result is not None:
+            window.check_finished(health.result)
         idle = IdleLock(app, window, db, lambda: _sign_in(db, locked=True))
         try:
             return app.exec()
         finally:
+            health.wait()
             idle.remove()
             window.close()
             window.deleteLater()
