@@ -53,7 +53,7 @@ def _annual(
 ) -> Path:
     from reports.annual_pdf import build_annual_pdf
 
-    return build_annual_pdf(db, int(scope["fy"]), out, lang=lang)
+    return build_annual_pdf(db, int(scope["fy"]), out, lang=lang, progress=progress)
 
 
 REPORTS: dict[str, ReportKind] = {
