@@ -61,6 +61,7 @@ STYLES: dict[str, ParagraphStyle] = {
     "cell_c": _style("cell_c", fontSize=10.5, leading=14, alignment=TA_CENTER),
     "head": _style("head", fontName=FONT_BOLD, fontSize=10.5, leading=14),
     "head_c": _style("head_c", fontName=FONT_BOLD, fontSize=10.5, leading=14, alignment=TA_CENTER),
+    "cal": _style("cal", fontSize=8.5, leading=10.5),
     "sign": _style("sign", fontSize=12, leading=20, alignment=TA_CENTER),
     "header": _style("header", fontSize=9, leading=11),
     "header_r": _style("header_r", fontSize=9, leading=11, alignment=TA_RIGHT),
@@ -89,11 +90,13 @@ def table(
     highlight: Iterable[int] = (),
     shade: Iterable[int] = (),
     bold_last: bool = False,
+    padding: float = 2,
 ) -> Table:
     """A grid whose first row is a header repeated on every page it runs over.
 
     `align` gives one letter per column (l, r, c); `highlight` rows (0 = header)
-    are green (the reached ladder row), `shade` rows red (a failed item).
+    are green (the reached ladder row), `shade` rows red (a failed item); more
+    `padding` leaves room to write by hand (the blank form).
     """
     align = align.ljust(len(widths), "l")
     cell_style = {"l": "cell", "r": "cell_r", "c": "cell_c"}
@@ -106,8 +109,8 @@ def table(
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding + 1),
     ]
     for i in highlight:
         cmds.append(("BACKGROUND", (0, i), (-1, i), REACHED_BG))
@@ -116,6 +119,25 @@ def table(
     if bold_last:
         cmds.append(("LINEABOVE", (0, -1), (-1, -1), 1.0, colors.black))
     t.setStyle(TableStyle(cmds))
+    return t
+
+
+def info_table(pairs: Sequence[tuple[str, str]]) -> Table:
+    """Label and value pairs, two to a row, labels shaded: the head of a form."""
+    w = CONTENT_W
+    rows = []
+    for i in range(0, len(pairs), 2):
+        left = pairs[i]
+        right = pairs[i + 1] if i + 1 < len(pairs) else ("", "")
+        rows.append([para(left[0], "head"), para(left[1], "cell"),
+                     para(right[0], "head"), para(right[1], "cell")])  # fmt: skip
+    t = Table(rows, colWidths=[w * 0.15, w * 0.35, w * 0.15, w * 0.35])
+    t.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
+        ("BACKGROUND", (2, 0), (2, -1), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))  # fmt: skip
     return t
 
 

@@ -133,6 +133,10 @@ def text_width(text: str, font_name: str, font_size: float) -> float:
     return width
 
 
+def _is_thai(word: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in word)
+
+
 def _clusters(word: str) -> list[str]:
     """`word` in pieces that can be cut apart: no mark or vowel is separated from its base."""
     out: list[str] = []
@@ -165,7 +169,7 @@ def break_lines(text: str, font_name: str, font_size: float, width: float) -> li
 
     Greedy first fit. Spaces at a break are dropped (as any typesetter does); a
     newline in `text` is a forced break. Only a word wider than a whole line is cut,
-    and then between characters, never between a letter and its marks.
+    and only when it is not Thai (a UUID), between characters.
     """
     limit = max(width - _SLACK, 1.0)
     lines: list[str] = []
@@ -184,7 +188,10 @@ def break_lines(text: str, font_name: str, font_size: float, width: float) -> li
                 lines.append(line.rstrip())
             line = ""
             # A word alone on its line needs no slack: there is no neighbour to kern with.
-            if text_width(word, font_name, font_size) <= width:
+            # A Thai word wider than the whole line stays whole and overhangs (a column
+            # too narrow is a layout bug the tests catch); anything else (a UUID, a long
+            # number) is cut, since it has no words to break between.
+            if text_width(word, font_name, font_size) <= width or _is_thai(word):
                 line = word
             else:
                 *full, line = _cut(word, font_name, font_size, width)
