@@ -41,6 +41,9 @@ def percent_bars(
     label_w = max((text_width(t, FONT, font_size) for t in labels), default=0) + 8
     height = n * (bar_h + 8) + 34
     d = Drawing(width, height)
+    # The renderer starts every drawing in its default font (Helvetica, not embedded)
+    # unless the drawing names one: name Sarabun so the PDF uses no other font.
+    d.initialFontName = FONT
     chart = HorizontalBarChart()
     chart.x = label_w
     chart.y = 20
@@ -59,7 +62,8 @@ def percent_bars(
     chart.valueAxis.labels.fontSize = font_size - 1
     chart.bars[0].fillColor = BAR
     chart.bars[0].strokeColor = None
-    chart.barLabelFormat = lambda v: ""  # values are written as strings below
+    chart.barLabelFormat = None  # values are written as strings below, in Sarabun
+    chart.barLabels.fontName = FONT
     d.add(chart)
     step = chart.height / n
     for i, v in enumerate(reversed(values)):

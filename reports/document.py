@@ -36,6 +36,9 @@ HEAD_BG = colors.HexColor("#dde6f0")
 REACHED_BG = colors.HexColor("#cfe8d4")
 FAILED_BG = colors.HexColor("#f6dcdc")
 GRID = colors.HexColor("#8a8a8a")
+# reportlab's Table sets its cell font (Helvetica by default) on the canvas even when
+# every cell is a paragraph; naming Sarabun keeps Helvetica out of the PDF's fonts.
+TABLE_FONT = ("FONT", (0, 0), (-1, -1), FONT)
 
 
 def office_name(lang: str) -> str:
@@ -106,6 +109,7 @@ def table(
                      for i, c in enumerate(r)])  # fmt: skip
     t = Table(data, colWidths=list(widths), repeatRows=1)
     cmds: list[tuple] = [
+        TABLE_FONT,
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -133,6 +137,7 @@ def info_table(pairs: Sequence[tuple[str, str]]) -> Table:
                      para(right[0], "head"), para(right[1], "cell")])  # fmt: skip
     t = Table(rows, colWidths=[w * 0.15, w * 0.35, w * 0.15, w * 0.35])
     t.setStyle(TableStyle([
+        TABLE_FONT,
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
         ("BACKGROUND", (2, 0), (2, -1), HEAD_BG),
@@ -166,7 +171,7 @@ def signature_block(lang: str, signers: Sequence[tuple[str, date | None]]) -> Ke
         )
     width = CONTENT_W / max(1, len(cells))
     t = Table([cells], colWidths=[width] * len(cells))
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    t.setStyle(TableStyle([TABLE_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Spacer(1, 8 * mm), t])
 
 

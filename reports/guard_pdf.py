@@ -21,6 +21,7 @@ from reports.document import (
     FAILED_BG,
     GRID,
     HEAD_BG,
+    TABLE_FONT,
     Frame,
     heading,
     info_table,
@@ -74,6 +75,7 @@ def _calendar(db: Database, year: int, month: int, lang: str) -> Flowable:
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     rows: list[list[Flowable | str]] = [[para(h, "head_c") for h in head]]
     style: list[tuple] = [
+        TABLE_FONT,
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -144,6 +144,10 @@ def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     entries = []
     for i, code in enumerate(subset):
         text = _private_text.get((face, code))
+        if text is None and 0xFB00 <= code <= 0xFB06:
+            # A Latin ligature the font substitutes (fi, ff...) has a code point of its
+            # own, U+FB01; search and copy want the letters it was made from.
+            text = unicodedata.normalize("NFKC", chr(code))
         entries.append(f"<{i:02X}> <{_utf16_hex(text) if text else f'{code:04X}'}>")
     cmap = [
         "/CIDInit /ProcSet findresource begin",
