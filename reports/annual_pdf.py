@@ -33,9 +33,26 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+FISCAL_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+
 def months_text(months: tuple[int, ...], lang: str) -> str:
+    """Planned months in fiscal order; three or more in a row read as a span (ต.ค.-ก.ย.)."""
     names = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
-    return " ".join(names[m - 1] for m in months)
+    ordered = [m for m in FISCAL_ORDER if m in set(months)]
+    runs: list[list[int]] = []
+    for m in ordered:
+        if runs and FISCAL_ORDER.index(m) == FISCAL_ORDER.index(runs[-1][-1]) + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0] - 1]}-{names[run[-1] - 1]}")
+        else:
+            parts.extend(names[m - 1] for m in run)
+    return " ".join(parts)
 
 
 def category_name(category: str, lang: str) -> str:
