@@ -107,7 +107,7 @@ def table(
     for r in rows[1:]:
         data.append([c if isinstance(c, Flowable) else para(c, cell_style[align[i]])
                      for i, c in enumerate(r)])  # fmt: skip
-    t = Table(data, colWidths=list(widths), repeatRows=1)
+    t = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     cmds: list[tuple] = [
         TABLE_FONT,
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
@@ -135,7 +135,7 @@ def info_table(pairs: Sequence[tuple[str, str]]) -> Table:
         right = pairs[i + 1] if i + 1 < len(pairs) else ("", "")
         rows.append([para(left[0], "head"), para(left[1], "cell"),
                      para(right[0], "head"), para(right[1], "cell")])  # fmt: skip
-    t = Table(rows, colWidths=[w * 0.15, w * 0.35, w * 0.15, w * 0.35])
+    t = Table(rows, colWidths=[w * 0.19, w * 0.31, w * 0.19, w * 0.31])
     t.setStyle(TableStyle([
         TABLE_FONT,
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date, format_month, today
@@ -192,10 +192,11 @@ def build_guard_month_pdf(
         for c in CATEGORIES:
             rows.append([category_name(c, lang), str(check.by_category.get(c, 0))])
         rows.append([tr("rp.all_events", lang), str(sum(check.by_category.values()))])
+        # A short table: kept whole with its heading rather than split over a page.
         out: list[Flowable] = [
-            heading(tr("rp.guard.h.events", lang)),
-            table(rows, [w * 0.4, w * 0.15], align="lr", bold_last=True),
-        ]
+            KeepTogether([heading(tr("rp.guard.h.events", lang)),
+                          table(rows, [w * 0.4, w * 0.15], align="lr", bold_last=True)]),
+        ]  # fmt: skip
         month_events = [e for r in reports for e in r.events]
         if month_events:
             erows = event_rows(month_events, lang)

@@ -164,6 +164,35 @@ def _cut(word: str, font_name: str, font_size: float, width: float) -> list[str]
     return pieces
 
 
+_OPENING = set("([{“‘«")
+_CLOSING = set(")]}”’»,.;:!?%")
+
+
+def _units(text: str) -> list[str]:
+    """Words with their punctuation: "(" joins the word after it, ")" or "," the one before.
+
+    A line then never ends with an opening bracket or starts with a closing one.
+    """
+    units: list[str] = []
+    pending = ""
+    for w in words(text):
+        if w.isspace():
+            if pending:
+                units.append(pending)
+                pending = ""
+            units.append(w)
+        elif all(ch in _OPENING for ch in w):
+            pending += w
+        elif units and not units[-1].isspace() and not pending and all(ch in _CLOSING for ch in w):
+            units[-1] += w
+        else:
+            units.append(pending + w)
+            pending = ""
+    if pending:
+        units.append(pending)
+    return units
+
+
 def break_lines(text: str, font_name: str, font_size: float, width: float) -> list[str]:
     """`text` as lines no wider than `width`, each ending between two words.
 
@@ -175,7 +204,7 @@ def break_lines(text: str, font_name: str, font_size: float, width: float) -> li
     lines: list[str] = []
     for para in text.split("\n"):
         line = ""
-        for word in words(para):
+        for word in _units(para):
             if word.isspace():
                 if line:
                     line += word

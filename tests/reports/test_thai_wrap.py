@@ -110,3 +110,9 @@ def test_the_check_catches_reportlab_cutting_a_word(tmp_path) -> None:
     run = LONG.replace(" ", "")
     pdf = _render(tmp_path, Paragraph(run, style))
     assert breaks_inside_words(block_lines(pdf)) != []
+
+
+def test_brackets_stay_with_their_words() -> None:
+    lines = break_lines("ขาดคนรวม (คน-ผลัด) และผู้ตอบ 304 คน)", FONT, 12, 70)
+    assert not any(line.endswith("(") for line in lines), lines
+    assert not any(line.startswith((")", ",")) for line in lines), lines
