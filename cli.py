@@ -70,9 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--pass-total", type=int)
     new.set_defaults(func=cmd_standard_new)
 
-    rep = sub.add_parser("report", help="write a PDF report")
-    rep.add_argument("what", choices=("annual",))
-    rep.add_argument("--fy", required=True)
+    from reports.catalog import REPORTS  # the list only: builders load when one runs
+
+    rep = sub.add_parser("report", help="write a PDF report (A4, Thai unless --lang en)")
+    rep.add_argument("what", choices=tuple(REPORTS))
+    rep.add_argument("--fy", help="fiscal year, B.E. (annual, floor)")
+    rep.add_argument("--floor", help="floor number (floor)")
+    rep.add_argument("--id", dest="record_id", help="round or event UUID (round, incident)")
+    rep.add_argument("--point", help="point code such as F1-01 (blank)")
+    rep.add_argument("--month", help="month as 2021-01 or 01/2564 (guard-month)")
     rep.add_argument("--out", required=True, type=Path)
     rep.add_argument("--lang", dest="report_lang", choices=("th", "en"), default="th")
     rep.set_defaults(func=cmd_report)
@@ -83,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     sign.set_defaults(func=cmd_sign)
 
     exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
-    exp.add_argument("what", choices=("rounds", "survey", "guard"))
+    exp.add_argument("what", choices=("rounds", "survey", "guard", "indicators"))
     exp.add_argument("--fy", required=True)
     exp.add_argument("--out", required=True, type=Path)
     exp.set_defaults(func=cmd_export)
@@ -200,11 +206,27 @@ def cmd_standard_new(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_report(db: Database, args: argparse.Namespace) -> int:
-    from core.calendar import parse_fiscal_year
-    from reports.annual_pdf import build_annual_pdf
+# Which command-line option gives each scope key of reports.catalog.
+REPORT_OPTIONS = {"fy": "--fy", "floor": "--floor", "round": "--id", "point": "--point",
+                  "month": "--month", "incident": "--id"}  # fmt: skip
 
-    out = build_annual_pdf(db, parse_fiscal_year(args.fy), args.out, lang=args.report_lang)
+
+def cmd_report(db: Database, args: argparse.Namespace) -> int:
+    from reports.catalog import REPORTS, build_report
+
+    kind = REPORTS[args.what]
+    given = {"fy": args.fy, "floor": args.floor, "round": args.record_id, "point": args.point,
+             "month": args.month, "incident": args.record_id}  # fmt: skip
+    scope = {k: given[k] for k in kind.scope}
+    missing = [REPORT_OPTIONS[k] for k in kind.scope if not (scope[k] or "").strip()]
+    if missing:
+        flags = " ".join(missing)
+        raise InvalidInput(
+            f"รายงาน {args.what} ต้องระบุ {flags}",
+            f"report {args.what} needs {flags}",
+            field=missing[0],
+        )
+    out = build_report(db, args.what, args.out, scope, lang=args.report_lang)
     say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
     return EXIT_OK
 
@@ -238,10 +260,12 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
     from inspection.csv_io import export_rounds
     from inspection.survey import export_survey
+    from reports.exports import export_indicators
     from security.csv_io import export_guard
 
     fy = parse_fiscal_year(args.fy)
-    writer = {"rounds": export_rounds, "survey": export_survey, "guard": export_guard}[args.what]
+    writer = {"rounds": export_rounds, "survey": export_survey, "guard": export_guard,
+              "indicators": export_indicators}[args.what]  # fmt: skip
     n = writer(db, fy, args.out)
     say(f"บันทึก {n} แถว ลงไฟล์ {args.out}", f"wrote {n} rows to {args.out}")
     return EXIT_OK
