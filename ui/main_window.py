@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,7 @@ from ui.hub import Hub
 from ui.incidents_page import IncidentsPage
 from ui.indicators_page import IndicatorsPage
 from ui.plan_page import PlanPage
+from ui.reports_page import ReportsPage
 from ui.restrooms_page import RestroomsPage
 from ui.round_page import RoundPage
 from ui.settings_page import SettingsPage
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.incidents = IncidentsPage(db, self.hub)
         self.survey = SurveyPage(db, self.hub)
         self.plan = PlanPage(db, self.hub)
+        self.reports = ReportsPage(db, self.hub, db_path)
         # (message key, page, permission needed to see it)
         self.pages: list[tuple[str, QWidget, str | None]] = [
             ("page.today", self.today, None),
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
             ("page.guard", self.guard, None),
             ("page.incidents", self.incidents, None),
             ("page.indicators", self.indicators, None),
+            ("page.reports", self.reports, None),
             ("page.plan", self.plan, None),
             ("page.audit", self.audit, "audit.read"),
             ("page.settings", self.settings, None),
@@ -97,6 +100,11 @@ class MainWindow(QMainWindow):
         self.retranslate()
         # A round left unfinished (the app was closed or killed) is where work resumes.
         self.show_widget(self.round if self.round.round is not None else self.today)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # A report still being written holds its own database connection: let it stop.
+        self.reports.wait_idle()
+        super().closeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("app.window_title"))

@@ -1,0 +1,641 @@
+"""Reports page: choose a report and what it is about, see it, print it, save it.
+
+The list of reports and the scope each needs come from reports.catalog.REPORTS,
+so a report added there appears here with no change to this screen: one input
+per scope key. Writing the PDF runs in a worker thread with its own SQLite
+connection (sqlite objects never cross threads); the window stays responsive
+and Cancel stops the report through its progress callback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTemporaryDir, QThread, Signal, Slot
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from core.calendar import fiscal_months, fiscal_year, format_date, format_month, today
+from core.db import open_db
+from core.errors import SalaError
+from core.i18n import language, tr
+from core.users import act_as, current_actor
+from inspection.csv_io import export_rounds
+from inspection.points import floors, get_point, list_points
+from inspection.rounds import rounds_for_point
+from inspection.survey import export_survey
+from reports.catalog import REPORTS, Cancelled, ReportKind, build_report
+from security.csv_io import export_guard
+from security.guard import events_of_year
+from ui.guard_page import category_name
+from ui.hub import Hub
+from ui.widgets.pdf_preview import PdfPreview, prepare_printer, print_pdf, thumbnails
+
+# Scope inputs the page knows how to offer; any other key gets a text field.
+KNOWN_SCOPE = ("fy", "floor", "point", "month", "round", "incident")
+# Inputs that narrow the choices of another: a round is chosen among the final rounds
+# of a point in a fiscal year; a month and an incident within a fiscal year.
+FILTERS = {"round": ("fy", "point"), "month": ("fy",), "incident": ("fy",)}
+# The fiscal years offered: this one and the nine before it (what one office file keeps).
+YEARS_BACK = 10
+CSV_EXPORTS: dict[str, Callable[[Database, int, Path], int]] = {
+    "rounds": export_rounds,
+    "survey": export_survey,
+    "guard": export_guard,
+}
+
+
+def failure(key: str, **values: object) -> SalaError:
+    """A SalaError from a message of reports_ui.json, in both languages."""
+    return SalaError(tr(key, "th", **values), tr(key, "en", **values))
+
+
+def inputs_for(kind: ReportKind) -> list[str]:
+    """The scope inputs to show for `kind`: its keys and the filters they need, in a
+    stable order (the filters first, as a person narrows down)."""
+    wanted = set(kind.scope)
+    for key in kind.scope:
+        wanted |= set(FILTERS.get(key, ()))
+    ordered = [k for k in KNOWN_SCOPE if k in wanted]
+    return ordered + [k for k in kind.scope if k not in KNOWN_SCOPE]
+
+
+@dataclass(frozen=True)
+class Generated:
+    key: str
+    path: Path
+    thumbs: list[QImage]
+
+
+class ReportJob(QObject):
+    """Writes one report in a worker thread. Signals reach the page through Qt's queue."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)  # Generated
+    failed = Signal(object)  # SalaError
+    cancelled = Signal()
+    finished = Signal()
+
+    def __init__(self, db_path: Path, key: str, scope: dict[str, Any], out: Path, lang: str,
+                 actor: Any) -> None:  # fmt: skip
+        super().__init__()
+        self.db_path, self.key, self.scope, self.out = db_path, key, scope, out
+        self.lang, self.actor = lang, actor
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        """Called from the UI thread; the worker notices at its next progress step."""
+        self._stop.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise Cancelled()
+        self.progressed.emit(done, total)
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.finished.emit()
+
+    def _run(self) -> None:
+        try:
+            db = open_db(self.db_path)
+        except SalaError as exc:
+            self.failed.emit(exc)
+            return
+        # The report names the signed-in user (prepared by): same actor, new connection.
+        act_as(db, self.actor)
+        try:
+            build_report(db, self.key, self.out, self.scope, lang=self.lang,
+                         progress=self._progress)  # fmt: skip
+            # A builder that never calls progress() cannot be stopped mid-way: Cancel
+            # still wins, and its file is thrown away.
+            if self._stop.is_set():
+                raise Cancelled()
+            thumbs = thumbnails(self.out, self._stop.is_set)
+            if self._stop.is_set():
+                raise Cancelled()
+        except Cancelled:
+            self.out.unlink(missing_ok=True)
+            self.cancelled.emit()
+        except SalaError as exc:
+            self.out.unlink(missing_ok=True)
+            self.failed.emit(exc)
+        except OSError as exc:
+            self.out.unlink(missing_ok=True)
+            self.failed.emit(failure("rpt.write_failed", path=str(self.out), error=exc))
+        except Exception as exc:  # noqa: BLE001 (the thread's edge: a person must see it)
+            self.out.unlink(missing_ok=True)
+            self.failed.emit(failure("rpt.unexpected", error=f"{type(exc).__name__}: {exc}"))
+        else:
+            self.succeeded.emit(Generated(self.key, self.out, thumbs))
+        finally:
+            db.close()
+
+
+class ReportsPage(QWidget):
+    generated = Signal(object)  # Generated: the preview shows it
+    job_ended = Signal(str)  # "done", "failed" or "cancelled"
+
+    def __init__(self, db: Database, hub: Hub, db_path: Path) -> None:
+        super().__init__()
+        self.db, self.hub, self.db_path = db, hub, Path(db_path)
+        self.job: ReportJob | None = None
+        self.thread: QThread | None = None
+        self.result: Generated | None = None
+        self._temp = QTemporaryDir()
+        self._serial = count(1)
+
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.report_label = QLabel()
+        self.report = QComboBox()
+        self.report.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.report.setMinimumContentsLength(18)
+        self.scope_form = QFormLayout()
+        self.scope_form.addRow(self.report_label, self.report)
+        self.inputs: dict[str, QComboBox | QLineEdit] = {}
+        self.input_labels: dict[str, QLabel] = {}
+        for key in KNOWN_SCOPE:
+            self._add_input(key, QComboBox())
+        self.generate_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_box = QGroupBox()
+        rv = QVBoxLayout(self.report_box)
+        rv.addLayout(self.scope_form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate_button, 1)
+        buttons.addWidget(self.cancel_button)
+        rv.addLayout(buttons)
+        rv.addWidget(self.progress)
+        rv.addWidget(self.status)
+
+        self.csv_box = QGroupBox()
+        self.csv_year = QComboBox()
+        self.csv_year_label = QLabel()
+        self.csv_buttons = {name: QPushButton() for name in CSV_EXPORTS}
+        cv = QFormLayout(self.csv_box)
+        cv.addRow(self.csv_year_label, self.csv_year)
+        for button in self.csv_buttons.values():
+            cv.addRow(button)
+
+        left = QVBoxLayout()
+        left.addWidget(self.report_box)
+        left.addWidget(self.csv_box)
+        left.addStretch(1)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setFixedWidth(360)
+        left.setContentsMargins(0, 0, 0, 0)
+
+        self.preview = PdfPreview()
+        self.previewing = QLabel()
+        self.previewing.setObjectName("sectionTitle")
+        self.prev_button, self.next_button = QPushButton("◀"), QPushButton("▶")
+        self.page_label = QLabel()
+        self.zoom_out_button, self.zoom_in_button = QPushButton("−"), QPushButton("+")
+        self.fit_button = QPushButton()
+        self.print_button, self.save_button = QPushButton(), QPushButton()
+        for b in (self.prev_button, self.next_button, self.zoom_out_button, self.zoom_in_button):
+            b.setFixedWidth(36)
+        bar = QHBoxLayout()
+        bar.addWidget(self.previewing, 1)
+        for w in (
+            self.prev_button,
+            self.page_label,
+            self.next_button,
+            self.zoom_out_button,
+            self.fit_button,
+            self.zoom_in_button,
+            self.print_button,
+            self.save_button,
+        ):
+            bar.addWidget(w)
+        right = QVBoxLayout()
+        right.addLayout(bar)
+        right.addWidget(self.preview, 1)
+
+        body = QHBoxLayout()
+        body.addWidget(left_widget)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(body, 1)
+
+        # Connections
+        self.report.currentIndexChanged.connect(lambda _: self._show_inputs())
+        self.inputs["fy"].currentIndexChanged.connect(lambda _: self._fill_dependents())
+        self.inputs["point"].currentIndexChanged.connect(lambda _: self._fill_rounds())
+        self.generate_button.clicked.connect(self.generate)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.prev_button.clicked.connect(lambda: self.preview.step(-1))
+        self.next_button.clicked.connect(lambda: self.preview.step(1))
+        self.zoom_in_button.clicked.connect(lambda: self._zoom(1.25))
+        self.zoom_out_button.clicked.connect(lambda: self._zoom(0.8))
+        self.fit_button.clicked.connect(lambda: self.preview.set_zoom(None))
+        self.print_button.clicked.connect(self.print_dialog)
+        self.save_button.clicked.connect(self.save_dialog)
+        for name, button in self.csv_buttons.items():
+            button.clicked.connect(lambda _=False, name=name: self.export_dialog(name))
+        self.preview.page_changed.connect(lambda *_: self._show_page_label())
+        # Shortcuts act while focus is anywhere on this page, not on other pages.
+        for keys, slot in (("Ctrl+P", self.print_dialog), ("Ctrl+S", self.save_dialog),
+                           ("Return", self.generate), ("Enter", self.generate),
+                           ("PgUp", lambda: self.preview.step(-1)),
+                           ("PgDown", lambda: self.preview.step(1))):  # fmt: skip
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        hub.changed.connect(self._data_changed)
+        hub.language_changed.connect(lambda _: self.retranslate())
+        self.retranslate()
+        self._set_tab_order()
+        self._set_busy(False)
+
+    def _add_input(self, key: str, widget: QComboBox | QLineEdit) -> None:
+        label = QLabel()
+        if isinstance(widget, QComboBox):
+            widget.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            widget.setMinimumContentsLength(18)
+        self.inputs[key], self.input_labels[key] = widget, label
+        self.scope_form.addRow(label, widget)
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [self.report, *self.inputs.values(), self.generate_button,
+                                self.cancel_button, self.preview.thumbs, self.prev_button,
+                                self.next_button, self.zoom_out_button, self.fit_button,
+                                self.zoom_in_button, self.print_button, self.save_button,
+                                self.csv_year, *self.csv_buttons.values()]  # fmt: skip
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    # ---- text -------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.title.setText(tr("page.reports"))
+        self.report_box.setTitle(tr("rpt.choose"))
+        self.report_label.setText(tr("rpt.report"))
+        for key, label in self.input_labels.items():
+            label.setText(tr(f"rpt.scope.{key}") if key in KNOWN_SCOPE else key)
+        self.generate_button.setText(tr("rpt.generate"))
+        self.cancel_button.setText(tr("rpt.cancel"))
+        self.csv_box.setTitle(tr("rpt.csv"))
+        self.csv_year_label.setText(tr("rpt.scope.fy"))
+        for name, button in self.csv_buttons.items():
+            button.setText(tr(f"rpt.csv.{name}"))
+        self.prev_button.setToolTip(tr("rpt.prev"))
+        self.next_button.setToolTip(tr("rpt.next"))
+        self.zoom_in_button.setToolTip(tr("rpt.zoom_in"))
+        self.zoom_out_button.setToolTip(tr("rpt.zoom_out"))
+        self.fit_button.setText(tr("rpt.fit_width"))
+        self.print_button.setText(tr("rpt.print"))
+        self.print_button.setToolTip("Ctrl+P")
+        self.save_button.setText(tr("rpt.save"))
+        self.save_button.setToolTip("Ctrl+S")
+        self.generate_button.setToolTip("Enter")
+        self._fill_reports()
+        self._fill_years(self.inputs["fy"])
+        self._fill_years(self.csv_year)
+        self._fill_static()
+        self._show_inputs()
+        self._show_page_label()
+
+    def _fill_reports(self) -> None:
+        chosen = self.report.currentData()
+        self.report.blockSignals(True)
+        self.report.clear()
+        for key, kind in REPORTS.items():
+            self.report.addItem(tr(kind.title_key), key)
+        self.report.setCurrentIndex(max(0, self.report.findData(chosen)))
+        self.report.blockSignals(False)
+
+    @staticmethod
+    def _refill(combo: QComboBox, items: list[tuple[str, Any]], default: Any = None) -> None:
+        """Replace a combo's items, keeping the chosen value when it is still offered."""
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, value in items:
+            combo.addItem(text, value)
+        index = combo.findData(chosen) if chosen is not None else -1
+        if index < 0 and default is not None:
+            index = combo.findData(default)
+        combo.setCurrentIndex(max(0, index) if items else -1)
+        combo.blockSignals(False)
+
+    def _fill_years(self, combo: QComboBox) -> None:
+        current = fiscal_year(today())
+        years = [(tr("fy.n", n=y), y) for y in range(current, current - YEARS_BACK, -1)]
+        self._refill(combo, years, current)
+
+    def _fill_static(self) -> None:
+        lang = language()
+        self._refill(self.inputs["floor"], [(tr("rpt.floor_n", n=f), f) for f in floors(self.db)])
+        points = [(f"{p.code}  {p.name(lang)}", p.code) for p in list_points(self.db)]
+        self._refill(self.inputs["point"], points)
+        self._fill_dependents()
+
+    def _fill_dependents(self) -> None:
+        """Month, round and incident choices follow the chosen fiscal year."""
+        fy = self.inputs["fy"].currentData()
+        if fy is None:
+            return
+        lang = language()
+        months = [(format_month(y, m, lang), f"{y:04d}-{m:02d}") for y, m in fiscal_months(fy)]
+        this_month = f"{today():%Y-%m}"
+        self._refill(self.inputs["month"], months, this_month)
+        events = [
+            (f"{format_date(ev.day, lang)} {ev.at:%H:%M}  {category_name(ev.category)}  {ev.place}",
+             ev.uuid)
+            for ev in events_of_year(self.db, fy)
+        ]  # fmt: skip
+        self._refill(self.inputs["incident"], events)
+        self._fill_rounds()
+
+    def _fill_rounds(self) -> None:
+        fy, code = self.inputs["fy"].currentData(), self.inputs["point"].currentData()
+        if fy is None or code is None:
+            return
+        lang = language()
+        rounds = [r for r in rounds_for_point(self.db, get_point(self.db, code).id, fy)
+                  if r.is_final]  # fmt: skip
+        items = []
+        for r in rounds:
+            result = tr("rpt.pass") if r.passed else tr("rpt.fail")
+            text = tr("rpt.round_item", date=format_date(r.inspected_at.date(), lang),
+                      time=f"{r.inspected_at:%H:%M}", point=r.point_code, total=r.total,
+                      result=result)  # fmt: skip
+            if r.superseded_by:
+                text += " " + tr("rpt.superseded")
+            items.append((text, r.uuid))
+        self._refill(self.inputs["round"], items)
+
+    def _data_changed(self, kind: str) -> None:
+        if kind in ("rounds", "guard", "points", "all"):
+            self._fill_static()
+
+    # ---- the scope --------------------------------------------------------------------
+
+    def kind(self) -> ReportKind | None:
+        key = self.report.currentData()
+        return REPORTS.get(key) if key is not None else None
+
+    def _show_inputs(self) -> None:
+        kind = self.kind()
+        shown = inputs_for(kind) if kind else []
+        for key in shown:
+            if key not in self.inputs:  # a scope key this page has no picker for
+                self._add_input(key, QLineEdit())
+                self.input_labels[key].setText(tr(f"rpt.scope.{key}"))
+                self._set_tab_order()
+        for key, widget in self.inputs.items():
+            visible = key in shown
+            widget.setVisible(visible)
+            self.input_labels[key].setVisible(visible)
+
+    def scope(self) -> dict[str, Any]:
+        """The values of the chosen report's scope keys, as build_report takes them."""
+        kind = self.kind()
+        if kind is None:
+            return {}
+        values: dict[str, Any] = {}
+        for key in kind.scope:
+            widget = self.inputs[key]
+            if isinstance(widget, QComboBox):
+                values[key] = widget.currentData()
+            else:
+                values[key] = widget.text().strip() or None
+        return values
+
+    # ---- generating -------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def _set_busy(self, busy: bool) -> None:
+        self.generate_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.report.setEnabled(not busy)
+        has_pdf = self.result is not None
+        for w in (self.print_button, self.save_button, self.prev_button, self.next_button,
+                  self.zoom_in_button, self.zoom_out_button, self.fit_button):  # fmt: skip
+            w.setEnabled(has_pdf)
+        self.progress.setVisible(busy)
+
+    def generate(self) -> bool:
+        """Start writing the chosen report in a worker; False when one is already running."""
+        kind = self.kind()
+        if self.busy or kind is None:
+            return False
+        if not self._temp.isValid():
+            self._say(failure("rpt.write_failed", path=self._temp.path(),
+                              error=self._temp.errorString()))  # fmt: skip
+            return False
+        out = Path(self._temp.path()) / f"{kind.key}-{next(self._serial)}.pdf"
+        self.job = ReportJob(self.db_path, kind.key, self.scope(), out, language(),
+                             current_actor(self.db))  # fmt: skip
+        self.thread = QThread(self)
+        self.job.moveToThread(self.thread)
+        self.thread.started.connect(self.job.run)
+        self.job.progressed.connect(self._progressed)
+        self.job.succeeded.connect(self._succeeded)
+        self.job.failed.connect(self._failed)
+        self.job.cancelled.connect(self._cancelled)
+        self.job.finished.connect(self.thread.quit)
+        self.thread.finished.connect(self._thread_done)
+        self.progress.setRange(0, 0)  # busy until the report tells how far it is
+        self.status.setStyleSheet("")
+        self.status.setText(tr("rpt.working", title=tr(kind.title_key)))
+        self._set_busy(True)
+        self.thread.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status.setText(tr("rpt.cancelling"))
+
+    def _progressed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+
+    def _succeeded(self, result: Generated) -> None:
+        previous = self.result
+        self.result = result
+        kind = REPORTS.get(result.key)
+        self.preview.load(result.path, result.thumbs, tr("rpt.page_n"))
+        self.previewing.setText(tr(kind.title_key) if kind else result.key)
+        if previous is not None and previous.path != result.path:
+            previous.path.unlink(missing_ok=True)  # closed by preview.load() above
+        self.status.setStyleSheet("color: #1b7f3b")
+        self.status.setText(tr("rpt.done", pages=self.preview.page_count))
+        self.job_ended.emit("done")
+        self.generated.emit(result)
+
+    def _failed(self, error: SalaError) -> None:
+        self._say(error)
+        self.job_ended.emit("failed")
+
+    def _cancelled(self) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(tr("rpt.cancelled"))
+        self.job_ended.emit("cancelled")
+
+    def _thread_done(self) -> None:
+        if self.thread is not None:
+            self.thread.deleteLater()
+        if self.job is not None:
+            self.job.deleteLater()
+        self.job = self.thread = None
+        self._set_busy(False)
+
+    def wait_idle(self, ms: int = 30000) -> None:
+        """Block until a running report ends (closing the window must not kill a writer)."""
+        if self.thread is not None:
+            if self.job is not None:
+                self.job.cancel()
+            self.thread.wait(ms)
+
+    def _say(self, error: SalaError) -> None:
+        self.status.setStyleSheet("color: #b3261e")
+        self.status.setText(error.bilingual())
+
+    # ---- preview ----------------------------------------------------------------------
+
+    def _show_page_label(self) -> None:
+        total = self.preview.page_count
+        self.page_label.setText(
+            tr("rpt.page_of", n=self.preview.current + 1, total=total) if total else ""
+        )
+        if not total:
+            self.preview.set_message(tr("rpt.no_preview"))
+
+    def _zoom(self, factor: float) -> None:
+        self.preview.set_zoom(self.preview.effective_zoom() * factor)
+
+    # ---- print, save, export ----------------------------------------------------------
+
+    def _choose_printer(self, page_count: int) -> QPrinter | None:
+        """The system print dialog; None when the user closes it."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        assert self.result is not None
+        prepare_printer(printer, self.result.path)
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, page_count)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+        dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintCurrentPage, True)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return None
+        return printer
+
+    def print_dialog(self) -> None:
+        if self.result is None or self.busy:
+            return
+        printer = self._choose_printer(self.preview.page_count)
+        if printer is not None:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Print the generated report on a printer already set up; returns pages printed."""
+        if self.result is None:
+            return 0
+        try:
+            pages = print_pdf(self.result.path, printer, self.preview.current)
+        except OSError as exc:
+            self._say(failure("rpt.print_failed", error=exc))
+            return 0
+        self.status.setStyleSheet("color: #1b7f3b")
+        self.status.setText(tr("rpt.printed", n=pages))
+        return pages
+
+    def _ask_path(self, title: str, name: str, file_filter: str) -> Path | None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        target, _ = QFileDialog.getSaveFileName(self, title, str(Path(folder) / name), file_filter)
+        return Path(target) if target else None
+
+    def suggested_name(self) -> str:
+        if self.result is None:
+            return "report.pdf"
+        parts = [self.result.key]
+        kind = REPORTS.get(self.result.key)
+        scope = self.scope() if kind is not None and kind.key == self.report.currentData() else {}
+        parts += [str(v)[:8] for v in scope.values() if v is not None]
+        return "-".join(parts) + ".pdf"
+
+    def save_dialog(self) -> None:
+        if self.result is None or self.busy:
+            return
+        target = self._ask_path(tr("rpt.save"), self.suggested_name(), tr("rpt.pdf_filter"))
+        if target is not None:
+            self.save_to(target)
+
+    def save_to(self, target: Path) -> bool:
+        """Copy the generated PDF to `target`; a failure is shown, the preview is kept."""
+        if self.result is None:
+            return False
+        try:
+            shutil.copyfile(self.result.path, target)
+        except OSError as exc:
+            self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
+            return False
+        self.status.setStyleSheet("color: #1b7f3b")
+        self.status.setText(tr("rpt.saved", path=str(target)))
+        return True
+
+    def export_dialog(self, name: str) -> None:
+        fy = self.csv_year.currentData()
+        target = self._ask_path(tr(f"rpt.csv.{name}"), f"{name}-{fy}.csv", tr("rpt.csv_filter"))
+        if target is not None:
+            self.export_to(name, target)
+
+    def export_to(self, name: str, target: Path) -> bool:
+        """Write the chosen fiscal year's `name` CSV (rounds, survey, guard) for Excel."""
+        fy = self.csv_year.currentData()
+        try:
+            rows = CSV_EXPORTS[name](self.db, fy, target)
+        except SalaError as exc:
+            self._say(exc)
+            return False
+        except OSError as exc:
+            self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
+            return False
+        self.status.setStyleSheet("color: #1b7f3b")
+        self.status.setText(tr("rpt.csv_done", n=rows, path=str(target)))
+        return True
