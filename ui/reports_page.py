@@ -157,7 +157,7 @@ class ReportJob(QObject):
 
 class ReportsPage(QWidget):
     generated = Signal(object)  # Generated: the preview shows it
-    job_ended = Signal(str)  # "done", "failed" or "cancelled"
+    job_ended = Signal(str)  # "done", "failed" or "cancelled", once the worker has stopped
 
     def __init__(self, db: Database, hub: Hub, db_path: Path) -> None:
         super().__init__()
@@ -165,6 +165,7 @@ class ReportsPage(QWidget):
         self.job: ReportJob | None = None
         self.thread: QThread | None = None
         self.result: Generated | None = None
+        self._outcome = ""
         self._temp = QTemporaryDir()
         self._serial = count(1)
 
@@ -478,6 +479,7 @@ class ReportsPage(QWidget):
         self.job.cancelled.connect(self._cancelled)
         self.job.finished.connect(self.thread.quit)
         self.thread.finished.connect(self._thread_done)
+        self._outcome = "failed"  # a worker that dies without a word has failed
         self.progress.setRange(0, 0)  # busy until the report tells how far it is
         self.status.setStyleSheet("")
         self.status.setText(tr("rpt.working", title=tr(kind.title_key)))
@@ -506,17 +508,17 @@ class ReportsPage(QWidget):
             previous.path.unlink(missing_ok=True)  # closed by preview.load() above
         self.status.setStyleSheet("color: #1b7f3b")
         self.status.setText(tr("rpt.done", pages=self.preview.page_count))
-        self.job_ended.emit("done")
+        self._outcome = "done"
         self.generated.emit(result)
 
     def _failed(self, error: SalaError) -> None:
         self._say(error)
-        self.job_ended.emit("failed")
+        self._outcome = "failed"
 
     def _cancelled(self) -> None:
         self.status.setStyleSheet("")
         self.status.setText(tr("rpt.cancelled"))
-        self.job_ended.emit("cancelled")
+        self._outcome = "cancelled"
 
     def _thread_done(self) -> None:
         if self.thread is not None:
@@ -525,6 +527,8 @@ class ReportsPage(QWidget):
             self.job.deleteLater()
         self.job = self.thread = None
         self._set_busy(False)
+        # Announced only now, when the page is ready for the next report.
+        self.job_ended.emit(self._outcome)
 
     def wait_idle(self, ms: int = 30000) -> None:
         """Block until a running report ends (closing the window must not kill a writer)."""
