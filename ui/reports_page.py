@@ -218,7 +218,7 @@ class ReportsPage(QWidget):
         left.addStretch(1)
         left_widget = QWidget()
         left_widget.setLayout(left)
-        left_widget.setFixedWidth(360)
+        left_widget.setFixedWidth(400)
         left.setContentsMargins(0, 0, 0, 0)
 
         self.preview = PdfPreview()
@@ -288,6 +288,7 @@ class ReportsPage(QWidget):
     def _add_input(self, key: str, widget: QComboBox | QLineEdit) -> None:
         label = QLabel()
         if isinstance(widget, QComboBox):
+            widget.currentTextChanged.connect(widget.setToolTip)
             widget.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
@@ -357,6 +358,10 @@ class ReportsPage(QWidget):
             index = combo.findData(default)
         combo.setCurrentIndex(max(0, index) if items else -1)
         combo.blockSignals(False)
+        # Long point names and round lines do not fit the panel: the open list is as wide
+        # as its longest line, and the closed box shows the whole text as a tooltip.
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
+        combo.setToolTip(combo.currentText())
 
     def _fill_years(self, combo: QComboBox) -> None:
         current = fiscal_year(today())

@@ -193,6 +193,8 @@ class PdfPreview(QWidget):
         return self.pdf.page_count if self.pdf else 0
 
     def set_message(self, text: str) -> None:
+        """Shown in place of a page while there is no document."""
+        self.thumbs.setVisible(self.pdf is not None)
         self.page_label.setPixmap(QPixmap())
         self.page_label.setText(text)
 
@@ -206,6 +208,7 @@ class PdfPreview(QWidget):
                 item.setIcon(QIcon(QPixmap.fromImage(thumbs[i])))
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.thumbs.addItem(item)
+        self.thumbs.show()
         self.current = -1
         self.thumbs.setCurrentRow(0)
 
