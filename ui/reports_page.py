@@ -13,6 +13,7 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTemporaryDir, QThread, 
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -39,12 +42,12 @@ from core.calendar import fiscal_months, fiscal_year, format_date, format_month,
 from core.db import open_db
 from core.errors import SalaError
 from core.i18n import language, tr
-from core.users import act_as, current_actor
+from core.users import Actor, act_as, current_actor
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
 from inspection.rounds import rounds_for_point
 from inspection.survey import export_survey
-from reports.catalog import REPORTS, Cancelled, ReportKind, build_report
+from reports.catalog import REPORTS, Cancelled, Progress, ReportKind, build_report
 from security.csv_io import export_guard
 from security.guard import events_of_year
 from ui.guard_page import category_name
@@ -87,72 +90,78 @@ class Generated:
     thumbs: list[QImage]
 
 
-class ReportJob(QObject):
-    """Writes one report in a worker thread. Signals reach the page through Qt's queue."""
+Check = Callable[[], None]
+
+
+class Job(QObject):
+    """One piece of long work in a worker thread (writing a report, printing it).
+
+    `work(progress, check)` runs in the worker; `progress(done, total)` and `check()`
+    raise Cancelled once the user has cancelled. Signals reach the page through Qt's
+    queue, so the page only ever touches its widgets from the UI thread.
+    """
 
     progressed = Signal(int, int)
-    succeeded = Signal(object)  # Generated
+    succeeded = Signal(object)
     failed = Signal(object)  # SalaError
     cancelled = Signal()
     finished = Signal()
 
-    def __init__(self, db_path: Path, key: str, scope: dict[str, Any], out: Path, lang: str,
-                 actor: Any) -> None:  # fmt: skip
+    def __init__(self, work: Callable[[Progress, Check], object]) -> None:
         super().__init__()
-        self.db_path, self.key, self.scope, self.out = db_path, key, scope, out
-        self.lang, self.actor = lang, actor
+        self.work = work
         self._stop = threading.Event()
 
     def cancel(self) -> None:
-        """Called from the UI thread; the worker notices at its next progress step."""
+        """Called from the UI thread; the worker notices at its next step."""
         self._stop.set()
 
-    def _progress(self, done: int, total: int) -> None:
+    def check(self) -> None:
         if self._stop.is_set():
             raise Cancelled()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.check()
         self.progressed.emit(done, total)
 
     @Slot()
     def run(self) -> None:
         try:
-            self._run()
+            result = self.work(self._progress, self.check)
+        except Cancelled:
+            self.cancelled.emit()
+        except SalaError as exc:
+            self.failed.emit(exc)
+        except Exception as exc:  # noqa: BLE001 (the thread's edge: a person must see it)
+            self.failed.emit(failure("rpt.unexpected", error=f"{type(exc).__name__}: {exc}"))
+        else:
+            self.succeeded.emit(result)
         finally:
             self.finished.emit()
 
-    def _run(self) -> None:
-        try:
-            db = open_db(self.db_path)
-        except SalaError as exc:
-            self.failed.emit(exc)
-            return
-        # The report names the signed-in user (prepared by): same actor, new connection.
-        act_as(db, self.actor)
-        try:
-            build_report(db, self.key, self.out, self.scope, lang=self.lang,
-                         progress=self._progress)  # fmt: skip
-            # A builder that never calls progress() cannot be stopped mid-way: Cancel
-            # still wins, and its file is thrown away.
-            if self._stop.is_set():
-                raise Cancelled()
-            thumbs = thumbnails(self.out, self._stop.is_set)
-            if self._stop.is_set():
-                raise Cancelled()
-        except Cancelled:
-            self.out.unlink(missing_ok=True)
-            self.cancelled.emit()
-        except SalaError as exc:
-            self.out.unlink(missing_ok=True)
-            self.failed.emit(exc)
-        except OSError as exc:
-            self.out.unlink(missing_ok=True)
-            self.failed.emit(failure("rpt.write_failed", path=str(self.out), error=exc))
-        except Exception as exc:  # noqa: BLE001 (the thread's edge: a person must see it)
-            self.out.unlink(missing_ok=True)
-            self.failed.emit(failure("rpt.unexpected", error=f"{type(exc).__name__}: {exc}"))
-        else:
-            self.succeeded.emit(Generated(self.key, self.out, thumbs))
-        finally:
-            db.close()
+
+def write_report(db_path: Path, key: str, scope: dict[str, Any], out: Path, lang: str,
+                 actor: Actor, progress: Progress, check: Check) -> Generated:  # fmt: skip
+    """Build report `key` into `out` on a connection of this thread, with page thumbnails.
+    Whatever stops it (Cancel, bad input, a full disk) leaves no file behind."""
+    db = open_db(db_path)
+    written = False
+    try:
+        # The report may name the signed-in user: the same actor on the new connection.
+        act_as(db, actor)
+        build_report(db, key, out, scope, lang=lang, progress=progress)
+        # A builder that never calls progress() cannot be stopped mid-way: Cancel still
+        # wins, and its file is thrown away.
+        check()
+        thumbs = thumbnails(out, check)
+        written = True
+        return Generated(key, out, thumbs)
+    except OSError as exc:
+        raise failure("rpt.write_failed", path=str(out), error=exc) from exc
+    finally:
+        if not written:
+            out.unlink(missing_ok=True)
+        db.close()
 
 
 class ReportsPage(QWidget):
@@ -162,9 +171,10 @@ class ReportsPage(QWidget):
     def __init__(self, db: Database, hub: Hub, db_path: Path) -> None:
         super().__init__()
         self.db, self.hub, self.db_path = db, hub, Path(db_path)
-        self.job: ReportJob | None = None
+        self.job: Job | None = None
         self.thread: QThread | None = None
         self.result: Generated | None = None
+        self._printer: QPrinter | None = None
         self._outcome = ""
         self._temp = QTemporaryDir()
         self._serial = count(1)
@@ -273,7 +283,7 @@ class ReportsPage(QWidget):
         self.preview.page_changed.connect(lambda *_: self._show_page_label())
         # Shortcuts act while focus is anywhere on this page, not on other pages.
         for keys, slot in (("Ctrl+P", self.print_dialog), ("Ctrl+S", self.save_dialog),
-                           ("Return", self.generate), ("Enter", self.generate),
+                           ("Return", self.enter), ("Enter", self.enter),
                            ("PgUp", lambda: self.preview.step(-1)),
                            ("PgDown", lambda: self.preview.step(1))):  # fmt: skip
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -457,11 +467,33 @@ class ReportsPage(QWidget):
         self.generate_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.report.setEnabled(not busy)
-        has_pdf = self.result is not None
-        for w in (self.print_button, self.save_button, self.prev_button, self.next_button,
-                  self.zoom_in_button, self.zoom_out_button, self.fit_button):  # fmt: skip
+        has_pdf = self.result is not None and not busy
+        for w in (self.print_button, self.save_button):
             w.setEnabled(has_pdf)
+        for w in (self.prev_button, self.next_button, self.zoom_in_button,
+                  self.zoom_out_button, self.fit_button):  # fmt: skip
+            w.setEnabled(self.result is not None)
         self.progress.setVisible(busy)
+
+    def _start(self, work: Callable[[Progress, Check], object],
+               on_success: Callable[[Any], None], message: str) -> None:  # fmt: skip
+        """Run `work` in a new worker thread; `on_success` gets its result on the UI thread."""
+        self.job = job = Job(work)
+        self.thread = thread = QThread(self)
+        job.moveToThread(thread)
+        thread.started.connect(job.run)
+        job.progressed.connect(self._progressed)
+        job.succeeded.connect(on_success)
+        job.failed.connect(self._failed)
+        job.cancelled.connect(self._cancelled)
+        job.finished.connect(thread.quit)
+        thread.finished.connect(self._thread_done)
+        self._outcome = "failed"  # a worker that dies without a word has failed
+        self.progress.setRange(0, 0)  # busy until the work tells how far it is
+        self.status.setStyleSheet("")
+        self.status.setText(message)
+        self._set_busy(True)
+        thread.start()
 
     def generate(self) -> bool:
         """Start writing the chosen report in a worker; False when one is already running."""
@@ -473,24 +505,19 @@ class ReportsPage(QWidget):
                               error=self._temp.errorString()))  # fmt: skip
             return False
         out = Path(self._temp.path()) / f"{kind.key}-{next(self._serial)}.pdf"
-        self.job = ReportJob(self.db_path, kind.key, self.scope(), out, language(),
-                             current_actor(self.db))  # fmt: skip
-        self.thread = QThread(self)
-        self.job.moveToThread(self.thread)
-        self.thread.started.connect(self.job.run)
-        self.job.progressed.connect(self._progressed)
-        self.job.succeeded.connect(self._succeeded)
-        self.job.failed.connect(self._failed)
-        self.job.cancelled.connect(self._cancelled)
-        self.job.finished.connect(self.thread.quit)
-        self.thread.finished.connect(self._thread_done)
-        self._outcome = "failed"  # a worker that dies without a word has failed
-        self.progress.setRange(0, 0)  # busy until the report tells how far it is
-        self.status.setStyleSheet("")
-        self.status.setText(tr("rpt.working", title=tr(kind.title_key)))
-        self._set_busy(True)
-        self.thread.start()
+        work = partial(write_report, self.db_path, kind.key, self.scope(), out, language(),
+                       current_actor(self.db))  # fmt: skip
+        self._start(work, self._succeeded, tr("rpt.working", title=tr(kind.title_key)))
         return True
+
+    def enter(self) -> None:
+        """Enter generates, except on a button reached with Tab, which Enter presses."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and focused is not self.generate_button:
+            if focused.isEnabled():
+                focused.click()
+            return
+        self.generate()
 
     def cancel(self) -> None:
         if self.job is not None:
@@ -511,8 +538,7 @@ class ReportsPage(QWidget):
         self.previewing.setText(tr(kind.title_key) if kind else result.key)
         if previous is not None and previous.path != result.path:
             previous.path.unlink(missing_ok=True)  # closed by preview.load() above
-        self.status.setStyleSheet("color: #1b7f3b")
-        self.status.setText(tr("rpt.done", pages=self.preview.page_count))
+        self._tell(tr("rpt.done", pages=self.preview.page_count))
         self._outcome = "done"
         self.generated.emit(result)
 
@@ -531,16 +557,21 @@ class ReportsPage(QWidget):
         if self.job is not None:
             self.job.deleteLater()
         self.job = self.thread = None
+        self._printer = None
         self._set_busy(False)
         # Announced only now, when the page is ready for the next report.
         self.job_ended.emit(self._outcome)
 
     def wait_idle(self, ms: int = 30000) -> None:
-        """Block until a running report ends (closing the window must not kill a writer)."""
+        """Block until running work ends (closing the window must not kill a writer)."""
         if self.thread is not None:
             if self.job is not None:
                 self.job.cancel()
             self.thread.wait(ms)
+
+    def _tell(self, text: str) -> None:
+        self.status.setStyleSheet("color: #1b7f3b")
+        self.status.setText(text)
 
     def _say(self, error: SalaError) -> None:
         self.status.setStyleSheet("color: #b3261e")
@@ -581,18 +612,26 @@ class ReportsPage(QWidget):
         if printer is not None:
             self.print_to(printer)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Print the generated report on a printer already set up; returns pages printed."""
-        if self.result is None:
-            return 0
-        try:
-            pages = print_pdf(self.result.path, printer, self.preview.current)
-        except OSError as exc:
-            self._say(failure("rpt.print_failed", error=exc))
-            return 0
-        self.status.setStyleSheet("color: #1b7f3b")
-        self.status.setText(tr("rpt.printed", n=pages))
-        return pages
+    def print_to(self, printer: QPrinter) -> bool:
+        """Print the generated report, in a worker, on a printer already set up (pages
+        of a long report take a while at printer resolution). False if nothing to print."""
+        if self.result is None or self.busy:
+            return False
+        path, current = self.result.path, self.preview.current
+        self._printer = printer  # kept alive, and untouched here, until the worker ends
+
+        def work(progress: Progress, check: Check) -> int:
+            try:
+                return print_pdf(path, printer, current, progress)
+            except OSError as exc:
+                raise failure("rpt.print_failed", error=exc) from exc
+
+        self._start(work, self._printed, tr("rpt.printing"))
+        return True
+
+    def _printed(self, pages: int) -> None:
+        self._tell(tr("rpt.printed", n=pages))
+        self._outcome = "done"
 
     def _ask_path(self, title: str, name: str, file_filter: str) -> Path | None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -624,8 +663,7 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
             return False
-        self.status.setStyleSheet("color: #1b7f3b")
-        self.status.setText(tr("rpt.saved", path=str(target)))
+        self._tell(tr("rpt.saved", path=str(target)))
         return True
 
     def export_dialog(self, name: str) -> None:
@@ -645,6 +683,5 @@ class ReportsPage(QWidget):
         except OSError as exc:
             self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
             return False
-        self.status.setStyleSheet("color: #1b7f3b")
-        self.status.setText(tr("rpt.csv_done", n=rows, path=str(target)))
+        self._tell(tr("rpt.csv_done", n=rows, path=str(target)))
         return True

@@ -28,7 +28,7 @@ from security.demo import fill_demo_guard
 from ui.hub import Hub
 from ui.main_window import MainWindow
 from ui.reports_page import ReportsPage
-from ui.widgets.pdf_preview import prepare_printer
+from ui.widgets.pdf_preview import prepare_printer, print_pdf
 
 FY = 2564
 PINNED_NOW = datetime(2021, 9, 30, 18, 0)  # as tests/conftest.py pins the clock
@@ -193,16 +193,22 @@ def test_cancel_wins_over_a_report_that_never_reports_progress(qtbot, page) -> N
     assert list(Path(page._temp.path()).glob("*.pdf")) == []
 
 
+def _pdf_printer(path: Path) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    return printer
+
+
 def test_printing_sends_every_page_or_the_chosen_range(qtbot, page, tmp_path) -> None:
     assert generate(qtbot, page) == "done"
     source = page.result.path
     pages = _pages(source)
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    # The printing function itself, as the print dialog's OK runs it.
+    printer = _pdf_printer(tmp_path / "printed.pdf")
     assert prepare_printer(printer, source) == pages
-    assert page.print_to(printer) == pages
+    assert print_pdf(source, printer) == pages
     assert _pages(tmp_path / "printed.pdf") == pages
     printed = pdfium.PdfDocument(str(tmp_path / "printed.pdf"))
     try:
@@ -214,14 +220,23 @@ def test_printing_sends_every_page_or_the_chosen_range(qtbot, page, tmp_path) ->
     finally:
         printed.close()
 
-    ranged = QPrinter(QPrinter.PrinterMode.HighResolution)
-    ranged.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    ranged.setOutputFileName(str(tmp_path / "ranged.pdf"))
+    # From the page, in its worker, honouring a page range.
+    ranged = _pdf_printer(tmp_path / "ranged.pdf")
     prepare_printer(ranged, source)
     ranged.setPrintRange(QPrinter.PrintRange.PageRange)
     ranged.setPageRanges(QPageRanges.fromString(f"2-{pages}"))
-    assert page.print_to(ranged) == pages - 1
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS) as ended:
+        assert page.print_to(ranged)
+    assert ended.args == ["done"]
     assert _pages(tmp_path / "ranged.pdf") == pages - 1
+    assert page.status.text() == f"ส่งไปพิมพ์แล้ว {pages - 1} หน้า"
+
+    current = _pdf_printer(tmp_path / "current.pdf")
+    current.setPrintRange(QPrinter.PrintRange.CurrentPage)
+    page.preview.step(1)
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS):
+        page.print_to(current)
+    assert _pages(tmp_path / "current.pdf") == 1
 
 
 def test_ctrl_p_prints_and_ctrl_s_saves_enter_generates(qtbot, page, monkeypatch, tmp_path):
@@ -234,14 +249,9 @@ def test_ctrl_p_prints_and_ctrl_s_saves_enter_generates(qtbot, page, monkeypatch
     qtbot.keyClick(page.report, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert target.read_bytes() == page.result.path.read_bytes()
 
-    def pdf_printer(n_pages: int) -> QPrinter:
-        printer = QPrinter()
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(tmp_path / "ctrl-p.pdf"))
-        return printer
-
-    monkeypatch.setattr(page, "_choose_printer", pdf_printer)
-    qtbot.keyClick(page.report, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    monkeypatch.setattr(page, "_choose_printer", lambda n: _pdf_printer(tmp_path / "ctrl-p.pdf"))
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS):
+        qtbot.keyClick(page.report, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert _pages(tmp_path / "ctrl-p.pdf") == page.preview.page_count
 
 
@@ -357,3 +367,24 @@ def test_the_catalogue_module_is_what_the_page_reads() -> None:
     import ui.reports_page
 
     assert ui.reports_page.REPORTS is reports.catalog.REPORTS
+
+
+def test_tab_reaches_the_scope_then_generate_and_enter_presses_a_tabbed_button(
+    qtbot, page, monkeypatch, tmp_path
+) -> None:
+    page.activateWindow()
+    page.report.setFocus()
+    qtbot.waitUntil(lambda: page.report.hasFocus())
+    qtbot.keyClick(page.report, Qt.Key.Key_Tab)
+    assert page.inputs["fy"].hasFocus()  # hidden scope inputs are skipped
+    qtbot.keyClick(page.inputs["fy"], Qt.Key.Key_Tab)
+    assert page.generate_button.hasFocus()
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS):
+        qtbot.keyClick(page.generate_button, Qt.Key.Key_Return)
+
+    target = tmp_path / "by-enter.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.save_button.setFocus()
+    qtbot.waitUntil(lambda: page.save_button.hasFocus())
+    qtbot.keyClick(page.save_button, Qt.Key.Key_Return)
+    assert target.exists() and not page.busy  # saved; no new report was started

@@ -83,13 +83,13 @@ class PdfFile:
         self.close()
 
 
-def thumbnails(path: Path, should_stop: Callable[[], bool] = lambda: False) -> list[QImage]:
-    """Small images of every page (a worker calls this: QImage is safe off the UI thread)."""
+def thumbnails(path: Path, check: Callable[[], None] = lambda: None) -> list[QImage]:
+    """Small images of every page (a worker calls this: QImage is safe off the UI thread).
+    `check()` is called before each page and may raise to stop."""
     out: list[QImage] = []
     with PdfFile(path) as pdf:
         for i in range(pdf.page_count):
-            if should_stop():
-                break
+            check()
             out.append(pdf.render_width(i, THUMB_WIDTH))
     return out
 
@@ -125,9 +125,18 @@ def prepare_printer(printer: QPrinter, path: Path) -> int:
     return count
 
 
-def print_pdf(path: Path, printer: QPrinter, current: int = 0) -> int:
+def print_pdf(
+    path: Path,
+    printer: QPrinter,
+    current: int = 0,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> int:
     """Print the pages the printer was set to (all, a range, or `current`); returns how
-    many pages went to the printer. Raises OSError when the printer cannot start."""
+    many pages went to the printer. Raises OSError when the printer cannot start.
+
+    Safe in a worker thread (Qt paints on a QPrinter outside the UI thread). An exception
+    from `progress` (Cancel) aborts the print job, so no half document is printed.
+    """
     with PdfFile(path) as pdf:
         pages = pages_to_print(printer, pdf.page_count, current)
         if not pages:
@@ -136,10 +145,11 @@ def print_pdf(path: Path, printer: QPrinter, current: int = 0) -> int:
         printer.setFullPage(True)
         painter = QPainter()
         if not painter.begin(printer):
-            raise OSError(f"the printer {printer.printerName() or printer.outputFileName()!r} "
-                          "did not start")  # fmt: skip
+            name = printer.printerName() or printer.outputFileName()
+            raise OSError(f"the printer {name!r} did not start")
         try:
             for n, index in enumerate(pages):
+                progress(n, len(pages))
                 if n and not printer.newPage():
                     raise OSError("the printer refused a new page")
                 image = pdf.render(index, dpi / POINTS_PER_INCH)
@@ -151,6 +161,10 @@ def print_pdf(path: Path, printer: QPrinter, current: int = 0) -> int:
                 target = QRectF(sheet.topLeft(), fitted)
                 target.moveCenter(sheet.center())
                 painter.drawImage(target, image)
+            progress(len(pages), len(pages))
+        except BaseException:
+            printer.abort()
+            raise
         finally:
             painter.end()
     return len(pages)
