@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # A report still being written holds its own database connection: let it stop.
-        self.reports.wait_idle()
+        self.reports.shutdown()
         super().closeEvent(event)
 
     def retranslate(self) -> None:

@@ -322,7 +322,7 @@ class ReportsPage(QWidget):
         self.report_box.setTitle(tr("rpt.choose"))
         self.report_label.setText(tr("rpt.report"))
         for key, label in self.input_labels.items():
-            label.setText(tr(f"rpt.scope.{key}") if key in KNOWN_SCOPE else key)
+            label.setText(tr(f"rpt.scope.{key}"))  # an unknown key shows as itself
         self.generate_button.setText(tr("rpt.generate"))
         self.cancel_button.setText(tr("rpt.cancel"))
         self.csv_box.setTitle(tr("rpt.csv"))
@@ -339,6 +339,10 @@ class ReportsPage(QWidget):
         self.save_button.setText(tr("rpt.save"))
         self.save_button.setToolTip("Ctrl+S")
         self.generate_button.setToolTip("Enter")
+        self.preview.retitle(tr("rpt.page_n"))
+        if self.result is not None:
+            kind = REPORTS.get(self.result.key)
+            self.previewing.setText(tr(kind.title_key) if kind else self.result.key)
         self._fill_reports()
         self._fill_years(self.inputs["fy"])
         self._fill_years(self.csv_year)
@@ -562,12 +566,15 @@ class ReportsPage(QWidget):
         # Announced only now, when the page is ready for the next report.
         self.job_ended.emit(self._outcome)
 
-    def wait_idle(self, ms: int = 30000) -> None:
-        """Block until running work ends (closing the window must not kill a writer)."""
+    def shutdown(self, ms: int = 30000) -> None:
+        """Cancel running work and wait for it (a thread must not outlive the window), then
+        release the preview's file so the temporary folder can be removed."""
         if self.thread is not None:
             if self.job is not None:
                 self.job.cancel()
             self.thread.wait(ms)
+        self.preview.clear()
+        self._temp.remove()
 
     def _tell(self, text: str) -> None:
         self.status.setStyleSheet("color: #1b7f3b")

@@ -19,10 +19,12 @@ from reportlab.pdfgen import canvas
 
 import core.calendar
 import reports.catalog
-from core.db import open_db
+from core.db import open_db, transaction
 from core.errors import InvalidInput
 from core.i18n import set_language
 from inspection.demo import fill_demo_rounds, fill_demo_survey
+from inspection.points import get_point
+from inspection.rounds import record_round
 from reports.catalog import REPORTS, ReportKind
 from security.demo import fill_demo_guard
 from ui.hub import Hub
@@ -105,7 +107,7 @@ def window(qtbot, demo_db, db_path):
     w.show()
     w.show_widget(w.reports)
     yield w
-    w.reports.wait_idle()
+    w.reports.shutdown()
 
 
 @pytest.fixture
@@ -116,7 +118,7 @@ def page(qtbot, demo_db, db_path):
     p.resize(1100, 760)
     p.show()
     yield p
-    p.wait_idle()
+    p.shutdown()
 
 
 def register(monkeypatch, page, key: str, scope: tuple[str, ...], build) -> None:
@@ -353,6 +355,9 @@ def test_the_page_speaks_english_when_the_ui_does(qtbot, window) -> None:
     assert window.nav.item(window.stack.indexOf(page)).text() == "Reports"
     assert generate(qtbot, page) == "done"
     assert page.page_label.text().startswith("Page 1 of")
+    assert page.preview.thumbs.item(0).text() == "Page 1"
+    window.settings.choose_language("th")
+    assert page.preview.thumbs.item(0).text() == "หน้า 1"
     set_language("th")
 
 
@@ -388,3 +393,26 @@ def test_tab_reaches_the_scope_then_generate_and_enter_presses_a_tabbed_button(
     qtbot.waitUntil(lambda: page.save_button.hasFocus())
     qtbot.keyClick(page.save_button, Qt.Key.Key_Return)
     assert target.exists() and not page.busy  # saved; no new report was started
+
+
+def test_zoom_and_fit_width(qtbot, page) -> None:
+    assert generate(qtbot, page) == "done"
+    fit = page.preview.page_label.pixmap().width()
+    assert fit <= page.preview.scroll.viewport().width()  # fit width: no sideways scrolling
+    qtbot.mouseClick(page.zoom_in_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.zoom_in_button, Qt.MouseButton.LeftButton)
+    assert page.preview.page_label.pixmap().width() > fit * 1.4
+    qtbot.mouseClick(page.fit_button, Qt.MouseButton.LeftButton)
+    assert page.preview.page_label.pixmap().width() == fit
+
+
+def test_a_new_round_appears_in_the_round_list_when_rounds_change(page, monkeypatch) -> None:
+    register(monkeypatch, page, "oneround", ("round",), FakeReport())
+    page.inputs["point"].setCurrentIndex(page.inputs["point"].findData("F1-01"))
+    before = page.inputs["round"].count()
+    with transaction(page.db):
+        record_round(page.db, get_point(page.db, "F1-01"), datetime(2021, 9, 29, 10, 0),
+                     "สมชาย ใจดี", [4] * 20)  # fmt: skip
+    page.hub.changed.emit("rounds")
+    assert page.inputs["round"].count() == before + 1
+    assert page.inputs["round"].itemText(0).startswith("29 ก.ย. 2564 10:00")

@@ -226,6 +226,11 @@ class PdfPreview(QWidget):
         self.current = -1
         self.thumbs.setCurrentRow(0)
 
+    def retitle(self, caption: str) -> None:
+        """New captions under the thumbnails (the language changed)."""
+        for i in range(self.thumbs.count()):
+            self.thumbs.item(i).setText(caption.format(n=i + 1))
+
     def clear(self) -> None:
         if self.pdf is not None:
             self.pdf.close()
@@ -263,8 +268,12 @@ class PdfPreview(QWidget):
         assert self.pdf is not None
         if self.zoom is not None:
             return self.zoom * self.logicalDpiX() / POINTS_PER_INCH
-        margin = 2 * 12 + self.scroll.verticalScrollBar().sizeHint().width() + 4
-        width = max(200, self.scroll.viewport().width() - margin)
+        # From the scroll area's own width, not its viewport's: the viewport narrows while a
+        # zoomed page still shows scroll bars, and fit-width must not depend on that.
+        # The label's padding is 12 px a side; a vertical bar is (almost) always shown.
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        inner = self.scroll.width() - 2 * self.scroll.frameWidth()
+        width = max(200, inner - bar - 2 * 12 - 2)
         return width / self.pdf.page_size(self.current).width()
 
     def _render(self) -> None:
