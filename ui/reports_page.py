@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTemporaryDir, QThread, Signal, Slot
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -172,10 +172,11 @@ class ReportsPage(QWidget):
         super().__init__()
         self.db, self.hub, self.db_path = db, hub, Path(db_path)
         self.job: Job | None = None
-        self.thread: QThread | None = None
+        self.worker_thread: QThread | None = None
         self.result: Generated | None = None
         self._printer: QPrinter | None = None
         self._outcome = ""
+        self._stale = False
         self._temp = QTemporaryDir()
         self._serial = count(1)
 
@@ -426,7 +427,19 @@ class ReportsPage(QWidget):
 
     def _data_changed(self, kind: str) -> None:
         if kind in ("rounds", "guard", "points", "all"):
-            self._fill_static()
+            # Refilled when next shown: the round page must not wait for a hidden page.
+            self._stale = True
+            if self.isVisible():
+                self._refresh()
+
+    def _refresh(self) -> None:
+        self._stale = False
+        self._fill_static()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self._refresh()
 
     # ---- the scope --------------------------------------------------------------------
 
@@ -483,7 +496,7 @@ class ReportsPage(QWidget):
                on_success: Callable[[Any], None], message: str) -> None:  # fmt: skip
         """Run `work` in a new worker thread; `on_success` gets its result on the UI thread."""
         self.job = job = Job(work)
-        self.thread = thread = QThread(self)
+        self.worker_thread = thread = QThread(self)
         job.moveToThread(thread)
         thread.started.connect(job.run)
         job.progressed.connect(self._progressed)
@@ -556,11 +569,11 @@ class ReportsPage(QWidget):
         self._outcome = "cancelled"
 
     def _thread_done(self) -> None:
-        if self.thread is not None:
-            self.thread.deleteLater()
+        if self.worker_thread is not None:
+            self.worker_thread.deleteLater()
         if self.job is not None:
             self.job.deleteLater()
-        self.job = self.thread = None
+        self.job = self.worker_thread = None
         self._printer = None
         self._set_busy(False)
         # Announced only now, when the page is ready for the next report.
@@ -569,10 +582,10 @@ class ReportsPage(QWidget):
     def shutdown(self, ms: int = 30000) -> None:
         """Cancel running work and wait for it (a thread must not outlive the window), then
         release the preview's file so the temporary folder can be removed."""
-        if self.thread is not None:
+        if self.worker_thread is not None:
             if self.job is not None:
                 self.job.cancel()
-            self.thread.wait(ms)
+            self.worker_thread.wait(ms)
         self.preview.clear()
         self._temp.remove()
 
