@@ -420,3 +420,15 @@ def test_a_new_round_appears_in_the_round_list_when_rounds_change(page, monkeypa
     assert page.inputs["round"].itemText(0).startswith("29 ก.ย. 2564 10:00")
     page.hub.changed.emit("rounds")  # and at once while it is showing
     assert page.inputs["round"].count() == before + 1
+
+
+def test_cancel_stops_printing(qtbot, page, tmp_path) -> None:
+    assert generate(qtbot, page) == "done"
+    printer = _pdf_printer(tmp_path / "stopped.pdf")
+    prepare_printer(printer, page.result.path)
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS) as ended:
+        assert page.print_to(printer)
+        assert not page.print_button.isEnabled()  # one job at a time
+        page.cancel()
+    assert ended.args == ["cancelled"]
+    assert page.print_button.isEnabled()
