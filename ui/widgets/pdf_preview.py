@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, QSize, QSizeF, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPageSize, QPainter, QPixmap, QResizeEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -255,7 +255,8 @@ class PdfPreview(QWidget):
         self.show_page(max(0, min(self.page_count - 1, self.current + delta)))
 
     def set_zoom(self, zoom: float | None) -> None:
-        """`zoom` in screen pixels per PDF point x 1/0.75 (1.0 = actual size); None = fit width."""
+        """`zoom` 1.0 shows the page at its paper size (at the screen's logical dpi), 2.0
+        twice that; None fits the page to the width of the view."""
         self.zoom = None if zoom is None else max(0.25, min(zoom, 4.0))
         self._render()
 
@@ -286,7 +287,7 @@ class PdfPreview(QWidget):
         self.page_label.setText("")
         self.page_label.setPixmap(pixmap)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         if self.zoom is None:
             self._render()
