@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QTemporaryDir, QThread, Signal, Slot
-from PySide6.QtGui import QImage, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QImage, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -164,6 +165,33 @@ def write_report(db_path: Path, key: str, scope: dict[str, Any], out: Path, lang
         db.close()
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit, instead of widening the window (a
+    long Thai report name would); the whole text is its tooltip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(0, self.width()))  # fmt: skip
+        super().setText(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._elide()
+
+
 class ReportsPage(QWidget):
     generated = Signal(object)  # Generated: the preview shows it
     job_ended = Signal(str)  # "done", "failed" or "cancelled", once the worker has stopped
@@ -233,7 +261,7 @@ class ReportsPage(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
 
         self.preview = PdfPreview()
-        self.previewing = QLabel()
+        self.previewing = ElidedLabel()
         self.previewing.setObjectName("sectionTitle")
         self.prev_button, self.next_button = QPushButton("◀"), QPushButton("▶")
         self.page_label = QLabel()

@@ -432,3 +432,16 @@ def test_cancel_stops_printing(qtbot, page, tmp_path) -> None:
         page.cancel()
     assert ended.args == ["cancelled"]
     assert page.print_button.isEnabled()
+
+
+def test_a_long_report_name_is_elided_not_widening_the_window(qtbot, page, monkeypatch) -> None:
+    long_name = "รายงานเจ้าหน้าที่รักษาความปลอดภัยประจำเดือนพร้อมเหตุการณ์ทุกประเภท" * 3
+    monkeypatch.setitem(REPORTS, "long", ReportKind("long", long_name, ("fy",), FakeReport()))
+    page.retranslate()
+    page.report.setCurrentIndex(page.report.findData("long"))
+    width = page.width()
+    assert generate(qtbot, page) == "done"
+    qtbot.wait(10)
+    assert page.width() == width
+    assert page.previewing.text().endswith("…")
+    assert page.previewing.toolTip() == long_name
