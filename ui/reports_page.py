@@ -74,6 +74,11 @@ def failure(key: str, **values: object) -> SalaError:
     return SalaError(tr(key, "th", **values), tr(key, "en", **values))
 
 
+def pages_text(n: int) -> str:
+    """ "1 page" / "3 pages" (Thai has one form)."""
+    return tr("rpt.one_page") if n == 1 else tr("rpt.n_pages", n=n)
+
+
 def inputs_for(kind: ReportKind) -> list[str]:
     """The scope inputs to show for `kind`: its keys and the filters they need, in a
     stable order (the filters first, as a person narrows down)."""
@@ -583,7 +588,7 @@ class ReportsPage(QWidget):
         self.previewing.setText(tr(kind.title_key) if kind else result.key)
         if previous is not None and previous.path != result.path:
             previous.path.unlink(missing_ok=True)  # closed by preview.load() above
-        self._tell(tr("rpt.done", pages=self.preview.page_count))
+        self._tell(tr("rpt.done", pages=pages_text(self.preview.page_count)))
         self._outcome = "done"
         self.generated.emit(result)
 
@@ -678,7 +683,7 @@ class ReportsPage(QWidget):
         return True
 
     def _printed(self, pages: int) -> None:
-        self._tell(tr("rpt.printed", n=pages))
+        self._tell(tr("rpt.printed", pages=pages_text(pages)))
         self._outcome = "done"
 
     def _ask_path(self, title: str, name: str, file_filter: str) -> Path | None:
