@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -90,6 +90,11 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
 
         return AuditPage(db, hub)
 
+    def reports() -> QWidget:
+        from ui.reports_page import ReportsPage
+
+        return ReportsPage(db, hub, db_path)
+
     def settings() -> QWidget:
         from ui.settings_page import SettingsPage
 
@@ -98,7 +103,7 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
     return {
         "today": today, "restrooms": restrooms, "round": round_, "survey": survey,
         "guard": guard, "incidents": incidents, "indicators": indicators, "plan": plan,
-        "audit": audit, "settings": settings,
+        "reports": reports, "audit": audit, "settings": settings,
     }  # fmt: skip
 
 
@@ -113,6 +118,7 @@ class MainWindow(QMainWindow):
     plan = _Page()
     audit = _Page()
     settings = _Page()
+    reports = _Page()
 
     def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
         super().__init__()
@@ -129,6 +135,7 @@ class MainWindow(QMainWindow):
             ("page.guard", "guard", None),
             ("page.incidents", "incidents", None),
             ("page.indicators", "indicators", None),
+            ("page.reports", "reports", None),
             ("page.plan", "plan", None),
             ("page.audit", "audit", "audit.read"),
             ("page.settings", "settings", None),
@@ -201,6 +208,12 @@ class MainWindow(QMainWindow):
             # Built during this signal, the page missed it (Qt calls only the slots
             # connected before the emission began): hand it the point directly.
             self.restrooms.select_point(code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # A report still being written holds its own database connection: let it stop.
+        if "reports" in self._built:
+            self.reports.shutdown()
+        super().closeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("app.window_title"))
