@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "plan.edit",
             "summary.sign",
             "audit.read",
+            "sync.import",
         }
     ),
     "admin": frozenset(
@@ -53,6 +54,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "backup.restore",
             "audit.read",
             "plan.edit",
+            "sync.import",
         }
     ),
 }
