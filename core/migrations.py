@@ -446,6 +446,9 @@ def m009_sync(db: Database) -> None:
     for table, columns in editable.items():
         db.execute(f"ALTER TABLE {table} ADD COLUMN changed_at TEXT")
         db.execute(f"ALTER TABLE {table} ADD COLUMN changed_on TEXT")
+        # The stamp of the version an edit replaced: an edit made on top of the other
+        # laptop's version is an update there, not a conflict.
+        db.execute(f"ALTER TABLE {table} ADD COLUMN changed_base TEXT")
         # A trigger stamps every local edit, whichever domain function makes it, so no
         # writer can forget. A merge writes the other laptop's stamp itself, and an
         # update that sets the stamp is left alone (the WHEN clause). Listing the
@@ -455,6 +458,8 @@ def m009_sync(db: Database) -> None:
             " WHEN NEW.changed_at IS OLD.changed_at AND NEW.changed_on IS OLD.changed_on"
             f" BEGIN UPDATE {table} SET"
             " changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
-            " changed_on = (SELECT value FROM meta WHERE key = 'device_id')"
+            " changed_on = (SELECT value FROM meta WHERE key = 'device_id'),"
+            " changed_base = CASE WHEN OLD.changed_at IS NULL THEN NULL"
+            " ELSE OLD.changed_at || ' ' || OLD.changed_on END"
             " WHERE rowid = NEW.rowid; END"
         )

@@ -17,6 +17,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "uuid": (S,), "code": (S,), "floor": (INT,), "kind": (S,), "name_th": (S,),
         "name_en": (S,), "location": (S,), "active": (INT,), "active_from": (S, N),
         "active_until": (S, N), "updated_at": (S,), "changed_at": (S, N), "changed_on": (S, N),
+        "changed_base": (S, N),
     },
     "standards": {
         "uuid": (S,), "version": (INT,), "title_th": (S,), "title_en": (S,), "max_score": (INT,),
@@ -52,7 +54,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "uuid": (S,), "fiscal_year": (INT,), "project": (INT,), "step_no": (INT,), "title_th": (S,),
         "title_en": (S,), "weight": (INT, F), "cumulative": (INT, F), "months": (S,),
         "floor": (INT, N), "done_date": (S, N), "evidence": (S,), "changed_at": (S, N),
-        "changed_on": (S, N),
+        "changed_on": (S, N), "changed_base": (S, N),
     },
     "survey_questions": {
         "uuid": (S,), "fiscal_year": (INT,), "form": (S,), "no": (INT,), "text_th": (S,),
@@ -67,7 +69,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "actions": {
         "uuid": (S,), "point": (S,), "round_uuid": (S,), "item_no": (INT,), "what": (S,),
         "who": (S,), "due_date": (S, N), "closed_date": (S, N), "created_at": (S,),
-        "changed_at": (S, N), "changed_on": (S, N),
+        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
     },
     "survey_responses": {
         "uuid": (S,), "answered_on": (S,), "fiscal_year": (INT,), "point": (S, N), "grp": (S,),
@@ -85,7 +87,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "uuid": (S,), "at": (S,), "place": (S,), "category": (S,), "description": (S,),
         "loss_value": (INT, F, N), "action_taken": (S,), "counts": (INT, N), "reason": (S,),
         "classified_by": (S, N), "classified_at": (S, N), "changed_at": (S, N),
-        "changed_on": (S, N),
+        "changed_on": (S, N), "changed_base": (S, N),
     },
     "audit": {
         "device_id": (S,), "at": (S,), "actor": (S,), "action": (S,), "kind": (S,),
@@ -232,8 +234,8 @@ def read_sync_file(path: Path) -> SyncFile:
                 raise _refuse(path, "ไฟล์ใหญ่ผิดปกติ", "it is unreasonably large")
             manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
             data = zf.read(CONTENT)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError,
-            json.JSONDecodeError, ValueError, OSError):  # fmt: skip
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError, ValueError,
+            OSError, KeyError, NotImplementedError, zlib.error):  # fmt: skip
         # zipfile reports a truncated or bit-flipped archive through any of these.
         raise _refuse(path, *not_ours) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

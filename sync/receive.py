@@ -90,7 +90,8 @@ class SyncResult:
         for title, bucket in (("sync.result.added", self.added),
                               ("sync.result.updated", self.updated),
                               ("sync.result.skipped", self.skipped)):  # fmt: skip
-            parts = [f"{tr('sync.kind.' + k, lang)} {n}" for k, n in sorted(bucket.items()) if n]
+            parts = [f"{tr('sync.kind.' + k, lang)} {n}"
+                     for k, n in sorted(bucket.items(), key=_order) if n]  # fmt: skip
             lines.append(tr(title, lang, items=", ".join(parts) or "0"))
         lines.append(tr("sync.result.conflicts", lang, n=len(self.conflicts)))
         for c in self.conflicts:
@@ -99,6 +100,16 @@ class SyncResult:
         for dev, n in self.held_back.items():
             lines.append(tr("sync.result.held_back", lang, n=n, device=dev[:8]))
         return "\n".join(lines)
+
+
+# The order a person reads a summary in: the records first, the bookkeeping last.
+SHOWN = ("rounds", "actions", "survey_responses", "guard_reports", "guard_events", "points",
+         "plan_steps", "standards", "plan_projects", "survey_questions", "survey_imports",
+         "audit")  # fmt: skip
+
+
+def _order(item: tuple[str, int]) -> int:
+    return SHOWN.index(item[0]) if item[0] in SHOWN else len(SHOWN)
 
 
 def _refuse(th: str, en: str) -> InvalidInput:
@@ -148,16 +159,21 @@ def _merge_editable(
     """Later change wins; a real clash between two laptops' edits goes to sync_history."""
     fields = EDITABLE[table]
     cur = db.execute(
-        f"SELECT {', '.join(fields)}, changed_at, changed_on FROM {table} WHERE {where}", key
+        f"SELECT {', '.join(fields)}, changed_at, changed_on, changed_base FROM {table}"
+        f" WHERE {where}",
+        key,
     )
     row = cur.fetchone()
-    local = dict(zip([*fields, "changed_at", "changed_on"], row, strict=True))
+    local = dict(zip([*fields, "changed_at", "changed_on", "changed_base"], row, strict=True))
     local_vals = {f: local[f] for f in fields}
     remote_vals = {f: remote[f] for f in fields}
     differ = local_vals != remote_vals
     remote_wins = _stamp(remote) > _stamp(local)
-    # A clash: both laptops edited it, on different devices, to different values.
-    clash = (differ and local["changed_at"] and remote["changed_at"]
+    # A clash: both laptops edited it, on different devices, to different values, and
+    # neither edit was made on top of the other's version.
+    on_top = (remote["changed_base"] == " ".join(_stamp(local))
+              or local["changed_base"] == " ".join(_stamp(remote)))  # fmt: skip
+    clash = (differ and local["changed_at"] and remote["changed_at"] and not on_top
              and local["changed_on"] != remote["changed_on"])  # fmt: skip
     if clash:
         kept, lost = (remote, local) if remote_wins else (local, remote)
@@ -179,11 +195,12 @@ def _merge_editable(
         result._bump(result.skipped, kind)
         return
     # Setting the stamp ourselves keeps the local trigger from restamping this row.
-    sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on"))
+    sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on", "changed_base"))
     db.execute(
         f"UPDATE {table} SET {sets} WHERE {where}",
-        [*remote_vals.values(), remote["changed_at"], remote["changed_on"], *key],
-    )
+        [*remote_vals.values(), remote["changed_at"], remote["changed_on"],
+         remote["changed_base"], *key],
+    )  # fmt: skip
     if differ and not clash:
         result._bump(result.updated, kind)
     elif not differ:
@@ -338,11 +355,11 @@ def _merge_actions(
             continue
         db.execute(
             "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, who,"
-            " due_date, closed_date, created_at, changed_at, changed_on)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " due_date, closed_date, created_at, changed_at, changed_on, changed_base)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [a["uuid"], points[a["point"]], a["round_uuid"], a["item_no"], a["what"], a["who"],
              a["due_date"], a["closed_date"], a["created_at"], a["changed_at"],
-             a["changed_on"]],
+             a["changed_on"], a["changed_base"]],
         )  # fmt: skip
         have.add(a["uuid"])
         result._bump(result.added, "actions")
@@ -375,7 +392,7 @@ def _merge_survey(db: Database, content: dict, result: SyncResult, points: dict[
 
 _EVENT_COLS = ("uuid", "at", "place", "category", "description", "loss_value", "action_taken",
                "counts", "reason", "classified_by", "classified_at", "changed_at",
-               "changed_on")  # fmt: skip
+               "changed_on", "changed_base")  # fmt: skip
 
 
 def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> None:

@@ -18,15 +18,15 @@ from inspection.rounds import audit_batch, next_batch, record_round
 # Every table a sync file fills, with its integer references written as UUIDs.
 CANONICAL = {
     "points": "SELECT uuid, code, floor, kind, name_th, name_en, location, active, active_from,"
-    " active_until, updated_at, changed_at, changed_on FROM points ORDER BY uuid",
+    " active_until, updated_at, changed_at, changed_on, changed_base FROM points ORDER BY uuid",
     "standards": "SELECT uuid, version, title_th, title_en, max_score, item_min, pass_total,"
     " created_at FROM standards ORDER BY uuid",
     "standard_items": "SELECT s.uuid, i.no, i.grp, i.text_th, i.text_en FROM standard_items i"
     " JOIN standards s ON s.id = i.standard_id ORDER BY 1, 2",
     "plan_projects": "SELECT * FROM plan_projects ORDER BY 1, 2",
     "plan_steps": "SELECT uuid, fiscal_year, project, step_no, title_th, title_en, weight,"
-    " cumulative, months, floor, done_date, evidence, changed_at, changed_on FROM plan_steps"
-    " ORDER BY uuid",
+    " cumulative, months, floor, done_date, evidence, changed_at, changed_on, changed_base"
+    " FROM plan_steps ORDER BY uuid",
     "survey_questions": "SELECT uuid, fiscal_year, form, no, text_th, text_en"
     " FROM survey_questions ORDER BY uuid",
     "rounds": "SELECT r.uuid, p.uuid, s.uuid, r.inspected_at, r.fiscal_year, r.inspector,"
@@ -36,7 +36,7 @@ CANONICAL = {
     "round_notes": "SELECT r.uuid, n.no, n.note FROM round_notes n JOIN rounds r"
     " ON r.id = n.round_id WHERE r.status = 'final' ORDER BY 1, 2",
     "corrective_actions": "SELECT a.uuid, p.uuid, a.round_uuid, a.item_no, a.what, a.who,"
-    " a.due_date, a.closed_date, a.created_at, a.changed_at, a.changed_on"
+    " a.due_date, a.closed_date, a.created_at, a.changed_at, a.changed_on, a.changed_base"
     " FROM corrective_actions a JOIN points p ON p.id = a.point_id ORDER BY a.uuid",
     "survey_responses": "SELECT s.uuid, s.answered_on, s.fiscal_year, p.uuid, s.grp, s.ratings,"
     " s.satisfied, s.source, s.recorded_by, s.created_at FROM survey_responses s"
@@ -47,8 +47,8 @@ CANONICAL = {
     " FROM guard_reports ORDER BY uuid",
     "guard_events": "SELECT e.uuid, r.uuid, e.at, e.place, e.category, e.description,"
     " e.loss_value, e.action_taken, e.counts, e.reason, e.classified_by, e.classified_at,"
-    " e.changed_at, e.changed_on FROM guard_events e JOIN guard_reports r ON r.id = e.report_id"
-    " ORDER BY e.uuid",
+    " e.changed_at, e.changed_on, e.changed_base FROM guard_events e"
+    " JOIN guard_reports r ON r.id = e.report_id ORDER BY e.uuid",
 }
 
 
