@@ -421,6 +421,7 @@ def m009_sync(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             kind TEXT NOT NULL,
             record_uuid TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
             kept TEXT NOT NULL,
             lost TEXT NOT NULL,
             kept_changed_at TEXT,

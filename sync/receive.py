@@ -180,10 +180,10 @@ def _merge_editable(
         kept_vals = remote_vals if remote_wins else local_vals
         lost_vals = local_vals if remote_wins else remote_vals
         db.execute(
-            "INSERT INTO sync_history(kind, record_uuid, kept, lost, kept_changed_at, kept_device,"
-            " lost_changed_at, lost_device, decided_at, file_sha256)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [kind, remote.get("uuid", label), json.dumps(kept_vals, ensure_ascii=False),
+            "INSERT INTO sync_history(kind, record_uuid, label, kept, lost, kept_changed_at,"
+            " kept_device, lost_changed_at, lost_device, decided_at, file_sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [kind, remote.get("uuid", label), label, json.dumps(kept_vals, ensure_ascii=False),
              json.dumps(lost_vals, ensure_ascii=False), kept["changed_at"], kept["changed_on"],
              lost["changed_at"], lost["changed_on"], _now(), file_sha],
         )  # fmt: skip

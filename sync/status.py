@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from core.audit import local_device
+from sync.receive import Conflict, SyncResult
 
 
 @dataclass(frozen=True)
@@ -46,34 +47,26 @@ def device_statuses(db: Database) -> list[DeviceStatus]:
     return out
 
 
-@dataclass(frozen=True)
-class LastImport:
-    device_id: str
-    file_name: str
-    file_sha256: str
-    done_at: str
-    added: dict[str, int]
-    updated: dict[str, int]
-    skipped: dict[str, int]
-    held_back: dict[str, int]
-    conflicts: list[tuple[str, str, str]]  # (kind, record uuid, kept changed_at)
-
-
-def last_import(db: Database) -> LastImport | None:
-    """The latest received file as recorded, for a page opened after the import."""
+def last_import(db: Database) -> SyncResult | None:
+    """The latest received file as the sync log recorded it, for a page opened later."""
     row = db.execute(
-        "SELECT device_id, file_name, file_sha256, done_at, detail FROM sync_log"
+        "SELECT device_id, file_sha256, file_created_at, detail FROM sync_log"
         " WHERE direction = 'received' ORDER BY id DESC LIMIT 1"
     ).fetchone()
     if row is None:
         return None
-    detail = json.loads(row[4])
-    conflicts = db.execute(
-        "SELECT kind, record_uuid, kept_changed_at FROM sync_history WHERE file_sha256 = ?"
-        " ORDER BY id",
-        [row[2]],
-    ).fetchall()
-    return LastImport(
-        row[0], row[1], row[2], row[3], detail.get("added", {}), detail.get("updated", {}),
-        detail.get("skipped", {}), detail.get("held_back", {}), [tuple(c) for c in conflicts],
-    )  # fmt: skip
+    detail = json.loads(row[3])
+    result = SyncResult(row[0], row[1], row[2], added=detail.get("added", {}),
+                        updated=detail.get("updated", {}), skipped=detail.get("skipped", {}),
+                        held_back=detail.get("held_back", {}))  # fmt: skip
+    me = local_device(db)
+    for kind, uuid, label, kept, lost, kept_device in db.execute(
+        "SELECT kind, record_uuid, label, kept, lost, kept_device FROM sync_history"
+        " WHERE file_sha256 = ? ORDER BY id",
+        [row[1]],
+    ):
+        winner = "local" if kept_device == me else "remote"
+        result.conflicts.append(
+            Conflict(kind, uuid, label, winner, json.loads(kept), json.loads(lost))
+        )
+    return result

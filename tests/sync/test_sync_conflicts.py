@@ -45,7 +45,9 @@ def test_a_plan_step_edited_on_both_laptops_keeps_the_later_edit(laptops, tmp_pa
     assert [c.winner for c in into_b.conflicts] == ["local"]
     assert "2564 2.1" in into_a.summary("en") and "later change" in into_a.summary("en")
     assert dumps(canonical(a)) == dumps(canonical(b))
-    assert last_import(a).conflicts[0][1] == STEP
+    shown = last_import(a)
+    assert shown.conflicts[0].record_uuid == STEP and shown.conflicts[0].winner == "remote"
+    assert shown.summary("en") == into_a.summary("en")
 
 
 def test_a_tie_is_broken_by_device_id_the_same_way_on_both(laptops, tmp_path) -> None:
