@@ -25,6 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.audit import audit, head_hash, local_device
+from core.calendar import BANGKOK, format_datetime
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
@@ -86,7 +87,8 @@ class SyncResult:
         device = self.source_device[:8]
         if self.already_imported:
             return tr("sync.result.already", lang, device=device)
-        lines = [tr("sync.result.head", lang, device=device, at=self.file_created_at)]
+        lines = [tr("sync.result.head", lang, device=device, at=local_time(self.file_created_at,
+                                                                          lang))]  # fmt: skip
         for title, bucket in (("sync.result.added", self.added),
                               ("sync.result.updated", self.updated),
                               ("sync.result.skipped", self.skipped)):  # fmt: skip
@@ -110,6 +112,19 @@ SHOWN = ("rounds", "actions", "survey_responses", "guard_reports", "guard_events
 
 def _order(item: tuple[str, int]) -> int:
     return SHOWN.index(item[0]) if item[0] in SHOWN else len(SHOWN)
+
+
+def local_time(stamp: str | None, lang: str) -> str:
+    """A stored UTC stamp as Bangkok time for people (the B.E. year in Thai)."""
+    if not stamp:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(BANGKOK).replace(tzinfo=None)
+    return format_datetime(moment, lang)
 
 
 def _refuse(th: str, en: str) -> InvalidInput:

@@ -30,6 +30,7 @@ from ui.restrooms_page import RestroomsPage
 from ui.round_page import RoundPage
 from ui.settings_page import SettingsPage
 from ui.survey_page import SurveyPage
+from ui.sync_page import SyncPage
 from ui.today_page import TodayPage
 
 
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self.incidents = IncidentsPage(db, self.hub)
         self.survey = SurveyPage(db, self.hub)
         self.plan = PlanPage(db, self.hub)
+        self.sync = SyncPage(db, self.hub)
         # (message key, page, permission needed to see it)
         self.pages: list[tuple[str, QWidget, str | None]] = [
             ("page.today", self.today, None),
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
             ("page.indicators", self.indicators, None),
             ("page.plan", self.plan, None),
             ("page.audit", self.audit, "audit.read"),
+            ("page.sync", self.sync, None),
             ("page.settings", self.settings, None),
         ]
         self.nav = QListWidget()
