@@ -208,9 +208,14 @@ def verify_batches(db: Database) -> int | None:
     """Id of the first bulk-batch audit row whose rounds no longer match its digest."""
     digests = batch_digests(db)
     # Rounds received from another laptop carry no local batch (their integer ids
-    # differ there); only this laptop's bulk batches are checked against their digest.
+    # differ there), so their batch rows have nothing to check here. This device's
+    # batches are always checked; a former device id's (before a restore, see
+    # core.backup.new_device_identity) where rounds here still name the batch.
     for row_id, after in db.execute(
-        "SELECT id, after FROM audit_log WHERE kind = 'rounds_batch' AND device_id = ? ORDER BY id",
+        "SELECT id, after FROM audit_log a WHERE kind = 'rounds_batch' AND (device_id = ?"
+        " OR (device_id IN (SELECT j.value FROM meta, json_each(meta.value) j"
+        "     WHERE meta.key = 'former_device_ids')"
+        "     AND EXISTS (SELECT 1 FROM rounds r WHERE r.audit_batch = a.id))) ORDER BY id",
         [local_device(db)],
     ):
         recorded = json.loads(after).get("content_sha256")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from pathlib import Path
 
 from core.backup import check
 from core.db import device_id
@@ -158,3 +159,58 @@ def test_two_reports_for_one_shift_are_both_kept_and_shown(laptops, tmp_path) ->
     result = import_sync(b, tmp_path / "a.srsync")
     assert [c.winner for c in result.conflicts] == ["both"]
     assert "2021-05-05 day" in result.summary("en")
+
+
+def test_check_against_an_anchor_still_works_after_merging(laptops, tmp_path) -> None:
+    from core.audit import head_hash
+
+    a, b = laptops
+    _laptop_a(a)
+    _laptop_b(b)
+    anchor = head_hash(a)
+    export_sync(b, tmp_path / "b.srsync")
+    import_sync(a, tmp_path / "b.srsync")
+    assert head_hash(a) != anchor  # the import itself is on this laptop's chain
+    assert check(a, against=anchor).ok
+    assert check(b, against=head_hash(b)).ok
+    assert not check(a, against="f" * 64).ok
+    # A received row changed afterwards is caught like a local one.
+    a.execute(
+        "UPDATE audit_log SET actor = 'forger' WHERE id ="
+        " (SELECT MIN(id) FROM audit_log WHERE device_id = ?)",
+        [device_id(b)],
+    )
+    assert not check(a).ok
+
+
+def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
+    laptops, tmp_path
+) -> None:
+    from core.backup import backup_to, restore_from
+    from core.db import open_db
+
+    a, b = laptops
+    a_path = Path(a.execute("PRAGMA database_list").fetchone()[2])
+    first = add_rounds(a, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", GOOD)])
+    backup_to(a, tmp_path / "backup.db")
+    later = add_rounds(a, [("F1-02", datetime(2021, 3, 2, 9, 0), "สมชาย", GOOD)])
+    old_device = device_id(a)
+    export_sync(a, tmp_path / "a.srsync")
+    import_sync(b, tmp_path / "a.srsync")
+    a.close()
+    restore_from(a_path, tmp_path / "backup.db")  # the round of 2 March is lost here...
+    a = open_db(a_path)
+    try:
+        assert device_id(a) != old_device and check(a).ok
+        export_sync(b, tmp_path / "b.srsync")
+        back = import_sync(a, tmp_path / "b.srsync")
+        # ...and comes back from the other laptop, with the old device's audit rows.
+        assert back.added["rounds"] == 1 and R.get_round(a, later[0]).is_final
+        assert back.held_back == {} and check(a).ok
+        export_sync(a, tmp_path / "a2.srsync")
+        assert import_sync(b, tmp_path / "a2.srsync").held_back == {} and check(b).ok
+        # A round imported before the restore is still checked against its batch digest.
+        a.execute("UPDATE rounds SET note = 'แก้ภายหลัง' WHERE uuid = ?", first)
+        assert not check(a).ok
+    finally:
+        a.close()
