@@ -34,8 +34,9 @@ from sync.fileformat import SyncFile, read_sync_file
 
 # The fields a later change may replace, per editable kind (the rest never changes).
 EDITABLE: dict[str, tuple[str, ...]] = {
+    # updated_at is left out: seeded points carry the moment each laptop was set up.
     "points": ("code", "floor", "kind", "name_th", "name_en", "location", "active",
-               "active_from", "active_until", "updated_at"),
+               "active_from", "active_until"),
     "plan_steps": ("title_th", "title_en", "weight", "cumulative", "months", "floor",
                    "done_date", "evidence"),
     "corrective_actions": ("what", "who", "due_date", "closed_date"),
@@ -50,7 +51,9 @@ class Conflict:
     kind: str
     record_uuid: str
     label: str
-    winner: str  # "local", "remote", or "both" (two signed reports for one day and shift)
+    # "local" or "remote" (whose later change was kept); "both" (two signed reports for
+    # one day and shift) or "both_corrections" (two corrections of one round): both stay.
+    winner: str
     kept: dict[str, Any]
     lost: dict[str, Any]
 
@@ -328,6 +331,8 @@ def _merge_rounds(
             result._bump(result.skipped, "rounds")
             continue
         point_id = points[r["point"]]
+        if r["supersedes"] is not None:
+            _note_double_correction(db, result, r)
         if r["supersedes"] is None and (point_id, r["inspected_at"], r["inspector"]) in same:
             duplicates.add(r["uuid"])
             result._bump(result.skipped, "rounds")
@@ -350,6 +355,25 @@ def _merge_rounds(
         have.add(r["uuid"])
         result._bump(result.added, "rounds")
     return duplicates
+
+
+def _note_double_correction(db: Database, result: SyncResult, rnd: dict) -> None:
+    """Two laptops each corrected the same round: both corrections stay, the reader is told.
+
+    They judge the point at the same moment, so which one decides is a tie; a section
+    head settles it by correcting the one that is wrong.
+    """
+    other = db.execute(
+        "SELECT r.uuid, p.code FROM rounds r JOIN points p ON p.id = r.point_id"
+        " WHERE r.supersedes = ? AND r.status = 'final' AND r.uuid != ?",
+        [rnd["supersedes"], rnd["uuid"]],
+    ).fetchone()
+    if other is not None:
+        label = f"{other[1]} {rnd['inspected_at'].replace('T', ' ')}"
+        result.conflicts.append(
+            Conflict("rounds", rnd["uuid"], label, "both_corrections",
+                     {"uuid": other[0]}, {"uuid": rnd["uuid"], "reason": rnd["reason"]})
+        )  # fmt: skip
 
 
 def _merge_actions(
@@ -505,13 +529,15 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     """Merge a checked file in one transaction (all of it, or nothing on any error)."""
     m = sync_file.manifest
     result = SyncResult(m.device_id, sync_file.file_sha256, m.created_at)
-    if already_imported(db, sync_file.file_sha256):
-        result.already_imported = True
-        return result
     content = sync_file.content
     sha = sync_file.file_sha256
     try:
         with transaction(db):
+            # Asked under the write lock, so two windows importing one file cannot both
+            # merge it.
+            if already_imported(db, sha):
+                result.already_imported = True
+                return result
             _check_references(db, content)
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from core.audit import local_device
 from core.db import transaction
+from core.errors import InvalidInput
 from sync.fileformat import FIELDS, write_sync_file
 
 
@@ -145,7 +146,16 @@ def export_sync(db: Database, out: Path, since: date | None = None) -> ExportRes
     with transaction(db):
         device = local_device(db)
         content = collect(db, since)
-        sha = write_sync_file(out, device, created, since.isoformat() if since else None, content)
+        try:
+            sha = write_sync_file(
+                out, device, created, since.isoformat() if since else None, content
+            )
+        except OSError as exc:
+            raise InvalidInput(
+                f"บันทึกไฟล์ {out} ไม่ได้ ({exc.strerror})",
+                f"cannot write {out} ({exc.strerror})",
+                field="--out",
+            ) from None
         counts = {k: len(v) for k, v in content.items()}
         db.execute(
             "INSERT INTO sync_log(direction, device_id, file_sha256, file_name, file_created_at,"

@@ -15,12 +15,14 @@ from core.db import open_db, transaction
 from inspection.points import get_point
 from inspection.rounds import audit_batch, next_batch, record_round
 
-# Every table a sync file fills, with its integer references written as UUIDs.
+# Every table a sync file fills, with its integer references written as UUIDs. Left
+# out: the moment each laptop seeded its points and standard (points.updated_at,
+# standards.created_at), which is the laptop's set-up time, not shared content.
 CANONICAL = {
     "points": "SELECT uuid, code, floor, kind, name_th, name_en, location, active, active_from,"
-    " active_until, updated_at, changed_at, changed_on, changed_base FROM points ORDER BY uuid",
-    "standards": "SELECT uuid, version, title_th, title_en, max_score, item_min, pass_total,"
-    " created_at FROM standards ORDER BY uuid",
+    " active_until, changed_at, changed_on, changed_base FROM points ORDER BY uuid",
+    "standards": "SELECT uuid, version, title_th, title_en, max_score, item_min, pass_total"
+    " FROM standards ORDER BY uuid",
     "standard_items": "SELECT s.uuid, i.no, i.grp, i.text_th, i.text_en FROM standard_items i"
     " JOIN standards s ON s.id = i.standard_id ORDER BY 1, 2",
     "plan_projects": "SELECT * FROM plan_projects ORDER BY 1, 2",

@@ -214,3 +214,32 @@ def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
         assert not check(a).ok
     finally:
         a.close()
+
+
+def test_one_round_corrected_on_both_laptops_is_shown(laptops, tmp_path) -> None:
+    a, b = laptops
+    (first,) = add_rounds(a, [("F1-03", datetime(2021, 3, 1, 9, 0), "สมชาย", GOOD)])
+    export_sync(a, tmp_path / "a.srsync")
+    import_sync(b, tmp_path / "a.srsync")
+    for db, score in ((a, 3), (b, 2)):
+        fix = R.correct_round(db, first, "แก้คะแนนข้อ 1", "สมชาย")
+        R.set_score(db, fix.uuid, 1, score)
+        R.finalize_round(db, fix.uuid)
+    export_sync(a, tmp_path / "a2.srsync")
+    result = import_sync(b, tmp_path / "a2.srsync")
+    assert [c.winner for c in result.conflicts] == ["both_corrections"]
+    assert "F1-03 2021-03-01 09:00" in result.summary("en")
+    assert check(b).ok
+
+
+def test_an_unwritable_target_is_a_clear_error(laptops, tmp_path) -> None:
+    import pytest
+
+    from core.errors import InvalidInput
+
+    a, _ = laptops
+    (tmp_path / "dir.srsync").mkdir()
+    with pytest.raises(InvalidInput) as err:
+        export_sync(a, tmp_path / "dir.srsync")
+    assert err.value.field == "--out"
+    assert a.execute("SELECT COUNT(*) FROM sync_log").fetchone()[0] == 0
