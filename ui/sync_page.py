@@ -156,7 +156,7 @@ class SyncPage(QWidget):
         self.reload()
         if not result.already_imported:
             # Every page that shows records reloads: rounds, points, the plan, the guard log.
-            for kind in ("all", "points", "actions"):
+            for kind in ("all", "points"):
                 self.hub.changed.emit(kind)
         return True
 
