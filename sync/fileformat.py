@@ -268,6 +268,8 @@ def read_sync_file(path: Path) -> SyncFile:
         raise _refuse(path, "โครงสร้างเนื้อหาไม่ถูกต้อง", "its content has the wrong structure")
     for kind in KINDS:
         _check_rows(path, kind, content[kind], kind)
+        if counts.get(kind) != len(content[kind]):
+            raise _refuse(path, "จำนวนรายการไม่ตรงกับส่วนหัว", "its record counts do not match")
     _check_nested(path, content)
     _check_audit(path, content["audit"])
     manifest_obj = Manifest(device, created, since, sha, {str(k): v for k, v in counts.items()})

@@ -85,3 +85,30 @@ def test_the_sync_page_figures_per_device(laptops, tmp_path) -> None:
     (other,) = rows[1:]
     assert other.device_id == device_id(a) and other.files == 1 and other.updated == 1
     assert other.last_sent is not None and other.last_received is not None
+
+
+def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
+    laptops, tmp_path
+) -> None:
+    from datetime import time
+
+    from reports.annual import annual_score, score_json
+    from security.guard import EventInput, classify_event, save_report
+
+    a, b = laptops
+    glass = EventInput(time(9, 0), "ลานจอดรถ", "damage", "กระจกแตก")
+    rep = save_report(a, "2021-02-02", "day", "วิชัย", 12, 12, events=[glass])
+    export_sync(a, tmp_path / "first.srsync")
+    import_sync(b, tmp_path / "first.srsync")
+    event = rep.events[0].uuid
+    classify_event(a, event, True, "ยามละเลย")
+    classify_event(b, event, False, "เกิดจากพายุ")
+    _restamp(a, "guard_events", event, "2021-10-02T01:00:00.000Z")
+    _restamp(b, "guard_events", event, "2021-10-02T03:00:00.000Z")
+    into_b, into_a = _exchange(a, b, tmp_path)
+    for db in (a, b):
+        assert score_json(annual_score(db, 2564))["incidents"]["counted"] == 0
+        lost = db.execute("SELECT lost FROM sync_history WHERE record_uuid = ?", [event])
+        assert "ยามละเลย" in lost.fetchone()[0]
+    assert into_a.conflicts[0].kind == "guard_events" and into_a.conflicts[0].winner == "remote"
+    assert dumps(canonical(a)) == dumps(canonical(b))
