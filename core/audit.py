@@ -36,8 +36,17 @@ def local_device(db: Database) -> str:
     return db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
 
 
+def per_device(db: Database) -> bool:
+    """Whether the file has one chain per device (m009); an older backup read as it is
+    (without migrating it) has a single chain."""
+    return any(r[1] == "device_id" for r in db.execute("PRAGMA table_info(audit_log)"))
+
+
 def head_hash(db: Database, device: str | None = None) -> str:
     """The last hash of a device's chain (this laptop's unless named)."""
+    if not per_device(db):
+        row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else GENESIS
     row = db.execute(
         "SELECT hash FROM audit_log WHERE device_id = ? ORDER BY id DESC LIMIT 1",
         [device or local_device(db)],
@@ -120,10 +129,15 @@ class ChainReport:
     head: str
 
 
-def _verify_device(db: Database, device: str, up_to_hash: str | None) -> ChainReport:
+def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
+    """One device's chain; `device` None: the single chain of a file older than m009."""
     prev = GENESIS
     count = 0
-    for r in db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device]):
+    if device is None:
+        found = db.execute("SELECT * FROM audit_log ORDER BY id")
+    else:
+        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
+    for r in found:
         row = AuditRow(*r)
         expected = row_hash(
             prev, row.at, row.actor, row.action, row.kind, row.record_uuid, row.before, row.after
@@ -164,13 +178,14 @@ def verify_chain(db: Database, *, up_to_hash: str | None = None) -> ChainReport:
     local = local_device(db)
     total = 0
     head = GENESIS
-    for device in devices(db):
+    chains: list[str | None] = list(devices(db)) if per_device(db) else [None]
+    for device in chains:
         report = _verify_device(db, device, up_to_hash)
-        if device == local:
+        if device == local or device is None:
             head = report.head
         if up_to_hash is not None:
             if report.ok:
-                return ChainReport(True, report.rows, None, head_hash(db, local))
+                return ChainReport(True, report.rows, None, head_hash(db, device or local))
             continue
         if not report.ok:
             return ChainReport(False, total + report.rows, report.first_bad_id, head)
@@ -211,13 +226,17 @@ def verify_batches(db: Database) -> int | None:
     # differ there), so their batch rows have nothing to check here. This device's
     # batches are always checked; a former device id's (before a restore, see
     # core.backup.new_device_identity) where rounds here still name the batch.
-    for row_id, after in db.execute(
-        "SELECT id, after FROM audit_log a WHERE kind = 'rounds_batch' AND (device_id = ?"
-        " OR (device_id IN (SELECT j.value FROM meta, json_each(meta.value) j"
-        "     WHERE meta.key = 'former_device_ids')"
-        "     AND EXISTS (SELECT 1 FROM rounds r WHERE r.audit_batch = a.id))) ORDER BY id",
-        [local_device(db)],
-    ):
+    if not per_device(db):
+        batch_rows = db.execute("SELECT id, after FROM audit_log WHERE kind = 'rounds_batch'")
+    else:
+        batch_rows = db.execute(
+            "SELECT id, after FROM audit_log a WHERE kind = 'rounds_batch' AND (device_id = ?"
+            " OR (device_id IN (SELECT j.value FROM meta, json_each(meta.value) j"
+            "     WHERE meta.key = 'former_device_ids')"
+            "     AND EXISTS (SELECT 1 FROM rounds r WHERE r.audit_batch = a.id))) ORDER BY id",
+            [local_device(db)],
+        )
+    for row_id, after in batch_rows:
         recorded = json.loads(after).get("content_sha256")
         if digests.get(row_id, "") != recorded:
             return row_id
