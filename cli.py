@@ -102,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("file", type=Path)
     res.set_defaults(func=cmd_restore, opens_db=False)
 
+    syn = sub.add_parser("sync", help="offline sync files between computers (.srsync)")
+    syn_sub = syn.add_subparsers(dest="sync_command", required=True)
+    sexp = syn_sub.add_parser("export", help="write what this database holds to a sync file")
+    sexp.add_argument("--out", required=True, type=Path)
+    sexp.add_argument("--since", help="only records created or changed since DATE")
+    sexp.set_defaults(func=cmd_sync_export)
+    simp = syn_sub.add_parser("import", help="check a sync file, then merge it")
+    simp.add_argument("file", type=Path)
+    simp.set_defaults(func=cmd_sync_import)
+
     chk = sub.add_parser("check", help="verify integrity, foreign keys and the audit chain")
     chk.add_argument("--against", help="a head hash printed on a summary or backup")
     chk.set_defaults(func=cmd_check)
@@ -291,6 +301,27 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",
     )
+    return EXIT_OK
+
+
+def cmd_sync_export(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_date
+    from core.i18n import tr
+    from sync.send import export_sync
+
+    since = parse_date(args.since, field="--since") if args.since else None
+    r = export_sync(db, args.out, since)
+    values = {"path": r.path, "records": r.records, "audit": r.counts["audit"],
+              "sha": r.file_sha256[:12]}  # fmt: skip
+    say(tr("sync.sent", "th", **values), tr("sync.sent", "en", **values))
+    return EXIT_OK
+
+
+def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
+    from sync.receive import import_sync
+
+    result = import_sync(db, args.file)
+    say(result.summary("th"), result.summary("en"))
     return EXIT_OK
 
 

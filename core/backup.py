@@ -180,6 +180,7 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
         dst.close()
     restored = open_db(db_path)  # migrates an older backup to today's schema
     try:
+        new_device_identity(restored)
         act_as(restored, actor)
         with transaction(restored):
             audit(
@@ -193,6 +194,37 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
     finally:
         restored.close()
     return safety
+
+
+def new_device_identity(db: Database) -> str:
+    """Give a restored database a new device id, so its history forks visibly, not silently.
+
+    Other laptops may already hold audit rows this device wrote after the backup was
+    taken. Were the restored file to keep writing under the same id, its new rows
+    would fork that device's chain, and no laptop could accept them (sync/receive.py
+    joins rows only where they continue a chain). Under a new id the old chain stays
+    whole (and can even be completed again from the other laptops), and the new one
+    starts with a row naming the old device and the head it was restored at.
+    """
+    import json
+
+    from core.audit import audit, head_hash, local_device
+    from core.db import new_id, transaction
+
+    old = local_device(db)
+    head = head_hash(db, old)
+    new = new_id()
+    with transaction(db):
+        row = db.execute("SELECT value FROM meta WHERE key = 'former_device_ids'").fetchone()
+        former = [*(json.loads(row[0]) if row else []), old]
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES ('former_device_ids', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [json.dumps(former)],
+        )
+        db.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", [new])
+        audit(db, "restore", "device", new, {"device": old, "head": head}, {"device": new})
+    return new
 
 
 @dataclass(frozen=True)

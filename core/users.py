@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "survey.define",
             "summary.sign",
             "audit.read",
+            "sync.import",
         }
     ),
     "admin": frozenset(
@@ -56,6 +57,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "audit.read",
             "plan.edit",
             "survey.define",
+            "sync.import",
         }
     ),
 }

@@ -95,6 +95,11 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
 
         return ReportsPage(db, hub, db_path)
 
+    def sync() -> QWidget:
+        from ui.sync_page import SyncPage
+
+        return SyncPage(db, hub)
+
     def settings() -> QWidget:
         from ui.settings_page import SettingsPage
 
@@ -103,7 +108,7 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
     return {
         "today": today, "restrooms": restrooms, "round": round_, "survey": survey,
         "guard": guard, "incidents": incidents, "indicators": indicators, "plan": plan,
-        "reports": reports, "audit": audit, "settings": settings,
+        "reports": reports, "audit": audit, "sync": sync, "settings": settings,
     }  # fmt: skip
 
 
@@ -119,6 +124,7 @@ class MainWindow(QMainWindow):
     audit = _Page()
     settings = _Page()
     reports = _Page()
+    sync = _Page()
 
     def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
         super().__init__()
@@ -138,6 +144,7 @@ class MainWindow(QMainWindow):
             ("page.reports", "reports", None),
             ("page.plan", "plan", None),
             ("page.audit", "audit", "audit.read"),
+            ("page.sync", "sync", None),
             ("page.settings", "settings", None),
         ]
         self.nav = QListWidget()

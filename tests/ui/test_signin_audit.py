@@ -158,7 +158,7 @@ def test_every_audited_action_and_record_kind_reads_in_words() -> None:
 
     root = Path(__file__).resolve().parents[2]
     codes: set[tuple[str, str]] = {("kind", "rounds_batch")}
-    for package in ("core", "inspection", "security", "reports"):
+    for package in ("core", "inspection", "security", "reports", "sync"):
         for path in (root / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
