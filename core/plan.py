@@ -13,8 +13,9 @@ from sqlite_utils import Database
 
 from core.audit import audit
 from core.calendar import parse_date
-from core.db import new_id, transaction
+from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.migrations import seed_uuid
 from core.users import require
 
 
@@ -77,10 +78,11 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
             " FROM plan_steps WHERE fiscal_year = ?",
             [source],
         ).fetchall():
+            # The same key on every laptop that opens the year, so sync files agree on it.
             db.execute(
                 "INSERT INTO plan_steps(uuid, fiscal_year, project, step_no, title_th, title_en,"
                 " weight, cumulative, months, floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [new_id(), fy, *r],
+                [seed_uuid("plan_step", fy, r[0], r[1]), fy, *r],
             )
         audit(db, "copy_plan", "plan", str(fy), None, {"from": source})
     return plan_for_year(db, fy)
@@ -122,19 +124,47 @@ def edit_step(
     db: Database, step_uuid: str, *, title_th: str, title_en: str, weight: float,
     cumulative: float, months: list[int],
 ) -> PlanStep:  # fmt: skip
-    """The office edits a step of a year's plan (the plan's typo in step 7, a new year)."""
+    """The office edits a step of a year's plan (the plan's typo in step 7, a new year).
+
+    The cumulative column is what progress reads, so it must stay in step order:
+    not below the step before it, not above the step after it, never above 100.
+    The weight is the plan's own figure and may disagree with the cumulative
+    column (the 2564 plan's weights add up to 110); it is kept as written, 0-100.
+    Done date and evidence are left as they are.
+    """
     require(db, "plan.edit")
     if not title_th.strip():
         raise InvalidInput("โปรดระบุชื่อขั้นตอน", "give the step a title", field="title")
-    if not (0 <= weight <= 100 and 0 <= cumulative <= 100):
+    if not (0 <= weight <= 100):
         raise InvalidInput(
-            "น้ำหนักและผลรวมต้องอยู่ระหว่าง 0 ถึง 100",
-            "weight and cumulative must be between 0 and 100",
-            field="weight",
+            "น้ำหนักต้องอยู่ระหว่าง 0 ถึง 100", "the weight must be between 0 and 100", field="weight"
+        )
+    if not (0 <= cumulative <= 100):
+        raise InvalidInput(
+            "ผลรวมสะสมต้องอยู่ระหว่าง 0 ถึง 100",
+            "the cumulative % must be between 0 and 100",
+            field="cumulative",
         )
     if not months or any(m not in range(1, 13) for m in months):
         raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
     before = get_step(db, step_uuid)
+    low, high = db.execute(
+        "SELECT (SELECT MAX(cumulative) FROM plan_steps WHERE fiscal_year = ? AND project = ?"
+        "        AND step_no < ?),"
+        "       (SELECT MIN(cumulative) FROM plan_steps WHERE fiscal_year = ? AND project = ?"
+        "        AND step_no > ?)",
+        [before.fiscal_year, before.project, before.step_no] * 2,
+    ).fetchone()
+    if (low is not None and cumulative < low) or (high is not None and cumulative > high):
+        low_s, high_s = f"{low or 0:g}", f"{100 if high is None else high:g}"
+        raise InvalidInput(
+            f"ผลรวมสะสมของขั้นตอนที่ {before.step_no} ต้องอยู่ระหว่าง {low_s} ถึง {high_s}"
+            " (ไม่น้อยกว่าขั้นก่อนหน้า ไม่มากกว่าขั้นถัดไป)",
+            f"the cumulative % of step {before.step_no} must be between {low_s} and {high_s}"
+            " (not below the step before, not above the step after)",
+            field="cumulative",
+        )
+    months = sorted(set(months), key=lambda m: (m - 10) % 12)  # fiscal order: Oct first
     with transaction(db):
         db.execute(
             "UPDATE plan_steps SET title_th = ?, title_en = ?, weight = ?, cumulative = ?,"
@@ -142,9 +172,15 @@ def edit_step(
             [title_th.strip(), title_en.strip(), weight, cumulative,
              ",".join(map(str, months)), step_uuid],
         )  # fmt: skip
-        audit(db, "edit", "plan_step", step_uuid, {"title": before.title_th},
-              {"title": title_th, "weight": weight, "cumulative": cumulative})  # fmt: skip
+        audit(db, "edit", "plan_step", step_uuid, _editable(before),
+              {"title_th": title_th.strip(), "title_en": title_en.strip(), "weight": weight,
+               "cumulative": cumulative, "months": months})  # fmt: skip
     return get_step(db, step_uuid)
+
+
+def _editable(step: PlanStep) -> dict:
+    return {"title_th": step.title_th, "title_en": step.title_en, "weight": step.weight,
+            "cumulative": step.cumulative, "months": list(step.months)}  # fmt: skip
 
 
 def plan_progress(steps: list[PlanStep]) -> float:

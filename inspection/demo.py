@@ -154,7 +154,7 @@ def fill_demo_survey(db: Database, fy: int) -> int:
     the demo always shows a level-4 survey with a few unhappy users.
     """
     from core.calendar import fiscal_year_range
-    from inspection.survey import GROUPS, _insert
+    from inspection.survey import GROUPS, FormGuesser, _insert
 
     require(db, "survey.record")
     if db.execute(
@@ -169,6 +169,7 @@ def fill_demo_survey(db: Database, fy: int) -> int:
     unhappy = round(total * (100 - rng.uniform(92.5, 95.5)) / 100)
     wanted = [False] * unhappy + [True] * (total - unhappy)
     rng.shuffle(wanted)
+    guess = FormGuesser(db)
     with transaction(db):
         for satisfied in wanted:
             day = start + timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
@@ -176,7 +177,7 @@ def fill_demo_survey(db: Database, fy: int) -> int:
             ratings = _demo_form(rng, size, satisfied)
             point = rng.choice(points).id if rng.random() < 0.8 else None
             grp = rng.choices(GROUPS, weights=(40, 25, 35))[0]
-            _insert(db, day, point, grp, ratings, "demo")
+            _insert(db, day, point, grp, ratings, "demo", guess(day, len(ratings)))
     return total
 
 
@@ -190,3 +191,45 @@ def _demo_form(rng: random.Random, size: int, satisfied: bool) -> list[int]:
         ratings = rng.choices(values, weights=weights, k=size)
         if is_satisfied(ratings) == satisfied:
             return ratings
+
+
+# Evidence the office files for each kind of step: a note, an order or a record.
+_PLAN_EVIDENCE = {
+    (1, 1): "คำสั่งแต่งตั้งคณะกรรมการ",
+    (1, 2): "ร่างขอบเขตของงาน (TOR)",
+    (1, 3): "สัญญาจ้างบริษัทรักษาความปลอดภัย",
+    (1, 4): "รายงานผู้ควบคุมประจำวัน และบันทึกตรวจสอบรายเดือน",
+    (1, 5): "บันทึกสรุปผลเสนอผู้บังคับบัญชา",
+    (2, 1): "บันทึกเตรียมการ",
+    (2, 8): "แบบตรวจประเมินสุขลักษณะห้องน้ำสาธารณะ 27 จุด",
+    (2, 9): "แบบสอบถามความพึงพอใจ",
+    (2, 10): "บันทึกสรุปผลเสนอหัวหน้าหน่วยงาน",
+}
+
+
+def fill_demo_plan(db: Database, fy: int) -> int:
+    """Steps whose planned months are over are done at the end of their last month.
+
+    Nothing is changed in a year where some step is already marked done, so a
+    second demo run never overwrites what the office recorded. Returns how many
+    steps were marked.
+    """
+    import calendar
+
+    from core.plan import mark_step_done, plan_for_year
+
+    require(db, "plan.edit")
+    steps = plan_for_year(db, fy)
+    if any(s.done_date is not None for s in steps):
+        return 0
+    marked = 0
+    for s in steps:
+        last = max(s.months, key=lambda m: (m - 10) % 12)  # fiscal order: September last
+        year = fy - 543 - (1 if last >= 10 else 0)
+        end = date(year, last, calendar.monthrange(year, last)[1])
+        if end > today():
+            continue
+        evidence = _PLAN_EVIDENCE.get((s.project, s.step_no), "บันทึกผลการตรวจ แก้ไข ปรับปรุง")
+        mark_step_done(db, s.uuid, end, evidence)
+        marked += 1
+    return marked

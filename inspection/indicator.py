@@ -222,3 +222,33 @@ def restroom_indicator(db: Database, fy: int) -> RestroomIndicator:
         needs=tuple(needs),
         more_satisfied_needed=more_satisfied_needed(sat.satisfied, sat.respondents),
     )
+
+
+def next_level_needs(ind: RestroomIndicator, lang: str) -> list[str]:
+    """What the next level needs, one line per ladder that holds the indicator back.
+
+    The level is the lower of the two ladders, so only a ladder standing at the
+    current level needs anything: a section head reads how many more points must
+    pass, or how many more satisfied respondents, rather than a bare list.
+    """
+    if ind.level >= 5:
+        return []
+    nxt = ind.level + 1
+    lines = []
+    if ind.points_level == ind.level and ind.points_total:
+        needed = points_threshold(dict(POINT_STEPS)[nxt], ind.points_total)
+        lines.append(tr("ind.next.points", lang, level=nxt, needed=needed,
+                        total=ind.points_total, passing=ind.points_passing,
+                        more=needed - ind.points_passing))  # fmt: skip
+    if ind.satisfaction_level == ind.level:
+        target = dict(SATISFACTION_STEPS)[nxt]
+        if ind.respondents == 0:
+            lines.append(tr("ind.next.no_survey", lang, level=nxt))
+        elif ind.more_satisfied_needed is None:
+            lines.append(tr("ind.next.all_satisfied", lang, level=nxt,
+                            unhappy=ind.respondents - ind.satisfied))  # fmt: skip
+        else:
+            pct = f"{ind.satisfaction_pct:.2f}"
+            more = ind.more_satisfied_needed
+            lines.append(tr("ind.next.survey", lang, level=nxt, target=target, pct=pct, more=more))
+    return lines

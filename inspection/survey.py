@@ -2,6 +2,10 @@
 
 Answers are anonymous: two identical rows are two respondents. A file imported
 before (same bytes) is recognised by its SHA-256 and skipped, so nothing doubles.
+
+Forms (the office's questionnaires) belong to a fiscal year; a year without
+forms of its own uses the latest earlier year's. Each answer records the form it
+was given with, and a form that has answers is never changed: see `save_form`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from core.audit import audit
 from core.calendar import fiscal_year, parse_date
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
-from core.errors import InvalidInput, SalaError
+from core.errors import InvalidInput, NotFound, SalaError
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
 
@@ -65,21 +69,41 @@ def _stamp() -> str:
 
 
 def _insert(db: Database, day: date, point_id: int | None, grp: str, ratings: list[int],
-            source: str) -> str:  # fmt: skip
+            source: str, form: str | None) -> str:  # fmt: skip
     uid = new_id()
     db.conn.execute(
         "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, point_id, grp, ratings,"
-        " satisfied, source, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " satisfied, source, recorded_by, created_at, form)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (uid, day.isoformat(), fiscal_year(day), point_id, grp, ";".join(map(str, ratings)),
-         int(is_satisfied(ratings)), source, current_actor(db).username, _stamp()),
+         int(is_satisfied(ratings)), source, current_actor(db).username, _stamp(), form),
     )  # fmt: skip
     return uid
 
 
+class FormGuesser:
+    """`form_for_ratings` remembered per (year, count), for files of many rows."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.known: dict[tuple[int, int], str | None] = {}
+
+    def __call__(self, day: date, count: int) -> str | None:
+        key = (fiscal_year(day), count)
+        if key not in self.known:
+            self.known[key] = form_for_ratings(self.db, *key)
+        return self.known[key]
+
+
 def record_response(
-    db: Database, day: date | str, point_code: str | None, group: str, ratings: Sequence[int] | str
-) -> str:
-    """One paper questionnaire typed in: returns the answer's uuid."""
+    db: Database, day: date | str, point_code: str | None, group: str,
+    ratings: Sequence[int] | str, form: str | None = None,
+) -> str:  # fmt: skip
+    """One paper questionnaire typed in: returns the answer's uuid.
+
+    `form` is the key of the form it was answered on (the Survey page always
+    names it); without one, the year's only form with that many questions, if any.
+    """
     require(db, "survey.record")
     d = day if isinstance(day, date) else parse_date(day)
     point_id = get_point(db, point_code).id if point_code else None
@@ -87,10 +111,20 @@ def record_response(
     values = parse_ratings(ratings) if isinstance(ratings, str) else list(ratings)
     if not values or any(v not in range(1, 6) for v in values):
         raise InvalidInput("คะแนนต้องเป็น 1-5", "ratings must be 1-5", field="rating")
+    if form is not None:
+        asked = len(get_form(db, form).questions)
+        if asked != len(values):
+            raise InvalidInput(
+                f"แบบสอบถามนี้มี {asked} ข้อ แต่ได้คะแนน {len(values)} ข้อ",
+                f"this form has {asked} questions but {len(values)} ratings were given",
+                field="rating",
+            )
+    else:
+        form = form_for_ratings(db, fiscal_year(d), len(values))
     with transaction(db):
-        uid = _insert(db, d, point_id, grp, values, "app")
+        uid = _insert(db, d, point_id, grp, values, "app", form)
         audit(db, "create", "survey_response", uid, None,
-              {"date": d.isoformat(), "group": grp, "ratings": values})  # fmt: skip
+              {"date": d.isoformat(), "group": grp, "ratings": values, "form": form})  # fmt: skip
     return uid
 
 
@@ -158,9 +192,10 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
         except SalaError as exc:
             raise exc.at_row(number) from None
         parsed.append((day, point_id, grp, ratings))
+    guess = FormGuesser(db)
     with transaction(db):
         for day, point_id, grp, ratings in parsed:
-            _insert(db, day, point_id, grp, ratings, "import")
+            _insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
         db.execute(
             "INSERT INTO survey_imports(digest, file_name, rows, imported_at) VALUES (?, ?, ?, ?)",
             [digest, path.name, len(parsed), _stamp()],
@@ -178,18 +213,242 @@ def export_survey(db: Database, fy: int, path: Path) -> int:
     return write_rows(Path(path), SURVEY_COLUMNS, rows)
 
 
-def questions(db: Database, fy: int, form: str) -> list[tuple[int, str, str]]:
-    """The office's questions of a form for a year (the latest year that defines them)."""
-    return (
-        db.execute(
-            "SELECT no, text_th, text_en FROM survey_questions WHERE form = ? AND fiscal_year ="
-            " (SELECT MAX(fiscal_year) FROM survey_questions WHERE form = ? AND fiscal_year <= ?)"
-            " ORDER BY no",
-            [form, form, fy],
-        ).fetchall()
-        or db.execute(
-            "SELECT no, text_th, text_en FROM survey_questions WHERE form = ? AND fiscal_year ="
-            " (SELECT MIN(fiscal_year) FROM survey_questions WHERE form = ?) ORDER BY no",
-            [form, form],
-        ).fetchall()
+@dataclass(frozen=True)
+class Question:
+    no: int
+    text_th: str
+    text_en: str
+
+    def text(self, lang: str) -> str:
+        return self.text_th if lang == "th" else self.text_en
+
+
+@dataclass(frozen=True)
+class SurveyForm:
+    key: str
+    fiscal_year: int
+    name_th: str
+    name_en: str
+    questions: tuple[Question, ...]
+    answers: int  # answers recorded with this very form (this version)
+    replaced_by: str | None
+    retired: bool
+
+    def name(self, lang: str) -> str:
+        return self.name_th if lang == "th" else self.name_en
+
+
+def _form(db: Database, row: tuple) -> SurveyForm:
+    key, fy, name_th, name_en, replaced_by, retired = row
+    qs = tuple(
+        Question(*q)
+        for q in db.execute(
+            "SELECT no, text_th, text_en FROM survey_questions WHERE form = ? ORDER BY no", [key]
+        )
     )
+    answers = db.execute("SELECT COUNT(*) FROM survey_responses WHERE form = ?", [key]).fetchone()
+    return SurveyForm(key, fy, name_th, name_en, qs, answers[0], replaced_by, bool(retired))
+
+
+_FORM_COLS = "key, fiscal_year, name_th, name_en, replaced_by, retired"
+
+
+def get_form(db: Database, key: str) -> SurveyForm:
+    row = db.execute(f"SELECT {_FORM_COLS} FROM survey_forms WHERE key = ?", [key]).fetchone()
+    if row is None:
+        raise NotFound("ไม่พบแบบสอบถาม", "survey form not found")
+    return _form(db, row)
+
+
+def _source_year(db: Database, fy: int) -> int | None:
+    """The year whose forms `fy` uses: its own, else the latest earlier, else the first."""
+    row = db.execute(
+        "SELECT COALESCE((SELECT MAX(fiscal_year) FROM survey_forms WHERE fiscal_year <= ?),"
+        " (SELECT MIN(fiscal_year) FROM survey_forms))",
+        [fy],
+    ).fetchone()
+    return row[0]
+
+
+def forms(db: Database, fy: int) -> list[SurveyForm]:
+    """The forms in use for new answers in fiscal year `fy` (read only: nothing is copied)."""
+    source = _source_year(db, fy)
+    if source is None:
+        return []
+    rows = db.execute(
+        f"SELECT {_FORM_COLS} FROM survey_forms WHERE fiscal_year = ? AND replaced_by IS NULL"
+        " AND retired = 0 ORDER BY id",
+        [source],
+    ).fetchall()
+    return [_form(db, r) for r in rows]
+
+
+def questions(db: Database, fy: int, form: str) -> list[tuple[int, str, str]]:
+    """The questions of form `form` (its key) as (no, Thai, English)."""
+    del fy  # a form key names one version of one year's form; kept for callers' clarity
+    return [(q.no, q.text_th, q.text_en) for q in get_form(db, form).questions]
+
+
+def form_for_ratings(db: Database, fy: int, count: int) -> str | None:
+    """The year's form with `count` questions, when exactly one has; else None.
+
+    An imported row names no form (DOMAIN.md section 8): its number of ratings
+    is the only clue, and an ambiguous count is left unnamed rather than guessed.
+    """
+    keys = [f.key for f in forms(db, fy) if len(f.questions) == count]
+    return keys[0] if len(keys) == 1 else None
+
+
+def _clean_questions(items: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    cleaned = [((th or "").strip(), (en or "").strip()) for th, en in items]
+    cleaned = [(th, en) for th, en in cleaned if th or en]  # blank rows of the editor
+    if not cleaned:
+        raise InvalidInput("แบบสอบถามต้องมีอย่างน้อย 1 ข้อ", "a form needs at least 1 question",
+                           field="questions")  # fmt: skip
+    if len(cleaned) > MAX_QUESTIONS:
+        raise InvalidInput(
+            f"แบบสอบถามมีได้ไม่เกิน {MAX_QUESTIONS} ข้อ",
+            f"a form has at most {MAX_QUESTIONS} questions",
+            field="questions",
+        )
+    for no, (th, en) in enumerate(cleaned, start=1):
+        if not th or not en:
+            raise InvalidInput(
+                f"คำถามข้อ {no} ต้องมีทั้งภาษาไทยและภาษาอังกฤษ",
+                f"question {no} needs both its Thai and its English text",
+                field=f"question {no}",
+            )
+    return cleaned
+
+
+# Typed one digit per question on the Survey page: a long form is a slow form.
+MAX_QUESTIONS = 20
+
+
+def _ensure_own_forms(db: Database, fy: int) -> None:
+    """Give `fy` forms of its own, copied from the year it was using, before a change.
+
+    Called inside the caller's transaction. Answers already given in `fy` with
+    the earlier year's forms keep pointing at those.
+    """
+    if db.execute("SELECT 1 FROM survey_forms WHERE fiscal_year = ? LIMIT 1", [fy]).fetchone():
+        return
+    copied = []
+    for f in forms(db, fy):
+        items = [(q.text_th, q.text_en) for q in f.questions]
+        key = _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key)
+        copied.append({"from": f.key, "to": key})
+    if copied:
+        audit(db, "copy_forms", "survey_forms", str(fy), None, copied)
+
+
+def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
+                 items: Sequence[tuple[str, str]], derived_from: str | None) -> str:  # fmt: skip
+    key = new_id()
+    db.execute(
+        "INSERT INTO survey_forms(uuid, key, fiscal_year, name_th, name_en, derived_from,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [key, key, fy, name_th, name_en, derived_from, _stamp()],
+    )
+    _insert_questions(db, fy, key, items)
+    return key
+
+
+def _insert_questions(db: Database, fy: int, key: str, items: Sequence[tuple[str, str]]) -> None:
+    for no, (th, en) in enumerate(items, start=1):
+        db.execute(
+            "INSERT INTO survey_questions(uuid, fiscal_year, form, no, text_th, text_en)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [new_id(), fy, key, no, th, en],
+        )
+
+
+def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
+    """The current form of `fy` that `key` became: its copy in `fy`, then its latest version."""
+    form = get_form(db, key)
+    if form.fiscal_year != fy:
+        row = db.execute(
+            "SELECT key FROM survey_forms WHERE fiscal_year = ? AND derived_from = ?", [fy, key]
+        ).fetchone()
+        if row is None:
+            raise InvalidInput(
+                f"แบบสอบถามนี้ไม่ได้ใช้ในปีงบประมาณ {fy}",
+                f"this form is not in use in fiscal year {fy}",
+                field="form",
+            )
+        form = get_form(db, row[0])
+    while form.replaced_by is not None:
+        form = get_form(db, form.replaced_by)
+    return form
+
+
+@dataclass(frozen=True)
+class FormSaved:
+    form: SurveyForm
+    new_version: bool  # True when the form had answers and a new version took its place
+
+
+def save_form(
+    db: Database, fy: int, key: str | None, name_th: str, name_en: str,
+    items: Sequence[tuple[str, str]],
+) -> FormSaved:  # fmt: skip
+    """Create a form (`key` None) or change one, for fiscal year `fy`.
+
+    Choice (issue 5): forms are versioned rather than locked. A form nobody has
+    answered yet is changed in place. A form that has answers is never changed:
+    saving makes a new version that takes its place for new answers, and the
+    answers already recorded keep pointing at the version they were given with,
+    so their questions (and their count, which decides the satisfied rule of
+    DOMAIN.md section 5) never change under them. A section head simply edits;
+    the page tells them a new version will be made. A year that was using the
+    previous year's forms first gets copies of its own, so the earlier year's
+    forms, and the answers given with them, stay as they were.
+    Only section heads and administrators may (permission `survey.define`).
+    """
+    require(db, "survey.define")
+    name_th, name_en = (name_th or "").strip(), (name_en or "").strip()
+    if not name_th or not name_en:
+        raise InvalidInput("โปรดตั้งชื่อแบบสอบถามทั้งภาษาไทยและภาษาอังกฤษ",
+                           "give the form a Thai and an English name", field="name")  # fmt: skip
+    cleaned = _clean_questions(items)
+    with transaction(db):
+        _ensure_own_forms(db, fy)
+        if key is None:
+            new_key = _insert_form(db, fy, name_th, name_en, cleaned, derived_from=None)
+            audit(db, "create", "survey_form", new_key, None,
+                  {"fy": fy, "name": name_th, "questions": cleaned})  # fmt: skip
+            return FormSaved(get_form(db, new_key), False)
+        form = _own_form(db, fy, key)
+        before = {"name_th": form.name_th, "name_en": form.name_en,
+                  "questions": [(q.text_th, q.text_en) for q in form.questions]}  # fmt: skip
+        after = {"name_th": name_th, "name_en": name_en, "questions": cleaned}
+        if before == after:
+            return FormSaved(form, False)
+        if form.answers:
+            new_key = _insert_form(db, fy, name_th, name_en, cleaned, derived_from=form.key)
+            db.execute("UPDATE survey_forms SET replaced_by = ? WHERE key = ?",
+                       [new_key, form.key])  # fmt: skip
+            audit(db, "new_version", "survey_form", new_key, {"form": form.key, **before}, after)
+            return FormSaved(get_form(db, new_key), True)
+        db.execute("UPDATE survey_forms SET name_th = ?, name_en = ? WHERE key = ?",
+                   [name_th, name_en, form.key])  # fmt: skip
+        db.execute("DELETE FROM survey_questions WHERE form = ?", [form.key])
+        _insert_questions(db, fy, form.key, cleaned)
+        audit(db, "edit", "survey_form", form.key, before, after)
+        return FormSaved(get_form(db, form.key), False)
+
+
+def retire_form(db: Database, fy: int, key: str) -> None:
+    """Stop offering a form for new answers in `fy`; its answers stay as they are.
+
+    The last form of a year cannot go: the Survey page would have nothing to offer.
+    """
+    require(db, "survey.define")
+    with transaction(db):
+        _ensure_own_forms(db, fy)
+        form = _own_form(db, fy, key)
+        if len(forms(db, fy)) <= 1:
+            raise InvalidInput("ต้องเหลือแบบสอบถามอย่างน้อย 1 แบบ", "keep at least one form",
+                               field="form")  # fmt: skip
+        db.execute("UPDATE survey_forms SET retired = 1 WHERE key = ?", [form.key])
+        audit(db, "retire", "survey_form", form.key, {"retired": False}, {"retired": True})

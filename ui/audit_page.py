@@ -39,6 +39,13 @@ class _RowsModel(RowsModel[tuple]):
         return None
 
 
+def _code(prefix: str, code: str) -> str:
+    """An action or record kind in words; a code without words shows as itself."""
+    key = f"audit.{prefix}.{code}"
+    text = tr(key)
+    return code if text == key else text
+
+
 def _local(stamp: str) -> str:
     """Audit times are stored in UTC; people read Bangkok time."""
     moment = datetime.fromisoformat(stamp) + timedelta(hours=7)
@@ -174,7 +181,14 @@ class AuditPage(QWidget):
             rows = [r for r in rows if text in r.record_uuid or text in r.after or text in r.before]
         self.log_model.set_rows(
             [
-                (_local(r.at), r.actor, r.action, r.kind, r.record_uuid, r.after or r.before)
+                (
+                    _local(r.at),
+                    r.actor,
+                    _code("action", r.action),
+                    _code("kind", r.kind),
+                    r.record_uuid,
+                    r.after or r.before,
+                )
                 for r in rows
             ]
         )

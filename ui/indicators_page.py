@@ -6,6 +6,7 @@ from reports.annual.annual_score, the same function `score` prints.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +27,7 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
-from inspection.indicator import ladder_rows, more_satisfied_needed
+from inspection.indicator import ladder_rows, next_level_needs
 from reports.annual import AnnualScore, annual_score
 from ui.hub import Hub
 
@@ -38,17 +41,38 @@ INCIDENT_LADDER = (
 )
 
 
+class _LadderTable(QTableWidget):
+    """As tall as its rows: no empty band under the ladder, no scroll bar inside it.
+
+    Thai conditions wrap, so row heights follow the column width; the layout asks
+    again (updateGeometry) whenever a row's height changes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(5, 4)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setWordWrap(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.verticalHeader().sectionResized.connect(lambda *_: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
+        height = rows + self.horizontalHeader().height() + 2 * self.frameWidth()
+        return QSize(super().sizeHint().width(), height)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self.sizeHint()
+
+
 def _ladder_table() -> QTableWidget:
-    table = QTableWidget(5, 4)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
+    return _LadderTable()
 
 
 class IndicatorsPage(QWidget):
@@ -74,6 +98,8 @@ class IndicatorsPage(QWidget):
         self.rest_needs_title = QLabel()
         self.rest_needs_title.setObjectName("sectionTitle")
         self.rest_needs = QListWidget()
+        self.rest_needs.setWordWrap(True)
+        self.rest_needs.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         rv = QVBoxLayout(self.rest_box)
         for w in (self.rest_level, self.rest_detail, self.rest_ladder, self.rest_needs_title,
                   self.rest_needs):  # fmt: skip
@@ -106,6 +132,9 @@ class IndicatorsPage(QWidget):
         layout.addLayout(boxes, 1)
 
         self.year.currentIndexChanged.connect(lambda _: self.reload())
+        # A point that does not pass opens on the Restrooms page, with its history.
+        self.rest_needs.itemActivated.connect(self._open_point)
+        self.rest_needs.itemDoubleClicked.connect(self._open_point)
         hub.changed.connect(lambda _: self.reload())
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
@@ -141,6 +170,7 @@ class IndicatorsPage(QWidget):
                     bold.setBold(True)
                     item.setFont(bold)
                 table.setItem(r, c, item)
+        table.updateGeometry()
 
     def reload(self) -> None:
         fy = self.year.currentData()
@@ -164,15 +194,20 @@ class IndicatorsPage(QWidget):
         ]  # fmt: skip
         self._fill_ladder(self.rest_ladder, rows, r.level)
         self.rest_needs.clear()
+        # First what the next level needs, ladder by ladder, then the points that do not
+        # pass and why: the list a section head walks through with the inspectors.
+        for line in next_level_needs(r, lang):
+            item = QListWidgetItem(line)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            self.rest_needs.addItem(item)
         for need in r.needs:
-            self.rest_needs.addItem(need.th if lang == "th" else need.en)
-        if r.respondents == 0:
-            self.rest_needs.addItem(tr("ind.no_survey"))
-        else:
-            more = more_satisfied_needed(r.satisfaction.satisfied, r.respondents)
-            if more:
-                self.rest_needs.addItem(tr("ind.more_satisfied", n=more))
-        if not r.needs and r.level == 5:
+            item = QListWidgetItem(need.th if lang == "th" else need.en)
+            item.setData(Qt.ItemDataRole.UserRole, need.code)
+            item.setToolTip(tr("ind.open_point"))
+            self.rest_needs.addItem(item)
+        if r.level == 5:
             self.rest_needs.addItem(tr("ind.all_good"))
         self.inc_level.setText(tr("ind.level_score", level=i.level, score=f"{i.score:g}"))
         self.inc_detail.setText(
@@ -182,3 +217,8 @@ class IndicatorsPage(QWidget):
                     for lv, th, en, res, sc in INCIDENT_LADDER]  # fmt: skip
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")
+
+    def _open_point(self, item: QListWidgetItem) -> None:
+        code = item.data(Qt.ItemDataRole.UserRole)
+        if code:
+            self.hub.open_point.emit(code)

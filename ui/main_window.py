@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -90,6 +90,16 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
 
         return AuditPage(db, hub)
 
+    def reports() -> QWidget:
+        from ui.reports_page import ReportsPage
+
+        return ReportsPage(db, hub, db_path)
+
+    def sync() -> QWidget:
+        from ui.sync_page import SyncPage
+
+        return SyncPage(db, hub)
+
     def settings() -> QWidget:
         from ui.settings_page import SettingsPage
 
@@ -98,7 +108,7 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
     return {
         "today": today, "restrooms": restrooms, "round": round_, "survey": survey,
         "guard": guard, "incidents": incidents, "indicators": indicators, "plan": plan,
-        "audit": audit, "settings": settings,
+        "reports": reports, "audit": audit, "sync": sync, "settings": settings,
     }  # fmt: skip
 
 
@@ -113,10 +123,12 @@ class MainWindow(QMainWindow):
     plan = _Page()
     audit = _Page()
     settings = _Page()
+    reports = _Page()
+    sync = _Page()
 
     def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db, self.db_path = db, db_path
         self.hub = hub or Hub()
         self._factories = _factories(db, self.hub, db_path)
         self._built: dict[str, QWidget] = {}
@@ -129,8 +141,10 @@ class MainWindow(QMainWindow):
             ("page.guard", "guard", None),
             ("page.incidents", "incidents", None),
             ("page.indicators", "indicators", None),
+            ("page.reports", "reports", None),
             ("page.plan", "plan", None),
             ("page.audit", "audit", "audit.read"),
+            ("page.sync", "sync", None),
             ("page.settings", "settings", None),
         ]
         self.nav = QListWidget()
@@ -143,7 +157,6 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())  # a placeholder until the page is built
         self.user_label = QLabel()
         self.switch_button = QPushButton()
-        self.switch_button.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_button.clicked.connect(self.switch_user)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.switch_button)
@@ -157,6 +170,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.nav.currentRowChanged.connect(self._show_row)
+        # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.switch_user)
         for n in range(len(self.pages)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
@@ -201,6 +216,12 @@ class MainWindow(QMainWindow):
             # connected before the emission began): hand it the point directly.
             self.restrooms.select_point(code)
 
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # A report still being written holds its own database connection: let it stop.
+        if "reports" in self._built:
+            self.reports.shutdown()
+        super().closeEvent(event)
+
     def retranslate(self) -> None:
         self.setWindowTitle(tr("app.window_title"))
         for row, (key, _, _) in enumerate(self.pages):
@@ -224,14 +245,26 @@ class MainWindow(QMainWindow):
                 self.show_widget(self.restrooms)
 
     def set_user(self, user: User) -> None:
+        from ui.signin import warn_administrator
+
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
+        # A failed open-time check waits for an administrator (issue 7), whoever started the app.
+        self.check_alert = warn_administrator(self, self.db, self.db_path)
+
+    def check_finished(self, result: object) -> None:
+        """The open-time check ended after sign-in: a failure reaches an administrator now."""
+        from ui.signin import warn_administrator
+
+        if getattr(result, "ok", True) or getattr(self, "check_alert", None) is not None:
+            return
+        self.check_alert = warn_administrator(self, self.db, self.db_path)
 
     def switch_user(self) -> None:
         from ui.signin import SignInDialog
 
-        dialog = SignInDialog(self.db, self)
+        dialog = SignInDialog(self.db, self, switching=True)
         if dialog.exec() and dialog.user is not None:
             self.set_user(dialog.user)
 

@@ -1,14 +1,29 @@
-"""Plan progress: both projects' steps with weight, months, done date and evidence."""
+"""Plan progress: both projects' steps with weight, months, done date and evidence.
+
+Section heads and administrators edit a step (titles, weight, cumulative %,
+planned months) in a small dialog; core.plan.edit_step checks the permission
+and the order of the cumulative column, so the page only shows its refusal.
+The year list offers the next fiscal year: choosing it starts that year's plan
+from the previous year's (core.plan.plan_for_year).
+"""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -17,11 +32,28 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, fiscal_year, format_date, today
+from core.calendar import (
+    MONTHS_EN_ABBR,
+    MONTHS_TH_ABBR,
+    fiscal_year,
+    format_date,
+    format_date_short,
+    today,
+)
 from core.errors import SalaError
 from core.i18n import language, tr
-from core.plan import PlanStep, mark_step_done, plan_for_year, plan_progress
+from core.plan import (
+    PlanStep,
+    edit_step,
+    mark_step_done,
+    plan_for_year,
+    plan_progress,
+    project_title,
+)
+from core.users import current_actor
 from ui.hub import Hub
+
+DONE = QColor("#e3f1e6")
 
 
 class PlanPage(QWidget):
@@ -34,6 +66,7 @@ class PlanPage(QWidget):
         self.year = QComboBox()
         self.progress = QLabel()
         self.progress.setObjectName("sectionTitle")
+        self.progress.setWordWrap(True)
         self.table = QTableWidget(0, 7)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -45,6 +78,9 @@ class PlanPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.done_button = QPushButton()
+        self.edit_button = QPushButton()
+        self.dialog: PlanStepDialog | None = None
+        self.done_dialog: PlanDoneDialog | None = None
         self.error = QLabel()
         self.error.setStyleSheet("color: #b3261e")
         head = QHBoxLayout()
@@ -53,6 +89,7 @@ class PlanPage(QWidget):
         head.addWidget(self.year)
         bottom = QHBoxLayout()
         bottom.addWidget(self.error, 1)
+        bottom.addWidget(self.edit_button)
         bottom.addWidget(self.done_button)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
@@ -61,6 +98,8 @@ class PlanPage(QWidget):
         layout.addLayout(bottom)
         self.year.currentIndexChanged.connect(lambda _: self.reload())
         self.done_button.clicked.connect(self._mark_done)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
         hub.changed.connect(lambda kind: self.reload() if kind in ("plan", "all") else None)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
@@ -68,6 +107,7 @@ class PlanPage(QWidget):
     def retranslate(self) -> None:
         self.title.setText(tr("page.plan"))
         self.done_button.setText(tr("plan.mark_done"))
+        self.edit_button.setText(tr("plan.edit_step"))
         self.table.setHorizontalHeaderLabels(
             [tr("plan.project"), tr("plan.step"), tr("plan.title"), tr("plan.weight"),
              tr("plan.cumulative"), tr("plan.months"), tr("plan.done")]
@@ -75,7 +115,8 @@ class PlanPage(QWidget):
         self.year.blockSignals(True)
         fy = self.year.currentData() or fiscal_year(today())
         self.year.clear()
-        years = {fiscal_year(today()), fy} | {
+        # The next year is offered so that the office can prepare its plan in September.
+        years = {fiscal_year(today()), fiscal_year(today()) + 1, fy} | {
             r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM plan_steps")
         }
         for y in sorted(years, reverse=True):
@@ -84,11 +125,22 @@ class PlanPage(QWidget):
         self.year.blockSignals(False)
         self.reload()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        # Another user may have signed in since the page was last shown.
+        self._apply_permissions()
+        super().showEvent(event)
+
+    def _apply_permissions(self) -> None:
+        may = current_actor(self.db).may("plan.edit")
+        self.edit_button.setVisible(may)
+        self.done_button.setVisible(may)
+
     def reload(self) -> None:
         fy = self.year.currentData()
         if fy is None:
             return
         lang = language()
+        self._apply_permissions()
         months = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
         self.steps = plan_for_year(self.db, fy)
         self.table.setRowCount(len(self.steps))
@@ -100,14 +152,20 @@ class PlanPage(QWidget):
             cells = (str(s.project), str(s.step_no), s.title(lang), f"{s.weight:g}",
                      f"{s.cumulative:g}", when, done)  # fmt: skip
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if s.done_date is not None:
+                    item.setBackground(DONE)
+                self.table.setItem(r, c, item)
         parts = []
         for project in (1, 2):
             steps = [s for s in self.steps if s.project == project]
-            parts.append(tr("plan.progress", project=project, pct=f"{plan_progress(steps):g}"))
-        self.progress.setText(" · ".join(parts))
+            # The project's name beside its number: "1" and "2" alone mean nothing to a reader.
+            name = project_title(self.db, fy, project, lang)
+            text = tr("plan.progress", project=project, pct=f"{plan_progress(steps):g}")
+            parts.append(f"{text} — {name}" if name else text)
+        self.progress.setText("\n".join(parts))
 
-    def mark_selected_done(self, when: str, evidence: str) -> bool:
+    def mark_selected_done(self, when: str | None, evidence: str) -> bool:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return False
@@ -120,10 +178,147 @@ class PlanPage(QWidget):
         self.hub.changed.emit("plan")
         return True
 
-    def _mark_done(self) -> None:
-        when, ok = QInputDialog.getText(self, tr("plan.mark_done"), tr("plan.done_date"))
-        if not ok:
-            return
-        evidence, ok = QInputDialog.getText(self, tr("plan.mark_done"), tr("plan.evidence"))
-        if ok:
-            self.mark_selected_done(when, evidence)
+    def edit_selected(self) -> PlanStepDialog | None:
+        """Open the edit dialog on the selected step (non-modal: the table stays readable)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not current_actor(self.db).may("plan.edit"):
+            return None
+        self.dialog = PlanStepDialog(self, self.steps[rows[0].row()])
+        self.dialog.saved.connect(lambda: self.hub.changed.emit("plan"))
+        self.dialog.open()
+        return self.dialog
+
+    def _mark_done(self) -> PlanDoneDialog | None:
+        """One dialog, the date filled in (today, or the date already recorded)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self.error.setText(tr("ind.plan_select"))
+            return None
+        self.done_dialog = PlanDoneDialog(self, self.steps[rows[0].row()])
+        self.done_dialog.open()
+        return self.done_dialog
+
+
+class PlanDoneDialog(QDialog):
+    """When a step was done and the evidence (a note: an order number, a file, a record)."""
+
+    def __init__(self, page: PlanPage, step: PlanStep) -> None:
+        super().__init__(page)
+        self.page = page
+        lang = language()
+        self.setWindowTitle(tr("plan.mark_done"))
+        heading = QLabel(f"{step.project}.{step.step_no} {step.title(lang)}")
+        heading.setWordWrap(True)
+        heading.setObjectName("sectionTitle")
+        self.when = QLineEdit(format_date_short(step.done_date or today(), lang))
+        self.evidence = QLineEdit(step.evidence)
+        self.evidence.setMinimumWidth(480)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("ind.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("ind.cancel"))
+        self.not_done = buttons.addButton(tr("ind.plan_not_done"),
+                                          QDialogButtonBox.ButtonRole.ResetRole)  # fmt: skip
+        self.not_done.setVisible(step.done_date is not None)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.not_done.clicked.connect(self.clear)
+        form = QFormLayout()
+        form.addRow(tr("plan.done_date"), self.when)
+        form.addRow(tr("plan.evidence"), self.evidence)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        if not self.page.mark_selected_done(self.when.text(), self.evidence.text()):
+            self.error.setText(self.page.error.text())
+            return False
+        self.accept()
+        return True
+
+    def clear(self) -> bool:
+        """The step turns out not to be done: its date goes, the note stays."""
+        if not self.page.mark_selected_done(None, self.evidence.text()):
+            self.error.setText(self.page.error.text())
+            return False
+        self.accept()
+        return True
+
+
+class PlanStepDialog(QDialog):
+    """Titles (th/en), weight, cumulative % and planned months of one step."""
+
+    saved = Signal()
+
+    def __init__(self, page: PlanPage, step: PlanStep) -> None:
+        super().__init__(page)
+        self.db, self.step = page.db, step
+        lang = language()
+        self.setWindowTitle(tr("plan.edit_title", project=step.project, no=step.step_no,
+                               fy=step.fiscal_year))  # fmt: skip
+        self.title_th = QLineEdit(step.title_th)
+        self.title_en = QLineEdit(step.title_en)
+        for edit in (self.title_th, self.title_en):
+            edit.setMinimumWidth(640)  # the plan's Thai titles run to some 80 characters
+            edit.setCursorPosition(0)  # show a long title from its start
+        self.weight = QDoubleSpinBox()
+        self.cumulative = QDoubleSpinBox()
+        for spin, value in ((self.weight, step.weight), (self.cumulative, step.cumulative)):
+            spin.setRange(0, 100)
+            spin.setDecimals(1)
+            spin.setSuffix(" %")
+            spin.setValue(value)
+        names = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
+        self.months: dict[int, QCheckBox] = {}
+        grid = QGridLayout()
+        for i, month in enumerate((10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)):  # fiscal order
+            box = QCheckBox(names[month - 1])
+            box.setChecked(month in step.months)
+            self.months[month] = box
+            grid.addWidget(box, i // 6, i % 6)
+        self.hint = QLabel(tr("plan.edit_hint"))
+        self.hint.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("ind.save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("ind.cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(tr("plan.title_th"), self.title_th)
+        form.addRow(tr("plan.title_en"), self.title_en)
+        form.addRow(tr("plan.weight"), self.weight)
+        form.addRow(tr("plan.cumulative"), self.cumulative)
+        form.addRow(tr("plan.months"), grid)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        """Save through core.plan.edit_step; a refusal stays in the dialog with its reason."""
+        try:
+            edit_step(
+                self.db, self.step.uuid, title_th=self.title_th.text(),
+                title_en=self.title_en.text(), weight=self.weight.value(),
+                cumulative=self.cumulative.value(),
+                months=[m for m, box in self.months.items() if box.isChecked()],
+            )  # fmt: skip
+        except SalaError as exc:
+            self.error.setText(exc.bilingual())
+            return False
+        self.saved.emit()
+        self.accept()
+        return True

@@ -19,6 +19,8 @@ from security.guard import events_of_year, missing_reports
 from ui.hub import Hub
 
 OVERDUE = QColor("#b3261e")
+DONE = QColor("#2e6b3a")
+HEADING = QColor("#1f3a5f")
 
 
 class TodayPage(QWidget):
@@ -38,19 +40,22 @@ class TodayPage(QWidget):
         hub.language_changed.connect(lambda _: self.reload())
         self.reload()
 
-    def _add(self, text: str, target: tuple[str, str], overdue: bool = False) -> None:
+    def _add(self, text: str, target: tuple[str, str], overdue: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, target)
         if overdue:
             item.setForeground(OVERDUE)
         self.items.addItem(item)
+        return item
 
     def _heading(self, text: str) -> None:
         item = QListWidgetItem(text)
         font = item.font()
         font.setBold(True)
         item.setFont(font)
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        # Enabled (a disabled item is drawn grey, hard to read) but not selectable.
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setForeground(HEADING)
         self.items.addItem(item)
 
     def reload(self) -> None:
@@ -63,6 +68,13 @@ class TodayPage(QWidget):
         self._heading(tr("today.plan"))
         for step in plan_for_year(self.db, fy):
             if step.done_date is not None:
+                # This month's steps are listed done or not, as the issue asks.
+                if now.month in step.months:
+                    item = self._add(tr("ind.today_step_done", project=step.project,
+                                        no=step.step_no, title=step.title(lang),
+                                        day=format_date(step.done_date, lang)),
+                                     ("page", "plan"))  # fmt: skip
+                    item.setForeground(DONE)
                 continue
             late = step.months and all(
                 _month_index(m) < _month_index(now.month) for m in step.months
@@ -86,8 +98,9 @@ class TodayPage(QWidget):
                          due=format_date(a.due_date, lang)), ("point", a.point_code),
                       overdue=True)  # fmt: skip
 
-        start = max(now.replace(day=1) - timedelta(days=0), now - timedelta(days=31))
-        missing = missing_reports(self.db, start, now - timedelta(days=1))
+        # The last 31 days, not this calendar month: on 1 October the reports missing at
+        # the end of September (the year's evidence) must still show.
+        missing = missing_reports(self.db, now - timedelta(days=31), now - timedelta(days=1))
         self._heading(tr("today.missing", n=len(missing)))
         for day, shift in missing:
             self._add(tr("today.report_missing", day=format_date(day, lang),

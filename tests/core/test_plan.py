@@ -5,7 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput
-from core.plan import edit_step, mark_step_done, plan_for_year, plan_progress
+from core.plan import edit_step, get_step, mark_step_done, plan_for_year, plan_progress
+from core.users import Actor, PermissionDenied, act_as
 
 
 def test_plan_progress_follows_the_cumulative_column_never_above_100(db) -> None:
@@ -71,7 +72,7 @@ def test_step_7_typo_keeps_the_cumulative_at_55_and_the_office_can_edit_it(db) -
     with pytest.raises(InvalidInput) as err:
         edit_step(db, steps[6].uuid, title_th="x", title_en="x", weight=10, cumulative=110,
                   months=[6])  # fmt: skip
-    assert err.value.field == "weight"
+    assert err.value.field == "cumulative"
     with pytest.raises(InvalidInput):
         edit_step(db, steps[6].uuid, title_th=" ", title_en="", weight=10, cumulative=55,
                   months=[6])  # fmt: skip
@@ -93,3 +94,44 @@ def test_a_copied_year_is_independent_of_the_year_it_came_from(db) -> None:
     mark_step_done(db, new[0].uuid, "2021-09-30", "")
     assert all(s.done_date is None for s in _project_2(db))
     assert len(plan_for_year(db, 2565)) == len(plan_for_year(db, 2564))  # no second copy
+
+
+def test_an_edit_keeps_the_cumulative_column_in_step_order(db) -> None:
+    """Plan, project 2 step table: step 3 sits between 15 (step 2) and 35 (step 4)."""
+    step3 = _project_2(db)[2]
+    for bad in (14, 36):
+        with pytest.raises(InvalidInput) as err:
+            edit_step(db, step3.uuid, title_th="ชั้น 2", title_en="Floor 2", weight=10,
+                      cumulative=bad, months=[1])  # fmt: skip
+        assert err.value.field == "cumulative" and "15" in str(err.value) + err.value.bilingual()
+    assert get_step(db, step3.uuid).cumulative == 25
+    ok = edit_step(db, step3.uuid, title_th="ชั้น 2", title_en="Floor 2", weight=10,
+                   cumulative=35, months=[2, 1, 1])  # fmt: skip
+    assert ok.cumulative == 35 and ok.months == (1, 2)
+    last = _project_2(db)[-1]  # step 10: nothing after it, so only 100 bounds it
+    with pytest.raises(InvalidInput):
+        edit_step(db, last.uuid, title_th="สรุป", title_en="Summary", weight=5, cumulative=94,
+                  months=[9])  # fmt: skip
+
+
+def test_months_are_kept_in_fiscal_order_october_first(db) -> None:
+    step = _project_2(db)[0]
+    edited = edit_step(db, step.uuid, title_th="เตรียมการ", title_en="Prepare", weight=5,
+                       cumulative=5, months=[1, 10, 12])  # fmt: skip
+    assert edited.months == (10, 12, 1)
+
+
+def test_only_section_heads_and_administrators_edit_steps_and_edits_are_audited(db) -> None:
+    step = _project_2(db)[0]
+    act_as(db, Actor("somchai", "inspector"))
+    with pytest.raises(PermissionDenied):
+        edit_step(db, step.uuid, title_th="x", title_en="x", weight=5, cumulative=5, months=[10])
+    assert get_step(db, step.uuid).title_th == step.title_th
+    act_as(db, Actor("head", "section_head"))
+    edit_step(db, step.uuid, title_th="เตรียมการใหม่", title_en="Prepare again", weight=5,
+              cumulative=5, months=[10])  # fmt: skip
+    who, before, after = db.execute(
+        "SELECT actor, before, after FROM audit_log WHERE record_uuid = ? ORDER BY id DESC",
+        [step.uuid],
+    ).fetchone()
+    assert who == "head" and step.title_th in before and "เตรียมการใหม่" in after

@@ -88,7 +88,7 @@ def test_the_start_up_check_runs_beside_the_window_and_reports_on_the_ui_thread(
 
     set_setting(db, "bench_probe", "1")  # one audit row
     db.execute("UPDATE audit_log SET after = '\"2\"'")  # ... edited behind the app's back
-    health = HealthCheck(db_path, warn=False)
+    health = HealthCheck(db_path, backup=False)
     seen: list[threading.Thread] = []
     health.finished.connect(lambda _: seen.append(threading.current_thread()))
     with qtbot.waitSignal(health.finished, timeout=10_000):

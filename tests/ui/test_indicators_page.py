@@ -34,3 +34,30 @@ def test_indicators_page_matches_the_cli_and_refreshes_on_a_new_round(qtbot, db_
     needs = [page.rest_needs.item(i).text() for i in range(page.rest_needs.count())]
     assert not any(n.startswith("F2-03") for n in needs)
     assert "3" in page.inc_warning.text()
+
+
+def test_what_the_next_level_needs_comes_first_and_a_point_opens_from_it(qtbot, window, db):
+    """Plan ladder of ตัวชี้วัดที่ 2: level 4 needs 25 of 27 points and >= 91 % satisfied."""
+    from inspection.survey import record_response
+
+    for n in range(10):  # 9 of 10 satisfied = 90 %: satisfaction level 3
+        record_response(db, "2021-07-01", None, "public", [5] if n < 9 else [1])
+    for code in ("F1-01", "F1-02"):  # two points pass, the other 25 have no round
+        window.round.inspector_edit.setText("สมชาย")
+        window.round.begin_at(code)
+        for _ in range(20):
+            qtbot.keyClick(window.round.table, "4")
+        qtbot.keyClick(window.round.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(window.round.table, Qt.Key.Key_Return)
+    page = window.indicators
+    page.year.setCurrentIndex(page.year.findData(2564))
+    assert page.score.restrooms.level == 0
+    needs = [page.rest_needs.item(i).text() for i in range(page.rest_needs.count())]
+    # Level 1 needs 16 points (14 more); the survey is already past level 1: no survey line.
+    assert needs[0].startswith("ระดับ 1: ต้องผ่านเกณฑ์ 16 จาก 27 จุด (ผ่านแล้ว 2)")
+    assert "14" in needs[0] and not any("พึงพอใจร้อยละ" in n for n in needs)
+    assert sum(n.startswith("F") for n in needs) == 25
+    item = next(page.rest_needs.item(i) for i in range(page.rest_needs.count())
+                if page.rest_needs.item(i).text().startswith("F3-02"))  # fmt: skip
+    page._open_point(item)
+    assert window.stack.currentWidget() is window.restrooms

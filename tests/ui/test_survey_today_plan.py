@@ -50,3 +50,168 @@ def test_plan_page_marks_a_step_done_and_shows_progress(qtbot, window) -> None:
     assert "31/02/2564" in page.error.text()
     assert page.mark_selected_done("15/10/2563", "คำสั่งแต่งตั้ง")
     assert "2: ความก้าวหน้า 5%" in page.progress.text()
+
+
+def test_plan_step_edited_in_the_dialog_and_a_refusal_stays_in_it(qtbot, window, db) -> None:
+    """Plan, project 2 step table: step 7 (the plan's typo) renamed; cumulative order kept."""
+    page = window.plan
+    window.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    row = next(r for r, s in enumerate(page.steps) if s.project == 2 and s.step_no == 7)
+    page.table.selectRow(row)
+    dialog = page.edit_selected()
+    assert dialog is not None and dialog.isVisible()
+    dialog.title_th.setText("ตรวจซ้ำชั้น 5")
+    dialog.cumulative.setValue(80)  # step 8 is at 75
+    assert not dialog.save() and dialog.isVisible()
+    assert "75" in dialog.error.text()
+    dialog.cumulative.setValue(55)
+    dialog.months[6].setChecked(False)
+    dialog.months[7].setChecked(True)
+    assert dialog.save() and not dialog.isVisible()
+    assert page.table.item(row, 2).text() == "ตรวจซ้ำชั้น 5"
+    assert page.table.item(row, 5).text() == "ก.ค."
+
+
+def test_plan_page_hides_editing_from_an_inspector(qtbot, window, db) -> None:
+    from core.users import Actor, act_as
+
+    act_as(db, Actor("somchai", "inspector"))
+    page = window.plan
+    window.show_widget(page)
+    page.table.selectRow(0)
+    assert not page.edit_button.isVisible() and page.edit_selected() is None
+
+
+def test_choosing_next_year_on_the_plan_page_starts_from_this_years_plan(qtbot, window) -> None:
+    page = window.plan
+    page.year.setCurrentIndex(page.year.findData(2564))
+    first = page.steps[0]
+    page.table.selectRow(0)
+    dialog = page.edit_selected()
+    dialog.title_th.setText("เตรียมการ ปี 2564")
+    assert dialog.save()
+    page.year.setCurrentIndex(page.year.findData(2565))
+    assert len(page.steps) == 15 and {s.fiscal_year for s in page.steps} == {2565}
+    assert page.steps[0].title_th == "เตรียมการ ปี 2564" and page.steps[0].uuid != first.uuid
+    assert "1: ความก้าวหน้า 0%" in page.progress.text()
+
+
+def test_a_section_head_defines_a_form_and_the_survey_page_offers_it(qtbot, window, db) -> None:
+    from core.users import Actor, act_as
+    from inspection.survey import get_form
+
+    act_as(db, Actor("head", "section_head"))
+    page = window.survey
+    window.show_widget(page)
+    assert page.edit_forms_button.isVisible()
+    dialog = page.edit_forms()
+    assert dialog is not None and dialog.list.count() == 2
+    dialog.new_form()
+    dialog.name_th.setText("สองข้อ")
+    dialog.name_en.setText("Two questions")
+    dialog.table.item(0, 0).setText("สะอาด")
+    assert not dialog.save()  # the English text of question 1 is missing
+    assert "question 1" in dialog.error.text()
+    dialog.table.item(0, 1).setText("Clean")
+    dialog._add_row("ปลอดภัย", "Safe")
+    assert dialog.save() and dialog.list.count() == 3
+    page.form.setCurrentIndex(page.form.findText("สองข้อ — 2 ข้อ"))
+    assert "2. ปลอดภัย" in page.entry.text()
+    page.entry.setFocus()
+    for key in "3" + "45":
+        qtbot.keyClick(page.entry, key)
+    key = page.form.currentData()
+    assert get_form(db, key).answers == 1
+    # Editing the answered form: a new version, the note says so, the answer keeps its form.
+    dialog.load(select=key)
+    assert "1" in dialog.note.text()
+    dialog.table.item(1, 0).setText("ปลอดภัยและมีแสงสว่าง")
+    assert dialog.save()
+    assert get_form(db, key).replaced_by is not None
+    assert db.execute("SELECT form FROM survey_responses").fetchone()[0] == key
+
+
+def test_an_inspector_types_answers_but_does_not_define_forms(qtbot, window, db) -> None:
+    from core.users import Actor, act_as
+
+    act_as(db, Actor("somchai", "inspector"))
+    page = window.survey
+    window.show_widget(page)
+    assert not page.edit_forms_button.isVisible() and page.edit_forms() is None
+    for key in "1" + "5":
+        qtbot.keyClick(page.entry, key)
+    assert satisfaction(db, 2564).respondents == 1
+
+
+def test_answers_typed_with_a_september_date_count_in_that_year(qtbot, window, db) -> None:
+    """1 October belongs to the next fiscal year; 30 September to the one ending."""
+    page = window.survey
+    window.show_widget(page)
+    page.day.setText("2021-09-01")
+    page.day.editingFinished.emit()
+    assert "2564" in page.share.text()
+    for key in "2" + "4":
+        qtbot.keyClick(page.entry, key)
+    page.day.setText("31/09/2564")  # no such day: nothing is saved, the reason is shown
+    page.day.editingFinished.emit()
+    for key in "2" + "4":
+        qtbot.keyClick(page.entry, key)
+    assert "31/09/2564" in page.status.text()
+    assert satisfaction(db, 2564).respondents == 1
+
+
+def test_today_lists_this_months_steps_done_or_not(qtbot, window, db) -> None:
+    """Plan, project 2 step 10 (summary, September): listed as done once marked."""
+    from core.plan import mark_step_done, plan_for_year
+
+    page = window.today
+
+    def texts() -> list[str]:
+        return [page.items.item(i).text() for i in range(page.items.count())]
+
+    step = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 10)
+    assert any("โครงการ 2 ขั้นตอน 10" in t and "เสร็จแล้ว" not in t for t in texts())
+    mark_step_done(db, step.uuid, "2021-09-29", "บันทึกเสนอหัวหน้า")
+    window.hub.changed.emit("plan")
+    assert any(t.startswith("✓ เสร็จแล้ว 29 ก.ย. 2564 — โครงการ 2 ขั้นตอน 10") for t in texts())
+    # An overdue step of an earlier month, once done, leaves the list.
+    step8 = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 8)
+    assert any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
+    mark_step_done(db, step8.uuid, "2021-08-31", "")
+    window.hub.changed.emit("plan")
+    assert not any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
+
+
+def test_the_done_dialog_starts_from_today_and_can_take_a_date_back(qtbot, window, db) -> None:
+    page = window.plan
+    window.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    assert page._mark_done() is None and page.error.text()  # nothing selected: says so
+    row = next(r for r, s in enumerate(page.steps) if s.project == 2 and s.step_no == 1)
+    page.table.selectRow(row)
+    dialog = page._mark_done()
+    assert dialog.when.text() == "30/09/2564" and not dialog.not_done.isVisibleTo(dialog)
+    dialog.when.setText("32/10/2563")
+    assert not dialog.save() and "32/10/2563" in dialog.error.text()
+    dialog.when.setText("15/10/2563")
+    dialog.evidence.setText("คำสั่งที่ 1/2564")
+    assert dialog.save()
+    assert "15 ต.ค. 2563 — คำสั่งที่ 1/2564" in page.table.item(row, 6).text()
+    page.table.selectRow(row)
+    again = page._mark_done()
+    assert again.when.text() == "15/10/2563" and again.not_done.isVisibleTo(again)
+    assert again.clear()
+    assert page.steps[row].done_date is None and page.steps[row].evidence == "คำสั่งที่ 1/2564"
+
+
+def test_today_on_1_october_still_lists_reports_missing_in_september(qtbot, window, db) -> None:
+    from datetime import datetime
+
+    import core.calendar
+
+    core.calendar.clock = lambda: datetime(2021, 10, 1, 8, 0)  # the fixture restores it
+    window.hub.changed.emit("all")
+    texts = [window.today.items.item(i).text() for i in range(window.today.items.count())]
+    assert any(t.startswith("30 ก.ย. 2564") for t in texts)
+    assert not any(t.startswith("1 ต.ค. 2564") for t in texts)  # today's report may still come
