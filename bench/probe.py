@@ -74,14 +74,13 @@ class _PaintHook:
 def open_window(db_path: Path) -> tuple[Any, Any, Any]:
     """What `ui.app.run` does before the window shows, minus the sign-in dialog.
 
-    The fonts, the language, the database (checked and migrated), the daily backup,
-    the health check started in its thread, then the main window with an
-    administrator acting.
+    The fonts, the language, the database (checked read-only and migrated), the
+    day's backup and health check started in their thread, then the main window
+    with an administrator acting.
     """
     from cli import preload_for_window
 
     preload_for_window()  # as main.py does before it imports Qt
-    from core.backup import daily_backup
     from core.db import open_db
     from core.users import User
     from ui.app import HealthCheck, choose_language, make_app
@@ -90,8 +89,7 @@ def open_window(db_path: Path) -> tuple[Any, Any, Any]:
     _settings_sandbox()
     choose_language(None)
     db = open_db(db_path)
-    daily_backup(db, db_path)
-    health = HealthCheck(db_path, warn=False)
+    health = HealthCheck(db_path)
     health.start()
     from ui.main_window import MainWindow
 
