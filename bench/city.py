@@ -62,7 +62,8 @@ def report(path: Path) -> None:
 
     from ui.round_page import normalise_code
 
-    sample = max(p.code for p in points)  # a point of the last building
+    # A point of another building than the first (codes B02-F1-01 ...).
+    sample = max((p.code for p in points if p.code.startswith("B")), default=points[-1].code)
     print(f"Round page, typing the code {sample}: understood as {normalise_code(sample)}")
     first = []
     for _ in range(3):
