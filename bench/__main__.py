@@ -268,9 +268,8 @@ def peak_rss(decade_db: Path, work: Path, runs: int) -> tuple[float | None, str]
         shown = got["shown"]
         target.unlink()
     spread = f"{min(peaks):.0f}-{max(peaks):.0f} MB"
-    return statistics.median(
-        peaks
-    ), f"median of {runs} ({spread}); Indicators of FY {LAST_FY}: «{shown}»"
+    note = f"median of {runs} ({spread}); Indicators of FY {LAST_FY}: «{shown}»"
+    return statistics.median(peaks), note
 
 
 def figures(work: Path, cache: Path, quick: bool) -> tuple[dict[str, float | None], dict]:
