@@ -10,7 +10,7 @@ from inspection.points import get_point, set_point_active
 from sync.receive import import_sync
 from sync.send import export_sync
 from sync.status import device_statuses, last_import
-from tests.sync.conftest import canonical, dumps
+from tests.sync.sync_helpers import canonical, dumps
 
 STEP = seed_uuid("plan_step", 2564, 2, 1)
 
