@@ -44,6 +44,7 @@ def test_a_plan_step_edited_on_both_laptops_keeps_the_later_edit(laptops, tmp_pa
     assert [c.winner for c in into_a.conflicts] == ["remote"]
     assert [c.winner for c in into_b.conflicts] == ["local"]
     assert "2564 2.1" in into_a.summary("en") and "later change" in into_a.summary("en")
+    assert "«หนังสือสั่งการ ฉบับเครื่อง A»" in into_a.summary("th").split("เก็บในประวัติ")[1]
     assert dumps(canonical(a)) == dumps(canonical(b))
     shown = last_import(a)
     assert shown.conflicts[0].record_uuid == STEP and shown.conflicts[0].winner == "remote"
