@@ -113,3 +113,16 @@ def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
         assert "ยามละเลย" in lost.fetchone()[0]
     assert into_a.conflicts[0].kind == "guard_events" and into_a.conflicts[0].winner == "remote"
     assert dumps(canonical(a)) == dumps(canonical(b))
+
+
+def test_a_plan_year_opened_on_both_laptops_is_one_plan(laptops, tmp_path) -> None:
+    from core.plan import plan_for_year
+
+    a, b = laptops
+    steps_a, steps_b = plan_for_year(a, 2565), plan_for_year(b, 2565)
+    assert [s.uuid for s in steps_a] == [s.uuid for s in steps_b]
+    mark_step_done(b, steps_b[0].uuid, "2021-09-01", "B")
+    into_b, into_a = _exchange(a, b, tmp_path)
+    assert into_a.added.get("plan_steps", 0) == 0 and into_a.updated == {"plan_steps": 1}
+    assert get_step(a, steps_b[0].uuid).evidence == "B"
+    assert dumps(canonical(a)) == dumps(canonical(b))
