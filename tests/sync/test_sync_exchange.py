@@ -13,7 +13,7 @@ from reports.annual import annual_score, score_json
 from security.guard import EventInput, classify_event, save_report
 from sync.receive import import_sync
 from sync.send import collect, export_sync
-from tests.sync.conftest import add_rounds, canonical, dumps, file_state
+from tests.sync.sync_helpers import add_rounds, canonical, dumps, file_state
 
 FAIL_ITEM_1 = [1] + [4] * 19
 GOOD = [4] * 20

@@ -15,7 +15,7 @@ from core.errors import InvalidInput
 from core.users import Actor, PermissionDenied, act_as
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.conftest import add_rounds, file_state
+from tests.sync.sync_helpers import add_rounds, file_state
 
 
 @pytest.fixture
