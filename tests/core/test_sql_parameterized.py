@@ -37,11 +37,15 @@ def _fixed(node: ast.AST, constants: dict[str, ast.AST]) -> bool:
     # int(...) can only give digits and a sign (PRAGMA values cannot be '?' parameters).
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "int":
         return True
-    if isinstance(node, ast.UnaryOp | ast.BinOp) and all(
-        isinstance(n, ast.Constant) and isinstance(n.value, int)
-        for n in ast.walk(node)
-        if isinstance(n, ast.Constant)
-    ) and not any(isinstance(n, ast.Name | ast.Call) for n in ast.walk(node)):
+    if (
+        isinstance(node, ast.UnaryOp | ast.BinOp)
+        and all(
+            isinstance(n, ast.Constant) and isinstance(n.value, int)
+            for n in ast.walk(node)
+            if isinstance(n, ast.Constant)
+        )
+        and not any(isinstance(n, ast.Name | ast.Call) for n in ast.walk(node))
+    ):
         return True
     if isinstance(node, ast.JoinedStr):
         return all(
