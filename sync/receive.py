@@ -102,6 +102,12 @@ class SyncResult:
         for c in self.conflicts:
             lines.append("  " + tr(f"sync.conflict.{c.winner}", lang, kind=tr(
                 "sync.kind." + c.kind, lang), label=c.label))  # fmt: skip
+            if c.winner in ("local", "remote"):
+                # Only what differs: the values used, and those kept in the history.
+                keys = [k for k in c.kept if c.kept[k] != c.lost.get(k)]
+                kept = ", ".join(f"«{c.kept[k]}»" for k in keys)
+                lost = ", ".join(f"«{c.lost.get(k)}»" for k in keys)
+                lines.append("    " + tr("sync.conflict.detail", lang, kept=kept, lost=lost))
         for dev, n in self.held_back.items():
             lines.append(tr("sync.result.held_back", lang, n=n, device=dev[:8]))
         return "\n".join(lines)

@@ -193,7 +193,13 @@ def _verify_entry(db, steps: list[list[str]], left_open: str | None) -> str | No
         typed = [s for s in d.scores if s is not None]
         assert list(d.scores[: len(typed)]) == typed
         opened = [s[1] for s in steps if s[0] in ("draft", "resume")]
-        assert opened and d.uuid == opened[-1]
+        logged = {s[1] for s in steps if len(s) > 1}
+        if d.uuid in logged:
+            assert d.uuid == opened[-1]
+        else:
+            # The kill fell between start_draft's commit and the child's log line: the draft
+            # is whole but was never written to the log, so nothing was typed into it yet.
+            assert all(s is None for s in d.scores)
         assert db.execute(
             "SELECT 1 FROM audit_log WHERE record_uuid = ? AND action = 'create_draft'", [d.uuid]
         ).fetchone()
