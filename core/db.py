@@ -6,6 +6,7 @@ corrupt, from a newer app) is left byte-for-byte as it was.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -138,6 +139,31 @@ def transaction(db: Database) -> Iterator[Database]:
 def new_id() -> str:
     """Keys of records another laptop may send later are UUIDs."""
     return str(uuid.uuid4())
+
+
+def new_ids(n: int) -> list[str]:
+    """`n` new random (version 4) UUIDs at once, for bulk writers.
+
+    The same UUIDs as `new_id`, from one read of the OS's random source and one hex
+    conversion: a fifth of the time of 100,000 `uuid4()` calls (benchmark, issue 8).
+    """
+    raw = bytearray(os.urandom(16 * n))
+    for i in range(0, 16 * n, 16):
+        raw[i + 6] = (raw[i + 6] & 0x0F) | 0x40  # version 4
+        raw[i + 8] = (raw[i + 8] & 0x3F) | 0x80  # the RFC 4122 variant
+    h = raw.hex()
+    return [
+        "-".join(
+            (
+                h[j : j + 8],
+                h[j + 8 : j + 12],
+                h[j + 12 : j + 16],
+                h[j + 16 : j + 20],
+                h[j + 20 : j + 32],
+            )
+        )  # fmt: skip
+        for j in range(0, 32 * n, 32)
+    ]
 
 
 def device_id(db: Database) -> str:

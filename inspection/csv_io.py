@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, now, parse_date, parse_time
 from core.csvfile import file_digest, read_rows, write_rows
-from core.db import new_id, transaction
+from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
@@ -96,7 +96,7 @@ def _write(db: Database, path: Path, parsed: list, std: Standard,
         actor = current_actor(db).username
         # New uuids handed out in ascending order: the uuid index then takes them in one
         # sweep instead of a page-cache miss per round (still random version-4 uuids).
-        uuids = iter(sorted(new_id() for _ in range(len(parsed))))
+        uuids = iter(sorted(new_ids(len(parsed))))
         pending: list[tuple] = []
         for point, at, inspector, fy, (encoded, total, passed, failed), note in parsed:
             key = (point.id, at, inspector)
@@ -149,11 +149,13 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
     The first bad row raises, naming its row and field, in Thai and English.
     """
     points = {p.code: p for p in list_points(db, active_only=False)}
-    days: dict[str, tuple[date, int]] = {}
-    times: dict[str, time] = {}
+    # Parsed once per distinct text; stamps are built as ISO text, which compares
+    # (with the present moment, same format) as the moments do.
+    days: dict[str, tuple[str, int]] = {}
+    times: dict[str, str] = {}
     scores_ok = _score_pattern(std)
     verdicts: dict[str, tuple[str, int, int, tuple[int, ...]]] = {}
-    moment = now()
+    moment = now().isoformat(timespec="minutes")
     parsed = []
     for number, row in rows:
         try:
@@ -162,13 +164,13 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
             raw_day = row["date"]
             if raw_day not in days:
                 day = parse_date(raw_day)
-                days[raw_day] = (day, fiscal_year(day))
-            day, fy = days[raw_day]
+                days[raw_day] = (day.isoformat(), fiscal_year(day))
+            day_iso, fy = days[raw_day]
             raw_time = row["time"]
             if raw_time not in times:
-                times[raw_time] = parse_time(raw_time)
-            at = datetime.combine(day, times[raw_time])
-            if at > moment:
+                times[raw_time] = parse_time(raw_time).strftime("%H:%M")
+            stamp = f"{day_iso}T{times[raw_time]}"
+            if stamp > moment:
                 raise InvalidInput(
                     "เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="time"
                 )
@@ -187,7 +189,6 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
                 verdict = verdicts[joined] = (joined, v.total, int(v.passed), v.failed_items)
         except SalaError as exc:
             raise exc.at_row(number) from None
-        stamp = at.isoformat(timespec="minutes")
         parsed.append((point, stamp, inspector, fy, verdict, row.get("note", "")))
     return parsed
 

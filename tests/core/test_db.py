@@ -110,3 +110,16 @@ def test_seeded_records_have_the_same_uuid_on_every_laptop(tmp_path: Path) -> No
     for table in ("points", "standards", "plan_steps"):
         sql = f"SELECT uuid FROM {table} ORDER BY uuid"
         assert a.execute(sql).fetchall() == b.execute(sql).fetchall()
+
+
+def test_bulk_ids_are_distinct_version_4_uuids() -> None:
+    import uuid
+
+    from core.db import new_ids
+
+    ids = new_ids(2000)
+    assert len(set(ids)) == 2000
+    for text in ids[:200]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    assert new_ids(0) == []
