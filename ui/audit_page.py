@@ -26,7 +26,7 @@ from core.errors import SalaError
 from core.i18n import language, tr
 from inspection.points import list_points
 from inspection.rounds import deciding_rounds
-from ui.hub import Hub
+from ui.hub import Hub, ReloadWhenSeen
 from ui.models.base import Index, RowsModel
 
 SIZE_SAMPLE_ROWS = 100
@@ -110,7 +110,8 @@ class AuditPage(QWidget):
             w.editingFinished.connect(self.reload)
         self.user.currentIndexChanged.connect(self.reload)
         self.year.currentIndexChanged.connect(self.reload_behind)
-        hub.changed.connect(lambda _: self.reload_all())
+        self._later = ReloadWhenSeen(self, self.reload_all)
+        hub.changed.connect(lambda _: self._later.request())
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
 

@@ -28,7 +28,7 @@ from core.i18n import language, tr
 from inspection.actions import CorrectiveAction, close_action, list_actions, update_action
 from inspection.points import floors, list_points
 from inspection.rounds import correct_round, point_statuses, rounds_for_point
-from ui.hub import Hub
+from ui.hub import Hub, ReloadWhenSeen
 from ui.models.points_model import SORT_ROLE, ActionsModel, HistoryModel, PointStatusModel
 from ui.widgets.messages import show_error
 
@@ -185,6 +185,7 @@ class RestroomsPage(QWidget):
         self.actions.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.edit_action_button.clicked.connect(self._edit_action)
         self.close_action_button.clicked.connect(self._close_action)
+        self._later = ReloadWhenSeen(self, self.reload)
         hub.changed.connect(self._data_changed)
         hub.language_changed.connect(lambda _: self.retranslate())
         hub.open_point.connect(self.select_point)
@@ -247,7 +248,7 @@ class RestroomsPage(QWidget):
 
     def _data_changed(self, kind: str) -> None:
         if kind in ("rounds", "actions", "points", "all"):
-            self.reload()
+            self._later.request()
 
     def _year_changed(self) -> None:
         self.fy = self.year.currentData()

@@ -16,7 +16,7 @@ from inspection.actions import list_actions
 from inspection.points import list_points
 from inspection.rounds import deciding_rounds
 from security.guard import events_of_year, missing_reports
-from ui.hub import Hub
+from ui.hub import Hub, ReloadWhenSeen
 
 OVERDUE = QColor("#b3261e")
 DONE = QColor("#2e6b3a")
@@ -36,7 +36,8 @@ class TodayPage(QWidget):
         layout.addWidget(self.items, 1)
         self.items.itemActivated.connect(self._open)
         self.items.itemDoubleClicked.connect(self._open)
-        hub.changed.connect(lambda _: self.reload())
+        self._later = ReloadWhenSeen(self, self.reload)
+        hub.changed.connect(lambda _: self._later.request())
         hub.language_changed.connect(lambda _: self.reload())
         self.reload()
 
