@@ -418,8 +418,8 @@ def m010_survey_forms(db: Database) -> None:
         """
     )
     seeded = (
-        ("overall", "ข้อเดียว (ความพึงพอใจโดยรวม)", "One question (overall)"),
-        ("detailed", "หลายข้อ (5 ข้อ)", "Several questions (5)"),
+        ("overall", "แบบข้อเดียว (ความพึงพอใจโดยรวม)", "One overall question"),
+        ("detailed", "แบบละเอียด (รายด้าน)", "Detailed form (by aspect)"),
     )
     for key, th, en in seeded:
         db.execute(

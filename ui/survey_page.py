@@ -318,6 +318,7 @@ class SurveyFormsDialog(QDialog):
         self.resize(980, 560)
         self.list = QListWidget()
         self.list.setMaximumWidth(300)
+        self.list.setSpacing(3)  # each form takes two lines: keep the forms apart
         self.new_button, self.retire_button = QPushButton(), QPushButton()
         self.name_th, self.name_en = QLineEdit(), QLineEdit()
         self.table = QTableWidget(0, 2)
