@@ -283,12 +283,6 @@ def forms(db: Database, fy: int) -> list[SurveyForm]:
     return [_form(db, r) for r in rows]
 
 
-def questions(db: Database, fy: int, form: str) -> list[tuple[int, str, str]]:
-    """The questions of form `form` (its key) as (no, Thai, English)."""
-    del fy  # a form key names one version of one year's form; kept for callers' clarity
-    return [(q.no, q.text_th, q.text_en) for q in get_form(db, form).questions]
-
-
 def form_for_ratings(db: Database, fy: int, count: int) -> str | None:
     """The year's form with `count` questions, when exactly one has; else None.
 
@@ -366,6 +360,8 @@ def _insert_questions(db: Database, fy: int, key: str, items: Sequence[tuple[str
 def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
     """The current form of `fy` that `key` became: its copy in `fy`, then its latest version."""
     form = get_form(db, key)
+    while form.replaced_by is not None and form.fiscal_year != fy:
+        form = get_form(db, form.replaced_by)  # a stale key: its year's latest version
     if form.fiscal_year != fy:
         row = db.execute(
             "SELECT key FROM survey_forms WHERE fiscal_year = ? AND derived_from = ?", [fy, key]
