@@ -364,7 +364,8 @@ def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
         form = get_form(db, form.replaced_by)  # a stale key: its year's latest version
     if form.fiscal_year != fy:
         row = db.execute(
-            "SELECT key FROM survey_forms WHERE fiscal_year = ? AND derived_from = ?", [fy, key]
+            "SELECT key FROM survey_forms WHERE fiscal_year = ? AND derived_from = ?",
+            [fy, form.key],
         ).fetchone()
         if row is None:
             raise InvalidInput(
