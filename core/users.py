@@ -34,9 +34,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "survey.record",
             "guard.report",
             "incidents.classify",
+            "survey.define",
             "guard.month_check",
             "plan.edit",
-            "survey.define",
             "summary.sign",
             "audit.read",
         }
@@ -50,11 +50,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "users.manage",
             "points.manage",
             "standards.manage",
+            "survey.define",
             "settings.edit",
             "backup.restore",
             "audit.read",
             "plan.edit",
-            "survey.define",
         }
     ),
 }

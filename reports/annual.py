@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from inspection.indicator import RestroomIndicator, restroom_indicator
+from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
 from security.guard import IncidentIndicator, incident_indicator
 
 
@@ -50,7 +50,7 @@ def score_json(score: AnnualScore) -> dict:
 
 
 def score_text(score: AnnualScore, lang: str = "th") -> str:
-    """A readable summary for the terminal."""
+    """A readable summary for the terminal: what the next level needs, as the Indicators page."""
     r, i = score.restrooms, score.incidents
     sat = "-" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}"
     if lang == "th":
@@ -59,8 +59,8 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
             f"ตัวชี้วัดห้องน้ำสาธารณะ: ระดับ {r.level} คะแนน {r.score:g}/15",
             f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
             f"  ความพึงพอใจระดับมากขึ้นไป {sat}% จากผู้ตอบ {r.respondents} คน",
+            *[f"  - {t}" for t in next_level_needs(r, "th")],
             *[f"  - {n.th}" for n in r.needs],
-            *[f"  - {t}" for t in [r.satisfaction_need("th")] if t],
             f"ตัวชี้วัดเหตุร้าย: ระดับ {i.level} คะแนน {i.score:g}/15",
             f"  นับเป็นเหตุร้าย {i.counted} ครั้ง รอพิจารณา {i.pending} ครั้ง",
         ]
@@ -72,8 +72,8 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
         f"Restroom indicator: level {r.level}, score {r.score:g}/15",
         f"  points passing {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
         f"  satisfied {sat}% of {r.respondents} respondents",
+        *[f"  - {t}" for t in next_level_needs(r, "en")],
         *[f"  - {n.en}" for n in r.needs],
-        *[f"  - {t}" for t in [r.satisfaction_need("en")] if t],
         f"Guard incident indicator: level {i.level}, score {i.score:g}/15",
         f"  counted {i.counted}, pending review {i.pending}",
     ]
