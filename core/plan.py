@@ -86,6 +86,11 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
     return plan_for_year(db, fy)
 
 
+def plan_years(db: Database) -> list[int]:
+    """Fiscal years that have a plan of their own, oldest first."""
+    return [r[0] for r in db.execute("SELECT DISTINCT fiscal_year FROM plan_steps ORDER BY 1")]
+
+
 def project_title(db: Database, fy: int, project: int, lang: str) -> str:
     row = db.execute(
         "SELECT title_th, title_en FROM plan_projects WHERE fiscal_year = ? AND project = ?",

@@ -21,6 +21,25 @@ class AnnualScore:
         return self.restrooms.score + self.incidents.score
 
 
+def scored_years(db: Database) -> list[int]:
+    """Fiscal years from the first to the last with rounds, survey answers or guard reports.
+
+    Read through the indexes (per point for rounds, whose index starts with the
+    point): a window opening on ten years of rounds must not scan them all.
+    """
+    row = db.execute(
+        "SELECT MIN(lo), MAX(hi) FROM ("
+        " SELECT (SELECT MIN(fiscal_year) FROM rounds WHERE point_id = p.id) AS lo,"
+        "        (SELECT MAX(fiscal_year) FROM rounds WHERE point_id = p.id) AS hi FROM points p"
+        # One MIN or MAX per SELECT: only then does SQLite read the end of the index.
+        " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM survey_responses),"
+        "                  (SELECT MAX(fiscal_year) FROM survey_responses)"
+        " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM guard_reports),"
+        "                  (SELECT MAX(fiscal_year) FROM guard_reports))"
+    ).fetchone()
+    return [] if row[0] is None else list(range(row[0], row[1] + 1))
+
+
 def annual_score(db: Database, fy: int) -> AnnualScore:
     return AnnualScore(fy, restroom_indicator(db, fy), incident_indicator(db, fy))
 

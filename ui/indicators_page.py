@@ -28,7 +28,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from inspection.indicator import ladder_rows, next_level_needs
-from reports.annual import AnnualScore, annual_score
+from reports.annual import AnnualScore, annual_score, scored_years
 from ui.hub import Hub
 
 REACHED = QColor("#cfe8d4")
@@ -150,9 +150,7 @@ class IndicatorsPage(QWidget):
         self.year.blockSignals(True)
         chosen = self.year.currentData() or fiscal_year(today())
         self.year.clear()
-        years = {fiscal_year(today()), chosen} | {
-            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM rounds")
-        }
+        years = {fiscal_year(today()), chosen, *scored_years(self.db)}
         for y in sorted(years, reverse=True):
             self.year.addItem(tr("fy.n", n=y), y)
         self.year.setCurrentIndex(self.year.findData(chosen))

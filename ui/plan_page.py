@@ -48,6 +48,7 @@ from core.plan import (
     mark_step_done,
     plan_for_year,
     plan_progress,
+    plan_years,
     project_title,
 )
 from core.users import current_actor
@@ -116,9 +117,7 @@ class PlanPage(QWidget):
         fy = self.year.currentData() or fiscal_year(today())
         self.year.clear()
         # The next year is offered so that the office can prepare its plan in September.
-        years = {fiscal_year(today()), fiscal_year(today()) + 1, fy} | {
-            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM plan_steps")
-        }
+        years = {fiscal_year(today()), fiscal_year(today()) + 1, fy, *plan_years(self.db)}
         for y in sorted(years, reverse=True):
             self.year.addItem(tr("fy.n", n=y), y)
         self.year.setCurrentIndex(self.year.findData(fy))
