@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -114,9 +115,12 @@ class IndicatorsPage(QWidget):
         self.inc_warning = QLabel()
         self.inc_warning.setWordWrap(True)
         self.inc_warning.setStyleSheet("color: #8a6d00; font-weight: bold")
+        self.review_button = QPushButton()
+        self.review_button.clicked.connect(lambda: self.hub.open_page.emit("incidents"))
         iv = QVBoxLayout(self.inc_box)
         for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
             iv.addWidget(w)
+        iv.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
         iv.addStretch(1)
 
         head = QHBoxLayout()
@@ -215,6 +219,9 @@ class IndicatorsPage(QWidget):
                     for lv, th, en, res, sc in INCIDENT_LADDER]  # fmt: skip
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")
+        # The pending events are where the level may still move: one click to review them.
+        self.review_button.setText(tr("ind.review_pending", n=i.pending))
+        self.review_button.setVisible(bool(i.pending))
 
     def _open_point(self, item: QListWidgetItem) -> None:
         code = item.data(Qt.ItemDataRole.UserRole)

@@ -34,6 +34,9 @@ def test_indicators_page_matches_the_cli_and_refreshes_on_a_new_round(qtbot, db_
     needs = [page.rest_needs.item(i).text() for i in range(page.rest_needs.count())]
     assert not any(n.startswith("F2-03") for n in needs)
     assert "3" in page.inc_warning.text()
+    assert page.review_button.isVisibleTo(page) and "3" in page.review_button.text()
+    page.review_button.click()
+    assert w.stack.currentWidget() is w.incidents
 
 
 def test_what_the_next_level_needs_comes_first_and_a_point_opens_from_it(qtbot, window, db):
