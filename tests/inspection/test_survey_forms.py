@@ -131,3 +131,30 @@ def test_a_stale_key_edits_the_next_years_copy_of_its_latest_version(db) -> None
     assert copy.fiscal_year == 2565 and len(copy.questions) == 2
     assert len(get_form(db, v2.key).questions) == 3  # 2564's version is untouched
     assert [f.name_en for f in forms(db, 2565)] == ["One overall question", "Detailed 2565"]
+
+
+def test_answers_recorded_before_forms_had_names_get_the_form_their_count_matches(tmp_path):
+    """m010: one rating was the overall form, five the detailed one; others stay unnamed."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from core.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    MIGRATIONS.apply(old, stop_before="m010_survey_forms")
+    for n, ratings in enumerate(("5", "4;4;4;4;4", "4;4;4")):
+        old.execute(
+            "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, grp, ratings, satisfied,"
+            " created_at) VALUES (?, '2021-07-01', 2564, 'public', ?, 1, '2021-07-01')",
+            [f"u{n}", ratings],
+        )
+    old.close()
+    from core.db import open_db
+
+    db = open_db(path)
+    rows = db.execute("SELECT ratings, form FROM survey_responses ORDER BY id").fetchall()
+    assert rows == [("5", "overall"), ("4;4;4;4;4", "detailed"), ("4;4;4", None)]
+    assert get_form(db, "detailed").answers == 1
+    db.close()
