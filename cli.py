@@ -70,15 +70,26 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--pass-total", type=int)
     new.set_defaults(func=cmd_standard_new)
 
-    rep = sub.add_parser("report", help="write a PDF report")
-    rep.add_argument("what", choices=("annual",))
-    rep.add_argument("--fy", required=True)
+    from reports.catalog import REPORTS  # the list only: builders load when one runs
+
+    rep = sub.add_parser("report", help="write a PDF report (A4, Thai unless --lang en)")
+    rep.add_argument("what", choices=tuple(REPORTS))
+    rep.add_argument("--fy", help="fiscal year, B.E. (annual, floor)")
+    rep.add_argument("--floor", help="floor number (floor)")
+    rep.add_argument("--id", dest="record_id", help="round or event UUID (round, incident)")
+    rep.add_argument("--point", help="point code such as F1-01 (blank)")
+    rep.add_argument("--month", help="month as 2021-01 or 01/2564 (guard-month)")
     rep.add_argument("--out", required=True, type=Path)
     rep.add_argument("--lang", dest="report_lang", choices=("th", "en"), default="th")
     rep.set_defaults(func=cmd_report)
 
+    sign = sub.add_parser("sign", help="sign the annual summary (section head; audited)")
+    sign.add_argument("what", choices=("annual",))
+    sign.add_argument("--fy", required=True)
+    sign.set_defaults(func=cmd_sign)
+
     exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
-    exp.add_argument("what", choices=("rounds", "survey", "guard"))
+    exp.add_argument("what", choices=("rounds", "survey", "guard", "indicators"))
     exp.add_argument("--fy", required=True)
     exp.add_argument("--out", required=True, type=Path)
     exp.set_defaults(func=cmd_export)
@@ -90,6 +101,16 @@ def build_parser() -> argparse.ArgumentParser:
     res = sub.add_parser("restore", help="replace the database with a backup (keeps a copy)")
     res.add_argument("file", type=Path)
     res.set_defaults(func=cmd_restore, opens_db=False)
+
+    syn = sub.add_parser("sync", help="offline sync files between computers (.srsync)")
+    syn_sub = syn.add_subparsers(dest="sync_command", required=True)
+    sexp = syn_sub.add_parser("export", help="write what this database holds to a sync file")
+    sexp.add_argument("--out", required=True, type=Path)
+    sexp.add_argument("--since", help="only records created or changed since DATE")
+    sexp.set_defaults(func=cmd_sync_export)
+    simp = syn_sub.add_parser("import", help="check a sync file, then merge it")
+    simp.add_argument("file", type=Path)
+    simp.set_defaults(func=cmd_sync_import)
 
     chk = sub.add_parser("check", help="verify integrity, foreign keys and the audit chain")
     chk.add_argument("--against", help="a head hash printed on a summary or backup")
@@ -195,12 +216,40 @@ def cmd_standard_new(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_report(db: Database, args: argparse.Namespace) -> int:
-    from core.calendar import parse_fiscal_year
-    from reports.annual_pdf import build_annual_pdf
+# Which command-line option gives each scope key of reports.catalog.
+REPORT_OPTIONS = {"fy": "--fy", "floor": "--floor", "round": "--id", "point": "--point",
+                  "month": "--month", "incident": "--id"}  # fmt: skip
 
-    out = build_annual_pdf(db, parse_fiscal_year(args.fy), args.out, lang=args.report_lang)
+
+def cmd_report(db: Database, args: argparse.Namespace) -> int:
+    from reports.catalog import REPORTS, build_report
+
+    kind = REPORTS[args.what]
+    given = {"fy": args.fy, "floor": args.floor, "round": args.record_id, "point": args.point,
+             "month": args.month, "incident": args.record_id}  # fmt: skip
+    scope = {k: given[k] for k in kind.scope}
+    missing = [REPORT_OPTIONS[k] for k in kind.scope if not (scope[k] or "").strip()]
+    if missing:
+        flags = " ".join(missing)
+        raise InvalidInput(
+            f"รายงาน {args.what} ต้องระบุ {flags}",
+            f"report {args.what} needs {flags}",
+            field=missing[0],
+        )
+    out = build_report(db, args.what, args.out, scope, lang=args.report_lang)
     say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_sign(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_fiscal_year
+    from reports.signing import sign_annual_summary
+
+    sig = sign_annual_summary(db, parse_fiscal_year(args.fy))
+    say(
+        f"ลงนามสรุปประจำปี {sig.fiscal_year} โดย {sig.signed_by} รหัสประวัติ {sig.head}",
+        f"annual summary {sig.fiscal_year} signed by {sig.signed_by}; audit head {sig.head}",
+    )
     return EXIT_OK
 
 
@@ -221,10 +270,12 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
     from inspection.csv_io import export_rounds
     from inspection.survey import export_survey
+    from reports.exports import export_indicators
     from security.csv_io import export_guard
 
     fy = parse_fiscal_year(args.fy)
-    writer = {"rounds": export_rounds, "survey": export_survey, "guard": export_guard}[args.what]
+    writer = {"rounds": export_rounds, "survey": export_survey, "guard": export_guard,
+              "indicators": export_indicators}[args.what]  # fmt: skip
     n = writer(db, fy, args.out)
     say(f"บันทึก {n} แถว ลงไฟล์ {args.out}", f"wrote {n} rows to {args.out}")
     return EXIT_OK
@@ -243,12 +294,34 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     from core.backup import restore_from
+    from core.users import script_actor
 
-    safety = restore_from(db_path, args.file)
+    safety = restore_from(db_path, args.file, script_actor(args.user))
     say(
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",
     )
+    return EXIT_OK
+
+
+def cmd_sync_export(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import parse_date
+    from core.i18n import tr
+    from sync.send import export_sync
+
+    since = parse_date(args.since, field="--since") if args.since else None
+    r = export_sync(db, args.out, since)
+    values = {"path": r.path, "records": r.records, "audit": r.counts["audit"],
+              "sha": r.file_sha256[:12]}  # fmt: skip
+    say(tr("sync.sent", "th", **values), tr("sync.sent", "en", **values))
+    return EXIT_OK
+
+
+def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
+    from sync.receive import import_sync
+
+    result = import_sync(db, args.file)
+    say(result.summary("th"), result.summary("en"))
     return EXIT_OK
 
 
@@ -276,10 +349,27 @@ def _utf8_console() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+# The Qt-free modules the window needs at start-up. Imported before PySide6 because
+# PySide6 reads the source of every module imported after it (its __feature__
+# check): about 20 ms of the time to the first paint (benchmark, issue 8).
+WINDOW_PRELOAD = (
+    "core.backup", "core.db", "core.users", "core.i18n", "core.calendar",
+    "inspection.rounds", "inspection.indicator", "security.guard", "reports.annual",
+)  # fmt: skip
+
+
+def preload_for_window() -> None:
+    import importlib
+
+    for name in WINDOW_PRELOAD:
+        importlib.import_module(name)
+
+
 def run(argv: list[str]) -> int:
     _utf8_console()
     args = build_parser().parse_args(argv)
     if args.command is None:
+        preload_for_window()
         from ui.app import run as run_window  # the only path that imports Qt
 
         return run_window(args.db, args.lang)

@@ -6,17 +6,19 @@ a snapshot); each carries the audit chain's head hash in its meta table.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.audit import head_hash, verify_batches, verify_chain
+from core.audit import audit, head_hash, verify_batches, verify_chain
 from core.calendar import now, today
 from core.errors import DatabaseRefused, InvalidInput
+from core.users import Actor, require, require_actor, script_actor
 
 KEEP_DAYS = 14
 
@@ -103,17 +105,61 @@ def validate_backup(source: Path) -> Path:
     return source
 
 
-def restore_from(db_path: Path, source: Path) -> Path:
+@dataclass(frozen=True)
+class BackupInfo:
+    """What a person should see before a backup replaces today's data."""
+
+    backup_at: str  # when the backup was taken (local time, ISO), "" if unknown
+    head: str  # the audit chain's head hash the backup carries
+    chain_ok: bool  # the backup's own audit chain verifies
+    rounds: int
+    last_change: str  # the time of the newest audit row (UTC, ISO), "" if none
+
+
+def backup_info(source: Path) -> BackupInfo:
+    """Validate `source` (refusing it like restore would) and describe it, reading only."""
+    source = validate_backup(source)
+    conn = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        probe = Database(conn)
+        meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
+        chain = verify_chain(probe)
+        rounds = probe.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+        last = probe.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
+    except sqlite3.DatabaseError as exc:
+        # An older backup may lack a table today's schema has: it is still not one to trust.
+        raise DatabaseRefused(
+            f"อ่านไฟล์ {source.name} ไม่ได้ ({exc})", f"cannot read {source.name} ({exc})"
+        ) from None
+    finally:
+        conn.close()
+    return BackupInfo(
+        backup_at=meta.get("backup_at", ""),
+        head=meta.get("backup_audit_head", chain.head),
+        chain_ok=chain.ok,
+        rounds=rounds,
+        last_change=last,
+    )
+
+
+def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Path:
     """Replace the database at `db_path` with `source` after validating it.
 
     The current file is kept beside it as a safety copy; a corrupt or foreign
-    source is refused and nothing changes. Returns the safety copy's path.
+    source is refused and nothing changes. The restore itself is the first
+    audit row after the backup's history, naming who restored what. `actor`
+    defaults to the operating-system account, as every command-line action.
+    Returns the safety copy's path.
     """
-    from core.db import open_db
+    from core.db import device_id, open_db, transaction
+    from core.users import act_as
 
+    actor = actor or script_actor()
+    require_actor(actor, "backup.restore")
     source = validate_backup(source)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     safety = Path(db_path).with_name(f"{Path(db_path).stem}.before-restore-{stamp}.db")
+    previous_head = None
     if Path(db_path).exists():
         try:
             current = open_db(db_path)
@@ -122,7 +168,7 @@ def restore_from(db_path: Path, source: Path) -> Path:
             shutil.copy2(db_path, safety)
         else:
             try:
-                backup_to(current, safety)
+                previous_head = backup_to(current, safety)
             finally:
                 current.close()
     src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
@@ -132,8 +178,53 @@ def restore_from(db_path: Path, source: Path) -> Path:
     finally:
         src.close()
         dst.close()
-    open_db(db_path).close()  # migrate an older backup to today's schema
+    restored = open_db(db_path)  # migrates an older backup to today's schema
+    try:
+        new_device_identity(restored)
+        act_as(restored, actor)
+        with transaction(restored):
+            audit(
+                restored,
+                "restore",
+                "database",
+                device_id(restored),
+                {"audit_head": previous_head, "kept_as": str(safety)},
+                {"from": str(source), "audit_head": head_hash(restored)},
+            )
+    finally:
+        restored.close()
     return safety
+
+
+def new_device_identity(db: Database) -> str:
+    """Give a restored database a new device id, so its history forks visibly, not silently.
+
+    Other laptops may already hold audit rows this device wrote after the backup was
+    taken. Were the restored file to keep writing under the same id, its new rows
+    would fork that device's chain, and no laptop could accept them (sync/receive.py
+    joins rows only where they continue a chain). Under a new id the old chain stays
+    whole (and can even be completed again from the other laptops), and the new one
+    starts with a row naming the old device and the head it was restored at.
+    """
+    import json
+
+    from core.audit import audit, head_hash, local_device
+    from core.db import new_id, transaction
+
+    old = local_device(db)
+    head = head_hash(db, old)
+    new = new_id()
+    with transaction(db):
+        row = db.execute("SELECT value FROM meta WHERE key = 'former_device_ids'").fetchone()
+        former = [*(json.loads(row[0]) if row else []), old]
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES ('former_device_ids', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [json.dumps(former)],
+        )
+        db.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", [new])
+        audit(db, "restore", "device", new, {"device": old, "head": head}, {"device": new})
+    return new
 
 
 @dataclass(frozen=True)
@@ -173,3 +264,85 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
                 f"history up to {short}… was rewritten or is missing"
             )
     return CheckResult(ok=not problems, problems=problems, head=chain.head)
+
+
+# --- the quick check at open -------------------------------------------------------------
+
+ALERT_KEY = "open_check_alert"
+
+
+@dataclass(frozen=True)
+class CheckAlert:
+    """A failed open-time check that no administrator has acknowledged yet."""
+
+    first_seen: str  # UTC, ISO
+    last_seen: str
+    problems: list[str]
+
+
+def pending_alert(db: Database) -> CheckAlert | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", [ALERT_KEY]).fetchone()
+    if row is None:
+        return None
+    data = json.loads(row[0])
+    return CheckAlert(data["first_seen"], data["last_seen"], list(data["problems"]))
+
+
+def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
+    """The checks the app runs at open, kept until an administrator has seen them.
+
+    With `db_path`, the day's automatic backup is taken first; a backup that
+    cannot be written (disk full, folder not writable) must not keep the office
+    from working, so it becomes one of the problems instead of an error.
+
+    The app opens before anyone signs in, so the person at the keyboard may be an
+    inspector: a failure is recorded in `meta` (the app's own bookkeeping, not a
+    user's change) and shown to the next administrator who signs in, at this
+    start or a later one. A later clean check does not erase it: what was wrong
+    once still needs a person to look.
+    """
+    from core.db import transaction
+
+    backup_problem = None
+    if db_path is not None:
+        try:
+            daily_backup(db, db_path)
+        except (OSError, sqlite3.Error) as exc:
+            folder = backups_dir(db_path)
+            backup_problem = (
+                f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\n"
+                f"the daily backup failed ({folder}): {exc}"
+            )
+    result = check(db, quick=True)
+    if backup_problem is not None:
+        result = CheckResult(False, [backup_problem, *result.problems], result.head)
+    if result.ok:
+        return result
+    prior = pending_alert(db)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    alert = {
+        "first_seen": prior.first_seen if prior else stamp,
+        "last_seen": stamp,
+        "problems": result.problems,
+    }
+    with transaction(db):
+        db.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [ALERT_KEY, json.dumps(alert, ensure_ascii=False)],
+        )
+    return result
+
+
+def acknowledge_alert(db: Database) -> None:
+    """An administrator has read the alert: drop it, and say so in the audit trail."""
+    from core.db import transaction
+
+    require(db, "check.acknowledge")
+    alert = pending_alert(db)
+    if alert is None:
+        return
+    with transaction(db):
+        audit(db, "acknowledge", "check", ALERT_KEY,
+              {"first_seen": alert.first_seen, "problems": alert.problems}, None)  # fmt: skip
+        db.execute("DELETE FROM meta WHERE key = ?", [ALERT_KEY])

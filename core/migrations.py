@@ -388,6 +388,85 @@ def m008_guard_reports(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m009_sync(db: Database) -> None:
+    """Offline sync between laptops: one audit chain per device, change stamps, sync log."""
+    device = db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
+    db.executescript(
+        """
+        -- Each device keeps its own hash chain; rows received from another laptop join
+        -- their device's chain unchanged, so every chain still verifies end to end.
+        ALTER TABLE audit_log ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX audit_device ON audit_log(device_id, id);
+        CREATE INDEX audit_hash ON audit_log(hash);
+        CREATE TABLE sync_log (
+            id INTEGER PRIMARY KEY,
+            direction TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+            device_id TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            file_name TEXT NOT NULL DEFAULT '',
+            file_created_at TEXT NOT NULL,
+            since TEXT,
+            done_at TEXT NOT NULL,
+            added INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            conflicts INTEGER NOT NULL DEFAULT 0,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX sync_log_device ON sync_log(device_id, direction, done_at);
+        CREATE UNIQUE INDEX sync_log_received ON sync_log(file_sha256)
+            WHERE direction = 'received';
+        -- The losing side of a later-change-wins decision, kept so nobody's edit vanishes.
+        CREATE TABLE sync_history (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            record_uuid TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            kept TEXT NOT NULL,
+            lost TEXT NOT NULL,
+            kept_changed_at TEXT,
+            kept_device TEXT,
+            lost_changed_at TEXT,
+            lost_device TEXT,
+            decided_at TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL
+        );
+        CREATE INDEX sync_history_record ON sync_history(record_uuid);
+        """
+    )
+    db.execute("UPDATE audit_log SET device_id = ?", [device])
+    # Rows another laptop may change after creating them: the later change wins when
+    # sync files meet (sync/merge.py), so each row remembers when and where it changed.
+    editable = {
+        "points": "code, floor, kind, name_th, name_en, location, active, active_from,"
+        " active_until, updated_at",
+        "plan_steps": "title_th, title_en, weight, cumulative, months, floor, done_date, evidence",
+        "corrective_actions": "what, who, due_date, closed_date",
+        "guard_events": "counts, reason, classified_by, classified_at",
+    }
+    for table, columns in editable.items():
+        db.execute(f"ALTER TABLE {table} ADD COLUMN changed_at TEXT")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN changed_on TEXT")
+        # The stamp of the version an edit replaced: an edit made on top of the other
+        # laptop's version is an update there, not a conflict.
+        db.execute(f"ALTER TABLE {table} ADD COLUMN changed_base TEXT")
+        # A trigger stamps every local edit, whichever domain function makes it, so no
+        # writer can forget. A merge writes the other laptop's stamp itself, and an
+        # update that sets the stamp is left alone (the WHEN clause). Listing the
+        # edited columns keeps the trigger's own stamping from firing it again.
+        db.execute(
+            f"CREATE TRIGGER {table}_changed AFTER UPDATE OF {columns} ON {table}"
+            " WHEN NEW.changed_at IS OLD.changed_at AND NEW.changed_on IS OLD.changed_on"
+            f" BEGIN UPDATE {table} SET"
+            " changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
+            " changed_on = (SELECT value FROM meta WHERE key = 'device_id'),"
+            " changed_base = CASE WHEN OLD.changed_at IS NULL THEN NULL"
+            " ELSE OLD.changed_at || ' ' || OLD.changed_on END"
+            " WHERE rowid = NEW.rowid; END"
+        )
+
+
+@MIGRATIONS()
 def m010_survey_forms(db: Database) -> None:
     """Survey forms the office defines, and the form each answer was given with.
 
@@ -418,8 +497,8 @@ def m010_survey_forms(db: Database) -> None:
         """
     )
     seeded = (
-        ("overall", "แบบข้อเดียว (ความพึงพอใจโดยรวม)", "One overall question"),
-        ("detailed", "แบบละเอียด (รายด้าน)", "Detailed form (by aspect)"),
+        ("overall", "ข้อเดียว (ความพึงพอใจโดยรวม)", "One question (overall)"),
+        ("detailed", "หลายข้อ (5 ข้อ)", "Several questions (5)"),
     )
     for key, th, en in seeded:
         db.execute(
@@ -434,4 +513,18 @@ def m010_survey_forms(db: Database) -> None:
         "UPDATE survey_responses SET form = CASE"
         " WHEN instr(ratings, ';') = 0 THEN 'overall'"
         " WHEN length(ratings) - length(replace(ratings, ';', '')) = 4 THEN 'detailed' END"
+    )
+
+
+@MIGRATIONS()
+def m011_guard_supersedes_index(db: Database) -> None:
+    """Find a report's correction by index, as rounds do (rounds_supersedes).
+
+    Every "current report" filter asks whether a signed correction names the report;
+    without this index each report of the year scanned the whole table: the year's
+    score took about a second on ten years of reports (benchmark, issue 8).
+    """
+    db.execute(
+        "CREATE INDEX guard_reports_supersedes ON guard_reports(supersedes)"
+        " WHERE supersedes IS NOT NULL"
     )

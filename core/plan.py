@@ -13,8 +13,9 @@ from sqlite_utils import Database
 
 from core.audit import audit
 from core.calendar import parse_date
-from core.db import new_id, transaction
+from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.migrations import seed_uuid
 from core.users import require
 
 
@@ -77,10 +78,11 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
             " FROM plan_steps WHERE fiscal_year = ?",
             [source],
         ).fetchall():
+            # The same key on every laptop that opens the year, so sync files agree on it.
             db.execute(
                 "INSERT INTO plan_steps(uuid, fiscal_year, project, step_no, title_th, title_en,"
                 " weight, cumulative, months, floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [new_id(), fy, *r],
+                [seed_uuid("plan_step", fy, r[0], r[1]), fy, *r],
             )
         audit(db, "copy_plan", "plan", str(fy), None, {"from": source})
     return plan_for_year(db, fy)

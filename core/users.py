@@ -34,11 +34,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "survey.record",
             "guard.report",
             "incidents.classify",
-            "survey.define",
             "guard.month_check",
             "plan.edit",
+            "survey.define",
             "summary.sign",
             "audit.read",
+            "sync.import",
         }
     ),
     "admin": frozenset(
@@ -50,11 +51,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "users.manage",
             "points.manage",
             "standards.manage",
-            "survey.define",
             "settings.edit",
             "backup.restore",
+            "check.acknowledge",
             "audit.read",
             "plan.edit",
+            "survey.define",
+            "sync.import",
         }
     ),
 }
@@ -101,7 +104,11 @@ def current_actor(db: Database) -> Actor:
 
 
 def require(db: Database, permission: str) -> Actor:
-    actor = current_actor(db)
+    return require_actor(current_actor(db), permission)
+
+
+def require_actor(actor: Actor, permission: str) -> Actor:
+    """Refuse `actor` what its role does not allow (actions on a file rather than a connection)."""
     if not actor.may(permission):
         raise PermissionDenied(
             f"ผู้ใช้ {actor.username} ({role_name(actor.role, 'th')}) ไม่มีสิทธิ์ทำรายการนี้",
@@ -122,6 +129,38 @@ _ROLE_NAMES = {
 def role_name(role: str, lang: str) -> str:
     th, en = _ROLE_NAMES.get(role, (role, role))
     return th if lang == "th" else en
+
+
+# --- the idle lock -------------------------------------------------------------------
+
+IDLE_KEY = "idle_lock_minutes"
+IDLE_DEFAULT = 10
+IDLE_RANGE = (1, 240)
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """Minutes without a key or click before the window locks (an office setting)."""
+    from core.db import get_setting
+
+    value = get_setting(db, IDLE_KEY, "") or ""
+    if value.isdigit() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
+        return int(value)
+    return IDLE_DEFAULT  # unset, or written by hand outside the app: lock rather than not
+
+
+def set_idle_lock_minutes(db: Database, minutes: int) -> None:
+    """The office sets the idle time: administrators only, checked here, audited as a setting."""
+    from core.db import set_setting
+
+    require(db, "settings.edit")
+    low, high = IDLE_RANGE
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
+        raise InvalidInput(
+            f"เวลาล็อกหน้าจอต้องเป็น {low} ถึง {high} นาที",
+            f"the idle lock time must be {low} to {high} minutes",
+            field="idle",
+        )
+    set_setting(db, IDLE_KEY, str(minutes))
 
 
 # --- passwords -------------------------------------------------------------------------
@@ -223,12 +262,18 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     return user
 
 
+_DUMMY_HASH = "scrypt$16384$8$1$" + "00" * 16 + "$" + "00" * 32
+
+
 def authenticate(db: Database, username: str, password: str) -> User:
     row = db.execute(
         "SELECT uuid, username, display_name, role, active, pw_hash FROM users WHERE username = ?",
         [(username or "").strip().lower()],
     ).fetchone()
-    if row is None or not row[4] or not verify_password(password, row[5]):
+    # An unknown name costs the same scrypt as a known one, so the time taken does not
+    # tell which user names exist.
+    stored = row[5] if row is not None else _DUMMY_HASH
+    if not verify_password(password or "", stored) or row is None or not row[4]:
         raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password", field="password")
     return User(row[0], row[1], row[2], row[3], True)
 

@@ -2,166 +2,249 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer
 from sqlite_utils import Database
 
 from core.audit import head_hash
-from core.calendar import format_date, format_date_long, today
+from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, format_date, today
 from core.i18n import tr
-from core.plan import plan_for_year, plan_progress, project_title
-from inspection.indicator import ladder_rows
-from inspection.points import list_points
+from core.ladder import LEVEL_SCORES
+from core.plan import PlanStep, plan_for_year, plan_progress, project_title
+from inspection.indicator import active_points, ladder_rows
 from inspection.rounds import deciding_rounds
-from reports.annual import annual_score
-from reports.thai_text import FONT, FONT_BOLD, register_fonts
-from security.guard import CATEGORY_NAMES, events_of_year
+from reports.annual import AnnualScore, annual_score
+from reports.charts import percent_bars
+from reports.document import CONTENT_W, Frame, heading, para, signature_block, table, write_pdf
+from security.guard import CATEGORY_NAMES, GuardEvent, events_of_year
 
-OFFICE_TH = "กลุ่มงานอาคารสถานที่ ส่วนบริหารกลาง สำนักงานเลขานุการปลัดกรุงเทพมหานคร"
-OFFICE_EN = "Building Office, Central Administration, Office of the Permanent Secretary, BMA"
+Progress = Callable[[int, int], None]
 
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=17, shaping=1)
-    return {
-        "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=10, leading=14),
-        "h1": ParagraphStyle(
-            "h1", parent=base, fontName=FONT_BOLD, fontSize=17, leading=24, alignment=1
-        ),  # fmt: skip
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontName=FONT_BOLD,
-            fontSize=14,
-            leading=20,
-            spaceBefore=8,
-            spaceAfter=4,
-        ),  # fmt: skip
-        "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=14),
-        "head": ParagraphStyle(
-            "head", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=14
-        ),  # fmt: skip
-    }
+# The incident ladder as the plan prints it (ตัวชี้วัดที่ 1): level -> i18n key of the
+# condition. The rule itself is security.guard.incident_level; this is only its table.
+INCIDENT_LADDER = ((5, "rp.inc_ladder.5"), (4, "rp.inc_ladder.4"), (3, "rp.inc_ladder.3"),
+                   (2, "rp.inc_ladder.2"), (1, "rp.inc_ladder.1"))  # fmt: skip
 
 
-def _table(rows: list[list[str]], widths: list[float], st: dict, highlight: int | None = None):
-    data = [[Paragraph(c, st["head"]) for c in rows[0]]] + [
-        [Paragraph(str(c), st["cell"]) for c in r] for r in rows[1:]
-    ]
-    table = Table(data, colWidths=widths, repeatRows=1)
-    style = [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]
-    if highlight is not None:
-        style.append(("BACKGROUND", (0, highlight), (-1, highlight), colors.HexColor("#cfe8d4")))
-    table.setStyle(TableStyle(style))
-    return table
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
-def build_annual_pdf(db: Database, fy: int, out: Path, *, lang: str = "th") -> Path:
-    """Write the annual summary of fiscal year `fy` to `out`."""
-    register_fonts()
-    st = _styles()
-    score = annual_score(db, fy)
+FISCAL_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+
+def months_text(months: tuple[int, ...], lang: str) -> str:
+    """Planned months in fiscal order; three or more in a row read as a span (ต.ค.-ก.ย.)."""
+    names = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
+    ordered = [m for m in FISCAL_ORDER if m in set(months)]
+    runs: list[list[int]] = []
+    for m in ordered:
+        if runs and FISCAL_ORDER.index(m) == FISCAL_ORDER.index(runs[-1][-1]) + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0] - 1]}-{names[run[-1] - 1]}")
+        else:
+            parts.extend(names[m - 1] for m in run)
+    return " ".join(parts)
+
+
+def category_name(category: str, lang: str) -> str:
+    th, en = CATEGORY_NAMES[category]
+    return th if lang == "th" else en
+
+
+def _indicators(score: AnnualScore, lang: str) -> list[Flowable]:
     r, inc = score.restrooms, score.incidents
-    th = lang == "th"
-    story: list = [
-        Paragraph(tr("pdf.annual_title", lang, fy=fy), st["h1"]),
-        Paragraph(OFFICE_TH if th else OFFICE_EN, st["body"]),
-        Spacer(1, 4 * mm),
-        Paragraph(tr("pdf.indicators", lang), st["h2"]),
+    w = CONTENT_W
+    rows = [
+        [tr("rp.col.indicator", lang), tr("rp.col.result", lang), tr("rp.col.level", lang),
+         tr("rp.col.score", lang)],
+        [tr("rp.ind.restrooms", lang),
+         tr("rp.rest_result", lang, passing=r.points_passing, total=r.points_total,
+            pct=_pct(r.points_pct), plevel=r.points_level, sat=_pct(r.satisfaction_pct),
+            n=r.respondents, slevel=r.satisfaction_level),
+         str(r.level), f"{r.score:g}/15"],
+        [tr("rp.ind.incidents", lang),
+         tr("rp.inc_result", lang, counted=inc.counted, not_counted=inc.not_counted,
+            pending=inc.pending),
+         str(inc.level), f"{inc.score:g}/15"],
+        [tr("rp.total", lang), "", "", f"{score.total_score:g}/30"],
+    ]  # fmt: skip
+    out: list[Flowable] = [
+        heading(tr("rp.h.indicators", lang)),
+        table(rows, [w * 0.34, w * 0.42, w * 0.1, w * 0.14], align="llcr", bold_last=True),
     ]
-    sat = "-" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}"
-    story.append(_table([
-        [tr("pdf.indicator", lang), tr("pdf.result", lang), tr("ind.level", lang),
-         tr("ind.score", lang)],
-        [tr("ind.restrooms", lang),
-         tr("pdf.rest_result", lang, passing=r.points_passing, total=r.points_total, sat=sat,
-            n=r.respondents), str(r.level), f"{r.score:g}"],
-        [tr("ind.incidents", lang),
-         tr("pdf.inc_result", lang, counted=inc.counted, pending=inc.pending), str(inc.level),
-         f"{inc.score:g}"],
-        [tr("pdf.total", lang), "", "", f"{score.total_score:g}"],
-    ], [78 * mm, 56 * mm, 16 * mm, 20 * mm], st))  # fmt: skip
-
-    story.append(Paragraph(tr("pdf.ladder", lang), st["h2"]))
-    ladder = [[tr("ind.level", lang), tr("ind.condition", lang), tr("ind.result", lang),
-               tr("ind.score", lang)]]  # fmt: skip
-    for row in ladder_rows(r.points_total or 27):
-        ladder.append([str(row.level), row.condition_th if th else row.condition_en,
+    if inc.pending:
+        out.append(para(tr("rp.pending_warning", lang, n=inc.pending), "small"))
+    ladder = [[tr("rp.col.level", lang), tr("rp.col.condition", lang),
+               tr("rp.col.result_pct", lang), tr("rp.col.score", lang)]]  # fmt: skip
+    reached = []
+    for i, row in enumerate(ladder_rows(r.points_total or 27), start=1):
+        ladder.append([str(row.level), row.condition_th if lang == "th" else row.condition_en,
                        f"{row.result_pct}%", f"{row.score:g}"])  # fmt: skip
-    reached = next((i + 1 for i, row in enumerate(ladder_rows()) if row.level == r.level), None)
-    story.append(_table(ladder, [15 * mm, 115 * mm, 20 * mm, 20 * mm], st, reached))
+        if row.level == r.level:
+            reached.append(i)
+    out += [
+        heading(tr("rp.h.ladder_rest", lang)),
+        table(ladder, [w * 0.1, w * 0.62, w * 0.14, w * 0.14], align="clcc", highlight=reached),
+        para(tr("rp.reached", lang, level=r.level), "small"),
+    ]
+    ladder = [[tr("rp.col.level", lang), tr("rp.col.condition", lang),
+               tr("rp.col.result_pct", lang), tr("rp.col.score", lang)]]  # fmt: skip
+    reached = []
+    for i, (level, key) in enumerate(INCIDENT_LADDER, start=1):
+        pct, pts = LEVEL_SCORES[level]
+        ladder.append([str(level), tr(key, lang), f"{pct}%", f"{pts:g}"])
+        if level == inc.level:
+            reached.append(i)
+    out += [
+        heading(tr("rp.h.ladder_inc", lang)),
+        table(ladder, [w * 0.1, w * 0.62, w * 0.14, w * 0.14], align="clcc", highlight=reached),
+        para(tr("rp.reached", lang, level=inc.level), "small"),
+    ]
+    return out
 
-    story.append(Paragraph(tr("pdf.points", lang), st["h2"]))
+
+def _points(db: Database, fy: int, score: AnnualScore, lang: str) -> list[Flowable]:
+    w = CONTENT_W
     deciding = deciding_rounds(db, fy)
-    rows = [[tr("col.code", lang), tr("col.name", lang), tr("col.date", lang),
-             tr("col.total", lang), tr("col.result", lang)]]  # fmt: skip
-    for p in list_points(db):
+    rows = [[tr("rp.col.code", lang), tr("rp.col.point", lang), tr("rp.col.round_date", lang),
+             tr("rp.col.total", lang), tr("rp.col.pass", lang)]]  # fmt: skip
+    failed = []
+    for p in active_points(db, fy):
         rnd = deciding.get(p.id)
         if rnd is None:
-            rows.append([p.code, p.name(lang), "-", "-", tr("state.unchecked", lang)])
-        else:
-            rows.append([p.code, p.name(lang), format_date(rnd.inspected_at.date(), lang),
-                         f"{rnd.total}/80",
-                         tr("state.passed" if rnd.passed else "state.failed", lang)])  # fmt: skip
-    story.append(_table(rows, [18 * mm, 80 * mm, 28 * mm, 20 * mm, 24 * mm], st))
+            rows.append([p.code, p.name(lang), "-", "-", tr("rp.state.unchecked", lang)])
+            failed.append(len(rows) - 1)
+            continue
+        rows.append([p.code, p.name(lang), format_date(rnd.inspected_at.date(), lang),
+                     f"{rnd.total}/80",
+                     tr("rp.state.passed" if rnd.passed else "rp.state.failed", lang)])  # fmt: skip
+        if not rnd.passed:
+            failed.append(len(rows) - 1)
+    out: list[Flowable] = [
+        heading(tr("rp.h.points", lang)),
+        para(tr("rp.points_note", lang), "small"),
+        table(
+            rows, [w * 0.11, w * 0.45, w * 0.17, w * 0.12, w * 0.15], align="llccc", shade=failed
+        ),  # fmt: skip
+    ]
+    needs = score.restrooms.needs
+    if needs:
+        out.append(heading(tr("rp.h.needs", lang)))
+        out += [para(n.th if lang == "th" else n.en, "small") for n in needs]
+    return out
 
-    story.append(Paragraph(tr("pdf.survey", lang), st["h2"]))
-    srows = [[tr("survey.group", lang), tr("survey.respondents", lang),
-              tr("survey.satisfied", lang), "%"]]  # fmt: skip
-    for g, t in r.satisfaction.by_group.items():
-        pct = "-" if t.pct is None else f"{t.pct:.2f}"
-        srows.append([tr(f"group.{g}", lang), str(t.respondents), str(t.satisfied), pct])
-    srows.append([tr("survey.all", lang), str(r.respondents), str(r.satisfaction.satisfied), sat])
-    story.append(_table(srows, [50 * mm, 40 * mm, 40 * mm, 40 * mm], st))
 
-    story.append(Paragraph(tr("pdf.incidents", lang), st["h2"]))
-    erows = [[tr("col.date", lang), tr("guard.category", lang), tr("guard.description", lang),
-              tr("col.status", lang), tr("inc.reason", lang)]]  # fmt: skip
-    for e in events_of_year(db, fy):
-        cat = CATEGORY_NAMES[e.category][0 if th else 1]
-        erows.append([format_date(e.day, lang), cat, e.description, tr(f"inc.{e.status}", lang),
-                      e.reason])  # fmt: skip
-    story.append(_table(erows, [24 * mm, 24 * mm, 52 * mm, 24 * mm, 46 * mm], st))
-
-    story.append(Paragraph(tr("pdf.plan", lang), st["h2"]))
-    steps = plan_for_year(db, fy)
-    for project in (1, 2):
-        mine = [s for s in steps if s.project == project]
-        line = f"{project_title(db, fy, project, lang)}: {plan_progress(mine):g}%"
-        story.append(Paragraph(line, st["body"]))
-
-    story += [
-        Spacer(1, 10 * mm),
-        Paragraph(tr("pdf.prepared", lang, date=format_date_long(today(), lang)), st["body"]),
-        Spacer(1, 8 * mm),
-        Paragraph(tr("pdf.approved", lang), st["body"]),
-        Spacer(1, 6 * mm),
-        Paragraph(tr("pdf.anchor", lang, head=head_hash(db)), st["small"]),
+def _survey(score: AnnualScore, lang: str) -> list[Flowable]:
+    w = CONTENT_W
+    sat = score.restrooms.satisfaction
+    rows = [[tr("rp.col.group", lang), tr("rp.col.respondents", lang),
+             tr("rp.col.satisfied", lang), tr("rp.col.pct", lang)]]  # fmt: skip
+    labels, values = [], []
+    for g, t in sat.by_group.items():
+        rows.append([tr(f"rp.group.{g}", lang), str(t.respondents), str(t.satisfied), _pct(t.pct)])
+        labels.append(tr(f"rp.group.{g}", lang))
+        values.append(t.pct)
+    rows.append([tr("rp.all", lang), str(sat.respondents), str(sat.satisfied), _pct(sat.pct)])
+    labels.append(tr("rp.all", lang))
+    values.append(sat.pct)
+    return [
+        heading(tr("rp.h.survey", lang)),
+        para(tr("rp.survey_rule", lang), "small"),
+        table(rows, [w * 0.4, w * 0.2, w * 0.2, w * 0.2], align="lrrr", bold_last=True),
+        Spacer(1, 3 * mm),
+        percent_bars(
+            labels, values, CONTENT_W * 0.9, target=90, target_label=tr("rp.target", lang, pct=90)
+        ),  # fmt: skip
     ]
 
-    def page(canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 9)
-        canvas.drawString(18 * mm, A4[1] - 12 * mm, f"{OFFICE_TH if th else OFFICE_EN} · "
-                          + tr("fy.n", lang, n=fy))  # fmt: skip
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, tr("pdf.page", lang, n=doc.page))
-        canvas.restoreState()
 
-    out = Path(out)
-    tmp = out.with_name(out.name + ".partial")
-    doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,
-                            topMargin=18 * mm, bottomMargin=16 * mm,
-                            title=tr("pdf.annual_title", lang, fy=fy))  # fmt: skip
-    doc.build(story, onFirstPage=page, onLaterPages=page)
-    tmp.replace(out)
+def event_rows(events: list[GuardEvent], lang: str) -> list[list[str]]:
+    rows = [[tr("rp.col.date", lang), tr("rp.col.category", lang), tr("rp.col.place", lang),
+             tr("rp.col.description", lang), tr("rp.col.reason", lang)]]  # fmt: skip
+    for e in events:
+        reason = e.reason or tr("rp.no_reason_yet", lang)
+        rows.append([f"{format_date(e.day, lang)} {e.at:%H:%M}", category_name(e.category, lang),
+                     e.place, e.description, reason])  # fmt: skip
+    return rows
+
+
+def _incidents(db: Database, fy: int, lang: str) -> list[Flowable]:
+    w = CONTENT_W
+    widths = [w * 0.15, w * 0.13, w * 0.15, w * 0.3, w * 0.27]
+    events = events_of_year(db, fy)
+    out: list[Flowable] = [heading(tr("rp.h.incidents", lang))]
+    for status in ("counts", "not", "pending"):
+        mine = [e for e in events if e.status == status]
+        out.append(para(tr(f"rp.events.{status}", lang, n=len(mine)), "body"))
+        if mine:
+            out.append(table(event_rows(mine, lang), widths))
+        out.append(Spacer(1, 2 * mm))
     return out
+
+
+def step_rows(steps: list[PlanStep], lang: str) -> list[list[str]]:
+    rows = [[tr("rp.col.step", lang), tr("rp.col.activity", lang), tr("rp.col.weight", lang),
+             tr("rp.col.cumulative", lang), tr("rp.col.months", lang), tr("rp.col.done", lang),
+             tr("rp.col.evidence", lang)]]  # fmt: skip
+    for s in steps:
+        rows.append([str(s.step_no), s.title(lang), f"{s.weight:g}", f"{min(s.cumulative, 100):g}",
+                     months_text(s.months, lang),
+                     format_date(s.done_date, lang) if s.done_date else "-",
+                     s.evidence or "-"])  # fmt: skip
+    return rows
+
+
+def _plan(db: Database, fy: int, lang: str) -> list[Flowable]:
+    w = CONTENT_W
+    widths = [w * 0.07, w * 0.33, w * 0.08, w * 0.08, w * 0.12, w * 0.14, w * 0.18]
+    steps = plan_for_year(db, fy)
+    out: list[Flowable] = [heading(tr("rp.h.plan", lang))]
+    for project in sorted({s.project for s in steps}):
+        mine = [s for s in steps if s.project == project]
+        out.append(para(tr("rp.project_progress", lang, title=project_title(db, fy, project, lang),
+                           pct=f"{plan_progress(mine):g}"), "body"))  # fmt: skip
+        out.append(table(step_rows(mine, lang), widths, align="clrrlll"))
+        out.append(Spacer(1, 3 * mm))
+    return out
+
+
+def _closing(db: Database, lang: str) -> list[Flowable]:
+    return [
+        signature_block(
+            lang, [(tr("rp.sign.prepared", lang), today()), (tr("rp.sign.approved", lang), None)]
+        ),  # fmt: skip
+        Spacer(1, 6 * mm),
+        para(tr("rp.anchor", lang, head=head_hash(db)), "small"),
+    ]
+
+
+def build_annual_pdf(
+    db: Database, fy: int, out: Path, *, lang: str = "th", progress: Progress | None = None
+) -> Path:
+    """Write the annual summary of fiscal year `fy` to `out`."""
+    score = annual_score(db, fy)
+    title = tr("rp.annual.title", lang, fy=fy)
+    sections = [
+        lambda: [
+            para(title, "title"),
+            para(tr("rp.office_full", lang), "subtitle"),
+            Spacer(1, 3 * mm),
+            *_indicators(score, lang),
+        ],  # fmt: skip
+        lambda: _points(db, fy, score, lang),
+        lambda: _survey(score, lang),
+        lambda: _incidents(db, fy, lang),
+        lambda: _plan(db, fy, lang),
+        lambda: _closing(db, lang),
+    ]
+    frame = Frame(title, fy, lang)
+    return write_pdf(out, frame, sections, progress or (lambda done, total: None))

@@ -48,16 +48,87 @@ class ReportKind:
     build: Callable[..., Path] = field(repr=False)
 
 
+def _fy(scope: dict[str, Any]) -> int:
+    from core.calendar import parse_fiscal_year
+
+    return parse_fiscal_year(scope["fy"], field="fy")
+
+
 def _annual(
     db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
 ) -> Path:
     from reports.annual_pdf import build_annual_pdf
 
-    return build_annual_pdf(db, int(scope["fy"]), out, lang=lang)
+    return build_annual_pdf(db, _fy(scope), out, lang=lang, progress=progress)
+
+
+def _floor(
+    db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
+) -> Path:
+    from core.errors import InvalidInput
+    from inspection.points import floors
+    from reports.restroom_pdf import build_floor_pdf
+
+    fy = _fy(scope)
+    known = floors(db)
+    text = str(scope["floor"]).strip()
+    if not text.isdigit() or int(text) not in known:
+        listed = ", ".join(str(f) for f in known)
+        raise InvalidInput(
+            f"ไม่มีชั้น «{text}» (มีชั้น {listed})",
+            f"there is no floor «{text}» (floors are {listed})",
+            field="floor",
+        )
+    return build_floor_pdf(db, fy, int(text), out, lang=lang, progress=progress)
+
+
+def _round(
+    db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
+) -> Path:
+    from inspection.rounds import get_round
+    from reports.restroom_pdf import build_round_pdf
+
+    rnd = get_round(db, str(scope["round"]).strip())
+    return build_round_pdf(db, rnd, out, lang=lang, progress=progress)
+
+
+def _blank(
+    db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
+) -> Path:
+    from inspection.points import get_point
+    from reports.restroom_pdf import build_blank_form_pdf
+
+    point = get_point(db, str(scope["point"]), field="point")
+    return build_blank_form_pdf(db, point, out, lang=lang, progress=progress)
+
+
+def _guard_month(
+    db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
+) -> Path:
+    from reports.guard_pdf import build_guard_month_pdf, parse_month
+
+    year, month = parse_month(scope["month"], field="month")
+    return build_guard_month_pdf(db, year, month, out, lang=lang, progress=progress)
+
+
+def _incident(
+    db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
+) -> Path:
+    from reports.guard_pdf import build_incident_pdf
+
+    return build_incident_pdf(db, str(scope["incident"]), out, lang=lang, progress=progress)
 
 
 REPORTS: dict[str, ReportKind] = {
-    k.key: k for k in (ReportKind("annual", "report.annual", ("fy",), _annual),)
+    k.key: k
+    for k in (
+        ReportKind("annual", "report.annual", ("fy",), _annual),
+        ReportKind("floor", "rp.report.floor", ("fy", "floor"), _floor),
+        ReportKind("round", "rp.report.round", ("round",), _round),
+        ReportKind("blank", "rp.report.blank", ("point",), _blank),
+        ReportKind("guard-month", "rp.report.guard_month", ("month",), _guard_month),
+        ReportKind("incident", "rp.report.incident", ("incident",), _incident),
+    )
 }
 
 
@@ -71,7 +142,16 @@ def build_report(
     progress: Progress = no_progress,
 ) -> Path:
     """Write report `key` for `scope` to `out`; the one path for the UI and the CLI."""
-    kind = REPORTS[key]
+    kind = REPORTS.get(key)
+    if kind is None:
+        from core.errors import InvalidInput
+
+        known = ", ".join(REPORTS)
+        raise InvalidInput(
+            f"ไม่รู้จักรายงาน «{key}» (มี {known})",
+            f"unknown report «{key}» (use {known})",
+            field="report",
+        )
     missing = [k for k in kind.scope if scope.get(k) in (None, "")]
     if missing:
         from core.errors import InvalidInput

@@ -41,12 +41,17 @@ def _cluster_texts(pre: list[tuple[int, int]], post: list[tuple[int, int]]) -> d
     chars: dict[int, str] = {}
     for cluster, cp in pre:
         chars[cluster] = chars.get(cluster, "") + chr(cp)
-    starts = sorted({c for c, _ in post})
+    # Glyphs grouped by cluster once (every shaped word passes here: keep it linear).
+    by_cluster: dict[int, list[int]] = {}
+    for cluster, gid in post:
+        by_cluster.setdefault(cluster, []).append(gid)
+    starts = sorted(by_cluster)
+    last = max(chars) + 1 if chars else 0
     out: dict[int, str] = {}
     for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else max(chars) + 1
+        end = starts[i + 1] if i + 1 < len(starts) else last
         text = "".join(chars.get(c, "") for c in range(start, end))
-        glyphs = [g for c, g in post if c == start]
+        glyphs = by_cluster[start]
         out_of_cluster = unicodedata.normalize("NFKD", text)
         for gid in glyphs:
             out.setdefault(gid, out_of_cluster)
@@ -139,6 +144,10 @@ def make_to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     entries = []
     for i, code in enumerate(subset):
         text = _private_text.get((face, code))
+        if text is None and 0xFB00 <= code <= 0xFB06:
+            # A Latin ligature the font substitutes (fi, ff...) has a code point of its
+            # own, U+FB01; search and copy want the letters it was made from.
+            text = unicodedata.normalize("NFKC", chr(code))
         entries.append(f"<{i:02X}> <{_utf16_hex(text) if text else f'{code:04X}'}>")
     cmap = [
         "/CIDInit /ProcSet findresource begin",

@@ -503,6 +503,9 @@ def set_contract(
                                field="required")  # fmt: skip
     names = [n.strip() for n in post_names if n.strip()]
     with transaction(db):
+        # The audit row keeps the contract as it was, so a change can be read both ways.
+        before = {"shifts": {s.code: [s.required, s.required_guards] for s in shifts(db)},
+                  "posts": posts(db)}  # fmt: skip
         for code, (required, guards) in shift_rules.items():
             db.execute(
                 "UPDATE guard_shifts SET required = ?, required_guards = ? WHERE code = ?",
@@ -515,5 +518,5 @@ def set_contract(
                 " ON CONFLICT(name_th) DO UPDATE SET active = 1",
                 [name],
             )
-        audit(db, "set_contract", "guard_contract", "contract", None,
+        audit(db, "set_contract", "guard_contract", "contract", before,
               {"shifts": {k: list(v) for k, v in shift_rules.items()}, "posts": names})  # fmt: skip

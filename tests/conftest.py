@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
+
+# `uv run pytest` alone must pass on a machine with no screen (CI, a server, SSH): the Qt
+# tests draw offscreen unless the caller chose a platform (xcb under Xvfb, say).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import core.calendar
 from core.db import open_db

@@ -1,11 +1,12 @@
 """ARCHITECTURE.md rule 1: nothing below ui/ imports PySide6."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QT_FREE = ("core", "inspection", "security", "reports")
+QT_FREE = ("core", "inspection", "security", "reports", "sync")
 
 
 def _modules() -> list[str]:
@@ -40,5 +41,16 @@ def test_no_module_outside_ui_mentions_pyside6() -> None:
         for package in QT_FREE
         for p in (ROOT / package).rglob("*.py")
         if "PySide6" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
+
+
+def test_only_the_command_line_and_the_window_import_sync() -> None:
+    """sync/ sits above the domain packages: none of them may depend on it."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for package in ("core", "inspection", "security", "reports")
+        for p in (ROOT / package).rglob("*.py")
+        if re.search(r"^\s*(from|import) sync\b", p.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlite_utils import Database
 
-from core.backup import check, daily_backup
+from core.backup import CheckResult, open_check
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.i18n import set_language, tr
 from core.resources import RESOURCES
+from core.users import User
 from ui.fonts import register_fonts, ui_font
+from ui.settings_page import RESTORED_EXIT
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -48,58 +52,106 @@ def _warn(title_key: str, th: str, en: str) -> None:
     box.exec()
 
 
+class HealthCheck(QObject):
+    """The open-time backup and `check --quick` on their own connection, off the UI thread.
+
+    Hashing every audit row and bulk round takes seconds on years of data: it must not
+    hold back the window. A problem is recorded by `open_check` for the next
+    administrator; `finished` is delivered on the UI thread (a queued signal) so that an
+    administrator already signed in is told at once.
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, path: Path, *, backup: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.backup = backup
+        self.result: CheckResult | None = None
+        self._thread = threading.Thread(target=self._work, name="health-check", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> CheckResult | None:
+        self._thread.join(timeout)
+        return self.result
+
+    def _work(self) -> None:
+        # A connection of its own: sqlite objects must not cross threads.
+        try:
+            db = open_db(self.path)
+            try:
+                self.result = open_check(db, self.path if self.backup else None)
+            finally:
+                db.close()
+        except Exception as exc:  # noqa: BLE001 - a check that cannot run is itself a finding
+            self.result = CheckResult(False, [f"{type(exc).__name__}: {exc}"], "")
+        self.finished.emit(self.result)
+
+
 def run(db_path: Path | None, lang: str | None) -> int:
     app = make_app()
     choose_language(lang)
     path = Path(db_path) if db_path else default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = QLockFile(str(path) + ".lock")
-    if not lock.tryLock(100):
+    # Held for the whole run: a second window on this database is told to use the first.
+    instance_lock = QLockFile(str(path) + ".lock")
+    if not instance_lock.tryLock(100):
         _warn("app.title", tr("app.already_open", "th"), tr("app.already_open", "en"))
         return 1
+    try:
+        while True:
+            code = _session(app, path)
+            # A restore in Settings replaced the file: open it afresh and ask who signs in,
+            # since the accounts are now those of the backup.
+            if code != RESTORED_EXIT:
+                return code
+    finally:
+        instance_lock.unlock()
+
+
+def _sign_in(db: Database, *, locked: bool = False) -> User | None:
+    from core.users import has_users
+    from ui.signin import FirstRunDialog, SignInDialog
+
+    dialog = SignInDialog(db, locked=locked) if has_users(db) else FirstRunDialog(db)
+    return dialog.user if dialog.exec() else None
+
+
+def _session(app: QApplication, path: Path) -> int:
+    """Open the database, sign in, show the window; the event loop's exit code."""
+    from ui.main_window import MainWindow
+    from ui.signin import IdleLock
+
     try:
         db = open_db(path)
     except DatabaseRefused as exc:
         _warn("app.title", exc.message("th"), exc.message("en"))
         return 2
-    daily_backup(db, path)
-    health = check(db, quick=True)
-    if not health.ok:
-        problems = "\n".join(health.problems)
-        _warn("app.title", tr("app.check_failed", "th") + "\n" + problems,
-              tr("app.check_failed", "en"))  # fmt: skip
-
-    from core.db import get_setting
-    from core.users import has_users
-    from ui.main_window import MainWindow
-    from ui.signin import FirstRunDialog, IdleWatcher, SignInDialog
-
-    if not has_users(db):
-        first = FirstRunDialog(db)
-        if not first.exec() or first.user is None:
+    try:
+        # The day's backup and the quick check. Whoever starts the app may not be able to
+        # act on a problem: it is kept and shown to an administrator when one signs in
+        # (MainWindow.set_user), or at once if one already has.
+        health = HealthCheck(path)
+        health.start()
+        user = _sign_in(db)
+        if user is None:
+            health.wait()
             return 0
-        user = first.user
-    else:
-        signin = SignInDialog(db)
-        if not signin.exec() or signin.user is None:
-            return 0
-        user = signin.user
-    window = MainWindow(db, path)
-    window.set_user(user)
-    window.show()
-
-    def lock() -> None:
-        window.hide()
-        again = SignInDialog(db, locked=True)
-        if again.exec() and again.user is not None:
-            window.set_user(again.user)
-            window.show()
-        else:
-            app.quit()
-
-    idle = IdleWatcher(float(get_setting(db, "idle_lock_minutes", "10") or 10), lock)
-    app.installEventFilter(idle)
-    code = app.exec()
-    db.close()
-    lock.unlock()
-    return code
+        window = MainWindow(db, path)
+        health.finished.connect(lambda result: window.check_finished(result))
+        window.set_user(user)
+        window.show()
+        if health.result is not None:
+            window.check_finished(health.result)
+        idle = IdleLock(app, window, db, lambda: _sign_in(db, locked=True))
+        try:
+            return app.exec()
+        finally:
+            health.wait()
+            idle.remove()
+            window.close()
+            window.deleteLater()
+    finally:
+        db.close()

@@ -29,12 +29,21 @@ from inspection.rounds import deciding_rounds
 from ui.hub import Hub
 from ui.models.base import Index, RowsModel
 
+SIZE_SAMPLE_ROWS = 100
+
 
 class _RowsModel(RowsModel[tuple]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return str(self.rows[index.row()][index.column()])
         return None
+
+
+def _code(prefix: str, code: str) -> str:
+    """An action or record kind in words; a code without words shows as itself."""
+    key = f"audit.{prefix}.{code}"
+    text = tr(key)
+    return code if text == key else text
 
 
 def _local(stamp: str) -> str:
@@ -115,6 +124,9 @@ class AuditPage(QWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # Column widths from the first rows, not all 5,000: measuring every cell took
+        # most of a second each time the page was opened or filtered (benchmark, issue 8).
+        header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
         return view
 
     def retranslate(self) -> None:
@@ -169,7 +181,14 @@ class AuditPage(QWidget):
             rows = [r for r in rows if text in r.record_uuid or text in r.after or text in r.before]
         self.log_model.set_rows(
             [
-                (_local(r.at), r.actor, r.action, r.kind, r.record_uuid, r.after or r.before)
+                (
+                    _local(r.at),
+                    r.actor,
+                    _code("action", r.action),
+                    _code("kind", r.kind),
+                    r.record_uuid,
+                    r.after or r.before,
+                )
                 for r in rows
             ]
         )

@@ -1,11 +1,18 @@
-"""The main window: a side list of the pages that work, one stacked page each."""
+"""The main window: a side list of the pages that work, one stacked page each.
+
+Pages are built the first time they are shown (or asked for), not at start-up:
+building and styling all ten took most of the time to the first paint, and a
+page nobody opened need not reload on every change.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,58 +27,136 @@ from sqlite_utils import Database
 
 from core.i18n import language, tr
 from core.users import User, act_as, current_actor, role_name
-from ui.audit_page import AuditPage
-from ui.guard_page import GuardPage
 from ui.hub import Hub
-from ui.incidents_page import IncidentsPage
-from ui.indicators_page import IndicatorsPage
-from ui.plan_page import PlanPage
-from ui.restrooms_page import RestroomsPage
-from ui.round_page import RoundPage
-from ui.settings_page import SettingsPage
-from ui.survey_page import SurveyPage
-from ui.today_page import TodayPage
+
+
+class _Page:
+    """A page attribute of MainWindow (`window.audit`): built on first access."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, window: MainWindow | None, owner: type | None = None) -> Any:
+        if window is None:
+            return self
+        return window.page(self.name)
+
+
+def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], QWidget]]:
+    """How to build each page; a page module is imported only when its page is built."""
+
+    def today() -> QWidget:
+        from ui.today_page import TodayPage
+
+        return TodayPage(db, hub)
+
+    def restrooms() -> QWidget:
+        from ui.restrooms_page import RestroomsPage
+
+        return RestroomsPage(db, hub)
+
+    def round_() -> QWidget:
+        from ui.round_page import RoundPage
+
+        return RoundPage(db, hub)
+
+    def survey() -> QWidget:
+        from ui.survey_page import SurveyPage
+
+        return SurveyPage(db, hub)
+
+    def guard() -> QWidget:
+        from ui.guard_page import GuardPage
+
+        return GuardPage(db, hub)
+
+    def incidents() -> QWidget:
+        from ui.incidents_page import IncidentsPage
+
+        return IncidentsPage(db, hub)
+
+    def indicators() -> QWidget:
+        from ui.indicators_page import IndicatorsPage
+
+        return IndicatorsPage(db, hub)
+
+    def plan() -> QWidget:
+        from ui.plan_page import PlanPage
+
+        return PlanPage(db, hub)
+
+    def audit() -> QWidget:
+        from ui.audit_page import AuditPage
+
+        return AuditPage(db, hub)
+
+    def reports() -> QWidget:
+        from ui.reports_page import ReportsPage
+
+        return ReportsPage(db, hub, db_path)
+
+    def sync() -> QWidget:
+        from ui.sync_page import SyncPage
+
+        return SyncPage(db, hub)
+
+    def settings() -> QWidget:
+        from ui.settings_page import SettingsPage
+
+        return SettingsPage(db, hub, db_path)
+
+    return {
+        "today": today, "restrooms": restrooms, "round": round_, "survey": survey,
+        "guard": guard, "incidents": incidents, "indicators": indicators, "plan": plan,
+        "reports": reports, "audit": audit, "sync": sync, "settings": settings,
+    }  # fmt: skip
 
 
 class MainWindow(QMainWindow):
+    today = _Page()
+    restrooms = _Page()
+    round = _Page()
+    survey = _Page()
+    guard = _Page()
+    incidents = _Page()
+    indicators = _Page()
+    plan = _Page()
+    audit = _Page()
+    settings = _Page()
+    reports = _Page()
+    sync = _Page()
+
     def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
         super().__init__()
-        self.db = db
+        self.db, self.db_path = db, db_path
         self.hub = hub or Hub()
-        self.today = TodayPage(db, self.hub)
-        self.restrooms = RestroomsPage(db, self.hub)
-        self.round = RoundPage(db, self.hub)
-        self.settings = SettingsPage(db, self.hub, db_path)
-        self.audit = AuditPage(db, self.hub)
-        self.indicators = IndicatorsPage(db, self.hub)
-        self.guard = GuardPage(db, self.hub)
-        self.incidents = IncidentsPage(db, self.hub)
-        self.survey = SurveyPage(db, self.hub)
-        self.plan = PlanPage(db, self.hub)
-        # (message key, page, permission needed to see it)
-        self.pages: list[tuple[str, QWidget, str | None]] = [
-            ("page.today", self.today, None),
-            ("page.restrooms", self.restrooms, None),
-            ("page.round", self.round, None),
-            ("page.survey", self.survey, None),
-            ("page.guard", self.guard, None),
-            ("page.incidents", self.incidents, None),
-            ("page.indicators", self.indicators, None),
-            ("page.plan", self.plan, None),
-            ("page.audit", self.audit, "audit.read"),
-            ("page.settings", self.settings, None),
+        self._factories = _factories(db, self.hub, db_path)
+        self._built: dict[str, QWidget] = {}
+        # (message key, page name, permission needed to see it), in the side list's order
+        self.pages: list[tuple[str, str, str | None]] = [
+            ("page.today", "today", None),
+            ("page.restrooms", "restrooms", None),
+            ("page.round", "round", None),
+            ("page.survey", "survey", None),
+            ("page.guard", "guard", None),
+            ("page.incidents", "incidents", None),
+            ("page.indicators", "indicators", None),
+            ("page.reports", "reports", None),
+            ("page.plan", "plan", None),
+            ("page.audit", "audit", "audit.read"),
+            ("page.sync", "sync", None),
+            ("page.settings", "settings", None),
         ]
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(190)
         self.nav.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
-        for key, page, _ in self.pages:
+        for key, _, _ in self.pages:
             self.nav.addItem(QListWidgetItem(tr(key)))
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # a placeholder until the page is built
         self.user_label = QLabel()
         self.switch_button = QPushButton()
-        self.switch_button.setShortcut(QKeySequence("Ctrl+L"))
         self.switch_button.clicked.connect(self.switch_user)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.switch_button)
@@ -84,19 +169,58 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self.resize(1280, 800)
 
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._show_row)
+        # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.
+        QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.switch_user)
         for n in range(len(self.pages)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
         self.hub.start_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_round.connect(lambda _: self.show_widget(self.round))
-        self.hub.open_point.connect(lambda _: self.show_widget(self.restrooms))
+        self.hub.open_point.connect(self._open_point)
         self.hub.open_page.connect(lambda name: self.show_widget(getattr(self, name)))
         self.hub.language_changed.connect(lambda _: self.retranslate())
         self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
         self.retranslate()
         # A round left unfinished (the app was closed or killed) is where work resumes.
         self.show_widget(self.round if self.round.round is not None else self.today)
+
+    def page(self, name: str) -> QWidget:
+        """The page called `name`, built now if it was not yet."""
+        built = self._built.get(name)
+        if built is not None:
+            return built
+        page = self._built[name] = self._factories[name]()
+        row = self._row(name)
+        placeholder = self.stack.widget(row)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(row, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        return page
+
+    def _row(self, name: str) -> int:
+        return next(row for row, (_, n, _) in enumerate(self.pages) if n == name)
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.page(self.pages[row][1])
+        self.stack.setCurrentIndex(row)
+
+    def _open_point(self, code: str) -> None:
+        built = "restrooms" in self._built
+        self.show_widget(self.restrooms)
+        if not built:
+            # Built during this signal, the page missed it (Qt calls only the slots
+            # connected before the emission began): hand it the point directly.
+            self.restrooms.select_point(code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # A report still being written holds its own database connection: let it stop.
+        if "reports" in self._built:
+            self.reports.shutdown()
+        super().closeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("app.window_title"))
@@ -114,21 +238,33 @@ class MainWindow(QMainWindow):
         self.user_label.setText(
             tr("signin.user", name=name, role=role_name(actor.role, language()))
         )
-        for row, (_, page, permission) in enumerate(self.pages):
+        for row, (_, _, permission) in enumerate(self.pages):
             hidden = permission is not None and not actor.may(permission)
             self.nav.item(row).setHidden(hidden)
-            if hidden and self.stack.currentWidget() is page:
+            if hidden and self.stack.currentIndex() == row:
                 self.show_widget(self.restrooms)
 
     def set_user(self, user: User) -> None:
+        from ui.signin import warn_administrator
+
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
+        # A failed open-time check waits for an administrator (issue 7), whoever started the app.
+        self.check_alert = warn_administrator(self, self.db, self.db_path)
+
+    def check_finished(self, result: object) -> None:
+        """The open-time check ended after sign-in: a failure reaches an administrator now."""
+        from ui.signin import warn_administrator
+
+        if getattr(result, "ok", True) or getattr(self, "check_alert", None) is not None:
+            return
+        self.check_alert = warn_administrator(self, self.db, self.db_path)
 
     def switch_user(self) -> None:
         from ui.signin import SignInDialog
 
-        dialog = SignInDialog(self.db, self)
+        dialog = SignInDialog(self.db, self, switching=True)
         if dialog.exec() and dialog.user is not None:
             self.set_user(dialog.user)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -22,16 +25,32 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import backup_to, restore_from, validate_backup
-from core.db import device_id, get_setting, open_db, set_setting
+from core.backup import BackupInfo, backup_info, backup_to, backups_dir, restore_from
+from core.calendar import format_datetime
+from core.db import device_id, open_db
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
-from core.users import ROLES, create_user, list_users, require, reset_password, role_name
+from core.users import (
+    IDLE_RANGE,
+    ROLES,
+    create_user,
+    current_actor,
+    idle_lock_minutes,
+    list_users,
+    require,
+    reset_password,
+    role_name,
+    set_idle_lock_minutes,
+)
 from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
 from ui.widgets.messages import show_error
 
 LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
+
+# The event loop's exit code after a restore: ui.app opens the restored file and asks for
+# a sign-in again, since the window's open connection and its user belong to the old file.
+RESTORED_EXIT = 75
 
 
 class SettingsPage(QWidget):
@@ -50,15 +69,19 @@ class SettingsPage(QWidget):
         self.path_value.setWordWrap(True)
         self.device_label = QLabel()
         self.device_value = QLabel(device_id(db))
+        self.auto_label = QLabel()
+        self.auto_value = QLabel()
+        self.auto_value.setWordWrap(True)
         self.backup_button = QPushButton()
         self.form = QFormLayout()
         self.form.addRow(self.language_label, self.language)
         self.form.addRow(self.path_label, self.path_value)
         self.form.addRow(self.device_label, self.device_value)
+        self.form.addRow(self.auto_label, self.auto_value)
         self.restore_button = QPushButton()
         self.idle = QSpinBox()
-        self.idle.setRange(1, 240)
-        self.idle.setValue(int(get_setting(db, "idle_lock_minutes", "10") or 10))
+        self.idle.setRange(*IDLE_RANGE)
+        self.idle.setValue(idle_lock_minutes(db))
         self.idle_label = QLabel()
         self.form.addRow(self.idle_label, self.idle)
         buttons = QHBoxLayout()
@@ -139,6 +162,8 @@ class SettingsPage(QWidget):
         self.backup_button.setText(tr("settings.backup"))
         self.restore_button.setText(tr("settings.restore"))
         self.idle_label.setText(tr("settings.idle"))
+        self.auto_label.setText(tr("backup.auto"))
+        self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
@@ -150,6 +175,29 @@ class SettingsPage(QWidget):
         self.reset_button.setText(tr("settings.reset_password"))
         self._show_users()
 
+    def _show_auto_backups(self) -> None:
+        """Where the daily backups are, so a person can find one to restore."""
+        folder = backups_dir(self.db_path)
+        latest = max((p.name for p in folder.glob("sala-rounds-*.db")), default="")
+        self.auto_value.setText(
+            tr("backup.auto_value", folder=str(folder), latest=latest or tr("backup.none"))
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.apply_role()
+        super().showEvent(event)
+
+    def apply_role(self) -> None:
+        """Offer only what the signed-in role may do; the domain refuses the rest anyway."""
+        actor = current_actor(self.db)
+        for widget, permission in (
+            (self.idle, "settings.edit"),
+            (self.contract_box, "settings.edit"),
+            (self.users_box, "users.manage"),
+            (self.restore_button, "backup.restore"),
+        ):
+            widget.setEnabled(actor.may(permission))
+
     def _show_users(self) -> None:
         names = [f"{u.username} ({role_name(u.role, language())})" for u in list_users(self.db)]
         self.users_list.setText(", ".join(names) or "-")
@@ -160,39 +208,81 @@ class SettingsPage(QWidget):
         return error is None
 
     def set_idle_minutes(self, minutes: int) -> bool:
-        """The office's idle time before the screen locks (applies at the next start)."""
+        """The office's idle time before the screen locks; the idle lock follows at once."""
         try:
-            require(self.db, "settings.edit")
+            set_idle_lock_minutes(self.db, minutes)
         except SalaError as exc:
             return self._done(exc, "")
-        set_setting(self.db, "idle_lock_minutes", str(minutes))
+        self.hub.changed.emit("settings")  # ui.signin.IdleLock takes the new time now
         return self._done(None, "settings.saved")
 
-    def restore(self, source: Path) -> bool:
-        """Replace the database with a backup; the window must be restarted afterwards."""
+    def check_backup(self, source: Path) -> BackupInfo | None:
+        """Validate a backup before asking whether to restore it; None (and why) if refused."""
         try:
             require(self.db, "backup.restore")
-            validate_backup(source)  # before closing anything: a refused file changes nothing
+            return backup_info(source)
         except SalaError as exc:
-            return self._done(exc, "")
+            self._done(exc, "")
+            return None
+
+    def restore(self, source: Path) -> bool:
+        """Replace the database with a backup; the caller then reopens the window on it."""
+        if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
+            return False
+        actor = current_actor(self.db)
         self.db.close()
         try:
-            safety = restore_from(self.db_path, source)
+            safety = restore_from(self.db_path, source, actor)
         except SalaError as exc:
             self.db = open_db(self.db_path)
             return self._done(exc, "")
         self.message.setStyleSheet("color: #1b7f3b")
-        self.message.setText(tr("settings.restored", path=str(safety)))
+        self.message.setText(tr("restore.done", path=str(safety)))
         return True
 
-    def _restore(self) -> None:
-        source, _ = QFileDialog.getOpenFileName(self, tr("settings.restore"), str(Path.home()),
-                                                "SQLite (*.db)")  # fmt: skip
-        if source and self.restore(Path(source)):
-            QMessageBox.information(self, tr("app.title"), self.message.text())
-            from PySide6.QtWidgets import QApplication
+    def confirm_text(self, source: Path, info: BackupInfo) -> str:
+        unknown = tr("restore.unknown")
+        # backup_at is local time; audit times are UTC and people read Bangkok time.
+        when = unknown
+        if info.backup_at:
+            when = format_datetime(datetime.fromisoformat(info.backup_at), language())
+        last = unknown
+        if info.last_change:
+            utc = datetime.fromisoformat(info.last_change).replace(tzinfo=None)
+            last = format_datetime(utc + timedelta(hours=7), language())
+        text = tr("restore.confirm", file=str(source), when=when, last=last,
+                  rounds=info.rounds, head=info.head[:16])  # fmt: skip
+        if not info.chain_ok:
+            text += "\n\n" + tr("restore.chain_broken")
+        return text
 
-            QApplication.quit()
+    def _restore(self) -> None:
+        # The daily backups are where a person most often restores from.
+        folder = backups_dir(self.db_path)
+        start = folder if folder.is_dir() else Path.home()
+        source, _ = QFileDialog.getOpenFileName(self, tr("settings.restore"), str(start),
+                                                "SQLite (*.db)")  # fmt: skip
+        if not source:
+            return
+        self.message.clear()  # an earlier refusal must not read as this file's verdict
+        info = self.check_backup(Path(source))
+        if info is None:
+            show_error_text(self, self.message.text())
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("restore.confirm_title"))
+        box.setText(self.confirm_text(Path(source), info))
+        yes = box.addButton(tr("restore.do"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is not yes:
+            return
+        if not self.restore(Path(source)):
+            show_error_text(self, self.message.text())
+            return
+        QMessageBox.information(self, tr("app.title"), self.message.text())
+        QApplication.exit(RESTORED_EXIT)
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
@@ -249,3 +339,8 @@ class SettingsPage(QWidget):
             return
         QMessageBox.information(self, tr("app.title"), tr("settings.backup_done", path=target,
                                                           head=head))  # fmt: skip
+
+
+def show_error_text(parent: QWidget, text: str) -> None:
+    """A refusal already worded in both languages (the page's message line)."""
+    QMessageBox.warning(parent, tr("app.title"), text)

@@ -1,4 +1,4 @@
-"""First run (create the administrator), sign-in, and the idle lock.
+"""First run (create the administrator), sign-in, the idle lock, the open-time check alert.
 
 There is no default account: the first start asks for the administrator.
 The last user name is remembered; the password never is.
@@ -6,21 +6,39 @@ The last user name is remembered; the password never is.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
+from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
+from core.calendar import format_datetime
 from core.errors import SalaError
-from core.i18n import tr
-from core.users import User, authenticate, create_user
+from core.i18n import language, tr
+from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
+
+
+def _ok_cancel() -> QDialogButtonBox:
+    """OK and Cancel in the app's language (Qt ships no Thai for its standard buttons)."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("trust.ok"))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("trust.cancel"))
+    return buttons
 
 
 class FirstRunDialog(QDialog):
@@ -47,9 +65,7 @@ class FirstRunDialog(QDialog):
         form.addRow(tr("signin.display_name"), self.display)
         form.addRow(tr("signin.password"), self.password)
         form.addRow(tr("signin.password_again"), self.again)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = _ok_cancel()
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -77,14 +93,23 @@ class FirstRunDialog(QDialog):
 class SignInDialog(QDialog):
     """Ask for a user name and password; the last user name is filled in."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, locked: bool = False):
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        locked: bool = False,
+        switching: bool = False,
+    ):
         super().__init__(parent)
         self.db = db
         self.user: User | None = None
         self.setWindowTitle(tr("signin.locked_title" if locked else "signin.title"))
         note = QLabel(tr("signin.locked_note" if locked else "signin.note"))
         note.setWordWrap(True)
-        self.username = QLineEdit(str(QSettings().value("last_user", "") or ""))
+        # Switching user is for someone else: the last user name would be the wrong one.
+        last = "" if switching else str(QSettings().value("last_user", "") or "")
+        self.username = QLineEdit(last)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
@@ -93,9 +118,7 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("signin.username"), self.username)
         form.addRow(tr("signin.password"), self.password)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = _ok_cancel()
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -142,3 +165,124 @@ class IdleWatcher(QObject):
         if event.type() in self.INPUT:
             self.timer.start()
         return False
+
+
+class IdleLock(QObject):
+    """Locks the window after the idle time; a new time from Settings applies at once.
+
+    `sign_in` asks for a user again (a locked sign-in dialog in the app) and
+    returns who signed in, or None to quit.
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        window,  # ui.main_window.MainWindow (not imported: it imports this module)
+        db: Database,
+        sign_in: Callable[[], User | None],
+    ) -> None:
+        super().__init__(window)
+        self.app, self.window, self.db, self.sign_in = app, window, db, sign_in
+        self.locked = False
+        self.watcher = IdleWatcher(idle_lock_minutes(db), self.lock, self)
+        app.installEventFilter(self.watcher)
+        window.hub.changed.connect(self._changed)
+
+    def _changed(self, kind: str) -> None:
+        if kind == "settings":
+            self.watcher.set_minutes(idle_lock_minutes(self.db))
+
+    def lock(self) -> None:
+        # The timer keeps running while the lock dialog waits: a second expiry must not
+        # stack a second dialog over the first.
+        if self.locked:
+            return
+        self.locked = True
+        # A dialog left open (a message, a file chooser) must not show data on a locked
+        # screen; every dialog of the app is safe to cancel, nothing is half done by it.
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self.window.hide()
+        try:
+            user = self.sign_in()
+        finally:
+            self.locked = False
+        if user is None:
+            self.app.quit()
+            return
+        self.window.set_user(user)
+        self.window.show()
+        self.watcher.set_minutes(idle_lock_minutes(self.db))
+
+    def remove(self) -> None:
+        self.app.removeEventFilter(self.watcher)
+        self.watcher.timer.stop()
+
+
+def _local(stamp: str) -> str:
+    """Alert times are stored in UTC; people read Bangkok time."""
+    moment = datetime.fromisoformat(stamp).replace(tzinfo=None) + timedelta(hours=7)
+    return format_datetime(moment, language())
+
+
+class CheckAlertDialog(QDialog):
+    """Tells an administrator what the open-time check found, until they acknowledge it."""
+
+    def __init__(self, db: Database, db_path: Path, alert: CheckAlert, parent: QWidget | None):
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle(tr("check.alert_title"))
+        intro = QLabel(
+            tr("check.alert_intro", first=_local(alert.first_seen), last=_local(alert.last_seen))
+        )
+        intro.setWordWrap(True)
+        self.problems = QPlainTextEdit("\n\n".join(alert.problems))
+        self.problems.setReadOnly(True)
+        advice = QLabel(tr("check.alert_advice", folder=str(backups_dir(db_path))))
+        advice.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b3261e")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.acknowledge_button = buttons.addButton(
+            tr("check.acknowledge"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.later_button = buttons.addButton(
+            tr("check.later"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        buttons.accepted.connect(self.acknowledge)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.problems)
+        layout.addWidget(advice)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(560, 360)
+
+    def acknowledge(self) -> None:
+        try:
+            acknowledge_alert(self.db)
+        except SalaError as exc:  # the alert stays for the next administrator
+            self.error.setText(exc.bilingual())
+            return
+        self.accept()
+
+
+def warn_administrator(parent: QWidget, db: Database, db_path: Path) -> CheckAlertDialog | None:
+    """Show a pending open-time check alert if the signed-in user may acknowledge it.
+
+    Others are not shown a frightening dialog they can do nothing about; the
+    alert waits for an administrator. The dialog does not block (`open`), so
+    the window behind it is usable once it is answered or moved away.
+    """
+    if not current_actor(db).may("check.acknowledge"):
+        return None
+    alert = pending_alert(db)
+    if alert is None:
+        return None
+    dialog = CheckAlertDialog(db, db_path, alert, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -187,7 +187,7 @@ class SurveyPage(QWidget):
         self.form.blockSignals(True)
         self.form.clear()
         for f in self.forms:
-            self.form.addItem(tr("ind.form_item", name=f.name(lang), n=len(f.questions)), f.key)
+            self.form.addItem(f.name(lang), f.key)  # its questions are listed right below
         self.form.setCurrentIndex(max(0, self.form.findData(current)))
         self.form.blockSignals(False)
         self.reset()

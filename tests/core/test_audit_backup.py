@@ -137,3 +137,94 @@ def test_daily_backup_once_a_day_keeps_14_days_and_one_per_month(db, db_path, tm
     # The last 14, and the first of June and of July, which are older than those.
     assert len(kept) == 14 + 2
     assert {"2021-06-01", "2021-07-01"} <= set(kept) and "2021-06-10" not in kept
+
+
+def test_a_failed_open_check_waits_for_an_administrator(filled) -> None:
+    from core.backup import acknowledge_alert, open_check, pending_alert
+    from core.users import PermissionDenied, act_as, authenticate, create_user
+
+    db = open_db(filled)
+    create_user(db, "admin", "", "admin", "correct horse")
+    create_user(db, "somchai", "", "inspector", "correct horse")
+    db.close()
+    _tamper(filled, "UPDATE audit_log SET actor = 'someone else' WHERE id = 3")
+    db = open_db(filled)
+    assert not open_check(db).ok
+    first = pending_alert(db)
+    assert first is not None and "row 3" in "\n".join(first.problems)
+    db.close()
+    db = open_db(filled)  # a later start, still broken: the first sighting is kept
+    open_check(db)
+    assert pending_alert(db).first_seen == first.first_seen
+    audit_rows = db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    act_as(db, authenticate(db, "somchai", "correct horse").actor())
+    with pytest.raises(PermissionDenied):
+        acknowledge_alert(db)
+    assert pending_alert(db) is not None
+    assert db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == audit_rows
+    act_as(db, authenticate(db, "admin", "correct horse").actor())
+    acknowledge_alert(db)
+    assert pending_alert(db) is None
+    (action, actor, before) = db.execute(
+        "SELECT action, actor, before FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert (action, actor) == ("acknowledge", "admin") and "row 3" in before
+
+
+def test_a_clean_open_check_records_no_alert(db) -> None:
+    from core.backup import open_check, pending_alert
+
+    assert open_check(db).ok
+    assert pending_alert(db) is None
+
+
+def test_restore_is_refused_to_an_inspector_and_audited_for_who_did_it(filled, tmp_path) -> None:
+    from core.backup import backup_info
+    from core.users import Actor, PermissionDenied
+
+    db = open_db(filled)
+    out = tmp_path / "backup.db"
+    head = backup_to(db, out)
+    db.close()
+    info = backup_info(out)
+    assert info.head == head and info.chain_ok and info.rounds > 0 and info.backup_at
+    before = hashlib.sha256(filled.read_bytes()).hexdigest()
+    with pytest.raises(PermissionDenied):
+        restore_from(filled, out, Actor("somchai", "inspector"))
+    assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
+    restore_from(filled, out, Actor("admin", "admin"))
+    restored = open_db(filled)
+    action, actor, after = restored.execute(
+        "SELECT action, actor, after FROM audit_log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert (action, actor) == ("restore", "admin") and str(out) in after
+    assert check(restored, against=head).ok  # the backup's history is still the prefix
+
+
+def test_backup_info_refuses_what_restore_refuses(tmp_path) -> None:
+    from core.backup import backup_info
+
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    before = hashlib.sha256(junk.read_bytes()).hexdigest()
+    with pytest.raises(DatabaseRefused):
+        backup_info(junk)
+    assert hashlib.sha256(junk.read_bytes()).hexdigest() == before
+
+
+def test_a_daily_backup_that_cannot_be_written_is_an_alert_not_a_crash(db, db_path) -> None:
+    from core.backup import backups_dir, open_check, pending_alert
+
+    backups_dir(db_path).write_text("a file where the backups folder should be")
+    result = open_check(db, db_path)
+    assert not result.ok
+    alert = pending_alert(db)
+    assert alert is not None and "daily backup failed" in alert.problems[0]
+    assert db.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 27  # the app works on
+
+
+def test_open_check_takes_the_days_backup(db, db_path) -> None:
+    from core.backup import backups_dir, open_check
+
+    assert open_check(db, db_path).ok
+    assert len(list(backups_dir(db_path).glob("sala-rounds-*.db"))) == 1

@@ -1,5 +1,6 @@
 """Issue 7: hypothesis throws junk at the parsers and the importer; only clean errors come out."""
 
+import hashlib
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,11 @@ from inspection.csv_io import ROUND_COLUMNS, import_rounds
 from inspection.standard import check_score
 
 JUNK = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+def _content(db) -> str:
+    """Every row of every table, audit trail included: 'nothing written' means this is equal."""
+    return hashlib.sha256("\n".join(db.conn.iterdump()).encode("utf-8")).hexdigest()
 
 
 @given(JUNK)
@@ -54,11 +60,12 @@ def test_round_import_of_junk_writes_nothing_or_everything(tmp_path: Path, rows)
     lines = [",".join(ROUND_COLUMNS)] + [",".join(c.replace(",", ";") for c in r) for r in rows]
     path.write_text("\n".join(lines), encoding="utf-8")
     before = db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+    content = _content(db)
     try:
         result = import_rounds(db, path)
     except InvalidInput as exc:
         assert exc.th and exc.en
-        assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == before
+        assert _content(db) == content
         return
     assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == before + result.added
 
@@ -72,11 +79,12 @@ def test_guard_import_of_junk_gives_a_clean_error_and_writes_nothing(tmp_path: P
     path = tmp_path / "guard.csv"
     lines = [",".join(GUARD_COLUMNS)] + [",".join(c.replace(",", ";") for c in r) for r in rows]
     path.write_text("\n".join(lines), encoding="utf-8")
+    content = _content(db)
     try:
         import_guard(db, path)
     except InvalidInput as exc:
         assert exc.th and exc.en
-        assert db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 0
+        assert _content(db) == content
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -88,8 +96,58 @@ def test_survey_import_of_junk_gives_a_clean_error_and_writes_nothing(tmp_path: 
     path = tmp_path / "survey.csv"
     lines = ["date,point,group,rating"] + [",".join(c.replace(",", ";") for c in r) for r in rows]
     path.write_text("\n".join(lines), encoding="utf-8")
+    content = _content(db)
     try:
         import_survey(db, path)
     except InvalidInput as exc:
         assert exc.th and exc.en
-        assert db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0] == 0
+        assert _content(db) == content
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL | st.sampled_from(["1", "2", "H", "a", "s", "X"]), max_size=5),
+                min_size=0, max_size=4))  # fmt: skip
+def test_standard_import_of_junk_gives_a_clean_error_and_writes_nothing(tmp_path: Path, rows):
+    from inspection.standard import STANDARD_COLUMNS, create_standard_version
+
+    db = open_memory()
+    path = tmp_path / "standard.csv"
+    lines = [",".join(STANDARD_COLUMNS)] + [",".join(c.replace(",", ";") for c in r) for r in rows]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    content = _content(db)
+    try:
+        create_standard_version(db, path)
+    except InvalidInput as exc:
+        assert exc.th and exc.en
+        assert _content(db) == content
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.integers(-3, 30),  # the item is a checklist row number, never typed text
+    st.one_of(JUNK, st.integers(), st.floats(allow_nan=True), st.none()),
+)
+def test_score_entry_on_a_draft_takes_junk_cleanly_and_writes_nothing(item, value) -> None:
+    from inspection import rounds as R
+
+    db = open_memory()
+    draft = R.start_draft(db, "F1-01", "สมชาย")
+    content = _content(db)
+    try:
+        after = R.set_score(db, draft.uuid, item, value)
+    except InvalidInput as exc:
+        assert exc.th and exc.en
+        assert _content(db) == content
+        return
+    assert after.scores[item - 1] == (None if value is None else int(value))
+
+
+@given(JUNK)
+def test_survey_parsers_give_clean_errors(text: str) -> None:
+    from inspection.survey import check_group, parse_ratings
+
+    for parse in (parse_ratings, check_group):
+        try:
+            parse(text)
+        except InvalidInput as exc:
+            assert exc.th and exc.en

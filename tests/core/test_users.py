@@ -82,3 +82,101 @@ def test_the_audit_trail_names_who_recorded_each_round(staffed) -> None:
     R.finalize_round(staffed, d.uuid)
     (final,) = rows(staffed, record_uuid=d.uuid, kind="round", actor="somchai")[:1]
     assert final.action == "finalize" and '"total":80' in final.after
+
+
+def test_only_an_administrator_sets_the_idle_lock_time_within_limits(staffed) -> None:
+    from core.users import idle_lock_minutes, set_idle_lock_minutes
+
+    assert idle_lock_minutes(staffed) == 10
+    _signin(staffed, "somchai")
+    audit_before = len(rows(staffed))
+    with pytest.raises(PermissionDenied):
+        set_idle_lock_minutes(staffed, 1)
+    assert idle_lock_minutes(staffed) == 10 and len(rows(staffed)) == audit_before
+    _signin(staffed, "admin")
+    for bad in (0, 241, True, "5"):
+        with pytest.raises(InvalidInput):
+            set_idle_lock_minutes(staffed, bad)
+    set_idle_lock_minutes(staffed, 3)
+    assert idle_lock_minutes(staffed) == 3
+    (last,) = rows(staffed, kind="setting", limit=1)
+    assert (last.actor, last.before, last.after) == ("admin", "null", '"3"')
+
+
+def _content(db) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(db.conn.iterdump()).encode("utf-8")).hexdigest()
+
+
+def _refusals():
+    """(role, what is refused): each call must raise PermissionDenied and change nothing."""
+    from core.plan import mark_step_done, plan_for_year
+    from core.users import set_idle_lock_minutes
+    from inspection.csv_io import import_rounds
+    from inspection.points import set_point_active
+    from inspection.standard import create_standard_version
+    from security.guard import classify_event, mark_month_checked, set_contract
+
+    def event(db):
+        return db.execute("SELECT uuid FROM guard_events LIMIT 1").fetchone()[0]
+
+    def step(db):
+        return plan_for_year(db, 2564)[0].uuid
+
+    classify = ("classify", lambda db: classify_event(db, event(db), True, "เหตุจริง"))
+    users = ("create_user", lambda db: create_user(db, "eve", "", "admin", "correct horse"))
+    reset = ("reset_password", lambda db: reset_password(db, "admin", "taken over"))
+    point = ("deactivate_point", lambda db: set_point_active(db, "F1-01", False))
+    standard = ("new_standard", lambda db: create_standard_version(db, "items.csv"))
+    contract = ("set_contract", lambda db: set_contract(db, {"night": (False, 0)}, ["x"]))
+    idle = ("idle_time", lambda db: set_idle_lock_minutes(db, 1))
+    month = ("month_check", lambda db: mark_month_checked(db, 2021, 8, "ok"))
+    plan = ("plan", lambda db: mark_step_done(db, step(db), "2021-08-01"))
+    draft = ("start_round", lambda db: R.start_draft(db, "F1-01", "สมชาย"))
+    imports = ("import_rounds", lambda db: import_rounds(db, "rounds.csv"))
+    return [
+        *[
+            ("inspector", c)
+            for c in (classify, users, reset, point, standard, contract, idle, month, plan)
+        ],  # fmt: skip
+        *[("guard_supervisor", c) for c in (classify, draft, imports, users, point, plan)],
+        *[("section_head", c) for c in (users, reset, point, standard, contract, idle)],
+        ("admin", classify),  # classifying incidents is the section head's call alone
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "action"), _refusals(), ids=[f"{r}-{a[0]}" for r, a in _refusals()]
+)
+def test_a_refused_action_changes_nothing(staffed, role, action) -> None:
+    from core.users import Actor, script_actor
+    from inspection.demo import fill_demo_rounds
+    from security.demo import fill_demo_guard
+
+    act_as(staffed, script_actor("office"))  # the office's scripts may do all of it
+    fill_demo_guard(staffed, 2564)
+    fill_demo_rounds(staffed, 2564)
+    act_as(staffed, Actor("someone", role))
+    before = _content(staffed)
+    with pytest.raises(PermissionDenied) as err:
+        action[1](staffed)
+    assert "someone" in err.value.en
+    assert _content(staffed) == before
+
+
+def test_an_unknown_user_name_gets_the_same_answer_as_a_wrong_password(staffed) -> None:
+    answers = []
+    for name, password in (("nobody", "correct horse"), ("somchai", "wrong password")):
+        with pytest.raises(InvalidInput) as err:
+            authenticate(staffed, name, password)
+        answers.append(err.value.en)
+    assert answers[0] == answers[1]
+
+
+def test_the_contract_change_is_audited_with_what_it_was_before(staffed) -> None:
+    from security.guard import set_contract
+
+    set_contract(staffed, {"night": (False, 0)}, ["ประตู 1"])
+    (row,) = rows(staffed, kind="guard_contract", limit=1)
+    assert '"night":[true,' in row.before and '"night":[false,0]' in row.after

@@ -100,3 +100,24 @@ def test_export_is_utf8_with_bom_and_reimports_to_the_same_year(db, tmp_path) ->
     summary = {(r.point_code, r.total, r.passed) for r in deciding_rounds(fresh, 2564).values()}
     expected = {(r.point_code, r.total, r.passed) for r in deciding_rounds(db, 2564).values()}
     assert summary == expected
+
+
+def test_rounds_keep_the_file_order_and_a_failed_item_opens_its_action(db, tmp_path) -> None:
+    """The bulk path writes in batches; ids still follow the file, failures still open actions."""
+    path = _write(
+        tmp_path,
+        _row("F1-01", at="08:00"),
+        _row("F1-02", at="08:05", scores=[4] * 14 + [1] + [4] * 5),
+        _row("F1-03", at="08:10"),
+        _row("F1-03", at="08:10"),  # the same round twice in one file counts once
+    )
+    result = import_rounds(db, path)
+    assert (result.added, result.skipped) == (3, 1)
+    sql = "SELECT p.code FROM rounds r JOIN points p ON p.id = r.point_id ORDER BY r.id"
+    codes = [r[0] for r in db.execute(sql)]
+    assert codes == ["F1-01", "F1-02", "F1-03"]
+    actions = db.execute("SELECT item_no FROM corrective_actions").fetchall()
+    assert actions == [(15,)]
+    from core.backup import check
+
+    assert check(db).ok  # the batch's audit digest matches what was written

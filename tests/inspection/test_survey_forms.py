@@ -130,7 +130,7 @@ def test_a_stale_key_edits_the_next_years_copy_of_its_latest_version(db) -> None
     copy = get_form(db, saved.form.key)
     assert copy.fiscal_year == 2565 and len(copy.questions) == 2
     assert len(get_form(db, v2.key).questions) == 3  # 2564's version is untouched
-    assert [f.name_en for f in forms(db, 2565)] == ["One overall question", "Detailed 2565"]
+    assert [f.name_en for f in forms(db, 2565)] == ["One question (overall)", "Detailed 2565"]
 
 
 def test_answers_recorded_before_forms_had_names_get_the_form_their_count_matches(tmp_path):

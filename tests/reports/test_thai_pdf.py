@@ -73,3 +73,12 @@ def test_annual_report_embeds_sarabun_and_reads_back(tmp_path, db_path) -> None:
     assert data.startswith(b"%PDF") and b"/FontFile2" in data and b"Sarabun-Regular" in data
     values = _to_unicode_values(out)
     assert not [v for v in values if any(0xE000 <= ord(c) <= 0xF8FF for c in v)]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_latin_ligatures_read_back_as_their_letters(tmp_path) -> None:
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(_pdf(tmp_path, "Office, fiscal year, affix")), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert text == "Office, fiscal year, affix"

@@ -122,3 +122,16 @@ def test_the_office_sets_the_required_shifts_and_the_posts(db) -> None:
     with pytest.raises(PermissionDenied):
         set_contract(db, {"night": (True, 8)}, [])
     assert [s.code for s in shifts(db, required_only=True)] == ["day"]
+
+
+def test_the_year_count_finds_corrections_by_index_not_by_scanning_every_report(db) -> None:
+    """Only the current revision counts; asking for it must not scan all reports per report."""
+    from security.guard import CURRENT
+
+    sql = (
+        "SELECT e.counts, COUNT(*) FROM guard_events e JOIN guard_reports r"
+        f" ON r.id = e.report_id WHERE r.fiscal_year = ? AND {CURRENT} GROUP BY e.counts"
+    )
+    plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, [2564]).fetchall()]
+    assert any("USING INDEX guard_reports_supersedes" in d for d in plan), plan
+    assert not any(d.startswith("SCAN") for d in plan), plan

@@ -75,3 +75,24 @@ def test_every_ui_message_key_has_thai_and_english() -> None:
     missing = sorted(k for k in used if k not in entries)
     assert missing == []
     assert all(entries[k]["th"] and entries[k]["en"] for k in used)
+
+
+def test_the_start_up_check_runs_beside_the_window_and_reports_on_the_ui_thread(
+    qtbot, db, db_path
+) -> None:
+    """Seconds of hashing on years of data must not hold back the window; a problem still warns."""
+    import threading
+
+    from core.db import set_setting
+    from ui.app import HealthCheck
+
+    set_setting(db, "bench_probe", "1")  # one audit row
+    db.execute("UPDATE audit_log SET after = '\"2\"'")  # ... edited behind the app's back
+    health = HealthCheck(db_path, backup=False)
+    seen: list[threading.Thread] = []
+    health.finished.connect(lambda _: seen.append(threading.current_thread()))
+    with qtbot.waitSignal(health.finished, timeout=10_000):
+        health.start()
+    result = health.wait()
+    assert result is not None and not result.ok
+    assert seen == [threading.main_thread()]

@@ -59,10 +59,45 @@ def test_restore_in_settings_replaces_the_database_with_a_backup(window, db, db_
     from core.backup import backup_to
     from core.db import open_db
 
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    window.set_user(admin)
     backup = tmp_path / "b.db"
-    backup_to(db, backup)
+    head = backup_to(db, backup)
     db.execute("UPDATE points SET name_en = 'changed' WHERE code = 'F1-01'")
+    info = window.settings.check_backup(backup)
+    assert info is not None and head[:16] in window.settings.confirm_text(backup, info)
     assert window.settings.restore(backup)
     fresh = open_db(db_path)
     name = fresh.execute("SELECT name_en FROM points WHERE code = 'F1-01'").fetchone()[0]
     assert name != "changed"
+    last = fresh.execute("SELECT action, actor FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert last == ("restore", "admin")  # who restored is the first row after the backup
+
+
+def test_an_inspector_cannot_restore_from_settings(window, db, db_path, tmp_path) -> None:
+    import hashlib
+
+    from core.backup import backup_to
+
+    backup = tmp_path / "b.db"
+    backup_to(db, backup)
+    act_as(db, Actor("somchai", "inspector"))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    assert not window.settings.restore(backup)
+    assert "may not" in window.settings.message.text()
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert db.execute("SELECT COUNT(*) FROM points").fetchone()[0] == 27  # still open
+
+
+def test_settings_offers_only_what_the_role_may_do(window, db) -> None:
+    page = window.settings
+    act_as(db, Actor("somchai", "inspector"))
+    page.apply_role()
+    assert not page.restore_button.isEnabled() and not page.users_box.isEnabled()
+    assert not page.idle.isEnabled() and page.backup_button.isEnabled()
+    act_as(db, Actor("admin", "admin"))
+    window.show_widget(page)
+    page.hide()
+    page.show()  # shown again after a switch of user
+    assert page.restore_button.isEnabled() and page.users_box.isEnabled()

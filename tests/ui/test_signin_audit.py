@@ -68,3 +68,130 @@ def test_idle_watcher_fires_after_the_idle_time(qtbot) -> None:
     assert not watcher.timer.isActive()  # fires once, until the next key or click
     watcher.set_minutes(10)
     assert watcher.timer.isActive() and watcher.timer.interval() == 600_000
+
+
+def test_a_failed_open_check_is_shown_to_an_administrator_not_to_an_inspector(window, db):
+    from core.backup import open_check, pending_alert
+
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    inspector = create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
+    db.execute("UPDATE audit_log SET actor = 'forger' WHERE id = 1")
+    open_check(db)
+    window.set_user(inspector)
+    assert window.check_alert is None  # no frightening dialog for whoever opened the app
+    window.set_user(admin)
+    dialog = window.check_alert
+    assert dialog is not None and "row 1" in dialog.problems.toPlainText()
+    dialog.later_button.click()
+    assert pending_alert(db) is not None  # "remind me later" keeps it for the next sign-in
+    window.set_user(admin)
+    window.check_alert.acknowledge_button.click()
+    assert pending_alert(db) is None
+    window.set_user(admin)
+    assert window.check_alert is None
+
+
+def test_a_new_idle_time_in_settings_applies_at_once_and_locks_do_not_stack(qtbot, window, db):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.signin import IdleLock
+
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    window.set_user(admin)
+    asked = []
+
+    def sign_in():
+        asked.append(window.isVisible())
+        lock.lock()  # the idle timer fires again while the lock dialog waits
+        return admin
+
+    lock = IdleLock(QApplication.instance(), window, db, sign_in)
+    left_open = QMessageBox(QMessageBox.Icon.Information, "Sala Rounds", "ข้อมูล", parent=window)
+    left_open.open()
+    assert lock.watcher.timer.interval() == 10 * 60_000
+    assert window.settings.set_idle_minutes(25)
+    assert lock.watcher.timer.interval() == 25 * 60_000 and lock.watcher.timer.isActive()
+    lock.lock()
+    assert asked == [False]  # asked once, with the window hidden behind the lock
+    assert not left_open.isVisible()  # nothing is left showing on the locked screen
+    assert window.isVisible() and current_actor(db).username == "admin"
+    lock.remove()
+
+
+def test_the_window_holds_the_instance_lock_and_reopens_after_a_restore(monkeypatch, tmp_path):
+    from PySide6.QtCore import QLockFile
+
+    import ui.app as app_module
+    from ui.settings_page import RESTORED_EXIT
+
+    path = tmp_path / "one.db"
+    sessions, warned = [], []
+
+    def session(app, db_path):
+        # While a window runs, a second instance cannot take the lock.
+        sessions.append(QLockFile(str(db_path) + ".lock").tryLock(0))
+        if len(sessions) == 1:
+            assert app_module.run(path, "th") == 1  # a second window on the same file
+            return RESTORED_EXIT
+        return 0
+
+    monkeypatch.setattr(app_module, "_session", session)
+    monkeypatch.setattr(app_module, "_warn", lambda *args: warned.append(args))
+    assert app_module.run(path, "th") == 0
+    assert sessions == [False, False]  # opened again after the restore, still locked
+    assert [w[1] for w in warned] == [tr_already_open()]
+    assert QLockFile(str(path) + ".lock").tryLock(0)  # released at the end
+
+
+def tr_already_open() -> str:
+    from core.i18n import tr
+
+    return tr("app.already_open", "th")
+
+
+def test_every_audited_action_and_record_kind_reads_in_words() -> None:
+    """The Audit page shows actions in Thai or English, not the codes the domain writes."""
+    import ast
+    from pathlib import Path
+
+    from core.i18n import catalogue
+
+    root = Path(__file__).resolve().parents[2]
+    codes: set[tuple[str, str]] = {("kind", "rounds_batch")}
+    for package in ("core", "inspection", "security", "reports", "sync"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                slots = {"audit": ("action", "kind"), "audit_batch": ("action",)}.get(node.func.id)
+                for prefix, arg in zip(slots or (), node.args[1:], strict=False):
+                    for const in ast.walk(arg):
+                        if isinstance(const, ast.Constant) and isinstance(const.value, str):
+                            codes.add((prefix, const.value))
+    assert len(codes) > 30
+    entries = catalogue()
+    missing = sorted(f"audit.{p}.{c}" for p, c in codes if f"audit.{p}.{c}" not in entries)
+    assert missing == []
+
+
+def test_the_audit_page_shows_actions_in_words(window, db) -> None:
+    fill_demo_rounds(db, 2564)
+    window.hub.changed.emit("rounds")
+    actions = {row[2] for row in window.audit.log_model.rows}
+    assert "ข้อมูลตัวอย่าง" in actions and "demo" not in actions
+
+
+def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeypatch) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.signin import SignInDialog
+
+    asked = []
+    monkeypatch.setattr(SignInDialog, "exec", lambda self: asked.append(self) or 0)
+    QSettings().setValue("last_user", "admin")
+    window.retranslate()  # setting a button's text used to drop its Ctrl+L
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1
+    assert asked[0].username.text() == ""  # switching is for someone else

@@ -1,0 +1,322 @@
+"""Guard reports (issue 6, reports 4 and 5): a month of daily reports, one incident."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from sqlite_utils import Database
+
+from core.calendar import fiscal_year, format_date, format_month, today
+from core.errors import NotFound
+from core.i18n import tr
+from reports.annual_pdf import category_name, event_rows
+from reports.document import (
+    CONTENT_W,
+    FAILED_BG,
+    GRID,
+    HEAD_BG,
+    TABLE_FONT,
+    Frame,
+    heading,
+    info_table,
+    para,
+    signature_block,
+    table,
+    write_pdf,
+)
+from security.guard import (
+    CATEGORIES,
+    GuardEvent,
+    GuardReport,
+    get_report,
+    missing_reports,
+    month_check,
+    reports_between,
+    shifts,
+)
+
+Progress = Callable[[int, int], None]
+FUTURE_BG = colors.HexColor("#f2f2f2")
+
+
+def _quiet(done: int, total: int) -> None:
+    """No progress display (the CLI)."""
+
+
+def shift_short(code: str, lang: str) -> str:
+    return tr(f"rp.shift.short.{code}", lang)
+
+
+def shift_name(code: str, lang: str) -> str:
+    return tr(f"rp.shift.{code}", lang)
+
+
+def status_text(event: GuardEvent, lang: str) -> str:
+    return tr(f"rp.decision.{event.status}", lang)
+
+
+def _month_days(year: int, month: int) -> tuple[date, date]:
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, 1), date(year, month, last)
+
+
+def _calendar(db: Database, year: int, month: int, lang: str) -> Flowable:
+    """The month as a wall calendar: each day lists its shifts, red where one is missing."""
+    start, end = _month_days(year, month)
+    reported = {(r.day, r.shift): r for r in reports_between(db, start, end)}
+    required = [s for s in shifts(db) if s.required]
+    head = [tr(f"rp.weekday.{i}", lang) for i in range(7)]
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    rows: list[list[Flowable | str]] = [[para(h, "head_c") for h in head]]
+    style: list[tuple] = [
+        TABLE_FONT,
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    for wi, week in enumerate(weeks, start=1):
+        cells: list[Flowable | str] = []
+        for di, d in enumerate(week):
+            if d.month != month:
+                cells.append("")
+                continue
+            if d > today():
+                cells.append(para(str(d.day), "cal"))
+                style.append(("BACKGROUND", (di, wi), (di, wi), FUTURE_BG))
+                continue
+            lines = [str(d.day)]
+            missing = False
+            for s in required:
+                rep = reported.get((d, s.code))
+                if rep is None:
+                    missing = True
+                    lines.append(f"{shift_short(s.code, lang)} {tr('rp.cal.missing', lang)}")
+                else:
+                    mark = "!" if rep.shortfall else ""
+                    lines.append(f"{shift_short(s.code, lang)} {rep.present}/{rep.required}{mark}")
+            cells.append(para("\n".join(lines), "cal"))
+            if missing:
+                style.append(("BACKGROUND", (di, wi), (di, wi), FAILED_BG))
+        rows.append(cells)
+    t = Table(rows, colWidths=[CONTENT_W / 7] * 7, repeatRows=1)
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def parse_month(text: str, *, field: str = "month") -> tuple[int, int]:
+    """`2021-01` (or `2564-01`, `01/2564`): C.E. year and month of a month not in the future."""
+    from core.calendar import BE_OFFSET
+    from core.errors import InvalidInput
+
+    raw = str(text or "").strip()
+    year = month = 0
+    if "-" in raw:
+        y, _, m = raw.partition("-")
+    else:
+        m, _, y = raw.partition("/")
+    if y.isdigit() and m.isdigit():
+        year, month = int(y), int(m)
+        if year > 2400:
+            year -= BE_OFFSET
+    if not (1 <= month <= 12 and 1900 <= year <= 2400):
+        raise InvalidInput(
+            f"เดือน «{raw}» ไม่ถูกต้อง ใช้รูปแบบ 2021-01 หรือ 01/2564",
+            f"month «{raw}» is not valid; write 2021-01 or 01/2564",
+            field=field,
+        )
+    if date(year, month, 1) > today():
+        raise InvalidInput(
+            f"เดือน {format_month(year, month, 'th')} ยังมาไม่ถึง",
+            f"{format_month(year, month, 'en')} is in the future",
+            field=field,
+        )
+    return year, month
+
+
+def build_guard_month_pdf(
+    db: Database, year: int, month: int, out: Path, *, lang: str = "th",
+    progress: Progress | None = None,
+) -> Path:  # fmt: skip
+    """A month of guard reports: calendar, shortfalls, events by category, contract check."""
+    start, end = _month_days(year, month)
+    end = min(end, today())
+    month_name = format_month(year, month, lang)
+    title = tr("rp.guard.title", lang, month=month_name)
+    w = CONTENT_W
+    reports = reports_between(db, start, end)
+
+    def head() -> list[Flowable]:
+        return [
+            para(title, "title"),
+            heading(tr("rp.guard.h.calendar", lang)),
+            para(tr("rp.guard.cal_legend", lang), "small"),
+            _calendar(db, year, month, lang),
+        ]
+
+    def shortfalls() -> list[Flowable]:
+        out: list[Flowable] = [heading(tr("rp.guard.h.shortfalls", lang))]
+        short = [r for r in reports if r.shortfall]
+        if short:
+            rows = [[tr("rp.col.date", lang), tr("rp.col.shift", lang),
+                     tr("rp.col.supervisor", lang), tr("rp.col.required", lang),
+                     tr("rp.col.present", lang), tr("rp.col.short", lang)]]  # fmt: skip
+            for r in short:
+                rows.append([format_date(r.day, lang), shift_name(r.shift, lang), r.supervisor,
+                             str(r.required), str(r.present), str(r.shortfall)])  # fmt: skip
+            out.append(table(rows, [w * 0.17, w * 0.14, w * 0.33, w * 0.12, w * 0.12, w * 0.12],
+                             align="lllrrr"))  # fmt: skip
+        else:
+            out.append(para(tr("rp.guard.no_shortfall", lang), "body"))
+        missing = missing_reports(db, start, end)
+        if missing:
+            listed = ", ".join(
+                f"{format_date(d, lang)} ({shift_name(code, lang)})" for d, code in missing
+            )
+            out.append(para(tr("rp.guard.missing", lang, n=len(missing), list=listed), "body"))
+        else:
+            out.append(para(tr("rp.guard.none_missing", lang), "body"))
+        return out
+
+    def events() -> list[Flowable]:
+        check = month_check(db, year, month)
+        rows = [[tr("rp.col.category", lang), tr("rp.col.count", lang)]]
+        for c in CATEGORIES:
+            rows.append([category_name(c, lang), str(check.by_category.get(c, 0))])
+        rows.append([tr("rp.all_events", lang), str(sum(check.by_category.values()))])
+        # A short table: kept whole with its heading rather than split over a page.
+        out: list[Flowable] = [
+            KeepTogether([heading(tr("rp.guard.h.events", lang)),
+                          table(rows, [w * 0.4, w * 0.15], align="lr", bold_last=True)]),
+        ]  # fmt: skip
+        month_events = [e for r in reports for e in r.events]
+        if month_events:
+            erows = event_rows(month_events, lang)
+            erows[0].append(tr("rp.col.decision", lang))
+            for row, e in zip(erows[1:], month_events, strict=True):
+                row.append(status_text(e, lang))
+            out += [
+                Spacer(1, 3 * mm),
+                table(erows, [w * 0.14, w * 0.12, w * 0.13, w * 0.25, w * 0.22, w * 0.14]),
+            ]
+        return out
+
+    def contract() -> list[Flowable]:
+        check = month_check(db, year, month)
+        pairs = [
+            (tr("rp.guard.days", lang), str(check.days)),
+            (tr("rp.guard.required_reports", lang), str(check.required_reports)),
+            (tr("rp.guard.reported", lang), str(check.reported)),
+            (tr("rp.guard.total_shortfall", lang), str(check.shortfall)),
+        ]
+        if check.checked_by:
+            verdict = tr("rp.guard.checked", lang, by=check.checked_by, note=check.note or "-")
+        else:
+            verdict = tr("rp.guard.not_checked", lang)
+        return [
+            heading(tr("rp.guard.h.contract", lang)),
+            info_table(pairs),
+            Spacer(1, 2 * mm),
+            para(verdict, "body"),
+            signature_block(
+                lang, [(tr("rp.sign.prepared", lang), today()), (tr("rp.sign.checked", lang), None)]
+            ),  # fmt: skip
+        ]
+
+    frame = Frame(title, fiscal_year(start), lang)
+    return write_pdf(out, frame, [head, shortfalls, events, contract], progress or _quiet)
+
+
+# ---------------------------------------------------------------- one incident
+
+
+def find_event(db: Database, event_uuid: str) -> tuple[GuardEvent, GuardReport]:
+    """The event `event_uuid` and the supervisor's report it was written in."""
+    row = db.execute(
+        "SELECT r.uuid FROM guard_events e JOIN guard_reports r ON r.id = e.report_id"
+        " WHERE e.uuid = ?",
+        [str(event_uuid or "").strip()],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"ไม่พบเหตุการณ์ {event_uuid}", f"no event {event_uuid}")
+    report = get_report(db, row[0])
+    event = next(e for e in report.events if e.uuid == str(event_uuid).strip())
+    return event, report
+
+
+def build_incident_pdf(
+    db: Database, event_uuid: str, out: Path, *, lang: str = "th",
+    progress: Progress | None = None,
+) -> Path:  # fmt: skip
+    """One event with the report it came in, its classification and the reason."""
+    event, report = find_event(db, event_uuid)
+    title = tr("rp.incident.title", lang)
+
+    def body() -> list[Flowable]:
+        loss = "-" if event.loss_value is None else f"{event.loss_value:,.2f}"
+        return [
+            para(title, "title"),
+            para(
+                f"{category_name(event.category, lang)} · {format_date(event.day, lang)} "
+                f"{event.at:%H:%M}",
+                "subtitle",
+            ),  # fmt: skip
+            heading(tr("rp.incident.h.event", lang)),
+            info_table(
+                [
+                    (tr("rp.col.date", lang), f"{format_date(event.day, lang)} {event.at:%H:%M}"),
+                    (tr("rp.col.place", lang), event.place),
+                    (tr("rp.col.category", lang), category_name(event.category, lang)),
+                    (tr("rp.col.loss", lang), loss),
+                ]
+            ),  # fmt: skip
+            Spacer(1, 2 * mm),
+            para(tr("rp.col.description", lang) + ": " + (event.description or "-"), "body"),
+            para(tr("rp.col.action_taken", lang) + ": " + (event.action_taken or "-"), "body"),
+            heading(tr("rp.incident.h.report", lang)),
+            info_table(
+                [
+                    (tr("rp.col.date", lang), format_date(report.day, lang)),
+                    (tr("rp.col.shift", lang), shift_name(report.shift, lang)),
+                    (tr("rp.col.supervisor", lang), report.supervisor),
+                    (tr("rp.col.present", lang), f"{report.present}/{report.required}"),
+                    (tr("rp.col.posts", lang), ", ".join(report.posts) or "-"),
+                    (tr("rp.col.patrols", lang), ", ".join(report.patrols) or "-"),
+                ]
+            ),  # fmt: skip
+            Spacer(1, 2 * mm),
+            para(tr("rp.col.note", lang) + ": " + (report.note or "-"), "body"),
+        ]
+
+    def decision() -> list[Flowable]:
+        out: list[Flowable] = [
+            heading(tr("rp.incident.h.decision", lang)),
+            para(tr("rp.incident.rule", lang), "small"),
+            info_table(
+                [
+                    (tr("rp.col.decision", lang), status_text(event, lang)),
+                    (tr("rp.col.decided_by", lang), event.classified_by or "-"),
+                ]
+            ),  # fmt: skip
+            Spacer(1, 2 * mm),
+            para(
+                tr("rp.col.reason", lang) + ": " + (event.reason or tr("rp.no_reason_yet", lang)),
+                "body",
+            ),  # fmt: skip
+        ]
+        if event.status == "pending":
+            out.append(para(tr("rp.incident.pending", lang), "body"))
+        out.append(signature_block(lang, [(tr("rp.sign.supervisor", lang), report.day),
+                                          (tr("rp.sign.reviewer", lang), None)]))  # fmt: skip
+        return out
+
+    frame = Frame(title, fiscal_year(event.day), lang)
+    return write_pdf(out, frame, [body, decision], progress or _quiet)

@@ -1,0 +1,276 @@
+"""The `.srsync` file: a zip of `manifest.json` and `content.json`.
+
+The manifest names the format and its version, the source device, when the
+file was made and the SHA-256 of `content.json`. Reading checks all of it and
+the shape of every record before anyone merges anything, so a truncated,
+altered or foreign file is refused with a message in Thai and English.
+
+The SHA-256 detects damage and careless edits, not a forger (who can recompute
+it); forged history is caught by the audit chains (sync/receive.py) and, in the
+end, by the head hashes printed on signed summaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.audit import row_hash
+from core.errors import InvalidInput
+
+FORMAT = "sala-rounds-sync"
+VERSION = 1
+SUFFIX = ".srsync"
+MANIFEST, CONTENT = "manifest.json", "content.json"
+# A year of a busy office is a few megabytes; far beyond this is not a sync file.
+MAX_CONTENT_BYTES = 1 << 30
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+S, INT, F, N = str, int, float, type(None)
+
+# Every record kind: field -> allowed JSON types. Nested lists are checked below.
+FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "points": {
+        "uuid": (S,), "code": (S,), "floor": (INT,), "kind": (S,), "name_th": (S,),
+        "name_en": (S,), "location": (S,), "active": (INT,), "active_from": (S, N),
+        "active_until": (S, N), "updated_at": (S,), "changed_at": (S, N), "changed_on": (S, N),
+        "changed_base": (S, N),
+    },
+    "standards": {
+        "uuid": (S,), "version": (INT,), "title_th": (S,), "title_en": (S,), "max_score": (INT,),
+        "item_min": (INT,), "pass_total": (INT,), "created_at": (S,), "items": (list,),
+    },
+    "plan_projects": {"fiscal_year": (INT,), "project": (INT,), "title_th": (S,), "title_en": (S,)},
+    "plan_steps": {
+        "uuid": (S,), "fiscal_year": (INT,), "project": (INT,), "step_no": (INT,), "title_th": (S,),
+        "title_en": (S,), "weight": (INT, F), "cumulative": (INT, F), "months": (S,),
+        "floor": (INT, N), "done_date": (S, N), "evidence": (S,), "changed_at": (S, N),
+        "changed_on": (S, N), "changed_base": (S, N),
+    },
+    "survey_questions": {
+        "uuid": (S,), "fiscal_year": (INT,), "form": (S,), "no": (INT,), "text_th": (S,),
+        "text_en": (S,),
+    },
+    "rounds": {
+        "uuid": (S,), "point": (S,), "standard": (S,), "inspected_at": (S,),
+        "fiscal_year": (INT,), "inspector": (S,), "scores": (S,), "total": (INT,), "passed": (INT,),
+        "note": (S,), "supersedes": (S, N), "reason": (S,), "source": (S,), "created_at": (S,),
+        "finalized_at": (S, N), "recorded_by": (S,), "notes": (list,),
+    },
+    "actions": {
+        "uuid": (S,), "point": (S,), "round_uuid": (S,), "item_no": (INT,), "what": (S,),
+        "who": (S,), "due_date": (S, N), "closed_date": (S, N), "created_at": (S,),
+        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
+    },
+    "survey_responses": {
+        "uuid": (S,), "answered_on": (S,), "fiscal_year": (INT,), "point": (S, N), "grp": (S,),
+        "ratings": (S,), "satisfied": (INT,), "source": (S,), "recorded_by": (S,),
+        "created_at": (S,),
+    },
+    "survey_imports": {"digest": (S,), "file_name": (S,), "rows": (INT,), "imported_at": (S,)},
+    "guard_reports": {
+        "uuid": (S,), "day": (S,), "fiscal_year": (INT,), "shift": (S,), "supervisor": (S,),
+        "required": (INT,), "present": (INT,), "posts": (S,), "patrols": (S,), "note": (S,),
+        "supersedes": (S, N), "reason": (S,), "source": (S,), "recorded_by": (S,),
+        "created_at": (S,), "signed_at": (S, N), "events": (list,),
+    },
+    "guard_events": {
+        "uuid": (S,), "at": (S,), "place": (S,), "category": (S,), "description": (S,),
+        "loss_value": (INT, F, N), "action_taken": (S,), "counts": (INT, N), "reason": (S,),
+        "classified_by": (S, N), "classified_at": (S, N), "changed_at": (S, N),
+        "changed_on": (S, N), "changed_base": (S, N),
+    },
+    "audit": {
+        "device_id": (S,), "at": (S,), "actor": (S,), "action": (S,), "kind": (S,),
+        "record_uuid": (S,), "before": (S,), "after": (S,), "prev_hash": (S,), "hash": (S,),
+    },
+}  # fmt: skip
+KINDS = tuple(k for k in FIELDS if k != "guard_events")  # events travel inside their report
+
+
+@dataclass(frozen=True)
+class Manifest:
+    device_id: str
+    created_at: str
+    since: str | None
+    content_sha256: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SyncFile:
+    manifest: Manifest
+    content: dict[str, list[dict[str, Any]]]
+    file_sha256: str
+
+
+def _refuse(path: Path, th: str, en: str) -> InvalidInput:
+    return InvalidInput(
+        f"ไม่รับไฟล์ {path.name}: {th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
+        f"{path.name} is refused: {en}; nothing was changed",
+        field="file",
+    )
+
+
+def write_sync_file(
+    path: Path, device_id: str, created_at: str, since: str | None, content: dict
+) -> str:
+    """Write the file (atomically: a half-written file never has the final name); its SHA-256."""
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = body.encode("utf-8")
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "device_id": device_id,
+        "created_at": created_at,
+        "since": since,
+        "content_sha256": hashlib.sha256(data).hexdigest(),
+        "counts": {k: len(v) for k, v in content.items()},
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        zf.writestr(CONTENT, data)
+    tmp.replace(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_rows(path: Path, kind: str, rows: object, where: str) -> None:
+    if not isinstance(rows, list):
+        raise _refuse(path, f"ส่วน {where} ไม่ใช่รายการ", f"part {where} is not a list")
+    fields = FIELDS[kind]
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or set(row) != set(fields):
+            raise _refuse(
+                path, f"รายการที่ {n} ของ {where} มีช่องไม่ครบหรือเกิน",
+                f"record {n} of {where} has missing or unknown fields",
+            )  # fmt: skip
+        for name, types in fields.items():
+            value = row[name]
+            # JSON has no int/bool distinction worth trusting: a bool is not a number here.
+            if isinstance(value, bool) or not isinstance(value, types):
+                raise _refuse(
+                    path, f"ช่อง {name} ของรายการที่ {n} ใน {where} ไม่ถูกต้อง",
+                    f"field {name} of record {n} in {where} has the wrong type",
+                )  # fmt: skip
+        if "uuid" in fields and not _UUID.match(row["uuid"]):
+            raise _refuse(
+                path, f"รหัส uuid ของรายการที่ {n} ใน {where} ไม่ถูกต้อง",
+                f"record {n} in {where} has a malformed uuid",
+            )  # fmt: skip
+
+
+def _check_nested(path: Path, content: dict) -> None:
+    for std in content["standards"]:
+        for item in std["items"]:
+            ok = (
+                isinstance(item, list)
+                and len(item) == 4
+                and isinstance(item[0], int)
+                and all(isinstance(x, str) for x in item[1:])
+            )
+            if not ok:
+                raise _refuse(path, "ข้อของเกณฑ์มาตรฐานไม่ถูกต้อง", "a standard item is malformed")
+    for rnd in content["rounds"]:
+        for note in rnd["notes"]:
+            if not (isinstance(note, list) and len(note) == 2 and isinstance(note[0], int)
+                    and isinstance(note[1], str)):  # fmt: skip
+                raise _refuse(path, "หมายเหตุของรอบตรวจไม่ถูกต้อง", "a round note is malformed")
+        digits = rnd["scores"]
+        if not digits.isdigit() or sum(int(c) for c in digits) != rnd["total"]:
+            raise _refuse(
+                path, f"คะแนนของรอบตรวจ {rnd['uuid']} ไม่ตรงกับผลรวม",
+                f"the scores of round {rnd['uuid']} do not add up to its total",
+            )  # fmt: skip
+    for rep in content["guard_reports"]:
+        _check_rows(path, "guard_events", rep["events"], "guard_events")
+
+
+def _check_audit(path: Path, rows: list[dict]) -> None:
+    """Each device's rows in the file form an unbroken piece of its hash chain."""
+    last: dict[str, str] = {}
+    for n, r in enumerate(rows, start=1):
+        expected = row_hash(r["prev_hash"], r["at"], r["actor"], r["action"], r["kind"],
+                            r["record_uuid"], r["before"], r["after"])  # fmt: skip
+        device = r["device_id"]
+        linked = device not in last or last[device] == r["prev_hash"]
+        if r["hash"] != expected or not linked or not _SHA.match(r["prev_hash"]):
+            raise _refuse(
+                path, f"ประวัติการแก้ไขในไฟล์ถูกเปลี่ยนแปลง (แถวที่ {n})",
+                f"the audit rows in the file were altered (row {n})",
+            )  # fmt: skip
+        last[device] = r["hash"]
+
+
+def read_sync_file(path: Path) -> SyncFile:
+    """Open and check a sync file completely; raises InvalidInput, reads only."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _refuse(
+            path, f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open it ({exc.strerror})"
+        ) from None
+    file_sha = hashlib.sha256(raw).hexdigest()
+    not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
+                "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            names = set(zf.namelist())
+            if names != {MANIFEST, CONTENT}:
+                raise _refuse(path, *not_ours)
+            if zf.getinfo(CONTENT).file_size > MAX_CONTENT_BYTES:
+                raise _refuse(path, "ไฟล์ใหญ่ผิดปกติ", "it is unreasonably large")
+            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+            data = zf.read(CONTENT)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError, ValueError,
+            OSError, KeyError, NotImplementedError, zlib.error):  # fmt: skip
+        # zipfile reports a truncated or bit-flipped archive through any of these.
+        raise _refuse(path, *not_ours) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _refuse(path, *not_ours)
+    version = manifest.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _refuse(path, *not_ours)
+    if version > VERSION:
+        raise _refuse(
+            path, "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
+            "it was made by a newer version of Sala Rounds; update the app",
+        )  # fmt: skip
+    device, created = manifest.get("device_id"), manifest.get("created_at")
+    sha, since = manifest.get("content_sha256"), manifest.get("since")
+    counts = manifest.get("counts")
+    if not (isinstance(device, str) and _UUID.match(device) and isinstance(created, str)
+            and isinstance(sha, str) and _SHA.match(sha) and isinstance(counts, dict)
+            and (since is None or isinstance(since, str))):  # fmt: skip
+        raise _refuse(path, "ส่วนหัวของไฟล์ไม่ครบ", "its manifest is incomplete")
+    if hashlib.sha256(data).hexdigest() != sha:
+        raise _refuse(
+            path, "เนื้อหาไม่ตรงกับรหัส SHA-256 ในส่วนหัว (ไฟล์ถูกแก้ไขหรือเสียหาย)",
+            "its content does not match the SHA-256 in its manifest (altered or damaged)",
+        )  # fmt: skip
+    try:
+        content = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise _refuse(path, *not_ours) from None
+    if not isinstance(content, dict) or set(content) != set(KINDS):
+        raise _refuse(path, "โครงสร้างเนื้อหาไม่ถูกต้อง", "its content has the wrong structure")
+    for kind in KINDS:
+        _check_rows(path, kind, content[kind], kind)
+        if counts.get(kind) != len(content[kind]):
+            raise _refuse(path, "จำนวนรายการไม่ตรงกับส่วนหัว", "its record counts do not match")
+    _check_nested(path, content)
+    _check_audit(path, content["audit"])
+    manifest_obj = Manifest(device, created, since, sha, {str(k): v for k, v in counts.items()})
+    return SyncFile(manifest_obj, content, file_sha)

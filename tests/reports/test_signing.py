@@ -1,0 +1,60 @@
+"""Issue 7: only a section head signs the annual summary; the signature anchors history."""
+
+import sqlite3
+
+import pytest
+
+from cli import run
+from core.backup import check
+from core.db import open_db
+from core.users import Actor, PermissionDenied, act_as
+from inspection.demo import fill_demo_rounds
+from reports.annual import annual_score, score_json
+from reports.signing import latest_signature, sign_annual_summary
+
+
+@pytest.mark.parametrize("role", ["inspector", "guard_supervisor", "admin"])
+def test_only_a_section_head_signs_and_a_refusal_writes_nothing(db, role) -> None:
+    fill_demo_rounds(db, 2564)
+    act_as(db, Actor("someone", role))
+    before = db.execute("SELECT COUNT(*), MAX(hash) FROM audit_log").fetchone()
+    with pytest.raises(PermissionDenied):
+        sign_annual_summary(db, 2564)
+    assert db.execute("SELECT COUNT(*), MAX(hash) FROM audit_log").fetchone() == before
+    assert latest_signature(db, 2564) is None
+
+
+def test_the_signature_keeps_the_score_and_anchors_the_history(db, db_path) -> None:
+    fill_demo_rounds(db, 2564)
+    act_as(db, Actor("head", "section_head"))
+    first = sign_annual_summary(db, 2564)
+    assert first.signed_by == "head" and first.score == score_json(annual_score(db, 2564))
+    assert latest_signature(db, 2564) == first
+    second = sign_annual_summary(db, 2564)  # signed again: the earlier one is its 'before'
+    (before,) = db.execute("SELECT before FROM audit_log WHERE hash = ?", [second.head]).fetchone()
+    assert first.at in before
+    assert check(db, against=first.head).ok
+    db.close()
+    # A deciding round rewritten afterwards, with the whole chain recomputed to hide it:
+    from core.audit import GENESIS, row_hash
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE audit_log SET actor = 'forger' WHERE id = 1")
+    prev = GENESIS
+    for r in conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall():
+        h = row_hash(prev, r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", [prev, h, r[0]])
+        prev = h
+    conn.commit()
+    conn.close()
+    assert not check(open_db(db_path), against=first.head).ok
+
+
+def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, capsys) -> None:
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    assert run(["--db", str(db_path), "--user", "head", "sign", "annual", "--fy", "2564"]) == 0
+    out = capsys.readouterr().out
+    db = open_db(db_path)
+    signature = latest_signature(db, 2564)
+    assert signature is not None and signature.signed_by == "head"
+    assert signature.head in out

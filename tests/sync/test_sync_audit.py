@@ -1,0 +1,53 @@
+"""m009: one audit chain per device; a file from before it still verifies as one chain."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from core.audit import GENESIS, head_hash, row_hash, verify_chain
+from core.backup import check
+from core.db import device_id, open_db
+from core.migrations import MIGRATIONS
+
+
+def _old_file(path: Path) -> str:
+    """A database left at m008 with a short single chain; returns its head."""
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    MIGRATIONS.apply(old, stop_before="m009_sync")
+    prev = GENESIS
+    for n in range(3):
+        values = [f"2021-01-0{n + 1}T00:00:00", "somchai", "set", "setting", f"k{n}", "null", "1"]
+        h = row_hash(prev, *values)
+        old.execute(
+            "INSERT INTO audit_log(at, actor, action, kind, record_uuid, before, after,"
+            " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*values, prev, h],
+        )
+        prev = h
+    old.close()
+    return prev
+
+
+def test_an_old_file_read_as_it_is_verifies_as_one_chain(tmp_path) -> None:
+    path = tmp_path / "old.db"
+    head = _old_file(path)
+    probe = Database(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True))
+    report = verify_chain(probe)
+    assert report.ok and report.rows == 3 and report.head == head == head_hash(probe)
+    assert verify_chain(probe, up_to_hash=head).ok
+    probe.close()
+
+
+def test_migrating_puts_the_old_chain_on_this_device_and_keeps_its_head(tmp_path) -> None:
+    path = tmp_path / "old.db"
+    head = _old_file(path)
+    db = open_db(path)
+    try:
+        devices = db.execute("SELECT DISTINCT device_id FROM audit_log").fetchall()
+        assert devices == [(device_id(db),)]
+        assert head_hash(db) == head and check(db, against=head).ok
+    finally:
+        db.close()

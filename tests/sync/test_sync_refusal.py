@@ -1,0 +1,147 @@
+"""Issue 9: a truncated, altered or foreign file is refused and changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+
+import pytest
+
+from cli import run
+from core.errors import InvalidInput
+from core.users import Actor, PermissionDenied, act_as
+from sync.receive import import_sync
+from sync.send import export_sync
+from tests.sync.conftest import add_rounds, file_state
+
+
+@pytest.fixture
+def sent(laptops, tmp_path):
+    a, b = laptops
+    add_rounds(a, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", [4] * 20)])
+    out = tmp_path / "a.srsync"
+    export_sync(a, out)
+    return b, out
+
+
+def _refused(db, path) -> InvalidInput:
+    state = file_state(db)
+    with pytest.raises(InvalidInput) as err:
+        import_sync(db, path)
+    assert file_state(db) == state
+    assert err.value.th and err.value.en and "nothing was changed" in err.value.en
+    return err.value
+
+
+def _rezip(src, out, manifest=None, content=None) -> None:
+    with zipfile.ZipFile(src) as zf:
+        m, c = zf.read("manifest.json"), zf.read("content.json")
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("manifest.json", manifest if manifest is not None else m)
+        zf.writestr("content.json", content if content is not None else c)
+
+
+def test_a_truncated_file_is_refused(sent, tmp_path) -> None:
+    db, path = sent
+    cut = tmp_path / "cut.srsync"
+    cut.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    assert "incomplete" in _refused(db, cut).en
+
+
+def test_a_changed_byte_is_refused(sent, tmp_path) -> None:
+    db, path = sent
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    bad = tmp_path / "bad.srsync"
+    bad.write_bytes(bytes(data))
+    _refused(db, bad)
+
+
+def test_altered_content_with_the_old_digest_is_refused(sent, tmp_path) -> None:
+    db, path = sent
+    with zipfile.ZipFile(path) as zf:
+        content = json.loads(zf.read("content.json"))
+    content["rounds"][0]["scores"] = "0" + content["rounds"][0]["scores"][1:]
+    content["rounds"][0]["total"] -= 4
+    bad = tmp_path / "edited.srsync"
+    _rezip(path, bad, content=json.dumps(content, ensure_ascii=False))
+    assert "SHA-256" in _refused(db, bad).en
+
+
+def test_altered_content_with_a_recomputed_digest_breaks_the_audit_chain(sent, tmp_path) -> None:
+    db, path = sent
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    content["audit"][0]["actor"] = "forger"
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "forged.srsync"
+    _rezip(path, bad, manifest=json.dumps(manifest), content=body)
+    assert "audit" in _refused(db, bad).en
+
+
+def test_foreign_files_are_refused(sent, tmp_path) -> None:
+    db, path = sent
+    csv = tmp_path / "rounds.srsync"
+    csv.write_text("point,date,time\nF1-01,2021-03-01,09:00\n", encoding="utf-8")
+    _refused(db, csv)
+    other = tmp_path / "other.srsync"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    other.write_bytes(buf.getvalue())
+    _refused(db, other)
+    newer = tmp_path / "newer.srsync"
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    _rezip(path, newer, manifest=json.dumps(dict(manifest, version=99)))
+    assert "newer version" in _refused(db, newer).en
+    _refused(db, tmp_path / "missing.srsync")
+
+
+def test_a_record_pointing_to_an_unknown_point_is_refused(sent, tmp_path) -> None:
+    db, path = sent
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    content["rounds"][0]["point"] = "00000000-0000-4000-8000-000000000000"
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "dangling.srsync"
+    _rezip(path, bad, manifest=json.dumps(manifest), content=body)
+    assert "refers to point" in _refused(db, bad).en
+
+
+def test_an_inspector_may_not_import(sent) -> None:
+    db, path = sent
+    act_as(db, Actor("somchai", "inspector"))
+    state = file_state(db)
+    with pytest.raises(PermissionDenied):
+        import_sync(db, path)
+    assert file_state(db) == state
+
+
+def test_command_line_exit_codes_and_messages(tmp_path, capsys) -> None:
+    a, b, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "x.srsync"
+    assert run(["--db", str(a), "demo", "--fy", "2564"]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(a), "sync", "export", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "บันทึก" in said and "Saved" in said
+    assert run(["--db", str(b), "sync", "import", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "เพิ่ม" in said and "Added" in said and "rounds" in said
+    assert run(["--db", str(b), "sync", "import", str(out)]) == 0
+    assert "received before" in capsys.readouterr().out
+    assert run(["--db", str(b), "check"]) == 0
+    capsys.readouterr()
+    bad = tmp_path / "bad.srsync"
+    bad.write_bytes(out.read_bytes()[:100])
+    assert run(["--db", str(b), "sync", "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "ไม่รับไฟล์" in err and "refused" in err
+    assert run(["--db", str(b), "sync", "export", "--out", str(out), "--since", "31/02/2564"]) == 2
