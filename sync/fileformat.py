@@ -26,9 +26,7 @@ from core.audit import row_hash
 from core.errors import InvalidInput
 
 FORMAT = "sala-rounds-sync"
-# 2: survey forms (m010) and the form each answer was given with. A version-1 file
-# is still read: it holds no forms, and its answers name none.
-VERSION = 2
+VERSION = 1
 SUFFIX = ".srsync"
 MANIFEST, CONTENT = "manifest.json", "content.json"
 # A year of a busy office is a few megabytes; far beyond this is not a sync file.
@@ -58,10 +56,6 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "floor": (INT, N), "done_date": (S, N), "evidence": (S,), "changed_at": (S, N),
         "changed_on": (S, N), "changed_base": (S, N),
     },
-    "survey_forms": {
-        "uuid": (S,), "key": (S,), "fiscal_year": (INT,), "name_th": (S,), "name_en": (S,),
-        "derived_from": (S, N), "replaced_by": (S, N), "retired": (INT,), "created_at": (S,),
-    },
     "survey_questions": {
         "uuid": (S,), "fiscal_year": (INT,), "form": (S,), "no": (INT,), "text_th": (S,),
         "text_en": (S,),
@@ -80,7 +74,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "survey_responses": {
         "uuid": (S,), "answered_on": (S,), "fiscal_year": (INT,), "point": (S, N), "grp": (S,),
         "ratings": (S,), "satisfied": (INT,), "source": (S,), "recorded_by": (S,),
-        "created_at": (S,), "form": (S, N),
+        "created_at": (S,),
     },
     "survey_imports": {"digest": (S,), "file_name": (S,), "rows": (INT,), "imported_at": (S,)},
     "guard_reports": {
@@ -101,18 +95,6 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     },
 }  # fmt: skip
 KINDS = tuple(k for k in FIELDS if k != "guard_events")  # events travel inside their report
-
-
-def _kinds(version: int) -> tuple[str, ...]:
-    return KINDS if version >= 2 else tuple(k for k in KINDS if k != "survey_forms")
-
-
-def _upgrade(version: int, content: dict) -> None:
-    """A version-1 file's content in today's shape: no forms, answers naming none."""
-    if version < 2:
-        content["survey_forms"] = []
-        for row in content["survey_responses"]:
-            row["form"] = None
 
 
 @dataclass(frozen=True)
@@ -164,12 +146,10 @@ def write_sync_file(
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _check_rows(path: Path, kind: str, rows: object, where: str, version: int = VERSION) -> None:
+def _check_rows(path: Path, kind: str, rows: object, where: str) -> None:
     if not isinstance(rows, list):
         raise _refuse(path, f"ส่วน {where} ไม่ใช่รายการ", f"part {where} is not a list")
     fields = FIELDS[kind]
-    if version < 2 and kind == "survey_responses":
-        fields = {k: v for k, v in fields.items() if k != "form"}
     for n, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or set(row) != set(fields):
             raise _refuse(
@@ -284,14 +264,12 @@ def read_sync_file(path: Path) -> SyncFile:
         content = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise _refuse(path, *not_ours) from None
-    kinds = _kinds(version)
-    if not isinstance(content, dict) or set(content) != set(kinds):
+    if not isinstance(content, dict) or set(content) != set(KINDS):
         raise _refuse(path, "โครงสร้างเนื้อหาไม่ถูกต้อง", "its content has the wrong structure")
-    for kind in kinds:
-        _check_rows(path, kind, content[kind], kind, version)
+    for kind in KINDS:
+        _check_rows(path, kind, content[kind], kind)
         if counts.get(kind) != len(content[kind]):
             raise _refuse(path, "จำนวนรายการไม่ตรงกับส่วนหัว", "its record counts do not match")
-    _upgrade(version, content)
     _check_nested(path, content)
     _check_audit(path, content["audit"])
     manifest_obj = Manifest(device, created, since, sha, {str(k): v for k, v in counts.items()})

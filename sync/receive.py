@@ -109,8 +109,8 @@ class SyncResult:
 
 # The order a person reads a summary in: the records first, the bookkeeping last.
 SHOWN = ("rounds", "actions", "survey_responses", "guard_reports", "guard_events", "points",
-         "plan_steps", "standards", "plan_projects", "survey_forms", "survey_questions",
-         "survey_imports", "audit")  # fmt: skip
+         "plan_steps", "standards", "plan_projects", "survey_questions", "survey_imports",
+         "audit")  # fmt: skip
 
 
 def _order(item: tuple[str, int]) -> int:
@@ -163,17 +163,6 @@ def _check_references(db: Database, content: dict) -> None:
                 raise _refuse(
                     f"{kind} อ้างถึง {key} «{row[key]}» ที่ไม่มีในไฟล์และในเครื่องนี้",
                     f"{kind} refers to {key} «{row[key]}», found neither in the file nor here",
-                )
-    forms = {r[0] for r in db.execute("SELECT key FROM survey_forms")}
-    forms |= {f["key"] for f in content["survey_forms"]}
-    for kind, key in (("survey_responses", "form"), ("survey_forms", "derived_from"),
-                      ("survey_forms", "replaced_by")):  # fmt: skip
-        for row in content[kind]:
-            if row[key] is not None and row[key] not in forms:
-                raise _refuse(
-                    f"{kind} อ้างถึงแบบสอบถาม «{row[key]}» ที่ไม่มีในไฟล์และในเครื่องนี้",
-                    f"{kind} refers to survey form «{row[key]}», found neither in the file"
-                    " nor here",
                 )
 
 
@@ -310,41 +299,6 @@ def _merge_plan(db: Database, content: dict, result: SyncResult, sha: str) -> No
         result._bump(result.added, "plan_steps")
 
 
-def _merge_forms(db: Database, content: dict, result: SyncResult) -> None:
-    """Forms never change once made (inspection.survey.save_form): a new one is added.
-
-    Only two facts about a form arrive later, and both only ever go one way: that a
-    version replaced it and that it was retired. If each laptop made its own new
-    version, the one this laptop made stays the replacement and the other's is
-    listed beside it until the office retires one: neither edit is lost.
-    """
-    # The sender lists forms in the order it made them: a form before its versions.
-    for f in content["survey_forms"]:
-        known = db.execute(
-            "SELECT replaced_by, retired FROM survey_forms WHERE key = ?", [f["key"]]
-        ).fetchone()
-        if known is None:
-            cols = list(f)
-            # replaced_by may name a version later in the file: set once all are in.
-            row = {**f, "replaced_by": None}
-            marks = ", ".join("?" * len(cols))
-            db.execute(
-                f"INSERT INTO survey_forms({', '.join(cols)}) VALUES ({marks})",
-                [row[c] for c in cols],
-            )
-            result._bump(result.added, "survey_forms")
-        elif (known[0] is None and f["replaced_by"]) or (not known[1] and f["retired"]):
-            result._bump(result.updated, "survey_forms")
-        else:
-            result._bump(result.skipped, "survey_forms")
-    for f in content["survey_forms"]:
-        db.execute(
-            "UPDATE survey_forms SET replaced_by = COALESCE(replaced_by, ?),"
-            " retired = MAX(retired, ?) WHERE key = ?",
-            [f["replaced_by"], f["retired"], f["key"]],
-        )
-
-
 def _merge_questions(db: Database, content: dict, result: SyncResult) -> None:
     for q in content["survey_questions"]:
         cols = list(q)
@@ -458,11 +412,10 @@ def _merge_survey(db: Database, content: dict, result: SyncResult, points: dict[
             continue
         db.conn.execute(
             "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, point_id, grp, ratings,"
-            " satisfied, source, recorded_by, created_at, form)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " satisfied, source, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (s["uuid"], s["answered_on"], s["fiscal_year"],
              None if s["point"] is None else points[s["point"]], s["grp"], s["ratings"],
-             s["satisfied"], s["source"], s["recorded_by"], s["created_at"], s["form"]),
+             s["satisfied"], s["source"], s["recorded_by"], s["created_at"]),
         )  # fmt: skip
         have.add(s["uuid"])
         result._bump(result.added, "survey_responses")
@@ -589,7 +542,6 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)
             _merge_plan(db, content, result, sha)
-            _merge_forms(db, content, result)
             _merge_questions(db, content, result)
             duplicates = _merge_rounds(db, content, result, points, standards)
             _merge_actions(db, content, result, sha, points, duplicates)

@@ -44,7 +44,7 @@ def _cols(kind: str, skip: tuple[str, ...] = ()) -> str:
 def collect(db: Database, since: date | None = None) -> dict[str, list[dict[str, Any]]]:
     """The content of a sync file: final records (created or changed since `since`).
 
-    Points, standards, survey forms, questions and plan steps are few and always sent whole, so
+    Points, standards, questions and plan steps are few and always sent whole, so
     a laptop that missed a file still learns the keys the records point to.
     """
     # Stamps are UTC, dates are Bangkok days: a day earlier never misses a record,
@@ -71,9 +71,6 @@ def collect(db: Database, since: date | None = None) -> dict[str, list[dict[str,
     )
     content["plan_steps"] = _dicts(
         db, f"SELECT {_cols('plan_steps')} FROM plan_steps t ORDER BY t.uuid"
-    )
-    content["survey_forms"] = _dicts(
-        db, f"SELECT {_cols('survey_forms')} FROM survey_forms t ORDER BY t.id"
     )
     content["survey_questions"] = _dicts(
         db, f"SELECT {_cols('survey_questions')} FROM survey_questions t ORDER BY t.uuid"
