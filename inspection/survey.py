@@ -23,7 +23,6 @@ from core.calendar import fiscal_year, parse_date
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
-from core.migrations import seed_uuid
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
 
@@ -331,33 +330,31 @@ def _ensure_own_forms(db: Database, fy: int) -> None:
     copied = []
     for f in forms(db, fy):
         items = [(q.text_th, q.text_en) for q in f.questions]
-        # The same key on every laptop that copies this form into this year, so sync
-        # files meet one copy rather than two (as core.plan does for copied steps).
-        key = seed_uuid("survey_form", fy, "copy of", f.key)
-        _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key, key=key)
+        key = _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key)
         copied.append({"from": f.key, "to": key})
     if copied:
         audit(db, "copy_forms", "survey_forms", str(fy), None, copied)
 
 
 def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
-                 items: Sequence[tuple[str, str]], derived_from: str | None,
-                 key: str | None = None) -> str:  # fmt: skip
-    key = key or new_id()
+                 items: Sequence[tuple[str, str]], derived_from: str | None) -> str:  # fmt: skip
+    key = new_id()
     db.execute(
         "INSERT INTO survey_forms(uuid, key, fiscal_year, name_th, name_en, derived_from,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [key, key, fy, name_th, name_en, derived_from, _stamp()],
     )
+    _insert_questions(db, fy, key, items)
+    return key
+
+
+def _insert_questions(db: Database, fy: int, key: str, items: Sequence[tuple[str, str]]) -> None:
     for no, (th, en) in enumerate(items, start=1):
-        # A form's questions never change after it is made, so their keys can follow
-        # from the form's: two laptops holding one form hold the same question rows.
         db.execute(
             "INSERT INTO survey_questions(uuid, fiscal_year, form, no, text_th, text_en)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [seed_uuid("survey_question", key, no), fy, key, no, th, en],
+            [new_id(), fy, key, no, th, en],
         )
-    return key
 
 
 def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
@@ -385,7 +382,7 @@ def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
 @dataclass(frozen=True)
 class FormSaved:
     form: SurveyForm
-    new_version: bool  # True when the form had answers: they stay with the old version
+    new_version: bool  # True when the form had answers and a new version took its place
 
 
 def save_form(
@@ -394,17 +391,15 @@ def save_form(
 ) -> FormSaved:  # fmt: skip
     """Create a form (`key` None) or change one, for fiscal year `fy`.
 
-    Choice (issue 5): forms are versioned, never edited. Saving a change makes a
-    new version that takes the form's place for new answers; the old version,
-    its questions and the answers given with it stay exactly as they were, so
-    an answer's questions (and their count, which decides the satisfied rule of
-    DOMAIN.md section 5) never change under it. A section head simply edits; the
-    dialog says when answers exist. Even a form nobody has answered is versioned
-    rather than edited in place: records that never change are what lets two
-    laptops' sync files meet without one overwriting the other (sync/), and a
-    replaced version is hidden, so the office sees no difference.
-    A year that was using the previous year's forms first gets copies of its own,
-    so the earlier year's forms stay as they were.
+    Choice (issue 5): forms are versioned rather than locked. A form nobody has
+    answered yet is changed in place. A form that has answers is never changed:
+    saving makes a new version that takes its place for new answers, and the
+    answers already recorded keep pointing at the version they were given with,
+    so their questions (and their count, which decides the satisfied rule of
+    DOMAIN.md section 5) never change under them. A section head simply edits;
+    the page tells them a new version will be made. A year that was using the
+    previous year's forms first gets copies of its own, so the earlier year's
+    forms, and the answers given with them, stay as they were.
     Only section heads and administrators may (permission `survey.define`).
     """
     require(db, "survey.define")
@@ -426,10 +421,18 @@ def save_form(
         after = {"name_th": name_th, "name_en": name_en, "questions": cleaned}
         if before == after:
             return FormSaved(form, False)
-        new_key = _insert_form(db, fy, name_th, name_en, cleaned, derived_from=form.key)
-        db.execute("UPDATE survey_forms SET replaced_by = ? WHERE key = ?", [new_key, form.key])
-        audit(db, "new_version", "survey_form", new_key, {"form": form.key, **before}, after)
-        return FormSaved(get_form(db, new_key), bool(form.answers))
+        if form.answers:
+            new_key = _insert_form(db, fy, name_th, name_en, cleaned, derived_from=form.key)
+            db.execute("UPDATE survey_forms SET replaced_by = ? WHERE key = ?",
+                       [new_key, form.key])  # fmt: skip
+            audit(db, "new_version", "survey_form", new_key, {"form": form.key, **before}, after)
+            return FormSaved(get_form(db, new_key), True)
+        db.execute("UPDATE survey_forms SET name_th = ?, name_en = ? WHERE key = ?",
+                   [name_th, name_en, form.key])  # fmt: skip
+        db.execute("DELETE FROM survey_questions WHERE form = ?", [form.key])
+        _insert_questions(db, fy, form.key, cleaned)
+        audit(db, "edit", "survey_form", form.key, before, after)
+        return FormSaved(get_form(db, form.key), False)
 
 
 def retire_form(db: Database, fy: int, key: str) -> None:
