@@ -514,6 +514,11 @@ def deciding_rounds(db: Database, fy: int) -> dict[int, Round]:
         "           WHERE r2.point_id = p2.id AND r2.fiscal_year = ? AND r2.status = 'final'"
         "             AND NOT EXISTS (SELECT 1 FROM rounds c WHERE c.supersedes = r2.uuid"
         "                             AND c.status = 'final')"
+        # Two laptops may each correct the same round; after a sync both corrections are
+        # there, and every laptop must pick the same one: the later finalized, then uuid.
+        "             AND NOT EXISTS (SELECT 1 FROM rounds s WHERE r2.supersedes IS NOT NULL"
+        "                             AND s.supersedes = r2.supersedes AND s.status = 'final'"
+        "                             AND (s.finalized_at, s.uuid) > (r2.finalized_at, r2.uuid))"
         "           ORDER BY r2.inspected_at DESC, r2.id DESC LIMIT 1)"
         "   FROM points p2)",
         [fy],

@@ -23,6 +23,7 @@ from core.calendar import fiscal_year, parse_date
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
+from core.migrations import seed_uuid
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
 
@@ -330,15 +331,18 @@ def _ensure_own_forms(db: Database, fy: int) -> None:
     copied = []
     for f in forms(db, fy):
         items = [(q.text_th, q.text_en) for q in f.questions]
-        key = _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key)
+        # The same key on every laptop that copies the year, so their sync files agree.
+        key = _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key,
+                           key=seed_uuid("survey_form_copy", fy, f.key))  # fmt: skip
         copied.append({"from": f.key, "to": key})
     if copied:
         audit(db, "copy_forms", "survey_forms", str(fy), None, copied)
 
 
 def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
-                 items: Sequence[tuple[str, str]], derived_from: str | None) -> str:  # fmt: skip
-    key = new_id()
+                 items: Sequence[tuple[str, str]], derived_from: str | None,
+                 key: str | None = None) -> str:  # fmt: skip
+    key = key or new_id()
     db.execute(
         "INSERT INTO survey_forms(uuid, key, fiscal_year, name_th, name_en, derived_from,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -350,10 +354,11 @@ def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
 
 def _insert_questions(db: Database, fy: int, key: str, items: Sequence[tuple[str, str]]) -> None:
     for no, (th, en) in enumerate(items, start=1):
+        # A question is named by its form and number: the same on every laptop.
         db.execute(
             "INSERT INTO survey_questions(uuid, fiscal_year, form, no, text_th, text_en)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [new_id(), fy, key, no, th, en],
+            [seed_uuid("survey_question", key, no, th, en), fy, key, no, th, en],
         )
 
 

@@ -1,86 +1,14 @@
-"""Two laptops' databases and a canonical dump to compare their content."""
+"""Two laptops' databases, each with its own device id."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
-from core.db import open_db, transaction
-from inspection.points import get_point
-from inspection.rounds import audit_batch, next_batch, record_round
-
-# Every table a sync file fills, with its integer references written as UUIDs. Left
-# out: the moment each laptop seeded its points and standard (points.updated_at,
-# standards.created_at), which is the laptop's set-up time, not shared content.
-CANONICAL = {
-    "points": "SELECT uuid, code, floor, kind, name_th, name_en, location, active, active_from,"
-    " active_until, changed_at, changed_on, changed_base FROM points ORDER BY uuid",
-    "standards": "SELECT uuid, version, title_th, title_en, max_score, item_min, pass_total"
-    " FROM standards ORDER BY uuid",
-    "standard_items": "SELECT s.uuid, i.no, i.grp, i.text_th, i.text_en FROM standard_items i"
-    " JOIN standards s ON s.id = i.standard_id ORDER BY 1, 2",
-    "plan_projects": "SELECT * FROM plan_projects ORDER BY 1, 2",
-    "plan_steps": "SELECT uuid, fiscal_year, project, step_no, title_th, title_en, weight,"
-    " cumulative, months, floor, done_date, evidence, changed_at, changed_on, changed_base"
-    " FROM plan_steps ORDER BY uuid",
-    "survey_questions": "SELECT uuid, fiscal_year, form, no, text_th, text_en"
-    " FROM survey_questions ORDER BY uuid",
-    "rounds": "SELECT r.uuid, p.uuid, s.uuid, r.inspected_at, r.fiscal_year, r.inspector,"
-    " r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason, r.source,"
-    " r.created_at, r.finalized_at, r.recorded_by FROM rounds r JOIN points p ON p.id = r.point_id"
-    " JOIN standards s ON s.id = r.standard_id WHERE r.status = 'final' ORDER BY r.uuid",
-    "round_notes": "SELECT r.uuid, n.no, n.note FROM round_notes n JOIN rounds r"
-    " ON r.id = n.round_id WHERE r.status = 'final' ORDER BY 1, 2",
-    "corrective_actions": "SELECT a.uuid, p.uuid, a.round_uuid, a.item_no, a.what, a.who,"
-    " a.due_date, a.closed_date, a.created_at, a.changed_at, a.changed_on, a.changed_base"
-    " FROM corrective_actions a JOIN points p ON p.id = a.point_id ORDER BY a.uuid",
-    "survey_responses": "SELECT s.uuid, s.answered_on, s.fiscal_year, p.uuid, s.grp, s.ratings,"
-    " s.satisfied, s.source, s.recorded_by, s.created_at FROM survey_responses s"
-    " LEFT JOIN points p ON p.id = s.point_id ORDER BY s.uuid",
-    "survey_imports": "SELECT * FROM survey_imports ORDER BY digest",
-    "guard_reports": "SELECT uuid, day, fiscal_year, shift, supervisor, required, present, posts,"
-    " patrols, note, status, supersedes, reason, source, recorded_by, created_at, signed_at"
-    " FROM guard_reports ORDER BY uuid",
-    "guard_events": "SELECT e.uuid, r.uuid, e.at, e.place, e.category, e.description,"
-    " e.loss_value, e.action_taken, e.counts, e.reason, e.classified_by, e.classified_at,"
-    " e.changed_at, e.changed_on, e.changed_base FROM guard_events e"
-    " JOIN guard_reports r ON r.id = e.report_id ORDER BY e.uuid",
-}
-
-
-def canonical(db: Database) -> dict[str, list[list]]:
-    return {name: [list(r) for r in db.execute(sql)] for name, sql in CANONICAL.items()}
-
-
-def file_state(db: Database) -> str:
-    """A hash of everything in the database, to prove a refused file changed nothing."""
-    return hashlib.sha256("\n".join(db.conn.iterdump()).encode()).hexdigest()
-
-
-def add_rounds(db: Database, rows: list[tuple[str, datetime, str, list[int]]]) -> list[str]:
-    """Final rounds written as an import writes them (one audit row for the batch)."""
-    uuids: list[str] = []
-    with transaction(db):
-        batch = next_batch(db)
-        prints: list[tuple] = []
-        for code, at, who, scores in rows:
-            uuids.append(
-                record_round(
-                    db, get_point(db, code), at, who, scores, batch=batch, fingerprints=prints
-                )  # fmt: skip
-            )
-        audit_batch(db, "import", batch, f"test-{batch}", {"file": "test"}, prints)
-    return uuids
-
-
-def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+from core.db import open_db
 
 
 @pytest.fixture

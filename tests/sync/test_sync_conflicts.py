@@ -10,7 +10,7 @@ from inspection.points import get_point, set_point_active
 from sync.receive import import_sync
 from sync.send import export_sync
 from sync.status import device_statuses, last_import
-from tests.sync.conftest import canonical, dumps
+from tests.sync.sync_helpers import canonical, dumps
 
 STEP = seed_uuid("plan_step", 2564, 2, 1)
 
@@ -44,6 +44,7 @@ def test_a_plan_step_edited_on_both_laptops_keeps_the_later_edit(laptops, tmp_pa
     assert [c.winner for c in into_a.conflicts] == ["remote"]
     assert [c.winner for c in into_b.conflicts] == ["local"]
     assert "2564 2.1" in into_a.summary("en") and "later change" in into_a.summary("en")
+    assert "«หนังสือสั่งการ ฉบับเครื่อง A»" in into_a.summary("th").split("เก็บในประวัติ")[1]
     assert dumps(canonical(a)) == dumps(canonical(b))
     shown = last_import(a)
     assert shown.conflicts[0].record_uuid == STEP and shown.conflicts[0].winner == "remote"
@@ -111,4 +112,17 @@ def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
         lost = db.execute("SELECT lost FROM sync_history WHERE record_uuid = ?", [event])
         assert "ยามละเลย" in lost.fetchone()[0]
     assert into_a.conflicts[0].kind == "guard_events" and into_a.conflicts[0].winner == "remote"
+    assert dumps(canonical(a)) == dumps(canonical(b))
+
+
+def test_a_plan_year_opened_on_both_laptops_is_one_plan(laptops, tmp_path) -> None:
+    from core.plan import plan_for_year
+
+    a, b = laptops
+    steps_a, steps_b = plan_for_year(a, 2565), plan_for_year(b, 2565)
+    assert [s.uuid for s in steps_a] == [s.uuid for s in steps_b]
+    mark_step_done(b, steps_b[0].uuid, "2021-09-01", "B")
+    into_b, into_a = _exchange(a, b, tmp_path)
+    assert into_a.added.get("plan_steps", 0) == 0 and into_a.updated == {"plan_steps": 1}
+    assert get_step(a, steps_b[0].uuid).evidence == "B"
     assert dumps(canonical(a)) == dumps(canonical(b))

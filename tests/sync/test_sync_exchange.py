@@ -13,7 +13,7 @@ from reports.annual import annual_score, score_json
 from security.guard import EventInput, classify_event, save_report
 from sync.receive import import_sync
 from sync.send import collect, export_sync
-from tests.sync.conftest import add_rounds, canonical, dumps, file_state
+from tests.sync.sync_helpers import add_rounds, canonical, dumps, file_state
 
 FAIL_ITEM_1 = [1] + [4] * 19
 GOOD = [4] * 20
@@ -230,6 +230,12 @@ def test_one_round_corrected_on_both_laptops_is_shown(laptops, tmp_path) -> None
     assert [c.winner for c in result.conflicts] == ["both_corrections"]
     assert "F1-03 2021-03-01 09:00" in result.summary("en")
     assert check(b).ok
+    export_sync(b, tmp_path / "b.srsync")
+    import_sync(a, tmp_path / "b.srsync")
+    # Both corrections are on both laptops; both pick the same one to judge F1-03 by.
+    point = a.execute("SELECT id FROM points WHERE code = 'F1-03'").fetchone()[0]
+    point_b = b.execute("SELECT id FROM points WHERE code = 'F1-03'").fetchone()[0]
+    assert R.deciding_rounds(a, 2564)[point].uuid == R.deciding_rounds(b, 2564)[point_b].uuid
 
 
 def test_an_unwritable_target_is_a_clear_error(laptops, tmp_path) -> None:

@@ -15,7 +15,7 @@ from core.errors import InvalidInput
 from core.users import Actor, PermissionDenied, act_as
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.conftest import add_rounds, file_state
+from tests.sync.sync_helpers import add_rounds, file_state
 
 
 @pytest.fixture
@@ -145,3 +145,18 @@ def test_command_line_exit_codes_and_messages(tmp_path, capsys) -> None:
     err = capsys.readouterr().err
     assert "ไม่รับไฟล์" in err and "refused" in err
     assert run(["--db", str(b), "sync", "export", "--out", str(out), "--since", "31/02/2564"]) == 2
+
+
+def test_a_field_name_carrying_sql_is_refused_before_any_statement(sent, tmp_path) -> None:
+    """Issue 7, SQL parameterized: receive.py names columns in its SQL, but only the fixed
+    ones of fileformat.FIELDS; a record with any other key never reaches a statement."""
+    db, path = sent
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    content["rounds"][0]["note) VALUES (1); DROP TABLE rounds; --"] = "x"
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "injected.srsync"
+    _rezip(path, bad, manifest=json.dumps(manifest), content=body)
+    assert "unknown fields" in _refused(db, bad).en

@@ -10,7 +10,7 @@ from core.db import open_db
 from core.i18n import set_language
 from inspection.survey import satisfaction
 from sync.send import export_sync
-from tests.sync.conftest import add_rounds
+from tests.sync.sync_helpers import add_rounds
 
 
 def _other_laptop(tmp_path: Path) -> Path:
