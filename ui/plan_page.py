@@ -46,6 +46,7 @@ from core.plan import (
     PlanStep,
     edit_step,
     mark_step_done,
+    months_text,
     plan_for_year,
     plan_progress,
     plan_years,
@@ -77,6 +78,9 @@ class PlanPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The evidence shares the width with the title, rather than squeezing it to a
+        # column of one word per line once steps are done.
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.done_button = QPushButton()
         self.edit_button = QPushButton()
@@ -140,14 +144,13 @@ class PlanPage(QWidget):
             return
         lang = language()
         self._apply_permissions()
-        months = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
         self.steps = plan_for_year(self.db, fy)
         self.table.setRowCount(len(self.steps))
         for r, s in enumerate(self.steps):
             done = format_date(s.done_date, lang) if s.done_date else ""
             if s.evidence:
                 done += f" — {s.evidence}"
-            when = " ".join(months[m - 1] for m in s.months)
+            when = months_text(s.months, lang)  # the PDF's ต.ค.-ก.ย. spans
             cells = (str(s.project), str(s.step_no), s.title(lang), f"{s.weight:g}",
                      f"{s.cumulative:g}", when, done)  # fmt: skip
             for c, text in enumerate(cells):
