@@ -207,7 +207,7 @@ class IndicatorsPage(QWidget):
         for need in r.needs:
             item = QListWidgetItem(need.th if lang == "th" else need.en)
             item.setData(Qt.ItemDataRole.UserRole, need.code)
-            item.setToolTip(tr("ind.open_point"))
+            item.setToolTip("\n".join([*need.items(lang), tr("ind.open_point")]))
             self.rest_needs.addItem(item)
         if r.level == 5:
             self.rest_needs.addItem(tr("ind.all_good"))
