@@ -45,6 +45,7 @@ from core.i18n import language, tr
 from core.plan import (
     PlanStep,
     edit_step,
+    get_step,
     mark_step_done,
     months_text,
     plan_for_year,
@@ -106,6 +107,7 @@ class PlanPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         hub.changed.connect(lambda kind: self.reload() if kind in ("plan", "all") else None)
+        hub.open_plan_step.connect(self.select_step)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
 
@@ -166,6 +168,18 @@ class PlanPage(QWidget):
             text = tr("plan.progress", project=project, pct=f"{plan_progress(steps):g}")
             parts.append(f"{text} — {name}" if name else text)
         self.progress.setText("\n".join(parts))
+
+    def select_step(self, step_uuid: str) -> None:
+        """Show the step's year and select it: the Today page's lines open here."""
+        try:
+            step = get_step(self.db, step_uuid)
+        except SalaError:
+            return
+        self.year.setCurrentIndex(self.year.findData(step.fiscal_year))
+        row = next((r for r, s in enumerate(self.steps) if s.uuid == step_uuid), None)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, 0))
 
     def mark_selected_done(self, when: str | None, evidence: str) -> bool:
         rows = self.table.selectionModel().selectedRows()

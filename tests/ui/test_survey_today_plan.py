@@ -236,3 +236,17 @@ def test_today_on_1_october_still_lists_reports_missing_in_september(qtbot, wind
     texts = [window.today.items.item(i).text() for i in range(window.today.items.count())]
     assert any(t.startswith("30 ก.ย. 2564") for t in texts)
     assert not any(t.startswith("1 ต.ค. 2564") for t in texts)  # today's report may still come
+
+
+def test_a_plan_line_on_today_opens_the_plan_page_on_that_step(qtbot, window, db) -> None:
+    from core.plan import plan_for_year
+
+    step = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 10)
+    page = window.today
+    item = next(page.items.item(i) for i in range(page.items.count())
+                if "โครงการ 2 ขั้นตอน 10:" in page.items.item(i).text())  # fmt: skip
+    page._open(item)
+    plan = window.plan
+    assert window.stack.currentWidget() is plan
+    rows = plan.table.selectionModel().selectedRows()
+    assert [plan.steps[r.row()].uuid for r in rows] == [step.uuid]
