@@ -528,3 +528,26 @@ def m011_guard_supersedes_index(db: Database) -> None:
         "CREATE INDEX guard_reports_supersedes ON guard_reports(supersedes)"
         " WHERE supersedes IS NOT NULL"
     )
+
+
+@MIGRATIONS()
+def m012_survey_form_stamps(db: Database) -> None:
+    """Change stamps on survey forms, so two laptops' edits of one form merge (sync).
+
+    As m009 does for points and plan steps: a trigger stamps every local rename (a form
+    nobody has answered is edited in place, its questions with it); `retired` and
+    `replaced_by` only ever move one way and merge without stamps.
+    """
+    db.execute("ALTER TABLE survey_forms ADD COLUMN changed_at TEXT")
+    db.execute("ALTER TABLE survey_forms ADD COLUMN changed_on TEXT")
+    db.execute("ALTER TABLE survey_forms ADD COLUMN changed_base TEXT")
+    db.execute(
+        "CREATE TRIGGER survey_forms_changed AFTER UPDATE OF name_th, name_en ON survey_forms"
+        " WHEN NEW.changed_at IS OLD.changed_at AND NEW.changed_on IS OLD.changed_on"
+        " BEGIN UPDATE survey_forms SET"
+        " changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),"
+        " changed_on = (SELECT value FROM meta WHERE key = 'device_id'),"
+        " changed_base = CASE WHEN OLD.changed_at IS NULL THEN NULL"
+        " ELSE OLD.changed_at || ' ' || OLD.changed_on END"
+        " WHERE rowid = NEW.rowid; END"
+    )

@@ -12,7 +12,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import parse_date
+from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, parse_date
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.migrations import seed_uuid
@@ -86,6 +86,11 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
             )
         audit(db, "copy_plan", "plan", str(fy), None, {"from": source})
     return plan_for_year(db, fy)
+
+
+def plan_years(db: Database) -> list[int]:
+    """Fiscal years that have a plan of their own, oldest first."""
+    return [r[0] for r in db.execute("SELECT DISTINCT fiscal_year FROM plan_steps ORDER BY 1")]
 
 
 def project_title(db: Database, fy: int, project: int, lang: str) -> str:
@@ -181,6 +186,29 @@ def edit_step(
 def _editable(step: PlanStep) -> dict:
     return {"title_th": step.title_th, "title_en": step.title_en, "weight": step.weight,
             "cumulative": step.cumulative, "months": list(step.months)}  # fmt: skip
+
+
+# Months of a fiscal year in order: October first (DOMAIN.md section 1).
+FISCAL_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+
+
+def months_text(months: tuple[int, ...], lang: str) -> str:
+    """Planned months in fiscal order; three or more in a row read as a span (ต.ค.-ก.ย.)."""
+    names = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
+    ordered = [m for m in FISCAL_ORDER if m in set(months)]
+    runs: list[list[int]] = []
+    for m in ordered:
+        if runs and FISCAL_ORDER.index(m) == FISCAL_ORDER.index(runs[-1][-1]) + 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{names[run[0] - 1]}-{names[run[-1] - 1]}")
+        else:
+            parts.extend(names[m - 1] for m in run)
+    return " ".join(parts)
 
 
 def plan_progress(steps: list[PlanStep]) -> float:

@@ -91,6 +91,13 @@ class PointNeed:
     code: str
     th: str
     en: str
+    # The failed items as the standard words them (a tooltip on the Indicators page):
+    # "item 19 scored 0" alone sends the reader to the paper form to look it up.
+    items_th: tuple[str, ...] = ()
+    items_en: tuple[str, ...] = ()
+
+    def items(self, lang: str) -> tuple[str, ...]:
+        return self.items_th if lang == "th" else self.items_en
 
 
 @dataclass(frozen=True)
@@ -160,10 +167,14 @@ def _need(db: Database, point: Point, rnd: Round | None) -> PointNeed | None:
     ]
     if not verdict.in_band:
         reasons.append(("ind.need.total", {"total": verdict.total, "needed": std.pass_total}))
+    texts = {item.no: item for item in std.items}
+    failed = [texts[no] for no in verdict.failed_items if no in texts]
     return PointNeed(
         point.code,
         f"{point.code}: " + ", ".join(tr(k, "th", **v) for k, v in reasons),
         f"{point.code}: " + ", ".join(tr(k, "en", **v) for k, v in reasons),
+        tuple(f"{i.no}. {i.text_th}" for i in failed),
+        tuple(f"{i.no}. {i.text_en}" for i in failed),
     )
 
 

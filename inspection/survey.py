@@ -23,6 +23,7 @@ from core.calendar import fiscal_year, parse_date
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
+from core.migrations import seed_uuid
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
 
@@ -283,12 +284,6 @@ def forms(db: Database, fy: int) -> list[SurveyForm]:
     return [_form(db, r) for r in rows]
 
 
-def questions(db: Database, fy: int, form: str) -> list[tuple[int, str, str]]:
-    """The questions of form `form` (its key) as (no, Thai, English)."""
-    del fy  # a form key names one version of one year's form; kept for callers' clarity
-    return [(q.no, q.text_th, q.text_en) for q in get_form(db, form).questions]
-
-
 def form_for_ratings(db: Database, fy: int, count: int) -> str | None:
     """The year's form with `count` questions, when exactly one has; else None.
 
@@ -336,15 +331,18 @@ def _ensure_own_forms(db: Database, fy: int) -> None:
     copied = []
     for f in forms(db, fy):
         items = [(q.text_th, q.text_en) for q in f.questions]
-        key = _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key)
+        # The same key on every laptop that copies the year, so their sync files agree.
+        key = _insert_form(db, fy, f.name_th, f.name_en, items, derived_from=f.key,
+                           key=seed_uuid("survey_form_copy", fy, f.key))  # fmt: skip
         copied.append({"from": f.key, "to": key})
     if copied:
         audit(db, "copy_forms", "survey_forms", str(fy), None, copied)
 
 
 def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
-                 items: Sequence[tuple[str, str]], derived_from: str | None) -> str:  # fmt: skip
-    key = new_id()
+                 items: Sequence[tuple[str, str]], derived_from: str | None,
+                 key: str | None = None) -> str:  # fmt: skip
+    key = key or new_id()
     db.execute(
         "INSERT INTO survey_forms(uuid, key, fiscal_year, name_th, name_en, derived_from,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -356,19 +354,23 @@ def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
 
 def _insert_questions(db: Database, fy: int, key: str, items: Sequence[tuple[str, str]]) -> None:
     for no, (th, en) in enumerate(items, start=1):
+        # A question is named by its form and number: the same on every laptop.
         db.execute(
             "INSERT INTO survey_questions(uuid, fiscal_year, form, no, text_th, text_en)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [new_id(), fy, key, no, th, en],
+            [seed_uuid("survey_question", key, no, th, en), fy, key, no, th, en],
         )
 
 
 def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
     """The current form of `fy` that `key` became: its copy in `fy`, then its latest version."""
     form = get_form(db, key)
+    while form.replaced_by is not None and form.fiscal_year != fy:
+        form = get_form(db, form.replaced_by)  # a stale key: its year's latest version
     if form.fiscal_year != fy:
         row = db.execute(
-            "SELECT key FROM survey_forms WHERE fiscal_year = ? AND derived_from = ?", [fy, key]
+            "SELECT key FROM survey_forms WHERE fiscal_year = ? AND derived_from = ?",
+            [fy, form.key],
         ).fetchone()
         if row is None:
             raise InvalidInput(

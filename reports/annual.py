@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from inspection.indicator import RestroomIndicator, restroom_indicator
+from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
 from security.guard import IncidentIndicator, incident_indicator
 
 
@@ -19,6 +19,25 @@ class AnnualScore:
     @property
     def total_score(self) -> float:
         return self.restrooms.score + self.incidents.score
+
+
+def scored_years(db: Database) -> list[int]:
+    """Fiscal years from the first to the last with rounds, survey answers or guard reports.
+
+    Read through the indexes (per point for rounds, whose index starts with the
+    point): a window opening on ten years of rounds must not scan them all.
+    """
+    row = db.execute(
+        "SELECT MIN(lo), MAX(hi) FROM ("
+        " SELECT (SELECT MIN(fiscal_year) FROM rounds WHERE point_id = p.id) AS lo,"
+        "        (SELECT MAX(fiscal_year) FROM rounds WHERE point_id = p.id) AS hi FROM points p"
+        # One MIN or MAX per SELECT: only then does SQLite read the end of the index.
+        " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM survey_responses),"
+        "                  (SELECT MAX(fiscal_year) FROM survey_responses)"
+        " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM guard_reports),"
+        "                  (SELECT MAX(fiscal_year) FROM guard_reports))"
+    ).fetchone()
+    return [] if row[0] is None else list(range(row[0], row[1] + 1))
 
 
 def annual_score(db: Database, fy: int) -> AnnualScore:
@@ -50,7 +69,7 @@ def score_json(score: AnnualScore) -> dict:
 
 
 def score_text(score: AnnualScore, lang: str = "th") -> str:
-    """A readable summary for the terminal."""
+    """A readable summary for the terminal: what the next level needs, as the Indicators page."""
     r, i = score.restrooms, score.incidents
     sat = "-" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}"
     if lang == "th":
@@ -59,8 +78,8 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
             f"ตัวชี้วัดห้องน้ำสาธารณะ: ระดับ {r.level} คะแนน {r.score:g}/15",
             f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
             f"  ความพึงพอใจระดับมากขึ้นไป {sat}% จากผู้ตอบ {r.respondents} คน",
+            *[f"  - {t}" for t in next_level_needs(r, "th")],
             *[f"  - {n.th}" for n in r.needs],
-            *[f"  - {t}" for t in [r.satisfaction_need("th")] if t],
             f"ตัวชี้วัดเหตุร้าย: ระดับ {i.level} คะแนน {i.score:g}/15",
             f"  นับเป็นเหตุร้าย {i.counted} ครั้ง รอพิจารณา {i.pending} ครั้ง",
         ]
@@ -72,8 +91,8 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
         f"Restroom indicator: level {r.level}, score {r.score:g}/15",
         f"  points passing {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
         f"  satisfied {sat}% of {r.respondents} respondents",
+        *[f"  - {t}" for t in next_level_needs(r, "en")],
         *[f"  - {n.en}" for n in r.needs],
-        *[f"  - {t}" for t in [r.satisfaction_need("en")] if t],
         f"Guard incident indicator: level {i.level}, score {i.score:g}/15",
         f"  counted {i.counted}, pending review {i.pending}",
     ]

@@ -10,10 +10,10 @@ from reportlab.platypus import Flowable, Spacer
 from sqlite_utils import Database
 
 from core.audit import head_hash
-from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, format_date, today
+from core.calendar import format_date, today
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES
-from core.plan import PlanStep, plan_for_year, plan_progress, project_title
+from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
 from inspection.indicator import active_points, ladder_rows
 from inspection.rounds import deciding_rounds
 from reports.annual import AnnualScore, annual_score
@@ -31,28 +31,6 @@ INCIDENT_LADDER = ((5, "rp.inc_ladder.5"), (4, "rp.inc_ladder.4"), (3, "rp.inc_l
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
-
-
-FISCAL_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
-
-
-def months_text(months: tuple[int, ...], lang: str) -> str:
-    """Planned months in fiscal order; three or more in a row read as a span (ต.ค.-ก.ย.)."""
-    names = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
-    ordered = [m for m in FISCAL_ORDER if m in set(months)]
-    runs: list[list[int]] = []
-    for m in ordered:
-        if runs and FISCAL_ORDER.index(m) == FISCAL_ORDER.index(runs[-1][-1]) + 1:
-            runs[-1].append(m)
-        else:
-            runs.append([m])
-    parts = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{names[run[0] - 1]}-{names[run[-1] - 1]}")
-        else:
-            parts.extend(names[m - 1] for m in run)
-    return " ".join(parts)
 
 
 def category_name(category: str, lang: str) -> str:

@@ -56,6 +56,11 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
         "floor": (INT, N), "done_date": (S, N), "evidence": (S,), "changed_at": (S, N),
         "changed_on": (S, N), "changed_base": (S, N),
     },
+    "survey_forms": {
+        "uuid": (S,), "key": (S,), "fiscal_year": (INT,), "name_th": (S,), "name_en": (S,),
+        "derived_from": (S, N), "replaced_by": (S, N), "retired": (INT,), "created_at": (S,),
+        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
+    },
     "survey_questions": {
         "uuid": (S,), "fiscal_year": (INT,), "form": (S,), "no": (INT,), "text_th": (S,),
         "text_en": (S,),
@@ -74,7 +79,7 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "survey_responses": {
         "uuid": (S,), "answered_on": (S,), "fiscal_year": (INT,), "point": (S, N), "grp": (S,),
         "ratings": (S,), "satisfied": (INT,), "source": (S,), "recorded_by": (S,),
-        "created_at": (S,),
+        "created_at": (S,), "form": (S, N),
     },
     "survey_imports": {"digest": (S,), "file_name": (S,), "rows": (INT,), "imported_at": (S,)},
     "guard_reports": {

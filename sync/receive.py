@@ -41,6 +41,7 @@ EDITABLE: dict[str, tuple[str, ...]] = {
                    "done_date", "evidence"),
     "corrective_actions": ("what", "who", "due_date", "closed_date"),
     "guard_events": ("counts", "reason", "classified_by", "classified_at"),
+    "survey_forms": ("name_th", "name_en"),
 }  # fmt: skip
 
 
@@ -115,7 +116,8 @@ class SyncResult:
 
 # The order a person reads a summary in: the records first, the bookkeeping last.
 SHOWN = ("rounds", "actions", "survey_responses", "guard_reports", "guard_events", "points",
-         "plan_steps", "standards", "plan_projects", "survey_questions", "survey_imports",
+         "plan_steps", "standards", "plan_projects", "survey_forms", "survey_questions",
+         "survey_imports",
          "audit")  # fmt: skip
 
 
@@ -305,8 +307,73 @@ def _merge_plan(db: Database, content: dict, result: SyncResult, sha: str) -> No
         result._bump(result.added, "plan_steps")
 
 
-def _merge_questions(db: Database, content: dict, result: SyncResult) -> None:
+def _form_questions(content: dict, key: str) -> list[dict]:
+    return [q for q in content["survey_questions"] if q["form"] == key]
+
+
+def _insert_questions(db: Database, questions: list[dict]) -> None:
+    for q in questions:
+        cols = list(q)
+        db.execute(
+            f"INSERT INTO survey_questions({', '.join(cols)})"
+            f" VALUES ({', '.join('?' * len(cols))})",
+            [q[c] for c in cols],
+        )
+
+
+def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> set[str]:
+    """Survey forms: a form is its name and its questions, merged as one editable thing.
+
+    A form nobody has answered is edited in place (inspection.survey.save_form), so the
+    later edit wins for the name and the whole question list together. `retired` and
+    `replaced_by` only move one way: a retired form stays retired, the first successor
+    (the smaller key, should two laptops each version it) is kept. Returns the keys of
+    the forms whose questions this merge has settled.
+    """
+    settled: set[str] = set()
+    local = {k for (k,) in db.execute("SELECT key FROM survey_forms")}
+    for f in content["survey_forms"]:
+        if f["key"] not in local:
+            # Links to other forms are set below, once every form of the file is here.
+            row = dict(f, derived_from=None, replaced_by=None)
+            cols = list(row)
+            db.execute(
+                f"INSERT INTO survey_forms({', '.join(cols)})"
+                f" VALUES ({', '.join('?' * len(cols))})",
+                [row[c] for c in cols],
+            )
+            _insert_questions(db, _form_questions(content, f["key"]))
+            result._bump(result.added, "survey_forms")
+        else:
+            before = db.execute(
+                "SELECT changed_at, changed_on FROM survey_forms WHERE key = ?", [f["key"]]
+            ).fetchone()
+            _merge_editable(db, result, sha, "survey_forms", "survey_forms", "key = ?",
+                            [f["key"]], f, f["name_th"])  # fmt: skip
+            after = db.execute(
+                "SELECT changed_at, changed_on FROM survey_forms WHERE key = ?", [f["key"]]
+            ).fetchone()
+            if after != before:  # the other laptop's edit won: its questions come with it
+                db.execute("DELETE FROM survey_questions WHERE form = ?", [f["key"]])
+                _insert_questions(db, _form_questions(content, f["key"]))
+        settled.add(f["key"])
+    for f in content["survey_forms"]:
+        db.execute(
+            "UPDATE survey_forms SET derived_from = COALESCE(derived_from, ?),"
+            " replaced_by = CASE WHEN replaced_by IS NULL THEN ? WHEN ? IS NULL THEN replaced_by"
+            "   ELSE MIN(replaced_by, ?) END,"
+            " retired = MAX(retired, ?) WHERE key = ?",
+            [f["derived_from"], f["replaced_by"], f["replaced_by"], f["replaced_by"],
+             f["retired"], f["key"]],
+        )  # fmt: skip
+    return settled
+
+
+def _merge_questions(db: Database, content: dict, result: SyncResult, settled: set[str]) -> None:
     for q in content["survey_questions"]:
+        if q["form"] in settled:
+            result._bump(result.skipped, "survey_questions")
+            continue
         cols = list(q)
         cur = db.execute(
             f"INSERT OR IGNORE INTO survey_questions({', '.join(cols)})"
@@ -418,10 +485,11 @@ def _merge_survey(db: Database, content: dict, result: SyncResult, points: dict[
             continue
         db.conn.execute(
             "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, point_id, grp, ratings,"
-            " satisfied, source, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " satisfied, source, recorded_by, created_at, form)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (s["uuid"], s["answered_on"], s["fiscal_year"],
              None if s["point"] is None else points[s["point"]], s["grp"], s["ratings"],
-             s["satisfied"], s["source"], s["recorded_by"], s["created_at"]),
+             s["satisfied"], s["source"], s["recorded_by"], s["created_at"], s["form"]),
         )  # fmt: skip
         have.add(s["uuid"])
         result._bump(result.added, "survey_responses")
@@ -548,7 +616,8 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)
             _merge_plan(db, content, result, sha)
-            _merge_questions(db, content, result)
+            settled = _merge_forms(db, content, result, sha)
+            _merge_questions(db, content, result, settled)
             duplicates = _merge_rounds(db, content, result, points, standards)
             _merge_actions(db, content, result, sha, points, duplicates)
             _merge_survey(db, content, result, points)

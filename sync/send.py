@@ -72,6 +72,9 @@ def collect(db: Database, since: date | None = None) -> dict[str, list[dict[str,
     content["plan_steps"] = _dicts(
         db, f"SELECT {_cols('plan_steps')} FROM plan_steps t ORDER BY t.uuid"
     )
+    content["survey_forms"] = _dicts(
+        db, f"SELECT {_cols('survey_forms')} FROM survey_forms t ORDER BY t.created_at, t.key"
+    )
     content["survey_questions"] = _dicts(
         db, f"SELECT {_cols('survey_questions')} FROM survey_questions t ORDER BY t.uuid"
     )

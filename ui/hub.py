@@ -19,6 +19,7 @@ class Hub(QObject):
     start_round = Signal(str)  # a point code: begin a round there
     open_round = Signal(str)  # a round uuid: show it on the Round page
     open_page = Signal(str)  # a page name: "plan", "guard", "incidents", ...
+    open_plan_step = Signal(str)  # a plan step uuid: select it on the Plan page
 
 
 class ReloadWhenSeen(QObject):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -28,7 +29,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from inspection.indicator import ladder_rows, next_level_needs
-from reports.annual import AnnualScore, annual_score
+from reports.annual import AnnualScore, annual_score, scored_years
 from ui.hub import Hub
 
 REACHED = QColor("#cfe8d4")
@@ -114,9 +115,12 @@ class IndicatorsPage(QWidget):
         self.inc_warning = QLabel()
         self.inc_warning.setWordWrap(True)
         self.inc_warning.setStyleSheet("color: #8a6d00; font-weight: bold")
+        self.review_button = QPushButton()
+        self.review_button.clicked.connect(lambda: self.hub.open_page.emit("incidents"))
         iv = QVBoxLayout(self.inc_box)
         for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
             iv.addWidget(w)
+        iv.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
         iv.addStretch(1)
 
         head = QHBoxLayout()
@@ -150,9 +154,7 @@ class IndicatorsPage(QWidget):
         self.year.blockSignals(True)
         chosen = self.year.currentData() or fiscal_year(today())
         self.year.clear()
-        years = {fiscal_year(today()), chosen} | {
-            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM rounds")
-        }
+        years = {fiscal_year(today()), chosen, *scored_years(self.db)}
         for y in sorted(years, reverse=True):
             self.year.addItem(tr("fy.n", n=y), y)
         self.year.setCurrentIndex(self.year.findData(chosen))
@@ -205,7 +207,7 @@ class IndicatorsPage(QWidget):
         for need in r.needs:
             item = QListWidgetItem(need.th if lang == "th" else need.en)
             item.setData(Qt.ItemDataRole.UserRole, need.code)
-            item.setToolTip(tr("ind.open_point"))
+            item.setToolTip("\n".join([*need.items(lang), tr("ind.open_point")]))
             self.rest_needs.addItem(item)
         if r.level == 5:
             self.rest_needs.addItem(tr("ind.all_good"))
@@ -217,6 +219,9 @@ class IndicatorsPage(QWidget):
                     for lv, th, en, res, sc in INCIDENT_LADDER]  # fmt: skip
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")
+        # The pending events are where the level may still move: one click to review them.
+        self.review_button.setText(tr("ind.review_pending", n=i.pending))
+        self.review_button.setVisible(bool(i.pending))
 
     def _open_point(self, item: QListWidgetItem) -> None:
         code = item.data(Qt.ItemDataRole.UserRole)

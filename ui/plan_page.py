@@ -45,9 +45,12 @@ from core.i18n import language, tr
 from core.plan import (
     PlanStep,
     edit_step,
+    get_step,
     mark_step_done,
+    months_text,
     plan_for_year,
     plan_progress,
+    plan_years,
     project_title,
 )
 from core.users import current_actor
@@ -76,6 +79,9 @@ class PlanPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The evidence shares the width with the title, rather than squeezing it to a
+        # column of one word per line once steps are done.
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.done_button = QPushButton()
         self.edit_button = QPushButton()
@@ -101,6 +107,7 @@ class PlanPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         hub.changed.connect(lambda kind: self.reload() if kind in ("plan", "all") else None)
+        hub.open_plan_step.connect(self.select_step)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
 
@@ -116,9 +123,7 @@ class PlanPage(QWidget):
         fy = self.year.currentData() or fiscal_year(today())
         self.year.clear()
         # The next year is offered so that the office can prepare its plan in September.
-        years = {fiscal_year(today()), fiscal_year(today()) + 1, fy} | {
-            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM plan_steps")
-        }
+        years = {fiscal_year(today()), fiscal_year(today()) + 1, fy, *plan_years(self.db)}
         for y in sorted(years, reverse=True):
             self.year.addItem(tr("fy.n", n=y), y)
         self.year.setCurrentIndex(self.year.findData(fy))
@@ -141,14 +146,13 @@ class PlanPage(QWidget):
             return
         lang = language()
         self._apply_permissions()
-        months = MONTHS_TH_ABBR if lang == "th" else MONTHS_EN_ABBR
         self.steps = plan_for_year(self.db, fy)
         self.table.setRowCount(len(self.steps))
         for r, s in enumerate(self.steps):
             done = format_date(s.done_date, lang) if s.done_date else ""
             if s.evidence:
                 done += f" — {s.evidence}"
-            when = " ".join(months[m - 1] for m in s.months)
+            when = months_text(s.months, lang)  # the PDF's ต.ค.-ก.ย. spans
             cells = (str(s.project), str(s.step_no), s.title(lang), f"{s.weight:g}",
                      f"{s.cumulative:g}", when, done)  # fmt: skip
             for c, text in enumerate(cells):
@@ -164,6 +168,18 @@ class PlanPage(QWidget):
             text = tr("plan.progress", project=project, pct=f"{plan_progress(steps):g}")
             parts.append(f"{text} — {name}" if name else text)
         self.progress.setText("\n".join(parts))
+
+    def select_step(self, step_uuid: str) -> None:
+        """Show the step's year and select it: the Today page's lines open here."""
+        try:
+            step = get_step(self.db, step_uuid)
+        except SalaError:
+            return
+        self.year.setCurrentIndex(self.year.findData(step.fiscal_year))
+        row = next((r for r, s in enumerate(self.steps) if s.uuid == step_uuid), None)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollToItem(self.table.item(row, 0))
 
     def mark_selected_done(self, when: str | None, evidence: str) -> bool:
         rows = self.table.selectionModel().selectedRows()

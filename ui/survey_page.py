@@ -1,8 +1,10 @@
 """Survey page: paper questionnaires typed in fast, the tally updating live.
 
 Keys: 1/2/3 choose the group is the first key of a form (official, employee,
-public), then one digit 1-5 per question; the form saves itself after the
-last question and the next one starts. Backspace takes back the last key.
+public), then one digit 1-5 per question, then Enter saves it and the next one
+starts (issue 5). Enter rather than saving on the last digit: answers are
+anonymous and never deleted, so a slip on the last digit must still be
+correctable with Backspace before it counts.
 The date is the day the questionnaire was answered (today unless changed):
 a pile of September forms typed in on 1 October still belongs to the year it
 was answered in. The forms and their questions come from the database; section
@@ -185,7 +187,7 @@ class SurveyPage(QWidget):
         self.form.blockSignals(True)
         self.form.clear()
         for f in self.forms:
-            self.form.addItem(tr("ind.form_item", name=f.name(lang), n=len(f.questions)), f.key)
+            self.form.addItem(f.name(lang), f.key)  # its questions are listed right below
         self.form.setCurrentIndex(max(0, self.form.findData(current)))
         self.form.blockSignals(False)
         self.reset()
@@ -218,7 +220,8 @@ class SurveyPage(QWidget):
                 mark = "▶" if self.group is not None and i == len(self.ratings) else "·"
             lines.append(f"{mark}  {no}. {th if lang == 'th' else en}")
         if self.group is not None:
-            lines.append(tr("survey.ask_rating"))
+            complete = len(self.ratings) >= len(self.questions())
+            lines.append(tr("ind.survey_enter") if complete else tr("survey.ask_rating"))
         self.entry.setText("\n".join(lines))
 
     def handle_key(self, event: QKeyEvent) -> bool:
@@ -230,6 +233,14 @@ class SurveyPage(QWidget):
                 self.group = None
             self._show()
             return True
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if (
+                self.group is not None
+                and self.ratings
+                and len(self.ratings) >= len(self.questions())
+            ):
+                self.save()
+            return True
         if self.group is None:
             if text in ("1", "2", "3"):
                 self.group = GROUPS[int(text) - 1]
@@ -237,11 +248,9 @@ class SurveyPage(QWidget):
                 return True
             return False
         if text in ("1", "2", "3", "4", "5"):
-            self.ratings.append(int(text))
-            if len(self.ratings) >= len(self.questions()):
-                self.save()
-            else:
-                self._show()
+            if len(self.ratings) < len(self.questions()):  # a digit too many is ignored
+                self.ratings.append(int(text))
+            self._show()
             return True
         return False
 
@@ -309,6 +318,7 @@ class SurveyFormsDialog(QDialog):
         self.resize(980, 560)
         self.list = QListWidget()
         self.list.setMaximumWidth(300)
+        self.list.setSpacing(3)  # each form takes two lines: keep the forms apart
         self.new_button, self.retire_button = QPushButton(), QPushButton()
         self.name_th, self.name_en = QLineEdit(), QLineEdit()
         self.table = QTableWidget(0, 2)

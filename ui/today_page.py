@@ -74,7 +74,7 @@ class TodayPage(QWidget):
                     item = self._add(tr("ind.today_step_done", project=step.project,
                                         no=step.step_no, title=step.title(lang),
                                         day=format_date(step.done_date, lang)),
-                                     ("page", "plan"))  # fmt: skip
+                                     ("plan_step", step.uuid))  # fmt: skip
                     item.setForeground(DONE)
                 continue
             late = step.months and all(
@@ -83,7 +83,7 @@ class TodayPage(QWidget):
             if now.month in step.months or late:
                 key = "today.step_overdue" if late else "today.step_due"
                 self._add(tr(key, project=step.project, no=step.step_no, title=step.title(lang)),
-                          ("page", "plan"), overdue=bool(late))  # fmt: skip
+                          ("plan_step", step.uuid), overdue=bool(late))  # fmt: skip
 
         deciding = deciding_rounds(self.db, fy)
         unchecked = [p.code for p in list_points(self.db) if p.id not in deciding]
@@ -122,6 +122,10 @@ class TodayPage(QWidget):
             self.hub.start_round.emit(value)
         elif kind == "point":
             self.hub.open_point.emit(value)
+        elif kind == "plan_step":
+            # The page first (it may be built only now), then the step on it.
+            self.hub.open_page.emit("plan")
+            self.hub.open_plan_step.emit(value)
         else:
             self.hub.open_page.emit(value)
 

@@ -121,3 +121,40 @@ def test_an_imported_row_is_linked_to_the_only_form_with_its_number_of_ratings(d
     assert import_survey(db, path).added == 3
     rows = db.execute("SELECT ratings, form FROM survey_responses ORDER BY id").fetchall()
     assert rows == [("5", "overall"), ("4;4;4;4;4", "detailed"), ("4;4;4", None)]
+
+
+def test_a_stale_key_edits_the_next_years_copy_of_its_latest_version(db) -> None:
+    record_response(db, "2021-07-01", None, "public", [5, 4, 4, 4, 5], form="detailed")
+    v2 = save_form(db, 2564, "detailed", "แบบละเอียด", "Detailed", THREE).form
+    saved = save_form(db, 2565, "detailed", "แบบละเอียด 2565", "Detailed 2565", THREE[:2])
+    copy = get_form(db, saved.form.key)
+    assert copy.fiscal_year == 2565 and len(copy.questions) == 2
+    assert len(get_form(db, v2.key).questions) == 3  # 2564's version is untouched
+    assert [f.name_en for f in forms(db, 2565)] == ["One question (overall)", "Detailed 2565"]
+
+
+def test_answers_recorded_before_forms_had_names_get_the_form_their_count_matches(tmp_path):
+    """m010: one rating was the overall form, five the detailed one; others stay unnamed."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from core.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(path, isolation_level=None))
+    MIGRATIONS.apply(old, stop_before="m010_survey_forms")
+    for n, ratings in enumerate(("5", "4;4;4;4;4", "4;4;4")):
+        old.execute(
+            "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, grp, ratings, satisfied,"
+            " created_at) VALUES (?, '2021-07-01', 2564, 'public', ?, 1, '2021-07-01')",
+            [f"u{n}", ratings],
+        )
+    old.close()
+    from core.db import open_db
+
+    db = open_db(path)
+    rows = db.execute("SELECT ratings, form FROM survey_responses ORDER BY id").fetchall()
+    assert rows == [("5", "overall"), ("4;4;4;4;4", "detailed"), ("4;4;4", None)]
+    assert get_form(db, "detailed").answers == 1
+    db.close()

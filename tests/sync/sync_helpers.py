@@ -26,6 +26,8 @@ CANONICAL = {
     "plan_steps": "SELECT uuid, fiscal_year, project, step_no, title_th, title_en, weight,"
     " cumulative, months, floor, done_date, evidence, changed_at, changed_on, changed_base"
     " FROM plan_steps ORDER BY uuid",
+    "survey_forms": "SELECT uuid, key, fiscal_year, name_th, name_en, derived_from, replaced_by,"
+    " retired, changed_at, changed_on, changed_base FROM survey_forms ORDER BY key",
     "survey_questions": "SELECT uuid, fiscal_year, form, no, text_th, text_en"
     " FROM survey_questions ORDER BY uuid",
     "rounds": "SELECT r.uuid, p.uuid, s.uuid, r.inspected_at, r.fiscal_year, r.inspector,"
@@ -38,7 +40,7 @@ CANONICAL = {
     " a.due_date, a.closed_date, a.created_at, a.changed_at, a.changed_on, a.changed_base"
     " FROM corrective_actions a JOIN points p ON p.id = a.point_id ORDER BY a.uuid",
     "survey_responses": "SELECT s.uuid, s.answered_on, s.fiscal_year, p.uuid, s.grp, s.ratings,"
-    " s.satisfied, s.source, s.recorded_by, s.created_at FROM survey_responses s"
+    " s.satisfied, s.source, s.recorded_by, s.created_at, s.form FROM survey_responses s"
     " LEFT JOIN points p ON p.id = s.point_id ORDER BY s.uuid",
     "survey_imports": "SELECT * FROM survey_imports ORDER BY digest",
     "guard_reports": "SELECT uuid, day, fiscal_year, shift, supervisor, required, present, posts,"

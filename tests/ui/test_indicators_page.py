@@ -21,6 +21,15 @@ def test_indicators_page_matches_the_cli_and_refreshes_on_a_new_round(qtbot, db_
     assert [int(page.rest_ladder.item(row, 0).text()) for row in reached] == [r.level]
     needs = [page.rest_needs.item(i).text() for i in range(page.rest_needs.count())]
     assert any(n.startswith("F2-03") for n in needs)
+    # A failed item's tooltip words it as the standard does.
+    import re
+
+    failing = next(
+        page.rest_needs.item(i) for i in range(page.rest_needs.count())
+        if re.match(r"F\d-\d\d: ข้อ \d+", page.rest_needs.item(i).text())
+    )  # fmt: skip
+    no = re.match(r"F\d-\d\d: ข้อ (\d+)", failing.text()).group(1)
+    assert failing.toolTip().startswith(f"{no}. ") and len(failing.toolTip()) > 10
     # The failing point is fixed by a new round: the page refreshes by itself.
     w.round.inspector_edit.setText("สมชาย")
     w.round.begin_at("F2-03")
@@ -34,6 +43,9 @@ def test_indicators_page_matches_the_cli_and_refreshes_on_a_new_round(qtbot, db_
     needs = [page.rest_needs.item(i).text() for i in range(page.rest_needs.count())]
     assert not any(n.startswith("F2-03") for n in needs)
     assert "3" in page.inc_warning.text()
+    assert page.review_button.isVisibleTo(page) and "3" in page.review_button.text()
+    page.review_button.click()
+    assert w.stack.currentWidget() is w.incidents
 
 
 def test_what_the_next_level_needs_comes_first_and_a_point_opens_from_it(qtbot, window, db):

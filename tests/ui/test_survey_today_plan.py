@@ -1,6 +1,14 @@
 """Issue 5 in the window: fast survey entry, the Today list, plan progress."""
 
+from PySide6.QtCore import Qt
+
 from inspection.survey import satisfaction
+
+
+def _type(qtbot, widget, keys: str) -> None:
+    """Digits as typed; a newline is the Enter key."""
+    for key in keys:
+        qtbot.keyClick(widget, Qt.Key.Key_Return if key == "\n" else key)
 
 
 def test_survey_forms_typed_with_digits_update_the_tally(qtbot, window, db) -> None:
@@ -8,19 +16,36 @@ def test_survey_forms_typed_with_digits_update_the_tally(qtbot, window, db) -> N
     window.show_widget(page)
     page.form.setCurrentIndex(page.form.findData("detailed"))
     page.entry.setFocus()
-    for key in "3" + "54454" + "2" + "33223":  # a satisfied public form, an unsatisfied employee
-        qtbot.keyClick(page.entry, key)
+    _type(
+        qtbot, page.entry, "3" + "54454\n" + "2" + "33223\n"
+    )  # satisfied public, unhappy employee
     sat = satisfaction(db, 2564)
     assert (sat.respondents, sat.satisfied) == (2, 1)
     assert sat.by_group["public"].satisfied == 1 and sat.by_group["employee"].respondents == 1
     assert "50.00%" in page.share.text()
     page.form.setCurrentIndex(page.form.findData("overall"))
     page.point.setText("f101")
-    for key in "1" + "4":
-        qtbot.keyClick(page.entry, key)
+    _type(qtbot, page.entry, "1" + "4\n")
     assert satisfaction(db, 2564).respondents == 3
     point = db.execute("SELECT p.code FROM survey_responses s JOIN points p ON p.id = s.point_id")
     assert point.fetchone()[0] == "F1-01"
+
+
+def test_nothing_is_saved_before_enter_and_backspace_corrects_the_last_rating(
+    qtbot, window, db
+) -> None:
+    page = window.survey
+    window.show_widget(page)
+    page.form.setCurrentIndex(page.form.findData("overall"))
+    _type(qtbot, page.entry, "3" + "2" + "9")  # 9: not a rating; a second digit: too many
+    assert page.ratings == [2] and satisfaction(db, 2564).respondents == 0
+    assert "Enter" in page.entry.text()
+    qtbot.keyClick(page.entry, Qt.Key.Key_Backspace)
+    _type(qtbot, page.entry, "5\n")
+    sat = satisfaction(db, 2564)
+    assert (sat.respondents, sat.satisfied) == (1, 1)
+    _type(qtbot, page.entry, "\n" + "1" + "\n")  # Enter on an unfinished form saves nothing
+    assert satisfaction(db, 2564).respondents == 1 and page.group == "official"
 
 
 def test_survey_keys_outside_1_to_5_change_nothing(qtbot, window, db) -> None:
@@ -116,11 +141,10 @@ def test_a_section_head_defines_a_form_and_the_survey_page_offers_it(qtbot, wind
     dialog.table.item(0, 1).setText("Clean")
     dialog._add_row("ปลอดภัย", "Safe")
     assert dialog.save() and dialog.list.count() == 3
-    page.form.setCurrentIndex(page.form.findText("สองข้อ — 2 ข้อ"))
+    page.form.setCurrentIndex(page.form.findText("สองข้อ"))
     assert "2. ปลอดภัย" in page.entry.text()
     page.entry.setFocus()
-    for key in "3" + "45":
-        qtbot.keyClick(page.entry, key)
+    _type(qtbot, page.entry, "3" + "45\n")
     key = page.form.currentData()
     assert get_form(db, key).answers == 1
     # Editing the answered form: a new version, the note says so, the answer keeps its form.
@@ -139,8 +163,7 @@ def test_an_inspector_types_answers_but_does_not_define_forms(qtbot, window, db)
     page = window.survey
     window.show_widget(page)
     assert not page.edit_forms_button.isVisible() and page.edit_forms() is None
-    for key in "1" + "5":
-        qtbot.keyClick(page.entry, key)
+    _type(qtbot, page.entry, "1" + "5\n")
     assert satisfaction(db, 2564).respondents == 1
 
 
@@ -151,12 +174,10 @@ def test_answers_typed_with_a_september_date_count_in_that_year(qtbot, window, d
     page.day.setText("2021-09-01")
     page.day.editingFinished.emit()
     assert "2564" in page.share.text()
-    for key in "2" + "4":
-        qtbot.keyClick(page.entry, key)
+    _type(qtbot, page.entry, "2" + "4\n")
     page.day.setText("31/09/2564")  # no such day: nothing is saved, the reason is shown
     page.day.editingFinished.emit()
-    for key in "2" + "4":
-        qtbot.keyClick(page.entry, key)
+    _type(qtbot, page.entry, "2" + "4\n")
     assert "31/09/2564" in page.status.text()
     assert satisfaction(db, 2564).respondents == 1
 
@@ -215,3 +236,17 @@ def test_today_on_1_october_still_lists_reports_missing_in_september(qtbot, wind
     texts = [window.today.items.item(i).text() for i in range(window.today.items.count())]
     assert any(t.startswith("30 ก.ย. 2564") for t in texts)
     assert not any(t.startswith("1 ต.ค. 2564") for t in texts)  # today's report may still come
+
+
+def test_a_plan_line_on_today_opens_the_plan_page_on_that_step(qtbot, window, db) -> None:
+    from core.plan import plan_for_year
+
+    step = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 10)
+    page = window.today
+    item = next(page.items.item(i) for i in range(page.items.count())
+                if "โครงการ 2 ขั้นตอน 10:" in page.items.item(i).text())  # fmt: skip
+    page._open(item)
+    plan = window.plan
+    assert window.stack.currentWidget() is plan
+    rows = plan.table.selectionModel().selectedRows()
+    assert [plan.steps[r.row()].uuid for r in rows] == [step.uuid]
