@@ -7,8 +7,11 @@ a snapshot); each carries the audit chain's head hash in its meta table.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import sqlite3
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -142,6 +145,50 @@ def backup_info(source: Path) -> BackupInfo:
     )
 
 
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        import ctypes
+
+        # os.kill(pid, 0) would end the process on Windows: ask for a handle instead.
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+def window_open_on(db_path: Path) -> Path | None:
+    """The lock file of a Sala Rounds window open on `db_path` in another process, if any.
+
+    The window holds a QLockFile `<db>.lock` (ui.app) whose lines are its pid, the
+    application name and the host name. The command line may not import Qt, so it
+    reads that file: a lock left by a process that is gone (a crash) does not count,
+    and one from another computer (a shared folder) counts, since it cannot be asked.
+    """
+    lock = Path(str(db_path) + ".lock")
+    try:
+        lines = lock.read_text(encoding="utf-8", errors="replace").splitlines()
+        pid = int(lines[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if pid == os.getpid():
+        return None  # this process's own window is restoring
+    host = lines[2] if len(lines) > 2 else ""
+    if host and host != socket.gethostname():
+        return lock
+    return lock if _alive(pid) else None
+
+
 def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Path:
     """Replace the database at `db_path` with `source` after validating it.
 
@@ -157,6 +204,14 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
     actor = actor or script_actor()
     require_actor(actor, "backup.restore")
     source = validate_backup(source)
+    lock = window_open_on(Path(db_path))
+    if lock is not None:
+        # The window would go on with what it read from the old file, over the new one.
+        raise DatabaseRefused(
+            f"ฐานข้อมูลนี้เปิดอยู่ในหน้าต่างโปรแกรม โปรดปิดก่อนกู้คืน (ไฟล์ล็อก {lock})",
+            f"the database is open in a Sala Rounds window; close it before restoring"
+            f" (lock file {lock})",
+        )
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     safety = Path(db_path).with_name(f"{Path(db_path).stem}.before-restore-{stamp}.db")
     previous_head = None

@@ -228,3 +228,44 @@ def test_open_check_takes_the_days_backup(db, db_path) -> None:
 
     assert open_check(db, db_path).ok
     assert len(list(backups_dir(db_path).glob("sala-rounds-*.db"))) == 1
+
+
+def test_restore_waits_for_an_open_window_but_not_for_a_crashed_one(filled, tmp_path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    db = open_db(filled)
+    out = tmp_path / "backup.db"
+    backup_to(db, out)
+    db.close()
+    before = hashlib.sha256(filled.read_bytes()).hexdigest()
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                              stdin=subprocess.PIPE)  # fmt: skip
+    lock = Path(str(filled) + ".lock")
+    lock.write_text(f"{holder.pid}\nSala Rounds\n{socket.gethostname()}\n", encoding="utf-8")
+    try:
+        with pytest.raises(DatabaseRefused) as err:
+            restore_from(filled, out)
+        assert "close it" in err.value.en
+        assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    restore_from(filled, out)  # the window is gone; its lock file is left behind
+
+
+def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(filled, tmp_path):
+    from core.migrations import MIGRATIONS
+
+    newer = tmp_path / "newer.db"
+    db = open_db(filled)
+    backup_to(db, newer)
+    db.close()
+    _tamper(newer, "INSERT INTO _sqlite_migrations(migration_set, name, applied_at)"
+                   f" VALUES ('{MIGRATIONS.name}', 'm999_future', '2030-01-01')")  # fmt: skip
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)]
+    with pytest.raises(DatabaseRefused) as err:
+        restore_from(filled, newer)
+    assert "newer" in err.value.en
+    assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)] == digests

@@ -101,3 +101,25 @@ def test_settings_offers_only_what_the_role_may_do(window, db) -> None:
     page.hide()
     page.show()  # shown again after a switch of user
     assert page.restore_button.isEnabled() and page.users_box.isEnabled()
+
+
+def test_the_command_line_sees_the_windows_qlockfile(db_path) -> None:
+    """core.backup reads the lock file Qt writes, without Qt: the formats must agree."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QLockFile
+
+    lock = QLockFile(str(db_path) + ".lock")
+    assert lock.tryLock(0)
+    probe = "import sys; from core.backup import window_open_on; print(window_open_on(sys.argv[1]))"
+    root = Path(__file__).resolve().parents[2]
+
+    def seen() -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=root, check=True,
+                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+
+    assert seen().endswith(".lock")  # another process: the window is open
+    lock.unlock()
+    assert seen() == "None"
