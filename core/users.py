@@ -291,5 +291,73 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
         audit(db, "reset_password", "user", row[0], None, {"username": username})
 
 
+def _account(db: Database, username: str) -> User:
+    name = (username or "").strip().lower()
+    row = db.execute(
+        "SELECT uuid, username, display_name, role, active FROM users WHERE username = ?", [name]
+    ).fetchone()
+    if row is None:
+        raise InvalidInput(f"ไม่พบผู้ใช้ {name}", f"no user {name}", field="username")
+    return User(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+def _keep_an_administrator(db: Database, user: User) -> None:
+    """There is no default account: losing the last active administrator would lock the
+    office out of managing users for good, so it is refused."""
+    others = db.execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND uuid != ?",
+        [user.uuid],
+    ).fetchone()[0]
+    if user.role == "admin" and user.active and others == 0:
+        raise InvalidInput(
+            "ต้องมีผู้ดูแลระบบที่ใช้งานได้อย่างน้อยหนึ่งคน",
+            "at least one active administrator must remain",
+            field="username",
+        )
+
+
+def set_user_active(db: Database, username: str, active: bool) -> User:
+    """Close the account of someone who left (or open it again); their records stay theirs."""
+    from core.audit import audit
+    from core.db import transaction
+
+    require(db, "users.manage")
+    user = _account(db, username)
+    if user.active == active:
+        return user
+    if not active:
+        if user.username == current_actor(db).username:
+            raise InvalidInput(
+                "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
+            )
+        _keep_an_administrator(db, user)
+    with transaction(db):
+        db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
+        audit(db, "activate" if active else "deactivate", "user", user.uuid,
+              {"username": user.username, "active": user.active},
+              {"username": user.username, "active": active})  # fmt: skip
+    return _account(db, username)
+
+
+def set_user_role(db: Database, username: str, role: str) -> User:
+    """Give a user another role (a promotion, a move to the guard desk)."""
+    from core.audit import audit
+    from core.db import transaction
+
+    require(db, "users.manage")
+    if role not in ROLES:
+        raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
+    user = _account(db, username)
+    if user.role == role:
+        return user
+    _keep_an_administrator(db, user)
+    with transaction(db):
+        db.execute("UPDATE users SET role = ? WHERE uuid = ?", [role, user.uuid])
+        audit(db, "set_role", "user", user.uuid,
+              {"username": user.username, "role": user.role},
+              {"username": user.username, "role": role})  # fmt: skip
+    return _account(db, username)
+
+
 def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -41,6 +41,8 @@ from core.users import (
     reset_password,
     role_name,
     set_idle_lock_minutes,
+    set_user_active,
+    set_user_role,
 )
 from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
@@ -121,6 +123,9 @@ class SettingsPage(QWidget):
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_user_button = QPushButton()
         self.reset_button = QPushButton()
+        self.role_button = QPushButton()
+        self.deactivate_button = QPushButton()
+        self.activate_button = QPushButton()
         self.user_labels = [QLabel() for _ in range(4)]
         users.addRow(self.users_list)
         for label, w in zip(self.user_labels, (self.new_user, self.new_name, self.new_role,
@@ -129,6 +134,12 @@ class SettingsPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.add_user_button)
         row.addWidget(self.reset_button)
+        users.addRow(row)
+        # The user name above picks the account; the role box gives its new role.
+        row = QHBoxLayout()
+        row.addWidget(self.role_button)
+        row.addWidget(self.deactivate_button)
+        row.addWidget(self.activate_button)
         users.addRow(row)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -148,6 +159,9 @@ class SettingsPage(QWidget):
         self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
         self.add_user_button.clicked.connect(self.add_user)
         self.reset_button.clicked.connect(self.reset_user_password)
+        self.role_button.clicked.connect(self.change_role)
+        self.deactivate_button.clicked.connect(lambda: self.set_account_open(False))
+        self.activate_button.clicked.connect(lambda: self.set_account_open(True))
 
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.backup_button.clicked.connect(self._backup)
@@ -173,6 +187,9 @@ class SettingsPage(QWidget):
             label.setText(tr(key))
         self.add_user_button.setText(tr("settings.add_user"))
         self.reset_button.setText(tr("settings.reset_password"))
+        self.role_button.setText(tr("settings.set_role"))
+        self.deactivate_button.setText(tr("settings.deactivate"))
+        self.activate_button.setText(tr("settings.activate"))
         self._show_users()
 
     def _show_auto_backups(self) -> None:
@@ -199,7 +216,11 @@ class SettingsPage(QWidget):
             widget.setEnabled(actor.may(permission))
 
     def _show_users(self) -> None:
-        names = [f"{u.username} ({role_name(u.role, language())})" for u in list_users(self.db)]
+        closed = f", {tr('settings.inactive')}"
+        names = [
+            f"{u.username} ({role_name(u.role, language())}{'' if u.active else closed})"
+            for u in list_users(self.db)
+        ]
         self.users_list.setText(", ".join(names) or "-")
 
     def _done(self, error: SalaError | None, ok_key: str) -> bool:
@@ -310,6 +331,24 @@ class SettingsPage(QWidget):
         except SalaError as exc:
             return self._done(exc, "")
         self.new_password.clear()
+        return self._done(None, "settings.saved")
+
+    def change_role(self) -> bool:
+        try:
+            set_user_role(self.db, self.new_user.text(), self.new_role.currentData())
+        except SalaError as exc:
+            return self._done(exc, "")
+        self._show_users()
+        self.hub.changed.emit("users")
+        return self._done(None, "settings.saved")
+
+    def set_account_open(self, active: bool) -> bool:
+        try:
+            set_user_active(self.db, self.new_user.text(), active)
+        except SalaError as exc:
+            return self._done(exc, "")
+        self._show_users()
+        self.hub.changed.emit("users")
         return self._done(None, "settings.saved")
 
     def choose_language(self, code: str) -> None:

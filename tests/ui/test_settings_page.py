@@ -123,3 +123,20 @@ def test_the_command_line_sees_the_windows_qlockfile(db_path) -> None:
     assert seen().endswith(".lock")  # another process: the window is open
     lock.unlock()
     assert seen() == "None"
+
+
+def test_an_administrator_closes_an_account_and_changes_a_role_in_settings(window, db) -> None:
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    create_user(db, "somchai", "สมชาย", "inspector", "long enough 2")
+    window.set_user(admin)
+    page = window.settings
+    page.new_user.setText("somchai")
+    assert page.set_account_open(False)
+    assert "somchai (เจ้าหน้าที่ตรวจ, ปิดแล้ว)" in page.users_list.text()
+    page.new_role.setCurrentIndex(page.new_role.findData("section_head"))
+    assert page.change_role()
+    assert page.set_account_open(True)
+    assert "somchai (หัวหน้ากลุ่มงาน)" in page.users_list.text()
+    page.new_user.setText("admin")
+    assert not page.set_account_open(False)
+    assert "own account" in page.message.text()
