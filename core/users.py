@@ -270,7 +270,8 @@ def authenticate(db: Database, username: str, password: str) -> User:
     # tell which user names exist.
     stored = row[5] if row is not None else _DUMMY_HASH
     if not verify_password(password or "", stored) or row is None or not row[4]:
-        raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password", field="password")
+        # No field: naming one would tell which of the two was wrong, and reads as noise.
+        raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
     return User(row[0], row[1], row[2], row[3], True)
 
 

@@ -31,7 +31,8 @@ def test_sign_in_remembers_the_user_name_and_refuses_a_wrong_password(qtbot, db)
     assert dialog.username.text() == "somchai"
     dialog.password.setText("wrong")
     dialog.submit()
-    assert dialog.user is None and "password" in dialog.error.text()
+    assert dialog.user is None
+    assert dialog.error.text() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง\nwrong user name or password"
     dialog.password.setText("long enough 2")
     dialog.submit()
     assert dialog.user is not None and dialog.user.display_name == "สมชาย ใจดี"
