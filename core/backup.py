@@ -126,11 +126,15 @@ def backup_info(source: Path) -> BackupInfo:
     try:
         probe = Database(conn)
         meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
-        chain = verify_chain(probe)
         rounds = probe.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
-        last = probe.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
+        chain_ok, head, last = True, "", ""
+        # A backup from before the audit trail existed has no history to verify; restoring
+        # it migrates it like any older file.
+        if probe["audit_log"].exists():
+            chain = verify_chain(probe)
+            chain_ok, head = chain.ok, chain.head
+            last = probe.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
     except sqlite3.DatabaseError as exc:
-        # An older backup may lack a table today's schema has: it is still not one to trust.
         raise DatabaseRefused(
             f"อ่านไฟล์ {source.name} ไม่ได้ ({exc})", f"cannot read {source.name} ({exc})"
         ) from None
@@ -138,8 +142,8 @@ def backup_info(source: Path) -> BackupInfo:
         conn.close()
     return BackupInfo(
         backup_at=meta.get("backup_at", ""),
-        head=meta.get("backup_audit_head", chain.head),
-        chain_ok=chain.ok,
+        head=meta.get("backup_audit_head", head),
+        chain_ok=chain_ok,
         rounds=rounds,
         last_change=last,
     )

@@ -269,3 +269,22 @@ def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(fill
         restore_from(filled, newer)
     assert "newer" in err.value.en
     assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)] == digests
+
+
+def test_a_backup_from_before_the_audit_trail_is_described_and_restored(db_path, tmp_path):
+    from sqlite_utils import Database
+
+    from core.backup import backup_info
+    from core.migrations import MIGRATIONS
+
+    old_path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(old_path, isolation_level=None))
+    MIGRATIONS.apply(old, stop_before="m006_users_and_audit")
+    old.close()
+    info = backup_info(old_path)
+    assert info.chain_ok and info.rounds == 0 and info.last_change == ""
+    open_db(db_path).close()
+    restore_from(db_path, old_path)
+    restored = open_db(db_path)
+    assert check(restored).ok
+    assert restored.execute("SELECT action FROM audit_log").fetchall() == [("restore",)]
