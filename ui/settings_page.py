@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from sqlite_utils import Database
 
 from core.backup import BackupInfo, backup_info, backup_to, backups_dir, restore_from
 from core.calendar import format_datetime
-from core.db import device_id, open_db
+from core.db import device_id
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
 from core.users import (
@@ -237,6 +238,8 @@ class SettingsPage(QWidget):
         self.hub.changed.emit("settings")  # ui.signin.IdleLock takes the new time now
         return self._done(None, "settings.saved")
 
+    reopen = False  # set once restore() has closed the window's connection
+
     def check_backup(self, source: Path) -> BackupInfo | None:
         """Validate a backup before asking whether to restore it; None (and why) if refused."""
         try:
@@ -251,12 +254,19 @@ class SettingsPage(QWidget):
         if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
             return False
         actor = current_actor(self.db)
+        # From here every screen's connection is closed: whatever happens, the window must
+        # be opened afresh on the file (ui.app does so on RESTORED_EXIT).
         self.db.close()
+        self.reopen = True
         try:
             safety = restore_from(self.db_path, source, actor)
-        except SalaError as exc:
-            self.db = open_db(self.db_path)
-            return self._done(exc, "")
+        except (SalaError, OSError, sqlite3.Error) as exc:
+            # The backup API writes the file in one transaction: a failure leaves it as it was.
+            error = exc if isinstance(exc, SalaError) else SalaError(
+                f"กู้คืนไม่สำเร็จ ไฟล์เดิมไม่เปลี่ยนแปลง ({exc})",
+                f"the restore failed; the file is unchanged ({exc})",
+            )  # fmt: skip
+            return self._done(error, "")
         self.message.setStyleSheet("color: #1b7f3b")
         self.message.setText(tr("restore.done", path=str(safety)))
         return True
@@ -299,11 +309,12 @@ class SettingsPage(QWidget):
         box.exec()
         if box.clickedButton() is not yes:
             return
-        if not self.restore(Path(source)):
+        if self.restore(Path(source)):
+            QMessageBox.information(self, tr("app.title"), self.message.text())
+        else:
             show_error_text(self, self.message.text())
-            return
-        QMessageBox.information(self, tr("app.title"), self.message.text())
-        QApplication.exit(RESTORED_EXIT)
+        if self.reopen:
+            QApplication.exit(RESTORED_EXIT)
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}

@@ -140,3 +140,21 @@ def test_an_administrator_closes_an_account_and_changes_a_role_in_settings(windo
     page.new_user.setText("admin")
     assert not page.set_account_open(False)
     assert "own account" in page.message.text()
+
+
+def test_a_restore_failing_midway_asks_for_the_window_to_reopen(window, db, tmp_path, monkeypatch):
+    import ui.settings_page as settings_page
+    from core.backup import backup_to
+
+    backup = tmp_path / "b.db"
+    backup_to(db, backup)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(settings_page, "restore_from", disk_full)
+    page = window.settings
+    assert not page.reopen
+    assert not page.restore(backup)
+    assert "unchanged" in page.message.text() and "No space" in page.message.text()
+    assert page.reopen  # its connection is closed: ui.app must open the file afresh
