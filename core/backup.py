@@ -315,42 +315,27 @@ def pending_alert(db: Database) -> CheckAlert | None:
     return CheckAlert(data["first_seen"], data["last_seen"], list(data["problems"]))
 
 
-def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
-    """The checks the app runs at open, kept until an administrator has seen them.
+def _backup_problem(db: Database, db_path: Path) -> str | None:
+    """Take the day's backup; a failure (disk full, folder not writable) is described."""
+    try:
+        daily_backup(db, db_path)
+    except (OSError, sqlite3.Error) as exc:
+        folder = backups_dir(db_path)
+        return (
+            f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\nthe daily backup failed ({folder}): {exc}"
+        )
+    return None
 
-    With `db_path`, the day's automatic backup is taken first; a backup that
-    cannot be written (disk full, folder not writable) must not keep the office
-    from working, so it becomes one of the problems instead of an error.
 
-    The app opens before anyone signs in, so the person at the keyboard may be an
-    inspector: a failure is recorded in `meta` (the app's own bookkeeping, not a
-    user's change) and shown to the next administrator who signs in, at this
-    start or a later one. A later clean check does not erase it: what was wrong
-    once still needs a person to look.
-    """
+def _record_alert(db: Database, problems: list[str]) -> None:
     from core.db import transaction
 
-    backup_problem = None
-    if db_path is not None:
-        try:
-            daily_backup(db, db_path)
-        except (OSError, sqlite3.Error) as exc:
-            folder = backups_dir(db_path)
-            backup_problem = (
-                f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\n"
-                f"the daily backup failed ({folder}): {exc}"
-            )
-    result = check(db, quick=True)
-    if backup_problem is not None:
-        result = CheckResult(False, [backup_problem, *result.problems], result.head)
-    if result.ok:
-        return result
     prior = pending_alert(db)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     alert = {
         "first_seen": prior.first_seen if prior else stamp,
         "last_seen": stamp,
-        "problems": result.problems,
+        "problems": problems,
     }
     with transaction(db):
         db.execute(
@@ -358,7 +343,39 @@ def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [ALERT_KEY, json.dumps(alert, ensure_ascii=False)],
         )
+
+
+def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
+    """The checks the app runs at open, kept until an administrator has seen them.
+
+    With `db_path`, the day's automatic backup is taken first; a backup that
+    cannot be written must not keep the office from working, so it becomes one
+    of the problems instead of an error.
+
+    The app opens before anyone signs in, so the person at the keyboard may be an
+    inspector: a failure is recorded in `meta` (the app's own bookkeeping, not a
+    user's change) and shown to the next administrator who signs in, at this
+    start or a later one. A later clean check does not erase it: what was wrong
+    once still needs a person to look.
+    """
+    backup_problem = _backup_problem(db, db_path) if db_path is not None else None
+    result = check(db, quick=True)
+    if backup_problem is not None:
+        result = CheckResult(False, [backup_problem, *result.problems], result.head)
+    if not result.ok:
+        _record_alert(db, result.problems)
     return result
+
+
+def keep_daily_backup(db: Database, db_path: Path) -> bool:
+    """For a window left open past midnight: the new day's backup, or an alert if it fails.
+
+    Returns whether the backup is in place (taken now or earlier today).
+    """
+    problem = _backup_problem(db, db_path)
+    if problem is not None:
+        _record_alert(db, [problem])
+    return problem is None
 
 
 def acknowledge_alert(db: Database) -> None:

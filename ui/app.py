@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QSettings
+from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlite_utils import Database
 
-from core.backup import open_check
+from core.backup import keep_daily_backup, open_check
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.i18n import set_language, tr
@@ -102,9 +102,16 @@ def _session(app: QApplication, path: Path) -> int:
         window.set_user(user)
         window.show()
         idle = IdleLock(app, window, db, lambda: _sign_in(db, locked=True))
+        # Office PCs stay on for days: the first check after midnight takes that day's
+        # backup (once a day; a failure waits for the administrator as at open).
+        daily = QTimer()
+        daily.setInterval(30 * 60_000)
+        daily.timeout.connect(lambda: keep_daily_backup(db, path))
+        daily.start()
         try:
             return app.exec()
         finally:
+            daily.stop()
             idle.remove()
             window.close()
             window.deleteLater()

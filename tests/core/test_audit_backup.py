@@ -288,3 +288,27 @@ def test_a_backup_from_before_the_audit_trail_is_described_and_restored(db_path,
     restored = open_db(db_path)
     assert check(restored).ok
     assert restored.execute("SELECT action FROM audit_log").fetchall() == [("restore",)]
+
+
+def test_a_window_open_past_midnight_takes_the_new_days_backup(db, db_path) -> None:
+    from datetime import datetime
+
+    import core.calendar
+    from core.backup import backups_dir, keep_daily_backup, pending_alert
+
+    assert keep_daily_backup(db, db_path)
+    assert keep_daily_backup(db, db_path)  # once a day: nothing new
+    core.calendar.clock = lambda: datetime(
+        2021, 10, 1, 1, 0
+    )  # past midnight; the fixture resets it
+    assert keep_daily_backup(db, db_path)
+    days = sorted(p.name for p in backups_dir(db_path).glob("sala-rounds-*.db"))
+    assert days == ["sala-rounds-2021-09-30.db", "sala-rounds-2021-10-01.db"]
+    assert pending_alert(db) is None
+    core.calendar.clock = lambda: datetime(2021, 10, 2, 1, 0)
+    for p in backups_dir(db_path).iterdir():
+        p.unlink()
+    backups_dir(db_path).rmdir()
+    backups_dir(db_path).write_text("not a folder")
+    assert not keep_daily_backup(db, db_path)
+    assert "daily backup failed" in pending_alert(db).problems[0]
