@@ -57,6 +57,20 @@ def test_audit_page_shows_who_recorded_the_rounds_behind_the_score(window, db) -
     assert page.behind_model.rowCount() == 27
     assert all(page.behind_model.rows[r][5] for r in range(27))
     assert page.log_model.rowCount() >= 1
+    assert page.signed.text() == "สรุปประจำปีนี้ยังไม่มีผู้ลงนาม"
+    from core.users import Actor, act_as
+    from reports.signing import latest_signature
+
+    act_as(db, Actor("somchai", "inspector"))
+    assert not page.sign()  # refused in the domain, whatever the screen shows
+    assert "may not" in page.sign_error.text() and latest_signature(db, 2564) is None
+    act_as(db, Actor("head", "section_head"))
+    window.show_widget(page)
+    page.tabs.setCurrentIndex(1)
+    assert page.sign_button.isVisible()
+    assert page.sign()
+    signature = latest_signature(db, 2564)
+    assert "head" in page.signed.text() and signature.head in page.signed.text()
     page.since.setText("31/02/2564")
     page.reload()
     assert "31/02/2564" in page.filter_error.text()
