@@ -108,6 +108,7 @@ class AuditPage(QWidget):
         self.sign_button.clicked.connect(self._sign_clicked)
         self.sign_error = QLabel()
         self.sign_error.setStyleSheet("color: #b3261e")
+        self.sign_error.hide()  # a blank line above the table until there is a refusal
         top = QHBoxLayout()
         top.addWidget(self.year)
         top.addWidget(self.sign_button)
@@ -211,11 +212,12 @@ class AuditPage(QWidget):
     def sign(self) -> bool:
         """The signed-in section head signs the selected year's summary (refused to others)."""
         fy = self.year.currentData()
-        self.sign_error.setText("")
+        self.sign_error.hide()
         try:
             sign_annual_summary(self.db, fy)
         except SalaError as exc:
             self.sign_error.setText(exc.bilingual())
+            self.sign_error.show()
             return False
         self.hub.changed.emit("audit")
         return True
