@@ -139,7 +139,7 @@ def idle_lock_minutes(db: Database) -> int:
     from core.db import get_setting
 
     value = get_setting(db, IDLE_KEY, "") or ""
-    if value.isdigit() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
+    if value.isdecimal() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
         return int(value)
     return IDLE_DEFAULT  # unset, or written by hand outside the app: lock rather than not
 
