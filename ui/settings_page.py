@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import BackupInfo, backup_info, backup_to, backups_dir, restore_from
+from core.backup import (
+    BackupInfo,
+    backup_info,
+    backup_to,
+    backups_dir,
+    pending_alert,
+    restore_from,
+)
 from core.calendar import format_datetime
 from core.db import device_id
 from core.errors import SalaError
@@ -81,6 +88,12 @@ class SettingsPage(QWidget):
         self.form.addRow(self.path_label, self.path_value)
         self.form.addRow(self.device_label, self.device_value)
         self.form.addRow(self.auto_label, self.auto_value)
+        # A pending open-time check alert, for an administrator who chose "remind me later".
+        self.alert_label = QLabel()
+        self.alert_label.setStyleSheet("color: #b3261e")
+        self.alert_button = QPushButton()
+        self.alert_button.clicked.connect(self.show_alert)
+        self.form.addRow(self.alert_label, self.alert_button)
         self.restore_button = QPushButton()
         self.idle = QSpinBox()
         self.idle.setRange(*IDLE_RANGE)
@@ -168,6 +181,7 @@ class SettingsPage(QWidget):
         self.backup_button.clicked.connect(self._backup)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
+        self.apply_role()
 
     def retranslate(self) -> None:
         self.title.setText(tr("page.settings"))
@@ -178,6 +192,8 @@ class SettingsPage(QWidget):
         self.restore_button.setText(tr("settings.restore"))
         self.idle_label.setText(tr("settings.idle"))
         self.auto_label.setText(tr("backup.auto"))
+        self.alert_label.setText(tr("check.pending"))
+        self.alert_button.setText(tr("check.show"))
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
         self.posts_label.setText(tr("guard.posts"))
@@ -205,9 +221,19 @@ class SettingsPage(QWidget):
         self.apply_role()
         super().showEvent(event)
 
+    def show_alert(self) -> None:
+        from ui.signin import warn_administrator
+
+        dialog = warn_administrator(self, self.db, self.db_path)
+        if dialog is not None:
+            dialog.finished.connect(lambda _: self.apply_role())
+
     def apply_role(self) -> None:
         """Offer only what the signed-in role may do; the domain refuses the rest anyway."""
         actor = current_actor(self.db)
+        pending = actor.may("check.acknowledge") and pending_alert(self.db) is not None
+        self.alert_label.setVisible(pending)
+        self.alert_button.setVisible(pending)
         for widget, permission in (
             (self.idle, "settings.edit"),
             (self.contract_box, "settings.edit"),

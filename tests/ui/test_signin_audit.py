@@ -4,7 +4,7 @@ from PySide6.QtCore import QSettings
 
 from core.users import create_user, current_actor
 from inspection.demo import fill_demo_rounds
-from ui.signin import FirstRunDialog, IdleWatcher, SignInDialog
+from ui.signin import CheckAlertDialog, FirstRunDialog, IdleWatcher, SignInDialog
 
 
 def test_first_run_creates_the_administrator_no_default_account(qtbot, db) -> None:
@@ -99,9 +99,12 @@ def test_a_failed_open_check_is_shown_to_an_administrator_not_to_an_inspector(wi
     assert dialog is not None and "row 1" in dialog.problems.toPlainText()
     dialog.later_button.click()
     assert pending_alert(db) is not None  # "remind me later" keeps it for the next sign-in
-    window.set_user(admin)
-    window.check_alert.acknowledge_button.click()
-    assert pending_alert(db) is None
+    settings = window.settings
+    window.show_widget(settings)
+    assert settings.alert_button.isVisible()  # and Settings shows it again on demand
+    settings.alert_button.click()
+    settings.findChild(CheckAlertDialog).acknowledge_button.click()
+    assert pending_alert(db) is None and not settings.alert_button.isVisible()
     window.set_user(admin)
     assert window.check_alert is None
 
