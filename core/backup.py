@@ -7,8 +7,11 @@ a snapshot); each carries the audit chain's head hash in its meta table.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import sqlite3
+import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -123,11 +126,15 @@ def backup_info(source: Path) -> BackupInfo:
     try:
         probe = Database(conn)
         meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
-        chain = verify_chain(probe)
         rounds = probe.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
-        last = probe.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
+        chain_ok, head, last = True, "", ""
+        # A backup from before the audit trail existed has no history to verify; restoring
+        # it migrates it like any older file.
+        if probe["audit_log"].exists():
+            chain = verify_chain(probe)
+            chain_ok, head = chain.ok, chain.head
+            last = probe.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
     except sqlite3.DatabaseError as exc:
-        # An older backup may lack a table today's schema has: it is still not one to trust.
         raise DatabaseRefused(
             f"อ่านไฟล์ {source.name} ไม่ได้ ({exc})", f"cannot read {source.name} ({exc})"
         ) from None
@@ -135,11 +142,55 @@ def backup_info(source: Path) -> BackupInfo:
         conn.close()
     return BackupInfo(
         backup_at=meta.get("backup_at", ""),
-        head=meta.get("backup_audit_head", chain.head),
-        chain_ok=chain.ok,
+        head=meta.get("backup_audit_head", head),
+        chain_ok=chain_ok,
         rounds=rounds,
         last_change=last,
     )
+
+
+def _alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        import ctypes
+
+        # os.kill(pid, 0) would end the process on Windows: ask for a handle instead.
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+def window_open_on(db_path: Path) -> Path | None:
+    """The lock file of a Sala Rounds window open on `db_path` in another process, if any.
+
+    The window holds a QLockFile `<db>.lock` (ui.app) whose lines are its pid, the
+    application name and the host name. The command line may not import Qt, so it
+    reads that file: a lock left by a process that is gone (a crash) does not count,
+    and one from another computer (a shared folder) counts, since it cannot be asked.
+    """
+    lock = Path(str(db_path) + ".lock")
+    try:
+        lines = lock.read_text(encoding="utf-8", errors="replace").splitlines()
+        pid = int(lines[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    if pid == os.getpid():
+        return None  # this process's own window is restoring
+    host = lines[2] if len(lines) > 2 else ""
+    if host and host != socket.gethostname():
+        return lock
+    return lock if _alive(pid) else None
 
 
 def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Path:
@@ -157,6 +208,14 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
     actor = actor or script_actor()
     require_actor(actor, "backup.restore")
     source = validate_backup(source)
+    lock = window_open_on(Path(db_path))
+    if lock is not None:
+        # The window would go on with what it read from the old file, over the new one.
+        raise DatabaseRefused(
+            f"ฐานข้อมูลนี้เปิดอยู่ในหน้าต่างโปรแกรม โปรดปิดก่อนกู้คืน (ไฟล์ล็อก {lock})",
+            f"the database is open in a Sala Rounds window; close it before restoring"
+            f" (lock file {lock})",
+        )
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     safety = Path(db_path).with_name(f"{Path(db_path).stem}.before-restore-{stamp}.db")
     previous_head = None
@@ -288,42 +347,27 @@ def pending_alert(db: Database) -> CheckAlert | None:
     return CheckAlert(data["first_seen"], data["last_seen"], list(data["problems"]))
 
 
-def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
-    """The checks the app runs at open, kept until an administrator has seen them.
+def _backup_problem(db: Database, db_path: Path) -> str | None:
+    """Take the day's backup; a failure (disk full, folder not writable) is described."""
+    try:
+        daily_backup(db, db_path)
+    except (OSError, sqlite3.Error) as exc:
+        folder = backups_dir(db_path)
+        return (
+            f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\nthe daily backup failed ({folder}): {exc}"
+        )
+    return None
 
-    With `db_path`, the day's automatic backup is taken first; a backup that
-    cannot be written (disk full, folder not writable) must not keep the office
-    from working, so it becomes one of the problems instead of an error.
 
-    The app opens before anyone signs in, so the person at the keyboard may be an
-    inspector: a failure is recorded in `meta` (the app's own bookkeeping, not a
-    user's change) and shown to the next administrator who signs in, at this
-    start or a later one. A later clean check does not erase it: what was wrong
-    once still needs a person to look.
-    """
+def _record_alert(db: Database, problems: list[str]) -> None:
     from core.db import transaction
 
-    backup_problem = None
-    if db_path is not None:
-        try:
-            daily_backup(db, db_path)
-        except (OSError, sqlite3.Error) as exc:
-            folder = backups_dir(db_path)
-            backup_problem = (
-                f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\n"
-                f"the daily backup failed ({folder}): {exc}"
-            )
-    result = check(db, quick=True)
-    if backup_problem is not None:
-        result = CheckResult(False, [backup_problem, *result.problems], result.head)
-    if result.ok:
-        return result
     prior = pending_alert(db)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     alert = {
         "first_seen": prior.first_seen if prior else stamp,
         "last_seen": stamp,
-        "problems": result.problems,
+        "problems": problems,
     }
     with transaction(db):
         db.execute(
@@ -331,7 +375,39 @@ def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [ALERT_KEY, json.dumps(alert, ensure_ascii=False)],
         )
+
+
+def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
+    """The checks the app runs at open, kept until an administrator has seen them.
+
+    With `db_path`, the day's automatic backup is taken first; a backup that
+    cannot be written must not keep the office from working, so it becomes one
+    of the problems instead of an error.
+
+    The app opens before anyone signs in, so the person at the keyboard may be an
+    inspector: a failure is recorded in `meta` (the app's own bookkeeping, not a
+    user's change) and shown to the next administrator who signs in, at this
+    start or a later one. A later clean check does not erase it: what was wrong
+    once still needs a person to look.
+    """
+    backup_problem = _backup_problem(db, db_path) if db_path is not None else None
+    result = check(db, quick=True)
+    if backup_problem is not None:
+        result = CheckResult(False, [backup_problem, *result.problems], result.head)
+    if not result.ok:
+        _record_alert(db, result.problems)
     return result
+
+
+def keep_daily_backup(db: Database, db_path: Path) -> bool:
+    """For a window left open past midnight: the new day's backup, or an alert if it fails.
+
+    Returns whether the backup is in place (taken now or earlier today).
+    """
+    problem = _backup_problem(db, db_path)
+    if problem is not None:
+        _record_alert(db, [problem])
+    return problem is None
 
 
 def acknowledge_alert(db: Database) -> None:

@@ -143,7 +143,7 @@ def idle_lock_minutes(db: Database) -> int:
     from core.db import get_setting
 
     value = get_setting(db, IDLE_KEY, "") or ""
-    if value.isdigit() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
+    if value.isdecimal() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
         return int(value)
     return IDLE_DEFAULT  # unset, or written by hand outside the app: lock rather than not
 
@@ -274,7 +274,8 @@ def authenticate(db: Database, username: str, password: str) -> User:
     # tell which user names exist.
     stored = row[5] if row is not None else _DUMMY_HASH
     if not verify_password(password or "", stored) or row is None or not row[4]:
-        raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password", field="password")
+        # No field: naming one would tell which of the two was wrong, and reads as noise.
+        raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
     return User(row[0], row[1], row[2], row[3], True)
 
 
@@ -293,6 +294,74 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
             "UPDATE users SET pw_hash = ? WHERE uuid = ?", [hash_password(new_password), row[0]]
         )
         audit(db, "reset_password", "user", row[0], None, {"username": username})
+
+
+def _account(db: Database, username: str) -> User:
+    name = (username or "").strip().lower()
+    row = db.execute(
+        "SELECT uuid, username, display_name, role, active FROM users WHERE username = ?", [name]
+    ).fetchone()
+    if row is None:
+        raise InvalidInput(f"ไม่พบผู้ใช้ {name}", f"no user {name}", field="username")
+    return User(row[0], row[1], row[2], row[3], bool(row[4]))
+
+
+def _keep_an_administrator(db: Database, user: User) -> None:
+    """There is no default account: losing the last active administrator would lock the
+    office out of managing users for good, so it is refused."""
+    others = db.execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND uuid != ?",
+        [user.uuid],
+    ).fetchone()[0]
+    if user.role == "admin" and user.active and others == 0:
+        raise InvalidInput(
+            "ต้องมีผู้ดูแลระบบที่ใช้งานได้อย่างน้อยหนึ่งคน",
+            "at least one active administrator must remain",
+            field="username",
+        )
+
+
+def set_user_active(db: Database, username: str, active: bool) -> User:
+    """Close the account of someone who left (or open it again); their records stay theirs."""
+    from core.audit import audit
+    from core.db import transaction
+
+    require(db, "users.manage")
+    user = _account(db, username)
+    if user.active == active:
+        return user
+    if not active:
+        if user.username == current_actor(db).username:
+            raise InvalidInput(
+                "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
+            )
+        _keep_an_administrator(db, user)
+    with transaction(db):
+        db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
+        audit(db, "activate" if active else "deactivate", "user", user.uuid,
+              {"username": user.username, "active": user.active},
+              {"username": user.username, "active": active})  # fmt: skip
+    return _account(db, username)
+
+
+def set_user_role(db: Database, username: str, role: str) -> User:
+    """Give a user another role (a promotion, a move to the guard desk)."""
+    from core.audit import audit
+    from core.db import transaction
+
+    require(db, "users.manage")
+    if role not in ROLES:
+        raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
+    user = _account(db, username)
+    if user.role == role:
+        return user
+    _keep_an_administrator(db, user)
+    with transaction(db):
+        db.execute("UPDATE users SET role = ? WHERE uuid = ?", [role, user.uuid])
+        audit(db, "set_role", "user", user.uuid,
+              {"username": user.username, "role": user.role},
+              {"username": user.username, "role": role})  # fmt: skip
+    return _account(db, username)
 
 
 def _stamp() -> str:

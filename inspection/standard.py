@@ -66,7 +66,7 @@ def judge(scores: Sequence[int], item_min: int, pass_total: int) -> Judgement:
 def check_score(value: object, max_score: int = 4, *, field: str = "score") -> int:
     """A score is a whole number 0..max_score."""
     text = str(value).strip()
-    if text.isdigit() and 0 <= int(text) <= max_score:
+    if text.isdecimal() and 0 <= int(text) <= max_score:
         return int(text)
     raise InvalidInput(
         f"คะแนน «{text}» ต้องเป็นเลข 0 ถึง {max_score}",
@@ -124,7 +124,7 @@ def create_standard_version(
     rows = read_rows(Path(path), STANDARD_COLUMNS)
     items = []
     for number, row in rows:
-        if not row["no"].isdigit() or int(row["no"]) != len(items) + 1:
+        if not row["no"].isdecimal() or int(row["no"]) != len(items) + 1:
             raise InvalidInput("ข้อต้องเรียง 1, 2, 3, …", "items must be numbered 1, 2, 3, …",
                                field="no", row=number)  # fmt: skip
         if row["group"].upper() not in ("H", "A", "S") or not row["th"] or not row["en"]:

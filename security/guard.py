@@ -89,7 +89,7 @@ def check_category(text: str) -> str:
 
 def check_headcount(value: object, field_name: str) -> int:
     text = str(value).strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidInput(
             f"จำนวนคน «{text}» ต้องเป็นจำนวนเต็มไม่ติดลบ",
             f"headcount «{text}» must be a whole number, not negative",

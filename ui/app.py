@@ -6,11 +6,11 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QSettings, Signal
+from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlite_utils import Database
 
-from core.backup import CheckResult, open_check
+from core.backup import CheckResult, keep_daily_backup, open_check
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.i18n import set_language, tr
@@ -146,10 +146,17 @@ def _session(app: QApplication, path: Path) -> int:
         if health.result is not None:
             window.check_finished(health.result)
         idle = IdleLock(app, window, db, lambda: _sign_in(db, locked=True))
+        # Office PCs stay on for days: the first check after midnight takes that day's
+        # backup (once a day; a failure waits for the administrator as at open).
+        daily = QTimer()
+        daily.setInterval(30 * 60_000)
+        daily.timeout.connect(lambda: keep_daily_backup(db, path))
+        daily.start()
         try:
             return app.exec()
         finally:
             health.wait()
+            daily.stop()
             idle.remove()
             window.close()
             window.deleteLater()

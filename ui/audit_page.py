@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -24,8 +27,11 @@ from core import audit
 from core.calendar import fiscal_year, format_date, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.users import current_actor
 from inspection.points import list_points
 from inspection.rounds import deciding_rounds
+from reports.annual import annual_score, score_text
+from reports.signing import latest_signature, sign_annual_summary
 from ui.hub import Hub, ReloadWhenSeen
 from ui.models.base import Index, RowsModel
 
@@ -97,7 +103,21 @@ class AuditPage(QWidget):
         self.behind = self._table(self.behind_model, stretch=4)
         behind_tab = QWidget()
         bv = QVBoxLayout(behind_tab)
-        bv.addWidget(self.year)
+        self.signed = QLabel()
+        self.signed.setWordWrap(True)
+        self.signed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sign_button = QPushButton()
+        self.sign_button.clicked.connect(self._sign_clicked)
+        self.sign_error = QLabel()
+        self.sign_error.setStyleSheet("color: #b3261e")
+        self.sign_error.hide()  # a blank line above the table until there is a refusal
+        top = QHBoxLayout()
+        top.addWidget(self.year)
+        top.addWidget(self.sign_button)
+        top.addStretch(1)
+        bv.addLayout(top)
+        bv.addWidget(self.signed)
+        bv.addWidget(self.sign_error)
         bv.addWidget(self.behind)
 
         self.tabs.addTab(log_tab, "")
@@ -134,6 +154,7 @@ class AuditPage(QWidget):
         self.title.setText(tr("page.audit"))
         self.tabs.setTabText(0, tr("audit.log"))
         self.tabs.setTabText(1, tr("audit.behind"))
+        self.sign_button.setText(tr("audit.sign"))
         self.user_label.setText(tr("col.user"))
         self.since_label.setText(tr("audit.since"))
         self.until_label.setText(tr("audit.until"))
@@ -194,10 +215,52 @@ class AuditPage(QWidget):
             ]
         )
 
+    def sign(self) -> bool:
+        """The signed-in section head signs the selected year's summary (refused to others)."""
+        fy = self.year.currentData()
+        self.sign_error.hide()
+        try:
+            sign_annual_summary(self.db, fy)
+        except SalaError as exc:
+            self.sign_error.setText(exc.bilingual())
+            self.sign_error.show()
+            return False
+        self.hub.changed.emit("audit")
+        return True
+
+    def _sign_clicked(self) -> None:
+        fy = self.year.currentData()
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(tr("audit.sign_do"))
+        score = score_text(annual_score(self.db, fy), language())
+        box.setText(tr("audit.sign_confirm", fy=fy, score=score))
+        yes = box.addButton(tr("audit.sign_do"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is yes:
+            self.sign()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Only a section head may sign; the domain refuses anyone else regardless.
+        self.sign_button.setVisible(current_actor(self.db).may("summary.sign"))
+        super().showEvent(event)
+
     def reload_behind(self) -> None:
         fy = self.year.currentData()
         if fy is None:
             return
+        signature = latest_signature(self.db, fy)
+        self.signed.setText(
+            tr(
+                "audit.signed",
+                name=signature.signed_by,
+                when=_local(signature.at),
+                head=signature.head,
+            )  # fmt: skip
+            if signature
+            else tr("audit.unsigned")
+        )
         deciding = deciding_rounds(self.db, fy)
         recorded = dict(
             self.db.execute(

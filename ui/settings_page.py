@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,9 +26,16 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import BackupInfo, backup_info, backup_to, backups_dir, restore_from
+from core.backup import (
+    BackupInfo,
+    backup_info,
+    backup_to,
+    backups_dir,
+    pending_alert,
+    restore_from,
+)
 from core.calendar import format_datetime
-from core.db import device_id, open_db
+from core.db import device_id
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
 from core.users import (
@@ -41,6 +49,8 @@ from core.users import (
     reset_password,
     role_name,
     set_idle_lock_minutes,
+    set_user_active,
+    set_user_role,
 )
 from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
@@ -78,6 +88,16 @@ class SettingsPage(QWidget):
         self.form.addRow(self.path_label, self.path_value)
         self.form.addRow(self.device_label, self.device_value)
         self.form.addRow(self.auto_label, self.auto_value)
+        # A pending open-time check alert, for an administrator who chose "remind me later".
+        self.alert_label = QLabel()
+        self.alert_label.setStyleSheet("color: #b3261e")
+        self.alert_button = QPushButton()
+        self.alert_button.clicked.connect(self.show_alert)
+        alert_row = QHBoxLayout()
+        alert_row.addWidget(self.alert_label)
+        alert_row.addWidget(self.alert_button)
+        alert_row.addStretch(1)
+        self.form.addRow(alert_row)
         self.restore_button = QPushButton()
         self.idle = QSpinBox()
         self.idle.setRange(*IDLE_RANGE)
@@ -121,6 +141,9 @@ class SettingsPage(QWidget):
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_user_button = QPushButton()
         self.reset_button = QPushButton()
+        self.role_button = QPushButton()
+        self.deactivate_button = QPushButton()
+        self.activate_button = QPushButton()
         self.user_labels = [QLabel() for _ in range(4)]
         users.addRow(self.users_list)
         for label, w in zip(self.user_labels, (self.new_user, self.new_name, self.new_role,
@@ -129,6 +152,12 @@ class SettingsPage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.add_user_button)
         row.addWidget(self.reset_button)
+        users.addRow(row)
+        # The user name above picks the account; the role box gives its new role.
+        row = QHBoxLayout()
+        row.addWidget(self.role_button)
+        row.addWidget(self.deactivate_button)
+        row.addWidget(self.activate_button)
         users.addRow(row)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -148,11 +177,15 @@ class SettingsPage(QWidget):
         self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
         self.add_user_button.clicked.connect(self.add_user)
         self.reset_button.clicked.connect(self.reset_user_password)
+        self.role_button.clicked.connect(self.change_role)
+        self.deactivate_button.clicked.connect(lambda: self.set_account_open(False))
+        self.activate_button.clicked.connect(lambda: self.set_account_open(True))
 
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.backup_button.clicked.connect(self._backup)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
+        self.apply_role()
 
     def retranslate(self) -> None:
         self.title.setText(tr("page.settings"))
@@ -163,6 +196,8 @@ class SettingsPage(QWidget):
         self.restore_button.setText(tr("settings.restore"))
         self.idle_label.setText(tr("settings.idle"))
         self.auto_label.setText(tr("backup.auto"))
+        self.alert_label.setText(tr("check.pending"))
+        self.alert_button.setText(tr("check.show"))
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
         self.posts_label.setText(tr("guard.posts"))
@@ -173,6 +208,9 @@ class SettingsPage(QWidget):
             label.setText(tr(key))
         self.add_user_button.setText(tr("settings.add_user"))
         self.reset_button.setText(tr("settings.reset_password"))
+        self.role_button.setText(tr("settings.set_role"))
+        self.deactivate_button.setText(tr("settings.deactivate"))
+        self.activate_button.setText(tr("settings.activate"))
         self._show_users()
 
     def _show_auto_backups(self) -> None:
@@ -187,9 +225,19 @@ class SettingsPage(QWidget):
         self.apply_role()
         super().showEvent(event)
 
+    def show_alert(self) -> None:
+        from ui.signin import warn_administrator
+
+        dialog = warn_administrator(self, self.db, self.db_path)
+        if dialog is not None:
+            dialog.finished.connect(lambda _: self.apply_role())
+
     def apply_role(self) -> None:
         """Offer only what the signed-in role may do; the domain refuses the rest anyway."""
         actor = current_actor(self.db)
+        pending = actor.may("check.acknowledge") and pending_alert(self.db) is not None
+        self.alert_label.setVisible(pending)
+        self.alert_button.setVisible(pending)
         for widget, permission in (
             (self.idle, "settings.edit"),
             (self.contract_box, "settings.edit"),
@@ -199,7 +247,11 @@ class SettingsPage(QWidget):
             widget.setEnabled(actor.may(permission))
 
     def _show_users(self) -> None:
-        names = [f"{u.username} ({role_name(u.role, language())})" for u in list_users(self.db)]
+        closed = f", {tr('settings.inactive')}"
+        names = [
+            f"{u.username} ({role_name(u.role, language())}{'' if u.active else closed})"
+            for u in list_users(self.db)
+        ]
         self.users_list.setText(", ".join(names) or "-")
 
     def _done(self, error: SalaError | None, ok_key: str) -> bool:
@@ -216,6 +268,8 @@ class SettingsPage(QWidget):
         self.hub.changed.emit("settings")  # ui.signin.IdleLock takes the new time now
         return self._done(None, "settings.saved")
 
+    reopen = False  # set once restore() has closed the window's connection
+
     def check_backup(self, source: Path) -> BackupInfo | None:
         """Validate a backup before asking whether to restore it; None (and why) if refused."""
         try:
@@ -230,12 +284,19 @@ class SettingsPage(QWidget):
         if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
             return False
         actor = current_actor(self.db)
+        # From here every screen's connection is closed: whatever happens, the window must
+        # be opened afresh on the file (ui.app does so on RESTORED_EXIT).
         self.db.close()
+        self.reopen = True
         try:
             safety = restore_from(self.db_path, source, actor)
-        except SalaError as exc:
-            self.db = open_db(self.db_path)
-            return self._done(exc, "")
+        except (SalaError, OSError, sqlite3.Error) as exc:
+            # The backup API writes the file in one transaction: a failure leaves it as it was.
+            error = exc if isinstance(exc, SalaError) else SalaError(
+                f"กู้คืนไม่สำเร็จ ไฟล์เดิมไม่เปลี่ยนแปลง ({exc})",
+                f"the restore failed; the file is unchanged ({exc})",
+            )  # fmt: skip
+            return self._done(error, "")
         self.message.setStyleSheet("color: #1b7f3b")
         self.message.setText(tr("restore.done", path=str(safety)))
         return True
@@ -278,11 +339,12 @@ class SettingsPage(QWidget):
         box.exec()
         if box.clickedButton() is not yes:
             return
-        if not self.restore(Path(source)):
+        if self.restore(Path(source)):
+            QMessageBox.information(self, tr("app.title"), self.message.text())
+        else:
             show_error_text(self, self.message.text())
-            return
-        QMessageBox.information(self, tr("app.title"), self.message.text())
-        QApplication.exit(RESTORED_EXIT)
+        if self.reopen:
+            QApplication.exit(RESTORED_EXIT)
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
@@ -310,6 +372,24 @@ class SettingsPage(QWidget):
         except SalaError as exc:
             return self._done(exc, "")
         self.new_password.clear()
+        return self._done(None, "settings.saved")
+
+    def change_role(self) -> bool:
+        try:
+            set_user_role(self.db, self.new_user.text(), self.new_role.currentData())
+        except SalaError as exc:
+            return self._done(exc, "")
+        self._show_users()
+        self.hub.changed.emit("users")
+        return self._done(None, "settings.saved")
+
+    def set_account_open(self, active: bool) -> bool:
+        try:
+            set_user_active(self.db, self.new_user.text(), active)
+        except SalaError as exc:
+            return self._done(exc, "")
+        self._show_users()
+        self.hub.changed.emit("users")
         return self._done(None, "settings.saved")
 
     def choose_language(self, code: str) -> None:

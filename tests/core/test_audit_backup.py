@@ -228,3 +228,87 @@ def test_open_check_takes_the_days_backup(db, db_path) -> None:
 
     assert open_check(db, db_path).ok
     assert len(list(backups_dir(db_path).glob("sala-rounds-*.db"))) == 1
+
+
+def test_restore_waits_for_an_open_window_but_not_for_a_crashed_one(filled, tmp_path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    db = open_db(filled)
+    out = tmp_path / "backup.db"
+    backup_to(db, out)
+    db.close()
+    before = hashlib.sha256(filled.read_bytes()).hexdigest()
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                              stdin=subprocess.PIPE)  # fmt: skip
+    lock = Path(str(filled) + ".lock")
+    lock.write_text(f"{holder.pid}\nSala Rounds\n{socket.gethostname()}\n", encoding="utf-8")
+    try:
+        with pytest.raises(DatabaseRefused) as err:
+            restore_from(filled, out)
+        assert "close it" in err.value.en
+        assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
+    finally:
+        holder.stdin.close()
+        holder.wait()
+    restore_from(filled, out)  # the window is gone; its lock file is left behind
+
+
+def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(filled, tmp_path):
+    from core.migrations import MIGRATIONS
+
+    newer = tmp_path / "newer.db"
+    db = open_db(filled)
+    backup_to(db, newer)
+    db.close()
+    _tamper(newer, "INSERT INTO _sqlite_migrations(migration_set, name, applied_at)"
+                   f" VALUES ('{MIGRATIONS.name}', 'm999_future', '2030-01-01')")  # fmt: skip
+    digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)]
+    with pytest.raises(DatabaseRefused) as err:
+        restore_from(filled, newer)
+    assert "newer" in err.value.en
+    assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)] == digests
+
+
+def test_a_backup_from_before_the_audit_trail_is_described_and_restored(db_path, tmp_path):
+    from sqlite_utils import Database
+
+    from core.backup import backup_info
+    from core.migrations import MIGRATIONS
+
+    old_path = tmp_path / "old.db"
+    old = Database(sqlite3.connect(old_path, isolation_level=None))
+    MIGRATIONS.apply(old, stop_before="m006_users_and_audit")
+    old.close()
+    info = backup_info(old_path)
+    assert info.chain_ok and info.rounds == 0 and info.last_change == ""
+    open_db(db_path).close()
+    restore_from(db_path, old_path)
+    restored = open_db(db_path)
+    assert check(restored).ok
+    assert restored.execute("SELECT action FROM audit_log").fetchall() == [("restore",)]
+
+
+def test_a_window_open_past_midnight_takes_the_new_days_backup(db, db_path) -> None:
+    from datetime import datetime
+
+    import core.calendar
+    from core.backup import backups_dir, keep_daily_backup, pending_alert
+
+    assert keep_daily_backup(db, db_path)
+    assert keep_daily_backup(db, db_path)  # once a day: nothing new
+    core.calendar.clock = lambda: datetime(
+        2021, 10, 1, 1, 0
+    )  # past midnight; the fixture resets it
+    assert keep_daily_backup(db, db_path)
+    days = sorted(p.name for p in backups_dir(db_path).glob("sala-rounds-*.db"))
+    assert days == ["sala-rounds-2021-09-30.db", "sala-rounds-2021-10-01.db"]
+    assert pending_alert(db) is None
+    core.calendar.clock = lambda: datetime(2021, 10, 2, 1, 0)
+    for p in backups_dir(db_path).iterdir():
+        p.unlink()
+    backups_dir(db_path).rmdir()
+    backups_dir(db_path).write_text("not a folder")
+    assert not keep_daily_backup(db, db_path)
+    assert "daily backup failed" in pending_alert(db).problems[0]

@@ -1,10 +1,12 @@
 """Issue 7: a process killed (SIGKILL) mid-import or mid-round leaves no half action."""
 
 import random
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -155,6 +157,82 @@ def test_killed_imports_leave_all_or_nothing(tmp_path) -> None:
     assert in_transaction >= 1
 
 
+GUARD_IMPORT = PRELUDE + (
+    "import security.csv_io as G\n"
+    "begin = G.transaction\n"
+    "def traced(db):\n"
+    "    say('tx')\n"
+    "    return begin(db)\n"
+    "G.transaction = traced\n"
+    "G.import_guard(db, sys.argv[3])\n"
+    "say('done')\n"
+)
+GUARD_DAYS = 3000  # two shifts a day: 6000 reports, each signed with its own audit row
+
+
+def _guard_csv(path: Path) -> Path:
+    from security.csv_io import GUARD_COLUMNS
+
+    lines = [",".join(GUARD_COLUMNS)]
+    first = date(2013, 1, 1)
+    for i in range(GUARD_DAYS):
+        day = (first + timedelta(days=i)).isoformat()
+        lines.append(f"{day},day,สมศักดิ์,12,12,,,,,")
+        if i % 50 == 0:  # now and then an event, awaiting the section head's decision
+            lines.append(f"{day},night,สมศักดิ์,8,7,22:15,ลานจอดรถ,theft,,กระเป๋าหาย")
+        else:
+            lines.append(f"{day},night,สมศักดิ์,8,8,,,,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_killed_guard_imports_leave_all_or_nothing(tmp_path) -> None:
+    """Each kill falls on a fresh copy of one database, so every import is all new work."""
+    template = tmp_path / "template.db"
+    open_db(template).close()
+    csv = _guard_csv(tmp_path / "guard.csv")
+    target = tmp_path / "guard.db"
+    shutil.copy(template, target)
+    proc = _start(GUARD_IMPORT, [str(target), str(tmp_path / "c.log"), str(csv)])
+    began = time.monotonic()
+    assert proc.wait(timeout=300) == 0
+    span = time.monotonic() - began
+    proc.stdout.close()
+    db = open_db(target)
+    whole = db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0]
+    events = db.execute("SELECT COUNT(*) FROM guard_events").fetchone()[0]
+    db.close()
+    assert whole == 2 * GUARD_DAYS and events == GUARD_DAYS // 50
+    rng = random.Random(13)
+    in_transaction = 0
+    for n in range(KILLS - 5):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        shutil.copy(template, target)
+        log = tmp_path / f"g{n}.log"
+        _kill_after(GUARD_IMPORT, [str(target), str(log), str(csv)], rng.uniform(0, span * 1.2))
+        steps = {s[0] for s in _steps(log)}
+        db = open_db(target)
+        result = check(db)
+        assert result.ok, result.problems
+        reports = db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0]
+        assert reports in (0, whole)
+        assert db.execute("SELECT COUNT(*) FROM guard_events").fetchone()[0] == (
+            events if reports else 0
+        )
+        signed = db.execute(
+            "SELECT COUNT(*) FROM audit_log WHERE kind = 'guard_report'"
+        ).fetchone()[0]
+        assert signed == reports  # each report with its audit row, or neither
+        if "done" in steps:
+            assert reports == whole
+        if "tx" not in steps:
+            assert reports == 0
+        in_transaction += "tx" in steps and "done" not in steps
+        db.close()
+    assert in_transaction >= 1  # as for the rounds: the kills did land mid-transaction
+
+
 def _verify_entry(db, steps: list[list[str]], left_open: str | None) -> str | None:
     """Every finished step is in the database whole; returns the draft left open, if any."""
     item_min = db.execute(
@@ -193,13 +271,13 @@ def _verify_entry(db, steps: list[list[str]], left_open: str | None) -> str | No
         typed = [s for s in d.scores if s is not None]
         assert list(d.scores[: len(typed)]) == typed
         opened = [s[1] for s in steps if s[0] in ("draft", "resume")]
-        logged = {s[1] for s in steps if len(s) > 1}
-        if d.uuid in logged:
-            assert d.uuid == opened[-1]
-        else:
-            # The kill fell between start_draft's commit and the child's log line: the draft
-            # is whole but was never written to the log, so nothing was typed into it yet.
+        expected = opened[-1] if opened else left_open
+        if d.uuid != expected:
+            # Killed after start_draft committed, before its log line: between two rounds,
+            # so nothing was typed into it yet and the last logged step closed a round.
             assert all(s is None for s in d.scores)
+            assert not steps or steps[-1][0] == "final"
+            assert d.uuid not in {w for step in steps for w in step}
         assert db.execute(
             "SELECT 1 FROM audit_log WHERE record_uuid = ? AND action = 'create_draft'", [d.uuid]
         ).fetchone()

@@ -47,7 +47,9 @@ def test_score_entry_takes_only_0_to_4(value) -> None:
 
 
 CELL = st.one_of(
-    st.sampled_from(["4", "0", "5", "-1", "F1-01", "F9-99", "31/02/2564", "2021-08-15", "25:00"]),
+    st.sampled_from(
+        ["4", "0", "5", "-1", "²", "๓", "F1-01", "F9-99", "31/02/2564", "2021-08-15", "25:00"]
+    ),
     JUNK,
 )
 
@@ -151,3 +153,29 @@ def test_survey_parsers_give_clean_errors(text: str) -> None:
             parse(text)
         except InvalidInput as exc:
             assert exc.th and exc.en
+
+
+def test_digits_that_int_cannot_read_are_a_clean_error_not_a_traceback(tmp_path: Path) -> None:
+    """'²' passes str.isdigit() but int('²') fails: hypothesis found it in score entry."""
+    from core.db import set_setting
+    from core.users import idle_lock_minutes
+    from inspection.standard import STANDARD_COLUMNS, create_standard_version
+    from security.guard import check_headcount
+
+    for parse in (check_score, lambda v: check_headcount(v, "present")):
+        try:
+            parse("²")
+        except InvalidInput as exc:
+            assert exc.th and exc.en
+        else:
+            raise AssertionError("'²' was taken as a number")
+    assert check_score("๓") == 3  # Thai digits typed on a Thai keyboard are numbers
+    db = open_memory()
+    path = tmp_path / "standard.csv"
+    path.write_text(",".join(STANDARD_COLUMNS) + "\n²,H,ก,a\n", encoding="utf-8")
+    try:
+        create_standard_version(db, path)
+    except InvalidInput as exc:
+        assert exc.th and exc.en
+    set_setting(db, "idle_lock_minutes", "²")
+    assert idle_lock_minutes(db) == 10

@@ -180,3 +180,37 @@ def test_the_contract_change_is_audited_with_what_it_was_before(staffed) -> None
     set_contract(staffed, {"night": (False, 0)}, ["ประตู 1"])
     (row,) = rows(staffed, kind="guard_contract", limit=1)
     assert '"night":[true,' in row.before and '"night":[false,0]' in row.after
+
+
+def test_an_administrator_closes_an_account_and_changes_a_role(staffed) -> None:
+    from core.users import list_users, set_user_active, set_user_role
+
+    _signin(staffed, "somchai")
+    before = _content(staffed)
+    with pytest.raises(PermissionDenied):
+        set_user_active(staffed, "guard1", False)
+    with pytest.raises(PermissionDenied):
+        set_user_role(staffed, "somchai", "admin")
+    assert _content(staffed) == before
+    _signin(staffed, "admin")
+    set_user_active(staffed, "somchai", False)
+    with pytest.raises(InvalidInput):  # a closed account cannot sign in
+        authenticate(staffed, "somchai", "correct horse")
+    set_user_active(staffed, "somchai", True)
+    authenticate(staffed, "somchai", "correct horse")
+    assert set_user_role(staffed, "guard1", "section_head").role == "section_head"
+    (row,) = rows(staffed, kind="user", limit=1)
+    assert row.action == "set_role" and '"guard_supervisor"' in row.before
+    # The last active administrator can be neither closed nor demoted.
+    before = _content(staffed)
+    with pytest.raises(InvalidInput):
+        set_user_active(staffed, "admin", False)
+    with pytest.raises(InvalidInput):
+        set_user_role(staffed, "admin", "inspector")
+    assert _content(staffed) == before
+    set_user_role(staffed, "guard1", "admin")
+    with pytest.raises(InvalidInput):  # not one's own, even with another administrator
+        set_user_active(staffed, "admin", False)
+    _signin(staffed, "guard1")
+    set_user_active(staffed, "admin", False)  # another administrator remains
+    assert {u.username: u.active for u in list_users(staffed)}["admin"] is False

@@ -101,3 +101,60 @@ def test_settings_offers_only_what_the_role_may_do(window, db) -> None:
     page.hide()
     page.show()  # shown again after a switch of user
     assert page.restore_button.isEnabled() and page.users_box.isEnabled()
+
+
+def test_the_command_line_sees_the_windows_qlockfile(db_path) -> None:
+    """core.backup reads the lock file Qt writes, without Qt: the formats must agree."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QLockFile
+
+    lock = QLockFile(str(db_path) + ".lock")
+    assert lock.tryLock(0)
+    probe = "import sys; from core.backup import window_open_on; print(window_open_on(sys.argv[1]))"
+    root = Path(__file__).resolve().parents[2]
+
+    def seen() -> str:
+        return subprocess.run([sys.executable, "-c", probe, str(db_path)], cwd=root, check=True,
+                              capture_output=True, text=True).stdout.strip()  # fmt: skip
+
+    assert seen().endswith(".lock")  # another process: the window is open
+    lock.unlock()
+    assert seen() == "None"
+
+
+def test_an_administrator_closes_an_account_and_changes_a_role_in_settings(window, db) -> None:
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    create_user(db, "somchai", "สมชาย", "inspector", "long enough 2")
+    window.set_user(admin)
+    page = window.settings
+    page.new_user.setText("somchai")
+    assert page.set_account_open(False)
+    assert "somchai (เจ้าหน้าที่ตรวจ, ปิดแล้ว)" in page.users_list.text()
+    page.new_role.setCurrentIndex(page.new_role.findData("section_head"))
+    assert page.change_role()
+    assert page.set_account_open(True)
+    assert "somchai (หัวหน้ากลุ่มงาน)" in page.users_list.text()
+    page.new_user.setText("admin")
+    assert not page.set_account_open(False)
+    assert "own account" in page.message.text()
+
+
+def test_a_restore_failing_midway_asks_for_the_window_to_reopen(window, db, tmp_path, monkeypatch):
+    import ui.settings_page as settings_page
+    from core.backup import backup_to
+
+    backup = tmp_path / "b.db"
+    backup_to(db, backup)
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(settings_page, "restore_from", disk_full)
+    page = window.settings
+    assert not page.reopen
+    assert not page.restore(backup)
+    assert "unchanged" in page.message.text() and "No space" in page.message.text()
+    assert page.reopen  # its connection is closed: ui.app must open the file afresh

@@ -4,7 +4,7 @@ from PySide6.QtCore import QSettings
 
 from core.users import create_user, current_actor
 from inspection.demo import fill_demo_rounds
-from ui.signin import FirstRunDialog, IdleWatcher, SignInDialog
+from ui.signin import CheckAlertDialog, FirstRunDialog, IdleWatcher, SignInDialog
 
 
 def test_first_run_creates_the_administrator_no_default_account(qtbot, db) -> None:
@@ -31,7 +31,8 @@ def test_sign_in_remembers_the_user_name_and_refuses_a_wrong_password(qtbot, db)
     assert dialog.username.text() == "somchai"
     dialog.password.setText("wrong")
     dialog.submit()
-    assert dialog.user is None and "password" in dialog.error.text()
+    assert dialog.user is None
+    assert dialog.error.text() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง\nwrong user name or password"
     dialog.password.setText("long enough 2")
     dialog.submit()
     assert dialog.user is not None and dialog.user.display_name == "สมชาย ใจดี"
@@ -56,6 +57,20 @@ def test_audit_page_shows_who_recorded_the_rounds_behind_the_score(window, db) -
     assert page.behind_model.rowCount() == 27
     assert all(page.behind_model.rows[r][5] for r in range(27))
     assert page.log_model.rowCount() >= 1
+    assert page.signed.text() == "สรุปประจำปีนี้ยังไม่มีผู้ลงนาม"
+    from core.users import Actor, act_as
+    from reports.signing import latest_signature
+
+    act_as(db, Actor("somchai", "inspector"))
+    assert not page.sign()  # refused in the domain, whatever the screen shows
+    assert "may not" in page.sign_error.text() and latest_signature(db, 2564) is None
+    act_as(db, Actor("head", "section_head"))
+    window.show_widget(page)
+    page.tabs.setCurrentIndex(1)
+    assert page.sign_button.isVisible()
+    assert page.sign()
+    signature = latest_signature(db, 2564)
+    assert "head" in page.signed.text() and signature.head in page.signed.text()
     page.since.setText("31/02/2564")
     page.reload()
     assert "31/02/2564" in page.filter_error.text()
@@ -84,9 +99,12 @@ def test_a_failed_open_check_is_shown_to_an_administrator_not_to_an_inspector(wi
     assert dialog is not None and "row 1" in dialog.problems.toPlainText()
     dialog.later_button.click()
     assert pending_alert(db) is not None  # "remind me later" keeps it for the next sign-in
-    window.set_user(admin)
-    window.check_alert.acknowledge_button.click()
-    assert pending_alert(db) is None
+    settings = window.settings
+    window.show_widget(settings)
+    assert settings.alert_button.isVisible()  # and Settings shows it again on demand
+    settings.alert_button.click()
+    settings.findChild(CheckAlertDialog).acknowledge_button.click()
+    assert pending_alert(db) is None and not settings.alert_button.isVisible()
     window.set_user(admin)
     assert window.check_alert is None
 
