@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -10,7 +11,7 @@ from reportlab.platypus import Flowable, Spacer
 from sqlite_utils import Database
 
 from core.audit import head_hash
-from core.calendar import format_date, today
+from core.calendar import BANGKOK, format_date, format_datetime, today
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
@@ -195,12 +196,35 @@ def _plan(db: Database, fy: int, lang: str) -> list[Flowable]:
     return out
 
 
-def _closing(db: Database, lang: str) -> list[Flowable]:
+def signature_lines(db: Database, fy: int, lang: str) -> list[str]:
+    """What the paper says of the signature recorded in the app (reports.signing).
+
+    The head hash of the signature is the one `check --against` proves history by; a
+    score that changed after signing is said plainly, so nobody signs paper that
+    differs from what was signed in the app without seeing it.
+    """
+    from reports.annual import score_json
+    from reports.signing import latest_signature
+
+    sig = latest_signature(db, fy)
+    if sig is None:
+        return [tr("rp.signed.none", lang)]
+    at = datetime.fromisoformat(sig.at)
+    if at.tzinfo is not None:
+        at = at.astimezone(BANGKOK).replace(tzinfo=None)
+    lines = [tr("rp.signed", lang, who=sig.signed_by, at=format_datetime(at, lang), head=sig.head)]
+    if score_json(annual_score(db, fy)) != sig.score:
+        lines.append(tr("rp.signed.changed", lang))
+    return lines
+
+
+def _closing(db: Database, fy: int, lang: str) -> list[Flowable]:
     return [
         signature_block(
             lang, [(tr("rp.sign.prepared", lang), today()), (tr("rp.sign.approved", lang), None)]
         ),  # fmt: skip
         Spacer(1, 6 * mm),
+        *[para(line, "small") for line in signature_lines(db, fy, lang)],
         para(tr("rp.anchor", lang, head=head_hash(db)), "small"),
     ]
 
@@ -222,7 +246,7 @@ def build_annual_pdf(
         lambda: _survey(score, lang),
         lambda: _incidents(db, fy, lang),
         lambda: _plan(db, fy, lang),
-        lambda: _closing(db, lang),
+        lambda: _closing(db, fy, lang),
     ]
     frame = Frame(title, fy, lang)
     return write_pdf(out, frame, sections, progress or (lambda done, total: None))

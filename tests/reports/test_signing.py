@@ -58,3 +58,24 @@ def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, ca
     signature = latest_signature(db, 2564)
     assert signature is not None and signature.signed_by == "head"
     assert signature.head in out
+
+
+def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db) -> None:
+    """Issue 7: the signed annual summary carries the signature's head hash; issue 6 prints it."""
+    from datetime import datetime
+
+    from reports.annual_pdf import signature_lines
+    from tests.sync.sync_helpers import add_rounds
+
+    fill_demo_rounds(db, 2564)
+    assert signature_lines(db, 2564, "en") == [
+        "This year's summary has not been signed in the app yet"
+    ]
+    act_as(db, Actor("head", "section_head"))
+    sig = sign_annual_summary(db, 2564)
+    (line,) = signature_lines(db, 2564, "th")
+    assert "head" in line and sig.head in line
+    # A failing round after the signature changes the score: the paper says so.
+    add_rounds(db, [("F1-01", datetime(2021, 9, 29, 9, 0), "สมชาย", [0] * 20)])
+    assert len(signature_lines(db, 2564, "en")) == 2
+    assert "changed after it was signed" in signature_lines(db, 2564, "en")[1]
