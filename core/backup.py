@@ -202,7 +202,7 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
     defaults to the operating-system account, as every command-line action.
     Returns the safety copy's path.
     """
-    from core.db import device_id, open_db, transaction
+    from core.db import open_db
     from core.users import act_as
 
     actor = actor or script_actor()
@@ -239,23 +239,21 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
         dst.close()
     restored = open_db(db_path)  # migrates an older backup to today's schema
     try:
-        new_device_identity(restored)
         act_as(restored, actor)
-        with transaction(restored):
-            audit(
-                restored,
-                "restore",
-                "database",
-                device_id(restored),
-                {"audit_head": previous_head, "kept_as": str(safety)},
-                {"from": str(source), "audit_head": head_hash(restored)},
-            )
+        # One audit row, first of the new device's chain: who restored what, from where.
+        new_device_identity(
+            restored,
+            before={"audit_head": previous_head, "kept_as": str(safety)},
+            after={"from": str(source)},
+        )
     finally:
         restored.close()
     return safety
 
 
-def new_device_identity(db: Database) -> str:
+def new_device_identity(
+    db: Database, *, before: dict | None = None, after: dict | None = None
+) -> str:
     """Give a restored database a new device id, so its history forks visibly, not silently.
 
     Other laptops may already hold audit rows this device wrote after the backup was
@@ -282,7 +280,8 @@ def new_device_identity(db: Database) -> str:
             [json.dumps(former)],
         )
         db.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", [new])
-        audit(db, "restore", "device", new, {"device": old, "head": head}, {"device": new})
+        audit(db, "restore", "database", new, {"device": old, "head": head, **(before or {})},
+              {"device": new, **(after or {})})  # fmt: skip
     return new
 
 
