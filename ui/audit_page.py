@@ -24,7 +24,7 @@ from core import audit
 from core.calendar import fiscal_year, format_date, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
-from inspection.points import list_points
+from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
 from ui.hub import Hub, ReloadWhenSeen
 from ui.models.base import Index, RowsModel
@@ -206,7 +206,8 @@ class AuditPage(QWidget):
             ).fetchall()
         )
         rows = []
-        for p in list_points(self.db):
+        # The points the year's score judges (a point deactivated since still counts in it).
+        for p in active_points(self.db, fy):
             rnd = deciding.get(p.id)
             if rnd is None:
                 rows.append((p.code, "", "", tr("state.unchecked"), "", ""))
