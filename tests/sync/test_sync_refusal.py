@@ -160,3 +160,24 @@ def test_a_field_name_carrying_sql_is_refused_before_any_statement(sent, tmp_pat
     bad = tmp_path / "injected.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
     assert "unknown fields" in _refused(db, bad).en
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("inspected_at", "not a date"), ("inspected_at", "2021-10-01T09:00"),
+     ("fiscal_year", 2565)],
+)  # fmt: skip
+def test_a_round_whose_date_or_fiscal_year_is_wrong_is_refused(sent, tmp_path, field, value):
+    """DOMAIN.md 1 and 6: a round is scored in the fiscal year of its date (1 October opens
+    the next). A file whose round names another year, or a date no screen can read, is
+    refused whole rather than merged and scored in the wrong year (or crash a page)."""
+    db, path = sent
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    content["rounds"][0][field] = value
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "misdated.srsync"
+    _rezip(path, bad, manifest=json.dumps(manifest), content=body)
+    assert "fiscal year" in _refused(db, bad).en
