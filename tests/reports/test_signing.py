@@ -58,3 +58,36 @@ def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, ca
     signature = latest_signature(db, 2564)
     assert signature is not None and signature.signed_by == "head"
     assert signature.head in out
+
+
+def test_a_round_written_while_signing_is_in_both_the_score_and_the_anchor(
+    db, db_path, monkeypatch
+) -> None:
+    """The signed score is the score of the history up to the signed head hash: a write
+    another process commits at the moment of signing is in both or in neither."""
+    from datetime import datetime
+
+    from inspection.points import get_point
+    from inspection.rounds import record_round
+    from reports import signing
+
+    act_as(db, Actor("head", "section_head"))
+    real_transaction = signing.transaction
+    raced = []
+
+    def another_writer_first(database):
+        if not raced:
+            raced.append(True)
+            other = open_db(db_path)
+            try:
+                with real_transaction(other):
+                    record_round(other, get_point(other, "F1-01"), datetime(2021, 8, 1, 9, 0),
+                                 "สมชาย", [4] * 20)  # fmt: skip
+            finally:
+                other.close()
+        return real_transaction(database)
+
+    monkeypatch.setattr(signing, "transaction", another_writer_first)
+    signed = sign_annual_summary(db, 2564)
+    assert signed.score == score_json(annual_score(db, 2564))
+    assert signed.score["restrooms"]["points_passing"] == 1
