@@ -124,56 +124,28 @@ def test_rounds_keep_the_file_order_and_a_failed_item_opens_its_action(db, tmp_p
 
 
 def test_the_same_file_imported_twice_at_once_adds_its_rounds_once(
-    db, db_path, tmp_path, monkeypatch
+    db, tmp_path, writer_first
 ) -> None:
     """DOMAIN.md 8 (the same file twice doubles nothing) and issue 7 (two writers wait for
     each other): the second import, checked while the first was writing, must see the
     first one's rounds once it has the write lock."""
-    from core.db import open_db
     from inspection import csv_io
 
     path = _write(tmp_path, _row(), _row("F1-02", "2021-08-16", "10:00"))
-    real_transaction = csv_io.transaction
-    raced = []
-
-    def other_import_first(database):
-        if not raced:  # another process imports the file between the check and the write
-            raced.append(True)
-            other = open_db(db_path)
-            try:
-                import_rounds(other, path)
-            finally:
-                other.close()
-        return real_transaction(database)
-
-    monkeypatch.setattr(csv_io, "transaction", other_import_first)
+    writer_first(csv_io, lambda other: import_rounds(other, path))
     result = import_rounds(db, path)
     assert (result.added, result.skipped) == (0, 2)
     assert _count(db) == 2
 
 
 def test_the_same_survey_file_imported_twice_at_once_adds_its_answers_once(
-    db, db_path, tmp_path, monkeypatch
+    db, tmp_path, writer_first
 ) -> None:
-    from core.db import open_db
     from inspection import survey
     from inspection.survey import import_survey
 
     path = tmp_path / "survey.csv"
     path.write_text("date,point,group,rating\n2021-08-01,,public,5\n", encoding="utf-8")
-    real_transaction = survey.transaction
-    raced = []
-
-    def other_import_first(database):
-        if not raced:
-            raced.append(True)
-            other = open_db(db_path)
-            try:
-                import_survey(other, path)
-            finally:
-                other.close()
-        return real_transaction(database)
-
-    monkeypatch.setattr(survey, "transaction", other_import_first)
+    writer_first(survey, lambda other: import_survey(other, path))
     assert import_survey(db, path).already_imported
     assert db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0] == 1

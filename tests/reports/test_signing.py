@@ -61,33 +61,24 @@ def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, ca
 
 
 def test_a_round_written_while_signing_is_in_both_the_score_and_the_anchor(
-    db, db_path, monkeypatch
+    db, writer_first
 ) -> None:
     """The signed score is the score of the history up to the signed head hash: a write
     another process commits at the moment of signing is in both or in neither."""
     from datetime import datetime
 
+    from core.db import transaction
     from inspection.points import get_point
     from inspection.rounds import record_round
     from reports import signing
 
+    def one_round(other) -> None:
+        with transaction(other):
+            record_round(other, get_point(other, "F1-01"), datetime(2021, 8, 1, 9, 0), "สมชาย",
+                         [4] * 20)  # fmt: skip
+
     act_as(db, Actor("head", "section_head"))
-    real_transaction = signing.transaction
-    raced = []
-
-    def another_writer_first(database):
-        if not raced:
-            raced.append(True)
-            other = open_db(db_path)
-            try:
-                with real_transaction(other):
-                    record_round(other, get_point(other, "F1-01"), datetime(2021, 8, 1, 9, 0),
-                                 "สมชาย", [4] * 20)  # fmt: skip
-            finally:
-                other.close()
-        return real_transaction(database)
-
-    monkeypatch.setattr(signing, "transaction", another_writer_first)
+    writer_first(signing, one_round)
     signed = sign_annual_summary(db, 2564)
     assert signed.score == score_json(annual_score(db, 2564))
     assert signed.score["restrooms"]["points_passing"] == 1
