@@ -180,3 +180,20 @@ def test_the_contract_change_is_audited_with_what_it_was_before(staffed) -> None
     set_contract(staffed, {"night": (False, 0)}, ["ประตู 1"])
     (row,) = rows(staffed, kind="guard_contract", limit=1)
     assert '"night":[true,' in row.before and '"night":[false,0]' in row.after
+
+
+@pytest.mark.parametrize("failure", [KeyError, ImportError, OSError])
+def test_a_command_line_run_without_a_login_name_acts_as_script(monkeypatch, failure) -> None:
+    """Issue 7: the CLI records the operating-system account, and must still run where
+    there is none (Python 3.11 raises KeyError for a container uid without a passwd entry,
+    ImportError on Windows without USERNAME)."""
+    import getpass
+
+    from core.users import script_actor
+
+    def no_login() -> str:
+        raise failure("no login name")
+
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert script_actor().username == "script"
+    assert script_actor("office").username == "office"
