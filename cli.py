@@ -383,6 +383,9 @@ def run(argv: list[str]) -> int:
         except SalaError as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_INVALID
+        except OSError as exc:
+            print(_file_failure(exc), file=sys.stderr)
+            return EXIT_FAILURE
     try:
         db = open_db(args.db)
     except DatabaseRefused as exc:
@@ -398,5 +401,16 @@ def run(argv: list[str]) -> int:
     except SalaError as exc:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_FAILURE
+    except OSError as exc:
+        # A file the command writes or reads (a locked PDF on Windows, a missing folder,
+        # a full disk): a message in both languages, not a traceback.
+        print(_file_failure(exc), file=sys.stderr)
+        return EXIT_FAILURE
     finally:
         db.close()
+
+
+def _file_failure(exc: OSError) -> str:
+    name = exc.filename if exc.filename is not None else ""
+    why = exc.strerror or str(exc)
+    return f"อ่านหรือเขียนไฟล์ {name} ไม่ได้ ({why})\ncannot read or write the file {name} ({why})"

@@ -114,13 +114,17 @@ def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     count = 0
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([guard_cell(v) for v in row])
-            count += 1
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow([guard_cell(v) for v in row])
+                count += 1
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return count
 
 

@@ -85,7 +85,9 @@ def script_actor(name: str | None = None) -> Actor:
     """The actor of a command-line run: `--user NAME`, else the operating-system account."""
     try:
         user = name or getpass.getuser()
-    except OSError:  # no login name (a service account on Windows, a container)
+    except (OSError, KeyError, ImportError):
+        # No login name: a container's uid without a passwd entry (KeyError before Python
+        # 3.13), a Windows service account without USERNAME (no pwd module: ImportError).
         user = "script"
     return Actor(username=user, role="script", display_name=user)
 

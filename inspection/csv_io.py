@@ -58,7 +58,21 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
         )
     parsed = _check_rows(db, rows, std)
 
-    # Rounds already in the database, for the (point, fiscal year) pairs of the file.
+    # SQLite's default page cache (2 MB) is smaller than the indexes a big import
+    # updates on a database of years; a larger one for this transaction only.
+    saved_cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
+    db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        return _write(db, path, parsed, std, source)
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {int(saved_cache)}")
+
+
+IMPORT_CACHE_KIB = -64 * 1024  # negative: a size in KiB, not in pages
+
+
+def _present(db: Database, parsed: list) -> set[tuple[int, str, str]]:
+    """(point id, minute, inspector) of the rounds already here, for the file's rows."""
     spans: dict[tuple[int, int], tuple[str, str]] = {}
     for point, at, _, fy, _, _ in parsed:
         low, high = spans.get((point.id, fy), (at, at))
@@ -72,25 +86,16 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
             (point_id, fy, low, high),
         ):
             present.add((point_id, at, inspector))
-
-    # SQLite's default page cache (2 MB) is smaller than the indexes a big import
-    # updates on a database of years; a larger one for this transaction only.
-    saved_cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
-    db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-    try:
-        return _write(db, path, parsed, std, present, source)
-    finally:
-        db.conn.execute(f"PRAGMA cache_size = {int(saved_cache)}")
+    return present
 
 
-IMPORT_CACHE_KIB = -64 * 1024  # negative: a size in KiB, not in pages
-
-
-def _write(db: Database, path: Path, parsed: list, std: Standard,
-           present: set[tuple[int, str, str]], source: str) -> ImportResult:  # fmt: skip
+def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -> ImportResult:
     added = skipped = 0
     fingerprints: list[tuple] = []
     with transaction(db):
+        # Read under the write lock: a second import of the same file (a scheduled job
+        # and a person at once) waits here, then sees the first one's rounds.
+        present = _present(db, parsed)
         batch = next_batch(db)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         actor = current_actor(db).username

@@ -128,7 +128,10 @@ def rounds_for_point(db: Database, point_id: int, fy: int | None = None) -> list
         sql += " AND r.fiscal_year = ?"
         params.append(fy)
     return _rows_to_rounds(
-        db, db.execute(sql + " ORDER BY r.inspected_at DESC, r.id DESC", params).fetchall()
+        db,
+        db.execute(
+            sql + " ORDER BY r.inspected_at DESC, r.finalized_at DESC, r.uuid DESC", params
+        ).fetchall(),
     )
 
 
@@ -519,7 +522,9 @@ def deciding_rounds(db: Database, fy: int) -> dict[int, Round]:
         "             AND NOT EXISTS (SELECT 1 FROM rounds s WHERE r2.supersedes IS NOT NULL"
         "                             AND s.supersedes = r2.supersedes AND s.status = 'final'"
         "                             AND (s.finalized_at, s.uuid) > (r2.finalized_at, r2.uuid))"
-        "           ORDER BY r2.inspected_at DESC, r2.id DESC LIMIT 1)"
+        # Two rounds of one point at one minute (two inspectors, two laptops): the local
+        # row id differs between laptops, so the tie goes to the later finalized, then uuid.
+        "           ORDER BY r2.inspected_at DESC, r2.finalized_at DESC, r2.uuid DESC LIMIT 1)"
         "   FROM points p2)",
         [fy],
     ).fetchall()

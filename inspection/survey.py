@@ -195,6 +195,10 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
         parsed.append((day, point_id, grp, ratings))
     guess = FormGuesser(db)
     with transaction(db):
+        # Asked again under the write lock: the same file imported twice at once (a
+        # scheduled job and a person) waits here and is then recognised.
+        if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
+            return SurveyImport(0, True)
         for day, point_id, grp, ratings in parsed:
             _insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
         db.execute(

@@ -15,7 +15,8 @@ from core.calendar import fiscal_year, format_date, format_datetime, today
 from core.i18n import tr
 from core.resources import RESOURCES
 from inspection.actions import list_actions
-from inspection.points import Point, get_point_by_id, list_points
+from inspection.indicator import active_points
+from inspection.points import Point, get_point_by_id
 from inspection.rounds import Round, deciding_rounds, rounds_for_point
 from inspection.standard import Standard, current_standard, judge, standard_by_id
 from reports.document import (
@@ -79,7 +80,8 @@ def build_floor_pdf(
     progress: Progress | None = None,
 ) -> Path:  # fmt: skip
     """One floor's points, their latest rounds, failed items and open corrective actions."""
-    points = list_points(db, floor=floor)
+    # The floor's points as the year's score judges them (one deactivated since still counts).
+    points = [p for p in active_points(db, fy) if p.floor == floor]
     deciding = deciding_rounds(db, fy)
     title = tr("rp.floor.title", lang, floor=floor, fy=fy)
     w = CONTENT_W

@@ -40,12 +40,14 @@ def latest_signature(db: Database, fy: int) -> Signature | None:
 def sign_annual_summary(db: Database, fy: int) -> Signature:
     """Record that the signed-in section head signs fiscal year `fy`'s summary as it is now."""
     actor = require(db, "summary.sign")
-    score = score_json(annual_score(db, fy))
-    previous = latest_signature(db, fy)
-    before = None
-    if previous is not None:
-        before = {"signed_by": previous.signed_by, "at": previous.at, "score": previous.score}
     with transaction(db):
+        # Scored under the write lock: nothing another writer commits can slip in between
+        # the score signed and the head hash that anchors the history behind it.
+        score = score_json(annual_score(db, fy))
+        previous = latest_signature(db, fy)
+        before = None
+        if previous is not None:
+            before = {"signed_by": previous.signed_by, "at": previous.at, "score": previous.score}
         head = audit(db, "sign", "annual_summary", str(fy), before, score)
         (at,) = db.execute("SELECT at FROM audit_log WHERE hash = ?", [head]).fetchone()
     return Signature(fy, actor.username, at, score, head)

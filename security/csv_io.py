@@ -7,7 +7,7 @@ date and shift with the same content is skipped, so a second import adds nothing
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +45,17 @@ class GuardImport:
 
 def _event_key(ev: EventInput) -> tuple:
     return (ev.at.strftime("%H:%M"), ev.place, ev.category, ev.description, ev.counts)
+
+
+def _same_events(have: list[tuple], given: list[tuple]) -> bool:
+    """The file's events are the report's. An event the file leaves pending (empty
+    counts) matches however the section head has decided it since: the decision is
+    made in the app, and the supervisors' file, imported again, must not undo it or
+    refuse the whole import."""
+    if Counter(k[:-1] for k in have) != Counter(k[:-1] for k in given):
+        return False
+    decided = Counter(k for k in given if k[-1] is not None)
+    return not decided - Counter(have)
 
 
 def import_guard(db: Database, path: Path) -> GuardImport:
@@ -102,11 +113,9 @@ def import_guard(db: Database, path: Path) -> GuardImport:
         if existing is None:
             to_write.append((day, shift, rep))
             continue
-        have = sorted(
-            (e.at.strftime("%H:%M"), e.place, e.category, e.description, e.counts)
-            for e in existing.events
-        )
-        if have == sorted(_event_key(e) for e in rep["events"]):
+        have = [(e.at.strftime("%H:%M"), e.place, e.category, e.description, e.counts)
+                for e in existing.events]  # fmt: skip
+        if _same_events(have, [_event_key(e) for e in rep["events"]]):
             skipped += 1
             continue
         raise InvalidInput(

@@ -282,8 +282,9 @@ def save_report(
         if ev.loss_value is not None and ev.loss_value < 0:
             raise InvalidInput("มูลค่าความเสียหายต้องไม่ติดลบ", "loss value must not be negative",
                                field="loss_value")  # fmt: skip
-    uid = new_id()
     actor = current_actor(db).username
+    classifiers = _classifiers(db, events, old if supersedes else None, actor)
+    uid = new_id()
     with transaction(db):
         cur = db.execute(
             "INSERT INTO guard_reports(uuid, day, fiscal_year, shift, supervisor, required,"
@@ -295,15 +296,45 @@ def save_report(
              (note or "").strip(), supersedes, (reason or "").strip(), source, actor,
              _stamp(), _stamp()],
         )  # fmt: skip
-        for ev in events:
-            _add_event(db, cur.lastrowid, ev, actor)
+        for ev, classifier in zip(events, classifiers, strict=True):
+            _add_event(db, cur.lastrowid, ev, classifier)
         audit(db, "sign" if not supersedes else "correct", "guard_report", uid,
               None, {"day": d.isoformat(), "shift": code, "events": len(events),
                      "supersedes": supersedes})  # fmt: skip
     return get_report(db, uid)
 
 
-def _add_event(db: Database, report_id: int, ev: EventInput, actor: str) -> None:
+def _classifiers(
+    db: Database, events: Sequence[EventInput], old: GuardReport | None, actor: str
+) -> list[str | None]:
+    """Who decided whether each event counts: None while pending.
+
+    Deciding is the section head's call (incidents.classify), whichever function
+    writes it: a report that arrives already classified needs that permission. A
+    correction may carry an event's decision over unchanged from the report it
+    supersedes; the decision then stays the one who made it.
+    """
+    earlier = {
+        (e.at.strftime("%H:%M"), e.place, e.category, e.description, e.counts, e.reason):
+            e.classified_by
+        for e in (old.events if old is not None else ())
+        if e.counts is not None
+    }  # fmt: skip
+    out: list[str | None] = []
+    for ev in events:
+        if ev.counts is None:
+            out.append(None)
+            continue
+        key = (ev.at.strftime("%H:%M"), ev.place.strip(), ev.category, ev.description.strip(),
+               ev.counts, ev.reason)  # fmt: skip
+        if key in earlier:
+            out.append(earlier[key] or actor)
+        else:
+            out.append(require(db, "incidents.classify").username)
+    return out
+
+
+def _add_event(db: Database, report_id: int, ev: EventInput, classifier: str | None) -> None:
     classified = ev.counts is not None
     db.execute(
         "INSERT INTO guard_events(uuid, report_id, at, place, category, description, loss_value,"
@@ -312,7 +343,7 @@ def _add_event(db: Database, report_id: int, ev: EventInput, actor: str) -> None
         [new_id(), report_id, ev.at.strftime("%H:%M"), ev.place.strip(),
          check_category(ev.category), ev.description.strip(), ev.loss_value,
          ev.action_taken.strip(), None if ev.counts is None else int(ev.counts), ev.reason,
-         actor if classified else None, _stamp() if classified else None],
+         classifier if classified else None, _stamp() if classified else None],
     )  # fmt: skip
 
 

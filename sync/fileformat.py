@@ -19,10 +19,12 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from core.audit import row_hash
+from core.calendar import fiscal_year
 from core.errors import InvalidInput
 
 FORMAT = "sala-rounds-sync"
@@ -200,6 +202,49 @@ def _check_nested(path: Path, content: dict) -> None:
             )  # fmt: skip
     for rep in content["guard_reports"]:
         _check_rows(path, "guard_events", rep["events"], "guard_events")
+    _check_dates(path, content)
+
+
+def _fiscal_year_of(text: str, *, moment: bool = False) -> int | None:
+    """The fiscal year of an ISO date (or moment), None when the text is not one."""
+    try:
+        day = datetime.fromisoformat(text).date() if moment else date.fromisoformat(text)
+    except ValueError:
+        return None
+    return fiscal_year(day)
+
+
+def _check_dates(path: Path, content: dict) -> None:
+    """Dates every screen parses, and the fiscal year each record is scored in.
+
+    A record's fiscal year is stored beside its date so the year's score reads an
+    index; one that disagrees with its date (1 October is the next year) would be
+    scored in the wrong year, and a date that does not parse breaks every page
+    that lists the record, long after the merge.
+    """
+    checks = (
+        [("rounds", r["uuid"], r["inspected_at"], r["fiscal_year"], True)
+         for r in content["rounds"]]
+        + [("survey_responses", r["uuid"], r["answered_on"], r["fiscal_year"], False)
+           for r in content["survey_responses"]]
+        + [("guard_reports", r["uuid"], r["day"], r["fiscal_year"], False)
+           for r in content["guard_reports"]]
+    )  # fmt: skip
+    for kind, uid, text, fy, moment in checks:
+        if _fiscal_year_of(text, moment=moment) != fy:
+            raise _refuse(
+                path, f"วันที่หรือปีงบประมาณของ {kind} {uid} ไม่ถูกต้อง",
+                f"the date or fiscal year of {kind} {uid} is not valid",
+            )  # fmt: skip
+    for rep in content["guard_reports"]:
+        for ev in rep["events"]:
+            try:
+                time.fromisoformat(ev["at"])
+            except ValueError:
+                raise _refuse(
+                    path, f"เวลาของเหตุการณ์ {ev['uuid']} ไม่ถูกต้อง",
+                    f"the time of event {ev['uuid']} is not valid",
+                ) from None  # fmt: skip
 
 
 def _check_audit(path: Path, rows: list[dict]) -> None:

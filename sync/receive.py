@@ -30,6 +30,8 @@ from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
 from core.users import require
+from inspection.standard import judge
+from inspection.survey import is_satisfied, parse_ratings
 from sync.fileformat import SyncFile, read_sync_file
 
 # The fields a later change may replace, per editable kind (the rest never changes).
@@ -172,6 +174,33 @@ def _check_references(db: Database, content: dict) -> None:
                     f"{kind} อ้างถึง {key} «{row[key]}» ที่ไม่มีในไฟล์และในเครื่องนี้",
                     f"{kind} refers to {key} «{row[key]}», found neither in the file nor here",
                 )
+
+
+def _check_verdicts(db: Database, content: dict) -> None:
+    """What a record says of itself agrees with the plan's rules, as this laptop applies
+    them: a round's pass with its scores and its standard's thresholds (DOMAIN.md 3), an
+    answer's "satisfied" with its ratings (DOMAIN.md 5). The score of the year reads the
+    stored verdicts, so a file that disagrees would change it unseen."""
+    thresholds = {u: (m, t) for u, m, t in db.execute(
+        "SELECT uuid, item_min, pass_total FROM standards")}  # fmt: skip
+    thresholds |= {s["uuid"]: (s["item_min"], s["pass_total"]) for s in content["standards"]}
+    for r in content["rounds"]:
+        item_min, pass_total = thresholds[r["standard"]]
+        if judge([int(c) for c in r["scores"]], item_min, pass_total).passed != bool(r["passed"]):
+            raise _refuse(
+                f"ผลผ่านหรือไม่ผ่านของรอบตรวจ {r['uuid']} ไม่ตรงกับคะแนน",
+                f"the pass or fail of round {r['uuid']} does not follow from its scores",
+            )
+    for a in content["survey_responses"]:
+        try:
+            ratings = parse_ratings(a["ratings"])
+        except InvalidInput:
+            ratings = []
+        if not ratings or bool(a["satisfied"]) != is_satisfied(ratings):
+            raise _refuse(
+                f"คำตอบแบบสอบถาม {a['uuid']} ระบุความพึงพอใจไม่ตรงกับคะแนน",
+                f"survey answer {a['uuid']} says satisfied or not against its ratings",
+            )
 
 
 def _stamp(row: dict) -> tuple[str, str]:
@@ -613,6 +642,7 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
                 result.already_imported = True
                 return result
             _check_references(db, content)
+            _check_verdicts(db, content)
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)
             _merge_plan(db, content, result, sha)

@@ -39,3 +39,28 @@ def db(db_path: Path) -> Iterator[Database]:
     database = open_db(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def writer_first(db_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`writer_first(module, write)`: the next time `module` opens a transaction, another
+    process (a connection of its own on `db_path`) first runs `write(other_db)` and
+    commits, as a second writer that reached the write lock a moment earlier."""
+
+    def arrange(module: object, write) -> None:
+        real = module.transaction  # type: ignore[attr-defined]
+        done: list[bool] = []
+
+        def racing(database: Database):
+            if not done:
+                done.append(True)
+                other = open_db(db_path)
+                try:
+                    write(other)
+                finally:
+                    other.close()
+            return real(database)
+
+        monkeypatch.setattr(module, "transaction", racing)
+
+    return arrange

@@ -76,3 +76,22 @@ def test_sub_commands_never_import_qt(tmp_path) -> None:
         cwd=ROOT,
         check=True,
     )
+
+
+def test_a_file_that_cannot_be_written_exits_1_in_both_languages_and_leaves_nothing(
+    tmp_path, capsys
+) -> None:
+    """DOMAIN.md 8: exit 1 for other failures, with a message, not a traceback; Thai and
+    English as every message (a PDF still open in a viewer on Windows, a missing folder)."""
+    db = tmp_path / "a.db"
+    assert run(["--db", str(db), "demo", "--fy", "2564"]) == 0
+    capsys.readouterr()
+    missing = tmp_path / "no such folder" / "rounds.csv"
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert "ไม่ได้" in err and "cannot" in err and "Traceback" not in err
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(folder)]) == 1
+    assert "cannot" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []

@@ -28,7 +28,7 @@ from core.calendar import fiscal_year, format_date, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.users import current_actor
-from inspection.points import list_points
+from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
 from reports.annual import annual_score, score_text
 from reports.signing import latest_signature, sign_annual_summary
@@ -269,7 +269,8 @@ class AuditPage(QWidget):
             ).fetchall()
         )
         rows = []
-        for p in list_points(self.db):
+        # The points the year's score judges (a point deactivated since still counts in it).
+        for p in active_points(self.db, fy):
             rnd = deciding.get(p.id)
             if rnd is None:
                 rows.append((p.code, "", "", tr("state.unchecked"), "", ""))

@@ -26,7 +26,8 @@ from core.calendar import fiscal_year, format_date_short, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from inspection.actions import CorrectiveAction, close_action, list_actions, update_action
-from inspection.points import floors, list_points
+from inspection.indicator import active_points
+from inspection.points import floors
 from inspection.rounds import correct_round, point_statuses, rounds_for_point
 from ui.hub import Hub, ReloadWhenSeen
 from ui.models.points_model import SORT_ROLE, ActionsModel, HistoryModel, PointStatusModel
@@ -235,7 +236,8 @@ class RestroomsPage(QWidget):
 
     def reload(self) -> None:
         code = self.selected_code()
-        statuses = point_statuses(self.db, self.fy, list_points(self.db))
+        # The points the year's score judges: one deactivated since still counts in it.
+        statuses = point_statuses(self.db, self.fy, active_points(self.db, self.fy))
         open_counts: dict[int, int] = {}
         for a in list_actions(self.db, open_only=True):
             open_counts[a.point_id] = open_counts.get(a.point_id, 0) + 1

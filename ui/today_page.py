@@ -13,7 +13,7 @@ from core.calendar import fiscal_year, format_date, today
 from core.i18n import language, tr
 from core.plan import plan_for_year
 from inspection.actions import list_actions
-from inspection.points import list_points
+from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
 from security.guard import events_of_year, missing_reports
 from ui.hub import Hub, ReloadWhenSeen
@@ -86,7 +86,7 @@ class TodayPage(QWidget):
                           ("plan_step", step.uuid), overdue=bool(late))  # fmt: skip
 
         deciding = deciding_rounds(self.db, fy)
-        unchecked = [p.code for p in list_points(self.db) if p.id not in deciding]
+        unchecked = [p.code for p in active_points(self.db, fy) if p.id not in deciding]
         self._heading(tr("today.unchecked", n=len(unchecked)))
         for code in unchecked:
             self._add(tr("today.point_unchecked", code=code), ("round", code))

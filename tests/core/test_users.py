@@ -214,3 +214,20 @@ def test_an_administrator_closes_an_account_and_changes_a_role(staffed) -> None:
     _signin(staffed, "guard1")
     set_user_active(staffed, "admin", False)  # another administrator remains
     assert {u.username: u.active for u in list_users(staffed)}["admin"] is False
+
+
+@pytest.mark.parametrize("failure", [KeyError, ImportError, OSError])
+def test_a_command_line_run_without_a_login_name_acts_as_script(monkeypatch, failure) -> None:
+    """Issue 7: the CLI records the operating-system account, and must still run where
+    there is none (Python 3.11 raises KeyError for a container uid without a passwd entry,
+    ImportError on Windows without USERNAME)."""
+    import getpass
+
+    from core.users import script_actor
+
+    def no_login() -> str:
+        raise failure("no login name")
+
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    assert script_actor().username == "script"
+    assert script_actor("office").username == "office"

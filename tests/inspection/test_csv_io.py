@@ -121,3 +121,31 @@ def test_rounds_keep_the_file_order_and_a_failed_item_opens_its_action(db, tmp_p
     from core.backup import check
 
     assert check(db).ok  # the batch's audit digest matches what was written
+
+
+def test_the_same_file_imported_twice_at_once_adds_its_rounds_once(
+    db, tmp_path, writer_first
+) -> None:
+    """DOMAIN.md 8 (the same file twice doubles nothing) and issue 7 (two writers wait for
+    each other): the second import, checked while the first was writing, must see the
+    first one's rounds once it has the write lock."""
+    from inspection import csv_io
+
+    path = _write(tmp_path, _row(), _row("F1-02", "2021-08-16", "10:00"))
+    writer_first(csv_io, lambda other: import_rounds(other, path))
+    result = import_rounds(db, path)
+    assert (result.added, result.skipped) == (0, 2)
+    assert _count(db) == 2
+
+
+def test_the_same_survey_file_imported_twice_at_once_adds_its_answers_once(
+    db, tmp_path, writer_first
+) -> None:
+    from inspection import survey
+    from inspection.survey import import_survey
+
+    path = tmp_path / "survey.csv"
+    path.write_text("date,point,group,rating\n2021-08-01,,public,5\n", encoding="utf-8")
+    writer_first(survey, lambda other: import_survey(other, path))
+    assert import_survey(db, path).already_imported
+    assert db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0] == 1

@@ -219,3 +219,24 @@ def test_cancel_after_the_layout_leaves_no_file(demo, tmp_path) -> None:
     with pytest.raises(Cancelled):
         build_report(demo["db"], "blank", tmp_path / "c.pdf", {"point": "F2-01"}, progress=cancel)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_floor_report_counts_the_points_the_years_score_judges(tmp_path) -> None:
+    """DOMAIN.md 6: a point deactivated after the year still counts in that year; the floor
+    report's 'passing of total' is the indicator's, not today's list of points."""
+    from inspection.points import set_point_active
+
+    saved = core.calendar.clock
+    core.calendar.clock = lambda: PINNED_NOW
+    db = open_db(tmp_path / "floor.db")
+    try:
+        fill_demo_rounds(db, 2564)
+        set_point_active(db, "F1-01", False, "2021-09-30")
+        out = build_report(db, "floor", tmp_path / "f1.pdf", {"fy": "2564", "floor": "1"},
+                           lang="en")  # fmt: skip
+        text = norm(pdf_text(out))
+    finally:
+        db.close()
+        core.calendar.clock = saved
+    assert "F1-01" in text
+    assert re.search(r"\d+of6pointspass", text), text[:200]  # norm() drops spaces

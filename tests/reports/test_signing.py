@@ -79,3 +79,27 @@ def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db)
     add_rounds(db, [("F1-01", datetime(2021, 9, 29, 9, 0), "สมชาย", [0] * 20)])
     assert len(signature_lines(db, 2564, "en")) == 2
     assert "changed after it was signed" in signature_lines(db, 2564, "en")[1]
+
+
+def test_a_round_written_while_signing_is_in_both_the_score_and_the_anchor(
+    db, writer_first
+) -> None:
+    """The signed score is the score of the history up to the signed head hash: a write
+    another process commits at the moment of signing is in both or in neither."""
+    from datetime import datetime
+
+    from core.db import transaction
+    from inspection.points import get_point
+    from inspection.rounds import record_round
+    from reports import signing
+
+    def one_round(other) -> None:
+        with transaction(other):
+            record_round(other, get_point(other, "F1-01"), datetime(2021, 8, 1, 9, 0), "สมชาย",
+                         [4] * 20)  # fmt: skip
+
+    act_as(db, Actor("head", "section_head"))
+    writer_first(signing, one_round)
+    signed = sign_annual_summary(db, 2564)
+    assert signed.score == score_json(annual_score(db, 2564))
+    assert signed.score["restrooms"]["points_passing"] == 1

@@ -135,3 +135,32 @@ def test_the_year_count_finds_corrections_by_index_not_by_scanning_every_report(
     plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, [2564]).fetchall()]
     assert any("USING INDEX guard_reports_supersedes" in d for d in plan), plan
     assert not any(d.startswith("SCAN") for d in plan), plan
+
+
+def test_a_guard_supervisor_cannot_classify_an_event_by_signing_it_classified(db) -> None:
+    """DOMAIN.md section 7, issue 7: whether an event counts is the section head's call,
+    whichever domain function writes it; a refused report writes nothing."""
+    classified = EventInput(time(10, 0), "ลานจอดรถ", "theft", "จักรยานหาย", counts=False,
+                            reason="ไม่ใช่ความบกพร่องของยาม")  # fmt: skip
+    act_as(db, Actor("guard1", "guard_supervisor"))
+    with pytest.raises(PermissionDenied):
+        save_report(db, "2021-01-05", "day", "วิชัย", 12, 12, events=[classified])
+    assert current_report(db, date(2021, 1, 5), "day") is None
+    save_report(db, "2021-01-05", "day", "วิชัย", 12, 12, events=[_theft()])  # pending: fine
+
+
+def test_a_supervisor_correction_keeps_the_section_heads_decision_and_name(db) -> None:
+    first = save_report(db, "2021-01-05", "day", "วิชัย", 12, 12, events=[_theft()])
+    act_as(db, Actor("head", "section_head"))
+    decided = classify_event(db, first.events[0].uuid, True, "ยามไม่อยู่ประจำจุด")
+    act_as(db, Actor("guard1", "guard_supervisor"))
+    carried = EventInput(decided.at, decided.place, decided.category, decided.description,
+                         decided.loss_value, "", decided.counts, decided.reason)  # fmt: skip
+    fixed = save_report(db, "2021-01-05", "day", "วิชัย", 12, 11, events=[carried],
+                        supersedes=first.uuid, reason="นับคนผิด")  # fmt: skip
+    assert fixed.events[0].counts is True and fixed.events[0].classified_by == "head"
+    changed = EventInput(decided.at, decided.place, decided.category, decided.description,
+                         decided.loss_value, "", False, "ไม่นับ")  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        save_report(db, "2021-01-05", "day", "วิชัย", 12, 10, events=[changed],
+                    supersedes=fixed.uuid, reason="แก้อีก")  # fmt: skip

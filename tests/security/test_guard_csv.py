@@ -82,3 +82,21 @@ def test_guard_missing_prints_only_the_missing_lines(db_path, tmp_path, capsys) 
     assert capsys.readouterr().out.splitlines() == [
         "2021-01-05 night", "2021-01-06 day", "2021-01-06 night",
     ]  # fmt: skip
+
+
+def test_reimporting_after_the_section_head_decided_a_pending_event_skips_it(db, tmp_path):
+    """DOMAIN.md 8: importing the same file twice doubles nothing, and stays possible once
+    the section head has classified an event the file left pending (DOMAIN.md 7)."""
+    from security.guard import classify_event
+
+    path = _csv(tmp_path, ROWS)
+    import_guard(db, path)
+    (found,) = [e for e in events_of_year(db, 2564) if e.counts is None]
+    classify_event(db, found.uuid, False, "พบของหาย ไม่ใช่เหตุร้าย")
+    again = import_guard(db, path)
+    assert (again.reports, again.skipped) == (0, 3)
+    ind = incident_indicator(db, 2564)
+    assert (ind.counted, ind.not_counted, ind.pending) == (1, 2, 0)
+    changed = _csv(tmp_path, [ROWS[0].replace(",yes,", ",no,"), *ROWS[1:]], "changed.csv")
+    with pytest.raises(InvalidInput):
+        import_guard(db, changed)

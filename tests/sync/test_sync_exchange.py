@@ -249,3 +249,25 @@ def test_an_unwritable_target_is_a_clear_error(laptops, tmp_path) -> None:
         export_sync(a, tmp_path / "dir.srsync")
     assert err.value.field == "--out"
     assert a.execute("SELECT COUNT(*) FROM sync_log").fetchone()[0] == 0
+
+
+def test_two_rounds_of_one_point_at_one_minute_decide_the_same_on_both_laptops(
+    laptops, tmp_path
+) -> None:
+    """DOMAIN.md section 6: the latest final round decides; two laptops that each recorded
+    a round of one point at the same minute (two inspectors) must pick the same one, and
+    so score the same, whatever order the rounds reached each database in."""
+    a, b = laptops
+    at = datetime(2021, 4, 1, 9, 0)
+    (passing,) = add_rounds(a, [("F1-01", at, "สมชาย", GOOD)])
+    (failing,) = add_rounds(b, [("F1-01", at, "สมศรี", FAIL_ITEM_1)])
+    fa, fb = tmp_path / "a.srsync", tmp_path / "b.srsync"
+    export_sync(a, fa)
+    export_sync(b, fb)
+    import_sync(b, fa)
+    import_sync(a, fb)
+    decided = {db: R.deciding_rounds(db, 2564) for db in (a, b)}
+    point_a = R.get_round(a, passing).point_id
+    point_b = R.get_round(b, passing).point_id
+    assert decided[a][point_a].uuid == decided[b][point_b].uuid
+    assert score_json(annual_score(a, 2564)) == score_json(annual_score(b, 2564))

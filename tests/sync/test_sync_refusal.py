@@ -160,3 +160,52 @@ def test_a_field_name_carrying_sql_is_refused_before_any_statement(sent, tmp_pat
     bad = tmp_path / "injected.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
     assert "unknown fields" in _refused(db, bad).en
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("inspected_at", "not a date"), ("inspected_at", "2021-10-01T09:00"),
+     ("fiscal_year", 2565)],
+)  # fmt: skip
+def test_a_round_whose_date_or_fiscal_year_is_wrong_is_refused(sent, tmp_path, field, value):
+    """DOMAIN.md 1 and 6: a round is scored in the fiscal year of its date (1 October opens
+    the next). A file whose round names another year, or a date no screen can read, is
+    refused whole rather than merged and scored in the wrong year (or crash a page)."""
+    db, path = sent
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    content["rounds"][0][field] = value
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "misdated.srsync"
+    _rezip(path, bad, manifest=json.dumps(manifest), content=body)
+    assert "fiscal year" in _refused(db, bad).en
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "value"),
+    [("rounds", "passed", 1), ("survey_responses", "satisfied", 1),
+     ("survey_responses", "ratings", "9")],
+)  # fmt: skip
+def test_a_verdict_that_does_not_follow_from_its_scores_is_refused(
+    laptops, tmp_path, kind, field, value
+) -> None:
+    """DOMAIN.md 3 and 5: the year's score reads each record's stored verdict; a file whose
+    round passes with a failed item, or whose answer of 2 is 'satisfied', is refused."""
+    from inspection.survey import record_response
+
+    a, b = laptops
+    add_rounds(a, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", [1] + [4] * 19)])
+    record_response(a, "2021-03-02", None, "public", [2])
+    path = tmp_path / "a.srsync"
+    export_sync(a, path)
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    content[kind][0][field] = value
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "verdict.srsync"
+    _rezip(path, bad, manifest=json.dumps(manifest), content=body)
+    assert "nothing was changed" in _refused(b, bad).en

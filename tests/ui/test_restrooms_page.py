@@ -45,3 +45,18 @@ def test_start_round_from_a_point_opens_the_round_page(window) -> None:
     page.start_button.click()
     assert window.stack.currentWidget() is window.round
     assert window.round.point.code == "F2-02"
+
+
+def test_a_past_year_lists_the_points_its_score_judged(window, db) -> None:
+    """DOMAIN.md 6: a point deactivated after a year still counts in that year, so the
+    year's 'passed of total' here is the indicator's."""
+    from inspection.indicator import restroom_indicator
+    from inspection.points import set_point_active
+
+    fill_demo_rounds(db, 2564)
+    set_point_active(db, "F1-01", False, "2021-09-30")
+    window.hub.changed.emit("points")
+    page = window.restrooms
+    page.year.setCurrentIndex(page.year.findData(2564))
+    page.reload()
+    assert page.model.rowCount() == restroom_indicator(db, 2564).points_total == 27

@@ -213,3 +213,20 @@ def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeyp
     qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 1
     assert asked[0].username.text() == ""  # switching is for someone else
+
+
+def test_audit_page_lists_the_points_the_years_score_judges(window, db) -> None:
+    """A point deactivated after the year still counts in that year's score (DOMAIN.md 6):
+    the rounds behind the score are those of every point the score judges."""
+    from inspection.indicator import restroom_indicator
+    from inspection.points import set_point_active
+
+    fill_demo_rounds(db, 2564)
+    set_point_active(db, "F1-01", False, "2021-09-30")
+    window.hub.changed.emit("points")
+    page = window.audit
+    page.year.setCurrentIndex(page.year.findData(2564))
+    page.reload_behind()
+    assert restroom_indicator(db, 2564).points_total == 27
+    assert page.behind_model.rowCount() == 27
+    assert "F1-01" in [page.behind_model.rows[r][0] for r in range(27)]
