@@ -20,14 +20,9 @@ from inspection.rounds import deciding_rounds
 from reports.annual import AnnualScore, annual_score
 from reports.charts import percent_bars
 from reports.document import CONTENT_W, Frame, heading, para, signature_block, table, write_pdf
-from security.guard import CATEGORY_NAMES, GuardEvent, events_of_year
+from security.guard import CATEGORY_NAMES, INCIDENT_LADDER, GuardEvent, events_of_year
 
 Progress = Callable[[int, int], None]
-
-# The incident ladder as the plan prints it (ตัวชี้วัดที่ 1): level -> i18n key of the
-# condition. The rule itself is security.guard.incident_level; this is only its table.
-INCIDENT_LADDER = ((5, "rp.inc_ladder.5"), (4, "rp.inc_ladder.4"), (3, "rp.inc_ladder.3"),
-                   (2, "rp.inc_ladder.2"), (1, "rp.inc_ladder.1"))  # fmt: skip
 
 
 def _pct(value: float | None) -> str:

@@ -30,10 +30,15 @@ class Signature:
 
 
 def latest_signature(db: Database, fy: int) -> Signature | None:
-    found = rows(db, kind="annual_summary", record_uuid=str(fy), limit=1)
+    """The latest signature of `fy`, by when it was signed (then by hash, for a tie).
+
+    Not by local row id: after a sync, signatures made on two laptops sit in a
+    different row order on each, and both laptops must name the same latest one.
+    """
+    found = rows(db, kind="annual_summary", record_uuid=str(fy), limit=10_000)
     if not found:
         return None
-    row = found[0]
+    row = max(found, key=lambda r: (r.at, r.hash))
     return Signature(fy, row.actor, row.at, json.loads(row.after), row.hash)
 
 

@@ -404,6 +404,12 @@ def events_of_year(db: Database, fy: int) -> list[GuardEvent]:
     return [_event(r) for r in rows]
 
 
+# The same ladder as the plan prints it, for screens and reports: level -> the i18n key
+# of its condition. Scores and result % come from core.ladder.LEVEL_SCORES.
+INCIDENT_LADDER = ((5, "rp.inc_ladder.5"), (4, "rp.inc_ladder.4"), (3, "rp.inc_ladder.3"),
+                   (2, "rp.inc_ladder.2"), (1, "rp.inc_ladder.1"))  # fmt: skip
+
+
 def incident_level(counted: int) -> int:
     """Plan table (ตัวชี้วัดที่ 1, เกณฑ์การให้คะแนน): at most 1 -> 5, 2 -> 4, 3-4 -> 3,
     5-6 -> 2, more than 6 -> 1. The plan has no level 0 for this indicator."""

@@ -28,18 +28,13 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
+from core.ladder import LEVEL_SCORES
 from inspection.indicator import ladder_rows, next_level_needs
 from reports.annual import AnnualScore, annual_score, scored_years
+from security.guard import INCIDENT_LADDER
 from ui.hub import Hub
 
 REACHED = QColor("#cfe8d4")
-INCIDENT_LADDER = (
-    (5, "ไม่เกิน 1 ครั้ง/ปี", "at most 1 a year", 100, 15.0),
-    (4, "2 ครั้ง/ปี", "2 a year", 90, 13.5),
-    (3, "3-4 ครั้ง/ปี", "3-4 a year", 80, 12.0),
-    (2, "5-6 ครั้ง/ปี", "5-6 a year", 70, 10.5),
-    (1, "มากกว่า 6 ครั้ง/ปี", "more than 6 a year", 60, 9.0),
-)
 
 
 class _LadderTable(QTableWidget):
@@ -215,8 +210,7 @@ class IndicatorsPage(QWidget):
         self.inc_detail.setText(
             tr("ind.inc_detail", counted=i.counted, pending=i.pending, not_counted=i.not_counted)
         )
-        inc_rows = [(lv, th if lang == "th" else en, res, sc)
-                    for lv, th, en, res, sc in INCIDENT_LADDER]  # fmt: skip
+        inc_rows = [(lv, tr(key, lang), *LEVEL_SCORES[lv]) for lv, key in INCIDENT_LADDER]
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")
         # The pending events are where the level may still move: one click to review them.

@@ -103,3 +103,19 @@ def test_a_round_written_while_signing_is_in_both_the_score_and_the_anchor(
     signed = sign_annual_summary(db, 2564)
     assert signed.score == score_json(annual_score(db, 2564))
     assert signed.score["restrooms"]["points_passing"] == 1
+
+
+def test_the_latest_signature_is_the_latest_signed_not_the_last_row(db) -> None:
+    """After a sync the row order of two laptops' signatures differs; the time decides."""
+    from core.audit import audit
+    from core.db import transaction
+
+    act_as(db, Actor("head", "section_head"))
+    later = sign_annual_summary(db, 2564)
+    with transaction(db):  # an earlier signature received later (from another laptop)
+        audit(db, "sign", "annual_summary", "2564", None, {"fiscal_year": 2564})
+        db.execute(
+            "UPDATE audit_log SET at = '2021-01-01T00:00:00+00:00' WHERE id = "
+            "(SELECT MAX(id) FROM audit_log)"
+        )
+    assert latest_signature(db, 2564).head == later.head
