@@ -528,16 +528,19 @@ class RoundPage(QWidget):
 
     def _refresh(self) -> None:
         scored = [s for s in self.scores if s is not None]
-        total = sum(scored)
         std = self.standard
+        # The standard's one rule (inspection.standard.judge), on what is typed so far:
+        # the band from the scored items' total, failing items by their numbers.
+        typed = judge(scored, std.item_min, std.pass_total)
+        total, in_band = typed.total, typed.in_band
         self.total_label.setText(f"{total} / {std.max_total}")
-        in_band = total >= std.pass_total
         self.band_label.setText(
             tr("round.band_in" if in_band else "round.band_out", low=std.pass_total,
                high=std.max_total)
         )  # fmt: skip
         self.band_label.setStyleSheet(f"color: {'#1b7f3b' if in_band else '#7a6a00'}")
-        failing = [i + 1 for i, s in enumerate(self.scores) if s is not None and s < std.item_min]
+        as_met = [std.item_min if s is None else s for s in self.scores]  # untyped: not failing
+        failing = list(judge(as_met, std.item_min, std.pass_total).failed_items)
         if len(scored) == len(self.scores):
             passed = judge(scored, std.item_min, std.pass_total).passed
             self.result_label.setText(tr("state.passed" if passed else "state.failed"))
