@@ -567,3 +567,19 @@ def m013_rounds_deciding_order(db: Database) -> None:
         "CREATE INDEX rounds_point_year"
         " ON rounds(point_id, fiscal_year, status, inspected_at, finalized_at, uuid)"
     )
+
+
+@MIGRATIONS()
+def m014_point_periods(db: Database) -> None:
+    """Every period a point was active, so bringing a point back never rewrites past years.
+
+    `active_from`/`active_until` hold one period; reactivating a point overwrote it and
+    a year it had counted in before lost it (26 points behind a score signed with 27).
+    `periods` is a JSON list of [from, until] (ISO days, null for open ends), the last
+    one open while the point is active.
+    """
+    db.execute("ALTER TABLE points ADD COLUMN periods TEXT")
+    db.execute(
+        "UPDATE points SET periods = json_array(json_array(active_from,"
+        " CASE WHEN active = 1 THEN NULL ELSE active_until END))"
+    )

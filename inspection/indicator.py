@@ -7,6 +7,7 @@ and 91 % never blur through floating point.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -16,7 +17,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year_range
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES, LadderRow, score_for
-from inspection.points import Point
+from inspection.points import Point, active_between
 from inspection.rounds import Round, deciding_rounds
 from inspection.standard import judge, standard_by_id
 from inspection.survey import Satisfaction, satisfaction
@@ -147,12 +148,15 @@ def active_points(db: Database, fy: int) -> list[Point]:
     """
     start, end = fiscal_year_range(fy)
     rows = db.execute(
-        "SELECT id, uuid, code, floor, kind, name_th, name_en, location, active FROM points"
-        " WHERE (active = 1 OR (active_until IS NOT NULL AND active_until >= ?))"
-        " AND (active_from IS NULL OR active_from <= ?) ORDER BY floor, code",
-        [start.isoformat(), end.isoformat()],
+        "SELECT id, uuid, code, floor, kind, name_th, name_en, location, active, periods"
+        " FROM points ORDER BY floor, code"
     ).fetchall()
-    return [Point(*r[:8], active=bool(r[8])) for r in rows]
+    # Every period counts (m014): a point brought back later keeps the years it had.
+    return [
+        Point(*r[:8], active=bool(r[8]))
+        for r in rows
+        if active_between(json.loads(r[9]) if r[9] else [[None, None]], start, end)
+    ]
 
 
 def _need(db: Database, point: Point, rnd: Round | None) -> PointNeed | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,17 +82,38 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
     require(db, "points.manage")
     point = get_point(db, code)
     day = parse_date(on, field="date") if isinstance(on, str) else (on or today())
+    periods = point_periods(db, point.id)
     with transaction(db):
         if active:
+            if not periods or periods[-1][1] is not None:
+                periods.append([day.isoformat(), None])
             db.execute(
-                "UPDATE points SET active = 1, active_until = NULL, active_from = ? WHERE id = ?",
-                [day.isoformat(), point.id],
+                "UPDATE points SET active = 1, active_until = NULL, active_from = ?, periods = ?"
+                " WHERE id = ?",
+                [day.isoformat(), json.dumps(periods), point.id],
             )
         else:
+            if periods and periods[-1][1] is None:
+                periods[-1][1] = day.isoformat()
             db.execute(
-                "UPDATE points SET active = 0, active_until = ? WHERE id = ?",
-                [day.isoformat(), point.id],
+                "UPDATE points SET active = 0, active_until = ?, periods = ? WHERE id = ?",
+                [day.isoformat(), json.dumps(periods), point.id],
             )
         audit(db, "activate" if active else "deactivate", "point", point.uuid,
               {"active": point.active}, {"active": active, "on": day.isoformat()})  # fmt: skip
     return get_point(db, code)
+
+
+def point_periods(db: Database, point_id: int) -> list[list[str | None]]:
+    """The periods a point was active: [from, until] ISO days, None for an open end (m014)."""
+    (text,) = db.execute("SELECT periods FROM points WHERE id = ?", [point_id]).fetchone()
+    return json.loads(text) if text else [[None, None]]
+
+
+def active_between(periods: list[list[str | None]], start: date, end: date) -> bool:
+    """Whether any of `periods` overlaps the days start..end (both included)."""
+    first, last = start.isoformat(), end.isoformat()
+    return any(
+        (since is None or since <= last) and (until is None or until >= first)
+        for since, until in periods
+    )

@@ -44,7 +44,8 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "points": {
         "uuid": (S,), "code": (S,), "floor": (INT,), "kind": (S,), "name_th": (S,),
         "name_en": (S,), "location": (S,), "active": (INT,), "active_from": (S, N),
-        "active_until": (S, N), "updated_at": (S,), "changed_at": (S, N), "changed_on": (S, N),
+        "active_until": (S, N), "periods": (S, N), "updated_at": (S,), "changed_at": (S, N),
+        "changed_on": (S, N),
         "changed_base": (S, N),
     },
     "standards": {

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from sync.fileformat import SyncFile, read_sync_file
 EDITABLE: dict[str, tuple[str, ...]] = {
     # updated_at is left out: seeded points carry the moment each laptop was set up.
     "points": ("code", "floor", "kind", "name_th", "name_en", "location", "active",
-               "active_from", "active_until"),
+               "active_from", "active_until", "periods"),
     "plan_steps": ("title_th", "title_en", "weight", "cumulative", "months", "floor",
                    "done_date", "evidence"),
     "corrective_actions": ("what", "who", "due_date", "closed_date"),
@@ -148,8 +148,29 @@ def _refuse(th: str, en: str) -> InvalidInput:
     )
 
 
+def _valid_periods(text: str | None) -> bool:
+    """A point's active periods (m014): a JSON list of [from, until], ISO days or null."""
+    if text is None:
+        return True
+    try:
+        periods = json.loads(text)
+        return isinstance(periods, list) and all(
+            isinstance(p, list) and len(p) == 2
+            and all(d is None or (isinstance(d, str) and date.fromisoformat(d)) for d in p)
+            for p in periods
+        )  # fmt: skip
+    except (ValueError, TypeError):
+        return False
+
+
 def _check_references(db: Database, content: dict) -> None:
     """Every UUID a record points to is in the file or already here; keys do not clash."""
+    for p in content["points"]:
+        if not _valid_periods(p["periods"]):
+            raise _refuse(
+                f"ช่วงเวลาที่เปิดใช้ของจุด {p['code']} ไม่ถูกต้อง",
+                f"the active periods of point {p['code']} are not valid",
+            )
     points = {r[0] for r in db.execute("SELECT uuid FROM points")}
     points |= {p["uuid"] for p in content["points"]}
     standards = {r[0] for r in db.execute("SELECT uuid FROM standards")}

@@ -140,6 +140,26 @@ def test_a_point_deactivated_during_the_year_still_counts_that_year(db) -> None:
     assert restroom_indicator(db, 2565).points_total == 27
 
 
+def test_bringing_a_point_back_never_changes_a_year_it_counted_in(db, monkeypatch) -> None:
+    """DOMAIN.md section 6 (the points active in that year): a point away for a whole year
+    and brought back keeps the years before, misses the year away, counts again after."""
+    from datetime import datetime
+
+    import core.calendar
+    from inspection.points import set_point_active
+
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2024, 6, 1, 9, 0))
+
+    set_point_active(db, "F1-01", False, "2022-01-10")  # FY 2565
+    set_point_active(db, "F1-01", True, "2023-10-10")  # FY 2567: all of 2566 away
+    totals = {fy: restroom_indicator(db, fy).points_total for fy in (2564, 2565, 2566, 2567)}
+    assert totals == {2564: 27, 2565: 27, 2566: 26, 2567: 27}
+    set_point_active(db, "F1-01", False, "2024-02-01")
+    set_point_active(db, "F1-01", True, "2024-03-01")  # away and back within FY 2567
+    assert restroom_indicator(db, 2564).points_total == 27
+    assert restroom_indicator(db, 2566).points_total == 26
+
+
 def test_the_ladder_rows_are_the_plan_table_for_27_points() -> None:
     """เกณฑ์การให้คะแนน ตัวชี้วัดที่ 2, as data for the Indicators page and the annual report."""
     rows = ladder_rows()

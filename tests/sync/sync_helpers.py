@@ -17,7 +17,7 @@ from inspection.rounds import audit_batch, next_batch, record_round
 # standards.created_at), which is the laptop's set-up time, not shared content.
 CANONICAL = {
     "points": "SELECT uuid, code, floor, kind, name_th, name_en, location, active, active_from,"
-    " active_until, changed_at, changed_on, changed_base FROM points ORDER BY uuid",
+    " active_until, periods, changed_at, changed_on, changed_base FROM points ORDER BY uuid",
     "standards": "SELECT uuid, version, title_th, title_en, max_score, item_min, pass_total"
     " FROM standards ORDER BY uuid",
     "standard_items": "SELECT s.uuid, i.no, i.grp, i.text_th, i.text_en FROM standard_items i"
