@@ -213,7 +213,8 @@ def get_report(db: Database, report_uuid: str) -> GuardReport:
 def current_report(db: Database, day: date, shift: str) -> GuardReport | None:
     row = db.execute(
         f"SELECT {_REPORT_COLS} FROM guard_reports r WHERE day = ? AND shift = ? AND {CURRENT}"
-        " ORDER BY id DESC LIMIT 1",
+        # Not the local row id: two laptops that each signed this shift must show the same.
+        " ORDER BY r.signed_at DESC, r.uuid DESC LIMIT 1",
         [day.isoformat(), shift],
     ).fetchone()
     return None if row is None else _report(db, row)
