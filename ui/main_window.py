@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -271,9 +271,10 @@ class MainWindow(QMainWindow):
     def show_page(self, n: int) -> None:
         item = self.nav.item(n)
         if item is not None and not item.isHidden():
-            self.nav.setCurrentRow(n)
+            # Through show_widget: Ctrl+3 must also put the keys on the Round page's entry.
+            self.show_widget(self.page(self.pages[n][1]))
 
     def show_widget(self, widget: QWidget) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(widget))
         if widget is self.round:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.round.focus_entry()

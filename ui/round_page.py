@@ -331,6 +331,16 @@ class RoundPage(QWidget):
         self.code_edit.clear()
         self.code_edit.setFocus()
 
+    def focus_entry(self) -> None:
+        """Put the keys where the next one belongs: a round being typed takes digits,
+        otherwise the point code does (a keyboard user cannot click the field)."""
+        if self.editable:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            # Selected, so that typing the next code replaces the one shown.
+            self.code_edit.selectAll()
+
     def _after_load(self) -> None:
         if self.point is not None:
             self.code_edit.setText(self.point.code)
@@ -492,6 +502,8 @@ class RoundPage(QWidget):
         self.round = final
         self.status_label.setText(tr("round.saved", code=final.point_code))
         self._refresh()
+        # The saved round stays in view; the next key begins the next point's code.
+        self.focus_entry()
         self.hub.changed.emit("rounds")
         self.hub.changed.emit("actions")
         self.finalized.emit(final.uuid)
