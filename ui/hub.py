@@ -20,6 +20,9 @@ class Hub(QObject):
     open_round = Signal(str)  # a round uuid: show it on the Round page
     open_page = Signal(str)  # a page name: "plan", "guard", "incidents", ...
     open_plan_step = Signal(str)  # a plan step uuid: select it on the Plan page
+    # Another user signed in (Ctrl+L, the idle lock): a page on screen gets no Show event,
+    # so it offers the new role's actions only if it hears this.
+    signed_in = Signal()
 
 
 class ReloadWhenSeen(QObject):

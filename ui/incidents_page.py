@@ -136,6 +136,7 @@ class IncidentsPage(QWidget):
         self.not_button.clicked.connect(lambda: self._classify(False))
         hub.changed.connect(lambda kind: self.reload() if kind in ("guard", "all") else None)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self._buttons)
         self.retranslate()
 
     def retranslate(self) -> None:

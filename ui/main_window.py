@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
+        self.hub.signed_in.emit()
         # A failed open-time check waits for an administrator (issue 7), whoever started the app.
         self.check_alert = warn_administrator(self, self.db, self.db_path)
 

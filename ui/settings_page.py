@@ -152,6 +152,7 @@ class SettingsPage(QWidget):
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.backup_button.clicked.connect(self._backup)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self.apply_role)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -195,3 +195,29 @@ def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeyp
     qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 1
     assert asked[0].username.text() == ""  # switching is for someone else
+
+
+def test_switching_user_on_an_open_page_takes_away_what_the_new_role_may_not_do(window, db) -> None:
+    # Ctrl+L (or the idle lock) while a page is on screen: no Show event follows, and the
+    # inspector kept the administrator's user management, plan editing and form editing.
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    inspector = create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
+    window.set_user(admin)
+    for name in ("settings", "plan", "survey"):
+        page = getattr(window, name)
+        window.show_widget(page)
+        window.set_user(inspector)
+        assert page.isVisible()
+        if name == "settings":
+            assert not page.users_box.isEnabled() and not page.restore_button.isEnabled()
+        elif name == "plan":
+            assert not page.edit_button.isVisible()
+        else:
+            assert not page.edit_forms_button.isVisible()
+        window.set_user(admin)
+        if name == "settings":
+            assert page.users_box.isEnabled()
+        elif name == "plan":
+            assert page.edit_button.isVisible()
+        else:
+            assert page.edit_forms_button.isVisible()
