@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -112,6 +112,16 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
     }  # fmt: skip
 
 
+# The title bar lies outside the window's own geometry: kept free so that a window as
+# tall as the screen still shows its status bar (who is signed in, Switch user).
+_TITLE_BAR = 40
+
+
+def initial_size(available: QRect) -> QSize:
+    """1280x800 where it fits; on a smaller screen (a 1366x768 laptop) as much as fits."""
+    return QSize(min(1280, available.width()), max(400, min(800, available.height() - _TITLE_BAR)))
+
+
 class MainWindow(QMainWindow):
     today = _Page()
     restrooms = _Page()
@@ -167,7 +177,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self.resize(1280, 800)
+        screen = self.screen()
+        self.resize(initial_size(screen.availableGeometry()) if screen else QSize(1280, 800))
 
         self.nav.currentRowChanged.connect(self._show_row)
         # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.

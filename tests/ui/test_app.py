@@ -128,3 +128,15 @@ def test_the_window_starts_without_loading_the_pdf_stack(tmp_path) -> None:
         cwd=root, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_window_fits_a_1366x768_laptop_screen() -> None:
+    from PySide6.QtCore import QRect
+
+    from ui.main_window import initial_size
+
+    # 1280x800 ran 32 px past the screen's foot with the title bar on top of it: the
+    # status bar, where the signed-in user and "Switch user" are, was out of sight.
+    laptop = initial_size(QRect(0, 0, 1366, 738))  # 768 less a 30 px task bar
+    assert laptop.width() <= 1366 and laptop.height() <= 738 - 30
+    assert initial_size(QRect(0, 0, 1920, 1040)).toTuple() == (1280, 800)
