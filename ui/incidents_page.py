@@ -165,6 +165,16 @@ class IncidentsPage(QWidget):
             combo.blockSignals(False)
         self.reload()
 
+    def show_pending(self, fy: int) -> None:
+        """The pending events of `fy`, the first one selected, ready to classify."""
+        if self.year.findData(fy) < 0:
+            self.year.addItem(tr("fy.n", n=fy), fy)
+        self.year.setCurrentIndex(self.year.findData(fy))  # reloads if the year changed
+        self.status.setCurrentIndex(self.status.findData("pending"))
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        self.table.setFocus()
+
     def reload(self) -> None:
         fy = self.year.currentData()
         if fy is None:

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.hub.open_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_point.connect(self._open_point)
         self.hub.open_page.connect(lambda name: self.show_widget(getattr(self, name)))
+        self.hub.review_incidents.connect(self._review_incidents)
         self.hub.language_changed.connect(lambda _: self.retranslate())
         self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
         self.retranslate()
@@ -226,6 +227,11 @@ class MainWindow(QMainWindow):
             # Built during this signal, the page missed it (Qt calls only the slots
             # connected before the emission began): hand it the point directly.
             self.restrooms.select_point(code)
+
+    def _review_incidents(self, fy: int) -> None:
+        # Through the page itself, not a signal it listens to: built now, it would miss it.
+        self.incidents.show_pending(fy)
+        self.show_widget(self.incidents)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # A report still being written holds its own database connection: let it stop.

@@ -73,3 +73,28 @@ def test_what_the_next_level_needs_comes_first_and_a_point_opens_from_it(qtbot, 
                 if page.rest_needs.item(i).text().startswith("F3-02"))  # fmt: skip
     page._open_point(item)
     assert window.stack.currentWidget() is window.restrooms
+
+
+def test_review_pending_opens_those_events_of_the_year_shown(qtbot, db_path, monkeypatch) -> None:
+    # Years later (FY 2570) a head looks back at 2564: the button said "3 pending" and
+    # opened the Incidents page on the current year, empty, with every status shown.
+    from datetime import datetime
+
+    import core.calendar
+
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2026, 11, 25, 10, 0))
+    db = open_db(db_path)
+    w = MainWindow(db, db_path)
+    qtbot.addWidget(w)
+    w.show()
+    w.show_widget(w.incidents)  # built first: the page keeps the year it was on
+    page = w.indicators
+    w.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    page.review_button.click()
+    inc = w.incidents
+    assert w.stack.currentWidget() is inc
+    assert inc.year.currentData() == 2564 and inc.status.currentData() == "pending"
+    assert inc.proxy.rowCount() == 3
+    assert inc.selected() is not None and inc.selected().status == "pending"
