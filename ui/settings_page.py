@@ -147,6 +147,8 @@ class SettingsPage(QWidget):
         self.restore_button.clicked.connect(self._restore)
         self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
         self.add_user_button.clicked.connect(self.add_user)
+        # The last field of the form: Enter adds the user, as in every other form here.
+        self.new_password.returnPressed.connect(self.add_user)
         self.reset_button.clicked.connect(self.reset_user_password)
 
         self.language.currentIndexChanged.connect(self._language_chosen)
@@ -174,6 +176,12 @@ class SettingsPage(QWidget):
             label.setText(tr(key))
         self.add_user_button.setText(tr("settings.add_user"))
         self.reset_button.setText(tr("settings.reset_password"))
+        # Named at build time only, they stayed Thai after a switch to English.
+        for i in range(self.new_role.count()):
+            self.new_role.setItemText(i, role_name(self.new_role.itemData(i), language()))
+        for sh in shifts(self.db):
+            if sh.code in self.shift_rows:
+                self.shift_rows[sh.code][0].setText(sh.name(language()))
         self._show_users()
 
     def _show_auto_backups(self) -> None:
