@@ -34,7 +34,7 @@ from sqlite_utils import Database
 from core.calendar import format_datetime
 from core.db import get_setting, set_setting
 from core.errors import SalaError
-from core.i18n import language, tr
+from core.i18n import language, tr, tr_both
 from inspection.points import Point, list_points
 from inspection.rounds import (
     Round,
@@ -278,7 +278,7 @@ class RoundPage(QWidget):
     def _code_entered(self) -> None:
         code = normalise_code(self.code_edit.text())
         if code is None or code not in self.points:
-            self.status_label.setText(tr("round.unknown_code", code=self.code_edit.text()))
+            self.status_label.setText(tr_both("round.unknown_code", code=self.code_edit.text()))
             return
         self.begin_at(code)
 
@@ -374,7 +374,7 @@ class RoundPage(QWidget):
             self.score(SCORE_KEYS[key])
             return True
         if Qt.Key.Key_5 <= key <= Qt.Key.Key_9:
-            self.status_label.setText(tr("round.score_range"))
+            self.status_label.setText(tr_both("round.score_range"))
             return True
         if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Up):
             self._move_to(self.current - 1)

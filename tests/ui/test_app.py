@@ -70,7 +70,7 @@ def test_every_ui_message_key_has_thai_and_english() -> None:
     root = Path(__file__).resolve().parents[2] / "ui"
     used = set()
     for path in root.rglob("*.py"):
-        used |= set(re.findall(r'tr\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r'tr(?:_both)?\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
     entries = catalogue()
     missing = sorted(k for k in used if k not in entries)
     assert missing == []

@@ -209,3 +209,17 @@ def test_a_draft_waiting_gets_the_digits_when_the_page_is_opened(qtbot, window, 
     window.show_widget(window.today)
     window.show_widget(page)
     assert QApplication.focusWidget() is page.table
+
+
+def test_bad_keys_are_answered_in_thai_and_english(qtbot, window, db) -> None:
+    # Every other refusal (SalaError) reads in both languages; these read in one only.
+    page = window.round
+    page.begin_at("F1-02")
+    qtbot.keyClick(page.table, "7")
+    assert "คะแนนต้องเป็น 0 ถึง 4" in page.status_label.text()
+    assert "Scores are 0 to 4" in page.status_label.text()
+    page.new_round()
+    page.code_edit.setText("F9-99")
+    qtbot.keyClick(page.code_edit, Qt.Key.Key_Return)
+    assert "ไม่รู้จักรหัสจุด «F9-99»" in page.status_label.text()
+    assert "Unknown point code «F9-99»" in page.status_label.text()

@@ -221,3 +221,13 @@ def test_switching_user_on_an_open_page_takes_away_what_the_new_role_may_not_do(
             assert page.edit_button.isVisible()
         else:
             assert page.edit_forms_button.isVisible()
+
+
+def test_first_run_password_mismatch_reads_in_thai_and_english(qtbot, db) -> None:
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("admin")
+    dialog.password.setText("long enough 1")
+    dialog.again.setText("long enough 2")
+    dialog.submit()
+    assert "ไม่ตรงกัน" in dialog.error.text() and "differ" in dialog.error.text()
