@@ -135,6 +135,8 @@ class SignInDialog(QDialog):
         except SalaError as exc:
             self.error.setText(exc.bilingual())
             self.password.clear()
+            # Wherever the keys were (OK, after Tab), the next ones are the password again.
+            self.password.setFocus()
             return
         QSettings().setValue("last_user", self.user.username)
         self.accept()

@@ -231,3 +231,23 @@ def test_first_run_password_mismatch_reads_in_thai_and_english(qtbot, db) -> Non
     dialog.again.setText("long enough 2")
     dialog.submit()
     assert "ไม่ตรงกัน" in dialog.error.text() and "differ" in dialog.error.text()
+
+
+def test_a_wrong_password_leaves_the_keys_in_the_password_field(qtbot, db) -> None:
+    # Tab to OK and Enter, refused: the password is cleared but the keys stayed on the
+    # button, so the password typed again went nowhere and Enter refused an empty one.
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    create_user(db, "admin", "", "admin", "long enough 1")
+    create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
+    QSettings().setValue("last_user", "somchai")
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    ok = dialog.findChild(QDialogButtonBox).buttons()[0]
+    ok.setFocus()
+    dialog.password.setText("wrong")
+    dialog.submit()
+    assert QApplication.focusWidget() is dialog.password
