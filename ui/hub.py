@@ -23,6 +23,7 @@ class Hub(QObject):
     # Another user signed in (Ctrl+L, the idle lock): a page on screen gets no Show event,
     # so it offers the new role's actions only if it hears this.
     signed_in = Signal()
+    open_point_in_year = Signal(str, int)  # a point code and the fiscal year to show it in
     review_incidents = Signal(int)  # a fiscal year: its pending events on the Incidents page
 
 

@@ -229,4 +229,5 @@ class IndicatorsPage(QWidget):
     def _open_point(self, item: QListWidgetItem) -> None:
         code = item.data(Qt.ItemDataRole.UserRole)
         if code:
-            self.hub.open_point.emit(code)
+            # In the year on screen: its state there is what the line is about.
+            self.hub.open_point_in_year.emit(code, self.year.currentData())

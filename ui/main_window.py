@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self.hub.open_point.connect(self._open_point)
         self.hub.open_page.connect(lambda name: self.show_widget(getattr(self, name)))
         self.hub.review_incidents.connect(self._review_incidents)
+        self.hub.open_point_in_year.connect(self._open_point_in_year)
         self.hub.language_changed.connect(lambda _: self.retranslate())
         self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
         self.retranslate()
@@ -227,6 +228,11 @@ class MainWindow(QMainWindow):
             # Built during this signal, the page missed it (Qt calls only the slots
             # connected before the emission began): hand it the point directly.
             self.restrooms.select_point(code)
+
+    def _open_point_in_year(self, code: str, fy: int) -> None:
+        self.restrooms.show_year(fy)
+        self.show_widget(self.restrooms)
+        self.restrooms.select_point(code)
 
     def _review_incidents(self, fy: int) -> None:
         # Through the page itself, not a signal it listens to: built now, it would miss it.
