@@ -140,3 +140,22 @@ def test_the_window_fits_a_1366x768_laptop_screen() -> None:
     laptop = initial_size(QRect(0, 0, 1366, 738))  # 768 less a 30 px task bar
     assert laptop.width() <= 1366 and laptop.height() <= 738 - 30
     assert initial_size(QRect(0, 0, 1920, 1040)).toTuple() == (1280, 800)
+
+
+def test_qt_standard_buttons_read_in_the_app_language() -> None:
+    # QInputDialog (reasons, notes, dates) and QMessageBox said "OK"/"Cancel" on a Thai
+    # screen: Qt ships no Thai for them, and only the app's own dialogs were worded.
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from core.i18n import set_language
+
+    def texts() -> tuple[str, str]:
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = box.button(QDialogButtonBox.StandardButton.Ok).text()
+        return ok, box.button(QDialogButtonBox.StandardButton.Cancel).text()
+
+    assert texts() == ("ตกลง", "ยกเลิก")
+    set_language("en")
+    assert texts() == ("OK", "Cancel")
