@@ -33,6 +33,12 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+def tr_both(key: str, /, **values: object) -> str:
+    """Thai, then English, on two lines: how a refusal of bad input reads (SalaError's way),
+    whichever language the screen is in."""
+    return f"{tr(key, 'th', **values)}\n{tr(key, 'en', **values)}"
+
+
 def tr(key: str, lang: str | None = None, /, **values: object) -> str:
     """The text of `key` in `lang` (default: the current language)."""
     entry = catalogue().get(key)

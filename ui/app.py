@@ -6,7 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlite_utils import Database
 
@@ -20,6 +20,24 @@ from ui.fonts import register_fonts, ui_font
 from ui.settings_page import RESTORED_EXIT
 
 
+class StandardButtonTexts(QTranslator):
+    """Qt's own OK and Cancel (QInputDialog, QMessageBox) in the app's language.
+
+    Qt ships no Thai translation, so every reason, note and date asked with QInputDialog
+    and every message box said "OK"/"Cancel" on a Thai screen. Asked at each button's
+    creation, so a switch of language holds for the next dialog.
+    """
+
+    KEYS = {"OK": "trust.ok", "Cancel": "trust.cancel"}
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        key = self.KEYS.get(source_text) if context == "QPlatformTheme" else None
+        return tr(key) if key else None
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
+        return False
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication with the shipped Thai fonts registered and the house style."""
     app = QApplication.instance()
@@ -30,6 +48,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     register_fonts()
     app.setFont(ui_font())
     app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    if not any(isinstance(c, StandardButtonTexts) for c in app.children()):
+        app.installTranslator(StandardButtonTexts(app))
     return app
 
 

@@ -148,6 +148,11 @@ class GuardPage(QWidget):
         self.day = today()
         self.events: list[EventInput] = []
         self.shown: GuardReport | None = None
+        # Forms typed but not yet signed, by (day, shift): another day or shift, or a
+        # change elsewhere (a sync, a classification), reloads the form, and used to
+        # throw away what the supervisor had typed. Kept while the window is open.
+        self.unsigned: dict[tuple[date, str], tuple] = {}
+        self.form_key: tuple[date, str] | None = None
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -266,9 +271,13 @@ class GuardPage(QWidget):
         self.load_day(self.calendar.selectedDate().toPython())
 
     def load_day(self, day: date) -> None:
-        """Show the day's signed report for the shift, or an empty form to fill and sign."""
+        """Show the day's signed report for the shift, or the form to fill and sign
+        (as it was left, if it was typed in and not signed)."""
+        self._keep_unsigned()
         self.day = day
-        rep = current_report(self.db, day, self.shift.currentData() or "day")
+        shift = self.shift.currentData() or "day"
+        self.form_key = (day, shift)
+        rep = current_report(self.db, day, shift)
         self.shown = rep
         self.form_box.setTitle(tr("guard.form_for", day=format_date(day, language())))
         if rep is None:
@@ -276,7 +285,8 @@ class GuardPage(QWidget):
                 (s.required_guards for s in shifts(self.db) if s.code == self.shift.currentData()),
                 0,
             )
-            self._fill("", required, required, [], [], "", [])
+            kept = self.unsigned.get(self.form_key)
+            self._fill(*(kept or ("", required, required, [], [], "", [])))
             self.status.setText(tr("guard.not_reported") if day <= today() else "")
         else:
             events = [
@@ -288,6 +298,19 @@ class GuardPage(QWidget):
                        list(rep.patrols), rep.note, events)  # fmt: skip
             self.status.setText(tr("guard.signed_by", name=rep.supervisor))
         self._update_buttons()
+
+    def _keep_unsigned(self) -> None:
+        """Remember the form on screen if it is unsigned and something was typed in it."""
+        if self.form_key is None or self.shown is not None:
+            return
+        f = self._fields()
+        values = (self.supervisor.text(), self.required.value(), self.present.value(),
+                  f["posts_covered"], f["patrols"], f["note"], f["events"])  # fmt: skip
+        typed = any((values[0].strip(), *values[3:])) or values[1] != values[2]
+        if typed:
+            self.unsigned[self.form_key] = values
+        else:
+            self.unsigned.pop(self.form_key, None)
 
     def _fill(self, supervisor, required, present, posts, patrols, note, events) -> None:
         self.supervisor.setText(supervisor)
@@ -362,6 +385,9 @@ class GuardPage(QWidget):
         except SalaError as exc:
             self.status.setText(exc.bilingual())
             return None
+        # Signed: nothing left to keep, and the reload below must not keep it again.
+        self.unsigned.pop((rep.day, rep.shift), None)
+        self.shown = rep
         self.hub.changed.emit("guard")
         return rep
 

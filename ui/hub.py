@@ -20,6 +20,11 @@ class Hub(QObject):
     open_round = Signal(str)  # a round uuid: show it on the Round page
     open_page = Signal(str)  # a page name: "plan", "guard", "incidents", ...
     open_plan_step = Signal(str)  # a plan step uuid: select it on the Plan page
+    # Another user signed in (Ctrl+L, the idle lock): a page on screen gets no Show event,
+    # so it offers the new role's actions only if it hears this.
+    signed_in = Signal()
+    open_point_in_year = Signal(str, int)  # a point code and the fiscal year to show it in
+    review_incidents = Signal(int)  # a fiscal year: its pending events on the Incidents page
 
 
 class ReloadWhenSeen(QObject):

@@ -136,6 +136,7 @@ class IncidentsPage(QWidget):
         self.not_button.clicked.connect(lambda: self._classify(False))
         hub.changed.connect(lambda kind: self.reload() if kind in ("guard", "all") else None)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self._buttons)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -163,6 +164,16 @@ class IncidentsPage(QWidget):
         for combo in (self.year, self.status, self.category):
             combo.blockSignals(False)
         self.reload()
+
+    def show_pending(self, fy: int) -> None:
+        """The pending events of `fy`, the first one selected, ready to classify."""
+        if self.year.findData(fy) < 0:
+            self.year.addItem(tr("fy.n", n=fy), fy)
+        self.year.setCurrentIndex(self.year.findData(fy))  # reloads if the year changed
+        self.status.setCurrentIndex(self.status.findData("pending"))
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        self.table.setFocus()
 
     def reload(self) -> None:
         fy = self.year.currentData()

@@ -111,7 +111,10 @@ class IndicatorsPage(QWidget):
         self.inc_warning.setWordWrap(True)
         self.inc_warning.setStyleSheet("color: #8a6d00; font-weight: bold")
         self.review_button = QPushButton()
-        self.review_button.clicked.connect(lambda: self.hub.open_page.emit("incidents"))
+        # The year on screen, not the current one: a head reviewing 2564 in 2570 saw none.
+        self.review_button.clicked.connect(
+            lambda: self.hub.review_incidents.emit(self.year.currentData())
+        )
         iv = QVBoxLayout(self.inc_box)
         for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
             iv.addWidget(w)
@@ -220,4 +223,5 @@ class IndicatorsPage(QWidget):
     def _open_point(self, item: QListWidgetItem) -> None:
         code = item.data(Qt.ItemDataRole.UserRole)
         if code:
-            self.hub.open_point.emit(code)
+            # In the year on screen: its state there is what the line is about.
+            self.hub.open_point_in_year.emit(code, self.year.currentData())

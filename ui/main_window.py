@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -112,6 +112,16 @@ def _factories(db: Database, hub: Hub, db_path: Path) -> dict[str, Callable[[], 
     }  # fmt: skip
 
 
+# The title bar lies outside the window's own geometry: kept free so that a window as
+# tall as the screen still shows its status bar (who is signed in, Switch user).
+_TITLE_BAR = 40
+
+
+def initial_size(available: QRect) -> QSize:
+    """1280x800 where it fits; on a smaller screen (a 1366x768 laptop) as much as fits."""
+    return QSize(min(1280, available.width()), max(400, min(800, available.height() - _TITLE_BAR)))
+
+
 class MainWindow(QMainWindow):
     today = _Page()
     restrooms = _Page()
@@ -167,7 +177,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self.resize(1280, 800)
+        screen = self.screen()
+        self.resize(initial_size(screen.availableGeometry()) if screen else QSize(1280, 800))
 
         self.nav.currentRowChanged.connect(self._show_row)
         # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.
@@ -179,6 +190,8 @@ class MainWindow(QMainWindow):
         self.hub.open_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_point.connect(self._open_point)
         self.hub.open_page.connect(lambda name: self.show_widget(getattr(self, name)))
+        self.hub.review_incidents.connect(self._review_incidents)
+        self.hub.open_point_in_year.connect(self._open_point_in_year)
         self.hub.language_changed.connect(lambda _: self.retranslate())
         self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
         self.retranslate()
@@ -216,6 +229,16 @@ class MainWindow(QMainWindow):
             # connected before the emission began): hand it the point directly.
             self.restrooms.select_point(code)
 
+    def _open_point_in_year(self, code: str, fy: int) -> None:
+        self.restrooms.show_year(fy)
+        self.show_widget(self.restrooms)
+        self.restrooms.select_point(code)
+
+    def _review_incidents(self, fy: int) -> None:
+        # Through the page itself, not a signal it listens to: built now, it would miss it.
+        self.incidents.show_pending(fy)
+        self.show_widget(self.incidents)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         # A report still being written holds its own database connection: let it stop.
         if "reports" in self._built:
@@ -250,6 +273,7 @@ class MainWindow(QMainWindow):
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
+        self.hub.signed_in.emit()
         # A failed open-time check waits for an administrator (issue 7), whoever started the app.
         self.check_alert = warn_administrator(self, self.db, self.db_path)
 
@@ -271,9 +295,10 @@ class MainWindow(QMainWindow):
     def show_page(self, n: int) -> None:
         item = self.nav.item(n)
         if item is not None and not item.isHidden():
-            self.nav.setCurrentRow(n)
+            # Through show_widget: Ctrl+3 must also put the keys on the Round page's entry.
+            self.show_widget(self.page(self.pages[n][1]))
 
     def show_widget(self, widget: QWidget) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(widget))
         if widget is self.round:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.round.focus_entry()

@@ -109,6 +109,7 @@ class PlanPage(QWidget):
         hub.changed.connect(lambda kind: self.reload() if kind in ("plan", "all") else None)
         hub.open_plan_step.connect(self.select_step)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self._apply_permissions)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -265,6 +265,16 @@ class RestroomsPage(QWidget):
             return None
         return self.model.status_at(self.proxy.mapToSource(rows[0]).row()).point.code
 
+    def show_year(self, fy: int) -> None:
+        """Show the points' state in `fy` (a page that points here from that year)."""
+        if self.year.findData(fy) < 0:
+            # A year with no round yet: added with the combo's signals held, so reload here.
+            self.fy = fy
+            self._fill_combos()
+            self.reload()
+            return
+        self.year.setCurrentIndex(self.year.findData(fy))  # reloads if the year changed
+
     def select_point(self, code: str) -> None:
         for row in range(self.model.rowCount()):
             if self.model.status_at(row).point.code == code:

@@ -34,7 +34,7 @@ from sqlite_utils import Database
 from core.calendar import format_datetime
 from core.db import get_setting, set_setting
 from core.errors import SalaError
-from core.i18n import language, tr
+from core.i18n import language, tr, tr_both
 from inspection.points import Point, list_points
 from inspection.rounds import (
     Round,
@@ -278,7 +278,7 @@ class RoundPage(QWidget):
     def _code_entered(self) -> None:
         code = normalise_code(self.code_edit.text())
         if code is None or code not in self.points:
-            self.status_label.setText(tr("round.unknown_code", code=self.code_edit.text()))
+            self.status_label.setText(tr_both("round.unknown_code", code=self.code_edit.text()))
             return
         self.begin_at(code)
 
@@ -331,6 +331,16 @@ class RoundPage(QWidget):
         self.code_edit.clear()
         self.code_edit.setFocus()
 
+    def focus_entry(self) -> None:
+        """Put the keys where the next one belongs: a round being typed takes digits,
+        otherwise the point code does (a keyboard user cannot click the field)."""
+        if self.editable:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            # Selected, so that typing the next code replaces the one shown.
+            self.code_edit.selectAll()
+
     def _after_load(self) -> None:
         if self.point is not None:
             self.code_edit.setText(self.point.code)
@@ -364,7 +374,7 @@ class RoundPage(QWidget):
             self.score(SCORE_KEYS[key])
             return True
         if Qt.Key.Key_5 <= key <= Qt.Key.Key_9:
-            self.status_label.setText(tr("round.score_range"))
+            self.status_label.setText(tr_both("round.score_range"))
             return True
         if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Up):
             self._move_to(self.current - 1)
@@ -492,6 +502,8 @@ class RoundPage(QWidget):
         self.round = final
         self.status_label.setText(tr("round.saved", code=final.point_code))
         self._refresh()
+        # The saved round stays in view; the next key begins the next point's code.
+        self.focus_entry()
         self.hub.changed.emit("rounds")
         self.hub.changed.emit("actions")
         self.finalized.emit(final.uuid)

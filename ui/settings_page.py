@@ -176,6 +176,8 @@ class SettingsPage(QWidget):
         self.restore_button.clicked.connect(self._restore)
         self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
         self.add_user_button.clicked.connect(self.add_user)
+        # The last field of the form: Enter adds the user, as in every other form here.
+        self.new_password.returnPressed.connect(self.add_user)
         self.reset_button.clicked.connect(self.reset_user_password)
         self.role_button.clicked.connect(self.change_role)
         self.deactivate_button.clicked.connect(lambda: self.set_account_open(False))
@@ -184,6 +186,7 @@ class SettingsPage(QWidget):
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.backup_button.clicked.connect(self._backup)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self.apply_role)
         self.retranslate()
         self.apply_role()
 
@@ -211,6 +214,12 @@ class SettingsPage(QWidget):
         self.role_button.setText(tr("settings.set_role"))
         self.deactivate_button.setText(tr("settings.deactivate"))
         self.activate_button.setText(tr("settings.activate"))
+        # Named at build time only, they stayed Thai after a switch to English.
+        for i in range(self.new_role.count()):
+            self.new_role.setItemText(i, role_name(self.new_role.itemData(i), language()))
+        for sh in shifts(self.db):
+            if sh.code in self.shift_rows:
+                self.shift_rows[sh.code][0].setText(sh.name(language()))
         self._show_users()
 
     def _show_auto_backups(self) -> None:

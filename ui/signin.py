@@ -27,7 +27,7 @@ from sqlite_utils import Database
 from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
 from core.calendar import format_datetime
 from core.errors import SalaError
-from core.i18n import language, tr
+from core.i18n import language, tr, tr_both
 from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
 
 
@@ -77,7 +77,7 @@ class FirstRunDialog(QDialog):
 
     def submit(self) -> None:
         if self.password.text() != self.again.text():
-            self.error.setText(tr("signin.mismatch"))
+            self.error.setText(tr_both("signin.mismatch"))
             return
         try:
             self.user = create_user(
@@ -135,6 +135,8 @@ class SignInDialog(QDialog):
         except SalaError as exc:
             self.error.setText(exc.bilingual())
             self.password.clear()
+            # Wherever the keys were (OK, after Tab), the next ones are the password again.
+            self.password.setFocus()
             return
         QSettings().setValue("last_user", self.user.username)
         self.accept()

@@ -134,6 +134,7 @@ class SurveyPage(QWidget):
         self.edit_forms_button.clicked.connect(self.edit_forms)
         hub.changed.connect(self._changed)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self._apply_permissions)
         self.retranslate()
 
     def _changed(self, kind: str) -> None:
@@ -142,10 +143,13 @@ class SurveyPage(QWidget):
         if kind in ("survey", "survey_forms", "all"):
             self.reload()
 
+    def _apply_permissions(self) -> None:
+        self.edit_forms_button.setVisible(current_actor(self.db).may("survey.define"))
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         # The keys go to the entry panel as soon as the page opens; another user may
         # have signed in since it was last shown.
-        self.edit_forms_button.setVisible(current_actor(self.db).may("survey.define"))
+        self._apply_permissions()
         self.entry.setFocus(Qt.FocusReason.OtherFocusReason)
         super().showEvent(event)
 

@@ -134,7 +134,7 @@ class SyncPage(QWidget):
             day = parse_date(since, field="since") if since.strip() else None
             done = export_sync(self.db, Path(path), day)
         except SalaError as exc:
-            self._say(exc.message(language()), False)
+            self._say(exc.bilingual(), False)
             return False
         except OSError as exc:
             self._say(str(exc), False)
@@ -149,7 +149,7 @@ class SyncPage(QWidget):
         try:
             result = import_sync(self.db, Path(path))
         except SalaError as exc:
-            self._say(exc.message(language()), False)
+            self._say(exc.bilingual(), False)
             return False
         self.result = result
         self._say(result.summary(language()).splitlines()[0], True)

@@ -70,7 +70,7 @@ def test_every_ui_message_key_has_thai_and_english() -> None:
     root = Path(__file__).resolve().parents[2] / "ui"
     used = set()
     for path in root.rglob("*.py"):
-        used |= set(re.findall(r'tr\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r'tr(?:_both)?\("([a-z_.]+)"', path.read_text(encoding="utf-8")))
     entries = catalogue()
     missing = sorted(k for k in used if k not in entries)
     assert missing == []
@@ -128,3 +128,34 @@ def test_the_window_starts_without_loading_the_pdf_stack(tmp_path) -> None:
         cwd=root, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_window_fits_a_1366x768_laptop_screen() -> None:
+    from PySide6.QtCore import QRect
+
+    from ui.main_window import initial_size
+
+    # 1280x800 ran 32 px past the screen's foot with the title bar on top of it: the
+    # status bar, where the signed-in user and "Switch user" are, was out of sight.
+    laptop = initial_size(QRect(0, 0, 1366, 738))  # 768 less a 30 px task bar
+    assert laptop.width() <= 1366 and laptop.height() <= 738 - 30
+    assert initial_size(QRect(0, 0, 1920, 1040)).toTuple() == (1280, 800)
+
+
+def test_qt_standard_buttons_read_in_the_app_language() -> None:
+    # QInputDialog (reasons, notes, dates) and QMessageBox said "OK"/"Cancel" on a Thai
+    # screen: Qt ships no Thai for them, and only the app's own dialogs were worded.
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from core.i18n import set_language
+
+    def texts() -> tuple[str, str]:
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = box.button(QDialogButtonBox.StandardButton.Ok).text()
+        return ok, box.button(QDialogButtonBox.StandardButton.Cancel).text()
+
+    assert texts() == ("ตกลง", "ยกเลิก")
+    set_language("en")
+    assert texts() == ("OK", "Cancel")

@@ -81,3 +81,27 @@ def test_events_model_passes_the_model_tester(qtmodeltester, window, db) -> None
     window.hub.changed.emit("guard")
     qtmodeltester.check(window.incidents.model)
     qtmodeltester.check(window.incidents.proxy)
+
+
+def test_a_form_typed_but_not_signed_survives_another_day_shift_or_reload(qtbot, window, db):
+    # The supervisor typed the day's form, then looked at yesterday, or chose the night
+    # shift, or another page changed guard data: the form came back empty.
+    page = window.guard
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.calendar.setSelectedDate(QDate(2021, 9, 6))
+    qtbot.keyClicks(page.supervisor, "Somsak K.")
+    page.present.setValue(10)
+    page.posts.setText("ลานคนเมือง")
+    page.calendar.setSelectedDate(QDate(2021, 9, 5))
+    assert page.supervisor.text() == ""  # another day: its own (empty) form
+    page.calendar.setSelectedDate(QDate(2021, 9, 6))
+    assert page.supervisor.text() == "Somsak K." and page.present.value() == 10
+    page.shift.setCurrentIndex(page.shift.findData("night"))
+    assert page.supervisor.text() == ""
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    assert page.posts.text() == "ลานคนเมือง"
+    window.hub.changed.emit("guard")
+    assert page.supervisor.text() == "Somsak K."
+    assert page.sign() is not None
+    assert page.unsigned == {} and page.shown is not None and not page.sign_button.isEnabled()
+    assert current_report(db, date(2021, 9, 6), "day").present == 10

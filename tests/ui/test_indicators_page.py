@@ -73,3 +73,57 @@ def test_what_the_next_level_needs_comes_first_and_a_point_opens_from_it(qtbot, 
                 if page.rest_needs.item(i).text().startswith("F3-02"))  # fmt: skip
     page._open_point(item)
     assert window.stack.currentWidget() is window.restrooms
+
+
+def test_review_pending_opens_those_events_of_the_year_shown(qtbot, db_path, monkeypatch) -> None:
+    # Years later (FY 2570) a head looks back at 2564: the button said "3 pending" and
+    # opened the Incidents page on the current year, empty, with every status shown.
+    from datetime import datetime
+
+    import core.calendar
+
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2026, 11, 25, 10, 0))
+    db = open_db(db_path)
+    w = MainWindow(db, db_path)
+    qtbot.addWidget(w)
+    w.show()
+    w.show_widget(w.incidents)  # built first: the page keeps the year it was on
+    page = w.indicators
+    w.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    page.review_button.click()
+    inc = w.incidents
+    assert w.stack.currentWidget() is inc
+    assert inc.year.currentData() == 2564 and inc.status.currentData() == "pending"
+    assert inc.proxy.rowCount() == 3
+    assert inc.selected() is not None and inc.selected().status == "pending"
+
+
+def test_a_point_opened_from_a_past_year_shows_that_year(qtbot, db_path, monkeypatch) -> None:
+    # From FY 2564's "what the next level needs", F2-03 opened the Restrooms page on the
+    # current year: "not yet checked" beside a history that said it failed.
+    from datetime import datetime
+
+    import core.calendar
+
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2026, 11, 25, 10, 0))
+    db = open_db(db_path)
+    w = MainWindow(db, db_path)
+    qtbot.addWidget(w)
+    w.show()
+    page = w.indicators
+    w.show_widget(page)
+    page.year.setCurrentIndex(page.year.findData(2564))
+    item = next(
+        page.rest_needs.item(i) for i in range(page.rest_needs.count())
+        if page.rest_needs.item(i).text().startswith("F2-03")
+    )  # fmt: skip
+    page.rest_needs.itemActivated.emit(item)
+    rest = w.restrooms
+    assert w.stack.currentWidget() is rest
+    assert rest.fy == 2564 and rest.year.currentData() == 2564
+    assert rest.selected_code() == "F2-03"
+    row = rest.proxy.mapToSource(rest.table.selectionModel().selectedRows()[0]).row()
+    assert rest.model.status_at(row).state == "failed"

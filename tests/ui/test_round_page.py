@@ -174,3 +174,52 @@ def test_ctrl_number_switches_pages(qtbot, window) -> None:
     assert window.stack.currentWidget() is window.restrooms
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.today
+
+
+def test_ctrl_3_then_101_starts_a_round_without_the_mouse(qtbot, window, db) -> None:
+    # The README's flow: Ctrl+3 opens the Round page and "101" goes to the point code.
+    window.activateWindow()  # a shortcut fires only in the active window
+    qtbot.keyClick(window.nav, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.round
+    focused = QApplication.focusWidget()
+    assert focused is window.round.code_edit
+    for ch in "101":
+        qtbot.keyClick(focused, ch)
+    assert window.round.point is not None and window.round.point.code == "F1-01"
+    assert QApplication.focusWidget() is window.round.table
+
+
+def test_after_saving_a_round_the_next_code_can_be_typed_at_once(qtbot, window, db) -> None:
+    _type_round(qtbot, window, "101")
+    # The next round starts with its code, not a click on "New round".
+    focused = QApplication.focusWidget()
+    assert focused is window.round.code_edit
+    for ch in "102":
+        qtbot.keyClick(focused, ch)
+    assert window.round.point.code == "F1-02" and window.round.round is None
+    for digit in SCORES:
+        qtbot.keyClick(QApplication.focusWidget(), digit)
+    assert window.round.round is not None and window.round.round.point_code == "F1-02"
+
+
+def test_a_draft_waiting_gets_the_digits_when_the_page_is_opened(qtbot, window, db) -> None:
+    page = window.round
+    page.begin_at("F1-03")
+    qtbot.keyClick(page.table, "4")
+    window.show_widget(window.today)
+    window.show_widget(page)
+    assert QApplication.focusWidget() is page.table
+
+
+def test_bad_keys_are_answered_in_thai_and_english(qtbot, window, db) -> None:
+    # Every other refusal (SalaError) reads in both languages; these read in one only.
+    page = window.round
+    page.begin_at("F1-02")
+    qtbot.keyClick(page.table, "7")
+    assert "คะแนนต้องเป็น 0 ถึง 4" in page.status_label.text()
+    assert "Scores are 0 to 4" in page.status_label.text()
+    page.new_round()
+    page.code_edit.setText("F9-99")
+    qtbot.keyClick(page.code_edit, Qt.Key.Key_Return)
+    assert "ไม่รู้จักรหัสจุด «F9-99»" in page.status_label.text()
+    assert "Unknown point code «F9-99»" in page.status_label.text()

@@ -158,3 +158,30 @@ def test_a_restore_failing_midway_asks_for_the_window_to_reopen(window, db, tmp_
     assert not page.restore(backup)
     assert "unchanged" in page.message.text() and "No space" in page.message.text()
     assert page.reopen  # its connection is closed: ui.app must open the file afresh
+
+
+def test_roles_and_shifts_follow_the_language_switch(window, db) -> None:
+    # Switched to English, the contract still read กลางวัน/กลางคืน and the role list
+    # เจ้าหน้าที่ตรวจ...: they were named once, when the page was built.
+    from core.users import role_name
+
+    page = window.settings
+    page.choose_language("en")
+    assert page.new_role.itemText(page.new_role.findData("inspector")) == role_name(
+        "inspector", "en"
+    )
+    day = next(s for s in shifts(db) if s.code == "day")
+    assert page.shift_rows["day"][0].text() == day.name("en") != day.name("th")
+
+
+def test_enter_in_the_password_adds_the_user(qtbot, window, db) -> None:
+    from PySide6.QtCore import Qt
+
+    create_user(db, "admin", "", "admin", "long enough 1")
+    window.set_user(authenticate(db, "admin", "long enough 1"))
+    page = window.settings
+    page.new_user.setText("malee")
+    page.new_name.setText("มาลี ตรวจดี")
+    page.new_password.setText("long enough 2")
+    qtbot.keyClick(page.new_password, Qt.Key.Key_Return)
+    assert "malee" in page.users_list.text()

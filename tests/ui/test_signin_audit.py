@@ -230,3 +230,59 @@ def test_audit_page_lists_the_points_the_years_score_judges(window, db) -> None:
     assert restroom_indicator(db, 2564).points_total == 27
     assert page.behind_model.rowCount() == 27
     assert "F1-01" in [page.behind_model.rows[r][0] for r in range(27)]
+
+
+def test_switching_user_on_an_open_page_takes_away_what_the_new_role_may_not_do(window, db) -> None:
+    # Ctrl+L (or the idle lock) while a page is on screen: no Show event follows, and the
+    # inspector kept the administrator's user management, plan editing and form editing.
+    admin = create_user(db, "admin", "", "admin", "long enough 1")
+    inspector = create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
+    window.set_user(admin)
+    for name in ("settings", "plan", "survey"):
+        page = getattr(window, name)
+        window.show_widget(page)
+        window.set_user(inspector)
+        assert page.isVisible()
+        if name == "settings":
+            assert not page.users_box.isEnabled() and not page.restore_button.isEnabled()
+        elif name == "plan":
+            assert not page.edit_button.isVisible()
+        else:
+            assert not page.edit_forms_button.isVisible()
+        window.set_user(admin)
+        if name == "settings":
+            assert page.users_box.isEnabled()
+        elif name == "plan":
+            assert page.edit_button.isVisible()
+        else:
+            assert page.edit_forms_button.isVisible()
+
+
+def test_first_run_password_mismatch_reads_in_thai_and_english(qtbot, db) -> None:
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("admin")
+    dialog.password.setText("long enough 1")
+    dialog.again.setText("long enough 2")
+    dialog.submit()
+    assert "ไม่ตรงกัน" in dialog.error.text() and "differ" in dialog.error.text()
+
+
+def test_a_wrong_password_leaves_the_keys_in_the_password_field(qtbot, db) -> None:
+    # Tab to OK and Enter, refused: the password is cleared but the keys stayed on the
+    # button, so the password typed again went nowhere and Enter refused an empty one.
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    create_user(db, "admin", "", "admin", "long enough 1")
+    create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
+    QSettings().setValue("last_user", "somchai")
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    ok = dialog.findChild(QDialogButtonBox).buttons()[0]
+    ok.setFocus()
+    dialog.password.setText("wrong")
+    dialog.submit()
+    assert QApplication.focusWidget() is dialog.password

@@ -48,11 +48,12 @@ def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window
     bad = tmp_path / "bad.srsync"
     bad.write_bytes(b"PK\x03\x04 not really")
     assert not page.receive(bad)
-    assert "ไม่รับไฟล์" in page.message.text()
+    assert "ไม่รับไฟล์" in page.message.text() and "refused" in page.message.text()
 
     assert page.send(tmp_path / "mine.srsync")
     assert (tmp_path / "mine.srsync").exists() and "SHA-256" in page.message.text()
     assert not page.send(tmp_path / "later.srsync", "31/02/2564")
+    assert "31/02/2564" in page.message.text() and "not valid" in page.message.text()
 
     set_language("en")
     window.hub.language_changed.emit("en")
