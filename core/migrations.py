@@ -554,22 +554,6 @@ def m012_survey_form_stamps(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m013_rounds_deciding_order(db: Database) -> None:
-    """The deciding round's order, tie-breaks included, read from the index.
-
-    Two rounds of one point at the same minute (two inspectors, merged from two
-    laptops) are ordered by when they were finalized, then uuid: the same on every
-    laptop, unlike the local row id. The index carries both, so the year's score
-    still reads one row per point without a sort.
-    """
-    db.execute("DROP INDEX rounds_point_year")
-    db.execute(
-        "CREATE INDEX rounds_point_year"
-        " ON rounds(point_id, fiscal_year, status, inspected_at, finalized_at, uuid)"
-    )
-
-
-@MIGRATIONS()
 def m014_point_periods(db: Database) -> None:
     """Every period a point was active, so bringing a point back never rewrites past years.
 

@@ -506,25 +506,45 @@ class PointStatus:
         return "passed" if self.round.passed else "failed"
 
 
+# A final round that still stands: no final correction supersedes it, and where two
+# laptops each corrected the same round (both arrive by sync), only the later finalized
+# (then the larger uuid) stands, the same on every laptop.
+_STANDS_R2 = (
+    " AND NOT EXISTS (SELECT 1 FROM rounds c WHERE c.supersedes = r2.uuid AND c.status = 'final')"
+    " AND NOT EXISTS (SELECT 1 FROM rounds s WHERE r2.supersedes IS NOT NULL"
+    "   AND s.supersedes = r2.supersedes AND s.status = 'final'"
+    "   AND (s.finalized_at, s.uuid) > (r2.finalized_at, r2.uuid))"
+)
+_STANDS_T = (
+    " AND NOT EXISTS (SELECT 1 FROM rounds c WHERE c.supersedes = t.uuid AND c.status = 'final')"
+    " AND NOT EXISTS (SELECT 1 FROM rounds s WHERE t.supersedes IS NOT NULL"
+    "   AND s.supersedes = t.supersedes AND s.status = 'final'"
+    "   AND (s.finalized_at, s.uuid) > (t.finalized_at, t.uuid))"
+)
+
+
 def deciding_rounds(db: Database, fy: int) -> dict[int, Round]:
-    """point id -> the latest final round of the year that no final correction supersedes.
+    """point id -> the latest final round of the year that still stands.
 
     DOMAIN.md section 6: each point is judged by its latest final round in the year.
+    Two standing rounds of one point at the same minute (two inspectors, merged from
+    two laptops) are told apart by when they were finalized, then by uuid: the same on
+    every laptop, unlike the local row id. The tie is settled by a NOT EXISTS on the
+    same minute (an index seek), so the year still reads one row per point through
+    `rounds_point_year` with no sort, and the index stays narrow (bytes per round).
     """
     rows = db.execute(
         _ROUND_SQL + " WHERE r.id IN ("
         "   SELECT (SELECT r2.id FROM rounds r2"
         "           WHERE r2.point_id = p2.id AND r2.fiscal_year = ? AND r2.status = 'final'"
-        "             AND NOT EXISTS (SELECT 1 FROM rounds c WHERE c.supersedes = r2.uuid"
-        "                             AND c.status = 'final')"
-        # Two laptops may each correct the same round; after a sync both corrections are
-        # there, and every laptop must pick the same one: the later finalized, then uuid.
-        "             AND NOT EXISTS (SELECT 1 FROM rounds s WHERE r2.supersedes IS NOT NULL"
-        "                             AND s.supersedes = r2.supersedes AND s.status = 'final'"
-        "                             AND (s.finalized_at, s.uuid) > (r2.finalized_at, r2.uuid))"
-        # Two rounds of one point at one minute (two inspectors, two laptops): the local
-        # row id differs between laptops, so the tie goes to the later finalized, then uuid.
-        "           ORDER BY r2.inspected_at DESC, r2.finalized_at DESC, r2.uuid DESC LIMIT 1)"
+        + _STANDS_R2
+        + "             AND NOT EXISTS (SELECT 1 FROM rounds t WHERE t.point_id = r2.point_id"
+        "                 AND t.fiscal_year = r2.fiscal_year AND t.status = 'final'"
+        "                 AND t.inspected_at = r2.inspected_at"
+        "                 AND (t.finalized_at, t.uuid) > (r2.finalized_at, r2.uuid)"
+        + _STANDS_T
+        + ")"
+        "           ORDER BY r2.inspected_at DESC LIMIT 1)"
         "   FROM points p2)",
         [fy],
     ).fetchall()
