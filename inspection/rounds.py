@@ -236,12 +236,14 @@ def _check_item(std: Standard, item_no: int) -> None:
 
 def set_score(db: Database, round_uuid: str, item_no: int, score: int | None) -> Round:
     """Score one item of a draft (None clears it); the draft is saved at once."""
-    rnd, std = _draft(db, round_uuid)
-    _check_item(std, item_no)
-    value = None if score is None else check_score(score, std.max_score, field=f"i{item_no}")
-    scores = list(rnd.scores)
-    scores[item_no - 1] = value
+    # Read under the write lock: a round finalized (or scored) by another window between
+    # the read and the write would otherwise be overwritten with a stale score list.
     with transaction(db):
+        rnd, std = _draft(db, round_uuid)
+        _check_item(std, item_no)
+        value = None if score is None else check_score(score, std.max_score, field=f"i{item_no}")
+        scores = list(rnd.scores)
+        scores[item_no - 1] = value
         db.execute(
             "UPDATE rounds SET scores = ?, total = ? WHERE id = ? AND status = 'draft'",
             [_encode(scores), sum(s for s in scores if s is not None), rnd.id],
@@ -250,10 +252,10 @@ def set_score(db: Database, round_uuid: str, item_no: int, score: int | None) ->
 
 
 def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Round:
-    rnd, std = _draft(db, round_uuid)
-    _check_item(std, item_no)
     note = (note or "").strip()
     with transaction(db):
+        rnd, std = _draft(db, round_uuid)
+        _check_item(std, item_no)
         if note:
             db.execute(
                 "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)"
@@ -266,9 +268,12 @@ def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Rou
 
 
 def set_round_note(db: Database, round_uuid: str, note: str) -> Round:
-    rnd, _ = _draft(db, round_uuid)
     with transaction(db):
-        db.execute("UPDATE rounds SET note = ? WHERE id = ?", [(note or "").strip(), rnd.id])
+        rnd, _ = _draft(db, round_uuid)
+        db.execute(
+            "UPDATE rounds SET note = ? WHERE id = ? AND status = 'draft'",
+            [(note or "").strip(), rnd.id],
+        )
     return get_round(db, round_uuid)
 
 

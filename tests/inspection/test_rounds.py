@@ -146,3 +146,23 @@ def test_bad_round_input_is_refused_with_both_languages(db) -> None:
         with pytest.raises(InvalidInput):
             R.set_score(db, d.uuid, item, score)
     assert R.get_round(db, d.uuid).scores == (None,) * 20
+
+
+@pytest.mark.parametrize("change", ["score", "item_note", "round_note"])
+def test_a_round_finalized_in_another_window_meanwhile_is_not_changed(
+    db, writer_first, change
+) -> None:
+    """DOMAIN.md section 3: a final round is never edited, even when another window
+    finalizes it between this window's read and its write (issue 7: two writers)."""
+    d = R.start_draft(db, "F1-03", "สมชาย")
+    _fill(db, d.uuid, [4] * 20)
+    writer_first(R, lambda other: R.finalize_round(other, d.uuid))
+    act = {
+        "score": lambda: R.set_score(db, d.uuid, 1, 0),
+        "item_note": lambda: R.set_item_note(db, d.uuid, 1, "x"),
+        "round_note": lambda: R.set_round_note(db, d.uuid, "x"),
+    }[change]
+    with pytest.raises(InvalidInput):
+        act()
+    final = R.get_round(db, d.uuid)
+    assert final.is_final and final.scores == (4,) * 20 and final.note == "" and not final.notes
