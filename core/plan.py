@@ -65,6 +65,10 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
     if source is None:
         return []
     with transaction(db):
+        # Another window may have copied the year since the read above: under the write
+        # lock, look again, so two windows opening a new year never both copy it.
+        if db.execute("SELECT 1 FROM plan_steps WHERE fiscal_year = ? LIMIT 1", [fy]).fetchone():
+            return plan_for_year(db, fy)
         for proj in db.execute(
             "SELECT project, title_th, title_en FROM plan_projects WHERE fiscal_year = ?", [source]
         ).fetchall():

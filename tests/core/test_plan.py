@@ -39,6 +39,17 @@ def test_a_new_fiscal_year_starts_from_the_previous_plan(db) -> None:
     assert {s.fiscal_year for s in new} == {2565}
 
 
+def test_two_windows_opening_a_new_year_at_once_copy_it_once(db, writer_first) -> None:
+    """Plan, project steps: a new fiscal year starts from the previous plan, once."""
+    import core.plan
+
+    writer_first(core.plan, lambda other: plan_for_year(other, 2565))
+    new = plan_for_year(db, 2565)
+    assert len(new) == 15
+    copies = db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'copy_plan'").fetchone()
+    assert copies == (1,)
+
+
 def _project_2(db) -> list:
     return [s for s in plan_for_year(db, 2564) if s.project == 2]
 
