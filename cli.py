@@ -398,5 +398,13 @@ def run(argv: list[str]) -> int:
     except SalaError as exc:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_FAILURE
+    except OSError as exc:
+        # An --out in a folder that is not there or not writable, a full disk: a message
+        # naming the file, not a traceback; nothing was imported (each import is one
+        # transaction), so it is "any other failure".
+        name = exc.filename or ""
+        print(f"อ่านหรือเขียนไฟล์ {name} ไม่ได้ ({exc.strerror or exc})\n"
+              f"cannot read or write {name} ({exc.strerror or exc})", file=sys.stderr)  # fmt: skip
+        return EXIT_FAILURE
     finally:
         db.close()

@@ -38,6 +38,9 @@ def check_file(path: Path) -> None:
     """
     from core.migrations import MIGRATIONS, migration_names
 
+    if path.is_dir():
+        # A folder named by mistake (--db without the file name) ended in a traceback.
+        raise _refuse(path, "เป็นโฟลเดอร์ ไม่ใช่ไฟล์ฐานข้อมูล", "it is a folder, not a database file")
     if not path.exists() or path.stat().st_size == 0:
         return
     with open(path, "rb") as fh:

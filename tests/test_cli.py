@@ -76,3 +76,20 @@ def test_sub_commands_never_import_qt(tmp_path) -> None:
         cwd=ROOT,
         check=True,
     )
+
+
+def test_a_folder_given_as_the_database_is_refused_in_both_languages(tmp_path, capsys) -> None:
+    # It ended in a Python traceback (IsADirectoryError), exit 1.
+    assert run(["--db", str(tmp_path), "score", "--fy", "2564"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "โฟลเดอร์" in err and "folder" in err
+
+
+def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
+    db, blocker = tmp_path / "a.db", tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "rounds.csv"
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(out) in err
+    assert "เขียน" in err and "cannot" in err
