@@ -400,11 +400,14 @@ def run(argv: list[str]) -> int:
         return EXIT_FAILURE
     except OSError as exc:
         # An --out in a folder that is not there or not writable, a full disk: a message
-        # naming the file, not a traceback; nothing was imported (each import is one
-        # transaction), so it is "any other failure".
-        name = exc.filename or ""
-        print(f"อ่านหรือเขียนไฟล์ {name} ไม่ได้ ({exc.strerror or exc})\n"
-              f"cannot read or write {name} ({exc.strerror or exc})", file=sys.stderr)  # fmt: skip
-        return EXIT_FAILURE
+        # naming the file, not a traceback. The --out named is bad input (exit 2), as
+        # 'sync export' says of it; anything else is "any other failure".
+        name, reason = str(exc.filename or ""), exc.strerror or str(exc)
+        out = str(getattr(args, "out", "") or "")
+        field = "ช่อง --out: " if out and name.startswith(out) else ""
+        print(f"{field}อ่านหรือเขียนไฟล์ {name} ไม่ได้ ({reason})\n"
+              f"{'field --out: ' if field else ''}cannot read or write {name} ({reason})",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_INVALID if field else EXIT_FAILURE
     finally:
         db.close()

@@ -26,11 +26,26 @@ KEEP_DAYS = 14
 def backup_to(db: Database, out: Path) -> str:
     """Copy the open database to `out` (replacing it); returns the head hash it carries."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    (_, _, own_file) = db.execute("PRAGMA database_list").fetchone()
+    if own_file and out.resolve() == Path(own_file).resolve():
+        # Replacing the live file under its own open connection is no backup at all.
+        raise InvalidInput(
+            f"ไฟล์สำรอง {out} คือฐานข้อมูลที่เปิดอยู่เอง เลือกไฟล์อื่น",
+            f"the backup {out} is the open database itself; choose another file",
+            field="--out",
+        )
     tmp = out.with_name(out.name + ".partial")
-    tmp.unlink(missing_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        dst = sqlite3.connect(str(tmp))
+    except (OSError, sqlite3.Error) as exc:
+        # As 'sync export' says of the same: bad input naming --out, not a traceback.
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InvalidInput(
+            f"บันทึกไฟล์ {out} ไม่ได้ ({reason})", f"cannot write {out} ({reason})", field="--out"
+        ) from None
     head = head_hash(db)
-    dst = sqlite3.connect(str(tmp))
     try:
         db.conn.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")
@@ -307,7 +322,7 @@ def open_check(db: Database, db_path: Path | None = None) -> CheckResult:
     if db_path is not None:
         try:
             daily_backup(db, db_path)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, sqlite3.Error, InvalidInput) as exc:  # InvalidInput: can't write
             folder = backups_dir(db_path)
             backup_problem = (
                 f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\n"

@@ -89,7 +89,21 @@ def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path,
     db, blocker = tmp_path / "a.db", tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     out = blocker / "rounds.csv"
-    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(out)]) == 1
+    # Bad input, as 'sync export' already says of the same --out (exit 2, field --out).
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and str(out) in err
+    assert "Traceback" not in err and str(out) in err and "--out" in err
     assert "เขียน" in err and "cannot" in err
+    assert run(["--db", str(db), "backup", "--out", str(blocker / "b.db")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "--out" in err and "cannot" in err
+
+
+def test_a_backup_onto_the_open_database_itself_is_refused(tmp_path, capsys) -> None:
+    # It 'backed up' by replacing the live file under its own open connection.
+    db = tmp_path / "a.db"
+    assert run(["--db", str(db), "demo", "--fy", "2564"]) == 0
+    assert run(["--db", str(db), "backup", "--out", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "itself" in err and not (tmp_path / "a.db.partial").exists()
+    assert run(["--db", str(db), "check"]) == 0
