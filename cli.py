@@ -402,12 +402,15 @@ def run(argv: list[str]) -> int:
         # An --out in a folder that is not there or not writable, a full disk: a message
         # naming the file, not a traceback. The --out named is bad input (exit 2), as
         # 'sync export' says of it; anything else is "any other failure".
+        from core.i18n import tr
+
         name, reason = str(exc.filename or ""), exc.strerror or str(exc)
         out = str(getattr(args, "out", "") or "")
-        field = "ช่อง --out: " if out and name.startswith(out) else ""
-        print(f"{field}อ่านหรือเขียนไฟล์ {name} ไม่ได้ ({reason})\n"
-              f"{'field --out: ' if field else ''}cannot read or write {name} ({reason})",
-              file=sys.stderr)  # fmt: skip
-        return EXIT_INVALID if field else EXIT_FAILURE
+        named = bool(out) and name.startswith(out)
+        error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
+                          tr("cli.file_error", "en", name=name, reason=reason),
+                          field="--out" if named else None)  # fmt: skip
+        print(error.bilingual(), file=sys.stderr)
+        return EXIT_INVALID if named else EXIT_FAILURE
     finally:
         db.close()

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from core.audit import audit, head_hash, verify_batches, verify_chain
 from core.calendar import now, today
 from core.errors import DatabaseRefused, InvalidInput
+from core.i18n import tr
 from core.users import Actor, require, require_actor, script_actor
 
 KEEP_DAYS = 14
@@ -30,8 +31,8 @@ def backup_to(db: Database, out: Path) -> str:
     if own_file and out.resolve() == Path(own_file).resolve():
         # Replacing the live file under its own open connection is no backup at all.
         raise InvalidInput(
-            f"ไฟล์สำรอง {out} คือฐานข้อมูลที่เปิดอยู่เอง เลือกไฟล์อื่น",
-            f"the backup {out} is the open database itself; choose another file",
+            tr("backup.out_is_database", "th", out=out),
+            tr("backup.out_is_database", "en", out=out),
             field="--out",
         )
     tmp = out.with_name(out.name + ".partial")
@@ -43,7 +44,9 @@ def backup_to(db: Database, out: Path) -> str:
         # As 'sync export' says of the same: bad input naming --out, not a traceback.
         reason = getattr(exc, "strerror", None) or str(exc)
         raise InvalidInput(
-            f"บันทึกไฟล์ {out} ไม่ได้ ({reason})", f"cannot write {out} ({reason})", field="--out"
+            tr("backup.cannot_write", "th", out=out, reason=reason),
+            tr("backup.cannot_write", "en", out=out, reason=reason),
+            field="--out",
         ) from None
     head = head_hash(db)
     try:
