@@ -219,3 +219,18 @@ def test_cancel_after_the_layout_leaves_no_file(demo, tmp_path) -> None:
     with pytest.raises(Cancelled):
         build_report(demo["db"], "blank", tmp_path / "c.pdf", {"point": "F2-01"}, progress=cancel)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_scope_is_named_in_words_not_by_its_key(db, tmp_path) -> None:
+    # The Reports page said "ช่อง round: รายงานนี้ต้องระบุ round" when a point had no
+    # round in the year chosen: an English key inside the Thai, and no hint why.
+    import pytest
+
+    from core.errors import InvalidInput
+    from reports.catalog import build_report
+
+    with pytest.raises(InvalidInput) as caught:
+        build_report(db, "round", tmp_path / "r.pdf", {"fy": 2570, "point": "F1-01"})
+    err = caught.value
+    assert "รอบตรวจ" in err.th and "round" not in err.th
+    assert "choose Round" in err.en and "empty" in err.en
