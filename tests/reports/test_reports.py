@@ -233,4 +233,4 @@ def test_a_missing_scope_is_named_in_words_not_by_its_key(db, tmp_path) -> None:
         build_report(db, "round", tmp_path / "r.pdf", {"fy": 2570, "point": "F1-01"})
     err = caught.value
     assert "รอบตรวจ" in err.th and "round" not in err.th
-    assert "choose Round" in err.en and "empty" in err.en
+    assert "needs Round" in err.en and "empty" in err.en
