@@ -402,10 +402,19 @@ def run(argv: list[str]) -> int:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_FAILURE
     except OSError as exc:
-        # A file the command writes or reads (a locked PDF on Windows, a missing folder,
-        # a full disk): a message in both languages, not a traceback.
-        print(_file_failure(exc), file=sys.stderr)
-        return EXIT_FAILURE
+        # An --out in a folder that is not there or not writable, a full disk: a message
+        # naming the file, not a traceback. The --out named is bad input (exit 2), as
+        # 'sync export' says of it; anything else is "any other failure".
+        from core.i18n import tr
+
+        name, reason = str(exc.filename or ""), exc.strerror or str(exc)
+        out = str(getattr(args, "out", "") or "")
+        named = bool(out) and name.startswith(out)
+        error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
+                          tr("cli.file_error", "en", name=name, reason=reason),
+                          field="--out" if named else None)  # fmt: skip
+        print(error.bilingual(), file=sys.stderr)
+        return EXIT_INVALID if named else EXIT_FAILURE
     finally:
         db.close()
 

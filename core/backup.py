@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from core.audit import audit, head_hash, verify_batches, verify_chain
 from core.calendar import now, today
 from core.errors import DatabaseRefused, InvalidInput
+from core.i18n import tr
 from core.users import Actor, require, require_actor, script_actor
 
 KEEP_DAYS = 14
@@ -29,11 +30,28 @@ KEEP_DAYS = 14
 def backup_to(db: Database, out: Path) -> str:
     """Copy the open database to `out` (replacing it); returns the head hash it carries."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    (_, _, own_file) = db.execute("PRAGMA database_list").fetchone()
+    if own_file and out.resolve() == Path(own_file).resolve():
+        # Replacing the live file under its own open connection is no backup at all.
+        raise InvalidInput(
+            tr("backup.out_is_database", "th", out=out),
+            tr("backup.out_is_database", "en", out=out),
+            field="--out",
+        )
     tmp = out.with_name(out.name + ".partial")
-    tmp.unlink(missing_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        dst = sqlite3.connect(str(tmp))
+    except (OSError, sqlite3.Error) as exc:
+        # As 'sync export' says of the same: bad input naming --out, not a traceback.
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InvalidInput(
+            tr("backup.cannot_write", "th", out=out, reason=reason),
+            tr("backup.cannot_write", "en", out=out, reason=reason),
+            field="--out",
+        ) from None
     head = head_hash(db)
-    dst = sqlite3.connect(str(tmp))
     try:
         db.conn.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")
@@ -350,7 +368,7 @@ def _backup_problem(db: Database, db_path: Path) -> str | None:
     """Take the day's backup; a failure (disk full, folder not writable) is described."""
     try:
         daily_backup(db, db_path)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, InvalidInput) as exc:  # InvalidInput: cannot write there
         folder = backups_dir(db_path)
         return (
             f"สำรองข้อมูลประจำวันไม่สำเร็จ ({folder}): {exc}\nthe daily backup failed ({folder}): {exc}"

@@ -17,6 +17,7 @@ import platformdirs
 from sqlite_utils import Database
 
 from core.errors import DatabaseRefused
+from core.i18n import tr
 
 APP_NAME = "sala-rounds"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -38,6 +39,9 @@ def check_file(path: Path) -> None:
     """
     from core.migrations import MIGRATIONS, migration_names
 
+    if path.is_dir():
+        # A folder named by mistake (--db without the file name) ended in a traceback.
+        raise _refuse(path, tr("db.refused_folder", "th"), tr("db.refused_folder", "en"))
     if not path.exists() or path.stat().st_size == 0:
         return
     with open(path, "rb") as fh:

@@ -155,10 +155,16 @@ def build_report(
     missing = [k for k in kind.scope if scope.get(k) in (None, "")]
     if missing:
         from core.errors import InvalidInput
+        from core.i18n import catalogue, tr
 
-        raise InvalidInput(
-            f"รายงานนี้ต้องระบุ {', '.join(missing)}",
-            f"this report needs {', '.join(missing)}",
-            field=missing[0],
-        )
+        # By the Reports page's own labels, not scope keys: "ต้องระบุ round" read as a
+        # fault, where the list of rounds was only empty for that point and year.
+        def names(lang: str) -> str:
+            # A scope with no label on the page (none today) is named by its key.
+            labels = catalogue()
+            return ", ".join(tr(f"rpt.scope.{k}", lang) if f"rpt.scope.{k}" in labels else k
+                             for k in missing)  # fmt: skip
+
+        raise InvalidInput(tr("rpt.needs", "th", names=names("th")),
+                           tr("rpt.needs", "en", names=names("en")))  # fmt: skip
     return kind.build(db, Path(out), scope, lang=lang, progress=progress)

@@ -78,20 +78,51 @@ def test_sub_commands_never_import_qt(tmp_path) -> None:
     )
 
 
-def test_a_file_that_cannot_be_written_exits_1_in_both_languages_and_leaves_nothing(
+def test_an_out_that_cannot_be_written_exits_2_in_both_languages_and_leaves_nothing(
     tmp_path, capsys
 ) -> None:
-    """DOMAIN.md 8: exit 1 for other failures, with a message, not a traceback; Thai and
-    English as every message (a PDF still open in a viewer on Windows, a missing folder)."""
+    """DOMAIN.md 8: a message, not a traceback, in Thai and English; an --out that cannot be
+    written is bad input naming the field (exit 2), as `sync export` says of it."""
     db = tmp_path / "a.db"
     assert run(["--db", str(db), "demo", "--fy", "2564"]) == 0
     capsys.readouterr()
     missing = tmp_path / "no such folder" / "rounds.csv"
-    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(missing)]) == 1
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(missing)]) == 2
     err = capsys.readouterr().err
     assert "ไม่ได้" in err and "cannot" in err and "Traceback" not in err
     folder = tmp_path / "a folder"
     folder.mkdir()
-    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(folder)]) == 1
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(folder)]) == 2
     assert "cannot" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
+
+
+def test_a_folder_given_as_the_database_is_refused_in_both_languages(tmp_path, capsys) -> None:
+    # It ended in a Python traceback (IsADirectoryError), exit 1.
+    assert run(["--db", str(tmp_path), "score", "--fy", "2564"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "โฟลเดอร์" in err and "folder" in err
+
+
+def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
+    db, blocker = tmp_path / "a.db", tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "rounds.csv"
+    # Bad input, as 'sync export' already says of the same --out (exit 2, field --out).
+    assert run(["--db", str(db), "export", "rounds", "--fy", "2564", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(out) in err and "--out" in err
+    assert "เขียน" in err and "cannot" in err
+    assert run(["--db", str(db), "backup", "--out", str(blocker / "b.db")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "--out" in err and "cannot" in err
+
+
+def test_a_backup_onto_the_open_database_itself_is_refused(tmp_path, capsys) -> None:
+    # It 'backed up' by replacing the live file under its own open connection.
+    db = tmp_path / "a.db"
+    assert run(["--db", str(db), "demo", "--fy", "2564"]) == 0
+    assert run(["--db", str(db), "backup", "--out", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "itself" in err and not (tmp_path / "a.db.partial").exists()
+    assert run(["--db", str(db), "check"]) == 0

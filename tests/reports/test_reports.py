@@ -240,3 +240,18 @@ def test_the_floor_report_counts_the_points_the_years_score_judges(tmp_path) -> 
         core.calendar.clock = saved
     assert "F1-01" in text
     assert re.search(r"\d+of6pointspass", text), text[:200]  # norm() drops spaces
+
+
+def test_a_missing_scope_is_named_in_words_not_by_its_key(db, tmp_path) -> None:
+    # The Reports page said "ช่อง round: รายงานนี้ต้องระบุ round" when a point had no
+    # round in the year chosen: an English key inside the Thai, and no hint why.
+    import pytest
+
+    from core.errors import InvalidInput
+    from reports.catalog import build_report
+
+    with pytest.raises(InvalidInput) as caught:
+        build_report(db, "round", tmp_path / "r.pdf", {"fy": 2570, "point": "F1-01"})
+    err = caught.value
+    assert "รอบตรวจ" in err.th and "round" not in err.th
+    assert "needs Round" in err.en and "empty" in err.en
