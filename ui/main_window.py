@@ -183,9 +183,13 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_row)
         # Not the button's own shortcut: setText (retranslate) replaces it with the mnemonic.
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.switch_user)
-        for n in range(len(self.pages)):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
+        # Ctrl+1..9 and Ctrl+0 for the first ten pages ("Ctrl+10" is no key); Ctrl+PgDown and
+        # Ctrl+PgUp step through every page the signed-in role may see.
+        for n in range(min(len(self.pages), 10)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{(n + 1) % 10}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
+        QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(lambda: self.step_page(1))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(lambda: self.step_page(-1))
         self.hub.start_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_round.connect(lambda _: self.show_widget(self.round))
         self.hub.open_point.connect(self._open_point)
@@ -291,6 +295,13 @@ class MainWindow(QMainWindow):
         dialog = SignInDialog(self.db, self, switching=True)
         if dialog.exec() and dialog.user is not None:
             self.set_user(dialog.user)
+
+    def step_page(self, step: int) -> None:
+        """The next (or previous) page in the side list that this user may see."""
+        rows = [r for r in range(self.nav.count()) if not self.nav.item(r).isHidden()]
+        if rows:
+            at = rows.index(self.nav.currentRow()) if self.nav.currentRow() in rows else 0
+            self.nav.setCurrentRow(rows[(at + step) % len(rows)])
 
     def show_page(self, n: int) -> None:
         item = self.nav.item(n)

@@ -159,3 +159,22 @@ def test_qt_standard_buttons_read_in_the_app_language() -> None:
     assert texts() == ("ตกลง", "ยกเลิก")
     set_language("en")
     assert texts() == ("OK", "Cancel")
+
+
+def test_every_page_is_reached_from_the_keyboard(window, qtbot) -> None:
+    """Keyboard-first (the mission): Ctrl+1..9, Ctrl+0, then Ctrl+PgDown/PgUp for the rest;
+    there is no "Ctrl+10" key, so pages past the tenth had none."""
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.nav.currentRow() == 9
+    seen = {window.nav.currentRow()}
+    for _ in range(window.nav.count()):
+        qtbot.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        seen.add(window.nav.currentRow())
+    visible = {r for r in range(window.nav.count()) if not window.nav.item(r).isHidden()}
+    assert seen == visible and len(visible) > 10
+    before = window.nav.currentRow()
+    qtbot.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    ordered = sorted(visible)
+    assert window.nav.currentRow() == ordered[ordered.index(before) - 1]
