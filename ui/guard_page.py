@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
-from core.calendar import format_date, format_month, parse_time, today
+from core.calendar import format_date, format_month, parse_time, to_be_year, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from security.guard import (
@@ -68,13 +69,23 @@ class ReportCalendar(QCalendarWidget):
         self.set_language()
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.currentPageChanged.connect(lambda *_: self.reload())
+        self.currentPageChanged.connect(lambda *_: self.show_year())
 
     def set_language(self) -> None:
-        """Thai month and day names in Thai mode (Qt has no B.E. calendar: years stay C.E.)."""
+        """Thai month and day names in Thai mode, and the year in B.E. (DOMAIN.md section 1)."""
         if language() == "th":
             self.setLocale(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
         else:
             self.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        self.show_year()
+
+    def show_year(self) -> None:
+        # Qt has no Buddhist calendar: its navigation bar would say 2026 beside Thai month
+        # names. Its year button is relabelled after Qt has set it (this slot runs later).
+        button = self.findChild(QToolButton, "qt_calendar_yearbutton")
+        if button is not None:
+            year = self.yearShown()
+            button.setText(str(to_be_year(year) if language() == "th" else year))
 
     def reload(self) -> None:
         first = date(self.yearShown(), self.monthShown(), 1)
@@ -275,6 +286,15 @@ class GuardPage(QWidget):
         (as it was left, if it was typed in and not signed)."""
         self._keep_unsigned()
         self.day = day
+        # The calendar starts on Qt's idea of today (the system clock, not Bangkok's day):
+        # it always shows the day whose form is open.
+        if self.calendar.selectedDate().toPython() != day:
+            self.calendar.blockSignals(True)
+            self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+            self.calendar.blockSignals(False)
+            self.calendar.reload()
+            self.calendar.show_year()
+            self._show_month()
         shift = self.shift.currentData() or "day"
         self.form_key = (day, shift)
         rep = current_report(self.db, day, shift)

@@ -105,3 +105,33 @@ def test_a_form_typed_but_not_signed_survives_another_day_shift_or_reload(qtbot,
     assert page.sign() is not None
     assert page.unsigned == {} and page.shown is not None and not page.sign_button.isEnabled()
     assert current_report(db, date(2021, 9, 6), "day").present == 10
+
+
+def test_the_guard_calendar_shows_the_buddhist_year_in_thai(window) -> None:
+    """DOMAIN.md section 1: Thai users read B.E. years; Qt's calendar only knows C.E."""
+    from PySide6.QtWidgets import QToolButton
+
+    from core.i18n import set_language
+
+    cal = window.guard.calendar
+    button = cal.findChild(QToolButton, "qt_calendar_yearbutton")
+    assert button.text() == str(cal.yearShown() + 543)
+    cal.showNextMonth()
+    cal.showNextMonth()
+    cal.showNextMonth()
+    cal.showNextMonth()
+    assert button.text() == str(cal.yearShown() + 543)
+    set_language("en")
+    cal.set_language()
+    assert button.text() == str(cal.yearShown())
+
+
+def test_the_calendar_shows_the_day_whose_form_is_open(window) -> None:
+    # The calendar began on the system's date while the form was Bangkok's (pinned) day.
+    page = window.guard
+    assert page.calendar.selectedDate().toPython() == page.day
+    assert page.calendar.monthShown() == page.day.month
+    # ... and the month's contract check below it is that month's.
+    from core.calendar import format_month
+
+    assert format_month(page.day.year, page.day.month, "th") in page.month_text.text()
