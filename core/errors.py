@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 
+def _field_name(field: str, lang: str) -> str:
+    """A field as a Thai reader reads it: its Thai label, the key in brackets (a CSV file
+    names its columns in English, so the key must stay findable). English keeps the key,
+    which is the column's or the option's own name."""
+    from core.i18n import catalogue
+
+    entry = catalogue().get(f"field.{field}")
+    if lang != "th" or entry is None:
+        return field
+    return f"{entry['th']} ({field})"
+
+
 class SalaError(Exception):
     """Base of the errors a person is meant to read, carrying Thai and English text."""
 
@@ -18,7 +30,7 @@ class SalaError(Exception):
         if self.row is not None:
             parts.append(f"แถว {self.row}" if lang == "th" else f"row {self.row}")
         if self.field is not None:
-            parts.append(f"ช่อง {self.field}" if lang == "th" else f"field {self.field}")
+            parts.append(("ช่อง " if lang == "th" else "field ") + _field_name(self.field, lang))
         return (", ".join(parts) + ": ") if parts else ""
 
     def message(self, lang: str = "th") -> str:

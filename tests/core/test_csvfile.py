@@ -42,3 +42,13 @@ def test_files_that_are_not_csv_are_refused(tmp_path: Path, content: bytes) -> N
     path.write_bytes(content)
     with pytest.raises(InvalidInput):
         read_rows(path, ["a", "b"])
+
+
+def test_a_field_reads_as_its_thai_label_with_its_column_name() -> None:
+    """Bad input gets a clear message in Thai and English: not "ช่อง password" in Thai."""
+    from core.errors import InvalidInput
+
+    err = InvalidInput("วันที่ไม่ถูกต้อง", "bad date", field="date", row=3)
+    assert err.message("th") == "แถว 3, ช่อง วันที่ (date): วันที่ไม่ถูกต้อง"
+    assert err.message("en") == "row 3, field date: bad date"
+    assert InvalidInput("x", "x", field="i7").message("th") == "ช่อง i7: x"
