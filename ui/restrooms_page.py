@@ -351,30 +351,37 @@ class RestroomsPage(QWidget):
         if act is None:
             return
         dialog = ActionDialog(self, act)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            update_action(
-                self.db, act.uuid, what=dialog.what.text(), who=dialog.who.text(),
-                due=dialog.due.text().strip() or None,
-            )  # fmt: skip
-        except SalaError as exc:
-            show_error(self, exc)
-            return
+        while True:
+            # A refusal keeps the dialog and what was typed in it, to be corrected.
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            try:
+                update_action(
+                    self.db, act.uuid, what=dialog.what.text(), who=dialog.who.text(),
+                    due=dialog.due.text().strip() or None,
+                )  # fmt: skip
+            except SalaError as exc:
+                show_error(self, exc)
+                continue
+            break
         self.hub.changed.emit("actions")
 
     def _close_action(self) -> None:
         act = self._selected_action()
         if act is None:
             return
-        text, ok = QInputDialog.getText(
-            self, tr("action.close"), tr("action.closed_on"), text=format_date_short(today(), "th")
-        )
-        if not ok:
-            return
-        try:
-            close_action(self.db, act.uuid, text)
-        except SalaError as exc:
-            show_error(self, exc)
-            return
+        text = format_date_short(today(), "th")
+        while True:
+            # A refused date (31/02/2564) is asked again with what was typed, not dropped.
+            text, ok = QInputDialog.getText(
+                self, tr("action.close"), tr("action.closed_on"), text=text
+            )
+            if not ok:
+                return
+            try:
+                close_action(self.db, act.uuid, text)
+            except SalaError as exc:
+                show_error(self, exc)
+                continue
+            break
         self.hub.changed.emit("actions")

@@ -60,3 +60,36 @@ def test_a_past_year_lists_the_points_its_score_judged(window, db) -> None:
     page.year.setCurrentIndex(page.year.findData(2564))
     page.reload()
     assert page.model.rowCount() == restroom_indicator(db, 2564).points_total == 27
+
+
+def test_a_refused_close_date_is_asked_again_with_what_was_typed(window, db, monkeypatch) -> None:
+    """Bad input gets a clear message and nothing typed is lost: 31/02/2564 is refused, the
+    date is asked again starting from the typed text, and the corrected one closes it."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from inspection.actions import list_actions
+
+    fill_demo_rounds(db, 2564)
+    window.hub.changed.emit("rounds")
+    page = window.restrooms
+    page.year.setCurrentIndex(page.year.findData(2564))
+    code = next(a for a in list_actions(db) if a.closed_date is None).point_code
+    page.select_point(code)
+    row = next(r for r in range(page.actions_model.rowCount())
+               if page.actions_model.action_at(r).closed_date is None)  # fmt: skip
+    page.actions.selectRow(row)
+    target = page.actions_model.action_at(row)
+    offered: list[str] = []
+    answers = iter(["31/02/2564", "15/09/2564"])
+
+    def ask(parent, title, label, text=""):
+        offered.append(text)
+        return next(answers), True
+
+    errors: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", ask)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
+    page._close_action()
+    assert len(errors) == 1 and offered[1] == "31/02/2564"
+    closed = next(a for a in list_actions(db) if a.uuid == target.uuid)
+    assert closed.closed_date is not None and closed.closed_date.day == 15
