@@ -14,7 +14,7 @@ from core.i18n import language, tr
 from core.plan import plan_for_year
 from inspection.actions import list_actions
 from inspection.indicator import active_points
-from inspection.rounds import deciding_rounds
+from inspection.rounds import deciding_rounds, open_drafts
 from security.guard import events_of_year, missing_reports
 from ui.hub import Hub, ReloadWhenSeen
 
@@ -88,8 +88,14 @@ class TodayPage(QWidget):
         deciding = deciding_rounds(self.db, fy)
         unchecked = [p.code for p in active_points(self.db, fy) if p.id not in deciding]
         self._heading(tr("today.unchecked", n=len(unchecked)))
+        # A round begun and not finished (the app closed, a call came) is taken up, not
+        # started again.
+        drafts = {d.point_code: d.uuid for d in open_drafts(self.db)}
         for code in unchecked:
-            self._add(tr("today.point_unchecked", code=code), ("round", code))
+            if code in drafts:
+                self._add(tr("today.point_in_progress", code=code), ("open_round", drafts[code]))
+            else:
+                self._add(tr("today.point_unchecked", code=code), ("round", code))
 
         late_actions = [a for a in list_actions(self.db, open_only=True)
                         if a.due_date is not None and a.due_date < now]  # fmt: skip
@@ -120,6 +126,8 @@ class TodayPage(QWidget):
         kind, value = target
         if kind == "round":
             self.hub.start_round.emit(value)
+        elif kind == "open_round":
+            self.hub.open_round.emit(value)
         elif kind == "point":
             self.hub.open_point.emit(value)
         elif kind == "plan_step":

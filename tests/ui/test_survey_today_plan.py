@@ -66,6 +66,22 @@ def test_today_lists_unchecked_points_and_opens_a_round(qtbot, window) -> None:
     assert window.stack.currentWidget() is window.round and window.round.point.code == "F3-02"
 
 
+def test_today_offers_to_continue_a_round_in_progress_not_to_start_one(qtbot, window, db) -> None:
+    from inspection import rounds as R
+
+    draft = R.start_draft(db, "F2-02", "สมชาย")
+    R.set_score(db, draft.uuid, 1, 4)
+    window.hub.changed.emit("rounds")
+    page = window.today
+    page.reload()
+    (item,) = [page.items.item(i) for i in range(page.items.count())
+               if page.items.item(i).text().startswith("F2-02")]  # fmt: skip
+    assert "ยังไม่เสร็จ" in item.text()
+    page._open(item)
+    assert window.stack.currentWidget() is window.round
+    assert window.round.round.uuid == draft.uuid
+
+
 def test_plan_page_marks_a_step_done_and_shows_progress(qtbot, window) -> None:
     page = window.plan
     page.year.setCurrentIndex(page.year.findData(2564))
