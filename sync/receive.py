@@ -224,6 +224,17 @@ def _check_verdicts(db: Database, content: dict) -> None:
             )
 
 
+def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
+    """Insert one record of the file as it stands. Its keys are the fixed field names of
+    fileformat.FIELDS (a record with any other key is refused on reading), so naming them
+    in the SQL pastes no value of the file into it."""
+    cols = list(row)
+    return db.execute(
+        f"{verb} INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    )
+
+
 def _stamp(row: dict) -> tuple[str, str]:
     return (row.get("changed_at") or "", row.get("changed_on") or "")
 
@@ -300,11 +311,7 @@ def _merge_points(db: Database, content: dict, result: SyncResult, sha: str) -> 
             _merge_editable(db, result, sha, "points", "points", "uuid = ?", [p["uuid"]], p,
                             p["code"])  # fmt: skip
             continue
-        cols = [c for c in p]
-        cur = db.execute(
-            f"INSERT INTO points({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [p[c] for c in cols],
-        )
+        cur = _insert(db, "points", p)
         ids[p["uuid"]] = cur.lastrowid
         result._bump(result.added, "points")
     return ids
@@ -316,11 +323,7 @@ def _merge_standards(db: Database, content: dict, result: SyncResult) -> dict[st
         if std["uuid"] in ids:
             result._bump(result.skipped, "standards")
             continue
-        cols = [c for c in std if c != "items"]
-        cur = db.execute(
-            f"INSERT INTO standards({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [std[c] for c in cols],
-        )
+        cur = _insert(db, "standards", {k: v for k, v in std.items() if k != "items"})
         ids[std["uuid"]] = cur.lastrowid
         for no, grp, th, en in std["items"]:
             db.execute(
@@ -349,11 +352,7 @@ def _merge_plan(db: Database, content: dict, result: SyncResult, sha: str) -> No
         if db.execute(f"SELECT 1 FROM plan_steps WHERE {where}", key).fetchone():
             _merge_editable(db, result, sha, "plan_steps", "plan_steps", where, key, step, label)
             continue
-        cols = list(step)
-        db.execute(
-            f"INSERT INTO plan_steps({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [step[c] for c in cols],
-        )
+        _insert(db, "plan_steps", step)
         result._bump(result.added, "plan_steps")
 
 
@@ -363,12 +362,7 @@ def _form_questions(content: dict, key: str) -> list[dict]:
 
 def _insert_questions(db: Database, questions: list[dict]) -> None:
     for q in questions:
-        cols = list(q)
-        db.execute(
-            f"INSERT INTO survey_questions({', '.join(cols)})"
-            f" VALUES ({', '.join('?' * len(cols))})",
-            [q[c] for c in cols],
-        )
+        _insert(db, "survey_questions", q)
 
 
 def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> set[str]:
@@ -385,13 +379,7 @@ def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> s
     for f in content["survey_forms"]:
         if f["key"] not in local:
             # Links to other forms are set below, once every form of the file is here.
-            row = dict(f, derived_from=None, replaced_by=None)
-            cols = list(row)
-            db.execute(
-                f"INSERT INTO survey_forms({', '.join(cols)})"
-                f" VALUES ({', '.join('?' * len(cols))})",
-                [row[c] for c in cols],
-            )
+            _insert(db, "survey_forms", dict(f, derived_from=None, replaced_by=None))
             _insert_questions(db, _form_questions(content, f["key"]))
             result._bump(result.added, "survey_forms")
         else:
@@ -424,12 +412,7 @@ def _merge_questions(db: Database, content: dict, result: SyncResult, settled: s
         if q["form"] in settled:
             result._bump(result.skipped, "survey_questions")
             continue
-        cols = list(q)
-        cur = db.execute(
-            f"INSERT OR IGNORE INTO survey_questions({', '.join(cols)})"
-            f" VALUES ({', '.join('?' * len(cols))})",
-            [q[c] for c in cols],
-        )
+        cur = _insert(db, "survey_questions", q, verb="INSERT OR IGNORE")
         result._bump(result.added if cur.rowcount else result.skipped, "survey_questions")
 
 
@@ -564,12 +547,8 @@ def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> N
     for rep in content["guard_reports"]:
         report_id = reports.get(rep["uuid"])
         if report_id is None:
-            cols = [c for c in rep if c != "events"]
-            cur = db.execute(
-                f"INSERT INTO guard_reports({', '.join(cols)}, status)"
-                f" VALUES ({', '.join('?' * len(cols))}, 'signed')",
-                [rep[c] for c in cols],
-            )
+            row = {k: v for k, v in rep.items() if k != "events"}
+            cur = _insert(db, "guard_reports", {**row, "status": "signed"})
             report_id = reports[rep["uuid"]] = cur.lastrowid
             result._bump(result.added, "guard_reports")
             _note_double_report(db, result, rep)
