@@ -21,14 +21,15 @@ from ui.settings_page import RESTORED_EXIT
 
 
 class StandardButtonTexts(QTranslator):
-    """Qt's own OK and Cancel (QInputDialog, QMessageBox) in the app's language.
+    """Qt's own OK, Save and Cancel (QInputDialog, QMessageBox, every dialog's button box)
+    in the app's language.
 
     Qt ships no Thai translation, so every reason, note and date asked with QInputDialog
     and every message box said "OK"/"Cancel" on a Thai screen. Asked at each button's
     creation, so a switch of language holds for the next dialog.
     """
 
-    KEYS = {"OK": "trust.ok", "Cancel": "trust.cancel"}
+    KEYS = {"OK": "trust.ok", "Save": "ind.save", "Cancel": "trust.cancel"}
 
     def translate(self, context, source_text, disambiguation=None, n=-1):
         key = self.KEYS.get(source_text) if context == "QPlatformTheme" else None

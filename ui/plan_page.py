@@ -236,8 +236,6 @@ class PlanDoneDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("ind.save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("ind.cancel"))
         self.not_done = buttons.addButton(tr("ind.plan_not_done"),
                                           QDialogButtonBox.ButtonRole.ResetRole)  # fmt: skip
         self.not_done.setVisible(step.done_date is not None)
@@ -308,8 +306,6 @@ class PlanStepDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("ind.save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("ind.cancel"))
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()

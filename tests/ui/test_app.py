@@ -178,3 +178,12 @@ def test_every_page_is_reached_from_the_keyboard(window, qtbot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     ordered = sorted(visible)
     assert window.nav.currentRow() == ordered[ordered.index(before) - 1]
+
+
+def test_every_dialogs_save_button_reads_in_the_app_language() -> None:
+    # The corrective-action dialog said "Save" on a Thai screen; the Plan dialogs had
+    # each worded their own buttons instead.
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save)
+    assert box.button(QDialogButtonBox.StandardButton.Save).text() == "บันทึก"
