@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from core.errors import InvalidInput
 
@@ -95,6 +95,17 @@ def format_date_short(d: date, lang: str = "th") -> str:
     if lang == "th":
         return f"{d.day:02d}/{d.month:02d}/{d.year + BE_OFFSET}"
     return d.isoformat()
+
+
+def from_utc(stamp: str) -> datetime:
+    """A stored UTC stamp (audit rows, alerts, sync files) as Bangkok time for people.
+
+    A stamp without an offset was written as UTC too; the result is naive local time.
+    """
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BANGKOK).replace(tzinfo=None)
 
 
 def format_datetime(dt: datetime, lang: str = "th") -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -11,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 from sqlite_utils import Database
 
 from core.audit import head_hash
-from core.calendar import BANGKOK, format_date, format_datetime, today
+from core.calendar import format_date, format_datetime, from_utc, today
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
@@ -204,10 +203,8 @@ def signature_lines(db: Database, fy: int, lang: str) -> list[str]:
     sig = latest_signature(db, fy)
     if sig is None:
         return [tr("rp.signed.none", lang)]
-    at = datetime.fromisoformat(sig.at)
-    if at.tzinfo is not None:
-        at = at.astimezone(BANGKOK).replace(tzinfo=None)
-    lines = [tr("rp.signed", lang, who=sig.signed_by, at=format_datetime(at, lang), head=sig.head)]
+    at = format_datetime(from_utc(sig.at), lang)
+    lines = [tr("rp.signed", lang, who=sig.signed_by, at=at, head=sig.head)]
     if score_json(annual_score(db, fy)) != sig.score:
         lines.append(tr("rp.signed.changed", lang))
     return lines

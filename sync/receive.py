@@ -25,7 +25,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.audit import audit, head_hash, local_device
-from core.calendar import BANGKOK, format_datetime
+from core.calendar import format_datetime, from_utc
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
@@ -132,12 +132,9 @@ def local_time(stamp: str | None, lang: str) -> str:
     if not stamp:
         return "—"
     try:
-        moment = datetime.fromisoformat(stamp)
+        return format_datetime(from_utc(stamp), lang)
     except ValueError:
         return stamp
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(BANGKOK).replace(tzinfo=None)
-    return format_datetime(moment, lang)
 
 
 def _refuse(th: str, en: str) -> InvalidInput:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core import audit
-from core.calendar import fiscal_year, format_date, parse_date, today
+from core.calendar import fiscal_year, format_date, from_utc, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.users import current_actor
@@ -54,7 +54,7 @@ def _code(prefix: str, code: str) -> str:
 
 def _local(stamp: str) -> str:
     """Audit times are stored in UTC; people read Bangkok time."""
-    moment = datetime.fromisoformat(stamp) + timedelta(hours=7)
+    moment = from_utc(stamp)
     return f"{format_date(moment.date(), language())} {moment:%H:%M:%S}"
 
 

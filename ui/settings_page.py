@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -34,7 +34,7 @@ from core.backup import (
     pending_alert,
     restore_from,
 )
-from core.calendar import format_datetime
+from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import SalaError
 from core.i18n import LANGUAGES, language, set_language, tr
@@ -318,8 +318,7 @@ class SettingsPage(QWidget):
             when = format_datetime(datetime.fromisoformat(info.backup_at), language())
         last = unknown
         if info.last_change:
-            utc = datetime.fromisoformat(info.last_change).replace(tzinfo=None)
-            last = format_datetime(utc + timedelta(hours=7), language())
+            last = format_datetime(from_utc(info.last_change), language())
         text = tr("restore.confirm", file=str(source), when=when, last=last,
                   rounds=info.rounds, head=info.head[:16])  # fmt: skip
         if not info.chain_ok:

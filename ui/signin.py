@@ -7,7 +7,6 @@ The last user name is remembered; the password never is.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
-from core.calendar import format_datetime
+from core.calendar import format_datetime, from_utc
 from core.errors import SalaError
 from core.i18n import language, tr, tr_both
 from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
@@ -224,8 +223,7 @@ class IdleLock(QObject):
 
 def _local(stamp: str) -> str:
     """Alert times are stored in UTC; people read Bangkok time."""
-    moment = datetime.fromisoformat(stamp).replace(tzinfo=None) + timedelta(hours=7)
-    return format_datetime(moment, language())
+    return format_datetime(from_utc(stamp), language())
 
 
 class CheckAlertDialog(QDialog):

@@ -1,6 +1,6 @@
 """DOMAIN.md section 1: Thai fiscal year and Buddhist Era dates."""
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 
@@ -86,3 +86,11 @@ def test_fiscal_year_argument_accepts_be_and_ce() -> None:
     assert parse_fiscal_year("2021") == 2564
     with pytest.raises(InvalidInput):
         parse_fiscal_year("abc")
+
+
+def test_a_stored_utc_stamp_reads_as_bangkok_time() -> None:
+    """DOMAIN.md section 1: stored times convert only at the edges (Bangkok, UTC+7)."""
+    from core.calendar import from_utc
+
+    assert from_utc("2021-09-30T17:30:00+00:00") == datetime(2021, 10, 1, 0, 30)
+    assert from_utc("2021-09-30T17:30:00") == datetime(2021, 10, 1, 0, 30)  # written as UTC
