@@ -7,7 +7,6 @@ and 91 % never blur through floating point.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -17,7 +16,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year_range
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES, LadderRow, score_for
-from inspection.points import Point, active_between
+from inspection.points import Point, active_between, parse_periods
 from inspection.rounds import Round, deciding_rounds
 from inspection.standard import judge, standard_by_id
 from inspection.survey import Satisfaction, satisfaction
@@ -155,7 +154,7 @@ def active_points(db: Database, fy: int) -> list[Point]:
     return [
         Point(*r[:8], active=bool(r[8]))
         for r in rows
-        if active_between(json.loads(r[9]) if r[9] else [[None, None]], start, end)
+        if active_between(parse_periods(r[9]), start, end)
     ]
 
 

@@ -104,10 +104,16 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
     return get_point(db, code)
 
 
-def point_periods(db: Database, point_id: int) -> list[list[str | None]]:
-    """The periods a point was active: [from, until] ISO days, None for an open end (m014)."""
-    (text,) = db.execute("SELECT periods FROM points WHERE id = ?", [point_id]).fetchone()
+def parse_periods(text: str | None) -> list[list[str | None]]:
+    """A point's `periods` column (m014): [from, until] ISO days, None for an open end.
+    A point written without periods (a benchmark's generated city) was always active."""
     return json.loads(text) if text else [[None, None]]
+
+
+def point_periods(db: Database, point_id: int) -> list[list[str | None]]:
+    """The periods a point was active."""
+    (text,) = db.execute("SELECT periods FROM points WHERE id = ?", [point_id]).fetchone()
+    return parse_periods(text)
 
 
 def active_between(periods: list[list[str | None]], start: date, end: date) -> bool:
