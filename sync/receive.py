@@ -239,8 +239,10 @@ def _stamp(row: dict) -> tuple[str, str]:
 def _merge_editable(
     db: Database, result: SyncResult, file_sha: str, kind: str, table: str, where: str,
     key: list, remote: dict, label: str,
-) -> None:  # fmt: skip
-    """Later change wins; a real clash between two laptops' edits goes to sync_history."""
+) -> bool:  # fmt: skip
+    """Later change wins; a real clash between two laptops' edits goes to sync_history.
+
+    Returns whether the other laptop's version won (and was written here)."""
     fields = EDITABLE[table]
     cur = db.execute(
         f"SELECT {', '.join(fields)}, changed_at, changed_on, changed_base FROM {table}"
@@ -277,7 +279,7 @@ def _merge_editable(
         )  # fmt: skip
     if not remote_wins:
         result._bump(result.skipped, kind)
-        return
+        return False
     # Setting the stamp ourselves keeps the local trigger from restamping this row.
     sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on", "changed_base"))
     db.execute(
@@ -289,6 +291,7 @@ def _merge_editable(
         result._bump(result.updated, kind)
     elif not differ:
         result._bump(result.skipped, kind)
+    return True
 
 
 def _now() -> str:
@@ -380,15 +383,9 @@ def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> s
             _insert_questions(db, _form_questions(content, f["key"]))
             result._bump(result.added, "survey_forms")
         else:
-            before = db.execute(
-                "SELECT changed_at, changed_on FROM survey_forms WHERE key = ?", [f["key"]]
-            ).fetchone()
-            _merge_editable(db, result, sha, "survey_forms", "survey_forms", "key = ?",
-                            [f["key"]], f, f["name_th"])  # fmt: skip
-            after = db.execute(
-                "SELECT changed_at, changed_on FROM survey_forms WHERE key = ?", [f["key"]]
-            ).fetchone()
-            if after != before:  # the other laptop's edit won: its questions come with it
+            if _merge_editable(db, result, sha, "survey_forms", "survey_forms", "key = ?",
+                               [f["key"]], f, f["name_th"]):  # fmt: skip
+                # The other laptop's edit won: its questions come with it.
                 db.execute("DELETE FROM survey_questions WHERE form = ?", [f["key"]])
                 _insert_questions(db, _form_questions(content, f["key"]))
         settled.add(f["key"])
