@@ -384,8 +384,7 @@ def run(argv: list[str]) -> int:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_INVALID
         except OSError as exc:
-            print(_file_failure(exc), file=sys.stderr)
-            return EXIT_FAILURE
+            return _file_error(exc, args)
     try:
         db = open_db(args.db)
     except DatabaseRefused as exc:
@@ -402,24 +401,25 @@ def run(argv: list[str]) -> int:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_FAILURE
     except OSError as exc:
-        # An --out in a folder that is not there or not writable, a full disk: a message
-        # naming the file, not a traceback. The --out named is bad input (exit 2), as
-        # 'sync export' says of it; anything else is "any other failure".
-        from core.i18n import tr
-
-        name, reason = str(exc.filename or ""), exc.strerror or str(exc)
-        out = str(getattr(args, "out", "") or "")
-        named = bool(out) and name.startswith(out)
-        error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
-                          tr("cli.file_error", "en", name=name, reason=reason),
-                          field="--out" if named else None)  # fmt: skip
-        print(error.bilingual(), file=sys.stderr)
-        return EXIT_INVALID if named else EXIT_FAILURE
+        return _file_error(exc, args)
     finally:
         db.close()
 
 
-def _file_failure(exc: OSError) -> str:
-    name = exc.filename if exc.filename is not None else ""
-    why = exc.strerror or str(exc)
-    return f"อ่านหรือเขียนไฟล์ {name} ไม่ได้ ({why})\ncannot read or write the file {name} ({why})"
+def _file_error(exc: OSError, args: argparse.Namespace) -> int:
+    """A file a command could not read or write: a message naming it, not a traceback.
+
+    An --out in a folder that is not there or not writable is bad input (exit 2), as
+    'sync export' says of it; anything else (a full disk, a locked file) is "any other
+    failure" (exit 1).
+    """
+    from core.i18n import tr
+
+    name, reason = str(exc.filename or ""), exc.strerror or str(exc)
+    out = str(getattr(args, "out", "") or "")
+    named = bool(out) and name.startswith(out)
+    error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
+                      tr("cli.file_error", "en", name=name, reason=reason),
+                      field="--out" if named else None)  # fmt: skip
+    print(error.bilingual(), file=sys.stderr)
+    return EXIT_INVALID if named else EXIT_FAILURE
