@@ -190,12 +190,15 @@ def _plan(db: Database, fy: int, lang: str) -> list[Flowable]:
     return out
 
 
-def signature_lines(db: Database, fy: int, lang: str) -> list[str]:
+def signature_lines(
+    db: Database, fy: int, lang: str, score: AnnualScore | None = None
+) -> list[str]:
     """What the paper says of the signature recorded in the app (reports.signing).
 
     The head hash of the signature is the one `check --against` proves history by; a
     score that changed after signing is said plainly, so nobody signs paper that
-    differs from what was signed in the app without seeing it.
+    differs from what was signed in the app without seeing it. `score`: the year's
+    score when the caller has it already (the summary does).
     """
     from reports.annual import score_json
     from reports.signing import latest_signature
@@ -205,18 +208,18 @@ def signature_lines(db: Database, fy: int, lang: str) -> list[str]:
         return [tr("rp.signed.none", lang)]
     at = format_datetime(from_utc(sig.at), lang)
     lines = [tr("rp.signed", lang, who=sig.signed_by, at=at, head=sig.head)]
-    if score_json(annual_score(db, fy)) != sig.score:
+    if score_json(score or annual_score(db, fy)) != sig.score:
         lines.append(tr("rp.signed.changed", lang))
     return lines
 
 
-def _closing(db: Database, fy: int, lang: str) -> list[Flowable]:
+def _closing(db: Database, score: AnnualScore, lang: str) -> list[Flowable]:
     return [
         signature_block(
             lang, [(tr("rp.sign.prepared", lang), today()), (tr("rp.sign.approved", lang), None)]
         ),  # fmt: skip
         Spacer(1, 6 * mm),
-        *[para(line, "small") for line in signature_lines(db, fy, lang)],
+        *[para(line, "small") for line in signature_lines(db, score.fiscal_year, lang, score)],
         para(tr("rp.anchor", lang, head=head_hash(db)), "small"),
     ]
 
@@ -238,7 +241,7 @@ def build_annual_pdf(
         lambda: _survey(score, lang),
         lambda: _incidents(db, fy, lang),
         lambda: _plan(db, fy, lang),
-        lambda: _closing(db, fy, lang),
+        lambda: _closing(db, score, lang),
     ]
     frame = Frame(title, fy, lang)
     return write_pdf(out, frame, sections, progress or (lambda done, total: None))
