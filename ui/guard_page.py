@@ -77,6 +77,14 @@ class ReportCalendar(QCalendarWidget):
             self.setLocale(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
         else:
             self.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        # The Thai week starts on Sunday, the British on Monday: Qt moves the columns but
+        # leaves the highlight on the old cell (the 24th lit while the 25th is chosen).
+        # Choosing the day again puts the highlight back on it.
+        chosen = self.selectedDate()
+        self.blockSignals(True)
+        self.setSelectedDate(chosen.addDays(1))
+        self.setSelectedDate(chosen)
+        self.blockSignals(False)
         self.show_year()
 
     def show_year(self) -> None:

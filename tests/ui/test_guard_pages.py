@@ -135,3 +135,25 @@ def test_the_calendar_shows_the_day_whose_form_is_open(window) -> None:
     from core.calendar import format_month
 
     assert format_month(page.day.year, page.day.month, "th") in page.month_text.text()
+
+
+def test_the_highlighted_cell_is_the_chosen_day_after_a_language_switch(window) -> None:
+    # Thai weeks start on Sunday, British on Monday; Qt left the highlight a cell off.
+    from PySide6.QtWidgets import QTableView
+
+    from core.i18n import set_language
+
+    cal = window.guard.calendar
+    view = cal.findChild(QTableView, "qt_calendar_calendarview")
+
+    def lit() -> int:
+        (index,) = view.selectionModel().selectedIndexes()
+        return int(index.data())
+
+    assert lit() == cal.selectedDate().day()
+    set_language("en")
+    cal.set_language()
+    assert lit() == cal.selectedDate().day()
+    set_language("th")
+    cal.set_language()
+    assert lit() == cal.selectedDate().day()
