@@ -29,8 +29,21 @@ def language() -> str:
 def catalogue() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for path in sorted((RESOURCES / "i18n").glob("*.json")):
-        merged.update(json.loads(path.read_text(encoding="utf-8")))
+        entries = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
+        clash = merged.keys() & entries.keys()
+        if clash:
+            # dict.update let the later file win without a word (issue 19).
+            raise ValueError(f"{path.name} repeats catalogue keys: {sorted(clash)}")
+        merged.update(entries)
     return merged
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [k for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"catalogue keys repeated in one file: {repeated}")
+    return dict(pairs)
 
 
 def tr_both(key: str, /, **values: object) -> str:

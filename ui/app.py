@@ -48,7 +48,11 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Sala Rounds")
     register_fonts()
     app.setFont(ui_font())
-    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    style = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    if app.styleSheet() != style:
+        # Setting it again re-polishes every widget alive: a cost per call that grows
+        # with the widgets (tests call make_app once per test).
+        app.setStyleSheet(style)
     if not any(isinstance(c, StandardButtonTexts) for c in app.children()):
         app.installTranslator(StandardButtonTexts(app))
     return app

@@ -43,6 +43,24 @@ def _ui_app(qapp, tmp_path: Path) -> Iterator[None]:
     set_language("th")
 
 
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets(qapp) -> Iterator[None]:
+    """Windows a test closed are deleted before the next test, not left to pile up.
+
+    pytest-qt closes and deleteLater()s the widgets it was given, but deferred deletes
+    wait for an event loop that a test may never run again: thousands of windows stayed
+    alive over tests/ui, each re-polished at every style change (issue 19).
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if not widget.isVisible():
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
 @pytest.fixture
 def window(qtbot, db, db_path):
     from core.db import set_setting
