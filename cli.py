@@ -194,7 +194,7 @@ def cmd_score(db: Database, args: argparse.Namespace) -> int:
     import json
 
     from core.calendar import parse_fiscal_year
-    from reports.annual import annual_score, score_json, score_text
+    from summary.score import annual_score, score_json, score_text
 
     result = annual_score(db, parse_fiscal_year(args.fy))
     if args.json:
@@ -243,7 +243,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_sign(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
-    from reports.signing import sign_annual_summary
+    from summary.signing import sign_annual_summary
 
     sig = sign_annual_summary(db, parse_fiscal_year(args.fy))
     say(
@@ -354,7 +354,7 @@ def _utf8_console() -> None:
 # check): about 20 ms of the time to the first paint (benchmark, issue 8).
 WINDOW_PRELOAD = (
     "core.backup", "core.db", "core.users", "core.i18n", "core.calendar",
-    "inspection.rounds", "inspection.indicator", "security.guard", "reports.annual",
+    "inspection.rounds", "inspection.indicator", "security.guard", "summary.score",
 )  # fmt: skip
 
 

@@ -202,7 +202,7 @@ def startup_ratio(office: Path, pairs: int) -> tuple[float, str]:
 
 
 def score_ms(decade_db: Path, repeat: int) -> tuple[float, str]:
-    from reports.annual import annual_score
+    from summary.score import annual_score
 
     db = open_db(decade_db)
     try:

@@ -41,7 +41,7 @@ def report(path: Path) -> None:
     from core.db import open_db
     from inspection.indicator import ladder_rows, restroom_indicator
     from inspection.points import list_points
-    from reports.annual import annual_score
+    from summary.score import annual_score
 
     db = open_db(path)
     points = list_points(db)
@@ -60,7 +60,7 @@ def report(path: Path) -> None:
     print(f"start-up health check: {time.perf_counter() - t0:.1f} s (ok={healthy})")
     db.close()
 
-    from ui.round_page import normalise_code
+    from inspection.points import normalise_code
 
     # A point of another building than the first (codes B02-F1-01 ...).
     sample = max((p.code for p in points if p.code.startswith("B")), default=points[-1].code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +12,18 @@ from sqlite_utils import Database
 from core.errors import InvalidInput
 
 KINDS = ("male", "female", "accessible", "mixed")
+
+_CODE = re.compile(r"^F?(\d)-?(\d{2})$")
+
+
+def normalise_code(text: str) -> str | None:
+    """`101`, `f101`, `F1-01`, ` f1-01 ` -> `F1-01`; anything else -> None.
+
+    How a point code is typed on the Round and Survey pages (three digits, no keypad
+    needed) and read from a file.
+    """
+    m = _CODE.match(text.strip().upper())
+    return f"F{m.group(1)}-{m.group(2)}" if m else None
 
 
 @dataclass(frozen=True)

@@ -16,21 +16,16 @@ from core.ladder import LEVEL_SCORES
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
 from inspection.indicator import active_points, ladder_rows
 from inspection.rounds import deciding_rounds
-from reports.annual import AnnualScore, annual_score
 from reports.charts import percent_bars
 from reports.document import CONTENT_W, Frame, heading, para, signature_block, table, write_pdf
-from security.guard import CATEGORY_NAMES, INCIDENT_LADDER, GuardEvent, events_of_year
+from security.guard import INCIDENT_LADDER, GuardEvent, category_name, events_of_year
+from summary.score import AnnualScore, annual_score
 
 Progress = Callable[[int, int], None]
 
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
-
-
-def category_name(category: str, lang: str) -> str:
-    th, en = CATEGORY_NAMES[category]
-    return th if lang == "th" else en
 
 
 def _indicators(score: AnnualScore, lang: str) -> list[Flowable]:
@@ -193,15 +188,15 @@ def _plan(db: Database, fy: int, lang: str) -> list[Flowable]:
 def signature_lines(
     db: Database, fy: int, lang: str, score: AnnualScore | None = None
 ) -> list[str]:
-    """What the paper says of the signature recorded in the app (reports.signing).
+    """What the paper says of the signature recorded in the app (summary.signing).
 
     The head hash of the signature is the one `check --against` proves history by; a
     score that changed after signing is said plainly, so nobody signs paper that
     differs from what was signed in the app without seeing it. `score`: the year's
     score when the caller has it already (the summary does).
     """
-    from reports.annual import score_json
-    from reports.signing import latest_signature
+    from summary.score import score_json
+    from summary.signing import latest_signature
 
     sig = latest_signature(db, fy)
     if sig is None:

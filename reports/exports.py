@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from core.csvfile import write_rows
 from core.i18n import tr
 from core.plan import plan_for_year, plan_progress, project_title
-from reports.annual import annual_score
+from summary.score import annual_score
 
 INDICATOR_COLUMNS = ("fiscal_year", "indicator", "name_th", "name_en", "measure", "value")
 

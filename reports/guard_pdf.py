@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, format_date, format_month, today
 from core.errors import NotFound
 from core.i18n import tr
-from reports.annual_pdf import category_name, event_rows
+from reports.annual_pdf import event_rows
 from reports.document import (
     CONTENT_W,
     FAILED_BG,
@@ -34,6 +34,7 @@ from security.guard import (
     CATEGORIES,
     GuardEvent,
     GuardReport,
+    category_name,
     get_report,
     missing_reports,
     month_check,

@@ -35,6 +35,14 @@ CATEGORY_NAMES = {
 }
 
 
+def category_name(category: str, lang: str | None = None) -> str:
+    """An event category as people read it (the current language unless `lang` is given)."""
+    from core.i18n import language
+
+    th, en = CATEGORY_NAMES[category]
+    return th if (lang or language()) == "th" else en
+
+
 def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -30,8 +30,8 @@ from core.i18n import language, tr
 from core.users import current_actor
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
-from reports.annual import annual_score, score_text
-from reports.signing import latest_signature, sign_annual_summary
+from summary.score import annual_score, score_text
+from summary.signing import latest_signature, sign_annual_summary
 from ui.hub import Hub, ReloadWhenSeen
 from ui.models.base import Index, RowsModel
 

@@ -35,9 +35,9 @@ from core.errors import SalaError
 from core.i18n import language, tr
 from security.guard import (
     CATEGORIES,
-    CATEGORY_NAMES,
     EventInput,
     GuardReport,
+    category_name,
     copy_previous_report,
     current_report,
     mark_month_checked,
@@ -51,11 +51,6 @@ from ui.widgets.messages import show_error
 
 MISSING = QColor("#b3261e")
 DONE = QColor("#1b7f3b")
-
-
-def category_name(code: str) -> str:
-    th, en = CATEGORY_NAMES[code]
-    return th if language() == "th" else en
 
 
 class ReportCalendar(QCalendarWidget):

@@ -32,11 +32,11 @@ from core.users import current_actor
 from security.guard import (
     CATEGORIES,
     GuardEvent,
+    category_name,
     classify_event,
     events_of_year,
     incident_indicator,
 )
-from ui.guard_page import category_name
 from ui.hub import Hub
 from ui.models.base import Index, RowsModel
 

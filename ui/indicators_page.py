@@ -1,7 +1,7 @@
 """Indicators page: both of the plan's indicators for a fiscal year, with their ladders.
 
 Under each, in plain words, what is needed for the next level. The figures come
-from reports.annual.annual_score, the same function `score` prints.
+from summary.score.annual_score, the same function `score` prints.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from core.ladder import LEVEL_SCORES
 from inspection.indicator import ladder_rows, next_level_needs
-from reports.annual import AnnualScore, annual_score, scored_years
 from security.guard import INCIDENT_LADDER
+from summary.score import AnnualScore, annual_score, scored_years
 from ui.hub import Hub
 
 REACHED = QColor("#cfe8d4")

@@ -9,8 +9,6 @@ round survives the app being killed.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -35,7 +33,7 @@ from core.calendar import format_datetime
 from core.db import get_setting, set_setting
 from core.errors import SalaError
 from core.i18n import language, tr, tr_both
-from inspection.points import Point, list_points
+from inspection.points import Point, list_points, normalise_code
 from inspection.rounds import (
     Round,
     correct_round,
@@ -51,7 +49,6 @@ from inspection.standard import Standard, current_standard, judge, standard_by_i
 from ui.hub import Hub
 from ui.widgets.messages import show_error
 
-_CODE = re.compile(r"^F?(\d)-?(\d{2})$")
 SCORE_KEYS = {
     Qt.Key.Key_0: 0,
     Qt.Key.Key_1: 1,
@@ -60,12 +57,6 @@ SCORE_KEYS = {
     Qt.Key.Key_4: 4,
 }
 SCORE_COLOURS = {0: "#b3261e", 1: "#b3261e", 2: "#8a6d00", 3: "#2d6a4f", 4: "#1b7f3b"}
-
-
-def normalise_code(text: str) -> str | None:
-    """`101`, `f101`, `F1-01`, ` f1-01 ` -> `F1-01`; anything else -> None."""
-    m = _CODE.match(text.strip().upper())
-    return f"F{m.group(1)}-{m.group(2)}" if m else None
 
 
 class _Keys(QObject):

@@ -40,6 +40,7 @@ from core.calendar import fiscal_year, format_date_short, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.users import current_actor
+from inspection.points import normalise_code
 from inspection.survey import (
     GROUPS,
     SurveyForm,
@@ -51,7 +52,6 @@ from inspection.survey import (
     save_form,
 )
 from ui.hub import Hub
-from ui.round_page import normalise_code
 
 
 class _Keys(QObject):

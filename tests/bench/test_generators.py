@@ -9,7 +9,7 @@ from bench.generate import city, decade, decade_years, office_year, rounds_csv
 from core.backup import check
 from core.db import open_db
 from inspection.csv_io import import_rounds
-from reports.annual import annual_score
+from summary.score import annual_score
 
 ROUND_CONTENT = "SELECT uuid, point_id, inspected_at, inspector, scores, total, passed FROM rounds"
 

@@ -93,8 +93,8 @@ def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
 ) -> None:
     from datetime import time
 
-    from reports.annual import annual_score, score_json
     from security.guard import EventInput, classify_event, save_report
+    from summary.score import annual_score, score_json
 
     a, b = laptops
     glass = EventInput(time(9, 0), "ลานจอดรถ", "damage", "กระจกแตก")

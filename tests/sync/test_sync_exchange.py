@@ -9,8 +9,8 @@ from core.backup import check
 from core.db import device_id
 from inspection import rounds as R
 from inspection.survey import record_response
-from reports.annual import annual_score, score_json
 from security.guard import EventInput, classify_event, save_report
+from summary.score import annual_score, score_json
 from sync.receive import import_sync
 from sync.send import collect, export_sync
 from tests.sync.sync_helpers import add_rounds, canonical, dumps, file_state

@@ -5,9 +5,9 @@ from PySide6.QtWidgets import QApplication
 
 from core.db import open_db
 from inspection.actions import list_actions
+from inspection.points import normalise_code
 from inspection.rounds import deciding_rounds, open_drafts, rounds_for_point
 from ui.main_window import MainWindow
-from ui.round_page import normalise_code
 
 SCORES = "44434443443444344444"  # 76 of 80, every item met
 

@@ -59,7 +59,7 @@ def test_audit_page_shows_who_recorded_the_rounds_behind_the_score(window, db) -
     assert page.log_model.rowCount() >= 1
     assert page.signed.text() == "สรุปประจำปีนี้ยังไม่มีผู้ลงนาม"
     from core.users import Actor, act_as
-    from reports.signing import latest_signature
+    from summary.signing import latest_signature
 
     act_as(db, Actor("somchai", "inspector"))
     assert not page.sign()  # refused in the domain, whatever the screen shows

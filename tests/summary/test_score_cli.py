@@ -8,7 +8,7 @@ from core.db import open_db
 from inspection.points import list_points
 from inspection.rounds import record_round
 from inspection.survey import record_response
-from reports.annual import annual_score
+from summary.score import annual_score
 
 
 def test_score_json_is_exactly_the_documented_object(db_path, capsys) -> None:

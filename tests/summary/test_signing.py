@@ -9,8 +9,8 @@ from core.backup import check
 from core.db import open_db
 from core.users import Actor, PermissionDenied, act_as
 from inspection.demo import fill_demo_rounds
-from reports.annual import annual_score, score_json
-from reports.signing import latest_signature, sign_annual_summary
+from summary.score import annual_score, score_json
+from summary.signing import latest_signature, sign_annual_summary
 
 
 @pytest.mark.parametrize("role", ["inspector", "guard_supervisor", "admin"])
@@ -91,7 +91,7 @@ def test_a_round_written_while_signing_is_in_both_the_score_and_the_anchor(
     from core.db import transaction
     from inspection.points import get_point
     from inspection.rounds import record_round
-    from reports import signing
+    from summary import signing
 
     def one_round(other) -> None:
         with transaction(other):

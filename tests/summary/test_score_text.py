@@ -5,7 +5,7 @@ from datetime import datetime
 from inspection.points import list_points
 from inspection.rounds import record_round
 from inspection.survey import record_response
-from reports.annual import annual_score, score_text
+from summary.score import annual_score, score_text
 
 
 def test_the_summary_names_the_ladder_that_holds_the_level_back(db) -> None:
@@ -20,7 +20,7 @@ def test_the_summary_names_the_ladder_that_holds_the_level_back(db) -> None:
 
 
 def test_the_years_offered_run_from_the_first_to_the_last_with_data_without_a_scan(db) -> None:
-    from reports.annual import scored_years
+    from summary.score import scored_years
 
     assert scored_years(db) == []
     record_round(db, list_points(db)[0], datetime(2019, 5, 1, 9), "a", [4] * 20)  # FY 2562

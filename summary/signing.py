@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from core.audit import audit, rows
 from core.db import transaction
 from core.users import require
-from reports.annual import annual_score, score_json
+from summary.score import annual_score, score_json
 
 
 @dataclass(frozen=True)
