@@ -192,3 +192,10 @@ def set_setting(db: Database, key: str, value: str) -> None:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+
+
+def database_path(db: Database) -> Path | None:
+    """The file `db` is open on (None for an in-memory database): background work opens
+    a connection of its own on it, since SQLite connections stay in their thread."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return Path(row[2]) if row and row[2] else None

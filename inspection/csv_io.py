@@ -9,6 +9,7 @@ so importing a file twice adds nothing the second time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -198,7 +199,9 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
     return parsed
 
 
-def export_rounds(db: Database, fy: int, path: Path) -> int:
+def export_rounds(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     """The final rounds of fiscal year `fy`, oldest first, as import-rounds reads them.
 
     A round superseded by a correction is left out: the file holds the record
@@ -219,4 +222,4 @@ def export_rounds(db: Database, fy: int, path: Path) -> int:
             stamp = datetime.fromisoformat(at)
             yield [code, stamp.date().isoformat(), f"{stamp:%H:%M}", inspector, *scores, note]
 
-    return write_rows(Path(path), ROUND_COLUMNS, out())
+    return write_rows(Path(path), ROUND_COLUMNS, out(), progress)

@@ -8,6 +8,7 @@ date and shift with the same content is skipped, so a second import adds nothing
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -135,7 +136,9 @@ def import_guard(db: Database, path: Path) -> GuardImport:
     return GuardImport(len(to_write), events, skipped)
 
 
-def export_guard(db: Database, fy: int, path: Path) -> int:
+def export_guard(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     start, end = fiscal_year_range(fy)
 
     def rows():
@@ -148,4 +151,4 @@ def export_guard(db: Database, fy: int, path: Path) -> int:
                 yield [*head, ev.at.strftime("%H:%M"), ev.place, ev.category, counts,
                        ev.description]  # fmt: skip
 
-    return write_rows(Path(path), GUARD_COLUMNS, rows())
+    return write_rows(Path(path), GUARD_COLUMNS, rows(), progress)
