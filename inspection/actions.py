@@ -172,9 +172,11 @@ def settle_actions(
     """
     before: dict[int, list[CorrectiveAction]] = {}
     if corrects:
-        marks = ", ".join("?" * len(corrects))
-        rows = db.execute(_SQL + f" WHERE a.round_uuid IN ({marks}) AND a.closed_date IS NULL"
-                          " ORDER BY a.id", list(corrects)).fetchall()  # fmt: skip
+        rows = db.execute(
+            _SQL + " WHERE a.round_uuid IN (SELECT value FROM json_each(?))"
+            " AND a.closed_date IS NULL ORDER BY a.id",
+            [json.dumps(list(corrects))],
+        ).fetchall()
         for act in map(_action, rows):
             before.setdefault(act.item_no, []).append(act)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")

@@ -6,6 +6,7 @@ stay. Every function here is one user action in one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -125,14 +126,11 @@ def get_round(db: Database, round_uuid: str) -> Round:
 
 def standards_of_rounds(db: Database, uuids: Sequence[str]) -> dict[str, int]:
     """round uuid -> the id of the standard it was scored against (rounds that exist)."""
-    out: dict[str, int] = {}
-    wanted = list(dict.fromkeys(uuids))
-    for i in range(0, len(wanted), 500):  # under SQLite's limit of bound parameters
-        chunk = wanted[i : i + 500]
-        marks = ", ".join("?" * len(chunk))
-        out.update(db.execute(f"SELECT uuid, standard_id FROM rounds WHERE uuid IN ({marks})",
-                              chunk).fetchall())  # fmt: skip
-    return out
+    rows = db.execute(
+        "SELECT uuid, standard_id FROM rounds WHERE uuid IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(dict.fromkeys(uuids)))],
+    ).fetchall()
+    return dict(rows)
 
 
 def rounds_for_point(db: Database, point_id: int, fy: int | None = None) -> list[Round]:

@@ -27,7 +27,9 @@ from sqlite_utils import Database
 
 from core.i18n import language, tr
 from core.users import User, act_as, current_actor, role_name
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change
 
 
 class _Page:
@@ -197,7 +199,9 @@ class MainWindow(QMainWindow):
         self.hub.review_incidents.connect(self._review_incidents)
         self.hub.open_point_in_year.connect(self._open_point_in_year)
         self.hub.language_changed.connect(lambda _: self.retranslate())
-        self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
+        self.hub.changed.connect(
+            lambda changes: self.show_actor() if changes & Change.USERS else None
+        )
         self.retranslate()
         # A round left unfinished (the app was closed or killed) is where work resumes.
         self.show_widget(self.round if self.round.round is not None else self.today)
@@ -244,7 +248,9 @@ class MainWindow(QMainWindow):
         self.show_widget(self.incidents)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        # A report still being written holds its own database connection: let it stop.
+        # Work still running (a report, a sync file, a backup) holds its own database
+        # connection: let it stop before the window's goes.
+        ops.shutdown()
         if "reports" in self._built:
             self.reports.shutdown()
         super().closeEvent(event)
@@ -301,7 +307,7 @@ class MainWindow(QMainWindow):
         rows = [r for r in range(self.nav.count()) if not self.nav.item(r).isHidden()]
         if rows:
             at = rows.index(self.nav.currentRow()) if self.nav.currentRow() in rows else 0
-            self.nav.setCurrentRow(rows[(at + step) % len(rows)])
+            self.show_widget(self.page(self.pages[rows[(at + step) % len(rows)]][1]))
 
     def show_page(self, n: int) -> None:
         item = self.nav.item(n)
@@ -310,6 +316,9 @@ class MainWindow(QMainWindow):
             self.show_widget(self.page(self.pages[n][1]))
 
     def show_widget(self, widget: QWidget) -> None:
+        """Show a page with the keys on its main control (issue 17): after Ctrl+8 Enter
+        writes the report, after Ctrl+2 Down moves through the points, not the year."""
         self.nav.setCurrentRow(self.stack.indexOf(widget))
-        if widget is self.round:
-            self.round.focus_entry()
+        focus = getattr(widget, "focus_main", None)
+        if callable(focus):
+            focus()

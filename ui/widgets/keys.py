@@ -1,0 +1,96 @@
+"""Keys by where they are on the keyboard, not by what the layout types (issue 17).
+
+Thai staff type notes in Thai and leave the Kedmanee layout on: the digit row
+then types ๅ / - ภ ถ ุ ึ ค ต จ, and most 1366x768 laptops have no keypad. A
+score or a point code must follow the physical key whatever the layout: the
+key's native scan code where the platform gives one, else the Kedmanee
+character of that key; Thai digits ๐-๙ count as the digits they are.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+
+# The digit row as Kedmanee types it, unshifted: the keys 1 2 3 4 5 6 7 8 9 0.
+KEDMANEE_DIGIT_ROW = "ๅ/-ภถุึคตจ"
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+# Other Kedmanee keys a page asks for by their Latin letter: the key N (a note) types ื.
+KEDMANEE_LETTERS = {"ื": "n", "ด": "f", "ข": "-"}
+
+# The digit row's physical keys, 1 2 ... 9 0, as each platform numbers them.
+_X11_KEYCODES = tuple(range(10, 20))  # evdev codes + 8 (xcb and wayland)
+_WINDOWS_SCAN_CODES = tuple(range(2, 12))
+_MAC_VIRTUAL_KEYS = (18, 19, 20, 21, 23, 22, 26, 28, 25, 29)  # kVK_ANSI_1 .. kVK_ANSI_0
+# The key N, for the note key.
+_N_KEY = {"linux": 57, "win32": 49, "darwin": 45}
+
+
+def _row_position(event: QKeyEvent) -> int | None:
+    """0..9 for the physical keys 1..0 of the digit row, from the native key fields."""
+    if sys.platform == "darwin":
+        code, table = event.nativeVirtualKey(), _MAC_VIRTUAL_KEYS
+    elif sys.platform == "win32":
+        code, table = event.nativeScanCode(), _WINDOWS_SCAN_CODES
+    else:
+        code, table = event.nativeScanCode(), _X11_KEYCODES
+    return table.index(code) if code in table else None
+
+
+def _has_native_code(event: QKeyEvent) -> bool:
+    return bool(event.nativeScanCode() or event.nativeVirtualKey())
+
+
+def digit_of(event: QKeyEvent, *, in_code: bool = False) -> int | None:
+    """The digit a key stands for, whatever the layout; None for any other key.
+
+    A digit typed as a character wins (a keypad, a Latin layout, a Thai digit with
+    Shift); an unshifted key of the digit row counts by its place; without native key
+    fields (a synthetic event), the Kedmanee character of the digit row does, except
+    in a point code (`in_code`), where "-" is the code's own hyphen (F1-01).
+    """
+    text = event.text()
+    if len(text) == 1 and text.isascii() and text.isdigit():
+        return int(text)
+    if len(text) == 1 and text in THAI_DIGITS:
+        return THAI_DIGITS.index(text)
+    if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        return None
+    place = _row_position(event)
+    if place is not None:
+        return (place + 1) % 10
+    if len(text) == 1 and text in KEDMANEE_DIGIT_ROW and not _has_native_code(event):
+        if in_code and text in "-/":
+            return None
+        return (KEDMANEE_DIGIT_ROW.index(text) + 1) % 10
+    return None
+
+
+def is_letter(event: QKeyEvent, letter: str) -> bool:
+    """Whether the key is the Latin `letter` key ("n"), whatever the layout types on it."""
+    if event.text().lower() == letter:
+        return True
+    if (
+        letter == "n"
+        and event.nativeScanCode()
+        and _N_KEY.get(sys.platform, 57)
+        == (event.nativeVirtualKey() if sys.platform == "darwin" else event.nativeScanCode())
+    ):
+        return True
+    return KEDMANEE_LETTERS.get(event.text()) == letter
+
+
+def latin_code(text: str) -> str:
+    """A point code typed on the Kedmanee layout, as the Latin keys it was typed on:
+    "ๅจๅ" (the keys 1 0 1) is "101", "ดๅขจๅ" is "f1-01"; Thai digits are digits."""
+    out = []
+    for ch in text:
+        if ch in THAI_DIGITS:
+            out.append(str(THAI_DIGITS.index(ch)))
+        elif ch in KEDMANEE_DIGIT_ROW and ch not in "-/":
+            out.append(str((KEDMANEE_DIGIT_ROW.index(ch) + 1) % 10))
+        else:
+            out.append(KEDMANEE_LETTERS.get(ch, ch))
+    return "".join(out)
