@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,6 +31,66 @@ from core.users import User, act_as, current_actor, role_name
 from ui import ops
 from ui.hub import Hub
 from ui.ops import Change
+from ui.widgets.keys import digit_of, latin_letter
+
+
+class ShortcutKeys(QObject):
+    """The window's shortcuts by the physical key, whatever the layout (issue 17).
+
+    Thai staff leave the Kedmanee layout on. Its digit row types ๅ / - ภ ...: Qt read
+    Ctrl+3 as Ctrl+- and no page opened; with Thai as the only layout, Ctrl+9 came as
+    Ctrl+ต and Ctrl+L as Ctrl+ส. A Ctrl key whose layout character is not the one on
+    the key runs the shortcut of the key's own digit or letter (Ctrl+1..0 for the pages,
+    Ctrl+L, the Reports page's Ctrl+P and Ctrl+S). Watched on the application, for this
+    window's widgets only; on a Latin layout it does nothing and Qt matches as always.
+    """
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(event, QKeyEvent) or not isinstance(obj, QWidget):
+            return False
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if not mods & Qt.KeyboardModifier.ControlModifier or obj.window() is not self.window:
+            return False
+        shortcut = self.shortcut_for(event, obj)
+        if shortcut is None:
+            return False
+        event.accept()
+        if kind == QEvent.Type.KeyPress:
+            shortcut.activated.emit()
+        return True
+
+    def shortcut_for(self, event: QKeyEvent, focus: QWidget) -> QShortcut | None:
+        digit = digit_of(event)
+        if digit is not None:
+            latin = str(digit)
+        else:
+            letter = latin_letter(event)
+            if letter is None:
+                return None
+            latin = letter.upper()
+        if event.key() == ord(latin):
+            return None  # the layout types what is on the key: Qt's own matching is right
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        wanted = QKeySequence(mods.value | ord(latin))
+        for shortcut in self.window.findChildren(QShortcut):
+            if not shortcut.isEnabled() or shortcut.key() != wanted:
+                continue
+            owner = shortcut.parent()
+            if not isinstance(owner, QWidget) or not owner.isVisible():
+                continue
+            if shortcut.context() == Qt.ShortcutContext.WidgetWithChildrenShortcut and not (
+                owner is focus or owner.isAncestorOf(focus)
+            ):
+                continue
+            return shortcut
+        return None
 
 
 class _Page:
@@ -190,6 +251,10 @@ class MainWindow(QMainWindow):
         for n in range(min(len(self.pages), 10)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{(n + 1) % 10}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
+        self.page_keys = ShortcutKeys(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.page_keys)
         QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(lambda: self.step_page(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(lambda: self.step_page(-1))
         self.hub.start_round.connect(lambda _: self.show_widget(self.round))
@@ -251,6 +316,9 @@ class MainWindow(QMainWindow):
         # Work still running (a report, a sync file, a backup) holds its own database
         # connection: let it stop before the window's goes.
         ops.shutdown()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.page_keys)
         if "reports" in self._built:
             self.reports.shutdown()
         super().closeEvent(event)

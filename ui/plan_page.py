@@ -59,6 +59,7 @@ from ui.hub import Hub
 from ui.ops import Change, reload_on
 from ui.widgets.messages import clear, say_error
 from ui.widgets.rights import permit
+from ui.widgets.thai_label import ThaiLabel
 from ui.widgets.years import fill_years
 
 DONE = QColor("#e3f1e6")
@@ -72,9 +73,9 @@ class PlanPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.year = QComboBox()
-        self.progress = QLabel()
+        # The projects' long Thai names wrap between words ("กรุงเทพมหา / นคร" was Qt's).
+        self.progress = ThaiLabel()
         self.progress.setObjectName("sectionTitle")
-        self.progress.setWordWrap(True)
         self.table = QTableWidget(0, 7)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -254,7 +255,8 @@ class PlanDoneDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.not_done.clicked.connect(self.clear)
         form = QFormLayout()
-        form.addRow(tr("plan.done_date"), self.when)
+        self.when.setPlaceholderText(format_date_short(today(), lang))
+        form.addRow(tr("win.plan.date_done"), self.when)
         form.addRow(tr("plan.evidence"), self.evidence)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

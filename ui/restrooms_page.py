@@ -361,8 +361,9 @@ class RestroomsPage(QWidget):
         if act is None:
             return None
         self.dialog = ask_text(
-            self, self.hub, tr("action.close"), tr("action.closed_on"),
+            self, self.hub, tr("action.close"), tr("win.date_done"),
             lambda text: close_action(self.db, act.uuid, text), field="closed",
             text=format_date_short(today(), language()), changes=Change.ACTIONS,
+            placeholder=format_date_short(today(), language()),
         )  # fmt: skip
         return self.dialog

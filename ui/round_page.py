@@ -55,6 +55,7 @@ from ui.widgets.forms import FormDialog, ask_text
 from ui.widgets.keys import digit_of, is_letter, latin_code
 from ui.widgets.messages import clear, confirm, say_done, say_error
 from ui.widgets.rights import permit
+from ui.widgets.thai_label import ThaiLabel
 
 # A note in the checklist shows this much (the whole note is the cell's tooltip): a
 # 5,000-character note made its row taller than the table.
@@ -154,15 +155,14 @@ class RoundPage(QWidget):
         big.setBold(True)
         self.total_label.setFont(big)
         self.band_label = QLabel()
-        self.result_label = QLabel()
+        self.result_label = ThaiLabel()  # "ไม่ผ่าน: ข้อ 11 ..." wraps between words
         result_font = QFont(self.font())
         result_font.setPointSizeF(result_font.pointSizeF() * 1.5)
         result_font.setBold(True)
         self.result_label.setFont(result_font)
         self.failing_label = QLabel()
         self.failing_label.setWordWrap(True)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
+        self.status_label = ThaiLabel()
         self.confirm_label = QLabel()
         self.confirm_label.setObjectName("confirmBar")
         self.confirm_label.setWordWrap(True)
@@ -666,7 +666,11 @@ class RoundPage(QWidget):
         rnd = self.round
         if rnd is not None:
             status = tr(f"status.{rnd.status}")
-            self.when_label.setText(f"{format_datetime(rnd.inspected_at, language())} · {status}")
+            when = f"{format_datetime(rnd.inspected_at, language())} · {status}"
+            if rnd.supersedes:
+                # A correction says so, and why, while it is typed and after.
+                when += " · " + tr("win.round.correcting", reason=short_note(rnd.reason))
+            self.when_label.setText(when)
         else:
             self.when_label.setText(tr("round.not_started") if self.point else "")
         permit(

@@ -53,6 +53,7 @@ from inspection.survey import (
 from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
+from ui.widgets.keys import digit_of, latin_code
 from ui.widgets.messages import clear, say_error
 from ui.widgets.rights import permit
 
@@ -235,7 +236,9 @@ class SurveyPage(QWidget):
         self.entry.setText("\n".join(lines))
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        text = event.text()
+        # Digits follow the physical keys: the Thai (Kedmanee) layout types ๅ / - on 1 2 3.
+        digit = digit_of(event)
+        text = str(digit) if digit is not None else event.text()
         if event.key() == Qt.Key.Key_Backspace:
             if self.ratings:
                 self.ratings.pop()
@@ -265,7 +268,7 @@ class SurveyPage(QWidget):
         return False
 
     def save(self) -> None:
-        code = self.point.text().strip()
+        code = latin_code(self.point.text().strip())
         point = normalise_code(code) if code else None
         day = self.answer_day()
         if day is None:

@@ -92,7 +92,7 @@ def test_plan_page_marks_a_step_done_and_shows_progress(qtbot, window) -> None:
     assert not page.mark_selected_done("31/02/2564", "")
     assert "31/02/2564" in page.error.text()
     assert page.mark_selected_done("15/10/2563", "คำสั่งแต่งตั้ง")
-    assert "2: ความก้าวหน้า 5%" in page.progress.text()
+    assert "2: ความก้าวหน้า 5%" in page.progress.full_text()
 
 
 def test_plan_step_edited_in_the_dialog_and_a_refusal_stays_in_it(qtbot, window, db) -> None:
@@ -140,7 +140,7 @@ def test_choosing_next_year_on_the_plan_page_starts_from_this_years_plan(qtbot, 
     page.year.setCurrentIndex(page.year.findData(2565))
     assert len(page.steps) == 15 and {s.fiscal_year for s in page.steps} == {2565}
     assert page.steps[0].title_th == "เตรียมการ ปี 2564" and page.steps[0].uuid != first.uuid
-    assert "1: ความก้าวหน้า 0%" in page.progress.text()
+    assert "1: ความก้าวหน้า 0%" in page.progress.full_text()
 
 
 def test_a_section_head_defines_a_form_and_the_survey_page_offers_it(qtbot, window, db) -> None:

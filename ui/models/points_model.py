@@ -142,7 +142,14 @@ class ActionsModel(RowsModel[CorrectiveAction]):
             if col == 3:
                 return format_date(a.due_date, lang) if a.due_date else ""
             if col == 4:
-                return format_date(a.closed_date, lang) if a.closed_date else tr("action.open")
+                if a.closed_date is None:
+                    return tr("action.open")
+                if a.resolved_by_correction is not None:
+                    return tr("win.action.resolved", day=format_date(a.closed_date, lang),
+                              reason=a.resolved_by_correction)  # fmt: skip
+                return format_date(a.closed_date, lang)
+        if role == Qt.ItemDataRole.ToolTipRole and col in (1, 4):
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ForegroundRole and col == 4 and a.is_open:
             return QColor(STATE_COLOURS["failed"])
         return None

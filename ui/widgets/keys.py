@@ -17,15 +17,25 @@ from PySide6.QtGui import QKeyEvent
 # The digit row as Kedmanee types it, unshifted: the keys 1 2 3 4 5 6 7 8 9 0.
 KEDMANEE_DIGIT_ROW = "ๅ/-ภถุึคตจ"
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
-# Other Kedmanee keys a page asks for by their Latin letter: the key N (a note) types ื.
-KEDMANEE_LETTERS = {"ื": "n", "ด": "f", "ข": "-"}
+# The letter keys as Kedmanee types them, unshifted: the key N (a note) types ื, L ส.
+KEDMANEE_LETTERS = dict(zip("ๆไำพะัีรนยฟหกด้่าสผปแอิืท", "qwertyuiopasdfhjklzxcvbnm", strict=True))
+KEDMANEE_LETTERS["เ"] = "g"
+# In a point code typed on Kedmanee, the key "-" types ข.
+KEDMANEE_CODE = {**KEDMANEE_LETTERS, "ข": "-"}
 
 # The digit row's physical keys, 1 2 ... 9 0, as each platform numbers them.
 _X11_KEYCODES = tuple(range(10, 20))  # evdev codes + 8 (xcb and wayland)
 _WINDOWS_SCAN_CODES = tuple(range(2, 12))
 _MAC_VIRTUAL_KEYS = (18, 19, 20, 21, 23, 22, 26, 28, 25, 29)  # kVK_ANSI_1 .. kVK_ANSI_0
-# The key N, for the note key.
-_N_KEY = {"linux": 57, "win32": 49, "darwin": 45}
+# The letter keys, as each platform numbers them.
+_X11_LETTERS = dict(zip([*range(24, 34), *range(38, 47), *range(52, 59)],
+                        "qwertyuiopasdfghjklzxcvbnm", strict=True))  # fmt: skip
+_WINDOWS_LETTERS = dict(zip([*range(0x10, 0x1A), *range(0x1E, 0x27), *range(0x2C, 0x33)],
+                            "qwertyuiopasdfghjklzxcvbnm", strict=True))  # fmt: skip
+_MAC_LETTERS = {0x00: "a", 0x01: "s", 0x02: "d", 0x03: "f", 0x04: "h", 0x05: "g", 0x06: "z",
+                0x07: "x", 0x08: "c", 0x09: "v", 0x0B: "b", 0x0C: "q", 0x0D: "w", 0x0E: "e",
+                0x0F: "r", 0x10: "y", 0x11: "t", 0x1F: "o", 0x20: "u", 0x22: "i", 0x23: "p",
+                0x25: "l", 0x26: "j", 0x28: "k", 0x2D: "n", 0x2E: "m"}  # fmt: skip
 
 
 def _row_position(event: QKeyEvent) -> int | None:
@@ -68,18 +78,27 @@ def digit_of(event: QKeyEvent, *, in_code: bool = False) -> int | None:
     return None
 
 
+def latin_letter(event: QKeyEvent) -> str | None:
+    """The Latin letter printed on the key ("l" for the key that types ส on Kedmanee)."""
+    if sys.platform == "darwin":
+        found = _MAC_LETTERS.get(event.nativeVirtualKey()) if event.nativeVirtualKey() else None
+    elif sys.platform == "win32":
+        found = _WINDOWS_LETTERS.get(event.nativeScanCode())
+    else:
+        found = _X11_LETTERS.get(event.nativeScanCode())
+    if found is not None:
+        return found
+    text = event.text().lower()
+    if len(text) == 1 and "a" <= text <= "z":
+        return text
+    if not _has_native_code(event):
+        return KEDMANEE_LETTERS.get(event.text())
+    return None
+
+
 def is_letter(event: QKeyEvent, letter: str) -> bool:
     """Whether the key is the Latin `letter` key ("n"), whatever the layout types on it."""
-    if event.text().lower() == letter:
-        return True
-    if (
-        letter == "n"
-        and event.nativeScanCode()
-        and _N_KEY.get(sys.platform, 57)
-        == (event.nativeVirtualKey() if sys.platform == "darwin" else event.nativeScanCode())
-    ):
-        return True
-    return KEDMANEE_LETTERS.get(event.text()) == letter
+    return latin_letter(event) == letter
 
 
 def latin_code(text: str) -> str:
@@ -92,5 +111,5 @@ def latin_code(text: str) -> str:
         elif ch in KEDMANEE_DIGIT_ROW and ch not in "-/":
             out.append(str((KEDMANEE_DIGIT_ROW.index(ch) + 1) % 10))
         else:
-            out.append(KEDMANEE_LETTERS.get(ch, ch))
+            out.append(KEDMANEE_CODE.get(ch, ch))
     return "".join(out)
