@@ -55,7 +55,6 @@ from ui.widgets.forms import FormDialog, ask_text
 from ui.widgets.keys import digit_of, is_letter, latin_code
 from ui.widgets.messages import clear, confirm, say_done, say_error
 from ui.widgets.rights import permit
-from ui.widgets.thai_label import ThaiLabel
 
 # A note in the checklist shows this much (the whole note is the cell's tooltip): a
 # 5,000-character note made its row taller than the table.
@@ -155,14 +154,18 @@ class RoundPage(QWidget):
         big.setBold(True)
         self.total_label.setFont(big)
         self.band_label = QLabel()
-        self.result_label = ThaiLabel()  # "ไม่ผ่าน: ข้อ 11 ..." wraps between words
+        # "ไม่ผ่าน: ข้อ 11 ได้ต่ำกว่า 2 ..." is longer than the panel. (Qt's own breaks: the
+        # word list of ThaiLabel would load the PDF stack before the window's first paint.)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
         result_font = QFont(self.font())
         result_font.setPointSizeF(result_font.pointSizeF() * 1.5)
         result_font.setBold(True)
         self.result_label.setFont(result_font)
         self.failing_label = QLabel()
         self.failing_label.setWordWrap(True)
-        self.status_label = ThaiLabel()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         self.confirm_label = QLabel()
         self.confirm_label.setObjectName("confirmBar")
         self.confirm_label.setWordWrap(True)

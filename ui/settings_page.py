@@ -569,5 +569,5 @@ class SettingsPage(QWidget):
         )  # fmt: skip
 
     def _backed_up(self, target: Path, head: str) -> None:
+        # On the page's message line, where the page says what it did: no box to close.
         say_done(self.message, tr("settings.backup_done", path=str(target), head=head))
-        QMessageBox.information(self, tr("app.title"), self.message.text())

@@ -29,27 +29,31 @@ def _clusters(word: str) -> list[str]:
 
 def break_lines(text: str, metrics: QFontMetrics, width: int) -> list[str]:
     """`text` in lines no wider than `width`, broken between words (and at its own line
-    breaks); a word wider than the line is cut between characters."""
+    breaks); a word wider than a whole line is cut between characters."""
     from reports.thai_wrap import words  # the PDF's word list; loaded with the first label
+
+    def fits(line: str) -> bool:
+        return metrics.horizontalAdvance(line) <= width
 
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for word in words(paragraph):
-            if metrics.horizontalAdvance(line + word) <= width or not line.strip():
+            if fits(line + word):
                 line += word
-                if metrics.horizontalAdvance(line) > width and len(_clusters(line)) > 1:
-                    # One word wider than the whole line: cut it where it must be cut.
-                    cut = ""
-                    for c in _clusters(line):
-                        if cut and metrics.horizontalAdvance(cut + c) > width:
-                            lines.append(cut)
-                            cut = ""
-                        cut += c
-                    line = cut
                 continue
-            lines.append(line.rstrip())
+            if line.strip():
+                lines.append(line.rstrip())
             line = word.lstrip()
+            while not fits(line) and len(_clusters(line)) > 1:
+                # One word wider than the whole line: cut it where it must be cut.
+                head = ""
+                for c in _clusters(line):
+                    if head and not fits(head + c):
+                        break
+                    head += c
+                lines.append(head)
+                line = line[len(head) :]
         lines.append(line.rstrip())
     return lines
 
