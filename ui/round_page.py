@@ -34,6 +34,7 @@ from core.calendar import format_datetime
 from core.db import get_setting, set_setting
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.users import current_actor
 from inspection.points import Point, list_points, normalise_code
 from inspection.rounds import (
     Finalized,
@@ -54,7 +55,7 @@ from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog, ask_text
 from ui.widgets.keys import digit_of, is_letter, latin_code
 from ui.widgets.messages import clear, confirm, say_done, say_error
-from ui.widgets.rights import permit
+from ui.widgets.rights import only_for, permit
 
 # A note in the checklist shows this much (the whole note is the cell's tooltip): a
 # 5,000-character note made its row taller than the table.
@@ -251,7 +252,7 @@ class RoundPage(QWidget):
         self.table.setHorizontalHeaderLabels(
             [tr("col.no"), tr("col.item"), tr("col.score"), tr("col.note")]
         )
-        self.hint_label.setText(tr("round.hint"))
+        self.hint_label.setText(tr("win.round.hint"))
         self.finalize_button.setText(tr("round.finalize"))
         self.discard_button.setText(tr("round.discard"))
         self.correct_button.setText(tr("restrooms.correct"))
@@ -676,9 +677,12 @@ class RoundPage(QWidget):
             self.when_label.setText(when)
         else:
             self.when_label.setText(tr("round.not_started") if self.point else "")
-        permit(
-            self.finalize_button, self.db, "rounds.record", ready=self.editable and rnd is not None
-        )
+        permit(self.finalize_button, self.db, "rounds.record",
+               ready=self.editable and rnd is not None)  # fmt: skip
+        # Who may not record rounds (a guard supervisor) is told before typing, not after.
+        may = current_actor(self.db).may("rounds.record")
+        self.hint_label.setText(tr("win.round.hint") if may else only_for("rounds.record"))
+        self.hint_label.setStyleSheet("" if may else "color: #8a6d00; font-weight: bold")
         permit(self.discard_button, self.db, "rounds.record",
                ready=rnd is not None and not rnd.is_final)  # fmt: skip
         permit(self.correct_button, self.db, "rounds.record",

@@ -352,3 +352,23 @@ def test_date_placeholders_are_this_years_not_2564s(window, page_name: str) -> N
         assert edit.placeholderText() == format_date_short(date(2026, 11, 30), "th")
     else:
         assert edit.placeholderText() == "01/10/2569"  # FY 2570 begins 1 Oct 2569
+
+
+def test_a_guard_supervisor_is_told_on_the_round_page_before_typing(qtbot, window, db) -> None:
+    page = window.round
+    window.show_widget(page)
+    act_as(db, Actor("wichai", "guard_supervisor", "วิชัย"))
+    window.hub.signed_in.emit()
+    assert page.hint_label.text().startswith("ใช้ได้เฉพาะ ")
+    assert "ผู้ควบคุม" not in page.hint_label.text()  # the roles that may, not this one
+    assert not page.finalize_button.isEnabled()
+
+
+def test_the_details_toggle_of_the_message_dialog_reads_in_the_app_language(window) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.widgets.messages import message_box
+
+    box = message_box(window, InvalidInput("ไม่ถูกต้อง", "not valid"))
+    texts = [b.text() for b in box.findChildren(QPushButton)]
+    assert "แสดงภาษาอังกฤษ…" in texts and "Show Details..." not in texts
