@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QTemporaryDir, Signal
-from PySide6.QtGui import QImage, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +50,7 @@ from summary.score import fiscal_years
 from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
+from ui.widgets.elided import ElidedLabel
 from ui.widgets.messages import say_error
 from ui.widgets.pdf_preview import PdfPreview, prepare_printer, print_pdf, thumbnails
 
@@ -114,33 +114,6 @@ def write_report(db: Database, key: str, scope: dict[str, Any], out: Path, lang:
     finally:
         if not written:
             out.unlink(missing_ok=True)
-
-
-class ElidedLabel(QLabel):
-    """One line that ends in "…" when it does not fit, instead of widening the window (a
-    long Thai report name would); the whole text is its tooltip."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def full_text(self) -> str:
-        return self._full
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                              max(0, self.width()))  # fmt: skip
-        super().setText(shown)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._elide()
 
 
 class ReportsPage(QWidget):

@@ -52,6 +52,7 @@ from inspection.standard import Standard, current_standard, judge, standard_by_i
 from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
+from ui.widgets.elided import ElidedLabel
 from ui.widgets.forms import FormDialog, ask_text
 from ui.widgets.keys import digit_of, is_letter, latin_code
 from ui.widgets.messages import clear, confirm, say_done, say_error
@@ -130,7 +131,8 @@ class RoundPage(QWidget):
         self.inspector_label = QLabel()
         self.inspector_edit = QLineEdit(get_setting(db, "last_inspector", "") or "")
         self.inspector_edit.setFixedWidth(220)
-        self.when_label = QLabel()
+        # Elided: a correction's reason on this line widened the window past the screen.
+        self.when_label = ElidedLabel()
 
         self.table = QTableWidget(0, 4)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -187,7 +189,7 @@ class RoundPage(QWidget):
         top.addWidget(self.inspector_label, 0, 3)
         top.addWidget(self.inspector_edit, 0, 4)
         top.addWidget(self.when_label, 0, 5)
-        top.setColumnStretch(6, 1)
+        top.setColumnStretch(5, 1)  # the when line takes the rest, elided
 
         side = QFrame()
         side.setObjectName("scorePanel")
@@ -673,7 +675,7 @@ class RoundPage(QWidget):
             when = f"{format_datetime(rnd.inspected_at, language())} · {status}"
             if rnd.supersedes:
                 # A correction says so, and why, while it is typed and after.
-                when += " · " + tr("win.round.correcting", reason=short_note(rnd.reason))
+                when += " · " + tr("win.round.correcting", reason=rnd.reason)
             self.when_label.setText(when)
         else:
             self.when_label.setText(tr("round.not_started") if self.point else "")

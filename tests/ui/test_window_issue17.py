@@ -109,7 +109,7 @@ def test_an_empty_correction_reason_keeps_the_dialog_open(qtbot, window, db) -> 
     dialog.edit.setText("ข้อ 11 กรอกผิด")
     assert dialog.try_accept()
     assert page.round.status == "draft" and page.round.reason == "ข้อ 11 กรอกผิด"
-    assert "ข้อ 11 กรอกผิด" in page.when_label.text()  # the correction says it is one
+    assert "ข้อ 11 กรอกผิด" in page.when_label.full_text()  # the correction says it is one
 
 
 # ---- point 5: rights shown before the work ---------------------------------------------
@@ -372,3 +372,14 @@ def test_the_details_toggle_of_the_message_dialog_reads_in_the_app_language(wind
     box = message_box(window, InvalidInput("ไม่ถูกต้อง", "not valid"))
     texts = [b.text() for b in box.findChildren(QPushButton)]
     assert "แสดงภาษาอังกฤษ…" in texts and "Show Details..." not in texts
+
+
+def test_a_long_correction_reason_does_not_widen_the_window(qtbot, window) -> None:
+    page = window.round
+    window.show_widget(page)
+    width = window.width()
+    _round(qtbot, page, "F4-03", FAILS_ON_11)
+    page.correct("ข้อ 11 กรอกผิด ห้องน้ำสะอาดแล้ว ตรวจซ้ำกับหัวหน้างานเมื่อบ่ายวันเดียวกัน")
+    qtbot.wait(50)  # the layout settles
+    assert window.width() == width and window.minimumSizeHint().width() <= 1366
+    assert page.when_label.toolTip().endswith("เมื่อบ่ายวันเดียวกัน)")
