@@ -383,3 +383,23 @@ def test_a_long_correction_reason_does_not_widen_the_window(qtbot, window) -> No
     qtbot.wait(50)  # the layout settles
     assert window.width() == width and window.minimumSizeHint().width() <= 1366
     assert page.when_label.toolTip().endswith("เมื่อบ่ายวันเดียวกัน)")
+
+
+def test_an_action_closed_by_a_correction_says_so_with_the_reason(qtbot, window, db) -> None:
+    page = window.round
+    window.show_widget(page)
+    _round(qtbot, page, "F4-04", FAILS_ON_11)
+    page.correct("ท่อไม่ได้รั่ว กรอกผิด")
+    page.current = 10
+    qtbot.keyClick(page.table, "4")
+    done = page.finalize()
+    assert done.actions.resolved == (11,)
+    assert "ปิดงานแก้ไขของข้อ 11 แล้ว" in page.status_label.text()
+    restrooms = window.restrooms
+    window.show_widget(restrooms)
+    restrooms.select_point("F4-04")
+    model = restrooms.actions_model
+    (row,) = [r for r in range(model.rowCount()) if model.action_at(r).item_no == 11]
+    index = model.index(row, 4)
+    assert model.data(index).startswith("ผ่านเมื่อแก้ไขผล")
+    assert "ท่อไม่ได้รั่ว กรอกผิด" in model.data(index, Qt.ItemDataRole.ToolTipRole)

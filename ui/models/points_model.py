@@ -145,11 +145,14 @@ class ActionsModel(RowsModel[CorrectiveAction]):
                 if a.closed_date is None:
                     return tr("action.open")
                 if a.resolved_by_correction is not None:
-                    return tr("win.action.resolved", day=format_date(a.closed_date, lang),
-                              reason=a.resolved_by_correction)  # fmt: skip
+                    return tr("win.action.resolved_short", day=format_date(a.closed_date, lang))
                 return format_date(a.closed_date, lang)
-        if role == Qt.ItemDataRole.ToolTipRole and col in (1, 4):
-            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4 and a.resolved_by_correction:
+            # Closed as resolved by a correction: the correction's reason (issue 17).
+            return tr("win.action.resolved", day=format_date(a.closed_date, lang),
+                      reason=a.resolved_by_correction)  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return a.what
         if role == Qt.ItemDataRole.ForegroundRole and col == 4 and a.is_open:
             return QColor(STATE_COLOURS["failed"])
         return None
