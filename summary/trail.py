@@ -111,7 +111,7 @@ class Trail:
         if row.kind == "guard_event" and "counts" in data:
             values["decision"] = tr("trail.counts" if data["counts"] else "trail.not_counted", lang)
         if row.kind == "setting":
-            values["key"] = row.record_uuid
+            values["key"] = _word(f"trail.setting_name.{row.record_uuid}", lang) or row.record_uuid
             values["value"] = "" if after is None else str(after)
         if row.kind == "plan_step":
             values["step"] = self._step(row.record_uuid)

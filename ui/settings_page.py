@@ -170,7 +170,7 @@ class SettingsPage(QWidget):
         header = self.users_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.users_table.setMinimumHeight(120)
+        self.users_table.setMinimumHeight(150)
         users.addWidget(self.users_table, 1)
         self.user_role = QComboBox()  # the selected account's role
         self.role_button = QPushButton()
