@@ -29,6 +29,7 @@ from core.calendar import format_datetime, from_utc
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.office import office
 from core.users import require
 from inspection.standard import judge
 from inspection.survey import is_satisfied, parse_ratings
@@ -219,6 +220,27 @@ def _check_verdicts(db: Database, content: dict) -> None:
                 f"คำตอบแบบสอบถาม {a['uuid']} ระบุความพึงพอใจไม่ตรงกับคะแนน",
                 f"survey answer {a['uuid']} says satisfied or not against its ratings",
             )
+
+
+def check_content(db: Database, content: dict) -> None:
+    """The checks of a file's records that need what the receiver already holds: the keys
+    they point to and the verdicts they state. A laptop and the city hub (which reads its
+    tables through hub.dialect) call this one function."""
+    _check_references(db, content)
+    _check_verdicts(db, content)
+
+
+def check_office(db: Database, sync_file: SyncFile) -> None:
+    """A file holds one office's records; another office's file is refused (issue 18)."""
+    theirs, ours = sync_file.manifest.office, office(db)
+    if theirs.code != ours.code:
+        raise _refuse(
+            f"ไฟล์นี้เป็นของหน่วยงาน {theirs.code} ({theirs.name_th}) แต่เครื่องนี้เป็นของหน่วยงาน"
+            f" {ours.code} ({ours.name_th}) หากเป็นเครื่องใหม่ ให้ผู้ดูแลระบบตั้งรหัสหน่วยงานในหน้าตั้งค่าก่อน",
+            f"this file belongs to office {theirs.code} ({theirs.name_en}) and this computer to"
+            f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
+            " office code in Settings first",
+        )
 
 
 def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
@@ -625,6 +647,7 @@ def already_imported(db: Database, file_sha: str) -> bool:
 def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     """Merge a checked file in one transaction (all of it, or nothing on any error)."""
     m = sync_file.manifest
+    check_office(db, sync_file)
     result = SyncResult(m.device_id, sync_file.file_sha256, m.created_at)
     content = sync_file.content
     sha = sync_file.file_sha256
