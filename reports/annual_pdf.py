@@ -237,7 +237,7 @@ def build_annual_pdf(
     sections = [
         lambda: [
             para(title, "title"),
-            para(tr("rp.office_full", lang), "subtitle"),
+            para(office_label(db, lang, full=True), "subtitle"),
             Spacer(1, 3 * mm),
             *_indicators(score, lang),
         ],  # fmt: skip

@@ -45,15 +45,16 @@ def office_name(lang: str) -> str:
     return tr("rp.office", lang)
 
 
-def office_label(db: Any, lang: str) -> str:
-    """The office a report's header names: the database's own (issue 18). City Hall's
-    building office, the default, keeps the full name the reports always printed."""
+def office_label(db: Any, lang: str, *, full: bool = False) -> str:
+    """The office a report names: the database's own (issue 18). City Hall's building
+    office, the default, keeps the names the reports always printed (`full`: with the
+    building, as a title page gives it)."""
     from core.office import default_office, office
 
     mine, default = office(db), default_office()
     if (mine.code, mine.name_th, mine.name_en) == (default.code, default.name_th,
                                                    default.name_en):  # fmt: skip
-        return office_name(lang)
+        return tr("rp.office_full", lang) if full else office_name(lang)
     return mine.name(lang)
 
 
