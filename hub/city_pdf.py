@@ -75,20 +75,12 @@ def build_city_pdf(years: list[OfficeYear], fy: int, out: Path, *, lang: str = "
         ]
         shade = []
         for n, y in enumerate(order, start=1):
-            r, i = y.score.restrooms, y.score.incidents
-            pending = tr("hub.city.pending", lang, n=i.pending) if i.pending else ""
-            rows.append(
-                [
-                    str(n),
-                    f"{y.code} {y.name(lang)}",
-                    f"{r.points_passing}/{r.points_total}",
-                    _pct(r.satisfaction_pct),
-                    str(r.level),
-                    f"{i.counted}{pending}",
-                    str(i.level),
-                    f"{y.score.total_score:g}",
-                ]
-            )
+            r, i = y.score["restrooms"], y.score["incidents"]
+            pending = tr("hub.city.pending", lang, n=i["pending"]) if i["pending"] else ""
+            rows.append([str(n), f"{y.code} {y.name(lang)}",
+                         f"{r['points_passing']}/{r['points_total']}",
+                         _pct(r["satisfaction_pct"]), str(r["level"]), f"{i['counted']}{pending}",
+                         str(i["level"]), f"{y.total:g}"])  # fmt: skip
             if not y.sent:
                 shade.append(n)
         w = CONTENT_W

@@ -42,6 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     sco.add_argument("--fy", required=True)
     sco.add_argument("--office", help="one office's code: exactly its laptop's score --json")
     sco.add_argument("--json", action="store_true")
+    sco.add_argument("--live", action="store_true", help="compute every office's year again")
     rep = command("report", "the city's summary as a PDF (A4)", cmd_report)
     rep.add_argument("what", choices=("city",))
     rep.add_argument("--fy", required=True)
@@ -165,48 +166,43 @@ def cmd_trust(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from core.calendar import parse_fiscal_year
     from hub.connect import connected
-    from hub.schema import require_current
+    from hub.dialect import PgDatabase
+    from hub.schema import office_schemas, require_current
     from hub.score import city_json, city_summary, office_years
-    from summary.score import score_json, score_text
+    from summary.score import annual_score, score_text
 
     fy = parse_fiscal_year(args.fy)
     with connected(args.pg) as conn:
         require_current(conn)
-        years = office_years(conn, fy, args.office)
+        years = office_years(conn, fy, args.office, live=args.live)
+        if args.office and not args.json:
+            # One office in words, what its next level needs included, as its laptop says it.
+            db = PgDatabase(conn, office_schemas(conn)[years[0].code])
+            text = score_text(annual_score(db, fy), "th")  # type: ignore[arg-type]
     if args.json:
         if args.office:
-            print(json.dumps(score_json(years[0].score), ensure_ascii=False))
+            print(json.dumps(years[0].score, ensure_ascii=False))
         else:
             print(json.dumps(city_json(fy, years), ensure_ascii=False))
         return EXIT_OK
+    if args.office:
+        print(f"== {years[0].code} {years[0].name_th}")
+        print(text)
+        return EXIT_OK
     for y in years:
-        print(
-            f"== {y.code} {y.name_th}"
-            + ("" if y.sent else " (" + tr("hub.sent_nothing", "th") + ")")
-        )
-        print(score_text(y.score, "th"))
-    if not args.office:
-        c = city_summary(years)
-        print("==")
-        print(
-            tr(
-                "hub.city.text",
-                "th",
-                offices=c["offices"],
-                passing=c["points_passing"],
-                total=c["points_total"],
-                pct=c["points_pct"],
-                silent=", ".join(c["sent_nothing"]) or "-",
-            )
-        )
-        print(
-            tr(
-                "hub.city.levels",
-                "th",
-                restrooms=", ".join(f"{k}: {v}" for k, v in c["restroom_levels"].items()),
-                incidents=", ".join(f"{k}: {v}" for k, v in c["incident_levels"].items()),
-            )
-        )
+        r, i = y.score["restrooms"], y.score["incidents"]
+        quiet = "" if y.sent else f" ({tr('hub.sent_nothing', 'th')})"
+        print(tr("hub.office_line", "th", code=y.code, name=y.name_th, passing=r["points_passing"],
+                 total=r["points_total"], r_level=r["level"], counted=i["counted"],
+                 i_level=i["level"], score=f"{y.total:g}") + quiet)  # fmt: skip
+    c = city_summary(years)
+    print(tr("hub.city.text", "th", offices=c["offices"], passing=c["points_passing"],
+             total=c["points_total"], pct=c["points_pct"],
+             silent=", ".join(c["sent_nothing"]) or "-"))  # fmt: skip
+    levels = {k: ", ".join(f"{lv}: {n}" for lv, n in c[k].items())
+              for k in ("restroom_levels", "incident_levels")}  # fmt: skip
+    print(tr("hub.city.levels", "th", restrooms=levels["restroom_levels"],
+             incidents=levels["incident_levels"]))  # fmt: skip
     return EXIT_OK
 
 

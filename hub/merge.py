@@ -27,6 +27,7 @@ from hub import tables
 from hub.dialect import PgDatabase, insert_ignore, to_pg
 from hub.intake import TrustList, check_file
 from hub.schema import office_schema
+from hub.score import store_scores
 from sync.fileformat import SyncFile
 from sync.receive import EDITABLE, Conflict, SyncResult, check_content
 from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
@@ -495,6 +496,7 @@ def receive_file(conn: psycopg.Connection, path: Path, trusted: TrustList) -> Sy
             db = PgDatabase(conn, office_schema(code))
             result = _Merge(db, sync_file).run()
             _record(conn, sync_file, path.name, result)
+            store_scores(conn, code)
     except (psycopg.IntegrityError, psycopg.DataError) as exc:
         # A record that breaks a rule of the office's tables (a unique key, a CHECK, a
         # number out of range, a NUL in a text): the whole file is rolled back.

@@ -84,6 +84,17 @@ def _h001_hub(cur: psycopg.Cursor) -> None:
             UNIQUE (office, file_sha256)
         );
         CREATE INDEX receipts_office ON hub.receipts(office, received_at);
+        -- Each office's year as summary.score.score_json gives it, computed by the domain's
+        -- own functions on the office's tables in the transaction of every file merged (and
+        -- again by hub init after an upgrade): the city's view reads one row an office.
+        CREATE TABLE hub.scores (
+            office {TEXT} NOT NULL REFERENCES hub.offices(code),
+            fiscal_year integer NOT NULL,
+            score {TEXT} NOT NULL,
+            sent boolean NOT NULL,
+            computed_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (office, fiscal_year)
+        );
     """)
 
 
@@ -389,6 +400,7 @@ def _grants(cur: psycopg.Cursor) -> None:
         "GRANT USAGE ON SCHEMA hub TO {r}",
         "GRANT SELECT ON ALL TABLES IN SCHEMA hub TO {r}",
         "GRANT INSERT ON hub.receipts TO {w}",
+        "GRANT INSERT, UPDATE ON hub.scores TO {w}",
         "GRANT USAGE ON ALL SEQUENCES IN SCHEMA hub TO {w}",
         "GRANT UPDATE (name_th, name_en, names_from) ON hub.offices TO {w}",
         "GRANT INSERT ON hub.offices TO {a}",
@@ -434,6 +446,11 @@ def init(conn: psycopg.Connection) -> list[str]:
             cur.execute("INSERT INTO hub.migrations(name) VALUES (%s)", [m.name])
             done.append(m.name)
         _grants(cur)
+        # The rules may have changed with the app: every stored score is computed again.
+        from hub.score import store_scores
+
+        for code in office_schemas(conn):
+            store_scores(conn, code)
     return done
 
 

@@ -54,6 +54,13 @@ def test_each_office_s_score_is_exactly_its_laptop_s_score_json(city, offices, c
         assert capsys.readouterr().out == on_laptop, code
     assert run(["hub", "score", "--pg", city, "--fy", "2564", "--json"]) == 0
     whole = json.loads(capsys.readouterr().out)
+    # What was stored at each merge is what the office's tables give now.
+    assert run(["hub", "score", "--pg", city, "--fy", "2564", "--json", "--live"]) == 0
+    assert json.loads(capsys.readouterr().out) == whole
+    # A year the offices hold nothing of: each office's empty year, as its laptop gives it.
+    assert run(["hub", "score", "--pg", city, "--fy", "2563", "--json"]) == 0
+    empty = json.loads(capsys.readouterr().out)
+    assert empty["city"]["sent_nothing"] == ["D04", "D07", "D13"]
     assert set(whole["offices"]) == {"D04", "D07", "D13"}
     c = whole["city"]
     assert c["offices"] == 3 and c["sent_nothing"] == ["D13"]
@@ -69,8 +76,11 @@ def test_each_office_s_score_is_exactly_its_laptop_s_score_json(city, offices, c
 def test_the_text_score_names_each_office_and_the_city(city, capsys) -> None:
     assert run(["hub", "score", "--pg", city, "--fy", "2564"]) == 0
     out = capsys.readouterr().out
-    assert "== D04 สำนักงานเขตบางรัก" in out and "ไม่ได้ส่งข้อมูลของปีนี้" in out
+    assert "D04 สำนักงานเขตบางรัก: ห้องน้ำ ระดับ" in out and "ไม่ได้ส่งข้อมูลของปีนี้" in out
     assert "ทั้งเมือง: 3 หน่วยงาน" in out
+    assert run(["hub", "score", "--pg", city, "--fy", "2564", "--office", "d04"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("== D04 สำนักงานเขตบางรัก\nปีงบประมาณ 2564\nตัวชี้วัดห้องน้ำสาธารณะ")
 
 
 def test_an_unknown_office_is_bad_input(city, capsys) -> None:
