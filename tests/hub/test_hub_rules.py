@@ -70,7 +70,7 @@ WORDS = ["F1-01", "f1-01", "F1_01", "F10-01", "2021-08-01T09:00", "2021-08-01 09
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def engine(request, pg_url):
+def engine(request):
     """The same small table on either engine, read through the domain's `execute`."""
     if request.param == "sqlite":
         conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -78,7 +78,7 @@ def engine(request, pg_url):
         yield "sqlite", conn
         conn.close()
         return
-    conn = psycopg.connect(pg_url, autocommit=True)
+    conn = psycopg.connect(request.getfixturevalue("pg_url"), autocommit=True)
     conn.execute("CREATE SCHEMA s")
     conn.execute(f"CREATE TABLE s.t (k {TEXT} PRIMARY KEY, n integer, x double precision)")
     yield "postgres", PgDatabase(conn, "s")
