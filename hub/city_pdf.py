@@ -84,7 +84,7 @@ def build_city_pdf(years: list[OfficeYear], fy: int, out: Path, *, lang: str = "
             if not y.sent:
                 shade.append(n)
         w = CONTENT_W
-        widths = [w * 0.06, w * 0.34, w * 0.1, w * 0.1, w * 0.09, w * 0.12, w * 0.09, w * 0.1]
+        widths = [w * 0.06, w * 0.26, w * 0.09, w * 0.12, w * 0.12, w * 0.12, w * 0.12, w * 0.09]
         return [
             heading(tr("hub.city.by_office", lang)),
             table(rows, widths, align="clrrcrcr", shade=shade),
