@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     simp.add_argument("file", type=Path)
     simp.set_defaults(func=cmd_sync_import)
 
+    from hub.cli import add_parser as add_hub_parser  # the parser only: psycopg loads on use
+
+    add_hub_parser(sub)
+
     chk = sub.add_parser("check", help="verify integrity, foreign keys and the audit chain")
     chk.add_argument("--against", help="a head hash printed on a summary or backup")
     chk.set_defaults(func=cmd_check)

@@ -17,7 +17,16 @@ from core.plan import PlanStep, months_text, plan_for_year, plan_progress, proje
 from inspection.indicator import active_points, ladder_rows
 from inspection.rounds import deciding_rounds
 from reports.charts import percent_bars
-from reports.document import CONTENT_W, Frame, heading, para, signature_block, table, write_pdf
+from reports.document import (
+    CONTENT_W,
+    Frame,
+    heading,
+    office_label,
+    para,
+    signature_block,
+    table,
+    write_pdf,
+)
 from security.guard import INCIDENT_LADDER, GuardEvent, category_name, events_of_year
 from summary.score import AnnualScore, annual_score
 
@@ -228,7 +237,7 @@ def build_annual_pdf(
     sections = [
         lambda: [
             para(title, "title"),
-            para(tr("rp.office_full", lang), "subtitle"),
+            para(office_label(db, lang, full=True), "subtitle"),
             Spacer(1, 3 * mm),
             *_indicators(score, lang),
         ],  # fmt: skip
@@ -238,5 +247,5 @@ def build_annual_pdf(
         lambda: _plan(db, fy, lang),
         lambda: _closing(db, score, lang),
     ]
-    frame = Frame(title, fy, lang)
+    frame = Frame(title, fy, lang, office_label(db, lang))
     return write_pdf(out, frame, sections, progress or (lambda done, total: None))

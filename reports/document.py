@@ -45,6 +45,19 @@ def office_name(lang: str) -> str:
     return tr("rp.office", lang)
 
 
+def office_label(db: Any, lang: str, *, full: bool = False) -> str:
+    """The office a report names: the database's own (issue 18). City Hall's building
+    office, the default, keeps the names the reports always printed (`full`: with the
+    building, as a title page gives it)."""
+    from core.office import default_office, office
+
+    mine, default = office(db), default_office()
+    if (mine.code, mine.name_th, mine.name_en) == (default.code, default.name_th,
+                                                   default.name_en):  # fmt: skip
+        return tr("rp.office_full", lang) if full else office_name(lang)
+    return mine.name(lang)
+
+
 def _style(name: str, **kw: Any) -> ParagraphStyle:
     # splitLongWords=0: reportlab must never cut inside a word on its own; thai_wrap
     # has already broken every line between words.
@@ -182,6 +195,7 @@ class Frame:
     title: str
     fiscal_year: int | None
     lang: str
+    office: str = ""  # the office named in the header; empty: City Hall's building office
 
 
 def _canvas_maker(frame: Frame) -> type[Canvas]:
@@ -217,7 +231,8 @@ def _decorate(canvas: Canvas, frame: Frame, page: int, total: int) -> None:
     lang = frame.lang
     canvas.saveState()
     top = PAGE_H - 9 * mm
-    _draw(canvas, para(office_name(lang), "header"), MARGIN_X, top, CONTENT_W * 0.75)
+    office = frame.office or office_name(lang)
+    _draw(canvas, para(office, "header"), MARGIN_X, top, CONTENT_W * 0.75)
     if frame.fiscal_year is not None:
         fy = tr("rp.fy", lang, fy=frame.fiscal_year)
         _draw(canvas, para(fy, "header_r"), MARGIN_X + CONTENT_W * 0.75, top, CONTENT_W * 0.25)
@@ -257,7 +272,7 @@ def write_pdf(
         doc = SimpleDocTemplate(
             str(tmp), pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
             topMargin=18 * mm, bottomMargin=17 * mm, title=frame.title,
-            author=office_name(frame.lang), initialFontName=FONT, lang=frame.lang,
+            author=frame.office or office_name(frame.lang), initialFontName=FONT, lang=frame.lang,
         )  # fmt: skip
         doc.build(story, canvasmaker=_canvas_maker(frame))
         progress(total, total)

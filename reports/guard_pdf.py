@@ -25,6 +25,7 @@ from reports.document import (
     Frame,
     heading,
     info_table,
+    office_label,
     para,
     signature_block,
     table,
@@ -232,7 +233,7 @@ def build_guard_month_pdf(
             ),  # fmt: skip
         ]
 
-    frame = Frame(title, fiscal_year(start), lang)
+    frame = Frame(title, fiscal_year(start), lang, office_label(db, lang))
     return write_pdf(out, frame, [head, shortfalls, events, contract], progress or _quiet)
 
 
@@ -319,5 +320,5 @@ def build_incident_pdf(
                                           (tr("rp.sign.reviewer", lang), None)]))  # fmt: skip
         return out
 
-    frame = Frame(title, fiscal_year(event.day), lang)
+    frame = Frame(title, fiscal_year(event.day), lang, office_label(db, lang))
     return write_pdf(out, frame, [body, decision], progress or _quiet)

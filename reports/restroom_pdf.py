@@ -24,6 +24,7 @@ from reports.document import (
     Frame,
     heading,
     info_table,
+    office_label,
     para,
     signature_block,
     table,
@@ -166,7 +167,9 @@ def build_floor_pdf(
                                        (tr("rp.sign.checked", lang), None)])]  # fmt: skip
 
     sections = [summary, *(point_section(p) for p in points), closing]
-    return write_pdf(out, Frame(title, fy, lang), sections, progress or _quiet)
+    return write_pdf(
+        out, Frame(title, fy, lang, office_label(db, lang)), sections, progress or _quiet
+    )
 
 
 def _quiet(done: int, total: int) -> None:
@@ -259,7 +262,7 @@ def build_round_pdf(
             signature_block(lang, [(tr("rp.sign.inspector", lang), rnd.inspected_at.date())]),
         ]
 
-    frame = Frame(title, rnd.fiscal_year, lang)
+    frame = Frame(title, rnd.fiscal_year, lang, office_label(db, lang))
     return write_pdf(out, frame, [head, items, result], progress or _quiet)
 
 
@@ -304,5 +307,5 @@ def build_blank_form_pdf(
             signature_block(lang, [(tr("rp.sign.inspector", lang), None)]),
         ]
 
-    frame = Frame(title, fiscal_year(today()), lang)
+    frame = Frame(title, fiscal_year(today()), lang, office_label(db, lang))
     return write_pdf(out, frame, [head, items, result], progress or _quiet)

@@ -32,10 +32,11 @@ def scored_years(db: Database) -> list[int]:
         " SELECT (SELECT MIN(fiscal_year) FROM rounds WHERE point_id = p.id) AS lo,"
         "        (SELECT MAX(fiscal_year) FROM rounds WHERE point_id = p.id) AS hi FROM points p"
         # One MIN or MAX per SELECT: only then does SQLite read the end of the index.
+        # (The derived table is named: PostgreSQL before 16 requires it, for the city hub.)
         " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM survey_responses),"
         "                  (SELECT MAX(fiscal_year) FROM survey_responses)"
         " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM guard_reports),"
-        "                  (SELECT MAX(fiscal_year) FROM guard_reports))"
+        "                  (SELECT MAX(fiscal_year) FROM guard_reports)) AS years"
     ).fetchone()
     return [] if row[0] is None else list(range(row[0], row[1] + 1))
 

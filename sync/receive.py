@@ -29,10 +29,12 @@ from core.calendar import format_datetime, from_utc
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.office import office
 from core.users import require
 from inspection.standard import judge
 from inspection.survey import is_satisfied, parse_ratings
 from sync.fileformat import SyncFile, read_sync_file
+from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
 
 # The fields a later change may replace, per editable kind (the rest never changes).
 EDITABLE: dict[str, tuple[str, ...]] = {
@@ -221,6 +223,27 @@ def _check_verdicts(db: Database, content: dict) -> None:
             )
 
 
+def check_content(db: Database, content: dict) -> None:
+    """The checks of a file's records that need what the receiver already holds: the keys
+    they point to and the verdicts they state. A laptop and the city hub (which reads its
+    tables through hub.dialect) call this one function."""
+    _check_references(db, content)
+    _check_verdicts(db, content)
+
+
+def check_office(db: Database, sync_file: SyncFile) -> None:
+    """A file holds one office's records; another office's file is refused (issue 18)."""
+    theirs, ours = sync_file.manifest.office, office(db)
+    if theirs.code != ours.code:
+        raise _refuse(
+            f"ไฟล์นี้เป็นของหน่วยงาน {theirs.code} ({theirs.name_th}) แต่เครื่องนี้เป็นของหน่วยงาน"
+            f" {ours.code} ({ours.name_th}) หากเป็นเครื่องใหม่ ให้ผู้ดูแลระบบตั้งรหัสหน่วยงานในหน้าตั้งค่าก่อน",
+            f"this file belongs to office {theirs.code} ({theirs.name_en}) and this computer to"
+            f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
+            " office code in Settings first",
+        )
+
+
 def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
     """Insert one record of the file as it stands. Its keys are the fixed field names of
     fileformat.FIELDS (a record with any other key is refused on reading), so naming them
@@ -232,17 +255,13 @@ def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sql
     )
 
 
-def _stamp(row: dict) -> tuple[str, str]:
-    return (row.get("changed_at") or "", row.get("changed_on") or "")
-
-
 def _merge_editable(
     db: Database, result: SyncResult, file_sha: str, kind: str, table: str, where: str,
     key: list, remote: dict, label: str,
 ) -> bool:  # fmt: skip
-    """Later change wins; a real clash between two laptops' edits goes to sync_history.
-
-    Returns whether the other laptop's version won (and was written here)."""
+    """Later change wins; a real clash between two laptops' edits goes to sync_history
+    (sync.rules.decide_edit decides). Returns whether the other laptop's version won (and
+    was written here)."""
     fields = EDITABLE[table]
     cur = db.execute(
         f"SELECT {', '.join(fields)}, changed_at, changed_on, changed_base FROM {table}"
@@ -251,46 +270,32 @@ def _merge_editable(
     )
     row = cur.fetchone()
     local = dict(zip([*fields, "changed_at", "changed_on", "changed_base"], row, strict=True))
-    local_vals = {f: local[f] for f in fields}
-    remote_vals = {f: remote[f] for f in fields}
-    differ = local_vals != remote_vals
-    remote_wins = _stamp(remote) > _stamp(local)
-    # A clash: both laptops edited it, on different devices, to different values, and
-    # neither edit was made on top of the other's version.
-    on_top = (remote["changed_base"] == " ".join(_stamp(local))
-              or local["changed_base"] == " ".join(_stamp(remote)))  # fmt: skip
-    clash = (differ and local["changed_at"] and remote["changed_at"] and not on_top
-             and local["changed_on"] != remote["changed_on"])  # fmt: skip
-    if clash:
-        kept, lost = (remote, local) if remote_wins else (local, remote)
-        kept_vals = remote_vals if remote_wins else local_vals
-        lost_vals = local_vals if remote_wins else remote_vals
+    d = decide_edit(local, remote, fields)
+    if d.clash:
         db.execute(
             "INSERT INTO sync_history(kind, record_uuid, label, kept, lost, kept_changed_at,"
             " kept_device, lost_changed_at, lost_device, decided_at, file_sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [kind, remote.get("uuid", label), label, json.dumps(kept_vals, ensure_ascii=False),
-             json.dumps(lost_vals, ensure_ascii=False), kept["changed_at"], kept["changed_on"],
-             lost["changed_at"], lost["changed_on"], _now(), file_sha],
+            [kind, remote.get("uuid", label), label, json.dumps(d.kept, ensure_ascii=False),
+             json.dumps(d.lost, ensure_ascii=False), *d.kept_stamp, *d.lost_stamp, _now(),
+             file_sha],
         )  # fmt: skip
         result.conflicts.append(
             Conflict(kind, remote.get("uuid", label), label,
-                     "remote" if remote_wins else "local", kept_vals, lost_vals)
+                     "remote" if d.remote_wins else "local", d.kept, d.lost)
         )  # fmt: skip
-    if not remote_wins:
+    if not d.remote_wins:
         result._bump(result.skipped, kind)
         return False
     # Setting the stamp ourselves keeps the local trigger from restamping this row.
     sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on", "changed_base"))
     db.execute(
         f"UPDATE {table} SET {sets} WHERE {where}",
-        [*remote_vals.values(), remote["changed_at"], remote["changed_on"],
+        [*d.kept.values(), remote["changed_at"], remote["changed_on"],
          remote["changed_base"], *key],
     )  # fmt: skip
-    if differ and not clash:
-        result._bump(result.updated, kind)
-    elif not differ:
-        result._bump(result.skipped, kind)
+    if d.counts_as != "conflict":
+        result._bump(result.updated if d.counts_as == "updated" else result.skipped, kind)
     return True
 
 
@@ -301,12 +306,12 @@ def _now() -> str:
 def _merge_points(db: Database, content: dict, result: SyncResult, sha: str) -> dict[str, int]:
     ids = {u: i for u, i in db.execute("SELECT uuid, id FROM points")}
     by_code = {c: (u, i) for u, c, i in db.execute("SELECT uuid, code, id FROM points")}
+    uuid_by_code = {c: u for c, (u, _) in by_code.items()}
     for p in content["points"]:
-        if p["uuid"] not in ids and p["code"] in by_code:
-            # Same code, another key (added by hand on two laptops): one point, this laptop's key.
-            local_uuid, local_id = by_code[p["code"]]
-            ids[p["uuid"]] = local_id
-            p = dict(p, uuid=local_uuid)
+        held = point_key(p["uuid"], p["code"], ids, uuid_by_code)
+        if held != p["uuid"]:
+            ids[p["uuid"]] = by_code[p["code"]][1]
+            p = dict(p, uuid=held)
         if p["uuid"] in ids:
             _merge_editable(db, result, sha, "points", "points", "uuid = ?", [p["uuid"]], p,
                             p["code"])  # fmt: skip
@@ -390,14 +395,15 @@ def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> s
                 _insert_questions(db, _form_questions(content, f["key"]))
         settled.add(f["key"])
     for f in content["survey_forms"]:
+        row = db.execute(
+            "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
+            [f["key"]],
+        ).fetchone()
+        local = dict(zip(("derived_from", "replaced_by", "retired"), row, strict=True))
         db.execute(
-            "UPDATE survey_forms SET derived_from = COALESCE(derived_from, ?),"
-            " replaced_by = CASE WHEN replaced_by IS NULL THEN ? WHEN ? IS NULL THEN replaced_by"
-            "   ELSE MIN(replaced_by, ?) END,"
-            " retired = MAX(retired, ?) WHERE key = ?",
-            [f["derived_from"], f["replaced_by"], f["replaced_by"], f["replaced_by"],
-             f["retired"], f["key"]],
-        )  # fmt: skip
+            "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ? WHERE key = ?",
+            [*merged_form_links(local, f), f["key"]],
+        )
     return settled
 
 
@@ -433,7 +439,7 @@ def _merge_rounds(
         point_id = points[r["point"]]
         if r["supersedes"] is not None:
             _note_double_correction(db, result, r)
-        if r["supersedes"] is None and (point_id, r["inspected_at"], r["inspector"]) in same:
+        if inspection_key(r, point_id) in same:
             duplicates.add(r["uuid"])
             result._bump(result.skipped, "rounds")
             continue
@@ -599,7 +605,7 @@ def _merge_audit(db: Database, content: dict, result: SyncResult) -> None:
             heads[device] = head_hash(db, device)
         # This laptop's own chain only ever grows here; rows of it it lacks come from a
         # copy of this database (restored or cloned) and must not be spliced in.
-        if device == local or device in broken or r["prev_hash"] != heads[device]:
+        if not joins_chain(device, local, r["prev_hash"], heads[device], device in broken):
             broken.add(device)
             result.held_back[device] = result.held_back.get(device, 0) + 1
             continue
@@ -625,6 +631,7 @@ def already_imported(db: Database, file_sha: str) -> bool:
 def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     """Merge a checked file in one transaction (all of it, or nothing on any error)."""
     m = sync_file.manifest
+    check_office(db, sync_file)
     result = SyncResult(m.device_id, sync_file.file_sha256, m.created_at)
     content = sync_file.content
     sha = sync_file.file_sha256

@@ -198,6 +198,10 @@ class MainWindow(QMainWindow):
         self.hub.open_point_in_year.connect(self._open_point_in_year)
         self.hub.language_changed.connect(lambda _: self.retranslate())
         self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
+        # The office's name heads the window; Settings may have just renamed it.
+        self.hub.changed.connect(
+            lambda kind: self.retitle() if kind in ("settings", "all") else None
+        )
         self.retranslate()
         # A round left unfinished (the app was closed or killed) is where work resumes.
         self.show_widget(self.round if self.round.round is not None else self.today)
@@ -249,8 +253,20 @@ class MainWindow(QMainWindow):
             self.reports.shutdown()
         super().closeEvent(event)
 
+    def retitle(self) -> None:
+        """City Hall's building office keeps its title; any other office is named in it."""
+        from core.office import default_office, office
+
+        mine = office(self.db)
+        default = default_office()
+        if (mine.code, mine.name_th, mine.name_en) == (default.code, default.name_th,
+                                                       default.name_en):  # fmt: skip
+            self.setWindowTitle(tr("app.window_title"))
+        else:
+            self.setWindowTitle(tr("hub.window_title", office=mine.name(language())))
+
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("app.window_title"))
+        self.retitle()
         for row, (key, _, _) in enumerate(self.pages):
             item = self.nav.item(row)
             if item is not None:
