@@ -149,13 +149,27 @@ def _clusters(word: str) -> list[str]:
     return out
 
 
+def _hyphenates(word: str) -> bool:
+    """A word of letters (English) takes a hyphen where it is cut; a code or number does not."""
+    return (
+        any(ch.isalpha() for ch in word)
+        and not _is_thai(word)
+        and not any(ch.isdigit() for ch in word)
+    )
+
+
 def _cut(word: str, font_name: str, font_size: float, width: float) -> list[str]:
-    """A word wider than the whole line (a UUID in a narrow column): cut by clusters."""
+    """A word wider than the whole line (a UUID in a narrow column): cut by clusters.
+
+    A word of letters is cut with a hyphen at the end of each piece but the last, so
+    no reader takes "disturbanc" for a word (issue 16).
+    """
+    mark = "-" if _hyphenates(word) else ""
     pieces: list[str] = []
     current = ""
     for cl in _clusters(word):
-        if current and text_width(current + cl, font_name, font_size) > width:
-            pieces.append(current)
+        if current and text_width(current + cl + mark, font_name, font_size) > width:
+            pieces.append(current + mark)
             current = cl
         else:
             current += cl
@@ -217,10 +231,11 @@ def break_lines(text: str, font_name: str, font_size: float, width: float) -> li
                 lines.append(line.rstrip())
             line = ""
             # A word alone on its line needs no slack: there is no neighbour to kern with.
-            # A Thai word wider than the whole line stays whole and overhangs (a column
-            # too narrow is a layout bug the tests catch); anything else (a UUID, a long
-            # number) is cut, since it has no words to break between.
-            if text_width(word, font_name, font_size) <= width or _is_thai(word):
+            # A word wider than the whole line is cut between clusters (an English word
+            # with a hyphen) rather than run off the page: a UUID, a number, or text
+            # typed with no word the dictionary knows (a column too narrow for a real
+            # Thai word is a layout bug the report tests catch).
+            if text_width(word, font_name, font_size) <= width:
                 line = word
             else:
                 *full, line = _cut(word, font_name, font_size, width)
