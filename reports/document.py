@@ -179,7 +179,9 @@ class HeadedTable(KeepTogether):
     def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 (reportlab's names)
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        content = list(self._content)
+        # What the frame is handed back starts with an action (as KeepTogether's does): the
+        # pieces are then laid out one by one, each free to split (a heading of any length).
+        content = [self.NullActionFlowable(), *self._content]
         if self._H <= aH:
             return content
         _, head_h = _listWrapOn(self._head, aW, self.canv)
@@ -194,7 +196,7 @@ class HeadedTable(KeepTogether):
         small = frame is not None and self._H <= frame._height / 3
         if head_h + start <= aH and not small:
             return content
-        return [FrameBreak(), *content]
+        return [FrameBreak(), *content[1:]]
 
 
 def keep_with(head: Sequence[Flowable], tbl: Table) -> Flowable:
