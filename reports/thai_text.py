@@ -89,8 +89,9 @@ def _mark_clusters(word: list, text: str) -> None:
     it was shaped from. A cluster starts at a character that joins nothing before it.
     """
     where = [(j, i) for j in range(1, len(word)) for i in range(len(word[j][1]))]
-    data = [word[j][1].__shapeData__[i] for j, i in where]
-    glyphs = [word[j][1][i] for j, i in where]
+    data = [d for j in range(1, len(word)) for d in word[j][1].__shapeData__]
+    # Plain characters (indexing a ShapedStr builds a ShapedStr per character).
+    glyphs = list("".join(str.__str__(word[j][1]) for j in range(1, len(word))))
     starts: list[tuple[int, int]] = []  # (first glyph, first character) of each cluster
     for g, datum in enumerate(data):
         c = datum.cluster
@@ -119,15 +120,40 @@ def _mark_clusters(word: list, text: str) -> None:
                 _private_text.setdefault((_face_key(ttf), ord(glyphs[g])), text_of)
 
 
+# One word of one font and size, shaped: (class, width, shaped string) or None if
+# shaping changes nothing. A report shapes the same words over and over (a table wraps
+# its cells more than once, the line breaker measures them first): HarfBuzz runs once.
+_shaped: dict[tuple[type, str, float, str], tuple[type, float, ShapedStr] | None] = {}
+
+
 def _shape_frag_word(original: Any):
     def shape_frag_word(w: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(w, ttfonts.ShapedFragWord):
+            return w
+        one = len(w) == 2 and not args and not kwargs and not hasattr(w[1][0], "cbDefn")
+        if one:
+            frag, text = w[1]
+            # The word's class says how it joins the next (reportlab's split-word classes).
+            key = (type(w), frag.fontName, frag.fontSize, text)
+            if key in _shaped:
+                hit = _shaped[key]
+                if hit is None:
+                    return w
+                cls, width, shaped = hit
+                # A fresh copy: reportlab changes a word's shape data in place as it
+                # builds lines (the space after it), which must not reach the next word.
+                return cls([width, (frag, ShapedStr(shaped, list(shaped.__shapeData__)))])
         new = original(w, *args, **kwargs)
-        if new is w or isinstance(w, ttfonts.ShapedFragWord):
-            return new
-        text = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
-        if text.isascii():
-            return new
-        _mark_clusters(new, text)
+        if new is not w:
+            text = "".join(s for f, s in w[1:] if not hasattr(f, "cbDefn"))
+            if not text.isascii():
+                _mark_clusters(new, text)
+        if one and len(_shaped) < 50_000:
+            if new is w:
+                _shaped[key] = None
+            elif len(new) == 2:
+                shaped = new[1][1]
+                _shaped[key] = (type(new), new[0], ShapedStr(shaped, list(shaped.__shapeData__)))
         return new
 
     return shape_frag_word
