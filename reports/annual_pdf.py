@@ -366,7 +366,8 @@ def _closing(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> lis
     note = thai.note()
     if note:
         out.append(para(note, "small"))
-    out += [
+    # The signatures and what the app recorded of them stay on one page.
+    out.append(KeepTogether([
         signature_block(lang, [
             Signer(tr("rp.sign.prepared", lang), prepared.name, prepared.position, today()),
             Signer(tr("rp.sign.approved", lang), head.name, head.position),
@@ -375,7 +376,7 @@ def _closing(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> lis
         *[para(line, "small") for line in signature_lines(db, score.fiscal_year, lang, score)],
         para(tr("rp.anchor", lang, head=head_hash(db), at=format_datetime(now(), lang)),
              "small"),
-    ]  # fmt: skip
+    ]))  # fmt: skip
     return out
 
 
