@@ -200,13 +200,16 @@ def build_floor_pdf(
         prepared = people.preparer(db, lang)
         head = people.section_head(db, lang)
         note = thai.note()
+        # The notes and the signatures under them stay on one page.
         return [
-            para(tr("rp.fail.note", lang, date=format_date(on, lang)), "small"),
-            *([para(note, "small")] if note else []),
-            signature_block(lang, [
-                Signer(tr("rp.sign.prepared", lang), prepared.name, prepared.position, on),
-                Signer(tr("rp.sign.checked", lang), head.name, head.position),
-            ]),
+            KeepTogether([
+                para(tr("rp.fail.note", lang, date=format_date(on, lang)), "small"),
+                *([para(note, "small")] if note else []),
+                signature_block(lang, [
+                    Signer(tr("rp.sign.prepared", lang), prepared.name, prepared.position, on),
+                    Signer(tr("rp.sign.checked", lang), head.name, head.position),
+                ]),
+            ])
         ]  # fmt: skip
 
     sections = [summary, *(point_section(p) for p in points), closing]
