@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="write a PDF report (A4, Thai unless --lang en)")
     rep.add_argument("what", choices=tuple(REPORTS))
-    rep.add_argument("--fy", help="fiscal year, B.E. (annual, floor)")
+    rep.add_argument("--fy", help="fiscal year, B.E. (annual, floor; blank: printed on the form)")
     rep.add_argument("--floor", help="floor number (floor)")
     rep.add_argument("--id", dest="record_id", help="round or event UUID (round, incident)")
     rep.add_argument("--point", help="point code such as F1-01 (blank)")
@@ -231,7 +231,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     kind = REPORTS[args.what]
     given = {"fy": args.fy, "floor": args.floor, "round": args.record_id, "point": args.point,
              "month": args.month, "incident": args.record_id}  # fmt: skip
-    scope = {k: given[k] for k in kind.scope}
+    scope = {k: given[k] for k in (*kind.scope, *kind.optional)}
     missing = [REPORT_OPTIONS[k] for k in kind.scope if not (scope[k] or "").strip()]
     if missing:
         flags = " ".join(missing)

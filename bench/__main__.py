@@ -1,4 +1,4 @@
-"""`uv run python -m bench [--quick] [--json] [--cache DIR]`: the seven figures of issue 8.
+"""`uv run python -m bench [--quick] [--json] [--cache DIR]`: the figures of issues 8 and 16.
 
 Each figure is measured side by side in one run, never asserted in a test:
 
@@ -15,7 +15,10 @@ Each figure is measured side by side in one run, never asserted in a test:
   (QTest.keyClick and a paint hook, offscreen), median;
 - peak_rss_mb: peak memory of the app process with the decade database open and
   the Indicators page shown;
-- bytes_per_round: growth of the database file per round of that import.
+- bytes_per_round: growth of the database file per round of that import;
+- annual_pdf_ratio: `report annual` against a bare reportlab process laying out the
+  same text as one table in Sarabun with shaping, fresh processes in turn
+  (bench/annual_ratio.py, its anchor bench/anchor_pdf.py).
 
 `--json` prints one JSON object with exactly these keys on the last line.
 `--cache DIR` keeps the generated databases there and reuses them (while
@@ -38,6 +41,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from bench import annual_ratio
 from bench.generate import decade, decade_years, office_year, rounds_csv
 from core.calendar import fiscal_year_range
 from core.db import open_db
@@ -56,6 +60,7 @@ GOALS: dict[str, tuple[float, str, str]] = {
     "key_to_paint_ms": (16, "ms", "score key on the Round page to the total repainted"),
     "peak_rss_mb": (250, "MB", "peak memory, decade db open, Indicators page shown"),
     "bytes_per_round": (400, "B", "db growth per final round with its 20 scores"),
+    "annual_pdf_ratio": annual_ratio.GOAL,
 }
 
 
@@ -291,6 +296,8 @@ def figures(work: Path, cache: Path, quick: bool) -> tuple[dict[str, float | Non
     run("startup_ratio", lambda: startup_ratio(office, 3 if quick else 7))
     run("score_ms_decade", lambda: score_ms(decade_db, 15 if quick else 51))
     run("annual_pdf_s", lambda: annual_pdf(office, work, 2 if quick else 5))
+    run("annual_pdf_ratio", lambda: annual_ratio.annual_pdf_ratio(
+        office, work, 3 if quick else 7, _timed))  # fmt: skip
     per_row, per_round, note = import_rows(decade_db, work, IMPORT_ROWS)
     out["import_100k_rows_s"], notes["import_100k_rows_s"] = round(per_row, 2), note
     _say(f"  import_100k_rows_s = {out['import_100k_rows_s']}  ({note})")

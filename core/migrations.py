@@ -567,3 +567,27 @@ def m014_point_periods(db: Database) -> None:
         "UPDATE points SET periods = json_array(json_array(active_from,"
         " CASE WHEN active = 1 THEN NULL ELSE active_until END))"
     )
+
+
+@MIGRATIONS()
+def m019_english_names(db: Database) -> None:
+    """English names for what the office names in Thai: guard posts and plan evidence.
+
+    An English report printed them in Thai with no way to give them otherwise (issue 16).
+    Empty means "none given": the English report prints the Thai and says so. The six
+    posts seeded by m008 get the English names the office uses for them.
+    """
+    db.execute("ALTER TABLE guard_posts ADD COLUMN name_en TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE plan_steps ADD COLUMN evidence_en TEXT NOT NULL DEFAULT ''")
+    seeded = {
+        "ประตูทางเข้าหลัก": "Main entrance gate",
+        "ลานคนเมือง": "Lan Khon Mueang plaza",
+        "ลานจอดรถ": "Car park",
+        "อาคาร 1 โถงชั้น 1": "Building 1, ground-floor hall",
+        "อาคาร 2 โถงชั้น 1": "Building 2, ground-floor hall",
+        "ห้องควบคุมกล้องวงจรปิด": "CCTV control room",
+    }
+    for th, en in seeded.items():
+        db.execute(
+            "UPDATE guard_posts SET name_en = ? WHERE name_th = ? AND name_en = ''", [en, th]
+        )

@@ -33,21 +33,28 @@ class PlanStep:
     floor: int | None
     done_date: date | None
     evidence: str
+    evidence_en: str = ""
 
     def title(self, lang: str) -> str:
         return self.title_th if lang == "th" else self.title_en
 
+    def evidence_text(self, lang: str) -> str:
+        """The evidence as a report prints it: English where the office gave it (m019)."""
+        return (self.evidence_en if lang == "en" else "") or self.evidence
+
 
 _COLS = (
     "uuid, fiscal_year, project, step_no, title_th, title_en, weight, cumulative, months,"
-    " floor, done_date, evidence"
+    " floor, done_date, evidence, evidence_en"
 )
 
 
 def _step(row: tuple) -> PlanStep:
     months = tuple(int(m) for m in row[8].split(",") if m)
     done = date.fromisoformat(row[10]) if row[10] else None
-    return PlanStep(*row[:8], months=months, floor=row[9], done_date=done, evidence=row[11])
+    return PlanStep(
+        *row[:8], months=months, floor=row[9], done_date=done, evidence=row[11], evidence_en=row[12]
+    )
 
 
 def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
@@ -113,18 +120,25 @@ def get_step(db: Database, step_uuid: str) -> PlanStep:
 
 
 def mark_step_done(
-    db: Database, step_uuid: str, done: date | str | None, evidence: str = ""
-) -> PlanStep:
-    """Record (or clear, with None) when a step was done and the evidence for it."""
+    db: Database, step_uuid: str, done: date | str | None, evidence: str = "",
+    evidence_en: str | None = None,
+) -> PlanStep:  # fmt: skip
+    """Record (or clear, with None) when a step was done and the evidence for it.
+
+    `evidence_en` is the evidence in English for English reports; None keeps what the
+    step has (the window's Thai-only callers), "" clears it.
+    """
     require(db, "plan.edit")
     before = get_step(db, step_uuid)
     done_date = parse_date(done, field="done") if isinstance(done, str) else done
+    english = before.evidence_en if evidence_en is None else evidence_en.strip()
     with transaction(db):
         db.execute(
-            "UPDATE plan_steps SET done_date = ?, evidence = ? WHERE uuid = ?",
-            [done_date.isoformat() if done_date else None, (evidence or "").strip(), step_uuid],
-        )
-        after = {"done": str(done_date), "evidence": evidence}
+            "UPDATE plan_steps SET done_date = ?, evidence = ?, evidence_en = ? WHERE uuid = ?",
+            [done_date.isoformat() if done_date else None, (evidence or "").strip(), english,
+             step_uuid],
+        )  # fmt: skip
+        after = {"done": str(done_date), "evidence": evidence, "evidence_en": english}
         audit(db, "mark_done", "plan_step", step_uuid, {"done": str(before.done_date)}, after)
     return get_step(db, step_uuid)
 

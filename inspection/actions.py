@@ -31,6 +31,10 @@ class CorrectiveAction:
     def is_open(self) -> bool:
         return self.closed_date is None
 
+    def overdue_on(self, day: date) -> bool:
+        """Still open after its due date (a report flags it; one without a due date never is)."""
+        return self.is_open and self.due_date is not None and self.due_date < day
+
 
 def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None

@@ -54,6 +54,7 @@ from core.users import (
 )
 from security.guard import posts, set_contract, shifts
 from ui.hub import Hub
+from ui.office_box import OfficeBox
 from ui.widgets.messages import show_error
 
 LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
@@ -161,6 +162,8 @@ class SettingsPage(QWidget):
         users.addRow(row)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # The office and who signs its reports (issue 16): a group of its own.
+        self.office_box = OfficeBox(db, hub)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -170,6 +173,7 @@ class SettingsPage(QWidget):
         boxes.addWidget(self.contract_box, 1)
         boxes.addWidget(self.users_box, 1)
         layout.addLayout(boxes)
+        layout.addWidget(self.office_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.contract_button.clicked.connect(self.save_contract)
@@ -203,6 +207,7 @@ class SettingsPage(QWidget):
         self.alert_button.setText(tr("check.show"))
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
+        self.office_box.retranslate()
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
         self.users_box.setTitle(tr("settings.users"))
@@ -250,6 +255,7 @@ class SettingsPage(QWidget):
         for widget, permission in (
             (self.idle, "settings.edit"),
             (self.contract_box, "settings.edit"),
+            (self.office_box, "settings.edit"),
             (self.users_box, "users.manage"),
             (self.restore_button, "backup.restore"),
         ):

@@ -1,5 +1,6 @@
 """Issue 7: only a section head signs the annual summary; the signature anchors history."""
 
+import re
 import sqlite3
 
 import pytest
@@ -61,9 +62,13 @@ def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, ca
 
 
 def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db) -> None:
-    """Issue 7: the signed annual summary carries the signature's head hash; issue 6 prints it."""
+    """Issue 7: the signed annual summary carries the signature's head hash; issue 6 prints
+    it; issue 16: by the signer's display name and position, with a B.E. date, never the
+    login."""
     from datetime import datetime
 
+    from core.office import set_office
+    from core.users import create_user
     from reports.annual_pdf import signature_lines
     from tests.sync.sync_helpers import add_rounds
 
@@ -71,10 +76,17 @@ def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db)
     assert signature_lines(db, 2564, "en") == [
         "This year's summary has not been signed in the app yet"
     ]
+    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", "password-1")
+    act_as(db, Actor("admin", "admin"))
+    create_user(db, "head", "นางสมหญิง ใจดี", "section_head", "password-2")
+    set_office(db, head_position_th="หัวหน้ากลุ่มงานอาคารสถานที่")
     act_as(db, Actor("head", "section_head"))
     sig = sign_annual_summary(db, 2564)
     (line,) = signature_lines(db, 2564, "th")
-    assert "head" in line and sig.head in line
+    assert "นางสมหญิง ใจดี" in line and "หัวหน้ากลุ่มงานอาคารสถานที่" in line
+    assert "head" not in line.replace(sig.head, "")
+    assert sig.head in line
+    assert re.search(r"เมื่อวันที่ \d{1,2} \S+ 25\d\d เวลา \d\d:\d\d น\.", line), line
     # A failing round after the signature changes the score: the paper says so.
     add_rounds(db, [("F1-01", datetime(2021, 9, 29, 9, 0), "สมชาย", [0] * 20)])
     assert len(signature_lines(db, 2564, "en")) == 2
