@@ -13,19 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
 from sqlite_utils import Database
 
 from core.errors import DatabaseRefused
 from core.i18n import tr
+from core.paths import default_db_path
 
-APP_NAME = "sala-rounds"
 SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def default_db_path() -> Path:
-    """The database in the platform's per-user data folder (AppData on Windows)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "sala-rounds.db"
 
 
 def _refuse(path: Path, th: str, en: str) -> DatabaseRefused:
