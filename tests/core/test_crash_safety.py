@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -124,11 +125,20 @@ class _Parent:
 _PARENT: list[_Parent] = []
 
 
+@contextmanager
+def forking_parent() -> Iterator[None]:
+    """crash_child.py running for the children started inside (tests/ui uses it too)."""
+    _PARENT.append(_Parent())
+    try:
+        yield
+    finally:
+        _PARENT.pop().close()
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _parent() -> Iterator[None]:
-    _PARENT.append(_Parent())
-    yield
-    _PARENT.pop().close()
+    with forking_parent():
+        yield
 
 
 class _Child:
