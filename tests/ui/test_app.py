@@ -91,7 +91,7 @@ def test_the_start_up_check_runs_beside_the_window_and_reports_on_the_ui_thread(
     health = HealthCheck(db_path, backup=False)
     seen: list[threading.Thread] = []
     health.finished.connect(lambda _: seen.append(threading.current_thread()))
-    with qtbot.waitSignal(health.finished, timeout=10_000):
+    with qtbot.waitSignal(health.finished, timeout=60_000):  # a guard against a hang only
         health.start()
     result = health.wait()
     assert result is not None and not result.ok
