@@ -27,7 +27,7 @@ def _file(tmp_path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=5))
 def test_every_cell_is_stripped_on_either_path(tmp_path_factory, rows) -> None:
     path = _file(tmp_path_factory.mktemp("csv"), rows)
