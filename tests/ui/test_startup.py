@@ -148,3 +148,45 @@ def test_the_frame_waits_for_its_database_before_opening_any_page(qtbot, db, db_
     assert frame.attached and frame.nav.isEnabled() and not frame.switch_button.isHidden()
     assert frame.stack.currentWidget() is frame.today
     assert frame.nav.currentRow() == 0
+
+
+def test_a_new_file_asks_for_its_first_administrator_over_the_frame(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path, qapp: QApplication
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from core.db import open_db
+    from core.users import list_users
+    from ui.signin import FirstRunDialog
+
+    seen: list[tuple[bool, bool]] = []
+
+    def answer(dialog: FirstRunDialog) -> int:
+        frame = dialog.parentWidget()
+        seen.append((isinstance(frame, MainWindow) and frame.isVisible(), frame.attached))
+        dialog.username.setText("admin")
+        dialog.display.setText("สมชาย ใจดี")
+        dialog.password.setText("a long enough password 1")
+        dialog.again.setText("a long enough password 1")
+        dialog.submit()
+        return dialog.result()
+
+    filled: list[str] = []
+    fill = app_module.Session.fill
+
+    def fill_then_close(session, db, user) -> None:
+        fill(session, db, user)
+        filled.append(session.window.user_label.text())
+        QTimer.singleShot(0, session.window.close)
+
+    monkeypatch.setattr(FirstRunDialog, "exec", answer)
+    monkeypatch.setattr(app_module.Session, "fill", fill_then_close)
+    assert app_module._session(qapp, db_path) == 0
+    # Asked over the painted frame, before any page was built; then the pages filled.
+    assert seen == [(True, False)]
+    assert len(filled) == 1 and "สมชาย ใจดี" in filled[0]
+    db = open_db(db_path)
+    try:
+        assert [(u.username, u.role) for u in list_users(db)] == [("admin", "admin")]
+    finally:
+        db.close()
