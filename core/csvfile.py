@@ -57,6 +57,16 @@ def _not_csv(path: Path, why_th: str, why_en: str) -> InvalidInput:
 
 def read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for each data row; checks encoding and columns first."""
+    header, rows = read_table(path, required)
+    return [(number, dict(zip(header, cells, strict=True))) for number, cells in rows]
+
+
+def read_table(
+    path: Path, required: Sequence[str]
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header (lower case) and (row number, cells as many as the header) for each data
+    row, with read_rows' checks: for an importer of 100,000 rows, which reads cells by
+    position (a dict per row cost a tenth of the import)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -92,8 +102,8 @@ def read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, 
     width = len(header)
     guarded = "'" in text  # only a file with an apostrophe can hold a guarded cell
     spaced = may_need_strip(text)
-    # This loop runs once per row of a 100,000-row import: whole-row list and dict
-    # building in C, and unguard only for the rare cell that starts with an apostrophe.
+    # This loop runs once per row of a 100,000-row import: whole-row work in C, and
+    # unguard only for the rare cell that starts with an apostrophe.
     for number, cells in enumerate(rows[1:], start=2):
         if spaced:
             cells = list(map(str.strip, cells))
@@ -109,8 +119,8 @@ def read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, 
             cells += [""] * (width - len(cells))
         if guarded and any(c[:1] == "'" for c in cells):
             cells = [unguard(c) for c in cells]
-        out.append((number, dict(zip(header, cells, strict=False))))  # lengths equal by now
-    return out
+        out.append((number, cells))
+    return header, out
 
 
 def guard_cell(value: object) -> str:
