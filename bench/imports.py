@@ -132,6 +132,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sala-imports-db-") as tmp:
         found = rows(parse(measure(args.db or Path(tmp) / "new.db")))
+    if any(ms < 0 for *_, ms in found):
+        # -X importtime keeps one count for all threads: imports on two threads at once
+        # give nonsense (negative) self times.
+        raise SystemExit("two threads imported at once: the times cannot be read; run again")
     print(table(found, args.all))
 
 

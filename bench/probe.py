@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,13 +23,15 @@ def _emit(payload: dict[str, Any]) -> None:
     print(json.dumps(payload), flush=True)
 
 
-def _settings_sandbox() -> None:
-    """QSettings of the probes go to a temporary folder, never the user's real settings."""
+def _settings_sandbox(db_path: Path) -> None:
+    """QSettings of the probes go to a folder beside their database (the benchmark's own
+    folder), never the user's real settings. Not `tempfile`: the start-up probe must not
+    import what the app does not (bench/imports.py lists the start path's imports)."""
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    folder = tempfile.mkdtemp(prefix="sala-bench-ini-")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+    folder = db_path.parent / "sala-bench-ini"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
 
 
 class _PaintHook:
@@ -83,7 +84,7 @@ def open_window(db_path: Path) -> tuple[Any, Any, Any]:
     from ui.app import HealthCheck, choose_language, make_app
 
     app = make_app([sys.argv[0]])
-    _settings_sandbox()
+    _settings_sandbox(db_path)
     choose_language(None)
     db = open_db(db_path)
     health = HealthCheck(db_path)
@@ -137,7 +138,7 @@ def startup(kind: str, db_path: Path | None) -> None:
         from ui.app import Session, after_first_paint, choose_language, make_app
 
         app = make_app([sys.argv[0]])
-        _settings_sandbox()
+        _settings_sandbox(db_path)
         choose_language(None)
         session = Session(app, db_path, sign_in=_bench_user)
 

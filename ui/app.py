@@ -120,6 +120,10 @@ class HealthCheck(QObject):
         self._thread = threading.Thread(target=self._work, name="health-check", daemon=True)
 
     def start(self) -> None:
+        # What the check runs on is imported here, on the calling thread, which needs it
+        # next anyway: two threads importing one module only wait for each other.
+        import core.backup  # noqa: F401
+
         self._thread.start()
 
     def wait(self, timeout: float | None = None) -> CheckResult | None:
