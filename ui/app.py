@@ -206,6 +206,7 @@ class Session(QObject):
         self.sign_in: SignIn = sign_in or (lambda db, **kw: _sign_in(db, **kw))
         self.window = MainWindow(None, path)
         self.db: Database | None = None
+        self.error: BaseException | None = None  # what ended the opening unexpectedly
         self.health: HealthCheck | None = None
         self.idle: IdleLock | None = None
         self.daily: QTimer | None = None
@@ -218,15 +219,34 @@ class Session(QObject):
         if not self.window.isVisible():
             return  # closed before it painted: the event loop is ending
         self.painted.emit()
+        try:
+            self._open_database()
+        except BaseException as exc:  # noqa: BLE001 - raised again once the event loop ends
+            # In a slot an exception would only be printed, the frame left "opening…".
+            self.error = exc
+            self.app.exit(1)
+
+    def _refused(self, code: int, th: str, en: str) -> None:
+        self.window.show_opening_state(lambda: tr_both("startup.not_opened"))
+        _warn("app.title", th, en)
+        self.app.exit(code)
+
+    def _open_database(self) -> None:
+        import sqlite3
+
         from core.db import open_db
         from core.errors import DatabaseRefused
 
         try:
             db = self.db = open_db(self.path)
         except DatabaseRefused as exc:
-            self.window.show_opening_state(lambda: tr_both("startup.not_opened"))
-            _warn("app.title", exc.message("th"), exc.message("en"))
-            self.app.exit(2)
+            self._refused(2, exc.message("th"), exc.message("en"))
+            return
+        except (OSError, sqlite3.Error) as exc:
+            # A folder that cannot be written, a file locked by another program, a full disk.
+            values = {"path": str(self.path), "reason": str(exc)}
+            self._refused(1, tr("startup.cannot_open", "th", **values),
+                          tr("startup.cannot_open", "en", **values))  # fmt: skip
             return
         # The day's backup and the quick check. Whoever starts the app may not be able to
         # act on a problem: it is kept and shown to an administrator when one signs in
@@ -302,6 +322,9 @@ def _session(app: QApplication, path: Path) -> int:
     session = Session(app, path)
     session.start()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         session.close()
+    if session.error is not None:
+        raise session.error
+    return code

@@ -190,3 +190,28 @@ def test_a_new_file_asks_for_its_first_administrator_over_the_frame(
         assert [(u.username, u.role) for u in list_users(db)] == [("admin", "admin")]
     finally:
         db.close()
+
+
+def test_a_file_that_cannot_be_opened_is_told_in_both_languages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, qapp: QApplication
+) -> None:
+    (tmp_path / "minutes.txt").write_text("not a folder", encoding="utf-8")
+    path = tmp_path / "minutes.txt" / "sala.db"  # its folder is a file
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(app_module, "_warn", lambda key, th, en: told.append((th, en)))
+    assert app_module._session(qapp, path) == 1
+    [(th, en)] = told
+    assert th.startswith(f"เปิดไฟล์ฐานข้อมูล {path} ไม่ได้ (")
+    assert en.startswith(f"cannot open the database {path} (")
+
+
+def test_an_unexpected_error_while_opening_ends_the_session_and_is_raised(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path, qapp: QApplication
+) -> None:
+    def broken(db, **kw):
+        raise RuntimeError("a bug in the sign-in")
+
+    monkeypatch.setattr(app_module, "_sign_in", broken)
+    # Not printed and forgotten inside a slot, with the frame left "opening…" for ever.
+    with pytest.raises(RuntimeError, match="a bug in the sign-in"):
+        app_module._session(qapp, db_path)
