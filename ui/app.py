@@ -297,12 +297,23 @@ def run(db_path: Path | None, lang: str | None) -> int:
     app = make_app()
     choose_language(lang)
     path = Path(db_path) if db_path else default_db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        values = {"path": str(path), "reason": exc.strerror or str(exc)}
+        _warn("app.title", tr("startup.cannot_open", "th", **values),
+              tr("startup.cannot_open", "en", **values))  # fmt: skip
+        return 1
     # Held for the whole run: a second window on this database is told to use the first,
     # before it paints anything of its own.
     instance_lock = QLockFile(str(path) + ".lock")
     if not instance_lock.tryLock(100):
-        _warn("app.title", tr("app.already_open", "th"), tr("app.already_open", "en"))
+        if instance_lock.error() == QLockFile.LockError.LockFailedError:
+            _warn("app.title", tr("app.already_open", "th"), tr("app.already_open", "en"))
+        else:  # a folder where the lock cannot be written: the database could not be either
+            values = {"path": str(path), "reason": instance_lock.error().name}
+            _warn("app.title", tr("startup.cannot_open", "th", **values),
+                  tr("startup.cannot_open", "en", **values))  # fmt: skip
         return 1
     try:
         while True:

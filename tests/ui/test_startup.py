@@ -215,3 +215,15 @@ def test_an_unexpected_error_while_opening_ends_the_session_and_is_raised(
     # Not printed and forgotten inside a slot, with the frame left "opening…" for ever.
     with pytest.raises(RuntimeError, match="a bug in the sign-in"):
         app_module._session(qapp, db_path)
+
+
+def test_a_folder_that_cannot_be_made_is_told_before_any_frame(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "minutes.txt").write_text("not a folder", encoding="utf-8")
+    path = tmp_path / "minutes.txt" / "office" / "sala.db"
+    told: list[str] = []
+    monkeypatch.setattr(app_module, "_warn", lambda key, th, en: told.append(en))
+    monkeypatch.setattr(app_module, "_session", lambda *a: pytest.fail("a frame was shown"))
+    assert app_module.run(path, "th") == 1
+    assert len(told) == 1 and told[0].startswith(f"cannot open the database {path} (")
