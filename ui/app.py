@@ -101,6 +101,11 @@ def _warn(title_key: str, th: str, en: str) -> None:
     box.exec()
 
 
+def _tell(key: str, **values: object) -> None:
+    """A warning in both languages from the catalogue, Thai first."""
+    _warn("app.title", tr(key, "th", **values), tr(key, "en", **values))
+
+
 class HealthCheck(QObject):
     """The open-time backup and `check --quick` on their own connection, off the UI thread.
 
@@ -191,9 +196,10 @@ class Session(QObject):
     """One window on one database file, from its frame to its close.
 
     `start()` shows the frame; once it has painted, `open_database()` opens the file
-    (`open_db`: a refused file is told and the session ends with 2), starts the
-    health check, asks who signs in (None ends the session with 0) and fills the
-    pages. `ready` is emitted then. `close()` releases all of it after the event loop.
+    (`open_db`: a refused file is told and the session ends with 2, a file that cannot
+    be opened with 1), starts the health check, asks who signs in (None ends the
+    session with 0) and fills the pages. `ready` is emitted then. `close()` releases
+    all of it after the event loop; `_session` raises what ended it unexpectedly.
     """
 
     painted = Signal()  # the frame is on screen; the database is opened next
@@ -226,7 +232,7 @@ class Session(QObject):
             self.error = exc
             self.app.exit(1)
 
-    def _refused(self, code: int, th: str, en: str) -> None:
+    def _not_opened(self, code: int, th: str, en: str) -> None:
         self.window.show_opening_state(lambda: tr_both("startup.not_opened"))
         _warn("app.title", th, en)
         self.app.exit(code)
@@ -240,13 +246,14 @@ class Session(QObject):
         try:
             db = self.db = open_db(self.path)
         except DatabaseRefused as exc:
-            self._refused(2, exc.message("th"), exc.message("en"))
+            # Bad input, as on the command line: exit 2, the file left as it was.
+            self._not_opened(2, exc.message("th"), exc.message("en"))
             return
         except (OSError, sqlite3.Error) as exc:
             # A folder that cannot be written, a file locked by another program, a full disk.
             values = {"path": str(self.path), "reason": str(exc)}
-            self._refused(1, tr("startup.cannot_open", "th", **values),
-                          tr("startup.cannot_open", "en", **values))  # fmt: skip
+            self._not_opened(1, tr("startup.cannot_open", "th", **values),
+                             tr("startup.cannot_open", "en", **values))  # fmt: skip
             return
         # The day's backup and the quick check. Whoever starts the app may not be able to
         # act on a problem: it is kept and shown to an administrator when one signs in
@@ -300,20 +307,16 @@ def run(db_path: Path | None, lang: str | None) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        values = {"path": str(path), "reason": exc.strerror or str(exc)}
-        _warn("app.title", tr("startup.cannot_open", "th", **values),
-              tr("startup.cannot_open", "en", **values))  # fmt: skip
+        _tell("startup.cannot_open", path=str(path), reason=exc.strerror or str(exc))
         return 1
     # Held for the whole run: a second window on this database is told to use the first,
     # before it paints anything of its own.
     instance_lock = QLockFile(str(path) + ".lock")
     if not instance_lock.tryLock(100):
         if instance_lock.error() == QLockFile.LockError.LockFailedError:
-            _warn("app.title", tr("app.already_open", "th"), tr("app.already_open", "en"))
+            _tell("app.already_open")
         else:  # a folder where the lock cannot be written: the database could not be either
-            values = {"path": str(path), "reason": instance_lock.error().name}
-            _warn("app.title", tr("startup.cannot_open", "th", **values),
-                  tr("startup.cannot_open", "en", **values))  # fmt: skip
+            _tell("startup.cannot_open", path=str(path), reason=instance_lock.error().name)
         return 1
     try:
         while True:
