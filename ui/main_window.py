@@ -313,10 +313,10 @@ class MainWindow(QMainWindow):
 
     def show_actor(self) -> None:
         """Show who is signed in, and only the pages their role may open."""
+        if self.db is None:
+            return  # nobody yet: the frame hides the pages that need a permission
         from core.users import current_actor, role_name
 
-        if self.db is None:
-            return
         actor = current_actor(self.db)
         name = actor.display_name or actor.username
         self.user_label.setText(
