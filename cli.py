@@ -10,10 +10,12 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from core.errors import DatabaseRefused, InvalidInput, NotFound, SalaError
+
+if TYPE_CHECKING:  # the window paints before sqlite-utils loads (issue 19)
+    from sqlite_utils import Database
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
@@ -353,27 +355,10 @@ def _utf8_console() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
-# The Qt-free modules the window needs at start-up. Imported before PySide6 because
-# PySide6 reads the source of every module imported after it (its __feature__
-# check): about 20 ms of the time to the first paint (benchmark, issue 8).
-WINDOW_PRELOAD = (
-    "core.backup", "core.db", "core.users", "core.i18n", "core.calendar",
-    "inspection.rounds", "inspection.indicator", "security.guard", "summary.score",
-)  # fmt: skip
-
-
-def preload_for_window() -> None:
-    import importlib
-
-    for name in WINDOW_PRELOAD:
-        importlib.import_module(name)
-
-
 def run(argv: list[str]) -> int:
     _utf8_console()
     args = build_parser().parse_args(argv)
     if args.command is None:
-        preload_for_window()
         from ui.app import run as run_window  # the only path that imports Qt
 
         return run_window(args.db, args.lang)

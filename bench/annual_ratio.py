@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 GOAL = (1.5, "x", "annual summary PDF / bare reportlab table of the same text, fresh processes")
 
@@ -62,6 +63,24 @@ def annual_pdf_ratio(
         f" {statistics.median(theirs):.2f} s for {len(lines)} lines as a bare table{cpu_note}"
     )
     return statistics.median(ratios), note
+
+
+def bare_table(run: Any) -> tuple[float, str]:
+    """The anchor of `annual_pdf_s` (bench/__main__.py ANCHORS): the bare reportlab process
+    laying out the text of the summary that figure just wrote, median wall seconds of as
+    many fresh runs as the figure had."""
+    from bench.__main__ import _cpu_note, _timed
+
+    pdf: Path = run.made["annual_pdf"]
+    text = run.work / "annual-lines.txt"
+    lines = summary_lines(pdf)
+    text.write_text("\n".join(lines), encoding="utf-8")
+    anchor = [sys.executable, "-m", "bench.anchor_pdf", str(text), str(run.work / "anchor.pdf")]
+    _timed(anchor)  # warm-up, as the figure had
+    runs = [_timed(anchor) for _ in range(run.repeat_pdf)]
+    wall = statistics.median(w for w, _ in runs)
+    cpu = _cpu_note([c for _, c in runs])
+    return wall, f"bare reportlab table of the summary's {len(lines)} lines{cpu}"
 
 
 def main() -> None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidInput
 from core.i18n import tr
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # The City Hall building office is the default: a database made before offices existed
 # belongs to it, and nothing changes for it.
