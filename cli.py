@@ -293,7 +293,7 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from core.backup import restore_from
+    from core.restore import restore_from
     from core.users import script_actor
 
     safety = restore_from(db_path, args.file, script_actor(args.user))
@@ -326,7 +326,7 @@ def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_check(db: Database, args: argparse.Namespace) -> int:
-    from core.backup import check
+    from core.integrity import check
 
     result = check(db, against=args.against)
     if result.ok:
@@ -353,7 +353,8 @@ def _utf8_console() -> None:
 # PySide6 reads the source of every module imported after it (its __feature__
 # check): about 20 ms of the time to the first paint (benchmark, issue 8).
 WINDOW_PRELOAD = (
-    "core.backup", "core.db", "core.users", "core.i18n", "core.calendar",
+    "core.backup", "core.health", "core.integrity", "core.restore", "core.db", "core.users",
+    "core.i18n", "core.calendar",
     "inspection.rounds", "inspection.indicator", "security.guard", "summary.score",
 )  # fmt: skip
 

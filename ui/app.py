@@ -10,10 +10,11 @@ from PySide6.QtCore import QLockFile, QObject, QSettings, QTimer, QTranslator, S
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlite_utils import Database
 
-from core.backup import CheckResult, keep_daily_backup, open_check
 from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
+from core.health import keep_daily_backup, open_check
 from core.i18n import set_language, tr
+from core.integrity import CheckResult
 from core.resources import RESOURCES
 from core.users import User
 from ui.fonts import register_fonts, ui_font

@@ -26,18 +26,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import (
-    BackupInfo,
-    backup_info,
-    backup_to,
-    backups_dir,
-    pending_alert,
-    restore_from,
-)
+from core.backup import backup_to, backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import SalaError
+from core.health import pending_alert
 from core.i18n import LANGUAGES, language, set_language, tr
+from core.restore import BackupInfo, backup_info, restore_from
 from core.users import (
     IDLE_RANGE,
     ROLES,
