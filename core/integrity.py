@@ -47,5 +47,3 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
             )
     return CheckResult(ok=not problems, problems=problems, head=chain.head)
 
-
-# --- the quick check at open -------------------------------------------------------------

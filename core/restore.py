@@ -1,41 +1,44 @@
-"""Restoring a backup: validate it, keep the current file as a copy, replace it."""
+"""Restoring a backup: check it as `check` does, keep the current file, replace it under lock.
+
+1. The backup is copied (read-only) to a private file, upgraded there to today's schema
+   and checked there by `core.integrity.check`, the very function of the `check`
+   command (integrity_check, references, audit chains, and whatever it verifies next).
+   A backup that fails is refused, naming what failed; nothing is replaced.
+2. The database's own write lock is then taken, by SQLite's backup API writing into the
+   live file: it holds the lock from its first page to its commit. Under that lock the
+   current file is copied to `NAME.before-restore-….db`, the restore's audit row (naming
+   that copy and the head it had) is written into the private copy, and the private copy
+   replaces the database's content page by page, in place.
+3. So no writer, window or command line, commits between the safety copy and the
+   replacement: a row committed before is in the safety copy, one committed after is in
+   the restored database. Connections other processes hold stay valid and read the
+   restored data next; a window notices the new device id and opens the file afresh.
+"""
 
 from __future__ import annotations
 
-import shutil
+import json
+import os
 import sqlite3
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.audit import verify_chain
+from core.audit import audit, head_hash, local_device
 from core.backup import backup_to
+from core.db import check_file, check_writable, lock_wait_seconds, new_id, open_db, transaction
 from core.errors import DatabaseRefused, InvalidInput
-from core.instance import window_open_on
-from core.users import Actor, require_actor, script_actor
+from core.i18n import tr
+from core.instance import DatabaseBusy
+from core.integrity import check
+from core.users import Actor, act_as, require_actor, script_actor
 
-
-def validate_backup(source: Path) -> Path:
-    """Refuse (DatabaseRefused / InvalidInput) a file that is not a Sala Rounds backup."""
-    from core.db import check_file
-
-    source = Path(source)
-    if not source.exists():
-        raise InvalidInput(f"ไม่พบไฟล์ {source}", f"no file {source}", field="file")
-    check_file(source)
-    probe = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
-        if "rounds" not in tables or "meta" not in tables:
-            raise DatabaseRefused(
-                f"ไฟล์ {source.name} ไม่ใช่ข้อมูลสำรองของ Sala Rounds",
-                f"{source.name} is not a Sala Rounds backup",
-            )
-    finally:
-        probe.close()
-    return source
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+# What SQLite says of a live file it cannot read as a database at all.
+_UNREADABLE = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
 @dataclass(frozen=True)
@@ -44,97 +47,313 @@ class BackupInfo:
 
     backup_at: str  # when the backup was taken (local time, ISO), "" if unknown
     head: str  # the audit chain's head hash the backup carries
-    chain_ok: bool  # the backup's own audit chain verifies
     rounds: int
     last_change: str  # the time of the newest audit row (UTC, ISO), "" if none
 
 
-def backup_info(source: Path) -> BackupInfo:
-    """Validate `source` (refusing it like restore would) and describe it, reading only."""
-    source = validate_backup(source)
-    conn = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+@dataclass
+class PreparedBackup:
+    """A backup copied to a private file, upgraded and checked: ready to replace a database."""
+
+    source: Path
+    copy: Path
+    info: BackupInfo
+    _folder: Path | None = field(default=None, repr=False)  # a temporary folder to remove
+
+    def discard(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(self.copy) + suffix).unlink(missing_ok=True)
+        if self._folder is not None:
+            try:
+                self._folder.rmdir()
+            except OSError:
+                pass
+
+
+def _not_a_backup(source: Path) -> DatabaseRefused:
+    return DatabaseRefused(
+        f"ไฟล์ {source.name} ไม่ใช่ข้อมูลสำรองของ Sala Rounds",
+        f"{source.name} is not a Sala Rounds backup",
+    )
+
+
+def validate_backup(source: Path) -> Path:
+    """Refuse (DatabaseRefused / InvalidInput) a file that is not a Sala Rounds database.
+
+    The quick part, read-only on the file itself; `prepare_restore` then checks a copy
+    of it whole.
+    """
+    source = Path(source)
+    if not source.is_file():
+        raise InvalidInput(f"ไม่พบไฟล์ {source}", f"no file {source}", field="file")
+    check_file(source)
+    probe = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     try:
-        probe = Database(conn)
-        meta = dict(probe.execute("SELECT key, value FROM meta").fetchall())
-        rounds = probe.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
-        chain_ok, head, last = True, "", ""
-        # A backup from before the audit trail existed has no history to verify; restoring
-        # it migrates it like any older file.
-        if probe["audit_log"].exists():
-            chain = verify_chain(probe)
-            chain_ok, head = chain.ok, chain.head
-            last = probe.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or ""
+        tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError:
+        tables = set()
+    finally:
+        probe.close()
+    if "rounds" not in tables or "meta" not in tables:
+        raise _not_a_backup(source)
+    return source
+
+
+def _split(problem: str) -> tuple[str, str]:
+    """A problem of `check` is its Thai line, then its English line."""
+    lines = problem.split("\n")
+    return (lines[0], lines[1]) if len(lines) == 2 else (problem, problem)
+
+
+def _refuse_failed(source: Path, problems: list[str]) -> DatabaseRefused:
+    th = "\n".join(_split(p)[0] for p in problems)
+    en = "\n".join(_split(p)[1] for p in problems)
+    return DatabaseRefused(
+        tr("conc.restore_fails_check", "th", file=source.name, problems=th),
+        tr("conc.restore_fails_check", "en", file=source.name, problems=en),
+    )
+
+
+def prepare_restore(source: Path, folder: Path | None = None) -> PreparedBackup:
+    """Validate `source` wholly on a private copy in `folder` (a temporary one if None).
+
+    Raises DatabaseRefused naming what failed: not a database, not ours, from a newer
+    app, damaged (integrity_check), a broken reference or audit chain, or anything else
+    `check` finds. The backup file itself is only read.
+    """
+    source = validate_backup(source)
+    own_folder = None
+    if folder is None:
+        own_folder = folder = Path(tempfile.mkdtemp(prefix="sala-restore-"))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    copy = Path(folder) / f".{source.stem}.restoring-{os.getpid()}-{stamp}.db"
+    prepared = PreparedBackup(source, copy, BackupInfo("", "", 0, ""), own_folder)
+    try:
+        _copy_file(source, copy)
+        prepared.info = _check_copy(source, copy)
+    except BaseException:
+        prepared.discard()
+        raise
+    return prepared
+
+
+def _copy_file(source: Path, copy: Path) -> None:
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(str(copy))
+    except sqlite3.Error:
+        src.close()
+        raise
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.DatabaseError as exc:
         raise DatabaseRefused(
             f"อ่านไฟล์ {source.name} ไม่ได้ ({exc})", f"cannot read {source.name} ({exc})"
         ) from None
     finally:
-        conn.close()
-    return BackupInfo(
-        backup_at=meta.get("backup_at", ""),
-        head=meta.get("backup_audit_head", head),
-        chain_ok=chain_ok,
-        rounds=rounds,
-        last_change=last,
-    )
+        src.close()
+        dst.close()
 
 
-def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Path:
-    """Replace the database at `db_path` with `source` after validating it.
+def _damaged(found: object) -> str:
+    return f"ไฟล์เสียหาย: {found}\nthe file is damaged: {found}"
 
-    The current file is kept beside it as a safety copy; a corrupt or foreign
-    source is refused and nothing changes. The restore itself is the first
-    audit row after the backup's history, naming who restored what. `actor`
-    defaults to the operating-system account, as every command-line action.
-    Returns the safety copy's path.
-    """
-    from core.db import open_db
-    from core.users import act_as
 
-    actor = actor or script_actor()
-    require_actor(actor, "backup.restore")
-    source = validate_backup(source)
-    lock = window_open_on(Path(db_path))
-    if lock is not None:
-        # The window would go on with what it read from the old file, over the new one.
-        raise DatabaseRefused(
-            f"ฐานข้อมูลนี้เปิดอยู่ในหน้าต่างโปรแกรม โปรดปิดก่อนกู้คืน (ไฟล์ล็อก {lock})",
-            f"the database is open in a Sala Rounds window; close it before restoring"
-            f" (lock file {lock})",
-        )
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    safety = Path(db_path).with_name(f"{Path(db_path).stem}.before-restore-{stamp}.db")
-    previous_head = None
-    if Path(db_path).exists():
+def _check_copy(source: Path, copy: Path) -> BackupInfo:
+    """Integrity first (as the file came), then upgrade, then every check `check` makes."""
+    raw = sqlite3.connect(str(copy))
+    try:
+        result = raw.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        result = [(str(exc),)]
+    finally:
+        raw.close()
+    if result != [("ok",)]:
+        found = "; ".join(r[0] for r in result[:3])
+        raise _refuse_failed(source, [_damaged(found)])
+    try:
+        db = open_db(copy)  # an older backup is upgraded as any older file
+    except sqlite3.DatabaseError as exc:
+        raise _refuse_failed(source, [_damaged(exc)]) from None
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        recorded = meta.get("backup_audit_head")
         try:
-            current = open_db(db_path)
-        except DatabaseRefused:
-            # A damaged current file cannot be read through SQLite: keep its bytes as they are.
-            shutil.copy2(db_path, safety)
-        else:
+            # The head the backup says it carries must be in its own history.
+            result = check(db, against=recorded)
+        except sqlite3.DatabaseError as exc:
+            raise _refuse_failed(source, [_damaged(exc)]) from None
+        if not result.ok:
+            raise _refuse_failed(source, result.problems)
+        info = BackupInfo(
+            backup_at=meta.get("backup_at", ""),
+            head=recorded or result.head,
+            rounds=db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0],
+            last_change=db.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or "",
+        )
+        db.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        db.close()
+    return info
+
+
+def backup_info(source: Path) -> BackupInfo:
+    """Validate `source` as restore does (wholly, on a private copy) and describe it."""
+    prepared = prepare_restore(source)
+    prepared.discard()
+    return prepared.info
+
+
+def restore_from(
+    db_path: Path, source: Path, actor: Actor | None = None, *,
+    prepared: PreparedBackup | None = None,
+) -> Path:  # fmt: skip
+    """Replace the database at `db_path` with the backup `source`; returns the safety copy.
+
+    `actor` (default: the operating-system account, as every command-line action) needs
+    the right `backup.restore`. A backup that fails `check` is refused and nothing
+    changes. `prepared` is a `prepare_restore` of `source` already shown to the person
+    (the window asks before it restores); it is used up either way.
+    """
+    actor = actor or script_actor()
+    try:
+        require_actor(actor, "backup.restore")
+        db_path = Path(db_path)
+        if Path(source).resolve() == db_path.resolve():
+            raise InvalidInput(
+                tr("conc.path_is_database", "th", path=source),
+                tr("conc.path_is_database", "en", path=source),
+                field="file",
+            )
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        check_writable(db_path)
+        prepared = prepared or prepare_restore(source, db_path.parent)
+        return _replace(db_path, prepared, actor)
+    finally:
+        if prepared is not None:
+            prepared.discard()
+
+
+def _replace(db_path: Path, prepared: PreparedBackup, actor: Actor) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    safety = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}.db")
+    copy = Database(sqlite3.connect(str(prepared.copy), isolation_level=None))
+    act_as(copy, actor)
+    after = {"from": str(prepared.source)}
+    try:
+        if not db_path.exists() or db_path.stat().st_size == 0:
+            new_device_identity(copy, before={"audit_head": None, "kept_as": None}, after=after)
+            _write_whole(prepared.copy, db_path)
+            return safety
+        try:
+            _replace_under_lock(db_path, prepared.copy, copy, safety, after)
+        except sqlite3.DatabaseError as exc:
+            if (exc.sqlite_errorcode & 0xFF) not in _UNREADABLE or safety.exists():
+                raise
+            # SQLite cannot read the current file as a database at all: no connection can
+            # hold a lock worth keeping on it. Its bytes are kept by moving it aside.
+            before = {"audit_head": None, "kept_as": str(safety), "unreadable": str(exc)}
+            new_device_identity(copy, before=before, after=after)
+            _move_aside(db_path, safety)
+            _write_whole(prepared.copy, db_path)
+    finally:
+        copy.close()
+    open_db(db_path).close()  # the restored file opens as the app opens it (WAL)
+    return safety
+
+
+def _replace_under_lock(
+    db_path: Path, copy_path: Path, copy: Database, safety: Path, after: dict
+) -> None:
+    """The private copy into the live file with SQLite's backup API, one page per step.
+
+    The backup holds the live database's write lock from its first step to its commit.
+    Its progress callback runs after that first step: the current file is copied to
+    `safety` then, under the lock, and the restore's audit row is written into the
+    private copy (the backup then starts over from that copy, still holding the lock).
+    """
+    wait = lock_wait_seconds()
+    src = sqlite3.connect(str(copy_path))
+    live = sqlite3.connect(str(db_path), timeout=wait, isolation_level=None)
+    kept: list[bool] = []
+
+    def under_lock(status: int, remaining: int, total: int) -> None:
+        if kept:
+            return
+        if status in _BUSY:
+            raise DatabaseBusy.of(db_path, wait)
+        if status != sqlite3.SQLITE_OK:  # done at the first page: nothing was kept first
+            raise RuntimeError("the restore finished before the current file was kept")
+        head = _keep_current(db_path, safety)
+        new_device_identity(copy, before={"audit_head": head, "kept_as": str(safety)},
+                            after=after)  # fmt: skip
+        kept.append(True)
+
+    try:
+        if src.execute("PRAGMA page_count").fetchone()[0] < 2:
+            raise _not_a_backup(copy_path)  # one page would be copied before the lock holds
+        _match_page_size(live, src)
+        src.backup(live, pages=1, progress=under_lock, sleep=0.05)
+    except sqlite3.OperationalError as exc:
+        if (exc.sqlite_errorcode & 0xFF) in _BUSY:
+            raise DatabaseBusy.of(db_path, wait) from None
+        raise
+    finally:
+        src.close()
+        live.close()
+
+
+def _match_page_size(live: sqlite3.Connection, src: sqlite3.Connection) -> None:
+    """A WAL database takes pages of its own size only: rewrite the copy if they differ."""
+    try:
+        size = live.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return  # the live file is unreadable: the backup's first step will say so
+    if src.execute("PRAGMA page_size").fetchone()[0] != size:
+        src.execute(f"PRAGMA page_size = {int(size)}")
+        src.execute("VACUUM")
+
+
+def _keep_current(db_path: Path, safety: Path) -> str | None:
+    """Copy the current database to `safety` (its head hash, None if it cannot be read).
+
+    Called under the write lock: another connection still reads (WAL), and what it reads
+    is the last commit, since no one else can commit now.
+    """
+    reader = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        try:
+            return backup_to(Database(reader), safety)
+        except sqlite3.DatabaseError:
+            # A damaged file: its pages as they are, without the head it cannot compute.
+            out = sqlite3.connect(str(safety))
             try:
-                previous_head = backup_to(current, safety)
+                reader.backup(out)
             finally:
-                current.close()
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
-    dst = sqlite3.connect(str(db_path))
+                out.close()
+            return None
+    finally:
+        reader.close()
+
+
+def _write_whole(copy_path: Path, target: Path) -> None:
+    src = sqlite3.connect(str(copy_path))
+    dst = sqlite3.connect(str(target))
     try:
         src.backup(dst)
     finally:
         src.close()
         dst.close()
-    restored = open_db(db_path)  # migrates an older backup to today's schema
-    try:
-        act_as(restored, actor)
-        # One audit row, first of the new device's chain: who restored what, from where.
-        new_device_identity(
-            restored,
-            before={"audit_head": previous_head, "kept_as": str(safety)},
-            after={"from": str(source)},
-        )
-    finally:
-        restored.close()
-    return safety
+
+
+def _move_aside(db_path: Path, safety: Path) -> None:
+    """Move an unreadable database (and its WAL) aside by renaming: nothing opens it."""
+    db_path.replace(safety)
+    wal = Path(str(db_path) + "-wal")
+    if wal.exists():
+        wal.replace(Path(str(safety) + "-wal"))  # a WAL must never meet another database
+    Path(str(db_path) + "-shm").unlink(missing_ok=True)
 
 
 def new_device_identity(
@@ -149,11 +368,6 @@ def new_device_identity(
     whole (and can even be completed again from the other laptops), and the new one
     starts with a row naming the old device and the head it was restored at.
     """
-    import json
-
-    from core.audit import audit, head_hash, local_device
-    from core.db import new_id, transaction
-
     old = local_device(db)
     head = head_hash(db, old)
     new = new_id()
@@ -169,3 +383,4 @@ def new_device_identity(
         audit(db, "restore", "database", new, {"device": old, "head": head, **(before or {})},
               {"device": new, **(after or {})})  # fmt: skip
     return new
+

@@ -151,7 +151,7 @@ def test_a_restore_failing_midway_asks_for_the_window_to_reopen(window, db, tmp_
     backup = tmp_path / "b.db"
     backup_to(db, backup)
 
-    def disk_full(*args):
+    def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(settings_page, "restore_from", disk_full)
