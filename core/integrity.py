@@ -46,4 +46,3 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
                 f"history up to {short}… was rewritten or is missing"
             )
     return CheckResult(ok=not problems, problems=problems, head=chain.head)
-

@@ -383,4 +383,3 @@ def new_device_identity(
         audit(db, "restore", "database", new, {"device": old, "head": head, **(before or {})},
               {"device": new, **(after or {})})  # fmt: skip
     return new
-
