@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from core.errors import InvalidInput
+from core.instance import refuse_database_path
 
 # A cell beginning with one of these runs as a formula in Excel; the guard
 # apostrophe is what Excel itself shows for text, and importers strip it.
@@ -30,6 +31,7 @@ def _not_csv(path: Path, why_th: str, why_en: str) -> InvalidInput:
 
 def read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for each data row; checks encoding and columns first."""
+    refuse_database_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -112,6 +114,7 @@ def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     Written to a temporary file and renamed, so a failure never leaves half a file.
     """
     path = Path(path)
+    refuse_database_path(path, field="--out")
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     try:

@@ -16,9 +16,9 @@ from pathlib import Path
 import platformdirs
 from sqlite_utils import Database
 
-from core.errors import DatabaseRefused, InvalidInput
+from core.errors import DatabaseRefused
 from core.i18n import tr
-from core.instance import DatabaseBusy
+from core.instance import DatabaseBusy, note_opened
 
 APP_NAME = "sala-rounds"
 
@@ -26,12 +26,6 @@ APP_NAME = "sala-rounds"
 # scheduled job that would rather wait longer (or a test that would rather not) sets
 # SALA_LOCK_WAIT in seconds.
 LOCK_WAIT_DEFAULT_S = 30.0
-
-# Every database file this process has opened: no code of the app may open one of them
-# (or its -wal, -shm, -journal) with anything but SQLite, since closing any other
-# descriptor of the file drops every lock SQLite holds on it (Linux, macOS).
-_opened: set[Path] = set()
-SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 
 def default_db_path() -> Path:
@@ -143,35 +137,6 @@ def check_writable(path: Path) -> None:
         raise _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
 
 
-def refuse_database_path(path: Path | str, *, field: str = "file") -> None:
-    """Refuse a path given for a file the app reads or writes itself (a CSV, a report,
-    a sync file, a backup) when it names an open database or one of its side files.
-
-    Writing a report over the database would destroy it, and even reading it with an
-    ordinary file handle drops this process's SQLite locks when the handle closes.
-    """
-    target = Path(path)
-    try:
-        target = target.resolve()
-    except OSError:
-        return
-    for db_file in _opened:
-        for suffix in SIDE_FILES:
-            side = db_file.with_name(db_file.name + suffix)
-            same = target == side
-            if not same and target.exists() and side.exists():
-                try:
-                    same = os.path.samefile(target, side)  # a hard link or another spelling
-                except OSError:
-                    same = False
-            if same:
-                raise InvalidInput(
-                    tr("conc.path_is_database", "th", path=path),
-                    tr("conc.path_is_database", "en", path=path),
-                    field=field,
-                )
-
-
 def database_path(db: Database) -> Path | None:
     """The file of the main database of `db` (None in memory)."""
     name = db.execute("PRAGMA database_list").fetchone()[2]
@@ -188,7 +153,7 @@ def open_db(path: Path | str | None = None) -> Database:
     check_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     check_writable(path)
-    _opened.add(path.resolve())
+    note_opened(path)
     wait = lock_wait_seconds()
     conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None)
     db = Database(conn)

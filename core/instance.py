@@ -1,4 +1,5 @@
-"""Who else has a database open: a window's instance lock, a command's note of its work.
+"""Who has a database open: a window's instance lock, a command's note of its work, and
+the database files this process itself opened (no other handle may touch them).
 
 Read without Qt and without opening the database: a writer that has waited too long
 for the write lock uses them to say which kind of work holds it.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core.errors import SalaError
+from core.errors import InvalidInput, SalaError
 from core.i18n import tr
 
 
@@ -158,3 +159,44 @@ class DatabaseBusy(SalaError):
             return tr("conc.busy", lang, who=who, seconds=seconds)
 
         return cls(text("th"), text("en"))
+
+
+# Every database file this process has opened: no code of the app may open one of them
+# (or its -wal, -shm, -journal) with anything but SQLite, since closing any other
+# descriptor of the file drops every lock SQLite holds on it (Linux, macOS).
+_opened: set[Path] = set()
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def note_opened(path: Path) -> None:
+    """Called by core.db.open_db for every database file it opens."""
+    _opened.add(Path(path).resolve())
+
+
+def refuse_database_path(path: Path | str, *, field: str = "file") -> None:
+    """Refuse a path given for a file the app reads or writes itself (a CSV, a report,
+    a sync file, a backup) when it names an open database or one of its side files.
+
+    Writing a report over the database would destroy it, and even reading it with an
+    ordinary file handle drops this process's SQLite locks when the handle closes.
+    """
+    target = Path(path)
+    try:
+        target = target.resolve()
+    except OSError:
+        return
+    for db_file in _opened:
+        for suffix in SIDE_FILES:
+            side = db_file.with_name(db_file.name + suffix)
+            same = target == side
+            if not same and target.exists() and side.exists():
+                try:
+                    same = os.path.samefile(target, side)  # a hard link or another spelling
+                except OSError:
+                    same = False
+            if same:
+                raise InvalidInput(
+                    tr("conc.path_is_database", "th", path=path),
+                    tr("conc.path_is_database", "en", path=path),
+                    field=field,
+                )

@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
 from core.calendar import format_date_long
 from core.i18n import tr
+from core.instance import refuse_database_path
 from reports.thai_text import FONT, FONT_BOLD, register_fonts
 from reports.thai_wrap import WrappedParagraph
 
@@ -246,6 +247,7 @@ def write_pdf(
     """
     register_fonts()
     out = Path(out)
+    refuse_database_path(out, field="--out")
     tmp = out.with_name(out.name + ".partial")
     total = len(sections) + 1
     try:

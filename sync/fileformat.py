@@ -26,6 +26,7 @@ from typing import Any
 from core.audit import row_hash
 from core.calendar import fiscal_year
 from core.errors import InvalidInput
+from core.instance import refuse_database_path
 
 FORMAT = "sala-rounds-sync"
 VERSION = 1
@@ -145,6 +146,7 @@ def write_sync_file(
         "counts": {k: len(v) for k, v in content.items()},
     }
     path = Path(path)
+    refuse_database_path(path, field="--out")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -267,6 +269,7 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
 def read_sync_file(path: Path) -> SyncFile:
     """Open and check a sync file completely; raises InvalidInput, reads only."""
     path = Path(path)
+    refuse_database_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
