@@ -51,14 +51,14 @@ def _backup_problem(db: Database, db_path: Path) -> str | None:
 def _record_alert(db: Database, problems: list[str]) -> None:
     from core.db import transaction
 
-    prior = pending_alert(db)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    alert = {
-        "first_seen": prior.first_seen if prior else stamp,
-        "last_seen": stamp,
-        "problems": problems,
-    }
     with transaction(db):
+        prior = pending_alert(db)  # under the lock: two checks at once keep the first sighting
+        alert = {
+            "first_seen": prior.first_seen if prior else stamp,
+            "last_seen": stamp,
+            "problems": problems,
+        }
         db.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?)"
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -104,10 +104,10 @@ def acknowledge_alert(db: Database) -> None:
     from core.db import transaction
 
     require(db, "check.acknowledge")
-    alert = pending_alert(db)
-    if alert is None:
-        return
     with transaction(db):
+        alert = pending_alert(db)  # under the lock: acknowledged once, audited once
+        if alert is None:
+            return
         audit(db, "acknowledge", "check", ALERT_KEY,
               {"first_seen": alert.first_seen, "problems": alert.problems}, None)  # fmt: skip
         db.execute("DELETE FROM meta WHERE key = ?", [ALERT_KEY])

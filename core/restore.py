@@ -368,10 +368,10 @@ def new_device_identity(
     whole (and can even be completed again from the other laptops), and the new one
     starts with a row naming the old device and the head it was restored at.
     """
-    old = local_device(db)
-    head = head_hash(db, old)
     new = new_id()
     with transaction(db):
+        old = local_device(db)
+        head = head_hash(db, old)
         row = db.execute("SELECT value FROM meta WHERE key = 'former_device_ids'").fetchone()
         former = [*(json.loads(row[0]) if row else []), old]
         db.execute(
