@@ -356,6 +356,30 @@ def _move_aside(db_path: Path, safety: Path) -> None:
     Path(str(db_path) + "-shm").unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class RestoreNote:
+    """The last restore, as its audit row tells it: who, when, from which file, what was kept."""
+
+    actor: str
+    at: str  # UTC, ISO
+    source: str
+    kept_as: str
+
+
+def last_restore(db: Database) -> RestoreNote | None:
+    """The restore that gave this database its device id, if it was restored."""
+    row = db.execute(
+        "SELECT actor, at, before, after FROM audit_log WHERE action = 'restore'"
+        " AND record_uuid = (SELECT value FROM meta WHERE key = 'device_id')"
+        " ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    before, after = json.loads(row[2]), json.loads(row[3])
+    source, kept = str(after.get("from") or ""), str(before.get("kept_as") or "")
+    return RestoreNote(row[0], row[1], source, kept)
+
+
 def new_device_identity(
     db: Database, *, before: dict | None = None, after: dict | None = None
 ) -> str:

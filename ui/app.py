@@ -148,6 +148,7 @@ def _sign_in(db: Database, *, locked: bool = False) -> User | None:
 def _session(app: QApplication, path: Path) -> int:
     """Open the database, sign in, show the window; the event loop's exit code."""
     from ui.main_window import MainWindow
+    from ui.restore_watch import watch_for_restore
     from ui.signin import IdleLock
 
     try:
@@ -169,6 +170,8 @@ def _session(app: QApplication, path: Path) -> int:
         health.finished.connect(lambda result: window.check_finished(result))
         window.set_user(user)
         window.show()
+        # A restore from the command line: told, and opened afresh as after Settings'.
+        restore_watch = watch_for_restore(window, db)
         if health.result is not None:
             window.check_finished(health.result)
         idle = IdleLock(app, window, db, lambda: _sign_in(db, locked=True))
@@ -182,6 +185,7 @@ def _session(app: QApplication, path: Path) -> int:
             return app.exec()
         finally:
             health.wait()
+            restore_watch.timer.stop()
             daily.stop()
             idle.remove()
             window.close()
