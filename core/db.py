@@ -86,6 +86,8 @@ def check_file(path: Path) -> None:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise _unreadable(path, exc) from None
+    # A damaged file's report may quote bytes that are not UTF-8: shown, not raised.
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         # The first read of the header: a file that is not SQLite fails here (NOTADB).
         conn.execute("PRAGMA schema_version").fetchone()
@@ -111,6 +113,9 @@ def check_file(path: Path) -> None:
                 raise _newer(path)
     except sqlite3.DatabaseError as exc:
         raise _unreadable(path, exc) from None
+    except UnicodeDecodeError:
+        # SQLite's own message quoted damaged bytes (a mangled schema, say).
+        raise _refuse(path, "ไฟล์เสียหาย", "the file is damaged (unreadable text)") from None
     finally:
         conn.close()
 

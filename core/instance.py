@@ -21,7 +21,8 @@ from core.errors import InvalidInput, SalaError
 from core.i18n import tr
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process of this computer is running (Windows and POSIX alike)."""
     if sys.platform == "win32":
         import ctypes
 
@@ -65,7 +66,7 @@ def _window(db_path: Path) -> Work | None:
     if pid == os.getpid():
         return None  # this process's own window
     host = lines[2] if len(lines) > 2 else ""
-    if host and host != socket.gethostname() or _alive(pid):
+    if host and host != socket.gethostname() or alive(pid):
         return Work("window", pid, host, "", "")
     return None
 
@@ -136,7 +137,7 @@ def at_work(db_path: Path) -> list[Work]:
             continue
         if work.pid == os.getpid() and work.host == socket.gethostname():
             continue
-        if work.host == socket.gethostname() and not _alive(work.pid):
+        if work.host == socket.gethostname() and not alive(work.pid):
             continue
         found.append(work)
     window = _window(Path(db_path))

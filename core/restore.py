@@ -32,7 +32,7 @@ from core.backup import backup_to
 from core.db import check_file, check_writable, lock_wait_seconds, new_id, open_db, transaction
 from core.errors import DatabaseRefused, InvalidInput
 from core.i18n import tr
-from core.instance import DatabaseBusy
+from core.instance import DatabaseBusy, alive
 from core.integrity import check
 from core.users import Actor, act_as, require_actor, script_actor
 
@@ -125,8 +125,9 @@ def prepare_restore(source: Path, folder: Path | None = None) -> PreparedBackup:
     own_folder = None
     if folder is None:
         own_folder = folder = Path(tempfile.mkdtemp(prefix="sala-restore-"))
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    copy = Path(folder) / f".{source.stem}.restoring-{os.getpid()}-{stamp}.db"
+    _remove_stale_copies(Path(folder))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    copy = Path(folder) / f"{PRIVATE_PREFIX}{os.getpid()}-{stamp}.db"
     prepared = PreparedBackup(source, copy, BackupInfo("", "", 0, ""), own_folder)
     try:
         _copy_file(source, copy)
@@ -135,6 +136,17 @@ def prepare_restore(source: Path, folder: Path | None = None) -> PreparedBackup:
         prepared.discard()
         raise
     return prepared
+
+
+PRIVATE_PREFIX = ".sala-restoring-"
+
+
+def _remove_stale_copies(folder: Path) -> None:
+    """Private copies a killed restore left behind (their process is gone)."""
+    for stale in folder.glob(PRIVATE_PREFIX + "*.db*"):
+        pid = stale.name.removeprefix(PRIVATE_PREFIX).split("-", 1)[0]
+        if pid.isdecimal() and not alive(int(pid)):
+            stale.unlink(missing_ok=True)
 
 
 def _copy_file(source: Path, copy: Path) -> None:
@@ -163,9 +175,10 @@ def _damaged(found: object) -> str:
 def _check_copy(source: Path, copy: Path) -> BackupInfo:
     """Integrity first (as the file came), then upgrade, then every check `check` makes."""
     raw = sqlite3.connect(str(copy))
+    raw.text_factory = lambda data: data.decode("utf-8", "replace")  # damage quoted as found
     try:
         result = raw.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         result = [(str(exc),)]
     finally:
         raw.close()
@@ -174,16 +187,16 @@ def _check_copy(source: Path, copy: Path) -> BackupInfo:
         raise _refuse_failed(source, [_damaged(found)])
     try:
         db = open_db(copy)  # an older backup is upgraded as any older file
-    except sqlite3.DatabaseError as exc:
+    except DatabaseRefused as exc:  # named by the backup's name, not the private copy's
+        th, en = (text.replace(str(copy), source.name) for text in (exc.th, exc.en))
+        raise _refuse_failed(source, [f"{th}\n{en}"]) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise _refuse_failed(source, [_damaged(exc)]) from None
     try:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         recorded = meta.get("backup_audit_head")
-        try:
-            # The head the backup says it carries must be in its own history.
-            result = check(db, against=recorded)
-        except sqlite3.DatabaseError as exc:
-            raise _refuse_failed(source, [_damaged(exc)]) from None
+        # The head the backup says it carries must be in its own history.
+        result = check(db, against=recorded)
         if not result.ok:
             raise _refuse_failed(source, result.problems)
         info = BackupInfo(
@@ -193,6 +206,8 @@ def _check_copy(source: Path, copy: Path) -> BackupInfo:
             last_change=db.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or "",
         )
         db.execute("PRAGMA journal_mode = DELETE")
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise _refuse_failed(source, [_damaged(exc)]) from None
     finally:
         db.close()
     return info
@@ -283,8 +298,10 @@ def _replace_under_lock(
             return
         if status in _BUSY:
             raise DatabaseBusy.of(db_path, wait)
-        if status != sqlite3.SQLITE_OK:  # done at the first page: nothing was kept first
+        if status == sqlite3.SQLITE_DONE:  # done at the first page: nothing was kept first
             raise RuntimeError("the restore finished before the current file was kept")
+        if status != sqlite3.SQLITE_OK:
+            return  # an error of the live file: the backup call raises it, nothing written
         head = _keep_current(db_path, safety)
         new_device_identity(copy, before={"audit_head": head, "kept_as": str(safety)},
                             after=after)  # fmt: skip
