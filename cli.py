@@ -458,10 +458,10 @@ def _busy(exc: sqlite3.OperationalError, path: Path) -> int:
     Writes go through core.db.transaction, which says so itself; this catches the rest
     (a read that met a checkpoint, say) rather than end in a traceback.
     """
-    from core.db import lock_wait_seconds
+    from core.db import is_busy, lock_wait_seconds
     from core.instance import DatabaseBusy
 
-    if (exc.sqlite_errorcode & 0xFF) not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+    if not is_busy(exc):
         raise exc
     print(DatabaseBusy.of(path, lock_wait_seconds()).bilingual(), file=sys.stderr)
     return EXIT_FAILURE

@@ -16,6 +16,7 @@ from core.audit import head_hash
 from core.calendar import now, today
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.instance import refuse_database_path
 
 KEEP_DAYS = 14
 
@@ -23,6 +24,7 @@ KEEP_DAYS = 14
 def backup_to(db: Database, out: Path) -> str:
     """Copy the open database to `out` (replacing it); returns the head hash it carries."""
     out = Path(out)
+    refuse_database_path(out, field="--out")  # nor its -wal or -shm, nor another open one
     (_, _, own_file) = db.execute("PRAGMA database_list").fetchone()
     if own_file and out.resolve() == Path(own_file).resolve():
         # Replacing the live file under its own open connection is no backup at all.

@@ -46,8 +46,14 @@ def _refuse(path: Path, th: str, en: str) -> DatabaseRefused:
     return DatabaseRefused(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
 
 
-def _primary(exc: sqlite3.Error) -> int:
+def error_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (SQLITE_BUSY for any of its extended codes)."""
     return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection held the lock for longer than this one waited."""
+    return error_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _read_only_folder(path: Path) -> bool:
@@ -57,7 +63,7 @@ def _read_only_folder(path: Path) -> bool:
 def _unreadable(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
     """What SQLite's refusal to read `path` means for a person: not a database, a folder
     it may not write beside (WAL needs -shm there), or damage."""
-    code = _primary(exc)
+    code = error_code(exc)
     if code == sqlite3.SQLITE_NOTADB:
         return _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database")
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and _read_only_folder(path):
@@ -171,7 +177,7 @@ def open_db(path: Path | str | None = None) -> Database:
         upgrade(db, path)
     except sqlite3.OperationalError as exc:
         conn.close()
-        if _primary(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        if is_busy(exc):
             raise DatabaseBusy.of(path, wait) from None
         raise _unreadable(path, exc) from None
     except BaseException:
@@ -268,7 +274,7 @@ def transaction(db: Database) -> Iterator[Database]:
     try:
         db.conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        if _primary(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        if is_busy(exc):
             # Waited the whole busy timeout: say who holds the lock, not "database is locked".
             raise DatabaseBusy.of(database_path(db), lock_wait_seconds()) from None
         raise

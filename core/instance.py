@@ -174,30 +174,38 @@ def note_opened(path: Path) -> None:
     _opened.add(Path(path).resolve())
 
 
-def refuse_database_path(path: Path | str, *, field: str = "file") -> None:
+def refuse_database_path(
+    path: Path | str, *, field: str = "file", database: Path | None = None
+) -> None:
     """Refuse a path given for a file the app reads or writes itself (a CSV, a report,
-    a sync file, a backup) when it names an open database or one of its side files.
+    a sync file, a backup to restore) when it names an open database, or `database`, or
+    one of their side files.
 
     Writing a report over the database would destroy it, and even reading it with an
     ordinary file handle drops this process's SQLite locks when the handle closes.
     """
-    target = Path(path)
+    databases = set(_opened) | ({Path(database).resolve()} if database is not None else set())
+    if any(_names(Path(path), db_file) for db_file in databases):
+        raise InvalidInput(
+            tr("conc.path_is_database", "th", path=path),
+            tr("conc.path_is_database", "en", path=path),
+            field=field,
+        )
+
+
+def _names(path: Path, db_file: Path) -> bool:
     try:
-        target = target.resolve()
+        target = path.resolve()
     except OSError:
-        return
-    for db_file in _opened:
-        for suffix in SIDE_FILES:
-            side = db_file.with_name(db_file.name + suffix)
-            same = target == side
-            if not same and target.exists() and side.exists():
-                try:
-                    same = os.path.samefile(target, side)  # a hard link or another spelling
-                except OSError:
-                    same = False
-            if same:
-                raise InvalidInput(
-                    tr("conc.path_is_database", "th", path=path),
-                    tr("conc.path_is_database", "en", path=path),
-                    field=field,
-                )
+        return False
+    for suffix in SIDE_FILES:
+        side = db_file.with_name(db_file.name + suffix)
+        if target == side:
+            return True
+        if target.exists() and side.exists():
+            try:
+                if os.path.samefile(target, side):  # a hard link or another spelling
+                    return True
+            except OSError:
+                pass
+    return False

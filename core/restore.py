@@ -29,10 +29,19 @@ from sqlite_utils import Database
 
 from core.audit import audit, head_hash, local_device
 from core.backup import backup_to
-from core.db import check_file, check_writable, lock_wait_seconds, new_id, open_db, transaction
+from core.db import (
+    check_file,
+    check_writable,
+    error_code,
+    is_busy,
+    lock_wait_seconds,
+    new_id,
+    open_db,
+    transaction,
+)
 from core.errors import DatabaseRefused, InvalidInput
 from core.i18n import tr
-from core.instance import DatabaseBusy, alive
+from core.instance import DatabaseBusy, alive, refuse_database_path
 from core.integrity import check
 from core.users import Actor, act_as, require_actor, script_actor
 
@@ -235,12 +244,7 @@ def restore_from(
     try:
         require_actor(actor, "backup.restore")
         db_path = Path(db_path)
-        if Path(source).resolve() == db_path.resolve():
-            raise InvalidInput(
-                tr("conc.path_is_database", "th", path=source),
-                tr("conc.path_is_database", "en", path=source),
-                field="file",
-            )
+        refuse_database_path(source, database=db_path)
         db_path.parent.mkdir(parents=True, exist_ok=True)
         check_writable(db_path)
         prepared = prepared or prepare_restore(source, db_path.parent)
@@ -264,7 +268,7 @@ def _replace(db_path: Path, prepared: PreparedBackup, actor: Actor) -> Path:
         try:
             _replace_under_lock(db_path, prepared.copy, copy, safety, after)
         except sqlite3.DatabaseError as exc:
-            if (exc.sqlite_errorcode & 0xFF) not in _UNREADABLE or safety.exists():
+            if error_code(exc) not in _UNREADABLE or safety.exists():
                 raise
             # SQLite cannot read the current file as a database at all: no connection can
             # hold a lock worth keeping on it. Its bytes are kept by moving it aside.
@@ -313,7 +317,7 @@ def _replace_under_lock(
         _match_page_size(live, src)
         src.backup(live, pages=1, progress=under_lock, sleep=0.05)
     except sqlite3.OperationalError as exc:
-        if (exc.sqlite_errorcode & 0xFF) in _BUSY:
+        if is_busy(exc):
             raise DatabaseBusy.of(db_path, wait) from None
         raise
     finally:

@@ -14,6 +14,7 @@ from core.db import default_db_path, open_db
 from core.errors import DatabaseRefused
 from core.health import keep_daily_backup, open_check
 from core.i18n import set_language, tr
+from core.instance import DatabaseBusy
 from core.integrity import CheckResult
 from core.resources import RESOURCES
 from core.users import User
@@ -153,7 +154,7 @@ def _session(app: QApplication, path: Path) -> int:
 
     try:
         db = open_db(path)
-    except DatabaseRefused as exc:
+    except (DatabaseRefused, DatabaseBusy) as exc:  # busy: an upgrade waited too long
         _warn("app.title", exc.message("th"), exc.message("en"))
         return 2
     try:
