@@ -39,7 +39,7 @@ from core.db import (
     open_db,
     transaction,
 )
-from core.errors import DatabaseRefused, InvalidInput
+from core.errors import DatabaseRefused, InvalidInput, SalaError
 from core.i18n import tr
 from core.instance import DatabaseBusy, alive, refuse_database_path
 from core.integrity import check
@@ -346,6 +346,11 @@ def _keep_current(db_path: Path, safety: Path) -> str | None:
     try:
         try:
             return backup_to(Database(reader), safety)
+        except InvalidInput as exc:  # the folder is full or not writable: nothing replaced
+            raise SalaError(
+                tr("conc.restore_cannot_keep", "th", path=safety, reason=exc.th),
+                tr("conc.restore_cannot_keep", "en", path=safety, reason=exc.en),
+            ) from None
         except sqlite3.DatabaseError:
             # A damaged file: its pages as they are, without the head it cannot compute.
             out = sqlite3.connect(str(safety))

@@ -226,3 +226,23 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one(o
         assert (rounds, restored) in ((old_rounds, False), (new_rounds, True))
         outcomes["new" if restored else "old"] += 1
     print(f"restore kills: {outcomes}")
+
+
+def test_a_safety_copy_that_cannot_be_written_stops_the_restore_before_it_replaces(
+    office, monkeypatch, capsys
+) -> None:
+    import core.restore
+    from core.errors import InvalidInput
+
+    db_path, backup = office
+
+    def disk_full(db, out):  # as backup_to says of a target it cannot write
+        raise InvalidInput(
+            f"บันทึกไฟล์ {out} ไม่ได้ (No space left on device)",
+            f"cannot write {out} (No space left on device)",
+            field="--out",
+        )
+
+    monkeypatch.setattr(core.restore, "backup_to", disk_full)
+    err = _refused(db_path, backup, capsys)
+    assert "could not be kept" in err and "No space left" in err
