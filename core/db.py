@@ -205,6 +205,8 @@ def upgrade(db: Database, path: Path | None = None) -> None:
             raise _newer(path)  # a newer app upgraded it since check_file looked
         step = _InTransaction(db.conn)
         for migration in MIGRATIONS.pending(db):
+            if not migration.transactional:  # VACUUM and the like: not in this transaction
+                raise RuntimeError(f"{migration.name} must run inside the upgrade")
             with db.atomic():
                 migration.fn(step)
                 MIGRATIONS._record_applied(db, migration.name)
