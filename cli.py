@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 invalid input (the message names the row and field),
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -299,7 +300,9 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from core.backup import restore_from
+    from core.i18n import tr
+    from core.instance import window_open_on
+    from core.restore import restore_from
     from core.users import script_actor
 
     safety = restore_from(db_path, args.file, script_actor(args.user))
@@ -307,6 +310,8 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",
     )
+    if window_open_on(db_path) is not None:
+        say(tr("conc.window_will_reopen", "th"), tr("conc.window_will_reopen", "en"))
     return EXIT_OK
 
 
@@ -332,7 +337,7 @@ def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_check(db: Database, args: argparse.Namespace) -> int:
-    from core.backup import check
+    from core.integrity import check
 
     result = check(db, against=args.against)
     if result.ok:
@@ -362,26 +367,64 @@ def run(argv: list[str]) -> int:
         from ui.app import run as run_window  # the only path that imports Qt
 
         return run_window(args.db, args.lang)
-    from core.db import default_db_path, open_db
+    from core.db import default_db_path
+    from core.instance import announce
+
+    path = args.db or default_db_path()
+    if args.command in READING:
+        return _run_command(args, path)
+    # A writer notes its work beside the database, so another one left waiting for the
+    # lock can say who holds it (core.instance).
+    kind = " ".join(filter(None, (args.command, getattr(args, "sync_command", None))))
+    with announce(path, kind, _actor_name(args)):
+        return _run_command(args, path)
+
+
+# Commands that only read the database: they never hold its write lock.
+READING = frozenset({"score", "report", "export", "check", "guard", "backup"})
+
+
+def _actor_name(args: argparse.Namespace) -> str:
+    from core.users import script_actor
+
+    return script_actor(args.user).username
+
+
+def _run_command(args: argparse.Namespace, path: Path) -> int:
+    from core.db import open_db
+    from core.instance import DatabaseBusy, refuse_database_path
     from core.users import act_as, script_actor
 
     func: Callable[..., int] = args.func
     if not getattr(args, "opens_db", True):
         try:
-            return func(args.db or default_db_path(), args)
+            return func(path, args)
+        except DatabaseBusy as exc:
+            print(exc.bilingual(), file=sys.stderr)
+            return EXIT_FAILURE
         except SalaError as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_INVALID
         except OSError as exc:
             return _file_error(exc, args)
+        except sqlite3.OperationalError as exc:
+            return _busy(exc, path)
     try:
-        db = open_db(args.db)
+        db = open_db(path)
     except DatabaseRefused as exc:
         # The file is left untouched; naming the wrong file is bad input, like a bad CSV.
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_INVALID
+    except DatabaseBusy as exc:  # an upgrade that waited too long for another writer
+        print(exc.bilingual(), file=sys.stderr)
+        return EXIT_FAILURE
     act_as(db, script_actor(args.user))
     try:
+        # A CSV, report or sync file named as the database itself would destroy it, and
+        # reading it by an ordinary handle would drop this process's locks on it.
+        for name, field in (("file", "file"), ("out", "--out")):
+            if getattr(args, name, None) is not None:
+                refuse_database_path(getattr(args, name), field=field)
         return func(db, args)
     except (InvalidInput, NotFound) as exc:
         print(exc.bilingual(), file=sys.stderr)
@@ -391,8 +434,25 @@ def run(argv: list[str]) -> int:
         return EXIT_FAILURE
     except OSError as exc:
         return _file_error(exc, args)
+    except sqlite3.OperationalError as exc:
+        return _busy(exc, path)
     finally:
         db.close()
+
+
+def _busy(exc: sqlite3.OperationalError, path: Path) -> int:
+    """A lock waited for longer than the wait anywhere in a command: who holds it, exit 1.
+
+    Writes go through core.db.transaction, which says so itself; this catches the rest
+    (a read that met a checkpoint, say) rather than end in a traceback.
+    """
+    from core.db import is_busy, lock_wait_seconds
+    from core.instance import DatabaseBusy
+
+    if not is_busy(exc):
+        raise exc
+    print(DatabaseBusy.of(path, lock_wait_seconds()).bilingual(), file=sys.stderr)
+    return EXIT_FAILURE
 
 
 def _file_error(exc: OSError, args: argparse.Namespace) -> int:

@@ -48,8 +48,8 @@ def main() -> None:
 
 
 def report(path: Path) -> None:
-    from core.backup import check
     from core.db import open_db
+    from core.integrity import check
     from inspection.indicator import ladder_rows, restroom_indicator
     from inspection.points import list_points
     from summary.score import annual_score

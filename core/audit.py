@@ -268,7 +268,7 @@ def verify_batches(db: Database) -> int | None:
     # Rounds received from another laptop carry no local batch (their integer ids
     # differ there), so their batch rows have nothing to check here. This device's
     # batches are always checked; a former device id's (before a restore, see
-    # core.backup.new_device_identity) where rounds here still name the batch.
+    # core.restore.new_device_identity) where rounds here still name the batch.
     if not per_device(db):
         batch_rows = db.execute("SELECT id, after FROM audit_log WHERE kind = 'rounds_batch'")
     else:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from core.errors import InvalidInput
+from core.instance import refuse_database_path
 
 # A cell beginning with one of these runs as a formula in Excel; the guard
 # apostrophe is what Excel itself shows for text, and importers strip it.
@@ -67,6 +68,7 @@ def read_table(
     """The header (lower case) and (row number, cells as many as the header) for each data
     row, with read_rows' checks: for an importer of 100,000 rows, which reads cells by
     position (a dict per row cost a tenth of the import)."""
+    refuse_database_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -151,6 +153,7 @@ def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     Written to a temporary file and renamed, so a failure never leaves half a file.
     """
     path = Path(path)
+    refuse_database_path(path, field="--out")
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     try:

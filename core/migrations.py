@@ -1,8 +1,11 @@
 """Numbered schema migrations, recorded in the database (`_sqlite_migrations`).
 
-Each function is named for the version it creates; they run in order, each in
-its own transaction. A file with a migration this code does not know comes
-from a newer app and is refused before anything runs (core.db.check_file).
+Each function is named for the version it creates; core.db.upgrade runs the
+pending ones in order, all in one BEGIN IMMEDIATE, asking again under that lock
+what is pending (two programs opening an older file at once upgrade it once;
+`executescript` there runs statement by statement inside the transaction). A
+file with a migration this code does not know comes from a newer app and is
+refused before anything runs (core.db.check_file).
 Migrations are append-only: never edit one that has shipped.
 """
 

@@ -231,11 +231,6 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     from core.audit import audit
     from core.db import new_id, transaction
 
-    first = not has_users(db)
-    if first and role != "admin":
-        raise InvalidInput("บัญชีแรกต้องเป็นผู้ดูแลระบบ", "the first account must be the administrator")
-    if not first:
-        require(db, "users.manage")
     username = (username or "").strip().lower()
     if not username or len(username) > 40 or any(c.isspace() for c in username):
         raise InvalidInput(
@@ -246,17 +241,27 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     if role not in ROLES:
         raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
     _check_password(password)
-    if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-        raise InvalidInput(
-            f"มีผู้ใช้ชื่อ {username} แล้ว", f"user {username} already exists", field="username"
-        )
     uid = new_id()
     user = User(uid, username, (display_name or username).strip(), role, True)
+    pw_hash = hash_password(password)  # scrypt: not while holding the write lock
     with transaction(db):
+        # Whether this is the first account, asked under the write lock: two first starts
+        # at once must not both create an administrator without a sign-in.
+        first = not has_users(db)
+        if first and role != "admin":
+            raise InvalidInput(
+                "บัญชีแรกต้องเป็นผู้ดูแลระบบ", "the first account must be the administrator"
+            )
+        if not first:
+            require(db, "users.manage")
+        if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+            raise InvalidInput(
+                f"มีผู้ใช้ชื่อ {username} แล้ว", f"user {username} already exists", field="username"
+            )
         db.execute(
             "INSERT INTO users(uuid, username, display_name, role, pw_hash, active, created_at)"
             " VALUES (?, ?, ?, ?, ?, 1, ?)",
-            [uid, username, user.display_name, role, hash_password(password), _stamp()],
+            [uid, username, user.display_name, role, pw_hash, _stamp()],
         )
         if first:
             act_as(db, user.actor())
@@ -288,13 +293,12 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
 
     require(db, "users.manage")
     _check_password(new_password)
-    row = db.execute("SELECT uuid FROM users WHERE username = ?", [username]).fetchone()
-    if row is None:
-        raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
+    pw_hash = hash_password(new_password)
     with transaction(db):
-        db.execute(
-            "UPDATE users SET pw_hash = ? WHERE uuid = ?", [hash_password(new_password), row[0]]
-        )
+        row = db.execute("SELECT uuid FROM users WHERE username = ?", [username]).fetchone()
+        if row is None:
+            raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
+        db.execute("UPDATE users SET pw_hash = ? WHERE uuid = ?", [pw_hash, row[0]])
         audit(db, "reset_password", "user", row[0], None, {"username": username})
 
 
@@ -329,16 +333,18 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
     from core.db import transaction
 
     require(db, "users.manage")
-    user = _account(db, username)
-    if user.active == active:
-        return user
-    if not active:
-        if user.username == current_actor(db).username:
-            raise InvalidInput(
-                "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
-            )
-        _keep_an_administrator(db, user)
     with transaction(db):
+        # Under the write lock: two administrators closing each other's accounts at once
+        # must not leave the office with none.
+        user = _account(db, username)
+        if user.active == active:
+            return user
+        if not active:
+            if user.username == current_actor(db).username:
+                raise InvalidInput(
+                    "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
+                )
+            _keep_an_administrator(db, user)
         db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
         audit(db, "activate" if active else "deactivate", "user", user.uuid,
               {"username": user.username, "active": user.active},
@@ -354,11 +360,11 @@ def set_user_role(db: Database, username: str, role: str) -> User:
     require(db, "users.manage")
     if role not in ROLES:
         raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
-    user = _account(db, username)
-    if user.role == role:
-        return user
-    _keep_an_administrator(db, user)
     with transaction(db):
+        user = _account(db, username)
+        if user.role == role:
+            return user
+        _keep_an_administrator(db, user)
         db.execute("UPDATE users SET role = ? WHERE uuid = ?", [role, user.uuid])
         audit(db, "set_role", "user", user.uuid,
               {"username": user.username, "role": user.role},

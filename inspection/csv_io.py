@@ -56,21 +56,14 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
 
 
 def _import_rounds(db: Database, path: Path, source: str) -> ImportResult:
-    header, rows = read_table(Path(path), ROUND_COLUMNS[:-1])
-    std = current_standard(db)
-    if len(std.items) != len(ITEM_COLUMNS):
-        raise InvalidInput(
-            f"เกณฑ์ปัจจุบันมี {len(std.items)} ข้อ ไฟล์นี้มี 20 ข้อ",
-            f"the current standard has {len(std.items)} items, the file has 20",
-        )
-    parsed = _check_rows(db, header, rows, std)
+    table = read_table(Path(path), ROUND_COLUMNS[:-1])
 
     # SQLite's default page cache (2 MB) is smaller than the indexes a big import
     # updates on a database of years; a larger one for this transaction only.
     saved_cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
     db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
     try:
-        return _write(db, path, parsed, std, source)
+        return _write(db, path, table, source)
     finally:
         db.conn.execute(f"PRAGMA cache_size = {int(saved_cache)}")
 
@@ -96,12 +89,20 @@ def _present(db: Database, parsed: list) -> set[tuple[int, str, str]]:
     return present
 
 
-def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -> ImportResult:
+def _write(db: Database, path: Path, table: tuple[list[str], list], source: str) -> ImportResult:
     added = skipped = 0
     fingerprints: list[tuple] = []
     with transaction(db):
-        # Read under the write lock: a second import of the same file (a scheduled job
-        # and a person at once) waits here, then sees the first one's rounds.
+        # Checked and read under the write lock: a second import of the same file (a
+        # scheduled job and a person at once) waits here, then sees the first one's
+        # rounds; a standard or point changed (or a restore) meanwhile is the one used.
+        std = current_standard(db)
+        if len(std.items) != len(ITEM_COLUMNS):
+            raise InvalidInput(
+                f"เกณฑ์ปัจจุบันมี {len(std.items)} ข้อ ไฟล์นี้มี 20 ข้อ",
+                f"the current standard has {len(std.items)} items, the file has 20",
+            )
+        parsed = _check_rows(db, *table, std)
         present = _present(db, parsed)
         batch = next_batch(db)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")

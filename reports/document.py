@@ -39,6 +39,7 @@ from reportlab.platypus.flowables import _listWrapOn
 
 from core.calendar import BE_OFFSET, format_date_long
 from core.i18n import catalogue, tr
+from core.instance import refuse_database_path
 from reports.thai_text import FONT, FONT_BOLD, register_fonts
 from reports.thai_wrap import WrappedParagraph, text_width
 
@@ -408,6 +409,7 @@ def write_pdf(
     """
     register_fonts()
     out = Path(out)
+    refuse_database_path(out, field="--out")
     tmp = out.with_name(out.name + ".partial")
     total = len(sections) + 1
     if frame.subject:

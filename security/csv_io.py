@@ -61,6 +61,13 @@ def _same_events(have: list[tuple], given: list[tuple]) -> bool:
 def import_guard(db: Database, path: Path) -> GuardImport:
     require(db, "guard.report")
     rows = read_rows(Path(path), GUARD_COLUMNS)
+    # Checked against the reports already signed under the write lock: the same file
+    # imported twice at once is then skipped by the second, not refused or doubled.
+    with transaction(db):
+        return _import(db, rows)
+
+
+def _import(db: Database, rows: list[tuple[int, dict[str, str]]]) -> GuardImport:
     reports: OrderedDict[tuple[date, str], dict] = OrderedDict()
     for number, row in rows:
         try:

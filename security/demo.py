@@ -36,10 +36,15 @@ class GuardDemo:
 
 def fill_demo_guard(db: Database, fy: int) -> GuardDemo:
     require(db, "guard.report")
-    if db.execute(
-        "SELECT 1 FROM guard_reports WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
-    ).fetchone():
-        return GuardDemo(0, 0, already=True)
+    with transaction(db):  # asked under the write lock: two demo runs at once fill it once
+        if db.execute(
+            "SELECT 1 FROM guard_reports WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
+        ).fetchone():
+            return GuardDemo(0, 0, already=True)
+        return _fill_guard(db, fy)
+
+
+def _fill_guard(db: Database, fy: int) -> GuardDemo:
     rng = random.Random(fy * 7)
     start, end = fiscal_year_range(fy)
     end = min(end, today())

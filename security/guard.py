@@ -262,6 +262,21 @@ def save_report(
 ) -> GuardReport:
     """Sign a day's report for a shift (final at once); a correction names what it supersedes."""
     require(db, "guard.report")
+    # Everything the report is checked against is read under the write lock: two
+    # supervisors signing the same shift at once must not both pass the "already signed"
+    # check (nor two corrections of one report).
+    with transaction(db):
+        return _save_report(db, day, shift, supervisor, required, present,
+                            posts_covered=posts_covered, patrols=patrols, note=note,
+                            events=events, supersedes=supersedes, reason=reason,
+                            source=source)  # fmt: skip
+
+
+def _save_report(
+    db: Database, day: date | str, shift: str, supervisor: str, required: int | str,
+    present: int | str, *, posts_covered: Sequence[str], patrols: Sequence[str], note: str,
+    events: Sequence[EventInput], supersedes: str | None, reason: str, source: str,
+) -> GuardReport:  # fmt: skip
     d = day if isinstance(day, date) else parse_date(day)
     code = check_shift(db, shift)
     who = (supervisor or "").strip()
@@ -387,11 +402,13 @@ def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> 
         raise InvalidInput(
             "โปรดระบุเหตุผลของการพิจารณา", "give the reason for the decision", field="reason"
         )
-    row = db.execute(_EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone()
-    if row is None:
-        raise NotFound("ไม่พบเหตุการณ์", "event not found")
-    before = _event(row)
     with transaction(db):
+        # The decision it replaces, read under the write lock: two section heads deciding
+        # at once each leave an audit row whose "before" is what the other decided.
+        row = db.execute(_EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone()
+        if row is None:
+            raise NotFound("ไม่พบเหตุการณ์", "event not found")
+        before = _event(row)
         db.execute(
             "UPDATE guard_events SET counts = ?, reason = ?, classified_by = ?, classified_at = ?"
             " WHERE uuid = ?",
@@ -540,15 +557,15 @@ def set_contract(
 ) -> None:
     """The office sets which shifts the contract requires, their headcount, and the posts."""
     require(db, "settings.edit")
-    known = {s.code for s in shifts(db)}
-    for code, (_, guards) in shift_rules.items():
-        if code not in known:
-            check_shift(db, code)
-        if guards < 0:
-            raise InvalidInput("จำนวนคนต้องไม่ติดลบ", "headcount must not be negative",
-                               field="required")  # fmt: skip
     names = [n.strip() for n in post_names if n.strip()]
     with transaction(db):
+        known = {s.code for s in shifts(db)}
+        for code, (_, guards) in shift_rules.items():
+            if code not in known:
+                check_shift(db, code)
+            if guards < 0:
+                raise InvalidInput("จำนวนคนต้องไม่ติดลบ", "headcount must not be negative",
+                                   field="required")  # fmt: skip
         # The audit row keeps the contract as it was, so a change can be read both ways.
         before = {"shifts": {s.code: [s.required, s.required_guards] for s in shifts(db)},
                   "posts": posts(db)}  # fmt: skip

@@ -26,6 +26,7 @@ from typing import Any
 from core.audit import row_hash
 from core.calendar import fiscal_year
 from core.errors import InvalidInput
+from core.instance import refuse_database_path
 from core.office import Office, default_office, office_from
 
 FORMAT = "sala-rounds-sync"
@@ -154,6 +155,7 @@ def write_sync_file(
         manifest["office"] = {"code": office.code, "name_th": office.name_th,
                               "name_en": office.name_en}  # fmt: skip
     path = Path(path)
+    refuse_database_path(path, field="--out")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -292,6 +294,7 @@ def _manifest_office(path: Path, manifest: dict) -> Office:
 def read_sync_file(path: Path) -> SyncFile:
     """Open and check a sync file completely; raises InvalidInput, reads only."""
     path = Path(path)
+    refuse_database_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -631,12 +631,13 @@ def already_imported(db: Database, file_sha: str) -> bool:
 def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     """Merge a checked file in one transaction (all of it, or nothing on any error)."""
     m = sync_file.manifest
-    check_office(db, sync_file)
     result = SyncResult(m.device_id, sync_file.file_sha256, m.created_at)
     content = sync_file.content
     sha = sync_file.file_sha256
     try:
         with transaction(db):
+            # The office is a setting this file's merge depends on: read under the lock too.
+            check_office(db, sync_file)
             # Asked under the write lock, so two windows importing one file cannot both
             # merge it.
             if already_imported(db, sha):

@@ -37,7 +37,7 @@ from ui.main_window import MainWindow
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from core.backup import CheckResult
+    from core.integrity import CheckResult
     from core.users import User
     from ui.signin import IdleLock
 
@@ -127,7 +127,7 @@ class HealthCheck(QObject):
     def start(self) -> None:
         # What the check runs on is imported here, on the calling thread, which needs it
         # next anyway: two threads importing one module only wait for each other.
-        import core.backup  # noqa: F401
+        import core.health  # noqa: F401
 
         self._thread.start()
 
@@ -136,8 +136,9 @@ class HealthCheck(QObject):
         return self.result
 
     def _work(self) -> None:
-        from core.backup import CheckResult, open_check
         from core.db import open_db
+        from core.health import open_check
+        from core.integrity import CheckResult
 
         # A connection of its own: sqlite objects must not cross threads.
         try:
@@ -216,6 +217,7 @@ class Session(QObject):
         self.health: HealthCheck | None = None
         self.idle: IdleLock | None = None
         self.daily: QTimer | None = None
+        self.restore_watch = None
 
     def start(self) -> None:
         self.window.show()
@@ -242,10 +244,11 @@ class Session(QObject):
 
         from core.db import open_db
         from core.errors import DatabaseRefused
+        from core.instance import DatabaseBusy
 
         try:
             db = self.db = open_db(self.path)
-        except DatabaseRefused as exc:
+        except (DatabaseRefused, DatabaseBusy) as exc:  # busy: an upgrade waited too long
             # Bad input, as on the command line: exit 2, the file left as it was.
             self._not_opened(2, exc.message("th"), exc.message("en"))
             return
@@ -268,7 +271,8 @@ class Session(QObject):
         self.fill(db, user)
 
     def fill(self, db: Database, user: User) -> None:
-        from core.backup import keep_daily_backup
+        from core.health import keep_daily_backup
+        from ui.restore_watch import watch_for_restore
         from ui.signin import IdleLock
 
         window, path = self.window, self.path
@@ -278,6 +282,8 @@ class Session(QObject):
         window.set_user(user)
         if self.health.result is not None:
             window.check_finished(self.health.result)
+        # A restore from the command line: told, and opened afresh as after Settings'.
+        self.restore_watch = watch_for_restore(window, db)
         self.idle = IdleLock(self.app, window, db, lambda: self.sign_in(db, locked=True))
         # Office PCs stay on for days: the first check after midnight takes that day's
         # backup (once a day; a failure waits for the administrator as at open).
@@ -292,6 +298,8 @@ class Session(QObject):
             self.health.wait()
         if self.daily is not None:
             self.daily.stop()
+        if self.restore_watch is not None:
+            self.restore_watch.timer.stop()
         if self.idle is not None:
             self.idle.remove()
         self.window.close()

@@ -43,6 +43,7 @@ from core.calendar import fiscal_months, fiscal_year, format_date, format_month,
 from core.db import open_db
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.instance import refuse_database_path
 from core.users import Actor, act_as, current_actor
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
@@ -711,7 +712,11 @@ class ReportsPage(QWidget):
         if self.result is None:
             return False
         try:
+            refuse_database_path(target, field="--out")
             shutil.copyfile(self.result.path, target)
+        except SalaError as exc:
+            self._say(exc)
+            return False
         except OSError as exc:
             self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
             return False

@@ -26,18 +26,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import (
-    BackupInfo,
-    backup_info,
-    backup_to,
-    backups_dir,
-    pending_alert,
-    restore_from,
-)
+from core.backup import backup_to, backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import SalaError
+from core.health import pending_alert
 from core.i18n import LANGUAGES, language, set_language, tr
+from core.restore import BackupInfo, PreparedBackup, prepare_restore, restore_from
 from core.users import (
     IDLE_RANGE,
     ROLES,
@@ -284,27 +279,38 @@ class SettingsPage(QWidget):
         return self._done(None, "settings.saved")
 
     reopen = False  # set once restore() has closed the window's connection
+    # The backup last checked, as a private copy: what the person confirms is what goes in.
+    _prepared: PreparedBackup | None = None
 
     def check_backup(self, source: Path) -> BackupInfo | None:
-        """Validate a backup before asking whether to restore it; None (and why) if refused."""
+        """Check a backup wholly, as restore does, before asking; None (and why) if refused."""
+        self.discard_checked_backup()
         try:
             require(self.db, "backup.restore")
-            return backup_info(source)
+            self._prepared = prepare_restore(source, self.db_path.parent)
         except SalaError as exc:
             self._done(exc, "")
             return None
+        return self._prepared.info
+
+    def discard_checked_backup(self) -> None:
+        if self._prepared is not None:
+            self._prepared.discard()
+            self._prepared = None
 
     def restore(self, source: Path) -> bool:
         """Replace the database with a backup; the caller then reopens the window on it."""
-        if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
-            return False
+        if self._prepared is None or self._prepared.source != Path(source):
+            if self.check_backup(source) is None:  # refused: nothing changes, nothing closes
+                return False
+        prepared, self._prepared = self._prepared, None
         actor = current_actor(self.db)
         # From here every screen's connection is closed: whatever happens, the window must
         # be opened afresh on the file (ui.app does so on RESTORED_EXIT).
         self.db.close()
         self.reopen = True
         try:
-            safety = restore_from(self.db_path, source, actor)
+            safety = restore_from(self.db_path, source, actor, prepared=prepared)
         except (SalaError, OSError, sqlite3.Error) as exc:
             # The backup API writes the file in one transaction: a failure leaves it as it was.
             error = exc if isinstance(exc, SalaError) else SalaError(
@@ -325,11 +331,8 @@ class SettingsPage(QWidget):
         last = unknown
         if info.last_change:
             last = format_datetime(from_utc(info.last_change), language())
-        text = tr("restore.confirm", file=str(source), when=when, last=last,
+        return tr("restore.confirm", file=str(source), when=when, last=last,
                   rounds=info.rounds, head=info.head[:16])  # fmt: skip
-        if not info.chain_ok:
-            text += "\n\n" + tr("restore.chain_broken")
-        return text
 
     def _restore(self) -> None:
         # The daily backups are where a person most often restores from.
@@ -352,6 +355,7 @@ class SettingsPage(QWidget):
         box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not yes:
+            self.discard_checked_backup()
             return
         if self.restore(Path(source)):
             QMessageBox.information(self, tr("app.title"), self.message.text())

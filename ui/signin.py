@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
+from core.backup import backups_dir
 from core.calendar import format_datetime, from_utc
 from core.errors import SalaError
+from core.health import CheckAlert, acknowledge_alert, pending_alert
 from core.i18n import language, tr, tr_both
 from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
 

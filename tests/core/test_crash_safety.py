@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from core.backup import check
 from core.db import open_db
+from core.integrity import check
 from inspection.csv_io import ROUND_COLUMNS
 from inspection.rounds import get_round, open_drafts
 

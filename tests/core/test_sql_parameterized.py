@@ -19,7 +19,8 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 REVIEWED = {
     ("core/audit.py", "sql"): "built from fixed column names and '?' placeholders",
     ("core/audit.py", "col"): "one of three fixed column names in a tuple literal",
-    ("core/backup.py", "pragma"): "'quick_check' or 'integrity_check'",
+    ("core/integrity.py", "pragma"): "'quick_check' or 'integrity_check'",
+    ("core/db.py", "statement"): "one statement of a migration's fixed script, run in turn",
     ("inspection/actions.py", "sql"): "_SQL plus fixed WHERE text",
     ("inspection/points.py", "sql"): "_COLS query plus a fixed 'WHERE active = 1'",
     ("inspection/rounds.py", "sql"): "_ROUND_SQL plus fixed WHERE text with '?'",

@@ -118,7 +118,7 @@ def test_rounds_keep_the_file_order_and_a_failed_item_opens_its_action(db, tmp_p
     assert codes == ["F1-01", "F1-02", "F1-03"]
     actions = db.execute("SELECT item_no FROM corrective_actions").fetchall()
     assert actions == [(15,)]
-    from core.backup import check
+    from core.integrity import check
 
     assert check(db).ok  # the batch's audit digest matches what was written
 

@@ -6,8 +6,8 @@ import sqlite3
 import pytest
 
 from cli import run
-from core.backup import check
 from core.db import open_db
+from core.integrity import check
 from core.users import Actor, PermissionDenied, act_as
 from inspection.demo import fill_demo_rounds
 from summary.score import annual_score, score_json

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.backup import check
 from core.db import device_id
+from core.integrity import check
 from core.migrations import seed_uuid
 from core.plan import get_step, mark_step_done
 from inspection.points import get_point, set_point_active

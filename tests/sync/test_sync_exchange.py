@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from pathlib import Path
 
-from core.backup import check
 from core.db import device_id
+from core.integrity import check
 from inspection import rounds as R
 from inspection.survey import record_response
 from security.guard import EventInput, classify_event, save_report
@@ -186,8 +186,9 @@ def test_check_against_an_anchor_still_works_after_merging(laptops, tmp_path) ->
 def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
     laptops, tmp_path
 ) -> None:
-    from core.backup import backup_to, restore_from
+    from core.backup import backup_to
     from core.db import open_db
+    from core.restore import restore_from
 
     a, b = laptops
     a_path = Path(a.execute("PRAGMA database_list").fetchone()[2])

@@ -4,8 +4,8 @@ import signal
 
 import pytest
 
-from core.backup import check
 from core.db import open_db
+from core.integrity import check
 from inspection.rounds import open_drafts
 from tests.core.test_crash_safety import ENTRY, _kill_when_held, forking_parent
 

@@ -86,7 +86,7 @@ def test_idle_watcher_fires_after_the_idle_time(qtbot) -> None:
 
 
 def test_a_failed_open_check_is_shown_to_an_administrator_not_to_an_inspector(window, db):
-    from core.backup import open_check, pending_alert
+    from core.health import open_check, pending_alert
 
     admin = create_user(db, "admin", "", "admin", "long enough 1")
     inspector = create_user(db, "somchai", "สมชาย ใจดี", "inspector", "long enough 2")
