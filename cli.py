@@ -255,7 +255,7 @@ def cmd_sign(db: Database, args: argparse.Namespace) -> int:
 
 def cmd_guard_missing(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_date
-    from security.guard import missing_reports
+    from security.reports import missing_reports
 
     start = parse_date(args.start, field="--from", allow_future=True)
     end = parse_date(args.end, field="--to", allow_future=True)
@@ -354,7 +354,8 @@ def _utf8_console() -> None:
 # check): about 20 ms of the time to the first paint (benchmark, issue 8).
 WINDOW_PRELOAD = (
     "core.backup", "core.db", "core.users", "core.i18n", "core.calendar",
-    "inspection.rounds", "inspection.indicator", "security.guard", "summary.score",
+    "inspection.rounds", "inspection.indicator", "security.reports", "security.indicator",
+    "summary.score",
 )  # fmt: skip
 
 

@@ -42,7 +42,7 @@ from inspection.rounds import audit_batch, next_batch
 from inspection.standard import Standard, current_standard, judge
 from inspection.survey import GROUPS, is_satisfied
 from security.demo import PLACES, SUPERVISORS, WHAT
-from security.guard import CATEGORIES
+from security.events import CATEGORIES
 
 SOURCE = "bench"
 CHUNK = 10_000  # rows per executemany call: bounded memory, few Python round trips

@@ -18,7 +18,8 @@ from inspection.indicator import active_points, ladder_rows
 from inspection.rounds import deciding_rounds
 from reports.charts import percent_bars
 from reports.document import CONTENT_W, Frame, heading, para, signature_block, table, write_pdf
-from security.guard import INCIDENT_LADDER, GuardEvent, category_name, events_of_year
+from security.events import GuardEvent, category_name
+from security.indicator import INCIDENT_LADDER, events_of_year
 from summary.score import AnnualScore, annual_score
 
 Progress = Callable[[int, int], None]

@@ -30,17 +30,9 @@ from reports.document import (
     table,
     write_pdf,
 )
-from security.guard import (
-    CATEGORIES,
-    GuardEvent,
-    GuardReport,
-    category_name,
-    get_report,
-    missing_reports,
-    month_check,
-    reports_between,
-    shifts,
-)
+from security.contract import shifts
+from security.events import CATEGORIES, GuardEvent, category_name
+from security.reports import GuardReport, get_report, missing_reports, month_check, reports_between
 
 Progress = Callable[[int, int], None]
 FUTURE_BG = colors.HexColor("#f2f2f2")

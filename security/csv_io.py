@@ -19,16 +19,9 @@ from core.csvfile import read_rows, write_rows
 from core.db import transaction
 from core.errors import InvalidInput, SalaError
 from core.users import require
-from security.guard import (
-    EventInput,
-    check_category,
-    check_counts,
-    check_headcount,
-    check_shift,
-    current_report,
-    reports_between,
-    save_report,
-)
+from security.contract import check_shift
+from security.events import EventInput, check_category, check_counts
+from security.reports import check_headcount, current_report, reports_between, save_report
 
 GUARD_COLUMNS = (
     "date", "shift", "supervisor", "required", "present",

@@ -11,7 +11,9 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year_range, today
 from core.db import transaction
 from core.users import require
-from security.guard import CATEGORIES, EventInput, classify_event, events_of_year, save_report
+from security.events import CATEGORIES, EventInput
+from security.indicator import classify_event, events_of_year
+from security.reports import save_report
 
 SUPERVISORS = {"day": ("ร.ต.อ. วิชัย มั่นคง", "นายสมศักดิ์ ดีเลิศ"), "night": ("นายประเสริฐ ใจกล้า",)}
 PLACES = ("ลานคนเมือง", "ลานจอดรถ", "อาคาร 1 ชั้น 3", "อาคาร 2 ชั้น 1", "ประตูทางเข้าหลัก")

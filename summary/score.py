@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
-from security.guard import IncidentIndicator, incident_indicator
+from security.indicator import IncidentIndicator, incident_indicator
 
 
 @dataclass(frozen=True)

@@ -33,18 +33,16 @@ from sqlite_utils import Database
 from core.calendar import format_date, format_month, parse_time, to_be_year, today
 from core.errors import SalaError
 from core.i18n import language, tr
-from security.guard import (
-    CATEGORIES,
-    EventInput,
+from security.contract import shifts
+from security.events import CATEGORIES, EventInput, category_name
+from security.reports import (
     GuardReport,
-    category_name,
     copy_previous_report,
     current_report,
     mark_month_checked,
     month_check,
     reports_between,
     save_report,
-    shifts,
 )
 from ui.hub import Hub
 from ui.widgets.messages import show_error

@@ -29,14 +29,8 @@ from core.calendar import fiscal_year, format_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.users import current_actor
-from security.guard import (
-    CATEGORIES,
-    GuardEvent,
-    category_name,
-    classify_event,
-    events_of_year,
-    incident_indicator,
-)
+from security.events import CATEGORIES, GuardEvent, category_name
+from security.indicator import classify_event, events_of_year, incident_indicator
 from ui.hub import Hub
 from ui.models.base import Index, RowsModel
 

@@ -30,7 +30,7 @@ from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from core.ladder import LEVEL_SCORES
 from inspection.indicator import ladder_rows, next_level_needs
-from security.guard import INCIDENT_LADDER
+from security.indicator import INCIDENT_LADDER
 from summary.score import AnnualScore, annual_score, scored_years
 from ui.hub import Hub
 

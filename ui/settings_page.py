@@ -52,7 +52,7 @@ from core.users import (
     set_user_active,
     set_user_role,
 )
-from security.guard import posts, set_contract, shifts
+from security.contract import posts, set_contract, shifts
 from ui.hub import Hub
 from ui.widgets.messages import show_error
 

@@ -15,7 +15,8 @@ from core.plan import plan_for_year
 from inspection.actions import list_actions
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds, open_drafts
-from security.guard import events_of_year, missing_reports
+from security.indicator import events_of_year
+from security.reports import missing_reports
 from ui.hub import Hub, ReloadWhenSeen
 
 OVERDUE = QColor("#b3261e")

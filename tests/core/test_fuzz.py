@@ -160,7 +160,7 @@ def test_digits_that_int_cannot_read_are_a_clean_error_not_a_traceback(tmp_path:
     from core.db import set_setting
     from core.users import idle_lock_minutes
     from inspection.standard import STANDARD_COLUMNS, create_standard_version
-    from security.guard import check_headcount
+    from security.reports import check_headcount
 
     for parse in (check_score, lambda v: check_headcount(v, "present")):
         try:

@@ -116,7 +116,9 @@ def _refusals():
     from inspection.csv_io import import_rounds
     from inspection.points import set_point_active
     from inspection.standard import create_standard_version
-    from security.guard import classify_event, mark_month_checked, set_contract
+    from security.contract import set_contract
+    from security.indicator import classify_event
+    from security.reports import mark_month_checked
 
     def event(db):
         return db.execute("SELECT uuid FROM guard_events LIMIT 1").fetchone()[0]
@@ -175,7 +177,7 @@ def test_an_unknown_user_name_gets_the_same_answer_as_a_wrong_password(staffed) 
 
 
 def test_the_contract_change_is_audited_with_what_it_was_before(staffed) -> None:
-    from security.guard import set_contract
+    from security.contract import set_contract
 
     set_contract(staffed, {"night": (False, 0)}, ["ประตู 1"])
     (row,) = rows(staffed, kind="guard_contract", limit=1)

@@ -7,14 +7,11 @@ import pytest
 from core.errors import InvalidInput
 from core.ladder import score_for
 from core.users import Actor, PermissionDenied, act_as
-from security.guard import (
-    EventInput,
-    classify_event,
+from security.events import EventInput
+from security.indicator import classify_event, events_of_year, incident_indicator, incident_level
+from security.reports import (
     copy_previous_report,
     current_report,
-    events_of_year,
-    incident_indicator,
-    incident_level,
     mark_month_checked,
     missing_reports,
     month_check,
@@ -112,7 +109,7 @@ def test_bad_report_input_names_the_field(db, kwargs, field) -> None:
 
 
 def test_the_office_sets_the_required_shifts_and_the_posts(db) -> None:
-    from security.guard import posts, set_contract, shifts
+    from security.contract import posts, set_contract, shifts
 
     set_contract(db, {"day": (True, 14), "night": (False, 6)}, ["ประตู 1", "ลานคนเมือง"])
     assert [s.code for s in shifts(db, required_only=True)] == ["day"]
@@ -126,7 +123,7 @@ def test_the_office_sets_the_required_shifts_and_the_posts(db) -> None:
 
 def test_the_year_count_finds_corrections_by_index_not_by_scanning_every_report(db) -> None:
     """Only the current revision counts; asking for it must not scan all reports per report."""
-    from security.guard import CURRENT
+    from security.reports import CURRENT
 
     sql = (
         "SELECT e.counts, COUNT(*) FROM guard_events e JOIN guard_reports r"

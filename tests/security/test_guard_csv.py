@@ -8,7 +8,7 @@ from cli import run
 from core.db import open_db
 from core.errors import InvalidInput
 from security.csv_io import GUARD_COLUMNS, export_guard, import_guard
-from security.guard import events_of_year, incident_indicator
+from security.indicator import events_of_year, incident_indicator
 
 ROWS = [
     "2021-01-04,day,วิชัย,12,11,10:15,ลานจอดรถ,theft,yes,รถจักรยานยนต์ถูกขโมย",
@@ -87,7 +87,7 @@ def test_guard_missing_prints_only_the_missing_lines(db_path, tmp_path, capsys) 
 def test_reimporting_after_the_section_head_decided_a_pending_event_skips_it(db, tmp_path):
     """DOMAIN.md 8: importing the same file twice doubles nothing, and stays possible once
     the section head has classified an event the file left pending (DOMAIN.md 7)."""
-    from security.guard import classify_event
+    from security.indicator import classify_event
 
     path = _csv(tmp_path, ROWS)
     import_guard(db, path)

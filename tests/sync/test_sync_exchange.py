@@ -9,7 +9,9 @@ from core.backup import check
 from core.db import device_id
 from inspection import rounds as R
 from inspection.survey import record_response
-from security.guard import EventInput, classify_event, save_report
+from security.events import EventInput
+from security.indicator import classify_event
+from security.reports import save_report
 from summary.score import annual_score, score_json
 from sync.receive import import_sync
 from sync.send import collect, export_sync

@@ -1,9 +1,9 @@
-"""Guard supervisors' daily reports, events and incidents (DOMAIN.md section 7).
+"""Guard supervisors' daily reports (DOMAIN.md section 7) and the month's check of them
+against the contract (plan project 1, step 4).
 
 A signed report is final; a correction is a new revision naming the one it
 supersedes and why, and both stay. Only the current revision of a day's shift
-counts, so its events are never counted twice. Whether an event is an
-incident (เหตุร้าย) is decided, with a reason, by the section head.
+counts, so its events are never counted twice.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -19,80 +19,20 @@ from core.audit import audit
 from core.calendar import fiscal_year, parse_date, parse_time, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
-from core.ladder import score_for
 from core.users import current_actor, require
-
-CATEGORIES = ("theft", "damage", "loss", "intrusion", "alarm", "disturbance", "found", "other")
-CATEGORY_NAMES = {
-    "theft": ("โจรกรรม", "theft"),
-    "damage": ("ความเสียหาย", "damage"),
-    "loss": ("ทรัพย์สินสูญหาย", "loss"),
-    "intrusion": ("บุกรุก", "intrusion"),
-    "alarm": ("สัญญาณเตือน", "alarm"),
-    "disturbance": ("ความวุ่นวาย", "disturbance"),
-    "found": ("พบทรัพย์สิน", "found"),
-    "other": ("อื่น ๆ", "other"),
-}
-
-
-def category_name(category: str, lang: str | None = None) -> str:
-    """An event category as people read it (the current language unless `lang` is given)."""
-    from core.i18n import language
-
-    th, en = CATEGORY_NAMES[category]
-    return th if (lang or language()) == "th" else en
+from security.contract import check_shift, shifts
+from security.events import (
+    CATEGORIES,
+    EVENT_SQL,
+    EventInput,
+    GuardEvent,
+    check_category,
+    event_from_row,
+)
 
 
 def _stamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class Shift:
-    code: str
-    name_th: str
-    name_en: str
-    required_guards: int
-    required: bool
-
-    def name(self, lang: str) -> str:
-        return self.name_th if lang == "th" else self.name_en
-
-
-def shifts(db: Database, *, required_only: bool = False) -> list[Shift]:
-    sql = "SELECT code, name_th, name_en, required_guards, required FROM guard_shifts"
-    if required_only:
-        sql += " WHERE required = 1"
-    return [Shift(*r[:4], bool(r[4])) for r in db.execute(sql + " ORDER BY sort")]
-
-
-def posts(db: Database) -> list[str]:
-    return [
-        r[0] for r in db.execute("SELECT name_th FROM guard_posts WHERE active = 1 ORDER BY id")
-    ]
-
-
-def check_shift(db: Database, code: str) -> str:
-    value = (code or "").strip().lower()
-    if value not in {s.code for s in shifts(db)}:
-        known = ", ".join(s.code for s in shifts(db))
-        raise InvalidInput(
-            f"ไม่รู้จักผลัด «{code}» (ใช้ {known})",
-            f"unknown shift «{code}» (use {known})",
-            field="shift",
-        )
-    return value
-
-
-def check_category(text: str) -> str:
-    value = (text or "").strip().lower()
-    if value not in CATEGORIES:
-        raise InvalidInput(
-            f"ไม่รู้จักประเภทเหตุการณ์ «{text}»",
-            f"unknown category «{text}» (use {', '.join(CATEGORIES)})",
-            field="category",
-        )
-    return value
 
 
 def check_headcount(value: object, field_name: str) -> int:
@@ -104,52 +44,6 @@ def check_headcount(value: object, field_name: str) -> int:
             field=field_name,
         )
     return int(text)
-
-
-def check_counts(text: str) -> bool | None:
-    value = (text or "").strip().lower()
-    if value == "":
-        return None
-    if value in ("yes", "no"):
-        return value == "yes"
-    raise InvalidInput(
-        f"ช่อง counts ต้องเป็น yes, no หรือว่าง (ไม่ใช่ «{text}»)",
-        f"counts must be yes, no or empty, not «{text}»",
-        field="counts",
-    )
-
-
-@dataclass(frozen=True)
-class EventInput:
-    at: time
-    place: str
-    category: str
-    description: str = ""
-    loss_value: float | None = None
-    action_taken: str = ""
-    counts: bool | None = None
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class GuardEvent:
-    uuid: str
-    report_uuid: str
-    day: date
-    shift: str
-    at: time
-    place: str
-    category: str
-    description: str
-    loss_value: float | None
-    action_taken: str
-    counts: bool | None
-    reason: str
-    classified_by: str | None
-
-    @property
-    def status(self) -> str:
-        return "pending" if self.counts is None else ("counts" if self.counts else "not")
 
 
 @dataclass(frozen=True)
@@ -178,11 +72,6 @@ _REPORT_COLS = (
     "id, uuid, day, shift, supervisor, required, present, posts, patrols, note, status,"
     " supersedes, reason"
 )
-_EVENT_SQL = (
-    "SELECT e.uuid, r.uuid, r.day, r.shift, e.at, e.place, e.category, e.description,"
-    " e.loss_value, e.action_taken, e.counts, e.reason, e.classified_by"
-    " FROM guard_events e JOIN guard_reports r ON r.id = e.report_id"
-)
 # A report is current when no signed revision supersedes it.
 CURRENT = (
     "r.status = 'signed' AND NOT EXISTS (SELECT 1 FROM guard_reports c"
@@ -190,17 +79,10 @@ CURRENT = (
 )
 
 
-def _event(row: tuple) -> GuardEvent:
-    return GuardEvent(
-        row[0], row[1], date.fromisoformat(row[2]), row[3], time.fromisoformat(row[4]),
-        row[5], row[6], row[7], row[8], row[9], None if row[10] is None else bool(row[10]),
-        row[11], row[12],
-    )  # fmt: skip
-
-
 def _report(db: Database, row: tuple) -> GuardReport:
     events = tuple(
-        _event(e) for e in db.execute(_EVENT_SQL + " WHERE e.report_id = ? ORDER BY e.at", [row[0]])
+        event_from_row(e)
+        for e in db.execute(EVENT_SQL + " WHERE e.report_id = ? ORDER BY e.at", [row[0]])
     )
     return GuardReport(
         row[0], row[1], date.fromisoformat(row[2]), row[3], row[4], row[5], row[6],
@@ -379,88 +261,6 @@ def copy_previous_report(db: Database, day: date, shift: str) -> dict | None:
     }
 
 
-def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> GuardEvent:
-    """The section head decides whether an event is an incident that counts, and why."""
-    actor = require(db, "incidents.classify")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            "โปรดระบุเหตุผลของการพิจารณา", "give the reason for the decision", field="reason"
-        )
-    row = db.execute(_EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone()
-    if row is None:
-        raise NotFound("ไม่พบเหตุการณ์", "event not found")
-    before = _event(row)
-    with transaction(db):
-        db.execute(
-            "UPDATE guard_events SET counts = ?, reason = ?, classified_by = ?, classified_at = ?"
-            " WHERE uuid = ?",
-            [int(counts), reason, actor.username, _stamp(), event_uuid],
-        )
-        audit(db, "classify", "guard_event", event_uuid,
-              {"counts": before.counts, "reason": before.reason},
-              {"counts": counts, "reason": reason})  # fmt: skip
-    return _event(db.execute(_EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone())
-
-
-def events_of_year(db: Database, fy: int) -> list[GuardEvent]:
-    """Every event of the current reports of `fy`, pending review first."""
-    rows = db.execute(
-        _EVENT_SQL + f" WHERE r.fiscal_year = ? AND {CURRENT}"
-        " ORDER BY e.counts IS NOT NULL, r.day, e.at",
-        [fy],
-    ).fetchall()
-    return [_event(r) for r in rows]
-
-
-# The same ladder as the plan prints it, for screens and reports: level -> the i18n key
-# of its condition. Scores and result % come from core.ladder.LEVEL_SCORES.
-INCIDENT_LADDER = ((5, "rp.inc_ladder.5"), (4, "rp.inc_ladder.4"), (3, "rp.inc_ladder.3"),
-                   (2, "rp.inc_ladder.2"), (1, "rp.inc_ladder.1"))  # fmt: skip
-
-
-def incident_level(counted: int) -> int:
-    """Plan table (ตัวชี้วัดที่ 1, เกณฑ์การให้คะแนน): at most 1 -> 5, 2 -> 4, 3-4 -> 3,
-    5-6 -> 2, more than 6 -> 1. The plan has no level 0 for this indicator."""
-    if counted <= 1:
-        return 5
-    if counted == 2:
-        return 4
-    if counted <= 4:
-        return 3
-    if counted <= 6:
-        return 2
-    return 1
-
-
-@dataclass(frozen=True)
-class IncidentIndicator:
-    fiscal_year: int
-    counted: int
-    pending: int
-    not_counted: int
-    level: int
-    score: float
-
-
-def incident_indicator(db: Database, fy: int) -> IncidentIndicator:
-    """Pending events do not count (the UI warns they may change the level)."""
-    counted = pending = not_counted = 0
-    for counts, n in db.execute(
-        "SELECT e.counts, COUNT(*) FROM guard_events e JOIN guard_reports r ON r.id = e.report_id"
-        f" WHERE r.fiscal_year = ? AND {CURRENT} GROUP BY e.counts",
-        [fy],
-    ):
-        if counts is None:
-            pending = n
-        elif counts:
-            counted = n
-        else:
-            not_counted = n
-    level = incident_level(counted)
-    return IncidentIndicator(fy, counted, pending, not_counted, level, score_for(level))
-
-
 def missing_reports(db: Database, start: date, end: date) -> list[tuple[date, str]]:
     """(day, shift) of every required shift with no signed report, in date order."""
     required = [s.code for s in shifts(db, required_only=True)]
@@ -533,36 +333,3 @@ def mark_month_checked(db: Database, year: int, month: int, note: str) -> MonthC
         )
         audit(db, "month_check", "guard_month", f"{year}-{month:02d}", None, {"note": note})
     return month_check(db, year, month)
-
-
-def set_contract(
-    db: Database, shift_rules: dict[str, tuple[bool, int]], post_names: Sequence[str]
-) -> None:
-    """The office sets which shifts the contract requires, their headcount, and the posts."""
-    require(db, "settings.edit")
-    known = {s.code for s in shifts(db)}
-    for code, (_, guards) in shift_rules.items():
-        if code not in known:
-            check_shift(db, code)
-        if guards < 0:
-            raise InvalidInput("จำนวนคนต้องไม่ติดลบ", "headcount must not be negative",
-                               field="required")  # fmt: skip
-    names = [n.strip() for n in post_names if n.strip()]
-    with transaction(db):
-        # The audit row keeps the contract as it was, so a change can be read both ways.
-        before = {"shifts": {s.code: [s.required, s.required_guards] for s in shifts(db)},
-                  "posts": posts(db)}  # fmt: skip
-        for code, (required, guards) in shift_rules.items():
-            db.execute(
-                "UPDATE guard_shifts SET required = ?, required_guards = ? WHERE code = ?",
-                [int(required), guards, code],
-            )
-        db.execute("UPDATE guard_posts SET active = 0")
-        for name in names:
-            db.execute(
-                "INSERT INTO guard_posts(name_th, active) VALUES (?, 1)"
-                " ON CONFLICT(name_th) DO UPDATE SET active = 1",
-                [name],
-            )
-        audit(db, "set_contract", "guard_contract", "contract", before,
-              {"shifts": {k: list(v) for k, v in shift_rules.items()}, "posts": names})  # fmt: skip
