@@ -22,7 +22,7 @@ from core.audit import audit, head_hash, verify_batches, verify_chain
 from core.calendar import now, today
 from core.errors import DatabaseRefused, InvalidInput
 from core.i18n import tr
-from core.users import Actor, require, require_actor, script_actor
+from core.users import Actor, os_actor, require, require_actor
 
 KEEP_DAYS = 14
 
@@ -217,13 +217,14 @@ def restore_from(db_path: Path, source: Path, actor: Actor | None = None) -> Pat
     The current file is kept beside it as a safety copy; a corrupt or foreign
     source is refused and nothing changes. The restore itself is the first
     audit row after the backup's history, naming who restored what. `actor`
-    defaults to the operating-system account, as every command-line action.
+    defaults to the operating-system account, which may not restore: an
+    administrator signs in for it (`--user`, or the window).
     Returns the safety copy's path.
     """
     from core.db import open_db
     from core.users import act_as
 
-    actor = actor or script_actor()
+    actor = actor or os_actor()
     require_actor(actor, "backup.restore")
     source = validate_backup(source)
     lock = window_open_on(Path(db_path))

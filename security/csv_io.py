@@ -29,11 +29,18 @@ GUARD_COLUMNS = (
 )  # fmt: skip
 
 
+# The reason recorded with a decision taken from the file's `counts` column.
+IMPORT_REASON = "พิจารณาเมื่อนำเข้าไฟล์ (classified on import)"
+
+
 @dataclass(frozen=True)
 class GuardImport:
     reports: int
     events: int
     skipped: int
+    # Events whose `counts` the file gave but that stay pending review: only a signed-in
+    # section head's import applies the column (DOMAIN.md section 8).
+    left_pending: int = 0
 
 
 def _event_key(ev: EventInput) -> tuple:
@@ -52,7 +59,9 @@ def _same_events(have: list[tuple], given: list[tuple]) -> bool:
 
 
 def import_guard(db: Database, path: Path) -> GuardImport:
-    require(db, "guard.report")
+    actor = require(db, "guard.report")
+    decides = actor.may("incidents.classify")
+    left_pending = 0
     rows = read_rows(Path(path), GUARD_COLUMNS)
     reports: OrderedDict[tuple[date, str], dict] = OrderedDict()
     for number, row in rows:
@@ -69,13 +78,15 @@ def import_guard(db: Database, path: Path) -> GuardImport:
             counts = check_counts(row["counts"])
             event = None
             if any(row[c] for c in ("event_time", "place", "category", "description")):
+                left_pending += counts is not None and not decides
+                counts = counts if decides else None
                 event = EventInput(
                     at=parse_time(row["event_time"], field="event_time"),
                     place=row["place"],
                     category=check_category(row["category"]),
                     description=row["description"],
                     counts=counts,
-                    reason="นำเข้าจากไฟล์" if counts is not None else "",
+                    reason=IMPORT_REASON if counts is not None else "",
                 )
             elif counts is not None:
                 raise InvalidInput(
@@ -125,7 +136,7 @@ def import_guard(db: Database, path: Path) -> GuardImport:
                 events=rep["events"], source="import",
             )  # fmt: skip
             events += len(rep["events"])
-    return GuardImport(len(to_write), events, skipped)
+    return GuardImport(len(to_write), events, skipped, left_pending)
 
 
 def export_guard(db: Database, fy: int, path: Path) -> int:

@@ -7,8 +7,17 @@ import pytest
 from cli import run
 from core.db import open_db
 from core.errors import InvalidInput
+from core.users import act_as
 from security.csv_io import GUARD_COLUMNS, export_guard, import_guard
 from security.indicator import events_of_year, incident_indicator
+from tests.actors import HEAD
+
+
+@pytest.fixture(autouse=True)
+def _section_head(db) -> None:
+    """A section head imports: the file's counts column is applied (DOMAIN.md section 8)."""
+    act_as(db, HEAD)
+
 
 ROWS = [
     "2021-01-04,day,วิชัย,12,11,10:15,ลานจอดรถ,theft,yes,รถจักรยานยนต์ถูกขโมย",
@@ -63,6 +72,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(db, tm
     export_guard(db, 2564, out)
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     fresh = open_db(tmp_path / "fresh.db")
+    act_as(fresh, HEAD)
     import_guard(fresh, out)
 
     def summary(d):
@@ -76,6 +86,9 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(db, tm
 
 def test_guard_missing_prints_only_the_missing_lines(db_path, tmp_path, capsys) -> None:
     assert run(["--db", str(db_path), "import-guard", str(_csv(tmp_path, ROWS))]) == 0
+    assert "2 events the file marks in its counts column are left pending" in (
+        capsys.readouterr().out
+    )
     capsys.readouterr()
     assert run(["--db", str(db_path), "guard", "missing", "--from", "04/01/2564",
                 "--to", "2021-01-06"]) == 0  # fmt: skip
