@@ -14,6 +14,7 @@ from core.calendar import format_date, format_datetime, from_utc, today
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
+from core.rounding import pct_text
 from inspection.indicator import active_points, ladder_rows
 from inspection.rounds import deciding_rounds
 from reports.charts import percent_bars
@@ -26,7 +27,7 @@ Progress = Callable[[int, int], None]
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    return pct_text(value)
 
 
 def _indicators(score: AnnualScore, lang: str) -> list[Flowable]:

@@ -14,6 +14,7 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.pdfbase.ttfonts import shapeStr
 
+from core.rounding import pct_text
 from reports.thai_text import FONT, register_fonts
 from reports.thai_wrap import text_width
 
@@ -67,7 +68,7 @@ def percent_bars(
     d.add(chart)
     step = chart.height / n
     for i, v in enumerate(reversed(values)):
-        text = "-" if v is None else f"{v:.2f}%"
+        text = "-" if v is None else f"{pct_text(v)}%"
         x = chart.x + (0 if v is None else chart.width * v / 100) + 3
         y = chart.y + step * i + step / 2 - font_size / 3
         d.add(String(x, y, text, fontName=FONT, fontSize=font_size - 1))

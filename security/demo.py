@@ -74,11 +74,14 @@ def fill_demo_guard(db: Database, fy: int) -> GuardDemo:
                 reports += 1
                 events += len(evs)
             d += timedelta(days=1)
-        # The section head has reviewed most events: one theft counts, the rest do not.
-        # An invented one (classifying is the section head's call, never the data entry's).
+        # The section head has reviewed most events: one theft counts, the rest do not, and
+        # the year's last three thefts, damages or losses still wait for the review. An
+        # invented one (classifying is the section head's call, never the data entry's).
         head = demo_section_head(current_actor(db).via)
         counted = False
-        for ev in events_of_year(db, fy)[:-3]:
+        year = sorted(events_of_year(db, fy), key=lambda e: (e.day, e.at))
+        waiting = {e.uuid for e in [e for e in year if e.countable][-3:]}
+        for ev in (e for e in year if e.uuid not in waiting):
             counts = ev.category == "theft" and not counted
             counted = counted or counts
             reason = (

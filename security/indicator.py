@@ -12,11 +12,22 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 
 from core.audit import audit
+from core.calendar import fiscal_year_range, today
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.i18n import tr
 from core.ladder import score_for
 from core.users import require
-from security.events import EVENT_SQL, GuardEvent, event_from_row
+from security.contract import shifts
+from security.events import (
+    COUNTABLE_SQL,
+    EVENT_SQL,
+    REASON_MAX,
+    GuardEvent,
+    check_may_count,
+    check_text,
+    event_from_row,
+)
 from security.reports import CURRENT
 
 
@@ -25,18 +36,23 @@ def _stamp() -> str:
 
 
 def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> GuardEvent:
-    """The section head decides whether an event is an incident that counts, and why."""
+    """The section head decides whether an event is an incident that counts, and why.
+
+    Only theft, damage and loss can count (DOMAIN.md 7); any event may be marked as not
+    counting, with its reason.
+    """
     actor = require(db, "incidents.classify")
-    reason = (reason or "").strip()
+    reason = check_text(reason, "reason", REASON_MAX, lines=True)
     if not reason:
         raise InvalidInput(
             "โปรดระบุเหตุผลของการพิจารณา", "give the reason for the decision", field="reason"
         )
-    row = db.execute(EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone()
-    if row is None:
-        raise NotFound("ไม่พบเหตุการณ์", "event not found")
-    before = event_from_row(row)
     with transaction(db):
+        row = db.execute(EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone()
+        if row is None:
+            raise NotFound(f"ไม่พบเหตุการณ์ {event_uuid}", f"no event {event_uuid}")
+        before = event_from_row(row)
+        check_may_count(before.category, counts)
         db.execute(
             "UPDATE guard_events SET counts = ?, reason = ?, classified_by = ?, classified_at = ?"
             " WHERE uuid = ?",
@@ -48,11 +64,16 @@ def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> 
     return event_from_row(db.execute(EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone())
 
 
+# An event waits for the section head only when it could count.
+PENDING_SQL = f"e.counts IS NULL AND {COUNTABLE_SQL}"
+
+
 def events_of_year(db: Database, fy: int) -> list[GuardEvent]:
-    """Every event of the current reports of `fy`, pending review first."""
+    """Every event of the current reports that happened in `fy` (by its own day, DOMAIN.md
+    7), pending review first."""
     rows = db.execute(
-        EVENT_SQL + f" WHERE r.fiscal_year = ? AND {CURRENT}"
-        " ORDER BY e.counts IS NOT NULL, r.day, e.at",
+        EVENT_SQL + f" WHERE e.fiscal_year = ? AND {CURRENT}"
+        f" ORDER BY NOT ({PENDING_SQL}), e.occurred_on, e.at",
         [fy],
     ).fetchall()
     return [event_from_row(r) for r in rows]
@@ -86,21 +107,70 @@ class IncidentIndicator:
     not_counted: int
     level: int
     score: float
+    # DOMAIN.md 7, "a year with no reports is not a perfect year": the required shifts
+    # of the year so far, those with no signed report, and the signed reports there are.
+    shifts_due: int = 0
+    shifts_missing: int = 0
+    reports: int = 0
+
+    @property
+    def no_reports(self) -> bool:
+        return self.reports == 0
 
 
 def incident_indicator(db: Database, fy: int) -> IncidentIndicator:
-    """Pending events do not count (the UI warns they may change the level)."""
+    """Plan ตัวชี้วัดที่ 1: the incidents that happened in `fy` and count (theft, damage or
+    loss the section head found caused by a guard lapse). Pending events do not count
+    (the UI warns they may change the level); beside the level, how many of the year's
+    shifts have no signed report, since a year nobody reported reads as level 5."""
     counted = pending = not_counted = 0
-    for counts, n in db.execute(
-        "SELECT e.counts, COUNT(*) FROM guard_events e JOIN guard_reports r ON r.id = e.report_id"
-        f" WHERE r.fiscal_year = ? AND {CURRENT} GROUP BY e.counts",
+    for counts, countable, n in db.execute(
+        f"SELECT e.counts, {COUNTABLE_SQL}, COUNT(*) FROM guard_events e"
+        " JOIN guard_reports r ON r.id = e.report_id"
+        f" WHERE e.fiscal_year = ? AND {CURRENT} GROUP BY 1, 2",
         [fy],
     ):
-        if counts is None:
-            pending = n
-        elif counts:
-            counted = n
+        if countable and counts is None:
+            pending += n
+        elif countable and counts:
+            counted += n
         else:
-            not_counted = n
+            not_counted += n
     level = incident_level(counted)
-    return IncidentIndicator(fy, counted, pending, not_counted, level, score_for(level))
+    due, missing, reports = shift_coverage(db, fy)
+    return IncidentIndicator(fy, counted, pending, not_counted, level, score_for(level),
+                             due, missing, reports)  # fmt: skip
+
+
+def shift_coverage(db: Database, fy: int) -> tuple[int, int, int]:
+    """(required shifts of `fy` up to today, those without a signed report, signed reports
+    of the year): what the incident count rests on."""
+    start, end = fiscal_year_range(fy)
+    end = min(end, today())
+    required = [s.code for s in shifts(db, required_only=True)]
+    if end < start:
+        return 0, 0, 0
+    due = len(required) * ((end - start).days + 1)
+    (reports,) = db.execute(
+        f"SELECT COUNT(*) FROM guard_reports r WHERE r.fiscal_year = ? AND {CURRENT}", [fy]
+    ).fetchone()
+    covered = sum(
+        db.execute(
+            "SELECT COUNT(DISTINCT r.day) FROM guard_reports r"
+            f" WHERE r.day BETWEEN ? AND ? AND r.shift = ? AND {CURRENT}",
+            [start.isoformat(), end.isoformat(), code],
+        ).fetchone()[0]
+        for code in required
+    )
+    return due, due - covered, reports
+
+
+def coverage_line(ind: IncidentIndicator, lang: str | None = None) -> str:
+    """What the incident count rests on, in words, for every place that shows the level
+    (Indicators page, `score`, the annual summary): the year's shifts without a signed
+    report, and a year with none at all said plainly (DOMAIN.md 7)."""
+    if ind.no_reports:
+        return tr("incidents.no_reports", lang, due=ind.shifts_due)
+    if ind.shifts_missing:
+        return tr("incidents.shifts_missing", lang, n=ind.shifts_missing, due=ind.shifts_due)
+    return tr("incidents.shifts_all", lang, due=ind.shifts_due)

@@ -11,24 +11,33 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import fiscal_year, parse_date, parse_time, today
+from core.calendar import fiscal_year, now, parse_date, parse_time, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.users import current_actor, require
-from security.contract import check_shift, shifts
+from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
 from security.events import (
     CATEGORIES,
     EVENT_SQL,
+    REASON_MAX,
     EventInput,
     GuardEvent,
-    check_category,
+    check_text,
     event_from_row,
+    validate_event,
 )
+
+# How much each field takes (the window's fields stop here; CSV and sync files alike).
+SUPERVISOR_MAX = 100
+NOTE_MAX = 1000
+POST_MAX = 200
+POSTS_MAX = 50  # posts covered in one shift
+PATROLS_MAX = 48  # patrol rounds in one shift: one every half hour
 
 
 def _stamp() -> str:
@@ -36,14 +45,89 @@ def _stamp() -> str:
 
 
 def check_headcount(value: object, field_name: str) -> int:
-    text = str(value).strip()
-    if not text.isdecimal():
+    """A headcount: a whole number from 0 to HEADCOUNT_MAX (the window's spin boxes')."""
+    text = str(value).strip().translate(_THAI_DIGITS)
+    if isinstance(value, bool) or not (text.isascii() and text.isdecimal()):
         raise InvalidInput(
-            f"จำนวนคน «{text}» ต้องเป็นจำนวนเต็มไม่ติดลบ",
-            f"headcount «{text}» must be a whole number, not negative",
+            f"จำนวนคน «{value}» ต้องเป็นจำนวนเต็มไม่ติดลบ",
+            f"headcount «{value}» must be a whole number, not negative",
+            field=field_name,
+        )
+    if int(text) > HEADCOUNT_MAX:
+        raise InvalidInput(
+            f"จำนวนคน {text} เกิน {HEADCOUNT_MAX}",
+            f"headcount {text} is above {HEADCOUNT_MAX}",
             field=field_name,
         )
     return int(text)
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """A daily report's own fields, checked (validate_report)."""
+
+    day: date
+    shift: Shift
+    supervisor: str
+    required: int
+    present: int
+    posts: tuple[str, ...]
+    patrols: tuple[str, ...]
+    note: str
+
+
+def validate_report(
+    db: Database,
+    day: date | str,
+    shift: str,
+    supervisor: str,
+    required: object,
+    present: object,
+    posts_covered: Sequence[str] = (),
+    patrols: Sequence[str] = (),
+    note: str = "",
+) -> ReportInput:
+    """The one check of a guard report, wherever it comes from (the window's form, the
+    CSV import, a sync file; issue 14 point 2): a day not in the future, a known shift,
+    the supervisor named, headcounts 0..HEADCOUNT_MAX, times HH:MM, texts within the
+    window's lengths."""
+    if isinstance(day, date):
+        d = day
+        if d > today():
+            parse_date(d.isoformat())  # the same refusal as typed text
+    else:
+        d = parse_date(str(day))
+    posts_list = [check_text(p, "posts", POST_MAX) for p in posts_covered]
+    if len(posts_list) > POSTS_MAX:
+        raise InvalidInput(f"จุดเวรเกิน {POSTS_MAX} จุด", f"more than {POSTS_MAX} posts",
+                           field="posts")  # fmt: skip
+    if len(patrols) > PATROLS_MAX:
+        raise InvalidInput(f"รอบตรวจเกิน {PATROLS_MAX} รอบ", f"more than {PATROLS_MAX} patrols",
+                           field="patrols")  # fmt: skip
+    return ReportInput(
+        day=d,
+        shift=get_shift(db, shift),
+        supervisor=check_text(supervisor, "supervisor", SUPERVISOR_MAX, required=True),
+        required=check_headcount(required, "required"),
+        present=check_headcount(present, "present"),
+        posts=tuple(p for p in posts_list if p),
+        patrols=tuple(parse_time(str(p), field="patrols").strftime("%H:%M") for p in patrols),
+        note=check_text(note, "note", NOTE_MAX, lines=True),
+    )
+
+
+def event_moment(report: ReportInput, ev: EventInput) -> datetime:
+    """When a (validated) event on `report` happened; a moment still to come is refused."""
+    at = ev.at if isinstance(ev.at, time) else parse_time(str(ev.at), field="event_time")
+    moment = datetime.combine(report.shift.day_of(report.day, at), at)
+    if moment > now():
+        raise InvalidInput(
+            "เวลาของเหตุการณ์ยังมาไม่ถึง", "the event's time has not come yet", field="event_time"
+        )
+    return moment
 
 
 @dataclass(frozen=True)
@@ -82,7 +166,9 @@ CURRENT = (
 def _report(db: Database, row: tuple) -> GuardReport:
     events = tuple(
         event_from_row(e)
-        for e in db.execute(EVENT_SQL + " WHERE e.report_id = ? ORDER BY e.at", [row[0]])
+        for e in db.execute(
+            EVENT_SQL + " WHERE e.report_id = ? ORDER BY e.occurred_on, e.at", [row[0]]
+        )
     )
     return GuardReport(
         row[0], row[1], date.fromisoformat(row[2]), row[3], row[4], row[5], row[6],
@@ -119,13 +205,6 @@ def reports_between(db: Database, start: date, end: date) -> list[GuardReport]:
     return [_report(db, r) for r in rows]
 
 
-def _check_patrols(patrols: Sequence[str]) -> list[str]:
-    out = []
-    for p in patrols:
-        out.append(parse_time(p, field="patrols").strftime("%H:%M"))
-    return out
-
-
 def save_report(
     db: Database,
     day: date | str,
@@ -142,55 +221,54 @@ def save_report(
     reason: str = "",
     source: str = "app",
 ) -> GuardReport:
-    """Sign a day's report for a shift (final at once); a correction names what it supersedes."""
+    """Sign a day's report for a shift (final at once); a correction names what it supersedes.
+
+    Each event is stored with the day and time it happened (Shift.day_of).
+    """
     require(db, "guard.report")
-    d = day if isinstance(day, date) else parse_date(day)
-    code = check_shift(db, shift)
-    who = (supervisor or "").strip()
-    if not who:
-        raise InvalidInput("โปรดระบุชื่อผู้ควบคุม", "give the supervisor's name", field="supervisor")
-    req = check_headcount(required, "required")
-    pre = check_headcount(present, "present")
-    times = _check_patrols(patrols)
-    if supersedes:
-        old = get_report(db, supersedes)
-        if not (reason or "").strip():
-            raise InvalidInput(
-                "โปรดระบุเหตุผลของการแก้ไข", "give the reason for the correction", field="reason"
-            )
-        if db.execute(
-            "SELECT 1 FROM guard_reports WHERE supersedes = ? AND status = 'signed'", [old.uuid]
-        ).fetchone():
-            raise InvalidInput("รายงานนี้ถูกแก้ไขไปแล้ว", "this report was already corrected")
-    elif current_report(db, d, code) is not None:
-        raise InvalidInput(
-            "มีรายงานของวันและผลัดนี้ลงนามแล้ว ใช้ «แก้ไขรายงาน» แทน",
-            "a signed report for this day and shift exists; correct it instead",
-            field="date",
-        )
-    for ev in events:
-        check_category(ev.category)
-        if ev.loss_value is not None and ev.loss_value < 0:
-            raise InvalidInput("มูลค่าความเสียหายต้องไม่ติดลบ", "loss value must not be negative",
-                               field="loss_value")  # fmt: skip
-    actor = current_actor(db).username
-    classifiers = _classifiers(db, events, old if supersedes else None, actor)
-    uid = new_id()
+    rep = validate_report(db, day, shift, supervisor, required, present, posts_covered,
+                          patrols, note)  # fmt: skip
+    checked = [validate_event(ev) for ev in events]
+    moments = [event_moment(rep, ev) for ev in checked]
+    reason = check_text(reason, "reason", REASON_MAX, lines=True)
     with transaction(db):
+        # Read under the write lock: another window signing this shift, or correcting the
+        # same report, a moment earlier is seen here.
+        if supersedes:
+            old = get_report(db, supersedes)
+            if not reason:
+                raise InvalidInput(
+                    "โปรดระบุเหตุผลของการแก้ไข", "give the reason for the correction",
+                    field="reason",
+                )  # fmt: skip
+            if db.execute(
+                "SELECT 1 FROM guard_reports WHERE supersedes = ? AND status = 'signed'",
+                [old.uuid],
+            ).fetchone():
+                raise InvalidInput("รายงานนี้ถูกแก้ไขไปแล้ว", "this report was already corrected")
+        elif current_report(db, rep.day, rep.shift.code) is not None:
+            raise InvalidInput(
+                "มีรายงานของวันและผลัดนี้ลงนามแล้ว ใช้ «แก้ไขรายงาน» แทน",
+                "a signed report for this day and shift exists; correct it instead",
+                field="date",
+            )
+        actor = current_actor(db).username
+        classifiers = _classifiers(db, checked, old if supersedes else None, actor)
+        uid = new_id()
         cur = db.execute(
             "INSERT INTO guard_reports(uuid, day, fiscal_year, shift, supervisor, required,"
             " present, posts, patrols, note, status, supersedes, reason, source, recorded_by,"
             " created_at, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?, ?, ?,"
             " ?, ?)",
-            [uid, d.isoformat(), fiscal_year(d), code, who, req, pre,
-             json.dumps(list(posts_covered), ensure_ascii=False), json.dumps(times),
-             (note or "").strip(), supersedes, (reason or "").strip(), source, actor,
+            [uid, rep.day.isoformat(), fiscal_year(rep.day), rep.shift.code, rep.supervisor,
+             rep.required, rep.present, json.dumps(list(rep.posts), ensure_ascii=False),
+             json.dumps(list(rep.patrols)), rep.note, supersedes, reason, source, actor,
              _stamp(), _stamp()],
         )  # fmt: skip
-        for ev, classifier in zip(events, classifiers, strict=True):
-            _add_event(db, cur.lastrowid, ev, classifier)
+        for ev, moment, classifier in zip(checked, moments, classifiers, strict=True):
+            _add_event(db, cur.lastrowid, ev, moment.date(), classifier)
         audit(db, "sign" if not supersedes else "correct", "guard_report", uid,
-              None, {"day": d.isoformat(), "shift": code, "events": len(events),
+              None, {"day": rep.day.isoformat(), "shift": rep.shift.code, "events": len(events),
                      "supersedes": supersedes})  # fmt: skip
     return get_report(db, uid)
 
@@ -216,8 +294,8 @@ def _classifiers(
         if ev.counts is None:
             out.append(None)
             continue
-        key = (ev.at.strftime("%H:%M"), ev.place.strip(), ev.category, ev.description.strip(),
-               ev.counts, ev.reason)  # fmt: skip
+        key = (ev.at.strftime("%H:%M"), ev.place, ev.category, ev.description, ev.counts,
+               ev.reason)  # fmt: skip
         if key in earlier:
             out.append(earlier[key] or actor)
         else:
@@ -225,16 +303,18 @@ def _classifiers(
     return out
 
 
-def _add_event(db: Database, report_id: int, ev: EventInput, classifier: str | None) -> None:
+def _add_event(
+    db: Database, report_id: int, ev: EventInput, day: date, classifier: str | None
+) -> None:
     classified = ev.counts is not None
     db.execute(
         "INSERT INTO guard_events(uuid, report_id, at, place, category, description, loss_value,"
-        " action_taken, counts, reason, classified_by, classified_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [new_id(), report_id, ev.at.strftime("%H:%M"), ev.place.strip(),
-         check_category(ev.category), ev.description.strip(), ev.loss_value,
-         ev.action_taken.strip(), None if ev.counts is None else int(ev.counts), ev.reason,
-         classifier if classified else None, _stamp() if classified else None],
+        " action_taken, counts, reason, classified_by, classified_at, occurred_on, fiscal_year)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [new_id(), report_id, ev.at.strftime("%H:%M"), ev.place, ev.category, ev.description,
+         ev.loss_value, ev.action_taken, None if ev.counts is None else int(ev.counts),
+         ev.reason, classifier if classified else None, _stamp() if classified else None,
+         day.isoformat(), fiscal_year(day)],
     )  # fmt: skip
 
 
@@ -300,6 +380,17 @@ def _month_range(year: int, month: int) -> tuple[date, date]:
     return start, nxt - timedelta(days=1)
 
 
+def events_between(db: Database, start: date, end: date) -> list[GuardEvent]:
+    """The events of current reports that happened from `start` to `end`, in time order
+    (by their own day: a night report's 02:00 belongs to the next day, DOMAIN.md 7)."""
+    rows = db.execute(
+        EVENT_SQL + f" WHERE e.occurred_on BETWEEN ? AND ? AND {CURRENT}"
+        " ORDER BY e.occurred_on, e.at, r.shift",
+        [start.isoformat(), end.isoformat()],
+    ).fetchall()
+    return [event_from_row(r) for r in rows]
+
+
 def month_check(db: Database, year: int, month: int) -> MonthCheck:
     """Plan project 1 step 4: the contract checked each month."""
     start, end = _month_range(year, month)
@@ -307,9 +398,8 @@ def month_check(db: Database, year: int, month: int) -> MonthCheck:
     reports = reports_between(db, start, end)
     required = len(shifts(db, required_only=True)) * ((end - start).days + 1)
     by_category = {c: 0 for c in CATEGORIES}
-    for rep in reports:
-        for ev in rep.events:
-            by_category[ev.category] += 1
+    for ev in events_between(db, start, _month_range(year, month)[1]):
+        by_category[ev.category] += 1
     checked = db.execute(
         "SELECT checked_by, note FROM guard_month_checks WHERE year = ? AND month = ?",
         [year, month],

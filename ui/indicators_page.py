@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from core.ladder import LEVEL_SCORES
+from core.rounding import pct_text
 from inspection.indicator import ladder_rows, next_level_needs
 from security.indicator import INCIDENT_LADDER
 from summary.score import AnnualScore, annual_score, scored_years
@@ -181,10 +182,10 @@ class IndicatorsPage(QWidget):
         r, i = s.restrooms, s.incidents
         self.total.setText(tr("ind.total", score=f"{s.total_score:g}"))
         self.rest_level.setText(tr("ind.level_score", level=r.level, score=f"{r.score:g}"))
-        sat = "—" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}%"
+        sat = "—" if r.satisfaction_pct is None else f"{pct_text(r.satisfaction_pct)}%"
         self.rest_detail.setText(
             tr("ind.rest_detail", passing=r.points_passing, total=r.points_total,
-               pct=f"{r.points_pct:.2f}", sat=sat, n=r.respondents,
+               pct=pct_text(r.points_pct), sat=sat, n=r.respondents,
                plevel=r.points_level, slevel=r.satisfaction_level)
         )  # fmt: skip
         rows = [
