@@ -20,7 +20,7 @@ from inspection.rounds import deciding_rounds
 from reports.charts import percent_bars
 from reports.document import CONTENT_W, Frame, heading, para, signature_block, table, write_pdf
 from security.events import GuardEvent, category_name
-from security.indicator import INCIDENT_LADDER, events_of_year
+from security.indicator import INCIDENT_LADDER, coverage_line, events_of_year
 from summary.score import AnnualScore, annual_score
 
 Progress = Callable[[int, int], None]
@@ -42,8 +42,9 @@ def _indicators(score: AnnualScore, lang: str) -> list[Flowable]:
             n=r.respondents, slevel=r.satisfaction_level),
          str(r.level), f"{r.score:g}/15"],
         [tr("rp.ind.incidents", lang),
+         # Beside the level, what it rests on: the year's shifts without a signed report.
          tr("rp.inc_result", lang, counted=inc.counted, not_counted=inc.not_counted,
-            pending=inc.pending),
+            pending=inc.pending) + "\n" + coverage_line(inc, lang),
          str(inc.level), f"{inc.score:g}/15"],
         [tr("rp.total", lang), "", "", f"{score.total_score:g}/30"],
     ]  # fmt: skip

@@ -31,7 +31,7 @@ from core.i18n import language, tr
 from core.ladder import LEVEL_SCORES
 from core.rounding import pct_text
 from inspection.indicator import ladder_rows, next_level_needs
-from security.indicator import INCIDENT_LADDER
+from security.indicator import INCIDENT_LADDER, coverage_line
 from summary.score import AnnualScore, annual_score, scored_years
 from ui.hub import Hub
 
@@ -107,6 +107,9 @@ class IndicatorsPage(QWidget):
         self.inc_level.setFont(big)
         self.inc_detail = QLabel()
         self.inc_detail.setWordWrap(True)
+        # Beside the level: how many of the year's shifts have no signed report (DOMAIN.md 7).
+        self.inc_coverage = QLabel()
+        self.inc_coverage.setWordWrap(True)
         self.inc_ladder = _ladder_table()
         self.inc_warning = QLabel()
         self.inc_warning.setWordWrap(True)
@@ -117,7 +120,8 @@ class IndicatorsPage(QWidget):
             lambda: self.hub.review_incidents.emit(self.year.currentData())
         )
         iv = QVBoxLayout(self.inc_box)
-        for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
+        for w in (self.inc_level, self.inc_detail, self.inc_coverage, self.inc_ladder,
+                  self.inc_warning):  # fmt: skip
             iv.addWidget(w)
         iv.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
         iv.addStretch(1)
@@ -214,6 +218,9 @@ class IndicatorsPage(QWidget):
         self.inc_detail.setText(
             tr("ind.inc_detail", counted=i.counted, pending=i.pending, not_counted=i.not_counted)
         )
+        self.inc_coverage.setText(coverage_line(i))
+        short = i.no_reports or i.shifts_missing > 0
+        self.inc_coverage.setStyleSheet("color: #b3261e; font-weight: bold" if short else "")
         inc_rows = [(lv, tr(key, lang), *LEVEL_SCORES[lv]) for lv, key in INCIDENT_LADDER]
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")
