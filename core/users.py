@@ -71,6 +71,10 @@ OS_ROLE = "os_account"
 PERMISSIONS[OS_ROLE] = frozenset(
     {"rounds.record", "actions.edit", "survey.record", "guard.report", "sync.import"}
 )
+# Correcting a final round is a decision (DOMAIN.md section 8): whoever records rounds in
+# the window may, signed in; the operating-system account, which only enters data, not.
+for _role in ("inspector", "section_head", "admin"):
+    PERMISSIONS[_role] |= {"rounds.correct"}
 # Bringing a point into the year's count or taking it out moves the indicator: the
 # section head's decision (DOMAIN.md section 8, `point`); administrators kept it.
 PERMISSIONS["section_head"] |= {"points.activate"}

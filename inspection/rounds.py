@@ -341,7 +341,7 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     The correction keeps the inspection time of the round it corrects: it is a
     better record of the same inspection, so it judges the point in its place.
     """
-    require(db, "rounds.record")
+    require(db, "rounds.correct")
     old = get_round(db, round_uuid)
     if not old.is_final:
         raise InvalidInput("แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected")
@@ -373,7 +373,7 @@ def correct_with_scores(
     The same rules as the window's correction (correct_round, then finalize_round);
     should the last step be refused, the draft it began is discarded.
     """
-    require(db, "rounds.record")
+    require(db, "rounds.correct")
     std = current_standard(db)
     if len(scores) != len(std.items):
         raise InvalidInput(
