@@ -114,7 +114,7 @@ class TodayPage(QWidget):
             self._add(tr("today.report_missing", day=format_date(day, lang),
                          shift=tr(f"shift.{shift}")), ("page", "guard"), overdue=True)  # fmt: skip
 
-        pending = [e for e in events_of_year(self.db, fy) if e.counts is None]
+        pending = [e for e in events_of_year(self.db, fy) if e.status == "pending"]
         self._heading(tr("today.pending", n=len(pending)))
         for e in pending:
             self._add(tr("today.event_pending", day=format_date(e.day, lang),

@@ -19,7 +19,7 @@ from inspection.indicator import (
 from inspection.points import list_points
 from inspection.rounds import record_round
 from inspection.survey import is_satisfied, record_response
-from tests.actors import HEAD
+from tests.actors import HEAD, INSPECTOR
 
 
 @pytest.mark.parametrize(
@@ -251,6 +251,7 @@ def test_a_later_failing_round_overrides_and_a_correction_replaces_the_corrected
     _pass(db, "F2-01", datetime(2021, 8, 3, 9), [4] * 14 + [1] + [4] * 5)
     assert restroom_indicator(db, 2564).points_passing == 0
     wrong = R.deciding_rounds(db, 2564)[next(p.id for p in list_points(db) if p.code == "F2-01")]
+    act_as(db, INSPECTOR)  # correcting a final round is a signed-in account's decision
     fix = R.correct_round(db, wrong.uuid, "กรอกข้อ 15 ผิด", "สุดา")
     R.set_score(db, fix.uuid, 15, 4)
     assert restroom_indicator(db, 2564).points_passing == 0  # a draft correction decides nothing
