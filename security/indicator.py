@@ -147,21 +147,18 @@ def shift_coverage(db: Database, fy: int) -> tuple[int, int, int]:
     of the year): what the incident count rests on."""
     start, end = fiscal_year_range(fy)
     end = min(end, today())
-    required = [s.code for s in shifts(db, required_only=True)]
     if end < start:
         return 0, 0, 0
+    required = {s.code for s in shifts(db, required_only=True)}
     due = len(required) * ((end - start).days + 1)
-    (reports,) = db.execute(
-        f"SELECT COUNT(*) FROM guard_reports r WHERE r.fiscal_year = ? AND {CURRENT}", [fy]
-    ).fetchone()
-    covered = sum(
-        db.execute(
-            "SELECT COUNT(DISTINCT r.day) FROM guard_reports r"
-            f" WHERE r.day BETWEEN ? AND ? AND r.shift = ? AND {CURRENT}",
-            [start.isoformat(), end.isoformat(), code],
-        ).fetchone()[0]
-        for code in required
-    )
+    covered = reports = 0
+    for shift, days, n in db.execute(
+        "SELECT r.shift, COUNT(DISTINCT r.day), COUNT(*) FROM guard_reports r"
+        f" WHERE r.day BETWEEN ? AND ? AND {CURRENT} GROUP BY r.shift",
+        [start.isoformat(), end.isoformat()],
+    ):
+        covered += days if shift in required else 0
+        reports += n
     return due, due - covered, reports
 
 
