@@ -52,7 +52,7 @@ def _make_office(folder: Path, n: int) -> Path:
     from bench.generate import office_year
     from core.db import open_db
     from core.office import set_office
-    from core.users import act_as, create_user, script_actor
+    from core.users import act_as, create_user, os_actor
     from sync.send import export_sync
 
     code = office_code(n)
@@ -66,7 +66,7 @@ def _make_office(folder: Path, n: int) -> Path:
         create_user(db, "admin", "ผู้ดูแล", "admin", "bench-password")
         th, en = DISTRICTS[(n - 1) % len(DISTRICTS)]
         set_office(db, code=code, name_th=f"สำนักงานเขต{th}", name_en=f"{en} District Office")
-        act_as(db, script_actor("bench"))
+        act_as(db, os_actor("bench"))
         office_year(db, LAST_FY, seed=n)
         export_sync(db, out.with_suffix(".partial.srsync"))
     finally:

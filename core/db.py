@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,7 +168,7 @@ def open_db(path: Path | str | None = None) -> Database:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         # WAL keeps readers and one writer from blocking each other, and survives a kill.
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db, wait)
         db.execute("PRAGMA synchronous = NORMAL")
         upgrade(db, path)
     except sqlite3.OperationalError as exc:
@@ -179,6 +180,25 @@ def open_db(path: Path | str | None = None) -> Database:
         conn.close()
         raise
     return db
+
+
+def _use_wal(db: Database, wait: float) -> None:
+    """Switch the file to WAL, waiting for other processes up to `wait` seconds.
+
+    A file still in the rollback journal (new, or made by an old version) needs an
+    exclusive lock to switch, and SQLite refuses that at once, without its busy wait, while
+    another process holds any lock: two processes opening such a file at once had one of
+    them end in "database is locked". Asked again until the other lets go.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def upgrade(db: Database, path: Path | None = None) -> None:

@@ -573,6 +573,36 @@ def m014_point_periods(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m018_event_moments(db: Database) -> None:
+    """Shift hours, and the day each guard event happened (DOMAIN.md section 7, issue 15).
+
+    The plan counts incidents in the fiscal year they happened: a theft at 02:00 on the
+    night report of 30 September happened on 1 October, in the next year. Shifts get
+    hours (day 08:00-20:00, night 20:00-08:00); each event keeps the day it happened and
+    that day's fiscal year, indexed for the year's count. An existing event on a shift
+    that runs past midnight, at a time before the shift's start, moved to the next day.
+    """
+    db.execute("ALTER TABLE guard_shifts ADD COLUMN starts TEXT NOT NULL DEFAULT '08:00'")
+    db.execute("ALTER TABLE guard_shifts ADD COLUMN ends TEXT NOT NULL DEFAULT '20:00'")
+    db.execute("UPDATE guard_shifts SET starts = '20:00', ends = '08:00' WHERE code = 'night'")
+    db.execute("ALTER TABLE guard_events ADD COLUMN occurred_on TEXT")
+    db.execute("ALTER TABLE guard_events ADD COLUMN fiscal_year INTEGER")
+    db.execute(
+        "UPDATE guard_events SET occurred_on = ("
+        " SELECT CASE WHEN s.ends <= s.starts AND guard_events.at < s.starts"
+        " THEN date(r.day, '+1 day') ELSE r.day END"
+        " FROM guard_reports r JOIN guard_shifts s ON s.code = r.shift"
+        " WHERE r.id = guard_events.report_id)"
+    )
+    # B.E. fiscal year: the C.E. year + 543, one more from October (core.calendar).
+    db.execute(
+        "UPDATE guard_events SET fiscal_year = CAST(strftime('%Y', occurred_on) AS INTEGER)"
+        " + 543 + (CAST(strftime('%m', occurred_on) AS INTEGER) >= 10)"
+    )
+    db.execute("CREATE INDEX guard_events_year ON guard_events(fiscal_year)")
+
+
+@MIGRATIONS()
 def m019_english_names(db: Database) -> None:
     """English names for what the office names in Thai: guard posts and plan evidence.
 

@@ -43,7 +43,7 @@ from core.errors import DatabaseRefused, InvalidInput, SalaError
 from core.i18n import tr
 from core.instance import DatabaseBusy, alive, refuse_database_path
 from core.integrity import check
-from core.users import Actor, act_as, require_actor, script_actor
+from core.users import Actor, act_as, os_actor, require_actor
 
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 # What SQLite says of a live file it cannot read as a database at all.
@@ -240,7 +240,7 @@ def restore_from(
     changes. `prepared` is a `prepare_restore` of `source` already shown to the person
     (the window asks before it restores); it is used up either way.
     """
-    actor = actor or script_actor()
+    actor = actor or os_actor()
     try:
         require_actor(actor, "backup.restore")
         db_path = Path(db_path)

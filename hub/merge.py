@@ -14,13 +14,14 @@ wrote), and files of different offices merge side by side.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from core.audit import GENESIS
+from core.calendar import fiscal_year
 from core.errors import InvalidInput
 from core.i18n import tr
 from hub import tables
@@ -28,6 +29,7 @@ from hub.dialect import PgDatabase, insert_ignore, to_pg
 from hub.intake import TrustList, check_file
 from hub.schema import office_schema
 from hub.score import store_scores
+from security.contract import shifts
 from sync.fileformat import SyncFile
 from sync.receive import EDITABLE, Conflict, SyncResult, check_content
 from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
@@ -376,6 +378,7 @@ class _Merge:
             )
         fresh = {rep["uuid"] for rep in new}
         rows = []
+        by_code = {shift.code: shift for shift in shifts(self.db)}
         for rep in self.content["guard_reports"]:
             if rep["uuid"] in fresh:
                 self.bump(self.result.added, "guard_reports")
@@ -395,9 +398,16 @@ class _Merge:
                         events[ev["uuid"]],
                     )
                     continue
-                rows.append((reports[rep["uuid"]], *tables.values("guard_events", ev, {})))
+                # The day it happened, from the report and the time (DOMAIN.md 7), by the
+                # domain's own rule, as a laptop stores it.
+                day = by_code[rep["shift"]].day_of(date.fromisoformat(rep["day"]),
+                                                   time.fromisoformat(ev["at"]))  # fmt: skip
+                rows.append((reports[rep["uuid"]], day.isoformat(), fiscal_year(day),
+                             *tables.values("guard_events", ev, {})))  # fmt: skip
                 events[ev["uuid"]] = {n: ev[n] for n in names}
-        self.many(tables.insert_sql("guard_events", ("report_id",)), rows)
+        self.many(
+            tables.insert_sql("guard_events", ("report_id", "occurred_on", "fiscal_year")), rows
+        )
         self.bump(self.result.added, "guard_events", len(rows))
 
     def _double_report(self, rep: dict, standing: dict) -> None:

@@ -376,7 +376,44 @@ class Migration:
     office: Callable[[psycopg.Cursor, str], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("h001_hub_and_offices", _h001_hub, _h001_office),)
+def _h002_hub(cur: psycopg.Cursor) -> None:
+    """Nothing hub-wide: the change is each office's (below)."""
+
+
+def _h002_office(cur: psycopg.Cursor, schema: str) -> None:
+    """Shift hours, and the day each guard event happened (the laptop's m018, issue 15).
+
+    The plan counts an incident in the fiscal year it happened: an event after midnight on
+    a night report happened the next day. Existing events get their day as the laptop's
+    migration gives it (a time before the shift's start on a shift past midnight: the next
+    day); new ones are given it on receipt by the domain's own Shift.day_of.
+    """
+    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    cur.execute(
+        f"ALTER TABLE guard_shifts ADD COLUMN starts {TEXT} NOT NULL DEFAULT '08:00',"
+        f" ADD COLUMN ends {TEXT} NOT NULL DEFAULT '20:00'"
+    )
+    cur.execute("UPDATE guard_shifts SET starts = '20:00', ends = '08:00' WHERE code = 'night'")
+    cur.execute(
+        f"ALTER TABLE guard_events ADD COLUMN occurred_on {TEXT}, ADD COLUMN fiscal_year integer"
+    )
+    cur.execute(
+        "UPDATE guard_events e SET occurred_on = CASE WHEN s.ends <= s.starts AND e.at < s.starts"
+        " THEN to_char(r.day::date + 1, 'YYYY-MM-DD') ELSE r.day END"
+        " FROM guard_reports r JOIN guard_shifts s ON s.code = r.shift WHERE r.id = e.report_id"
+    )
+    # B.E. fiscal year: the C.E. year + 543, one more from October (core.calendar).
+    cur.execute(
+        "UPDATE guard_events SET fiscal_year = substr(occurred_on, 1, 4)::integer + 543"
+        " + (substr(occurred_on, 6, 2)::integer >= 10)::integer"
+    )
+    cur.execute("CREATE INDEX guard_events_year ON guard_events(fiscal_year)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("h001_hub_and_offices", _h001_hub, _h001_office),
+    Migration("h002_event_moments", _h002_hub, _h002_office),
+)
 
 
 def _roles(cur: psycopg.Cursor) -> None:

@@ -28,6 +28,9 @@ from inspection.standard import Standard, check_score, current_standard, judge
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
 ROUND_COLUMNS = ("point", "date", "time", "inspector", *ITEM_COLUMNS, "note")
+# export rounds ends each row with the round's id; an import accepts the column and
+# ignores it, so an export imports back unchanged (DOMAIN.md section 8).
+EXPORT_COLUMNS = (*ROUND_COLUMNS, "id")
 
 
 @dataclass(frozen=True)
@@ -71,22 +74,58 @@ def _import_rounds(db: Database, path: Path, source: str) -> ImportResult:
 IMPORT_CACHE_KIB = -64 * 1024  # negative: a size in KiB, not in pages
 
 
-def _present(db: Database, parsed: list) -> set[tuple[int, str, str]]:
-    """(point id, minute, inspector) of the rounds already here, for the file's rows."""
+def _present(db: Database, parsed: list) -> dict[tuple[int, str, str], list[tuple]]:
+    """The final rounds already here at the file's (point id, minute, inspector) keys:
+    (uuid, scores, note) of each, for the file's rows."""
     spans: dict[tuple[int, int], tuple[str, str]] = {}
-    for point, at, _, fy, _, _ in parsed:
+    for point, at, _, fy, _, _, _ in parsed:
         low, high = spans.get((point.id, fy), (at, at))
         spans[(point.id, fy)] = (min(low, at), max(high, at))
-    present: set[tuple[int, str, str]] = set()
+    present: dict[tuple[int, str, str], list[tuple]] = {}
     for (point_id, fy), (low, high) in spans.items():
         # The whole prefix of index rounds_point_year, then a range on inspected_at.
-        for at, inspector in db.conn.execute(
-            "SELECT inspected_at, inspector FROM rounds WHERE point_id = ? AND fiscal_year = ?"
-            " AND status = 'final' AND inspected_at BETWEEN ? AND ?",
+        for at, inspector, uid, scores, note in db.conn.execute(
+            "SELECT inspected_at, inspector, uuid, scores, note FROM rounds"
+            " WHERE point_id = ? AND fiscal_year = ? AND status = 'final'"
+            " AND inspected_at BETWEEN ? AND ? ORDER BY finalized_at, id",
             (point_id, fy, low, high),
         ):
-            present.add((point_id, at, inspector))
+            present.setdefault((point_id, at, inspector), []).append((uid, scores, note))
     return present
+
+
+def _refuse_differing(point, at: str, number: int, have: tuple, scores: str, note: str) -> None:
+    """A row for a final round already here with other content: DOMAIN.md 3, a final round
+    is never edited; it is corrected, with a reason, by a new round that supersedes it."""
+    uid, old_scores, old_note = have
+    items = [str(n) for n, (a, b) in enumerate(zip(old_scores, scores, strict=True), start=1)
+             if a != b]  # fmt: skip
+    what_th = [f"คะแนนข้อ {', '.join(items)}"] if items else []
+    what_en = [f"scores of items {', '.join(items)}"] if items else []
+    if old_note != note:
+        what_th.append("หมายเหตุ")
+        what_en.append("note")
+    when = at.replace("T", " ")
+    if not uid:
+        raise InvalidInput(
+            f"แถวก่อนหน้าในไฟล์นี้เป็นรอบตรวจของจุด {point.code} เวลา {when} ผู้ตรวจเดียวกัน"
+            f" แต่มี{' และ'.join(what_th)}ต่างกัน",
+            f"an earlier row of this file is the round at {point.code} on {when} by the same"
+            f" inspector with other {' and '.join(what_en)}",
+            field="i" + items[0] if items else "note",
+            row=number,
+        )
+    raise InvalidInput(
+        f"รอบตรวจที่บันทึกสมบูรณ์แล้วของจุด {point.code} เวลา {when} ({uid}) มี"
+        f"{' และ'.join(what_th)}ต่างจากไฟล์ ไม่มีการนำเข้าข้อมูลใด ๆ รอบที่สมบูรณ์แล้วแก้ได้ด้วยการแก้ไขผล"
+        f" พร้อมเหตุผล: ในหน้าต่าง (ปุ่ม «แก้ไขผล») หรือคำสั่ง correct-round {uid}"
+        " --reason ... --scores ...",
+        f"the final round at {point.code} on {when} ({uid}) differs from the file in the"
+        f" {' and '.join(what_en)}; nothing was imported. A final round is corrected with a"
+        f" reason: Correct in the window, or correct-round {uid} --reason ... --scores ...",
+        field="i" + items[0] if items else "note",
+        row=number,
+    )
 
 
 def _write(db: Database, path: Path, table: tuple[list[str], list], source: str) -> ImportResult:
@@ -111,12 +150,16 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
         # sweep instead of a page-cache miss per round (still random version-4 uuids).
         uuids = iter(sorted(new_ids(len(parsed))))
         pending: list[tuple] = []
-        for point, at, inspector, fy, (encoded, total, passed, failed), note in parsed:
+        for point, at, inspector, fy, (encoded, total, passed, failed), note, number in parsed:
             key = (point.id, at, inspector)
             if key in present:
+                # The same round again is skipped (a second import adds nothing); the same
+                # key with other scores is refused, never silently dropped.
+                if not any((s, n) == (encoded, note) for _, s, n in present[key]):
+                    _refuse_differing(point, at, number, present[key][-1], encoded, note)
                 skipped += 1
                 continue
-            present.add(key)
+            present[key] = [("", encoded, note)]
             added += 1
             if failed:
                 # A failing item opens corrective actions: the one-round path does that.
@@ -159,7 +202,8 @@ def _insert_rounds(db: Database, rows: list[tuple]) -> None:
 def _check_rows(
     db: Database, header: list[str], rows: list[tuple[int, list[str]]], std: Standard
 ) -> list:
-    """(point, minute, inspector, fiscal year, (scores, total, passed, failed), note) per row.
+    """(point, minute, inspector, fiscal year, (scores, total, passed, failed), note, row
+    number) per row.
 
     The first bad row raises, naming its row and field, in Thai and English. Cells are
     read by position: a row's four leading cells and its 20 scores each in one C call.
@@ -207,7 +251,7 @@ def _check_rows(
         except SalaError as exc:
             raise exc.at_row(number) from None
         note = "" if note_at is None else row[note_at]
-        parsed.append((point, stamp, inspector, fy, verdict, note))
+        parsed.append((point, stamp, inspector, fy, verdict, note, number))
     return parsed
 
 
@@ -218,7 +262,7 @@ def export_rounds(db: Database, fy: int, path: Path) -> int:
     that counts, so importing it into an empty database scores the same year.
     """
     rows = db.execute(
-        "SELECT p.code, r.inspected_at, r.inspector, r.scores, r.note FROM rounds r"
+        "SELECT p.code, r.inspected_at, r.inspector, r.scores, r.note, r.uuid FROM rounds r"
         " JOIN points p ON p.id = r.point_id"
         " WHERE r.fiscal_year = ? AND r.status = 'final'"
         " AND NOT EXISTS (SELECT 1 FROM rounds c"
@@ -228,8 +272,9 @@ def export_rounds(db: Database, fy: int, path: Path) -> int:
     ).fetchall()
 
     def out():
-        for code, at, inspector, scores, note in rows:
+        for code, at, inspector, scores, note, uid in rows:
             stamp = datetime.fromisoformat(at)
-            yield [code, stamp.date().isoformat(), f"{stamp:%H:%M}", inspector, *scores, note]
+            yield [code, stamp.date().isoformat(), f"{stamp:%H:%M}", inspector, *scores, note,
+                   uid]  # fmt: skip
 
-    return write_rows(Path(path), ROUND_COLUMNS, out())
+    return write_rows(Path(path), EXPORT_COLUMNS, out())

@@ -92,7 +92,7 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
     from core.db import transaction
     from core.users import require
 
-    require(db, "points.manage")
+    require(db, "points.activate")
     day = parse_date(on, field="date") if isinstance(on, str) else (on or today())
     with transaction(db):
         # Read under the write lock: two changes at once must not each extend the periods

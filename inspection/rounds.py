@@ -347,7 +347,7 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     The correction keeps the inspection time of the round it corrects: it is a
     better record of the same inspection, so it judges the point in its place.
     """
-    require(db, "rounds.record")
+    require(db, "rounds.correct")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -371,6 +371,37 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
             scores=old.scores,
             notes=old.notes,
         )
+
+
+def correct_with_scores(
+    db: Database, round_uuid: str, reason: str, scores: Sequence[object], inspector: str
+) -> Round:
+    """A correction in one step (the command line's `correct-round`): the new scores,
+    checked whole first, in a final round that supersedes `round_uuid` and why.
+
+    The same rules as the window's correction (correct_round, then finalize_round);
+    should the last step be refused, the draft it began is discarded.
+    """
+    require(db, "rounds.correct")
+    std = current_standard(db)
+    if len(scores) != len(std.items):
+        raise InvalidInput(
+            f"ต้องให้คะแนน {len(std.items)} ข้อ (ให้มา {len(scores)} ข้อ)",
+            f"give {len(std.items)} scores ({len(scores)} given)",
+            field="--scores",
+        )
+    values = [check_score(v, std.max_score, field=f"i{n}") for n, v in enumerate(scores, start=1)]
+    draft = correct_round(db, round_uuid, reason, inspector)
+    try:
+        with transaction(db):
+            db.execute(
+                "UPDATE rounds SET scores = ?, total = ? WHERE uuid = ? AND status = 'draft'",
+                [_encode(values), sum(values), draft.uuid],
+            )
+        return finalize_round(db, draft.uuid)
+    except BaseException:
+        discard_draft(db, draft.uuid)
+        raise
 
 
 def record_round(

@@ -30,6 +30,7 @@ from core.i18n import tr
 from core.ladder import LEVEL_SCORES
 from core.office import office
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
+from core.rounding import pct_text
 from inspection.actions import CorrectiveAction, list_actions
 from inspection.indicator import active_points, ladder_rows
 from inspection.points import Point
@@ -52,7 +53,8 @@ from reports.document import (
     write_pdf,
 )
 from reports.english import ThaiOnly
-from security.guard import INCIDENT_LADDER, GuardEvent, category_name, events_of_year
+from security.events import GuardEvent, category_name
+from security.indicator import INCIDENT_LADDER, coverage_line, events_of_year
 from security.post_names import post_name, post_names_en
 from summary.score import AnnualScore, annual_score
 
@@ -60,7 +62,7 @@ Progress = Callable[[int, int], None]
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    return pct_text(value)
 
 
 def period_text(fy: int, lang: str) -> str:
@@ -75,9 +77,8 @@ def _summary(score: AnnualScore, lang: str) -> list[Flowable]:
     w = CONTENT_W
     inc_result = tr("rp.inc_result", lang, counted=inc.counted, not_counted=inc.not_counted,
                     pending=inc.pending)  # fmt: skip
-    missing = getattr(inc, "missing_shifts", None)
-    if missing:
-        inc_result += " " + trn("rp.inc_missing", lang, missing)
+    # Beside the level, what it rests on: the year's shifts without a signed report.
+    inc_result += "\n" + coverage_line(inc, lang)
     rows = [
         [tr("rp.col.indicator", lang), tr("rp.col.result", lang), tr("rp.col.level", lang),
          tr("rp.col.score", lang)],

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.platypus import Flowable
 
+from core.rounding import pct_text
 from reports.thai_text import FONT, register_fonts
 from reports.thai_wrap import text_width
 
@@ -86,7 +87,7 @@ class PercentBars(Flowable):
             if value is not None:
                 c.setFillColor(BAR)
                 c.rect(x0, y, plot_w * value / 100, BAR_H, stroke=0, fill=1)
-            text = "-" if value is None else f"{value:.2f}%"
+            text = "-" if value is None else f"{pct_text(value)}%"
             at = x0 + (0 if value is None else plot_w * value / 100) + 3
             self._text(text, at, y + 2, self.font_size - 1)
         if self.target is not None:

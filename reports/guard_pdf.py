@@ -36,18 +36,17 @@ from reports.document import (
     write_pdf,
 )
 from reports.english import ThaiOnly
-from security.guard import (
-    CATEGORIES,
-    GuardEvent,
+from security.contract import shifts
+from security.events import CATEGORIES, GuardEvent, category_name
+from security.post_names import post_name, post_names_en
+from security.reports import (
     GuardReport,
-    category_name,
+    events_between,
     get_report,
     missing_reports,
     month_check,
     reports_between,
-    shifts,
 )
-from security.post_names import post_name, post_names_en
 
 Progress = Callable[[int, int], None]
 FUTURE_BG = colors.HexColor("#f2f2f2")
@@ -210,7 +209,8 @@ def build_guard_month_pdf(
             keep_with([heading(tr("rp.guard.h.events", lang))],
                       table(rows, [w * 0.4, w * 0.15], align="lr", bold_last=True)),
         ]  # fmt: skip
-        month_events = [e for r in reports for e in r.events]
+        # By the day each event happened (a night report's 02:00 of the 31st is next month's).
+        month_events = events_between(db, start, _month_days(year, month)[1])
         if month_events:
             erows = event_rows(month_events, lang, thai, post_names_en(db))
             erows[0].append(tr("rp.col.decision", lang))

@@ -54,9 +54,12 @@ def section_head(db: Database, lang: str) -> Person:
 
 
 def preparer(db: Database, lang: str) -> Person:
-    """Who prepares the report: the signed-in user; an office script prints empty lines."""
+    """Who prepares the report: the signed-in user; the operating-system account of a
+    command-line run (no account here) prints empty lines."""
+    from core.users import OS_ROLE
+
     actor = current_actor(db)
-    if actor.role == "script":
+    if actor.role == OS_ROLE:
         return Person()
     return account(db, actor.username, lang)
 

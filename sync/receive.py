@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.audit import audit, head_hash, local_device
-from core.calendar import format_datetime, from_utc
+from core.calendar import fiscal_year, format_datetime, from_utc
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
@@ -33,6 +33,9 @@ from core.office import office
 from core.users import require
 from inspection.standard import judge
 from inspection.survey import is_satisfied, parse_ratings
+from security.contract import shifts
+from security.events import EventInput, validate_event
+from security.reports import event_moment, validate_report
 from sync.fileformat import SyncFile, read_sync_file
 from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
 
@@ -229,6 +232,7 @@ def check_content(db: Database, content: dict) -> None:
     tables through hub.dialect) call this one function."""
     _check_references(db, content)
     _check_verdicts(db, content)
+    _check_guard(db, content)
 
 
 def check_office(db: Database, sync_file: SyncFile) -> None:
@@ -242,6 +246,48 @@ def check_office(db: Database, sync_file: SyncFile) -> None:
             f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
             " office code in Settings first",
         )
+
+
+def _check_guard(db: Database, content: dict) -> None:
+    """Each guard report and event passes the checks the same record passes when typed in
+    the window or imported from CSV (security.reports.validate_report,
+    security.events.validate_event; issue 14 point 2). One bad record refuses the file,
+    naming the record and the field."""
+    for rep in content["guard_reports"]:
+        label = f"guard_reports {rep['uuid']}"
+        try:
+            checked = validate_report(
+                db, rep["day"], rep["shift"], rep["supervisor"], rep["required"],
+                rep["present"], _text_list(rep["posts"], "posts"),
+                _text_list(rep["patrols"], "patrols"), rep["note"],
+            )  # fmt: skip
+            if rep["supersedes"] is not None and not rep["reason"].strip():
+                raise InvalidInput("การแก้ไขต้องมีเหตุผล", "a correction needs its reason",
+                                   field="reason")  # fmt: skip
+            for ev in rep["events"]:
+                label = f"guard_events {ev['uuid']}"
+                event = validate_event(
+                    EventInput(ev["at"], ev["place"], ev["category"], ev["description"],
+                               ev["loss_value"], ev["action_taken"], ev["counts"], ev["reason"])
+                )  # fmt: skip
+                event_moment(checked, event)
+        except InvalidInput as exc:
+            raise InvalidInput(
+                f"ไม่รับไฟล์ซิงก์: {label}: {exc.th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
+                f"sync file refused: {label}: {exc.en}; nothing was changed",
+                field=exc.field,
+            ) from None
+
+
+def _text_list(text: str, field: str) -> list[str]:
+    """A report's posts or patrols as stored: a JSON list of text ('' for none)."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput("ไม่ใช่รายการข้อความ", "not a list of text", field=field)
+    return value
 
 
 def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
@@ -543,6 +589,7 @@ _EVENT_COLS = ("uuid", "at", "place", "category", "description", "loss_value", "
 
 def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> None:
     reports = {u: i for u, i in db.execute("SELECT uuid, id FROM guard_reports")}
+    by_code = {s.code: s for s in shifts(db)}
     events = {r[0] for r in db.execute("SELECT uuid FROM guard_events")}
     for rep in content["guard_reports"]:
         report_id = reports.get(rep["uuid"])
@@ -560,10 +607,13 @@ def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> N
                 _merge_editable(db, result, sha, "guard_events", "guard_events", "uuid = ?",
                                 [ev["uuid"]], ev, label)  # fmt: skip
                 continue
+            # The day it happened, from the report and the time (DOMAIN.md 7), as here.
+            day = by_code[rep["shift"]].day_of(date.fromisoformat(rep["day"]),
+                                               time.fromisoformat(ev["at"]))  # fmt: skip
             db.execute(
-                f"INSERT INTO guard_events(report_id, {', '.join(_EVENT_COLS)})"
-                f" VALUES (?, {', '.join('?' * len(_EVENT_COLS))})",
-                [report_id, *(ev[c] for c in _EVENT_COLS)],
+                f"INSERT INTO guard_events(report_id, occurred_on, fiscal_year,"
+                f" {', '.join(_EVENT_COLS)}) VALUES (?, ?, ?, {', '.join('?' * len(_EVENT_COLS))})",
+                [report_id, day.isoformat(), fiscal_year(day), *(ev[c] for c in _EVENT_COLS)],
             )
             events.add(ev["uuid"])
             result._bump(result.added, "guard_events")
@@ -643,8 +693,7 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             if already_imported(db, sha):
                 result.already_imported = True
                 return result
-            _check_references(db, content)
-            _check_verdicts(db, content)
+            check_content(db, content)
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)
             _merge_plan(db, content, result, sha)

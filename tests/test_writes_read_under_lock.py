@@ -24,7 +24,8 @@ from inspection import actions, points, standard, survey
 from inspection import rounds as R
 from inspection.csv_io import ROUND_COLUMNS, import_rounds
 from inspection.demo import fill_demo_plan, fill_demo_rounds, fill_demo_survey
-from security import guard
+from security import contract, events, indicator
+from security import reports as guard_reports
 from security.csv_io import GUARD_COLUMNS, import_guard
 from security.demo import fill_demo_guard
 from summary.signing import sign_annual_summary
@@ -52,9 +53,9 @@ class Office:
         for no in range(1, 21):
             R.set_score(db, self.complete.uuid, no, 4)
         self.step = plan.plan_for_year(db, 2564)[0]
-        theft = guard.EventInput(at=time(2, 0), place="ลานจอดรถ", category="theft",
+        theft = events.EventInput(at=time(2, 0), place="ลานจอดรถ", category="theft",
                                  description="กระเป๋าหาย")  # fmt: skip
-        self.report = guard.save_report(db, date(2021, 1, 5), "day", "สมศักดิ์", 12, 12,
+        self.report = guard_reports.save_report(db, date(2021, 1, 5), "day", "สมศักดิ์", 12, 12,
                                         events=[theft])  # fmt: skip
 
     def as_admin(self) -> None:
@@ -129,15 +130,17 @@ WRITES: dict[str, Callable[[Office], object]] = {
     "fill_demo_survey": lambda o: fill_demo_survey(o.db, 2564),
     "fill_demo_plan": lambda o: fill_demo_plan(o.db, 2564),
     "fill_demo_guard": _head(lambda o: fill_demo_guard(o.db, 2563)),
-    "save_report": lambda o: guard.save_report(o.db, date(2021, 1, 6), "day", "สมศักดิ์", 12, 11),
-    "correct_report": lambda o: guard.save_report(
+    "save_report": lambda o: guard_reports.save_report(
+        o.db, date(2021, 1, 6), "day", "สมศักดิ์", 12, 11
+    ),
+    "correct_report": lambda o: guard_reports.save_report(
         o.db, date(2021, 1, 5), "day", "สมศักดิ์", 12, 11, supersedes=o.report.uuid, reason="นับผิด"
     ),  # fmt: skip
     "classify_event": _head(
-        lambda o: guard.classify_event(o.db, o.report.events[0].uuid, True, "ประมาท")
+        lambda o: indicator.classify_event(o.db, o.report.events[0].uuid, True, "ประมาท")
     ),  # fmt: skip
-    "mark_month_checked": _head(lambda o: guard.mark_month_checked(o.db, 2021, 1, "ครบ")),
-    "set_contract": lambda o: guard.set_contract(o.db, {"day": (True, 10)}, ["ประตู 1"]),
+    "mark_month_checked": _head(lambda o: guard_reports.mark_month_checked(o.db, 2021, 1, "ครบ")),
+    "set_contract": lambda o: contract.set_contract(o.db, {"day": (True, 10)}, ["ประตู 1"]),
     "import_guard": lambda o: import_guard(o.db, _guard_csv(o)),
     "sign_annual_summary": _head(lambda o: sign_annual_summary(o.db, 2564)),
     "create_user": lambda o: users.create_user(o.db, "malee", "", "inspector", "long enough 4"),

@@ -51,7 +51,8 @@ from inspection.rounds import rounds_for_point
 from inspection.survey import export_survey
 from reports.catalog import REPORTS, Cancelled, Progress, ReportKind, build_report
 from security.csv_io import export_guard
-from security.guard import category_name, events_of_year
+from security.events import category_name
+from security.indicator import events_of_year
 from ui.hub import Hub
 from ui.widgets.pdf_preview import PdfPreview, prepare_printer, print_pdf, thumbnails
 

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTime
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +35,10 @@ from core.health import pending_alert
 from core.i18n import LANGUAGES, language, set_language, tr
 from core.restore import BackupInfo, PreparedBackup, prepare_restore, restore_from
 from core.users import (
+    DISPLAY_NAME_MAX,
     IDLE_RANGE,
     ROLES,
+    USERNAME_MAX,
     create_user,
     current_actor,
     idle_lock_minutes,
@@ -47,7 +50,7 @@ from core.users import (
     set_user_active,
     set_user_role,
 )
-from security.guard import posts, set_contract, shifts
+from security.contract import HEADCOUNT_MAX, posts, set_contract, shifts
 from ui.hub import Hub
 from ui.office_box import OfficeBox
 from ui.widgets.messages import show_error
@@ -109,14 +112,37 @@ class SettingsPage(QWidget):
         self.contract_box = QGroupBox()
         contract = QFormLayout(self.contract_box)
         self.shift_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        # Each shift's hours: they decide the day a night's after-midnight event belongs to.
+        self.shift_hours: dict[str, tuple[QTimeEdit, QTimeEdit]] = {}
+        self.hours_labels: list[QLabel] = []
         for sh in shifts(db):
             check = QCheckBox(sh.name(language()))
             check.setChecked(sh.required)
             count = QSpinBox()
-            count.setRange(0, 500)
+            count.setRange(0, HEADCOUNT_MAX)
             count.setValue(sh.required_guards)
             self.shift_rows[sh.code] = (check, count)
-            contract.addRow(check, count)
+            start, end = (
+                QTimeEdit(QTime(sh.starts.hour, sh.starts.minute)),
+                QTimeEdit(QTime(sh.ends.hour, sh.ends.minute)),
+            )
+            for edit in (start, end):
+                edit.setDisplayFormat("HH:mm")
+            self.shift_hours[sh.code] = (start, end)
+            hours_label = QLabel()
+            self.hours_labels.append(hours_label)
+            line = QHBoxLayout()
+            line.addWidget(count)
+            line.addWidget(hours_label)
+            line.addWidget(start)
+            line.addWidget(QLabel("–"))
+            line.addWidget(end)
+            line.addStretch(1)
+            contract.addRow(check, line)
+        self.hours_hint = QLabel()
+        self.hours_hint.setWordWrap(True)
+        self.hours_hint.setObjectName("hint")
+        contract.addRow(self.hours_hint)
         self.posts_edit = QLineEdit(", ".join(posts(db)))
         self.posts_label = QLabel()
         contract.addRow(self.posts_label, self.posts_edit)
@@ -129,7 +155,9 @@ class SettingsPage(QWidget):
         self.users_list = QLabel()
         self.users_list.setWordWrap(True)
         self.new_user = QLineEdit()
+        self.new_user.setMaxLength(USERNAME_MAX)  # the one limit, everywhere (issue 15)
         self.new_name = QLineEdit()
+        self.new_name.setMaxLength(DISPLAY_NAME_MAX)
         self.new_role = QComboBox()
         for role in ROLES:
             self.new_role.addItem(role_name(role, language()), role)
@@ -203,6 +231,9 @@ class SettingsPage(QWidget):
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
         self.office_box.retranslate()
+        for label in self.hours_labels:
+            label.setText(tr("incidents.hours"))
+        self.hours_hint.setText(tr("incidents.hours_hint"))
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
         self.users_box.setTitle(tr("settings.users"))
@@ -366,8 +397,10 @@ class SettingsPage(QWidget):
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
+        hours = {code: (a.time().toPython(), b.time().toPython())
+                 for code, (a, b) in self.shift_hours.items()}  # fmt: skip
         try:
-            set_contract(self.db, rules, self.posts_edit.text().split(","))
+            set_contract(self.db, rules, self.posts_edit.text().split(","), hours)
         except SalaError as exc:
             return self._done(exc, "")
         self.hub.changed.emit("guard")

@@ -15,6 +15,7 @@ from core.integrity import check
 from core.restore import restore_from
 from inspection import rounds as R
 from inspection.demo import fill_demo_rounds
+from tests.actors import ADMIN
 
 
 def _tamper(path: Path, sql: str) -> None:
@@ -103,7 +104,7 @@ def test_backup_carries_the_head_hash_and_restore_keeps_a_safety_copy(filled, tm
     assert stored == head
     db.execute("DELETE FROM round_notes")
     db.close()
-    safety = restore_from(filled, out)
+    safety = restore_from(filled, out, ADMIN)
     assert safety.exists()
     restored = open_db(filled)
     assert restored.execute("SELECT COUNT(*) FROM round_notes").fetchone()[0] > 0
@@ -115,14 +116,14 @@ def test_restore_refuses_a_corrupt_or_foreign_file_and_changes_nothing(filled, t
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DatabaseRefused):
-        restore_from(filled, junk)
+        restore_from(filled, junk, ADMIN)
     foreign = tmp_path / "foreign.db"
     conn = sqlite3.connect(foreign)
     conn.execute("CREATE TABLE x (y)")
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseRefused):
-        restore_from(filled, foreign)
+        restore_from(filled, foreign, ADMIN)
     assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
 
 
@@ -245,7 +246,7 @@ def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(fill
                    f" VALUES ('{MIGRATIONS.name}', 'm999_future', '2030-01-01')")  # fmt: skip
     digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)]
     with pytest.raises(DatabaseRefused) as err:
-        restore_from(filled, newer)
+        restore_from(filled, newer, ADMIN)
     assert "newer" in err.value.en
     assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)] == digests
 
@@ -263,7 +264,7 @@ def test_a_backup_from_before_the_audit_trail_is_described_and_restored(db_path,
     info = backup_info(old_path)
     assert info.rounds == 0 and info.last_change == ""
     open_db(db_path).close()
-    restore_from(db_path, old_path)
+    restore_from(db_path, old_path, ADMIN)
     restored = open_db(db_path)
     assert check(restored).ok
     assert restored.execute("SELECT action FROM audit_log").fetchall() == [("restore",)]

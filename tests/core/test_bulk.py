@@ -26,10 +26,10 @@ def test_the_cycle_collector_is_paused_and_restored_even_after_an_error() -> Non
 
 def test_an_import_refused_half_way_leaves_the_collector_on(db, tmp_path) -> None:
     from core.errors import InvalidInput
-    from core.users import act_as, script_actor
+    from core.users import act_as, os_actor
     from inspection.csv_io import ROUND_COLUMNS, import_rounds
 
-    act_as(db, script_actor("bench"))
+    act_as(db, os_actor("bench"))
     path = tmp_path / "bad.csv"
     path.write_text(",".join(ROUND_COLUMNS) + "\nF1-01,2021-09-01,09:00,x" + ",9" * 20 + ",\n")
     with pytest.raises(InvalidInput):

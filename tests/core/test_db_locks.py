@@ -51,9 +51,14 @@ def _locks_on(path: Path) -> list[str]:
 
 
 @pytest.fixture
-def filled(tmp_path: Path) -> Path:
+def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from core.users import create_user
+    from tests.actors import PASSWORD
+
     path = tmp_path / "office.db"
     db = open_db(path)
+    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)  # who restores (issue 15)
+    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
     fill_demo_rounds(db, 2564)
     backup_to(db, tmp_path / "backup.db")
     db.close()
@@ -248,7 +253,7 @@ def test_a_writer_waiting_too_long_says_what_holds_the_lock_and_to_try_again(fil
         assert "Traceback" not in done.stderr and "database is locked" not in done.stderr
         assert f"import-guard (process {holder.pid}" in done.stderr and "somsri" in done.stderr
         assert "try again" in done.stderr and "โปรดลองอีกครั้ง" in done.stderr
-        restore = _cli(filled, "restore", str(tmp_path / "backup.db"))
+        restore = _cli(filled, "--user", "admin", "restore", str(tmp_path / "backup.db"))
         assert restore.returncode == 1 and "import-guard" in restore.stderr
         assert not list(tmp_path.glob("*.before-restore-*"))  # nothing was copied or replaced
         # Readers are not held back by a writer (WAL).

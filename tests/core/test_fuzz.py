@@ -12,8 +12,10 @@ from sqlite_utils import Database
 from core.calendar import parse_date, parse_fiscal_year, parse_time
 from core.db import open_memory
 from core.errors import InvalidInput
+from core.users import act_as
 from inspection.csv_io import ROUND_COLUMNS, import_rounds
 from inspection.standard import check_score
+from tests.actors import ADMIN
 
 JUNK = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 
@@ -145,6 +147,7 @@ def test_standard_import_of_junk_gives_a_clean_error_and_writes_nothing(tmp_path
     from inspection.standard import STANDARD_COLUMNS, create_standard_version
 
     db = open_memory_copy()
+    act_as(db, ADMIN)  # a new standard version is an administrator's task
     path = tmp_path / "standard.csv"
     lines = [",".join(STANDARD_COLUMNS)] + [",".join(c.replace(",", ";") for c in r) for r in rows]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -192,7 +195,7 @@ def test_digits_that_int_cannot_read_are_a_clean_error_not_a_traceback(tmp_path:
     from core.db import set_setting
     from core.users import idle_lock_minutes
     from inspection.standard import STANDARD_COLUMNS, create_standard_version
-    from security.guard import check_headcount
+    from security.reports import check_headcount
 
     for parse in (check_score, lambda v: check_headcount(v, "present")):
         try:
@@ -203,6 +206,7 @@ def test_digits_that_int_cannot_read_are_a_clean_error_not_a_traceback(tmp_path:
             raise AssertionError("'²' was taken as a number")
     assert check_score("๓") == 3  # Thai digits typed on a Thai keyboard are numbers
     db = open_memory_copy()
+    act_as(db, ADMIN)
     path = tmp_path / "standard.csv"
     path.write_text(",".join(STANDARD_COLUMNS) + "\n²,H,ก,a\n", encoding="utf-8")
     try:

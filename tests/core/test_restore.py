@@ -26,6 +26,7 @@ from core.integrity import check
 from core.restore import PRIVATE_PREFIX, last_restore, restore_from
 from inspection import rounds as R
 from inspection.demo import fill_demo_rounds
+from tests.actors import ADMIN, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 DAMAGED_BACKUPS = 30  # each with bytes flipped at random places (seeded, so replayable)
@@ -44,10 +45,15 @@ def _sql(path: Path, sql: str) -> None:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> tuple[Path, Path]:
-    """A database with a year of rounds (bulk and typed), and a backup of it."""
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A database with a year of rounds (bulk and typed), and a backup of it; its
+    administrator `admin` restores (issue 15: a decision by its owner)."""
+    from core.users import create_user
+
     path = tmp_path / "office.db"
     db = open_db(path)
+    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)
+    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
     fill_demo_rounds(db, 2564)
     for code in ("F1-01", "F2-02"):
         d = R.start_draft(db, code, "สมชาย")
@@ -63,7 +69,7 @@ def office(tmp_path: Path) -> tuple[Path, Path]:
 
 def _refused(db_path: Path, backup: Path, capsys) -> str:
     before = _digest(db_path)
-    assert run(["--db", str(db_path), "restore", str(backup)]) == 2
+    assert run(["--db", str(db_path), "--user", "admin", "restore", str(backup)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert _digest(db_path) == before  # nothing replaced
@@ -111,7 +117,7 @@ def test_randomly_damaged_backups_are_refused_or_restored_whole(office, tmp_path
             data[rng.randrange(100, size)] ^= rng.randint(1, 255)
         damaged.write_bytes(bytes(data))
         before = _digest(db_path)
-        code = run(["--db", str(db_path), "restore", str(damaged)])
+        code = run(["--db", str(db_path), "--user", "admin", "restore", str(damaged)])
         err = capsys.readouterr().err
         assert code in (0, 2) and "Traceback" not in err
         if code == 2:
@@ -154,7 +160,7 @@ def test_a_current_file_sqlite_cannot_read_is_moved_aside_whole_and_replaced(off
     db_path, backup = office
     garbage = b"this was overwritten by something else" * 300
     db_path.write_bytes(garbage)
-    safety = restore_from(db_path, backup)
+    safety = restore_from(db_path, backup, ADMIN)
     assert safety.read_bytes() == garbage
     db = open_db(db_path)
     assert check(db).ok
@@ -174,9 +180,9 @@ def test_restoring_the_database_onto_itself_is_refused(office, capsys) -> None:
 
 RESTORE_THEN_REPORT = (
     "import sys\n"
-    "from core.restore import restore_from\n"
+    "from core.restore import restore_from\nfrom core.users import Actor\n"
     "print('ready', flush=True)\n"
-    "restore_from(sys.argv[1], sys.argv[2])\n"
+    "restore_from(sys.argv[1], sys.argv[2], Actor('admin', 'admin'))\n"
     "print('restored', flush=True)\n"
 )
 

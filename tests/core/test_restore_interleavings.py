@@ -113,6 +113,9 @@ def _uuids(path: Path) -> set[str]:
         conn.close()
 
 
+RESTORE = ["--user", "admin", "restore"]  # an administrator's decision (issue 15)
+
+
 def _cli(db_path: Path, args: list[str], delay: float, results: dict, key: str) -> None:
     time.sleep(delay)
     results[key] = subprocess.run(
@@ -121,9 +124,14 @@ def _cli(db_path: Path, args: list[str], delay: float, results: dict, key: str) 
     )  # fmt: skip
 
 
-def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path) -> None:
+def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monkeypatch) -> None:
+    from core.users import create_user
+    from tests.actors import PASSWORD
+
     template = tmp_path / "template.db"
     db = open_db(template)
+    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)  # who restores (issue 15)
+    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
     d = R.start_draft(db, "F1-01", "สมชาย")
     for no in range(1, 21):
         R.set_score(db, d.uuid, no, 4)
@@ -148,7 +156,7 @@ def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path) -> No
             threading.Thread(target=_cli, args=(db_path, inputs[w][0],
                                                 rng.uniform(0, WINDOW_SPAN), results, w))
             for w in writers
-        ] + [threading.Thread(target=_cli, args=(db_path, ["restore", str(backup)],
+        ] + [threading.Thread(target=_cli, args=(db_path, RESTORE + [str(backup)],
                                                  rng.uniform(0, WINDOW_SPAN), results,
                                                  "restore"))]  # fmt: skip
         for t in threads:

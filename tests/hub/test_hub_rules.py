@@ -13,7 +13,9 @@ from cli import run
 from core.db import open_db
 from core.migrations import seed_uuid
 from core.plan import mark_step_done
+from core.users import act_as
 from hub.dialect import TEXT, PgDatabase, insert_ignore, to_pg
+from tests.actors import HEAD
 from tests.hub.hub_helpers import export, laptop
 
 STEP = seed_uuid("plan_step", 2564, 2, 1)
@@ -30,6 +32,7 @@ def _edited_pair(tmp_path):
     for path, day, note, at in ((a_path, "2020-10-10", "ฉบับเครื่อง A", "01"),
                                 (b_path, "2020-10-12", "ฉบับเครื่อง B", "02")):  # fmt: skip
         db = open_db(path)
+        act_as(db, HEAD)  # marking a step done is the section head's (plan.edit)
         mark_step_done(db, STEP, day, note)
         db.execute("UPDATE plan_steps SET changed_at = ? WHERE uuid = ?",
                    [f"2021-10-01T{at}:00:00.000Z", STEP])  # fmt: skip

@@ -6,9 +6,11 @@ import pytest
 
 from core.db import open_db
 from core.errors import InvalidInput
+from core.users import PermissionDenied, act_as
 from inspection import rounds as R
 from inspection.actions import close_action, list_actions, update_action
 from inspection.points import get_point
+from tests.actors import INSPECTOR
 
 
 def _fill(db, uuid: str, scores: list[int]) -> R.Round:
@@ -68,6 +70,9 @@ def test_correction_supersedes_with_a_reason_and_both_stay(db) -> None:
     _fill(db, d.uuid, [4] * 14 + [1] + [4] * 5)
     wrong = R.finalize_round(db, d.uuid)
     assert wrong.passed is False
+    with pytest.raises(PermissionDenied):  # the operating-system account decides nothing
+        R.correct_round(db, wrong.uuid, "ข้อ 15 ผิด", "สมชาย")
+    act_as(db, INSPECTOR)
     with pytest.raises(InvalidInput):
         R.correct_round(db, wrong.uuid, "  ", "สมชาย")
     fix = R.correct_round(db, wrong.uuid, "กรอกข้อ 15 ผิด", "สุดา")

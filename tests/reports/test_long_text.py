@@ -20,12 +20,12 @@ from pdfcheck import needs_poppler, pdf_text
 import core.calendar
 from core.db import open_db
 from core.office import MAX_TEXT, set_office
-from core.users import Actor, act_as, create_user, script_actor
+from core.users import DISPLAY_NAME_MAX, Actor, act_as, create_user, os_actor
 from inspection.demo import fill_demo_plan, fill_demo_rounds, fill_demo_survey
 from reports import thai_wrap
 from reports.catalog import build_report
 from security.demo import fill_demo_guard
-from security.guard import mark_month_checked
+from security.reports import mark_month_checked
 
 PINNED_NOW = datetime(2021, 9, 30, 18, 0)
 LONGEST = 5000
@@ -56,11 +56,11 @@ def long_year(tmp_path_factory) -> Iterator[dict]:
     try:
         create_user(db, "admin", "ผู้ดูแลระบบ", "admin", "password-1")
         act_as(db, Actor("admin", "admin"))
-        create_user(db, "head", longest(300), "section_head", "password-2")
+        create_user(db, "head", longest(DISPLAY_NAME_MAX), "section_head", "password-2")
         set_office(db, **{f: longest(MAX_TEXT) for f in (
             "name_th", "name_en", "head_name_th", "head_name_en",
             "head_position_th", "head_position_en")})  # fmt: skip
-        act_as(db, script_actor("demo"))
+        act_as(db, os_actor("demo"))
         fill_demo_rounds(db, 2564)
         fill_demo_survey(db, 2564)
         fill_demo_guard(db, 2564)

@@ -226,13 +226,16 @@ def test_cancel_after_the_layout_leaves_no_file(demo, tmp_path) -> None:
 def test_the_floor_report_counts_the_points_the_years_score_judges(tmp_path) -> None:
     """DOMAIN.md 6: a point deactivated after the year still counts in that year; the floor
     report's 'passing of total' is the indicator's, not today's list of points."""
+    from core.users import act_as
     from inspection.points import set_point_active
+    from tests.actors import HEAD
 
     saved = core.calendar.clock
     core.calendar.clock = lambda: PINNED_NOW
     db = open_db(tmp_path / "floor.db")
     try:
         fill_demo_rounds(db, 2564)
+        act_as(db, HEAD)
         set_point_active(db, "F1-01", False, "2021-09-30")
         out = build_report(db, "floor", tmp_path / "f1.pdf", {"fy": "2564", "floor": "1"},
                            lang="en")  # fmt: skip

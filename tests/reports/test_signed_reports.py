@@ -19,11 +19,12 @@ from pdfcheck import needs_poppler, pdf_text
 import core.calendar
 from core.db import open_db
 from core.office import set_office
-from core.users import Actor, act_as, create_user, script_actor
+from core.users import Actor, act_as, create_user, os_actor
 from inspection.demo import fill_demo_plan, fill_demo_rounds, fill_demo_survey
 from reports.catalog import build_report
 from security.demo import fill_demo_guard
-from security.guard import classify_event, mark_month_checked
+from security.indicator import classify_event
+from security.reports import mark_month_checked
 from summary.signing import sign_annual_summary
 
 PINNED_NOW = datetime(2021, 9, 30, 18, 0)
@@ -46,7 +47,7 @@ def year(tmp_path_factory) -> Iterator[dict]:
         create_user(db, "somying", HEAD, "section_head", "password-2")
         set_office(db, head_name_th=HEAD, head_position_th=HEAD_POSITION,
                    head_name_en=HEAD_EN, head_position_en=HEAD_POSITION_EN)  # fmt: skip
-        act_as(db, script_actor("demo"))  # the demo fills a year as `main.py demo` does
+        act_as(db, os_actor("demo"))  # the demo fills a year as `main.py demo` does
         fill_demo_rounds(db, 2564)
         fill_demo_survey(db, 2564)
         fill_demo_guard(db, 2564)

@@ -51,8 +51,13 @@ def test_the_signature_keeps_the_score_and_anchors_the_history(db, db_path) -> N
     assert not check(open_db(db_path), against=first.head).ok
 
 
-def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, capsys) -> None:
+def test_sign_on_the_command_line_names_the_user_and_prints_the_head(
+    db_path, capsys, monkeypatch
+) -> None:
+    from tests.actors import add_accounts
+
     assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    add_accounts(db_path, monkeypatch, head="section_head")
     assert run(["--db", str(db_path), "--user", "head", "sign", "annual", "--fy", "2564"]) == 0
     out = capsys.readouterr().out
     db = open_db(db_path)

@@ -32,7 +32,8 @@ def test_a_restore_from_the_command_line_reopens_the_window_as_settings_does(
     told, exits = [], []
     monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
-    create_user(db, "admin", "", "admin", "long enough 1")
+    create_user(db, "somsri", "", "admin", "long enough 1")
+    monkeypatch.setenv("SALA_PASSWORD", "long enough 1")
     backup = tmp_path / "monday.db"
     backup_to(db, backup)
     later = _round(db, "F2-01")  # typed in the window after the backup

@@ -1,7 +1,7 @@
 """Settings: the guard contract and accounts, refused without the right role."""
 
 from core.users import Actor, act_as, authenticate, create_user
-from security.guard import shifts
+from security.contract import shifts
 
 
 def test_the_office_sets_the_contract_in_settings(window, db) -> None:
