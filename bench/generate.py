@@ -42,7 +42,7 @@ from inspection.rounds import audit_batch, next_batch
 from inspection.standard import Standard, current_standard, judge
 from inspection.survey import GROUPS, is_satisfied
 from security.demo import PLACES, SUPERVISORS, WHAT
-from security.guard import CATEGORIES
+from security.events import CATEGORIES
 
 SOURCE = "bench"
 CHUNK = 10_000  # rows per executemany call: bounded memory, few Python round trips
@@ -192,7 +192,8 @@ class _Writer:
                          2500.0 if cat in ("theft", "loss") else None,
                          None if pending else int(counts),
                          "" if pending else "จัดประเภทโดยชุดข้อมูลทดสอบ",
-                         None if pending else SOURCE, None if pending else stamp)
+                         None if pending else SOURCE, None if pending else stamp,
+                         iso, fy)  # day-shift events happen on the report's day
                     )  # fmt: skip
                     n_events = 1
                 entries.append(("sign", "guard_report", uid, None,
@@ -207,8 +208,8 @@ class _Writer:
         )
         db.conn.executemany(
             "INSERT INTO guard_events(uuid, report_id, at, place, category, description,"
-            " loss_value, counts, reason, classified_by, classified_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " loss_value, counts, reason, classified_by, classified_at, occurred_on, fiscal_year)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             events,
         )
         # One audit row per signed report, chained, as save_report writes them.

@@ -162,16 +162,13 @@ class ChainReport:
     head: str
 
 
-def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
-    """One device's chain; `device` None: the single chain of a file older than m009."""
+def chain_report(found: Iterable[AuditRow], up_to_hash: str | None = None) -> ChainReport:
+    """Verify one device's chain from its rows in chain order: every row's hash recomputed
+    and linked to the one before. The same check wherever the rows are held (a laptop's
+    SQLite file, the city hub's PostgreSQL)."""
     prev = GENESIS
     count = 0
-    if device is None:
-        found = db.execute("SELECT * FROM audit_log ORDER BY id")
-    else:
-        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
-    for r in found:
-        row = AuditRow(*r)
+    for row in found:
         expected = row_hash(
             prev, row.at, row.actor, row.action, row.kind, row.record_uuid, row.before, row.after
         )
@@ -185,6 +182,15 @@ def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> 
         # The anchored hash is nowhere in this valid chain.
         return ChainReport(False, count, None, prev)
     return ChainReport(True, count, None, prev)
+
+
+def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
+    """One device's chain; `device` None: the single chain of a file older than m009."""
+    if device is None:
+        found = db.execute("SELECT * FROM audit_log ORDER BY id")
+    else:
+        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
+    return chain_report((AuditRow(*r) for r in found), up_to_hash)
 
 
 def devices(db: Database) -> list[str]:
@@ -267,7 +273,7 @@ def verify_batches(db: Database) -> int | None:
     # Rounds received from another laptop carry no local batch (their integer ids
     # differ there), so their batch rows have nothing to check here. This device's
     # batches are always checked; a former device id's (before a restore, see
-    # core.backup.new_device_identity) where rounds here still name the batch.
+    # core.restore.new_device_identity) where rounds here still name the batch.
     if not per_device(db):
         batch_rows = db.execute("SELECT id, after FROM audit_log WHERE kind = 'rounds_batch'")
     else:

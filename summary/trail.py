@@ -23,7 +23,7 @@ from core.plan import get_step
 from core.users import list_users, role_name
 from inspection.rounds import standards_of_rounds
 from inspection.standard import max_totals
-from security.guard import category_name
+from security.events import category_name
 
 
 def _loads(text: str) -> Any:

@@ -18,21 +18,26 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.audit import audit, head_hash, local_device
-from core.calendar import format_datetime, from_utc
+from core.calendar import fiscal_year, format_datetime, from_utc
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.office import office
 from core.users import require
 from inspection.standard import judge
 from inspection.survey import is_satisfied, parse_ratings
+from security.contract import shifts
+from security.events import EventInput, validate_event
+from security.reports import event_moment, validate_report
 from sync.fileformat import SyncFile, read_sync_file
+from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
 
 # The fields a later change may replace, per editable kind (the rest never changes).
 EDITABLE: dict[str, tuple[str, ...]] = {
@@ -221,6 +226,70 @@ def _check_verdicts(db: Database, content: dict) -> None:
             )
 
 
+def check_content(db: Database, content: dict) -> None:
+    """The checks of a file's records that need what the receiver already holds: the keys
+    they point to and the verdicts they state. A laptop and the city hub (which reads its
+    tables through hub.dialect) call this one function."""
+    _check_references(db, content)
+    _check_verdicts(db, content)
+    _check_guard(db, content)
+
+
+def check_office(db: Database, sync_file: SyncFile) -> None:
+    """A file holds one office's records; another office's file is refused (issue 18)."""
+    theirs, ours = sync_file.manifest.office, office(db)
+    if theirs.code != ours.code:
+        raise _refuse(
+            f"ไฟล์นี้เป็นของหน่วยงาน {theirs.code} ({theirs.name_th}) แต่เครื่องนี้เป็นของหน่วยงาน"
+            f" {ours.code} ({ours.name_th}) หากเป็นเครื่องใหม่ ให้ผู้ดูแลระบบตั้งรหัสหน่วยงานในหน้าตั้งค่าก่อน",
+            f"this file belongs to office {theirs.code} ({theirs.name_en}) and this computer to"
+            f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
+            " office code in Settings first",
+        )
+
+
+def _check_guard(db: Database, content: dict) -> None:
+    """Each guard report and event passes the checks the same record passes when typed in
+    the window or imported from CSV (security.reports.validate_report,
+    security.events.validate_event; issue 14 point 2). One bad record refuses the file,
+    naming the record and the field."""
+    for rep in content["guard_reports"]:
+        label = f"guard_reports {rep['uuid']}"
+        try:
+            checked = validate_report(
+                db, rep["day"], rep["shift"], rep["supervisor"], rep["required"],
+                rep["present"], _text_list(rep["posts"], "posts"),
+                _text_list(rep["patrols"], "patrols"), rep["note"],
+            )  # fmt: skip
+            if rep["supersedes"] is not None and not rep["reason"].strip():
+                raise InvalidInput("การแก้ไขต้องมีเหตุผล", "a correction needs its reason",
+                                   field="reason")  # fmt: skip
+            for ev in rep["events"]:
+                label = f"guard_events {ev['uuid']}"
+                event = validate_event(
+                    EventInput(ev["at"], ev["place"], ev["category"], ev["description"],
+                               ev["loss_value"], ev["action_taken"], ev["counts"], ev["reason"])
+                )  # fmt: skip
+                event_moment(checked, event)
+        except InvalidInput as exc:
+            raise InvalidInput(
+                f"ไม่รับไฟล์ซิงก์: {label}: {exc.th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
+                f"sync file refused: {label}: {exc.en}; nothing was changed",
+                field=exc.field,
+            ) from None
+
+
+def _text_list(text: str, field: str) -> list[str]:
+    """A report's posts or patrols as stored: a JSON list of text ('' for none)."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput("ไม่ใช่รายการข้อความ", "not a list of text", field=field)
+    return value
+
+
 def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
     """Insert one record of the file as it stands. Its keys are the fixed field names of
     fileformat.FIELDS (a record with any other key is refused on reading), so naming them
@@ -232,17 +301,13 @@ def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sql
     )
 
 
-def _stamp(row: dict) -> tuple[str, str]:
-    return (row.get("changed_at") or "", row.get("changed_on") or "")
-
-
 def _merge_editable(
     db: Database, result: SyncResult, file_sha: str, kind: str, table: str, where: str,
     key: list, remote: dict, label: str,
 ) -> bool:  # fmt: skip
-    """Later change wins; a real clash between two laptops' edits goes to sync_history.
-
-    Returns whether the other laptop's version won (and was written here)."""
+    """Later change wins; a real clash between two laptops' edits goes to sync_history
+    (sync.rules.decide_edit decides). Returns whether the other laptop's version won (and
+    was written here)."""
     fields = EDITABLE[table]
     cur = db.execute(
         f"SELECT {', '.join(fields)}, changed_at, changed_on, changed_base FROM {table}"
@@ -251,46 +316,32 @@ def _merge_editable(
     )
     row = cur.fetchone()
     local = dict(zip([*fields, "changed_at", "changed_on", "changed_base"], row, strict=True))
-    local_vals = {f: local[f] for f in fields}
-    remote_vals = {f: remote[f] for f in fields}
-    differ = local_vals != remote_vals
-    remote_wins = _stamp(remote) > _stamp(local)
-    # A clash: both laptops edited it, on different devices, to different values, and
-    # neither edit was made on top of the other's version.
-    on_top = (remote["changed_base"] == " ".join(_stamp(local))
-              or local["changed_base"] == " ".join(_stamp(remote)))  # fmt: skip
-    clash = (differ and local["changed_at"] and remote["changed_at"] and not on_top
-             and local["changed_on"] != remote["changed_on"])  # fmt: skip
-    if clash:
-        kept, lost = (remote, local) if remote_wins else (local, remote)
-        kept_vals = remote_vals if remote_wins else local_vals
-        lost_vals = local_vals if remote_wins else remote_vals
+    d = decide_edit(local, remote, fields)
+    if d.clash:
         db.execute(
             "INSERT INTO sync_history(kind, record_uuid, label, kept, lost, kept_changed_at,"
             " kept_device, lost_changed_at, lost_device, decided_at, file_sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [kind, remote.get("uuid", label), label, json.dumps(kept_vals, ensure_ascii=False),
-             json.dumps(lost_vals, ensure_ascii=False), kept["changed_at"], kept["changed_on"],
-             lost["changed_at"], lost["changed_on"], _now(), file_sha],
+            [kind, remote.get("uuid", label), label, json.dumps(d.kept, ensure_ascii=False),
+             json.dumps(d.lost, ensure_ascii=False), *d.kept_stamp, *d.lost_stamp, _now(),
+             file_sha],
         )  # fmt: skip
         result.conflicts.append(
             Conflict(kind, remote.get("uuid", label), label,
-                     "remote" if remote_wins else "local", kept_vals, lost_vals)
+                     "remote" if d.remote_wins else "local", d.kept, d.lost)
         )  # fmt: skip
-    if not remote_wins:
+    if not d.remote_wins:
         result._bump(result.skipped, kind)
         return False
     # Setting the stamp ourselves keeps the local trigger from restamping this row.
     sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on", "changed_base"))
     db.execute(
         f"UPDATE {table} SET {sets} WHERE {where}",
-        [*remote_vals.values(), remote["changed_at"], remote["changed_on"],
+        [*d.kept.values(), remote["changed_at"], remote["changed_on"],
          remote["changed_base"], *key],
     )  # fmt: skip
-    if differ and not clash:
-        result._bump(result.updated, kind)
-    elif not differ:
-        result._bump(result.skipped, kind)
+    if d.counts_as != "conflict":
+        result._bump(result.updated if d.counts_as == "updated" else result.skipped, kind)
     return True
 
 
@@ -301,12 +352,12 @@ def _now() -> str:
 def _merge_points(db: Database, content: dict, result: SyncResult, sha: str) -> dict[str, int]:
     ids = {u: i for u, i in db.execute("SELECT uuid, id FROM points")}
     by_code = {c: (u, i) for u, c, i in db.execute("SELECT uuid, code, id FROM points")}
+    uuid_by_code = {c: u for c, (u, _) in by_code.items()}
     for p in content["points"]:
-        if p["uuid"] not in ids and p["code"] in by_code:
-            # Same code, another key (added by hand on two laptops): one point, this laptop's key.
-            local_uuid, local_id = by_code[p["code"]]
-            ids[p["uuid"]] = local_id
-            p = dict(p, uuid=local_uuid)
+        held = point_key(p["uuid"], p["code"], ids, uuid_by_code)
+        if held != p["uuid"]:
+            ids[p["uuid"]] = by_code[p["code"]][1]
+            p = dict(p, uuid=held)
         if p["uuid"] in ids:
             _merge_editable(db, result, sha, "points", "points", "uuid = ?", [p["uuid"]], p,
                             p["code"])  # fmt: skip
@@ -390,14 +441,15 @@ def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> s
                 _insert_questions(db, _form_questions(content, f["key"]))
         settled.add(f["key"])
     for f in content["survey_forms"]:
+        row = db.execute(
+            "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
+            [f["key"]],
+        ).fetchone()
+        local = dict(zip(("derived_from", "replaced_by", "retired"), row, strict=True))
         db.execute(
-            "UPDATE survey_forms SET derived_from = COALESCE(derived_from, ?),"
-            " replaced_by = CASE WHEN replaced_by IS NULL THEN ? WHEN ? IS NULL THEN replaced_by"
-            "   ELSE MIN(replaced_by, ?) END,"
-            " retired = MAX(retired, ?) WHERE key = ?",
-            [f["derived_from"], f["replaced_by"], f["replaced_by"], f["replaced_by"],
-             f["retired"], f["key"]],
-        )  # fmt: skip
+            "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ? WHERE key = ?",
+            [*merged_form_links(local, f), f["key"]],
+        )
     return settled
 
 
@@ -433,7 +485,7 @@ def _merge_rounds(
         point_id = points[r["point"]]
         if r["supersedes"] is not None:
             _note_double_correction(db, result, r)
-        if r["supersedes"] is None and (point_id, r["inspected_at"], r["inspector"]) in same:
+        if inspection_key(r, point_id) in same:
             duplicates.add(r["uuid"])
             result._bump(result.skipped, "rounds")
             continue
@@ -537,6 +589,7 @@ _EVENT_COLS = ("uuid", "at", "place", "category", "description", "loss_value", "
 
 def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> None:
     reports = {u: i for u, i in db.execute("SELECT uuid, id FROM guard_reports")}
+    by_code = {s.code: s for s in shifts(db)}
     events = {r[0] for r in db.execute("SELECT uuid FROM guard_events")}
     for rep in content["guard_reports"]:
         report_id = reports.get(rep["uuid"])
@@ -554,10 +607,13 @@ def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> N
                 _merge_editable(db, result, sha, "guard_events", "guard_events", "uuid = ?",
                                 [ev["uuid"]], ev, label)  # fmt: skip
                 continue
+            # The day it happened, from the report and the time (DOMAIN.md 7), as here.
+            day = by_code[rep["shift"]].day_of(date.fromisoformat(rep["day"]),
+                                               time.fromisoformat(ev["at"]))  # fmt: skip
             db.execute(
-                f"INSERT INTO guard_events(report_id, {', '.join(_EVENT_COLS)})"
-                f" VALUES (?, {', '.join('?' * len(_EVENT_COLS))})",
-                [report_id, *(ev[c] for c in _EVENT_COLS)],
+                f"INSERT INTO guard_events(report_id, occurred_on, fiscal_year,"
+                f" {', '.join(_EVENT_COLS)}) VALUES (?, ?, ?, {', '.join('?' * len(_EVENT_COLS))})",
+                [report_id, day.isoformat(), fiscal_year(day), *(ev[c] for c in _EVENT_COLS)],
             )
             events.add(ev["uuid"])
             result._bump(result.added, "guard_events")
@@ -599,7 +655,7 @@ def _merge_audit(db: Database, content: dict, result: SyncResult) -> None:
             heads[device] = head_hash(db, device)
         # This laptop's own chain only ever grows here; rows of it it lacks come from a
         # copy of this database (restored or cloned) and must not be spliced in.
-        if device == local or device in broken or r["prev_hash"] != heads[device]:
+        if not joins_chain(device, local, r["prev_hash"], heads[device], device in broken):
             broken.add(device)
             result.held_back[device] = result.held_back.get(device, 0) + 1
             continue
@@ -630,13 +686,14 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     sha = sync_file.file_sha256
     try:
         with transaction(db):
+            # The office is a setting this file's merge depends on: read under the lock too.
+            check_office(db, sync_file)
             # Asked under the write lock, so two windows importing one file cannot both
             # merge it.
             if already_imported(db, sha):
                 result.already_imported = True
                 return result
-            _check_references(db, content)
-            _check_verdicts(db, content)
+            check_content(db, content)
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)
             _merge_plan(db, content, result, sha)

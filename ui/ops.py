@@ -14,6 +14,11 @@ to the page's own place for it (a line beside the field); success announces
 what changed as a set of `Change` kinds on the hub. Every page follows the kinds
 it shows with `reload_on`: reloaded at once if it is on screen, else when it is
 next shown (a hidden page never makes a score key wait).
+
+Kept light to import (issue 19, paint first): the sign-in imports it before the pages
+fill, so what opens a database (sqlite-utils, the domain) and Qt's enum namespace are
+imported inside the functions that need them; the main window imports it only once
+the database is attached.
 """
 
 from __future__ import annotations
@@ -22,17 +27,18 @@ import enum
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
-from sqlite_utils import Database
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
-from core.db import database_path, open_db
 from core.errors import Cancelled, SalaError
 from core.i18n import tr
-from core.users import act_as, current_actor
 from ui.widgets.messages import show_error
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QProgressDialog
+    from sqlite_utils import Database
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -225,6 +231,9 @@ def with_connection(
     db: Database, work: Callable[[Database, Progress], T]
 ) -> Callable[[Progress], T]:
     """`work` on a connection of its own to `db`'s file, acting as `db`'s signed-in user."""
+    from core.db import database_path, open_db
+    from core.users import act_as, current_actor
+
     path, actor = database_path(db), current_actor(db)
 
     def on_own_connection(progress: Progress) -> T:
@@ -261,6 +270,9 @@ def in_background(
     `done(result)` runs on the window's thread and the changes (`changes`, or
     `changes_of(result)`) are announced; a refusal goes to `errors` or the one dialog.
     """
+    from PySide6.QtCore import Qt  # its enum namespace: not before the first paint
+    from PySide6.QtWidgets import QProgressDialog
+
     op = Background(with_connection(db, work) if db is not None else work)
     box: QProgressDialog | None = None
     if dialog:

@@ -192,7 +192,9 @@ class PlanPage(QWidget):
             self.table.selectRow(row)
             self.table.scrollToItem(self.table.item(row, 0))
 
-    def mark_selected_done(self, when: str | None, evidence: str) -> bool:
+    def mark_selected_done(
+        self, when: str | None, evidence: str, evidence_en: str | None = None
+    ) -> bool:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return False
@@ -202,7 +204,7 @@ class PlanPage(QWidget):
             ops.run(
                 self,
                 self.hub,
-                lambda: mark_step_done(self.db, step, when, evidence),
+                lambda: mark_step_done(self.db, step, when, evidence, evidence_en),
                 changes=Change.PLAN,
                 errors=lambda e: say_error(self.error, e),
             )
@@ -242,6 +244,8 @@ class PlanDoneDialog(QDialog):
         self.when = QLineEdit(format_date_short(step.done_date or today(), lang))
         self.evidence = QLineEdit(step.evidence)
         self.evidence.setMinimumWidth(480)
+        # English reports print this one where it is given (issue 16); Thai otherwise.
+        self.evidence_en = QLineEdit(step.evidence_en)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e")
@@ -258,6 +262,7 @@ class PlanDoneDialog(QDialog):
         self.when.setPlaceholderText(format_date_short(today(), lang))
         form.addRow(tr("win.plan.date_done"), self.when)
         form.addRow(tr("plan.evidence"), self.evidence)
+        form.addRow(tr("rp.plan.evidence_en"), self.evidence_en)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
@@ -265,7 +270,8 @@ class PlanDoneDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        if not self.page.mark_selected_done(self.when.text(), self.evidence.text()):
+        if not self.page.mark_selected_done(self.when.text(), self.evidence.text(),
+                                            self.evidence_en.text()):  # fmt: skip
             self.error.setText(self.page.error.text())
             self.error.setToolTip(self.page.error.toolTip())
             return False

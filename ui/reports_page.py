@@ -39,13 +39,15 @@ from sqlite_utils import Database
 from core.calendar import fiscal_months, fiscal_year, format_date, format_month, today
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.instance import refuse_database_path
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
 from inspection.rounds import rounds_for_point
 from inspection.survey import export_survey
 from reports.catalog import REPORTS, Progress, ReportKind, build_report
 from security.csv_io import export_guard
-from security.guard import category_name, events_of_year
+from security.events import category_name
+from security.indicator import events_of_year
 from summary.score import fiscal_years
 from ui import ops
 from ui.hub import Hub
@@ -624,10 +626,18 @@ class ReportsPage(QWidget):
         """Copy the generated PDF to `target`; a failure is shown, the preview is kept."""
         if self.result is None:
             return False
-        try:
-            shutil.copyfile(self.result.path, target)
-        except OSError as exc:
-            self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
+        source = self.result.path
+
+        def copy() -> None:
+            # Never over the database or its -wal/-shm (a name typed in the dialog).
+            refuse_database_path(target, field="--out")
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                raise failure("rpt.write_failed", path=str(target),
+                              error=exc.strerror or exc) from exc  # fmt: skip
+
+        if not ops.run(self, self.hub, copy, errors=self._say):
             return False
         self._tell(tr("rpt.saved", path=str(target)))
         return True

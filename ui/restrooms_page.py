@@ -300,7 +300,7 @@ class RestroomsPage(QWidget):
         rnd = self._selected_round()
         permit(self.start_button, self.db, "rounds.record", ready=self.selected_code() is not None,
                hint=tr("win.rights.select_point"))  # fmt: skip
-        permit(self.correct_button, self.db, "rounds.record",
+        permit(self.correct_button, self.db, "rounds.correct",
                ready=rnd is not None and rnd.is_final and rnd.superseded_by is None,
                hint=tr("win.rights.select_round"))  # fmt: skip
         act = self._selected_action()

@@ -687,5 +687,5 @@ class RoundPage(QWidget):
         self.hint_label.setStyleSheet("" if may else "color: #8a6d00; font-weight: bold")
         permit(self.discard_button, self.db, "rounds.record",
                ready=rnd is not None and not rnd.is_final)  # fmt: skip
-        permit(self.correct_button, self.db, "rounds.record",
+        permit(self.correct_button, self.db, "rounds.correct",
                ready=rnd is not None and rnd.is_final and rnd.superseded_by is None)  # fmt: skip

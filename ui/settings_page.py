@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTime
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,26 +25,24 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
-from core.backup import (
-    BackupInfo,
-    backup_info,
-    backup_to,
-    backups_dir,
-    pending_alert,
-    restore_from,
-)
+from core.backup import backup_to, backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import InvalidInput, SalaError
+from core.health import pending_alert
 from core.i18n import LANGUAGES, language, set_language, tr
+from core.restore import BackupInfo, PreparedBackup, prepare_restore, restore_from
 from core.users import (
+    DISPLAY_NAME_MAX,
     IDLE_RANGE,
     ROLES,
+    USERNAME_MAX,
     Actor,
     User,
     create_user,
@@ -58,10 +56,11 @@ from core.users import (
     set_user_active,
     set_user_role,
 )
-from security.guard import posts, set_contract, shifts
+from security.contract import HEADCOUNT_MAX, posts, set_contract, shifts
 from ui import ops
 from ui.hub import Hub
 from ui.models.base import Index, RowsModel
+from ui.office_box import OfficeBox
 from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog
 from ui.widgets.messages import clear, say_done, say_error, show_error
@@ -142,14 +141,37 @@ class SettingsPage(QWidget):
         self.contract_box = QGroupBox()
         contract = QFormLayout(self.contract_box)
         self.shift_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        # Each shift's hours: they decide the day a night's after-midnight event belongs to.
+        self.shift_hours: dict[str, tuple[QTimeEdit, QTimeEdit]] = {}
+        self.hours_labels: list[QLabel] = []
         for sh in shifts(db):
             check = QCheckBox(sh.name(language()))
             check.setChecked(sh.required)
             count = QSpinBox()
-            count.setRange(0, 500)
+            count.setRange(0, HEADCOUNT_MAX)
             count.setValue(sh.required_guards)
             self.shift_rows[sh.code] = (check, count)
-            contract.addRow(check, count)
+            start, end = (
+                QTimeEdit(QTime(sh.starts.hour, sh.starts.minute)),
+                QTimeEdit(QTime(sh.ends.hour, sh.ends.minute)),
+            )
+            for edit in (start, end):
+                edit.setDisplayFormat("HH:mm")
+            self.shift_hours[sh.code] = (start, end)
+            hours_label = QLabel()
+            self.hours_labels.append(hours_label)
+            line = QHBoxLayout()
+            line.addWidget(count)
+            line.addWidget(hours_label)
+            line.addWidget(start)
+            line.addWidget(QLabel("–"))
+            line.addWidget(end)
+            line.addStretch(1)
+            contract.addRow(check, line)
+        self.hours_hint = QLabel()
+        self.hours_hint.setWordWrap(True)
+        self.hours_hint.setObjectName("hint")
+        contract.addRow(self.hours_hint)
         self.posts_edit = QLineEdit(", ".join(posts(db)))
         self.posts_label = QLabel()
         contract.addRow(self.posts_label, self.posts_edit)
@@ -189,7 +211,9 @@ class SettingsPage(QWidget):
         self.new_title.setObjectName("sectionTitle")
         users.addWidget(self.new_title)
         self.new_user = QLineEdit()
+        self.new_user.setMaxLength(USERNAME_MAX)  # the one limit, everywhere (issue 15)
         self.new_name = QLineEdit()
+        self.new_name.setMaxLength(DISPLAY_NAME_MAX)
         self.new_role = QComboBox()
         for role in ROLES:
             self.new_role.addItem(role_name(role, language()), role)
@@ -207,6 +231,8 @@ class SettingsPage(QWidget):
         self.dialog: FormDialog | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # The office and who signs its reports (issue 16): a group of its own.
+        self.office_box = OfficeBox(db, hub)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -216,6 +242,7 @@ class SettingsPage(QWidget):
         boxes.addWidget(self.contract_box, 1)
         boxes.addWidget(self.users_box, 1)
         layout.addLayout(boxes)
+        layout.addWidget(self.office_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.contract_button.clicked.connect(self.save_contract)
@@ -251,6 +278,10 @@ class SettingsPage(QWidget):
         self.alert_button.setText(tr("check.show"))
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
+        self.office_box.retranslate()
+        for label in self.hours_labels:
+            label.setText(tr("incidents.hours"))
+        self.hours_hint.setText(tr("incidents.hours_hint"))
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
         self.users_box.setTitle(tr("settings.users"))
@@ -307,6 +338,7 @@ class SettingsPage(QWidget):
         for widget, permission in (
             (self.idle, "settings.edit"),
             (self.contract_box, "settings.edit"),
+            (self.office_box, "settings.edit"),
             (self.users_box, "users.manage"),
             (self.restore_button, "backup.restore"),
         ):
@@ -372,21 +404,45 @@ class SettingsPage(QWidget):
         return self._run(lambda: set_idle_lock_minutes(self.db, minutes), Change.SETTINGS)
 
     reopen = False  # set once restore() has closed the window's connection
+    # The backup last checked, as a private copy: what the person confirms is what goes in.
+    _prepared: PreparedBackup | None = None
 
     def check_backup(self, source: Path) -> BackupInfo | None:
-        """Validate a backup before asking whether to restore it; None (and why) if refused."""
-        result = ops.run(self, self.hub, lambda: self._checked(source),
+        """Check a backup wholly, as restore does, before asking; None (and why) if refused.
+        What the person then confirms is this checked copy (`restore` uses it)."""
+        self.discard_checked_backup()
+        result = ops.run(self, self.hub, lambda: self._prepare(source),
                          errors=lambda e: self._done(e, ""))  # fmt: skip
-        return result.value if result else None
+        if not result:
+            return None
+        self._prepared = result.value
+        return self._prepared.info
 
-    def _checked(self, source: Path) -> BackupInfo:
+    def _prepare(self, source: Path) -> PreparedBackup:
+        """The backup copied beside the database, upgraded and checked by `check` (any
+        thread: it opens the files it needs)."""
         require(self.db, "backup.restore")
-        return backup_info(source)
+        return prepare_restore(source, self.db_path.parent)
 
-    def _replace_with(self, source: Path, actor: Actor) -> Path:
-        """The restore itself (any thread: it opens the files it needs); the safety copy."""
+    def discard_checked_backup(self) -> None:
+        if self._prepared is not None:
+            self._prepared.discard()
+            self._prepared = None
+
+    def _take_prepared(self, source: Path) -> PreparedBackup | None:
+        """The checked copy of `source`, if it is the one last checked (else restore_from
+        checks the file again itself, under the same rules)."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared.source != Path(source):
+            prepared.discard()
+            return None
+        return prepared
+
+    def _replace_with(self, source: Path, actor: Actor, prepared: PreparedBackup | None) -> Path:
+        """The restore itself (any thread: it opens the files it needs); the safety copy.
+        core.restore checks the backup with `check` and replaces the file under its lock."""
         try:
-            return restore_from(self.db_path, source, actor)
+            return restore_from(self.db_path, source, actor, prepared=prepared)
         except (OSError, sqlite3.Error) as exc:
             # The backup API writes the file in one transaction: a failure leaves it as it was.
             raise SalaError(tr("win.restore.failed", "th", error=exc),
@@ -403,10 +459,12 @@ class SettingsPage(QWidget):
     def restore(self, source: Path) -> bool:
         """Replace the database with a backup, here and now; the caller then reopens the
         window on it. (The window does the same in the background: restore_in_background.)"""
-        if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
-            return False
+        if self._prepared is None or self._prepared.source != Path(source):
+            if self.check_backup(source) is None:  # refused: nothing changes, nothing closes
+                return False
+        prepared = self._take_prepared(source)
         actor = self._close_for_restore()
-        replaced = ops.run(self, self.hub, lambda: self._replace_with(source, actor),
+        replaced = ops.run(self, self.hub, lambda: self._replace_with(source, actor, prepared),
                            errors=lambda e: self._done(e, ""))  # fmt: skip
         if replaced:
             say_done(self.message, tr("restore.done", path=str(replaced.value)))
@@ -421,11 +479,8 @@ class SettingsPage(QWidget):
         last = unknown
         if info.last_change:
             last = format_datetime(from_utc(info.last_change), language())
-        text = tr("restore.confirm", file=str(source), when=when, last=last,
+        return tr("restore.confirm", file=str(source), when=when, last=last,
                   rounds=info.rounds, head=info.head[:16])  # fmt: skip
-        if not info.chain_ok:
-            text += "\n\n" + tr("restore.chain_broken")
-        return text
 
     def _restore(self) -> None:
         # The daily backups are where a person most often restores from.
@@ -437,16 +492,24 @@ class SettingsPage(QWidget):
             self.check_in_background(Path(source))
 
     def check_in_background(self, source: Path) -> ops.Background | None:
-        """First step of a restore: the backup is read and its audit chain verified (seconds
-        on years of data) in the background, then the person is asked."""
+        """First step of a restore: the backup is copied, upgraded and checked whole as
+        `check` does (seconds on years of data) in the background, then the person is
+        asked about that checked copy."""
         clear(self.message)  # an earlier refusal must not read as this file's verdict
+        self.discard_checked_backup()
         if not ops.run(self, self.hub, lambda: require(self.db, "backup.restore")):
             return None
+        folder = self.db_path.parent
         return ops.in_background(
-            self, None, self.hub, lambda progress: backup_info(source),
+            self, None, self.hub, lambda progress: prepare_restore(source, folder),
             title=tr("win.restore.checking", path=str(source)),
-            done=lambda info: self._ask_restore(source, info),
+            done=lambda prepared: self._checked(source, prepared),
         )  # fmt: skip
+
+    def _checked(self, source: Path, prepared: PreparedBackup) -> None:
+        self.discard_checked_backup()
+        self._prepared = prepared
+        self._ask_restore(source, prepared.info)
 
     def _ask_restore(self, source: Path, info: BackupInfo) -> None:
         box = QMessageBox(self)
@@ -458,12 +521,15 @@ class SettingsPage(QWidget):
         box.exec()
         if box.clickedButton() is yes:
             self.restore_in_background(source)
+        else:
+            self.discard_checked_backup()
 
     def restore_in_background(self, source: Path) -> ops.Background:
         """The restore, with progress and no Cancel (the file is replaced in one step)."""
+        prepared = self._take_prepared(source)
         actor = self._close_for_restore()
         return ops.in_background(
-            self, None, self.hub, lambda progress: self._replace_with(source, actor),
+            self, None, self.hub, lambda progress: self._replace_with(source, actor, prepared),
             title=tr("win.restore.working"), cancellable=False,
             done=self._restored, errors=self._restore_failed,
         )  # fmt: skip
@@ -480,8 +546,10 @@ class SettingsPage(QWidget):
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
+        hours = {code: (a.time().toPython(), b.time().toPython())
+                 for code, (a, b) in self.shift_hours.items()}  # fmt: skip
         names = self.posts_edit.text().split(",")
-        return self._run(lambda: set_contract(self.db, rules, names), Change.GUARD)
+        return self._run(lambda: set_contract(self.db, rules, names, hours), Change.GUARD)
 
     def add_user(self) -> bool:
         """Add the account typed in the form below the list; it is selected once added."""

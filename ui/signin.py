@@ -23,11 +23,20 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
+from core.backup import backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
+from core.health import CheckAlert, acknowledge_alert, pending_alert
 from core.i18n import language, tr
-from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
+from core.users import (
+    DISPLAY_NAME_MAX,
+    USERNAME_MAX,
+    User,
+    authenticate,
+    create_user,
+    current_actor,
+    idle_lock_minutes,
+)
 from ui import ops
 from ui.ops import Change
 from ui.widgets.messages import say_error
@@ -60,7 +69,9 @@ class FirstRunDialog(QDialog):
         intro = QLabel(tr("signin.first_intro"))
         intro.setWordWrap(True)
         self.username = QLineEdit()
+        self.username.setMaxLength(USERNAME_MAX)
         self.display = QLineEdit()
+        self.display.setMaxLength(DISPLAY_NAME_MAX)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit()
@@ -120,6 +131,7 @@ class SignInDialog(QDialog):
         # Switching user is for someone else: the last user name would be the wrong one.
         last = "" if switching else str(QSettings().value(last_user_key(db), "") or "")
         self.username = QLineEdit(last)
+        self.username.setMaxLength(USERNAME_MAX)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()

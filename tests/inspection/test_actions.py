@@ -12,11 +12,20 @@ import pytest
 
 from core import audit
 from core.errors import InvalidInput
+from core.users import act_as
 from inspection import rounds as R
 from inspection.actions import close_action, list_actions, update_action
+from tests.actors import INSPECTOR
 
 ROUND_AT = datetime(2021, 8, 2, 9, 0)  # 2 Aug 2564; the pinned clock is 30 Sep 2564
 FAILS_3_AND_5 = [4, 4, 1, 4, 1] + [4] * 15
+
+
+@pytest.fixture(autouse=True)
+def inspector(db) -> None:
+    """An inspector records, corrects and follows up the rounds here (a correction is a
+    decision the operating-system account may not take, issue 15)."""
+    act_as(db, INSPECTOR)
 
 
 def _round(db, scores: list[int], code: str = "F1-02") -> R.Round:

@@ -14,7 +14,9 @@ from core.errors import InvalidInput
 from core.users import Actor, act_as, create_user
 from inspection.actions import list_actions
 from inspection.rounds import open_drafts
-from security.guard import EventInput, save_report
+from security.events import EventInput
+from security.reports import save_report
+from tests.actors import INSPECTOR
 from ui.ops import Change
 
 WAIT_MS = 60_000
@@ -98,6 +100,8 @@ def test_a_bad_event_time_keeps_every_field_and_says_so_beside_the_time(qtbot, w
 
 
 def test_an_empty_correction_reason_keeps_the_dialog_open(qtbot, window, db) -> None:
+    act_as(window.db, INSPECTOR)  # who records a round corrects it (rounds.correct)
+    window.hub.signed_in.emit()
     page = window.round
     window.show_widget(page)
     _round(qtbot, page, "F3-02", FAILS_ON_11)
@@ -200,7 +204,7 @@ def test_the_one_message_dialog_is_thai_with_the_english_under_details(window) -
     from ui.widgets.messages import message_box
 
     box = message_box(window, InvalidInput("วันที่ไม่ถูกต้อง", "not a date", field="patrols"))
-    assert box.text() == "ช่อง รอบเดินตรวจ (patrols): วันที่ไม่ถูกต้อง"
+    assert box.text() == "ช่อง เวลาตรวจตรา (patrols): วันที่ไม่ถูกต้อง"
     assert box.detailedText() == "field patrols: not a date"
     assert "not a date" not in box.text()
 
@@ -223,7 +227,7 @@ def test_a_guard_report_refusal_names_its_field_in_thai(qtbot, window) -> None:
     page.supervisor.setText("วิชัย")
     page.patrols.setText("10:00, 25:99")
     assert page.sign() is None
-    assert "รอบเดินตรวจ (patrols)" in page.status.text()
+    assert "เวลาตรวจตรา (patrols)" in page.status.text()
     assert "field patrols" in page.status.toolTip()
 
 
@@ -375,6 +379,8 @@ def test_the_details_toggle_of_the_message_dialog_reads_in_the_app_language(wind
 
 
 def test_a_long_correction_reason_does_not_widen_the_window(qtbot, window) -> None:
+    act_as(window.db, INSPECTOR)  # who records a round corrects it (rounds.correct)
+    window.hub.signed_in.emit()
     page = window.round
     window.show_widget(page)
     width = window.width()
@@ -386,6 +392,8 @@ def test_a_long_correction_reason_does_not_widen_the_window(qtbot, window) -> No
 
 
 def test_an_action_closed_by_a_correction_says_so_with_the_reason(qtbot, window, db) -> None:
+    act_as(window.db, INSPECTOR)  # who records a round corrects it (rounds.correct)
+    window.hub.signed_in.emit()
     page = window.round
     window.show_widget(page)
     _round(qtbot, page, "F4-04", FAILS_ON_11)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 # The digit row as Kedmanee types it, unshifted: the keys 1 2 3 4 5 6 7 8 9 0.
 KEDMANEE_DIGIT_ROW = "ๅ/-ภถุึคตจ"
@@ -113,3 +114,62 @@ def latin_code(text: str) -> str:
         else:
             out.append(KEDMANEE_CODE.get(ch, ch))
     return "".join(out)
+
+
+class ShortcutKeys(QObject):
+    """A window's shortcuts by the physical key, whatever the layout (issue 17).
+
+    Thai staff leave the Kedmanee layout on. Its digit row types ๅ / - ภ ...: Qt read
+    Ctrl+3 as Ctrl+- and no page opened; with Thai as the only layout, Ctrl+9 came as
+    Ctrl+ต and Ctrl+L as Ctrl+ส. A Ctrl key whose layout character is not the one on
+    the key runs the shortcut of the key's own digit or letter (Ctrl+1..0 for the pages,
+    Ctrl+L, the Reports page's Ctrl+P and Ctrl+S). Watched on the application, for this
+    window's widgets only; on a Latin layout it does nothing and Qt matches as always.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(event, QKeyEvent) or not isinstance(obj, QWidget):
+            return False
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if not mods & Qt.KeyboardModifier.ControlModifier or obj.window() is not self.window:
+            return False
+        shortcut = self.shortcut_for(event, obj)
+        if shortcut is None:
+            return False
+        event.accept()
+        if kind == QEvent.Type.KeyPress:
+            shortcut.activated.emit()
+        return True
+
+    def shortcut_for(self, event: QKeyEvent, focus: QWidget) -> QShortcut | None:
+        digit = digit_of(event)
+        if digit is not None:
+            latin = str(digit)
+        else:
+            letter = latin_letter(event)
+            if letter is None:
+                return None
+            latin = letter.upper()
+        if event.key() == ord(latin):
+            return None  # the layout types what is on the key: Qt's own matching is right
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        wanted = QKeySequence(mods.value | ord(latin))
+        for shortcut in self.window.findChildren(QShortcut):
+            if not shortcut.isEnabled() or shortcut.key() != wanted:
+                continue
+            owner = shortcut.parent()
+            if not isinstance(owner, QWidget) or not owner.isVisible():
+                continue
+            if shortcut.context() == Qt.ShortcutContext.WidgetWithChildrenShortcut and not (
+                owner is focus or owner.isAncestorOf(focus)
+            ):
+                continue
+            return shortcut
+        return None
