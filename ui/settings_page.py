@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTimeEdit,
@@ -199,13 +201,17 @@ class SettingsPage(QWidget):
         self.reset_button = QPushButton()
         self.deactivate_button = QPushButton()
         self.activate_button = QPushButton()
+        # Two rows: in one, the box was wider than the page's half of a 1280-pixel screen.
         row = QHBoxLayout()
         row.addWidget(self.user_role)
         row.addWidget(self.role_button)
         row.addStretch(1)
+        users.addLayout(row)
+        row = QHBoxLayout()
         row.addWidget(self.reset_button)
         row.addWidget(self.deactivate_button)
         row.addWidget(self.activate_button)
+        row.addStretch(1)
         users.addLayout(row)
         self.new_title = QLabel()
         self.new_title.setObjectName("sectionTitle")
@@ -234,17 +240,29 @@ class SettingsPage(QWidget):
         # The office and who signs its reports (issue 16): a group of its own.
         self.office_box = OfficeBox(db, hub)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(self.form)
-        layout.addLayout(buttons)
+        # The settings, the contract, the accounts and the office are taller than a
+        # 1366x768 laptop's screen: they scroll, under the title. The page's message line
+        # stays in view below them, whichever button was pressed.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.form)
+        inner.addLayout(buttons)
         boxes = QHBoxLayout()
         boxes.addWidget(self.contract_box, 1)
         boxes.addWidget(self.users_box, 1)
-        layout.addLayout(boxes)
-        layout.addWidget(self.office_box)
+        inner.addLayout(boxes)
+        inner.addWidget(self.office_box)
+        inner.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("settingsScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.message)
-        layout.addStretch(1)
         self.contract_button.clicked.connect(self.save_contract)
         self.restore_button.clicked.connect(self._restore)
         self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
@@ -285,6 +303,11 @@ class SettingsPage(QWidget):
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
         self.users_box.setTitle(tr("settings.users"))
+        # Qt sizes a header to its text's advance: the last vowel of "สถานะ" overhangs
+        # it and was cut by the column's edge. Every column is at least its title, padded.
+        header = self.users_table.horizontalHeader()
+        widest = max(header.fontMetrics().boundingRect(tr(k)).width() for k in UsersModel.COLUMNS)
+        header.setMinimumSectionSize(widest + 16)
         self.new_title.setText(tr("win.users.new"))
         for label, key in zip(self.user_labels, ("signin.username", "signin.display_name",
                               "settings.role", "signin.password"), strict=True):  # fmt: skip

@@ -1,5 +1,7 @@
 """Settings: the guard contract and accounts, refused without the right role."""
 
+from PySide6.QtCore import QRect
+
 from core.users import Actor, act_as, authenticate, create_user
 from security.contract import shifts
 from ui.ops import Change
@@ -228,3 +230,17 @@ def test_enter_in_the_password_adds_the_user(qtbot, window, db) -> None:
     page.new_password.setText("long enough 2")
     qtbot.keyClick(page.new_password, Qt.Key.Key_Return)
     assert any(n.startswith("malee ") for n in names(page))
+
+
+def test_settings_fit_a_1366x768_laptop_and_scroll_with_the_message_in_view(window) -> None:
+    """The office box (issue 16), shift hours (15) and the accounts table (17) together
+    made the page 1,053 pixels tall: the window grew past a laptop's screen."""
+    from ui.main_window import initial_size
+
+    page = window.settings
+    window.show_widget(page)
+    hint = window.minimumSizeHint()
+    fits = initial_size(QRect(0, 0, 1280, 768))
+    assert hint.width() <= fits.width() and hint.height() <= fits.height()
+    assert page.scroll.widget().isAncestorOf(page.office_box)
+    assert not page.scroll.widget().isAncestorOf(page.message)  # said where it is seen
