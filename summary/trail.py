@@ -21,6 +21,7 @@ from core.calendar import format_date, format_datetime, format_month, from_utc
 from core.i18n import catalogue, tr
 from core.plan import get_step
 from core.users import list_users, role_name
+from inspection.points import list_points
 from inspection.rounds import standards_of_rounds
 from inspection.standard import max_totals
 from security.events import category_name
@@ -59,6 +60,7 @@ class Trail:
     _names: dict[str, str] | None = None
     _out_of: dict[str, int] = field(default_factory=dict)
     _steps: dict[str, str] = field(default_factory=dict)
+    _codes: dict[str, str] = field(default_factory=dict)
 
     def who(self, username: str) -> str:
         """The person's display name where the account is known (the OS account otherwise)."""
@@ -73,6 +75,9 @@ class Trail:
         for uuid, standard_id in standards_of_rounds(self.db, uuids).items():
             if standard_id in totals:
                 self._out_of[uuid] = totals[standard_id]
+        if any(r.kind == "point" for r in rows):
+            # A point is taken out of use by its uuid: the sentence names its code.
+            self._codes = {p.uuid: p.code for p in list_points(self.db, active_only=False)}
 
     def _step(self, uuid: str) -> str:
         if uuid not in self._steps:
@@ -115,6 +120,8 @@ class Trail:
             values["value"] = "" if after is None else str(after)
         if row.kind == "plan_step":
             values["step"] = self._step(row.record_uuid)
+        if row.kind == "point":
+            values["code"] = self._codes.get(row.record_uuid, "")
         if row.kind in ("plan", "annual_summary", "survey_forms"):
             values["fy"] = row.record_uuid
         if row.kind == "guard_month":
