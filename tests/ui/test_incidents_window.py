@@ -51,6 +51,8 @@ def test_an_unreadable_loss_is_said_beside_the_field_and_every_field_is_kept(win
     assert beside.text().startswith("อ่านมูลค่าความเสียหาย «สามพันบาท» ไม่ได้")
     assert "cannot read the loss value" in beside.toolTip()
     assert "(loss_value)" not in beside.text()  # beside its field: the field is not named again
+    # Its two lines whole: the dialog grew for them (they were cut through their vowels).
+    assert beside.height() >= beside.heightForWidth(beside.width())
     assert (dialog.at.text(), dialog.place.text(), dialog.description.text(),
             dialog.loss.text(), dialog.action.text()) == (
         "09:15", "ลานจอดรถ", "จักรยานหาย", "สามพันบาท", "แจ้ง รปภ."

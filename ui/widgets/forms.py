@@ -114,12 +114,24 @@ class FormDialog(QDialog):
         name = self.field_for(error)
         if name is None:
             say_error(self.general, error)
+            self._fit_height()
             return
         say_error(self.errors[name], error, beside_field=True)
+        self._fit_height()
         widget = self.fields[name]
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         if isinstance(widget, QLineEdit):
             widget.selectAll()
+
+    def _fit_height(self) -> None:
+        """Tall enough for the message now shown at this width: a wrapped label's lines are
+        not in the dialog's minimum height, and a two-line Thai refusal (a loss value
+        that cannot be read) was cut through its vowels."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def clear_refusals(self) -> None:
         for label in (*self.errors.values(), self.general):
