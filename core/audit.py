@@ -149,6 +149,11 @@ def rows(
     return [AuditRow(*r) for r in db.execute(sql, params)]
 
 
+def actors(db: Database) -> list[str]:
+    """Everyone who appears in the trail, in name order (the Audit page's filter)."""
+    return [r[0] for r in db.execute("SELECT DISTINCT actor FROM audit_log ORDER BY actor")]
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from core.errors import InvalidInput
@@ -147,10 +147,17 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+def write_rows(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Write UTF-8 with BOM (so Excel reads Thai), every cell formula-safe; returns row count.
 
     Written to a temporary file and renamed, so a failure never leaves half a file.
+    `progress(rows written, 0)` is called every 1,000 rows; an exception from it (Cancel
+    in the window) stops the export and leaves no file.
     """
     path = Path(path)
     refuse_database_path(path, field="--out")
@@ -163,6 +170,8 @@ def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
             for row in rows:
                 writer.writerow([guard_cell(v) for v in row])
                 count += 1
+                if progress is not None and count % 1000 == 0:
+                    progress(count, 0)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -143,7 +143,9 @@ def check_writable(path: Path) -> None:
 
 
 def database_path(db: Database) -> Path | None:
-    """The file of the main database of `db` (None in memory)."""
+    """The file of the main database of `db` (None in memory): the window's background
+    work (ui.ops) opens a connection of its own on it, since SQLite connections stay in
+    their thread."""
     name = db.execute("PRAGMA database_list").fetchone()[2]
     return Path(name) if name else None
 

@@ -9,6 +9,7 @@ so importing a file twice adds nothing the second time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -255,7 +256,9 @@ def _check_rows(
     return parsed
 
 
-def export_rounds(db: Database, fy: int, path: Path) -> int:
+def export_rounds(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     """The final rounds of fiscal year `fy`, oldest first, as import-rounds reads them.
 
     A round superseded by a correction is left out: the file holds the record
@@ -277,4 +280,4 @@ def export_rounds(db: Database, fy: int, path: Path) -> int:
             yield [code, stamp.date().isoformat(), f"{stamp:%H:%M}", inspector, *scores, note,
                    uid]  # fmt: skip
 
-    return write_rows(Path(path), EXPORT_COLUMNS, out())
+    return write_rows(Path(path), EXPORT_COLUMNS, out(), progress)

@@ -6,6 +6,7 @@ stay. Every function here is one user action in one transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.users import current_actor, require
+from inspection.actions import ActionOutcome, settle_actions
 from inspection.points import Point, get_point, get_point_by_id
 from inspection.standard import Standard, check_score, current_standard, judge, standard_by_id
 
@@ -42,6 +44,7 @@ class Round:
     reason: str
     notes: dict[int, str]
     superseded_by: str | None = None
+    recorded_by: str = ""  # the account that saved it (the inspector is who inspected)
 
     @property
     def is_final(self) -> bool:
@@ -75,8 +78,8 @@ def _encode(scores: Sequence[int | None]) -> str:
 _ROUND_SQL = (
     "SELECT r.id, r.uuid, r.point_id, p.code, r.standard_id, r.inspected_at, r.fiscal_year,"
     " r.inspector, r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason,"
-    " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final')"
-    " FROM rounds r JOIN points p ON p.id = r.point_id"
+    " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final'),"
+    " r.recorded_by FROM rounds r JOIN points p ON p.id = r.point_id"
 )
 
 
@@ -108,6 +111,7 @@ def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
                 reason=row[14],
                 notes=notes,
                 superseded_by=row[15],
+                recorded_by=row[16] or "",
             )
         )
     return out
@@ -118,6 +122,15 @@ def get_round(db: Database, round_uuid: str) -> Round:
     if not rows:
         raise NotFound(f"ไม่พบรอบตรวจ {round_uuid}", f"no round {round_uuid}")
     return _rows_to_rounds(db, rows)[0]
+
+
+def standards_of_rounds(db: Database, uuids: Sequence[str]) -> dict[str, int]:
+    """round uuid -> the id of the standard it was scored against (rounds that exist)."""
+    rows = db.execute(
+        "SELECT uuid, standard_id FROM rounds WHERE uuid IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(dict.fromkeys(uuids)))],
+    ).fetchall()
+    return dict(rows)
 
 
 def rounds_for_point(db: Database, point_id: int, fy: int | None = None) -> list[Round]:
@@ -287,21 +300,42 @@ def discard_draft(db: Database, round_uuid: str) -> None:
         audit(db, "discard_draft", "round", rnd.uuid, _snapshot(rnd), None)
 
 
-def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]) -> None:
-    """A failed item in a final round opens a corrective action on the point (section 3)."""
+def _action_texts(notes: dict[int, str], std: Standard, failed: Sequence[int]) -> dict[int, str]:
+    """What each failed item's action asks: the item, and the inspector's note on it."""
+    texts = {}
     for no in failed:
-        item = std.items[no - 1]
-        note = rnd.notes.get(no, "")
-        what = item.text_th + (f" — {note}" if note else "")
-        db.execute(
-            "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [new_id(), rnd.point_id, rnd.uuid, no, what, _stamp()],
-        )
+        note = notes.get(no, "")
+        texts[no] = std.items[no - 1].text_th + (f" — {note}" if note else "")
+    return texts
+
+
+def _corrected_chain(db: Database, rnd: Round) -> list[str]:
+    """The rounds `rnd` stands in for: the one it supersedes, that one's, and so on."""
+    chain: list[str] = []
+    uuid = rnd.supersedes
+    while uuid and uuid not in chain:
+        chain.append(uuid)
+        row = db.execute("SELECT supersedes FROM rounds WHERE uuid = ?", [uuid]).fetchone()
+        uuid = row[0] if row else None
+    return chain
+
+
+@dataclass(frozen=True)
+class Finalized:
+    """A round made final, and what that did to its point's corrective actions."""
+
+    round: Round
+    actions: ActionOutcome
 
 
 def finalize_round(db: Database, round_uuid: str) -> Round:
-    """Make a complete draft final: total and pass are fixed, failed items open actions."""
+    """Make a complete draft final (see `finalize`)."""
+    return finalize(db, round_uuid).round
+
+
+def finalize(db: Database, round_uuid: str) -> Finalized:
+    """Make a complete draft final: total and pass are fixed, failed items open actions
+    (a correction carries its round's open actions over, see settle_actions)."""
     # The draft is read under the write lock: when two windows finalize it at once, the
     # second finds it final and is refused, instead of opening a second set of corrective
     # actions and a second "finalize" audit row (issue 13).
@@ -324,10 +358,14 @@ def finalize_round(db: Database, round_uuid: str) -> Round:
             " recorded_by = ? WHERE id = ? AND status = 'draft'",
             [verdict.total, int(verdict.passed), _stamp(), current_actor(db).username, rnd.id],
         )
-        _open_actions(db, rnd, std, verdict.failed_items)
+        outcome = settle_actions(
+            db, point_id=rnd.point_id, round_uuid=rnd.uuid, failed=verdict.failed_items,
+            what=_action_texts(rnd.notes, std, verdict.failed_items),
+            corrects=_corrected_chain(db, rnd), reason=rnd.reason,
+        )  # fmt: skip
         after = get_round(db, round_uuid)
         audit(db, "finalize", "round", rnd.uuid, None, _snapshot(after))
-    return after
+    return Finalized(after, outcome)
 
 
 def _check_supersede(db: Database, old_uuid: str) -> None:
@@ -458,25 +496,8 @@ def record_round(
             (cur.lastrowid, no, text),
         )
     if verdict.failed_items:
-        rnd = Round(
-            id=cur.lastrowid,
-            uuid=uid,
-            point_id=point.id,
-            point_code=point.code,
-            standard_id=std.id,
-            inspected_at=inspected_at,
-            fiscal_year=fy,
-            inspector=inspector,
-            status="final",
-            scores=tuple(scores),
-            total=verdict.total,
-            passed=verdict.passed,
-            note=note,
-            supersedes=None,
-            reason="",
-            notes=notes or {},
-        )
-        _open_actions(db, rnd, std, verdict.failed_items)
+        settle_actions(db, point_id=point.id, round_uuid=uid, failed=verdict.failed_items,
+                       what=_action_texts(notes or {}, std, verdict.failed_items))  # fmt: skip
     return uid
 
 

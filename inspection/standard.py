@@ -103,6 +103,16 @@ def standard_by_id(db: Database, standard_id: int) -> Standard:
     return _load(db, "id = ?", [standard_id])
 
 
+def max_totals(db: Database) -> dict[int, int]:
+    """standard id -> its highest total (80 for version 1): what a round's total is out of."""
+    return dict(
+        db.execute(
+            "SELECT s.id, s.max_score * COUNT(i.no) FROM standards s"
+            " JOIN standard_items i ON i.standard_id = s.id GROUP BY s.id"
+        ).fetchall()
+    )
+
+
 STANDARD_COLUMNS = ("no", "group", "th", "en")
 
 

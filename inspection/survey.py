@@ -10,7 +10,7 @@ was given with, and a form that has answers is never changed: see `save_form`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from fractions import Fraction
@@ -214,13 +214,15 @@ def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[tu
     return parsed
 
 
-def export_survey(db: Database, fy: int, path: Path) -> int:
+def export_survey(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     rows = db.execute(
         "SELECT s.answered_on, COALESCE(p.code, ''), s.grp, s.ratings FROM survey_responses s"
         " LEFT JOIN points p ON p.id = s.point_id WHERE s.fiscal_year = ? ORDER BY s.id",
         [fy],
     ).fetchall()
-    return write_rows(Path(path), SURVEY_COLUMNS, rows)
+    return write_rows(Path(path), SURVEY_COLUMNS, rows, progress)
 
 
 @dataclass(frozen=True)

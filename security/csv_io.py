@@ -10,6 +10,7 @@ corrected in the window, never by a file).
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -208,7 +209,9 @@ def _year_reports(db: Database, fy: int) -> list[GuardReport]:
     return sorted([*earlier, *reports], key=lambda r: (r.day, r.shift))
 
 
-def export_guard(db: Database, fy: int, path: Path) -> int:
+def export_guard(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     def rows():
         for rep in _year_reports(db, fy):
             head = [rep.day.isoformat(), rep.shift, rep.supervisor, rep.required, rep.present]
@@ -221,4 +224,4 @@ def export_guard(db: Database, fy: int, path: Path) -> int:
                 yield [*head, ev.at.strftime("%H:%M"), ev.place, ev.category, counts,
                        ev.description, ev.uuid]  # fmt: skip
 
-    return write_rows(Path(path), EXPORT_COLUMNS, rows())
+    return write_rows(Path(path), EXPORT_COLUMNS, rows(), progress)

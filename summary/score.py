@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from core.calendar import fiscal_year, today
 from core.rounding import half_up, pct_text
 from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
 from security.indicator import IncidentIndicator, coverage_line, incident_indicator
@@ -40,6 +41,15 @@ def scored_years(db: Database) -> list[int]:
         "                  (SELECT MAX(fiscal_year) FROM guard_reports)) AS years"
     ).fetchone()
     return [] if row[0] is None else list(range(row[0], row[1] + 1))
+
+
+def fiscal_years(db: Database, *also: int) -> list[int]:
+    """The fiscal years to offer, newest first: the current one, every year from the first
+    to the last with data, and `also` (a year already chosen, the plan's next year).
+
+    One list for every page's year box and the Reports page alike.
+    """
+    return sorted({fiscal_year(today()), *scored_years(db), *also}, reverse=True)
 
 
 def annual_score(db: Database, fy: int) -> AnnualScore:

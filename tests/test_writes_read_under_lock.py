@@ -112,7 +112,8 @@ WRITES: dict[str, Callable[[Office], object]] = {
     "update_action": lambda o: actions.update_action(
         o.db, o.action.uuid, what="ซ่อม", who="ช่าง", due=None
     ),  # fmt: skip
-    "close_action": lambda o: actions.close_action(o.db, o.action.uuid, date(2021, 9, 1)),
+    # Not before the round that opened it (issue 17): that round is today's, 30 Sep 2564.
+    "close_action": lambda o: actions.close_action(o.db, o.action.uuid, date(2021, 9, 30)),
     "set_point_active": lambda o: points.set_point_active(
         o.db, "F5-05", False, date(2021, 9, 1)
     ),  # fmt: skip

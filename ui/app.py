@@ -53,8 +53,13 @@ class StandardButtonTexts(QTranslator):
 
     KEYS = {"OK": "trust.ok", "Save": "ind.save", "Cancel": "trust.cancel"}
 
+    # The one message dialog's details toggle holds the other language (ui.widgets.messages).
+    DETAILS = {"Show Details...": "win.ops.show_details", "Hide Details...": "win.ops.hide_details"}
+
     def translate(self, context, source_text, disambiguation=None, n=-1):
         key = self.KEYS.get(source_text) if context == "QPlatformTheme" else None
+        if context == "QMessageBox":
+            key = self.DETAILS.get(source_text)
         return tr(key) if key else None
 
     def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)

@@ -32,8 +32,10 @@ from core.ladder import LEVEL_SCORES
 from core.rounding import pct_text
 from inspection.indicator import ladder_rows, next_level_needs
 from security.indicator import INCIDENT_LADDER, coverage_line
-from summary.score import AnnualScore, annual_score, scored_years
+from summary.score import AnnualScore, annual_score, fiscal_years
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.years import fill_years
 
 REACHED = QColor("#cfe8d4")
 
@@ -142,7 +144,7 @@ class IndicatorsPage(QWidget):
         # A point that does not pass opens on the Restrooms page, with its history.
         self.rest_needs.itemActivated.connect(self._open_point)
         self.rest_needs.itemDoubleClicked.connect(self._open_point)
-        hub.changed.connect(lambda _: self.reload())
+        self.follow = reload_on(self, hub, Change.RECORDS, self.refresh)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
 
@@ -154,15 +156,19 @@ class IndicatorsPage(QWidget):
         headers = [tr("ind.level"), tr("ind.condition"), tr("ind.result"), tr("ind.score")]
         self.rest_ladder.setHorizontalHeaderLabels(headers)
         self.inc_ladder.setHorizontalHeaderLabels(headers)
-        self.year.blockSignals(True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """A year with data may have appeared (an import, a sync): the years, then the score."""
         chosen = self.year.currentData() or fiscal_year(today())
-        self.year.clear()
-        years = {fiscal_year(today()), chosen, *scored_years(self.db)}
-        for y in sorted(years, reverse=True):
-            self.year.addItem(tr("fy.n", n=y), y)
-        self.year.setCurrentIndex(self.year.findData(chosen))
-        self.year.blockSignals(False)
+        fill_years(self.year, fiscal_years(self.db, chosen), chosen)
         self.reload()
+
+    def focus_main(self) -> None:
+        """The list of what the next level needs: Enter opens a point (not the year box)."""
+        self.rest_needs.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.rest_needs.currentRow() < 0 and self.rest_needs.count():
+            self.rest_needs.setCurrentRow(0)
 
     @staticmethod
     def _fill_ladder(table: QTableWidget, rows: list[tuple], reached: int) -> None:

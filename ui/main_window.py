@@ -16,9 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QObject, QRect, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from core.users import User
+    from ui.ops import Change
 
 
 class _Page:
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
         for n in range(min(len(self.pages), 10)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{(n + 1) % 10}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
+        self.page_keys: QObject | None = None  # the shortcuts by physical key, from attach()
         QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(lambda: self.step_page(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(lambda: self.step_page(-1))
         self.hub.start_round.connect(lambda _: self.show_widget(self.round))
@@ -221,11 +224,7 @@ class MainWindow(QMainWindow):
         self.hub.review_incidents.connect(self._review_incidents)
         self.hub.open_point_in_year.connect(self._open_point_in_year)
         self.hub.language_changed.connect(lambda _: self.retranslate())
-        self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
-        # The office's name heads the window; Settings may have just renamed it.
-        self.hub.changed.connect(
-            lambda kind: self.retitle() if kind in ("settings", "all") else None
-        )
+        self.hub.changed.connect(self._changed)
         self.retranslate()
         if db is not None:
             self.attach(db)
@@ -238,10 +237,26 @@ class MainWindow(QMainWindow):
         self.opening.deleteLater()
         self.switch_button.show()
         self.nav.setEnabled(True)
+        # Keys by where they are on the keyboard (issue 17): nothing to open before the
+        # database is, and Qt's enum namespace they read is not loaded before the first paint.
+        from ui.widgets.keys import ShortcutKeys
+
+        self.page_keys = ShortcutKeys(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.page_keys)
         self.retitle()
         self.show_actor()
         # A round left unfinished (the app was closed or killed) is where work resumes.
         self.show_widget(self.round if self.round.round is not None else self.today)
+
+    def _changed(self, changes: Change) -> None:
+        from ui.ops import Change  # with the pages: ui.ops is not needed before the first paint
+
+        if changes & Change.USERS:
+            self.show_actor()
+        if changes & Change.SETTINGS:
+            self.retitle()  # the office's name heads the window; Settings may have renamed it
 
     @property
     def attached(self) -> bool:
@@ -299,7 +314,15 @@ class MainWindow(QMainWindow):
         self.show_widget(self.incidents)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        # A report still being written holds its own database connection: let it stop.
+        # Work still running (a report, a sync file, a backup) holds its own database
+        # connection: let it stop before the window's goes.
+        if self.attached:
+            from ui import ops
+
+            ops.shutdown()
+        app = QApplication.instance()
+        if app is not None and self.page_keys is not None:
+            app.removeEventFilter(self.page_keys)
         if "reports" in self._built:
             self.reports.shutdown()
         super().closeEvent(event)
@@ -383,7 +406,7 @@ class MainWindow(QMainWindow):
         rows = [r for r in range(self.nav.count()) if not self.nav.item(r).isHidden()]
         if rows and self.attached:
             at = rows.index(self.nav.currentRow()) if self.nav.currentRow() in rows else 0
-            self.nav.setCurrentRow(rows[(at + step) % len(rows)])
+            self.show_widget(self.page(self.pages[rows[(at + step) % len(rows)]][1]))
 
     def show_page(self, n: int) -> None:
         item = self.nav.item(n)
@@ -392,6 +415,9 @@ class MainWindow(QMainWindow):
             self.show_widget(self.page(self.pages[n][1]))
 
     def show_widget(self, widget: QWidget) -> None:
+        """Show a page with the keys on its main control (issue 17): after Ctrl+8 Enter
+        writes the report, after Ctrl+2 Down moves through the points, not the year."""
         self.nav.setCurrentRow(self.stack.indexOf(widget))
-        if widget is self.round:
-            self.round.focus_entry()
+        focus = getattr(widget, "focus_main", None)
+        if callable(focus):
+            focus()

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.errors import SalaError
 from core.i18n import tr
-from core.office import MAX_TEXT, office, set_office
+from core.office import MAX_TEXT, Office, office, set_office
 from security.post_names import post_names_en, set_post_names_en
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.messages import say_done, say_error
 
 # The office fields, in the order the form shows them, with their labels' keys.
 FIELDS = (
@@ -69,7 +71,7 @@ class OfficeBox(QGroupBox):
         grid.setColumnStretch(1, 2)
         self.save_button.clicked.connect(self.save)
         # The contract's posts may change on the same page: their rows follow.
-        hub.changed.connect(lambda kind: self._fill_posts() if kind == "guard" else None)
+        self.follow = reload_on(self, hub, Change.GUARD, self._fill_posts)
         self.retranslate()
 
     def _fill_posts(self) -> None:
@@ -90,19 +92,22 @@ class OfficeBox(QGroupBox):
         self.save_button.setText(tr("rp.settings.save_office"))
 
     def save(self) -> bool:
-        """Every value checked before any is written; a refusal keeps what was typed."""
+        """Every value checked before any is written; a refusal keeps what was typed. The
+        window's title names the office (Change.SETTINGS)."""
         values = {field: edit.text() for field, edit in self.edits.items()}
-        try:
+        names = {k: e.text() for k, e in self.post_edits.items()}
+
+        def write() -> Office:
             saved = set_office(self.db, **values)
-            if self.post_edits:
-                set_post_names_en(self.db, {k: e.text() for k, e in self.post_edits.items()})
-        except SalaError as exc:
-            self.message.setStyleSheet("color: #b3261e")
-            self.message.setText(exc.bilingual())
+            if names:
+                set_post_names_en(self.db, names)
+            return saved
+
+        result = ops.run(self, self.hub, write, changes=Change.SETTINGS,
+                         errors=lambda e: say_error(self.message, e))  # fmt: skip
+        if not result:
             return False
         for field, edit in self.edits.items():
-            edit.setText(getattr(saved, field))
-        self.message.setStyleSheet("color: #1b7f3b")
-        self.message.setText(tr("settings.saved"))
-        self.hub.changed.emit("settings")
+            edit.setText(getattr(result.value, field))
+        say_done(self.message, tr("settings.saved"))
         return True

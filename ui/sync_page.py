@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -21,14 +22,17 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import parse_date
-from core.errors import SalaError
+from core.calendar import format_date_short, parse_date, today
 from core.i18n import language, tr
 from sync.fileformat import SUFFIX
 from sync.receive import SyncResult, import_sync, local_time
-from sync.send import export_sync
+from sync.send import ExportResult, export_sync
 from sync.status import device_statuses, last_import
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.messages import clear, say_done, say_error
+from ui.widgets.rights import permit
 
 COLUMNS = (
     "sync.col.device",
@@ -96,13 +100,15 @@ class SyncPage(QWidget):
         self.send_button.clicked.connect(self._send)
         self.receive_button.clicked.connect(self._receive)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self._apply_role)
+        self.follow = reload_on(self, hub, Change.SYNC, self.reload)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(tr("sync.title"))
         self.explain.setText(tr("sync.explain"))
         self.since_label.setText(tr("sync.since"))
-        self.since.setPlaceholderText("15/08/2564")
+        self.since.setPlaceholderText(format_date_short(today(), language()))
         self.send_button.setText(tr("sync.send"))
         self.receive_button.setText(tr("sync.receive"))
         self.devices_title.setText(tr("sync.devices"))
@@ -123,42 +129,51 @@ class SyncPage(QWidget):
                 self.table.setItem(r, c, item)
         shown = self.result or last_import(self.db)
         self.result_text.setPlainText(shown.summary(language()) if shown else tr("sync.no_import"))
+        self._apply_role()
 
-    def _say(self, text: str, ok: bool) -> None:
-        self.message.setStyleSheet("color: #1b7f3b" if ok else "color: #b3261e")
-        self.message.setText(text)
+    def _apply_role(self) -> None:
+        permit(self.receive_button, self.db, "sync.import")
 
-    def send(self, path: Path, since: str = "") -> bool:
-        """Write a sync file to `path` (records since the date typed, when one is)."""
-        try:
-            day = parse_date(since, field="since") if since.strip() else None
-            done = export_sync(self.db, Path(path), day)
-        except SalaError as exc:
-            self._say(exc.bilingual(), False)
-            return False
-        except OSError as exc:
-            self._say(str(exc), False)
-            return False
-        self._say(tr("sync.sent", path=done.path, records=done.records,
-                     audit=done.counts["audit"], sha=done.file_sha256[:12]), True)  # fmt: skip
-        self.reload()
-        return True
+    def focus_main(self) -> None:
+        self.send_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def receive(self, path: Path) -> bool:
-        """Check and merge a sync file; a refused file changes nothing and says why."""
-        try:
-            result = import_sync(self.db, Path(path))
-        except SalaError as exc:
-            self._say(exc.bilingual(), False)
-            return False
+    def send(self, path: Path, since: str = "") -> ops.Background | None:
+        """Write a sync file to `path` (records since the date typed, when one is), in the
+        background; None (and why) when the date is refused."""
+        clear(self.message)
+        day = ops.run(self, self.hub,
+                      lambda: parse_date(since, field="since") if since.strip() else None,
+                      errors=lambda e: say_error(self.message, e))  # fmt: skip
+        if not day:
+            return None
+        # Written whole to a temporary name, then renamed: it cannot stop half-way, and it
+        # is quick; no Cancel.
+        return ops.in_background(
+            self, self.db, self.hub, lambda own, progress: export_sync(own, Path(path), day.value),
+            title=tr("win.sync.sending", path=str(path)), cancellable=False,
+            changes=Change.SYNC, done=self._sent, errors=lambda e: say_error(self.message, e),
+        )  # fmt: skip
+
+    def _sent(self, done: ExportResult) -> None:
+        text = tr("sync.sent", path=done.path, records=done.records, audit=done.counts["audit"],
+                  sha=done.file_sha256[:12])  # fmt: skip
+        say_done(self.message, text)
+
+    def receive(self, path: Path) -> ops.Background:
+        """Check and merge a sync file in the background; a refused file changes nothing
+        and says why. Merged in one transaction, so no Cancel half-way."""
+        clear(self.message)
+        return ops.in_background(
+            self, self.db, self.hub, lambda own, progress: import_sync(own, Path(path)),
+            title=tr("win.sync.receiving", path=str(path)), cancellable=False,
+            changes_of=lambda r: Change.SYNC if r.already_imported else Change.ALL,
+            done=self._received, errors=lambda e: say_error(self.message, e),
+        )  # fmt: skip
+
+    def _received(self, result: SyncResult) -> None:
         self.result = result
-        self._say(result.summary(language()).splitlines()[0], True)
+        say_done(self.message, result.summary(language()).splitlines()[0])
         self.reload()
-        if not result.already_imported:
-            # Every page that shows records reloads: rounds, points, the plan, the guard log.
-            for kind in ("all", "points"):
-                self.hub.changed.emit(kind)
-        return True
 
     def _send(self) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M")

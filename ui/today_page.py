@@ -17,7 +17,8 @@ from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds, open_drafts
 from security.indicator import events_of_year
 from security.reports import missing_reports
-from ui.hub import Hub, ReloadWhenSeen
+from ui.hub import Hub
+from ui.ops import Change, reload_on
 
 OVERDUE = QColor("#b3261e")
 DONE = QColor("#2e6b3a")
@@ -37,8 +38,7 @@ class TodayPage(QWidget):
         layout.addWidget(self.items, 1)
         self.items.itemActivated.connect(self._open)
         self.items.itemDoubleClicked.connect(self._open)
-        self._later = ReloadWhenSeen(self, self.reload)
-        hub.changed.connect(lambda _: self._later.request())
+        self.follow = reload_on(self, hub, Change.RECORDS, self.reload)
         hub.language_changed.connect(lambda _: self.reload())
         self.reload()
 
@@ -119,6 +119,15 @@ class TodayPage(QWidget):
         for e in pending:
             self._add(tr("today.event_pending", day=format_date(e.day, lang),
                          what=e.description), ("page", "incidents"))  # fmt: skip
+
+    def focus_main(self) -> None:
+        """The list, on its first line one can act on: Enter opens it."""
+        self.items.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.items.currentRow() < 0:
+            for row in range(self.items.count()):
+                if self.items.item(row).flags() & Qt.ItemFlag.ItemIsSelectable:
+                    self.items.setCurrentRow(row)
+                    break
 
     def _open(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)

@@ -15,12 +15,13 @@ from security.contract import shifts
 from security.events import PLACE_MAX, EventInput
 from security.reports import current_report, save_report
 from tests.actors import HEAD
+from ui.ops import Change
 
 
 def test_the_event_dialog_reads_the_loss_as_typed_and_refuses_what_it_cannot(window) -> None:
     from ui.guard_page import EventDialog
 
-    dialog = EventDialog(window.guard)
+    dialog = EventDialog(window.guard, window.hub, lambda event: None)
     assert dialog.place.maxLength() == PLACE_MAX
     dialog.at.setText("09:15")
     dialog.place.setText("ลานจอดรถ")
@@ -31,6 +32,35 @@ def test_the_event_dialog_reads_the_loss_as_typed_and_refuses_what_it_cannot(win
     with pytest.raises(InvalidInput) as err:
         dialog.event_input()
     assert err.value.field == "loss_value"
+
+
+def test_an_unreadable_loss_is_said_beside_the_field_and_every_field_is_kept(window) -> None:
+    """The domain's refusal (validate_event) in the dialog: under the loss value, in Thai
+    with the English as its tooltip; nothing is added to the report until it reads."""
+    page = window.guard
+    window.show_widget(page)
+    dialog = page._add_event()
+    dialog.at.setText("09:15")
+    dialog.place.setText("ลานจอดรถ")
+    dialog.category.setCurrentIndex(dialog.category.findData("theft"))
+    dialog.description.setText("จักรยานหาย")
+    dialog.loss.setText("สามพันบาท")
+    dialog.action.setText("แจ้ง รปภ.")
+    assert not dialog.try_accept() and dialog.isVisible()
+    beside = dialog.errors["loss_value"]
+    assert beside.text().startswith("อ่านมูลค่าความเสียหาย «สามพันบาท» ไม่ได้")
+    assert "cannot read the loss value" in beside.toolTip()
+    assert "(loss_value)" not in beside.text()  # beside its field: the field is not named again
+    # Its two lines whole: the dialog grew for them (they were cut through their vowels).
+    assert beside.height() >= beside.heightForWidth(beside.width())
+    assert (dialog.at.text(), dialog.place.text(), dialog.description.text(),
+            dialog.loss.text(), dialog.action.text()) == (
+        "09:15", "ลานจอดรถ", "จักรยานหาย", "สามพันบาท", "แจ้ง รปภ."
+    )  # fmt: skip
+    assert dialog.category.currentData() == "theft" and page.events == []
+    dialog.loss.setText("3,000")
+    assert dialog.try_accept()
+    assert [e.loss_value for e in page.events] == [3000.0]
 
 
 def test_the_guard_form_shows_the_day_a_night_event_happened(window, db) -> None:
@@ -51,7 +81,7 @@ def test_counts_is_offered_only_for_theft_damage_and_loss(window, db) -> None:
     act_as(db, HEAD)
     page = window.incidents
     page.year.setCurrentIndex(page.year.findData(2564))
-    window.hub.changed.emit("guard")
+    window.hub.changed.emit(Change.GUARD)
     by_category = {page.model.rows[r].category: r for r in range(page.model.rowCount())}
     page.table.selectRow(page.proxy.mapFromSource(page.model.index(by_category["alarm"], 0)).row())
     page._buttons()
@@ -67,7 +97,7 @@ def test_the_events_list_shows_the_day_it_happened(window, db, monkeypatch) -> N
                 events=[EventInput(time(2, 0), "ลาน", "theft", "ขโมย")])  # fmt: skip
     page = window.incidents
     page.year.setCurrentIndex(page.year.findData(2565))
-    window.hub.changed.emit("guard")
+    window.hub.changed.emit(Change.GUARD)
     assert page.model.rowCount() == 1
     # 1 October 2021 is 1 ต.ค. 2564 B.E., the first day of fiscal year 2565.
     assert page.model.data(page.model.index(0, 0)) == "1 ต.ค. 2564"

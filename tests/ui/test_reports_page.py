@@ -28,6 +28,7 @@ from reports.catalog import REPORTS, ReportKind
 from security.demo import fill_demo_guard
 from ui.hub import Hub
 from ui.main_window import MainWindow
+from ui.ops import Change
 from ui.reports_page import ReportsPage
 from ui.widgets.pdf_preview import prepare_printer, print_pdf
 
@@ -330,15 +331,17 @@ def test_a_bad_scope_is_shown_in_thai_and_english_and_the_preview_is_kept(
 
     register(monkeypatch, page, "refused", ("floor",), refuse)
     assert generate(qtbot, page) == "failed"
+    # Thai on a Thai screen; the English under the message's tooltip (issue 17 point 7).
     assert "ไม่มีจุดบริการนี้บนชั้น" in page.status.text()
-    assert "no such point on this floor" in page.status.text()
+    assert "no such point on this floor" not in page.status.text()
+    assert "no such point on this floor" in page.status.toolTip()
     assert page.preview.page_count == kept and page.result.path.exists()
     assert list(Path(page._temp.path()).glob("refused-*.pdf")) == []
 
     # A scope left empty is refused by the catalogue (build_report), not by the screen.
     register(monkeypatch, page, "needs_zone", ("zone",), FakeReport())
     assert generate(qtbot, page) == "failed"
-    assert "zone" in page.status.text() and "this report needs" in page.status.text()
+    assert "zone" in page.status.text() and "this report needs" in page.status.toolTip()
 
 
 def test_a_file_that_cannot_be_written_is_reported_and_nothing_is_lost(
@@ -346,22 +349,49 @@ def test_a_file_that_cannot_be_written_is_reported_and_nothing_is_lost(
 ) -> None:
     assert generate(qtbot, page) == "done"
     assert not page.save_to(tmp_path / "no-such-folder" / "x.pdf")
-    assert "เขียนไฟล์" in page.status.text() and "cannot write" in page.status.text()
+    assert "เขียนไฟล์" in page.status.text() and "cannot write" in page.status.toolTip()
     assert page.result.path.exists() and page.preview.page_count > 0
     assert page.save_to(tmp_path / "copy.pdf")
     assert (tmp_path / "copy.pdf").read_bytes() == page.result.path.read_bytes()
 
 
-def test_csv_exports_for_excel(page, tmp_path) -> None:
+def export(qtbot, page, name: str, target: Path) -> str:
+    """A CSV export runs in the background (issue 17 point 9): its outcome."""
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS) as ended:
+        assert page.export_to(name, target)
+    return ended.args[0]
+
+
+def test_csv_exports_for_excel(qtbot, page, tmp_path) -> None:
     for name in ("rounds", "survey", "guard"):
         target = tmp_path / f"{name}.csv"
-        assert page.export_to(name, target), page.status.text()
+        assert export(qtbot, page, name, target) == "done", page.status.text()
         data = target.read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Thai
         assert len(data.decode("utf-8-sig").splitlines()) > 2
         assert str(target) in page.status.text()
-    assert not page.export_to("rounds", tmp_path / "missing" / "r.csv")
-    assert "cannot write" in page.status.text()
+    assert export(qtbot, page, "rounds", tmp_path / "missing" / "r.csv") == "failed"
+    assert "cannot write" in page.status.toolTip()
+
+
+def test_a_csv_export_cancelled_leaves_no_file(qtbot, page, tmp_path, monkeypatch) -> None:
+    import ui.reports_page as reports_page
+
+    def slow_rounds(db, fy, path, progress):
+        def rows():
+            for n in range(100_000):
+                yield [n]
+
+        from core.csvfile import write_rows
+
+        page.job.cancel()  # Cancel pressed while the file is being written
+        return write_rows(path, ["n"], rows(), progress)
+
+    monkeypatch.setitem(reports_page.CSV_EXPORTS, "rounds", slow_rounds)
+    target = tmp_path / "rounds.csv"
+    assert export(qtbot, page, "rounds", target) == "cancelled"
+    assert not target.exists() and list(tmp_path.glob("rounds.csv*")) == []
+    assert page.generate_button.isEnabled() and not page.busy
 
 
 def test_the_page_speaks_english_when_the_ui_does(qtbot, window) -> None:
@@ -432,11 +462,11 @@ def test_a_new_round_appears_in_the_round_list_when_rounds_change(page, monkeypa
         record_round(page.db, get_point(page.db, "F1-01"), datetime(2021, 9, 29, 10, 0),
                      "สมชาย ใจดี", [4] * 20)  # fmt: skip
     page.hide()  # another page is in front: the list is refilled when this one shows
-    page.hub.changed.emit("rounds")
+    page.hub.changed.emit(Change.ROUNDS)
     page.show()
     assert page.inputs["round"].count() == before + 1
     assert page.inputs["round"].itemText(0).startswith("29 ก.ย. 2564 10:00")
-    page.hub.changed.emit("rounds")  # and at once while it is showing
+    page.hub.changed.emit(Change.ROUNDS)  # and at once while it is showing
     assert page.inputs["round"].count() == before + 1
 
 

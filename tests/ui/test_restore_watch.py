@@ -82,8 +82,10 @@ def test_settings_refuses_a_backup_that_fails_check_saying_what_failed(
     conn.close()
     page = window.settings
     assert page.check_backup(backup) is None
-    message = page.message.text()
-    assert "fails the check" in message and "audit chain broken at row 2" in message
+    # Thai on a Thai screen, the English in the tooltip (issue 17), each naming what failed.
+    message, english = page.message.text(), page.message.toolTip()
+    assert "ข้อมูลสำรองไม่ผ่านการตรวจ" in message and "เริ่มที่แถว 2" in message
+    assert "fails the check" in english and "audit chain broken at row 2" in english
     assert not page.restore(backup)
     assert not page.reopen  # refused before anything was closed
     assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == 1

@@ -11,6 +11,7 @@ from core.i18n import set_language
 from inspection.survey import satisfaction
 from sync.send import export_sync
 from tests.sync.sync_helpers import add_rounds
+from ui.ops import Change
 
 
 def _other_laptop(tmp_path: Path) -> Path:
@@ -26,6 +27,16 @@ def _other_laptop(tmp_path: Path) -> Path:
     return out
 
 
+WAIT_MS = 60_000
+
+
+def settle(qtbot, op) -> str:
+    """Sync files are written and merged in the background (issue 17 point 9)."""
+    assert op is not None
+    qtbot.waitUntil(lambda: op.settled, timeout=WAIT_MS)
+    return op.outcome
+
+
 def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window, db,
                                                                    tmp_path) -> None:  # fmt: skip
     page = window.sync
@@ -34,10 +45,10 @@ def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window
     assert page.table.rowCount() == 1  # this laptop only
     assert "ยังไม่เคยรับ" in page.result_text.toPlainText()
 
-    told: list[str] = []
+    told: list[Change] = []
     window.hub.changed.connect(told.append)
-    assert page.receive(_other_laptop(tmp_path))
-    assert "all" in told  # every page showing records reloads
+    assert settle(qtbot, page.receive(_other_laptop(tmp_path))) == "done"
+    assert Change.ALL in told  # every page showing records reloads
     assert satisfaction(db, 2564).respondents == 1
     assert page.table.rowCount() == 2
     assert page.table.item(1, 4).text() == "4"  # 2 rounds, 1 action, 1 answer
@@ -47,13 +58,16 @@ def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window
     # A damaged file is refused in both languages and changes nothing.
     bad = tmp_path / "bad.srsync"
     bad.write_bytes(b"PK\x03\x04 not really")
-    assert not page.receive(bad)
-    assert "ไม่รับไฟล์" in page.message.text() and "refused" in page.message.text()
+    assert settle(qtbot, page.receive(bad)) == "failed"
+    # Thai on a Thai screen, the English in the tooltip (issue 17 point 7).
+    assert "ไม่รับไฟล์" in page.message.text() and "refused" in page.message.toolTip()
 
-    assert page.send(tmp_path / "mine.srsync")
+    assert settle(qtbot, page.send(tmp_path / "mine.srsync")) == "done"
     assert (tmp_path / "mine.srsync").exists() and "SHA-256" in page.message.text()
-    assert not page.send(tmp_path / "later.srsync", "31/02/2564")
-    assert "31/02/2564" in page.message.text() and "not valid" in page.message.text()
+    assert page.send(tmp_path / "later.srsync", "31/02/2564") is None
+    assert "31/02/2564" in page.message.text() and "not valid" in page.message.toolTip()
+    # "ช่อง since": the field reads in Thai too.
+    assert "ตั้งแต่วันที่ (since)" in page.message.text()
 
     set_language("en")
     window.hub.language_changed.emit("en")
