@@ -43,7 +43,7 @@ from core.calendar import fiscal_year_range
 from core.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 2  # bump when a generator changes, so cached databases are rebuilt
+GENERATOR_VERSION = 3  # bump when a generator changes, so cached databases are rebuilt
 LAST_FY = 2564
 IMPORT_ROWS = 100_000
 

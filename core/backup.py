@@ -18,7 +18,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.audit import audit, head_hash, verify_batches, verify_chain
+from core import coverage
+from core.audit import audit, head_hash, verify_chain
 from core.calendar import now, today
 from core.errors import DatabaseRefused, InvalidInput
 from core.i18n import tr
@@ -325,12 +326,7 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
     if not chain.ok:
         bad = chain.first_bad_id
         problems.append(f"ประวัติการแก้ไขถูกเปลี่ยนแปลง เริ่มที่แถว {bad}\naudit chain broken at row {bad}")
-    tampered = verify_batches(db)
-    if tampered is not None:
-        problems.append(
-            f"รอบตรวจที่นำเข้าตามรายการประวัติแถว {tampered} ถูกแก้ไขภายหลัง\n"
-            f"rounds imported under audit row {tampered} were changed afterwards"
-        )
+    problems.extend(coverage.problems(db))
     if against:
         anchored = verify_chain(db, up_to_hash=against)
         if not anchored.ok:

@@ -181,14 +181,15 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, key: str, value: str) -> None:
     from core.audit import audit
+    from core.records import covering
 
     before = get_setting(db, key)
     if before == value:
         return
     with transaction(db):
-        audit(db, "set", "setting", key, before, value)
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+        audit(db, "set", "setting", key, before, value, covers=covering(db, settings=[key]))

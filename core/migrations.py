@@ -567,3 +567,28 @@ def m014_point_periods(db: Database) -> None:
         "UPDATE points SET periods = json_array(json_array(active_from,"
         " CASE WHEN active = 1 THEN NULL ELSE active_until END))"
     )
+
+
+@MIGRATIONS()
+def m016_records_under_the_chain(db: Database) -> None:
+    """Audit rows name the actor's role and where the action came from, and hold the digest
+    of every record they write; the records already here get baseline rows (issue 14).
+
+    Rows written from now on are hashed with these fields (`format` 2); rows already in
+    a chain keep verifying by the formula they were written with. Every record that
+    feeds a score, a report or a decision is then covered by a row with its digest:
+    those already here by one `baseline` row per kind (rounds: one per 50,000, and each
+    round names its row as its batch), as they stand now, the start of their history
+    as the first row is the start of a chain's.
+    """
+    from core.coverage import baseline
+    from core.records import refresh_stamp_triggers
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN role TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN via TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN covers TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1")
+    # The change stamps, made from the descriptions from now on (m014's `periods` was
+    # missing from the points trigger: a change of periods alone went unstamped).
+    refresh_stamp_triggers(db)
+    baseline(db)

@@ -73,6 +73,7 @@ class Actor:
     username: str
     role: str
     display_name: str = ""
+    via: str = "window"
 
     def may(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
@@ -230,6 +231,7 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     """Add an account. The first account of a database must be the administrator."""
     from core.audit import audit
     from core.db import new_id, transaction
+    from core.records import covering
 
     first = not has_users(db)
     if first and role != "admin":
@@ -260,7 +262,15 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
         )
         if first:
             act_as(db, user.actor())
-        audit(db, "create", "user", uid, None, {"username": username, "role": role})
+        audit(
+            db,
+            "create",
+            "user",
+            uid,
+            None,
+            {"username": username, "role": role},
+            covers=covering(db, users=[uid]),
+        )
     return user
 
 
@@ -285,6 +295,7 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
     """An administrator sets a new password for a user who forgot theirs."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     _check_password(new_password)
@@ -295,7 +306,15 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
         db.execute(
             "UPDATE users SET pw_hash = ? WHERE uuid = ?", [hash_password(new_password), row[0]]
         )
-        audit(db, "reset_password", "user", row[0], None, {"username": username})
+        audit(
+            db,
+            "reset_password",
+            "user",
+            row[0],
+            None,
+            {"username": username},
+            covers=covering(db, users=[row[0]]),
+        )
 
 
 def _account(db: Database, username: str) -> User:
@@ -327,6 +346,7 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
     """Close the account of someone who left (or open it again); their records stay theirs."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     user = _account(db, username)
@@ -342,7 +362,8 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
         db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
         audit(db, "activate" if active else "deactivate", "user", user.uuid,
               {"username": user.username, "active": user.active},
-              {"username": user.username, "active": active})  # fmt: skip
+              {"username": user.username, "active": active},
+              covers=covering(db, users=[user.uuid]))  # fmt: skip
     return _account(db, username)
 
 
@@ -350,6 +371,7 @@ def set_user_role(db: Database, username: str, role: str) -> User:
     """Give a user another role (a promotion, a move to the guard desk)."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     if role not in ROLES:
@@ -362,7 +384,8 @@ def set_user_role(db: Database, username: str, role: str) -> User:
         db.execute("UPDATE users SET role = ? WHERE uuid = ?", [role, user.uuid])
         audit(db, "set_role", "user", user.uuid,
               {"username": user.username, "role": user.role},
-              {"username": user.username, "role": role})  # fmt: skip
+              {"username": user.username, "role": role},
+              covers=covering(db, users=[user.uuid]))  # fmt: skip
     return _account(db, username)
 
 

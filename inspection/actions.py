@@ -11,6 +11,7 @@ from core.audit import audit
 from core.calendar import parse_date
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.records import covering
 from core.users import require
 
 
@@ -91,7 +92,8 @@ def update_action(
             [what, (who or "").strip(), due_date.isoformat() if due_date else None, act.id],
         )
         after = get_action(db, action_uuid)
-        audit(db, "update", "action", act.uuid, _snap(act), _snap(after))
+        audit(db, "update", "action", act.uuid, _snap(act), _snap(after),
+              covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
 
 
@@ -107,7 +109,8 @@ def close_action(db: Database, action_uuid: str, closed: str | date) -> Correcti
             [closed_date.isoformat(), act.id],
         )
         after = get_action(db, action_uuid)
-        audit(db, "close", "action", act.uuid, _snap(act), _snap(after))
+        audit(db, "close", "action", act.uuid, _snap(act), _snap(after),
+              covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
 
 

@@ -19,9 +19,10 @@ from core.calendar import fiscal_year, now, parse_date, parse_time
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
+from core.records import ROUNDS, Covers, digest
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
-from inspection.rounds import audit_batch, next_batch, record_round
+from inspection.rounds import audit_batch, next_batch, record_round, round_content, standard_uuid
 from inspection.standard import Standard, check_score, current_standard, judge
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
@@ -91,7 +92,7 @@ def _present(db: Database, parsed: list) -> set[tuple[int, str, str]]:
 
 def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -> ImportResult:
     added = skipped = 0
-    fingerprints: list[tuple] = []
+    covers = Covers()
     with transaction(db):
         # Read under the write lock: a second import of the same file (a scheduled job
         # and a person at once) waits here, then sees the first one's rounds.
@@ -99,6 +100,7 @@ def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -
         batch = next_batch(db)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         actor = current_actor(db).username
+        std_uuid = standard_uuid(db, std.id)
         # New uuids handed out in ascending order: the uuid index then takes them in one
         # sweep instead of a page-cache miss per round (still random version-4 uuids).
         uuids = iter(sorted(new_ids(len(parsed))))
@@ -117,8 +119,7 @@ def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -
                 pending.clear()
                 record_round(
                     db, point, datetime.fromisoformat(at), inspector, [int(c) for c in encoded],
-                    note=note, source=source, standard=std, batch=batch,
-                    fingerprints=fingerprints,
+                    note=note, source=source, standard=std, batch=batch, covers=covers,
                 )  # fmt: skip
                 continue
             uid = next(uuids)
@@ -126,13 +127,13 @@ def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -
                 (uid, point.id, std.id, at, fy, inspector, encoded, total, passed, note, source,
                  stamp, stamp, actor, batch)
             )  # fmt: skip
-            fingerprints.append((uid, point.id, at, inspector, "final", encoded, total, passed,
-                                 note))  # fmt: skip
+            content = round_content(uid, point.uuid, std_uuid, at, fy, inspector, encoded, total,
+                                    passed, note, source, stamp, actor, {})  # fmt: skip
+            covers.add("rounds", uid, digest(ROUNDS, content))
         _insert_rounds(db, pending)
         if added:
-            digest = file_digest(Path(path))
             detail = {"file": Path(path).name, "skipped": skipped}
-            audit_batch(db, "import", batch, digest, detail, fingerprints)
+            audit_batch(db, "import", batch, file_digest(Path(path)), detail, covers)
     return ImportResult(added=added, skipped=skipped)
 
 

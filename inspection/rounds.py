@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
-from core.audit import audit, batch_digests, digest_rounds
+from core.audit import audit
 from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.records import ACTIONS, ROUNDS, Covers, covering, digest
 from core.users import current_actor, require
 from inspection.points import Point, get_point, get_point_by_id
 from inspection.standard import Standard, check_score, current_standard, judge, standard_by_id
@@ -284,17 +285,23 @@ def discard_draft(db: Database, round_uuid: str) -> None:
         audit(db, "discard_draft", "round", rnd.uuid, _snapshot(rnd), None)
 
 
-def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]) -> None:
-    """A failed item in a final round opens a corrective action on the point (section 3)."""
+def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]) -> list[str]:
+    """A failed item in a final round opens a corrective action on the point (section 3).
+
+    Returns the new actions' uuids (the audit row of the round covers them too)."""
+    opened = []
     for no in failed:
         item = std.items[no - 1]
         note = rnd.notes.get(no, "")
         what = item.text_th + (f" — {note}" if note else "")
+        uid = new_id()
         db.execute(
             "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [new_id(), rnd.point_id, rnd.uuid, no, what, _stamp()],
+            [uid, rnd.point_id, rnd.uuid, no, what, _stamp()],
         )
+        opened.append(uid)
+    return opened
 
 
 def finalize_round(db: Database, round_uuid: str) -> Round:
@@ -318,9 +325,10 @@ def finalize_round(db: Database, round_uuid: str) -> Round:
             " recorded_by = ? WHERE id = ? AND status = 'draft'",
             [verdict.total, int(verdict.passed), _stamp(), current_actor(db).username, rnd.id],
         )
-        _open_actions(db, rnd, std, verdict.failed_items)
+        opened = _open_actions(db, rnd, std, verdict.failed_items)
         after = get_round(db, round_uuid)
-        audit(db, "finalize", "round", rnd.uuid, None, _snapshot(after))
+        audit(db, "finalize", "round", rnd.uuid, None, _snapshot(after),
+              covers=covering(db, rounds=[rnd.uuid], actions=opened))  # fmt: skip
     return after
 
 
@@ -376,12 +384,13 @@ def record_round(
     source: str = "app",
     standard: Standard | None = None,
     batch: int | None = None,
-    fingerprints: list[tuple] | None = None,
+    covers: Covers | None = None,
 ) -> str:
     """Write a final round in one step (imports and the demo year); returns its uuid.
 
     The caller holds the transaction, so that a whole file is all or nothing, and
-    writes one audit row for the whole batch (see `audit_batch`).
+    writes one audit row for the whole batch (see `audit_batch`), which `covers`
+    collects the round's digest (and its actions') for.
     """
     std = standard or current_standard(db)
     verdict = judge(scores, std.item_min, std.pass_total)
@@ -398,20 +407,13 @@ def record_round(
         (uid, point.id, std.id, at, fy, inspector, encoded, verdict.total, int(verdict.passed),
          note, source, stamp, stamp, current_actor(db).username, batch),
     )  # fmt: skip
-    if fingerprints is not None:
-        fingerprints.append(
-            (
-                uid,
-                point.id,
-                at,
-                inspector,
-                "final",
-                encoded,
-                verdict.total,
-                int(verdict.passed),
-                note,
-            )
-        )
+    if covers is not None:
+        content = round_content(
+            uid, point.uuid, standard_uuid(db, std.id), at, fy, inspector, encoded,
+            verdict.total, int(verdict.passed), note, source, stamp, current_actor(db).username,
+            notes or {},
+        )  # fmt: skip
+        covers.add("rounds", uid, digest(ROUNDS, content))
     for no, text in (notes or {}).items():
         db.conn.execute(
             "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
@@ -436,8 +438,30 @@ def record_round(
             reason="",
             notes=notes or {},
         )
-        _open_actions(db, rnd, std, verdict.failed_items)
+        opened = _open_actions(db, rnd, std, verdict.failed_items)
+        if covers is not None:
+            covers.read(db, ACTIONS, opened)
     return uid
+
+
+def round_content(
+    uid: str, point_uuid: str, standard_uuid: str, at: str, fy: int, inspector: str,
+    scores: str, total: int, passed: int, note: str, source: str, stamp: str, actor: str,
+    notes: dict[int, str],
+) -> dict:  # fmt: skip
+    """A final round written in bulk, as core.records.ROUNDS digests it: bulk writers
+    digest what they insert instead of reading it back."""
+    return {
+        "uuid": uid, "point": point_uuid, "standard": standard_uuid, "inspected_at": at,
+        "fiscal_year": fy, "inspector": inspector, "scores": scores, "total": total,
+        "passed": passed, "note": note, "supersedes": None, "reason": "", "source": source,
+        "created_at": stamp, "finalized_at": stamp, "recorded_by": actor,
+        "notes": [[no, text] for no, text in sorted(notes.items())],
+    }  # fmt: skip
+
+
+def standard_uuid(db: Database, standard_id: int) -> str:
+    return db.execute("SELECT uuid FROM standards WHERE id = ?", [standard_id]).fetchone()[0]
 
 
 def next_batch(db: Database) -> int:
@@ -454,32 +478,24 @@ def audit_batch(
     batch: int,
     batch_key: str,
     detail: dict,
-    fingerprints: list[tuple] | None = None,
+    covers: Covers | None = None,
 ) -> None:
-    """One audit row for rounds written in bulk, with a digest of their stored content.
+    """One audit row for rounds written in bulk, with the digest of each one's content.
 
-    `check` recomputes the digest, so a bulk round changed later is caught like any
-    edited audit row. Writers that collected the rows' fingerprints while inserting
-    pass them, which spares reading the batch back.
+    `check` recomputes the digests, so a bulk round changed later is named like any
+    record changed outside the app. Writers that digested the rows while inserting
+    pass `covers`; otherwise the batch's rounds and their actions are read back.
     """
-    if fingerprints is None:
-        digest = batch_digests(db, batch).get(batch, "")
-        count = db.execute("SELECT COUNT(*) FROM rounds WHERE audit_batch = ?", [batch]).fetchone()[
-            0
-        ]
-    else:
-        digest, count = digest_rounds(fingerprints), len(fingerprints)
+    if covers is None:
+        covers = Covers().read_where(db, ROUNDS, "t.audit_batch = ?", [batch])
+        covers.read_where(db, ACTIONS, "t.round_uuid IN (SELECT uuid FROM rounds"
+                          " WHERE audit_batch = ?)", [batch])  # fmt: skip
+    count = len(covers.entries.get("rounds", {}))
     row_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").fetchone()[0]
     if row_id != batch:
         raise RuntimeError("audit batch id moved inside its transaction")
-    audit(
-        db,
-        action,
-        "rounds_batch",
-        batch_key,
-        None,
-        dict(detail, rounds=count, content_sha256=digest),
-    )
+    audit(db, action, "rounds_batch", batch_key, None, dict(detail, rounds=count),
+          covers=covers)  # fmt: skip
 
 
 def _snapshot(rnd: Round) -> dict:

@@ -20,6 +20,7 @@ from core.calendar import fiscal_year, parse_date, parse_time, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.ladder import score_for
+from core.records import GUARD_EVENTS, GUARD_POSTS, GUARD_SHIFTS, Covers, covering
 from core.users import current_actor, require
 
 CATEGORIES = ("theft", "damage", "loss", "intrusion", "alarm", "disturbance", "found", "other")
@@ -307,9 +308,11 @@ def save_report(
         )  # fmt: skip
         for ev, classifier in zip(events, classifiers, strict=True):
             _add_event(db, cur.lastrowid, ev, classifier)
+        covers = covering(db, guard_reports=[uid])
+        covers.read_where(db, GUARD_EVENTS, "t.report_id = ?", [cur.lastrowid])
         audit(db, "sign" if not supersedes else "correct", "guard_report", uid,
               None, {"day": d.isoformat(), "shift": code, "events": len(events),
-                     "supersedes": supersedes})  # fmt: skip
+                     "supersedes": supersedes}, covers=covers)  # fmt: skip
     return get_report(db, uid)
 
 
@@ -399,7 +402,8 @@ def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> 
         )
         audit(db, "classify", "guard_event", event_uuid,
               {"counts": before.counts, "reason": before.reason},
-              {"counts": counts, "reason": reason})  # fmt: skip
+              {"counts": counts, "reason": reason},
+              covers=covering(db, guard_events=[event_uuid]))  # fmt: skip
     return _event(db.execute(_EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone())
 
 
@@ -531,7 +535,8 @@ def mark_month_checked(db: Database, year: int, month: int, note: str) -> MonthC
             " checked_at = excluded.checked_at",
             [year, month, actor.username, (note or "").strip(), _stamp()],
         )
-        audit(db, "month_check", "guard_month", f"{year}-{month:02d}", None, {"note": note})
+        audit(db, "month_check", "guard_month", f"{year}-{month:02d}", None, {"note": note},
+              covers=covering(db, guard_months=[f"{year}/{month}"]))  # fmt: skip
     return month_check(db, year, month)
 
 
@@ -564,5 +569,7 @@ def set_contract(
                 " ON CONFLICT(name_th) DO UPDATE SET active = 1",
                 [name],
             )
+        covers = Covers().read_where(db, GUARD_SHIFTS).read_where(db, GUARD_POSTS)
         audit(db, "set_contract", "guard_contract", "contract", before,
-              {"shifts": {k: list(v) for k, v in shift_rules.items()}, "posts": names})  # fmt: skip
+              {"shifts": {k: list(v) for k, v in shift_rules.items()}, "posts": names},
+              covers=covers)  # fmt: skip
