@@ -38,7 +38,15 @@ from sqlite_utils import Database
 from core.audit import audit_many
 from core.calendar import fiscal_months, fiscal_year, fiscal_year_range
 from core.db import transaction
-from core.records import ACTIONS, GUARD_EVENTS, GUARD_REPORTS, SURVEY_RESPONSES, Covers, digest
+from core.records import (
+    ACTIONS,
+    GUARD_EVENTS,
+    GUARD_REPORTS,
+    SURVEY_RESPONSES,
+    Covers,
+    claim,
+    digest,
+)  # fmt: skip
 from core.records import ROUNDS as ROUNDS_RECORD
 from inspection.demo import FIXERS, INSPECTORS
 from inspection.rounds import audit_batch, next_batch, round_content, standard_uuid
@@ -166,7 +174,7 @@ class _Writer:
                 stamp,
             )
             self._actions.append(action)
-            self.covers.add("actions", action[0], digest(ACTIONS, {
+            self.covers.add("actions", action[0], claim(ACTIONS, {
                 "uuid": action[0], "point": self.point_uuid[point_id], "round_uuid": uid,
                 "item_no": no, "what": action[4], "who": action[5], "due_date": action[6],
                 "closed_date": closed, "created_at": stamp, "changed_at": None,
@@ -245,7 +253,7 @@ class _Writer:
                              "" if pending else "จัดประเภทโดยชุดข้อมูลทดสอบ",
                              None if pending else SOURCE, None if pending else stamp)  # fmt: skip
                     events.append(event)
-                    covers.add("guard_events", event[0], digest(GUARD_EVENTS, {
+                    covers.add("guard_events", event[0], claim(GUARD_EVENTS, {
                         "uuid": event[0], "report": uid, "at": at, "place": event[3],
                         "category": cat, "description": event[5], "loss_value": event[6],
                         "action_taken": "", "counts": event[7], "reason": event[8],

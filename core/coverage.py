@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -54,10 +54,35 @@ def local_devices(db: Database) -> set[str]:
 
 @dataclass(frozen=True)
 class Claim:
-    rank: tuple[int, str, str, int]  # (normal 1 or fallback 0, at, device, row id)
+    """One audit row's claim about one record."""
+
+    digest: str  # DELETED: the row recorded its deletion
+    stamp: tuple[str, str]  # the record's change stamp (changed_at, changed_on), if it has one
+    fallback: bool  # another laptop's baseline: used only when no other row names the record
+    mine: bool  # a baseline or sync import row of the laptop the claims are read for
+    at: str
+    device: str
     audit_id: int
     audit_kind: str
-    digest: str
+
+
+def later(new: Claim, old: Claim) -> bool:
+    """Whether `new` supersedes `old`: the order in which sync applies changes.
+
+    A later change stamp wins, as in a merge. With the same stamp (a record without
+    one, or a change that leaves it), one laptop's later row wins over its earlier
+    one; between laptops, the reading laptop's own baseline or merge (what it holds of
+    that version) wins, then the later row.
+    """
+    if new.fallback != old.fallback:
+        return old.fallback
+    if new.stamp != old.stamp:
+        return new.stamp > old.stamp
+    if new.device == old.device:
+        return (new.at, new.audit_id) > (old.at, old.audit_id)
+    if new.mine != old.mine:
+        return new.mine
+    return (new.at, new.device, new.audit_id) > (old.at, old.device, old.audit_id)
 
 
 class Claims:
@@ -69,29 +94,35 @@ class Claims:
         self.named_here: dict[str, set[str]] = defaultdict(set)  # named by this laptop's rows
 
     def scan(self, db: Database, wanted: Mapping[str, set[str] | None] | None = None, *,
-             batch_rounds: bool = True) -> Claims:  # fmt: skip
+             batch_rounds: bool = True, hashes: list[str] | None = None) -> Claims:  # fmt: skip
         """Read every row's claims (only `wanted` kinds and keys, None: all of a kind).
 
-        `batch_rounds` False leaves out the rounds of batch rows (`check` streams them).
+        `batch_rounds` False leaves out the rounds of batch rows (`check` streams them);
+        `hashes` reads only the rows with those hashes (those of a sync file).
         """
-        found = db.conn.execute(
-            "SELECT id, at, device_id, kind, covers FROM audit_log WHERE covers IS NOT NULL"
-            " ORDER BY id"
-        )
+        if hashes is None:
+            found = db.conn.execute(
+                "SELECT id, at, device_id, kind, covers FROM audit_log WHERE covers IS NOT NULL"
+                " ORDER BY id"
+            )
+        else:
+            found = db.conn.execute(
+                "SELECT id, at, device_id, kind, covers FROM audit_log WHERE covers IS NOT NULL"
+                " AND hash IN (SELECT value FROM json_each(?)) ORDER BY id",
+                [json.dumps(hashes)],
+            )
         for audit_id, at, device, kind, text in found:
             here = device in self.devices
-            if kind in LOCAL_KINDS and not here:
-                if kind != "baseline":
-                    continue
-                tier = 0
-            else:
-                tier = 1
+            if kind in LOCAL_KINDS and not here and kind != "baseline":
+                continue  # another laptop's import speaks of that laptop's file only
             try:
                 covers = json.loads(text)
             except ValueError:
                 continue  # the chain check names the row; it claims nothing
             if not isinstance(covers, dict):
                 continue
+            base = Claim("", ("", ""), kind in LOCAL_KINDS and not here,
+                         kind in LOCAL_KINDS and here, at, device, audit_id, kind)  # fmt: skip
             for rec_kind, entries in covers.items():
                 if not isinstance(entries, dict):
                     continue
@@ -100,11 +131,11 @@ class Claims:
                 if not batch_rounds and rec_kind == "rounds" and kind in BATCH_KINDS:
                     continue
                 keys = wanted.get(rec_kind) if wanted is not None else None
-                self._add(rec_kind, entries, keys, (tier, at, device, audit_id), kind, here)
+                self._add(rec_kind, entries, keys, base, here)
         return self
 
-    def _add(self, rec_kind: str, entries: dict, keys: set[str] | None,
-             rank: tuple[int, str, str, int], audit_kind: str, here: bool) -> None:  # fmt: skip
+    def _add(self, rec_kind: str, entries: dict, keys: set[str] | None, base: Claim,
+             here: bool) -> None:  # fmt: skip
         named = self.named_here[rec_kind] if here else None
         latest = self.latest
         for key, value in entries.items():
@@ -112,12 +143,15 @@ class Claims:
                 continue
             if named is not None:
                 named.add(key)
-            if value == PRESENT:
+            if value == PRESENT or not isinstance(value, str):
                 continue
+            found, _, stamp = value.partition("|")
+            changed_at, _, changed_on = stamp.partition("|")
+            claim = replace(base, digest=found, stamp=(changed_at, changed_on))
             slot = (rec_kind, key)
             old = latest.get(slot)
-            if old is None or rank > old.rank:
-                latest[slot] = Claim(rank, rank[3], audit_kind, value)
+            if old is None or later(claim, old):
+                latest[slot] = claim
 
     def get(self, kind: str, key: str) -> Claim | None:
         return self.latest.get((kind, key))

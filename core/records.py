@@ -378,6 +378,16 @@ DELETED = ""  # a covers entry: the action deleted the record
 PRESENT = "*"  # a covers entry of a sync import: the record arrived here (content: elsewhere)
 
 
+def claim(rec: Record, row: Mapping[str, Any], columns: set[str] | None = None) -> str:
+    """What an audit row holds of one record: its digest, and for a record another laptop
+    may also change, the change stamp it had (`digest|changed_at|changed_on`), which
+    orders two laptops' claims as sync orders their changes (later change wins)."""
+    value = digest(rec, row, columns)
+    if "changed_at" in row:
+        value += f"|{row['changed_at'] or ''}|{row['changed_on'] or ''}"
+    return value
+
+
 class Covers:
     """What one audit row vouches for: record kind -> key -> digest (or DELETED/PRESENT)."""
 
@@ -388,14 +398,14 @@ class Covers:
         self.entries.setdefault(kind, {})[key] = value
 
     def row(self, rec: Record, row: Mapping[str, Any], columns: set[str] | None = None) -> None:
-        self.add(rec.kind, rec.key_of(row), digest(rec, row, columns))
+        self.add(rec.kind, rec.key_of(row), claim(rec, row, columns))
 
     def read(self, db: Database, rec: Record, keys: Iterable[str]) -> Covers:
         """Digest the records as stored now (call it after writing them)."""
         wanted = list(keys)
         found = fetch(db, rec, wanted)
         for key in wanted:
-            self.add(rec.kind, key, digest(rec, found[key]) if key in found else DELETED)
+            self.add(rec.kind, key, claim(rec, found[key]) if key in found else DELETED)
         return self
 
     def read_where(self, db: Database, rec: Record, where: str = "", params: Any = ()) -> Covers:
