@@ -86,6 +86,9 @@ class Record:
     since: str = ""  # `sync export --since`: rows changed since :cut (empty: always sent)
     inside: str = ""  # the kind this one travels inside (events in their report)
     nested: str = ""  # the list of `inside` records this one carries ("events")
+    # Columns that are this laptop's own bookkeeping, neither sent nor digested (a test
+    # proves every other column of the table is described above).
+    local: tuple[str, ...] = ("id",)
 
     @property
     def digest_fields(self) -> tuple[Field, ...]:
@@ -134,6 +137,7 @@ STANDARDS = Record(
 PLAN_PROJECTS = Record(
     "plan_projects", "plan_projects", ("fiscal_year", "project"),
     (fld("fiscal_year", INT), fld("project", INT), fld("title_th", S), fld("title_en", S)),
+    local=(),
     order="t.fiscal_year, t.project",
 )
 PLAN_STEPS = Record(
@@ -170,6 +174,8 @@ ROUNDS = Record(
      fld("source", S), fld("created_at", S), fld("finalized_at", S, N), fld("recorded_by", S)),
     where="t.status = 'final'",  # drafts are work in progress on one laptop
     children=(_ROUND_NOTES,),
+    # The batch row that records a round written in bulk, by this laptop's row id.
+    local=("id", "status", "audit_batch"),
     order="t.id",
     since="t.created_at >= :cut OR t.finalized_at >= :cut",
 )
@@ -196,6 +202,7 @@ SURVEY_IMPORTS = Record(
     "survey_imports", "survey_imports", ("digest",),
     (fld("digest", S), fld("file_name", S), fld("rows", INT), fld("imported_at", S)),
     covered=False,
+    local=(),
     order="t.digest",
     since="t.imported_at >= :cut",
 )
@@ -206,6 +213,7 @@ GUARD_REPORTS = Record(
      fld("patrols", S), fld("note", S), fld("supersedes", S, N), fld("reason", S),
      fld("source", S), fld("recorded_by", S), fld("created_at", S), fld("signed_at", S, N)),
     where="t.status = 'signed'",
+    local=("id", "status"),
     order="t.id",
     # A report travels when it is new or one of its events was classified since.
     since="t.created_at >= :cut OR t.signed_at >= :cut OR EXISTS (SELECT 1 FROM guard_events e"
@@ -234,12 +242,13 @@ USERS = Record(
     synced=False,
 )
 SETTINGS = Record("settings", "settings", ("key",), (fld("key", S), fld("value", S)),
-                  synced=False)
+                  synced=False, local=())
 GUARD_SHIFTS = Record(
     "guard_shifts", "guard_shifts", ("code",),
     (fld("code", S), fld("name_th", S), fld("name_en", S), fld("required_guards", INT),
      fld("required", INT), fld("sort", INT)),
     synced=False,
+    local=(),
 )
 GUARD_POSTS = Record("guard_posts", "guard_posts", ("name_th",),
                      (fld("name_th", S), fld("active", INT)), synced=False)
@@ -248,6 +257,7 @@ GUARD_MONTHS = Record(
     (fld("year", INT), fld("month", INT), fld("checked_by", S), fld("note", S),
      fld("checked_at", S)),
     synced=False,
+    local=(),
 )
 # fmt: on
 

@@ -1,0 +1,112 @@
+"""Issue 19 point 4: one description per record kind, from which the sync file's fields,
+the export query, the insert of a received record, the change-stamp triggers and the
+record digest (issue 14) are all made."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.db import open_db, open_memory
+from core.records import (
+    POINTS,
+    RECORDS,
+    ROUNDS,
+    SYNCED,
+    claim,
+    digest,
+    fetch,
+    rows,
+    select_sql,
+    stamp_trigger_sql,
+    sync_fields,
+    table_columns,
+)
+from sync.fileformat import FIELDS, KINDS
+from tests.sync.sync_helpers import add_rounds
+
+
+def test_every_column_of_a_described_table_is_described_or_named_local() -> None:
+    """Adding a column touches the migration and its description: a column added to a
+    table without a line in core/records.py fails here."""
+    db = open_memory()
+    for rec in RECORDS:
+        described = {f.col for f in rec.fields} | set(rec.local)
+        assert table_columns(db, rec.table) == described, rec.table
+        for child in rec.children:
+            assert table_columns(db, child.table) == {child.fk, *child.columns}, child.table
+
+
+def test_the_sync_file_fields_are_the_descriptions() -> None:
+    assert {k: v for k, v in FIELDS.items() if k != "audit"} == sync_fields()
+    assert set(KINDS) == {r.kind for r in SYNCED if not r.inside} | {"audit"}
+    # A reference travels as the UUID of the record it names, under the field's own name.
+    assert FIELDS["rounds"]["point"] == (str,) and "point_id" not in FIELDS["rounds"]
+    assert FIELDS["guard_reports"]["events"] == (list,) and "report" not in FIELDS["guard_events"]
+    assert "audit_batch" not in FIELDS["rounds"] and "status" not in FIELDS["rounds"]
+
+
+def test_the_stamp_triggers_are_made_from_the_editable_fields() -> None:
+    db = open_memory()
+    for rec in RECORDS:
+        if not rec.editable:
+            continue
+        (stored,) = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            [f"{rec.table}_changed"],
+        ).fetchone()
+        assert stored == stamp_trigger_sql(rec, table_columns(db, rec.table))
+    # m014's periods were left out of the points trigger (a change of periods went unstamped).
+    assert "periods" in stamp_trigger_sql(POINTS, table_columns(db, "points"))
+
+
+def test_a_round_digest_is_the_same_on_two_laptops_whatever_their_row_ids(tmp_path) -> None:
+    """The digest reads portable content: UUIDs, never this laptop's integer ids."""
+    from sync.receive import import_sync
+    from sync.send import collect, export_sync
+
+    a, b = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    # B's points have other row ids than A's.
+    b.execute("PRAGMA foreign_keys = OFF")
+    b.execute("UPDATE points SET id = id + 100")
+    b.execute("PRAGMA foreign_keys = ON")
+    (uuid,) = add_rounds(a, [("F2-03", datetime(2021, 3, 1, 9, 0), "สมชาย", [4] * 20)])
+    row = fetch(a, ROUNDS, [uuid])[uuid]
+    assert row["point"] == a.execute("SELECT uuid FROM points WHERE code = 'F2-03'").fetchone()[0]
+    sent = next(r for r in collect(a)["rounds"] if r["uuid"] == uuid)
+    # What the sync file carries digests as what the database holds.
+    assert digest(ROUNDS, sent) == digest(ROUNDS, row)
+    export_sync(a, tmp_path / "a.srsync")
+    import_sync(b, tmp_path / "a.srsync")
+    there = fetch(b, ROUNDS, [uuid])[uuid]
+    assert (
+        there["_rowid"] == 1
+        and b.execute("SELECT point_id FROM rounds WHERE uuid = ?", [uuid]).fetchone()[0]
+        != a.execute("SELECT point_id FROM rounds WHERE uuid = ?", [uuid]).fetchone()[0]
+    )
+    assert digest(ROUNDS, there) == digest(ROUNDS, row)
+    assert claim(ROUNDS, row) == digest(ROUNDS, row)  # a round has no change stamp
+    assert digest(ROUNDS, dict(row, fiscal_year=2565)) != digest(ROUNDS, row)
+    a.close()
+    b.close()
+
+
+def test_a_record_another_laptop_may_edit_claims_its_change_stamp() -> None:
+    db = open_memory()
+    row = next(rows(db, POINTS))
+    value = claim(POINTS, dict(row, changed_at="2021-01-01T00:00:00.000Z", changed_on="dev"))
+    assert value.split("|")[1:] == ["2021-01-01T00:00:00.000Z", "dev"]
+    # The moment each laptop seeded its points is not shared content.
+    assert digest(POINTS, dict(row, updated_at="another moment")) == digest(POINTS, row)
+
+
+def test_a_migration_reads_and_digests_the_columns_it_had() -> None:
+    """m016 may run on a file that lacks a column a later migration adds: it selects and
+    digests the columns the table has then."""
+    db = open_memory()
+    add_rounds(db, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", [4] * 20)])
+    before = table_columns(db, "rounds") - {"recorded_by"}
+    assert "recorded_by" not in select_sql(ROUNDS, columns=before)
+    (old,) = rows(db, ROUNDS, columns=before)
+    (now,) = rows(db, ROUNDS)
+    assert "recorded_by" not in old
+    assert digest(ROUNDS, now, before) == digest(ROUNDS, old, before) != digest(ROUNDS, now)
