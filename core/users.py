@@ -126,6 +126,7 @@ _ROLE_NAMES = {
     "section_head": ("หัวหน้ากลุ่มงาน", "section head"),
     "admin": ("ผู้ดูแลระบบ", "administrator"),
     "script": ("สคริปต์ของสำนักงาน", "office script"),
+    "system": ("ระบบ Sala Rounds", "Sala Rounds itself"),  # rows a database upgrade writes
 }
 
 

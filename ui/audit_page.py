@@ -27,7 +27,7 @@ from core import audit
 from core.calendar import fiscal_year, format_date, from_utc, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
-from core.users import current_actor
+from core.users import current_actor, role_name
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
 from summary.score import annual_score, score_text
@@ -50,6 +50,19 @@ def _code(prefix: str, code: str) -> str:
     key = f"audit.{prefix}.{code}"
     text = tr(key)
     return code if text == key else text
+
+
+def _source(role: str, via: str) -> str:
+    """The actor's role and where the action came from (rows before m016 have neither)."""
+    if not role and not via:
+        return "—"
+    return f"{role_name(role, language())} · {_code_via(via)}"
+
+
+def _code_via(via: str) -> str:
+    key = f"records.via.{via}"
+    text = tr(key)
+    return via if text == key else text
 
 
 def _local(stamp: str) -> str:
@@ -75,9 +88,10 @@ class AuditPage(QWidget):
         self.filter_error = QLabel()
         self.filter_error.setStyleSheet("color: #b3261e")
         self.log_model = _RowsModel(
-            ("col.when", "col.user", "col.action", "col.kind", "col.record", "col.change")
+            ("col.when", "col.user", "records.col.source", "col.action", "col.kind", "col.record",
+             "col.change")
         )
-        self.log = self._table(self.log_model, stretch=5)
+        self.log = self._table(self.log_model, stretch=6)
         log_tab = QWidget()
         lv = QVBoxLayout(log_tab)
         filters = QHBoxLayout()
@@ -206,6 +220,7 @@ class AuditPage(QWidget):
                 (
                     _local(r.at),
                     r.actor,
+                    _source(r.role, r.via),
                     _code("action", r.action),
                     _code("kind", r.kind),
                     r.record_uuid,

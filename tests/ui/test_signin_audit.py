@@ -195,8 +195,12 @@ def test_every_audited_action_and_record_kind_reads_in_words() -> None:
 def test_the_audit_page_shows_actions_in_words(window, db) -> None:
     fill_demo_rounds(db, 2564)
     window.hub.changed.emit("rounds")
-    actions = {row[2] for row in window.audit.log_model.rows}
+    actions = {row[3] for row in window.audit.log_model.rows}
     assert "ข้อมูลตัวอย่าง" in actions and "demo" not in actions
+    # Each row says the actor's role and where the action came from (issue 14).
+    sources = {row[2] for row in window.audit.log_model.rows}
+    assert "ระบบ Sala Rounds · ปรับรุ่นฐานข้อมูล" in sources  # rows the upgrade wrote (m016)
+    assert any(s.endswith("· หน้าต่างโปรแกรม") for s in sources)
 
 
 def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeypatch) -> None:
