@@ -35,7 +35,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.i18n import tr
-from core.records import COVERED, DELETED, PRESENT, ROUNDS, Covers, Record, digest, rows
+from core.records import COVERED, DELETED, PRESENT, ROUNDS, Covers, Record, digest, digests, rows
 
 BATCH_KINDS = frozenset({"rounds_batch", "baseline"})  # rows whose rounds name them
 LOCAL_KINDS = frozenset({"baseline", "sync_file"})  # rows about the writer's own file
@@ -216,20 +216,24 @@ def _missing(found: _Found, claims: Claims, rec: Record, gone: Iterable[str]) ->
 def _check_table(db: Database, rec: Record, claims: Claims, where: str = "") -> tuple[_Found, set]:
     found = _Found(rec.table)
     seen: set[str] = set()
-    for row in rows(db, rec, where):
-        key = rec.key_of(row)
+    for _, key, actual in digests(db, rec, where):
         seen.add(key)
-        _judge(found, key, claims.get(rec.kind, key), digest(rec, row))
+        _judge(found, key, claims.get(rec.kind, key), actual)
     return found, seen
 
 
 class _Batches:
-    """Rounds written in bulk, checked against their batch row, one row's claims at a time."""
+    """Rounds written in bulk, checked against their batch row's claims.
+
+    Streamed in the table's order, where a batch's rounds lie together (one transaction
+    wrote them): one batch row's claims are in memory at a time (a row is read again if
+    its rounds come back later), and per batch only a count of the rounds found is kept;
+    the claimed rounds not found are looked up once, at the end.
+    """
 
     def __init__(self, db: Database, claims: Claims, found: _Found) -> None:
         self.db, self.claims, self.found = db, claims, found
         self.mine_devices = local_devices(db)
-        self.visited: set[int] = set()
 
     def claims_of(self, batch: int) -> tuple[dict[str, str] | None, bool]:
         """The rounds a batch row claims, and whether this laptop wrote it."""
@@ -241,48 +245,39 @@ class _Batches:
         entries = json.loads(row[2]).get("rounds")
         return (entries if isinstance(entries, dict) else None), row[1] in self.mine_devices
 
-    def close(self, batch: int, entries: dict[str, str] | None, mine: bool,
-              seen: set[str]) -> None:  # fmt: skip
-        """Rounds a batch row claims that are not in its batch: gone, unless elsewhere here."""
-        if not entries:
-            return
-        unseen = [k for k in entries if k not in seen]
+    def run(self) -> None:
+        current: int | None = None
+        entries: dict[str, str] | None = None
+        matched: dict[int, int] = defaultdict(int)
+        found = digests(self.db, ROUNDS, "t.audit_batch IS NOT NULL", extra="t.audit_batch")
+        for batch, key, actual in found:
+            if batch != current:
+                current = batch
+                entries, _ = self.claims_of(current)
+            if entries is None or key not in entries:
+                self.found.add(key, "unrecorded")
+            else:
+                matched[current] += 1
+                if entries[key] != actual:
+                    self.found.add(key, "changed", current)
+        # Rounds a batch row claims that are not in its batch: gone, unless elsewhere here.
+        for (batch,) in self.db.execute(
+            "SELECT id FROM audit_log WHERE kind IN ('rounds_batch', 'baseline')"
+            " AND instr(covers, '\"rounds\":') > 0"
+        ).fetchall():
+            entries, mine = self.claims_of(batch)
+            if entries and matched[batch] < len(entries):
+                self.missing(batch, entries, mine)
+
+    def missing(self, batch: int, entries: dict[str, str], mine: bool) -> None:
+        here = {r[0] for r in self.db.execute(
+            "SELECT uuid FROM rounds WHERE audit_batch = ?", [batch])}  # fmt: skip
+        unseen = [k for k in entries if k not in here]
         gone = set(unseen) - existing_rounds(self.db, unseen)
         named = self.claims.named_here.get("rounds", set())
         for key in sorted(gone):
             if mine or key in named:
                 self.found.add(key, "missing", batch)
-
-    def run(self) -> None:
-        current: int | None = None
-        entries: dict[str, str] | None = None
-        mine = False
-        seen: set[str] = set()
-        found = rows(self.db, ROUNDS, "t.audit_batch IS NOT NULL", order="t.audit_batch, t.uuid",
-                     extra="t.audit_batch AS _batch")  # fmt: skip
-        for row in found:
-            if row["_batch"] != current:
-                if current is not None:
-                    self.close(current, entries, mine, seen)
-                current, seen = row["_batch"], set()
-                self.visited.add(current)
-                entries, mine = self.claims_of(current)
-            key = row["uuid"]
-            seen.add(key)
-            if entries is None or key not in entries:
-                self.found.add(key, "unrecorded")
-            elif entries[key] != digest(ROUNDS, row):
-                self.found.add(key, "changed", current)
-        if current is not None:
-            self.close(current, entries, mine, seen)
-        # Batch rows none of whose rounds name them any more.
-        for (batch,) in self.db.execute(
-            "SELECT id FROM audit_log WHERE kind IN ('rounds_batch', 'baseline')"
-            " AND instr(covers, '\"rounds\":') > 0"
-        ).fetchall():
-            if batch not in self.visited:
-                entries, mine = self.claims_of(batch)
-                self.close(batch, entries, mine, set())
 
 
 def existing_rounds(db: Database, keys: list[str]) -> set[str]:

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -325,7 +327,7 @@ def select_sql(rec: Record, where: str = "", order: str = "", columns: set[str] 
 
 
 def _children(value: str | None) -> list[list]:
-    if not value:
+    if not value or value == "[]":
         return []
     # json_group_array gives no order (SQLite 3.40): children are ordered by their first
     # column (the item or note number).
@@ -360,11 +362,76 @@ def fetch(db: Database, rec: Record, keys: Iterable[str]) -> dict[str, dict[str,
 # --- the digest ---------------------------------------------------------------------------
 
 
-def _norm(f: Field, value: Any) -> Any:
+def digests(db: Database, rec: Record, where: str = "", params: Any = (),
+            extra: str = "") -> Iterator[tuple[Any, str, str]]:  # fmt: skip
+    """(`extra`'s value, key, digest) of every record, streamed: `digest` over the rows
+    as they come from SQLite, without a dict per row (`check` reads 400,000 rounds)."""
+    fields = list(rec.fields)
+    offset = 2 if extra else 1  # _rowid, then `extra`
+    picks = [offset + i for i, f in enumerate(fields) if f.digest]
+    real = tuple(n for n, i in enumerate(picks, start=1) if F in fields[i - offset].types)
+    keys = [offset + fields.index(rec.field(k)) for k in rec.key]
+    children = range(offset + len(fields), offset + len(fields) + len(rec.children))
+    getter = itemgetter(*picks)
+    kind, sha256 = rec.kind, hashlib.sha256
+    for row in _execute(db, select_sql(rec, where, "", None, extra), params):
+        values: list[Any] = [kind, *getter(row)]
+        for n in real:
+            if type(values[n]) is int:
+                values[n] = float(values[n])
+        for i in children:
+            values.append(_children(row[i]))
+        key = "/".join(str(row[i]) for i in keys) if len(keys) > 1 else row[keys[0]]
+        yield (row[1] if extra else None), key, sha256(_ENCODE(values).encode()).hexdigest()[:32]
+
+
+_DIGESTERS: dict[tuple[str, frozenset[str] | None], tuple[Record, Callable]] = {}
+
+
+def digester(rec: Record, columns: set[str] | None = None) -> Callable[[Mapping[str, Any]], str]:
+    """`digest` for many rows of one kind: what it reads of a row is worked out once.
+
+    Kept by kind (hashing a whole description on every call cost a second per 100,000)."""
+    key = (rec.kind, None if columns is None else frozenset(columns))
+    found = _DIGESTERS.get(key)
+    if found is None or found[0] is not rec:
+        found = _DIGESTERS[key] = (rec, _make_digester(rec, columns))
+    return found[1]
+
+
+def _make_digester(rec: Record, columns: set[str] | None) -> Callable[[Mapping[str, Any]], str]:
+    fields = [f for f in _present(rec, columns) if f.digest]
+    names = [f.name for f in fields]
+    getter = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
     # A REAL column keeps 5 as 5.0, and a sync file may write either.
-    if F in f.types and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
+    real = tuple(i for i, f in enumerate(fields, start=1) if F in f.types)
+    children = [c.name for c in rec.children]
+    kind, sha256 = rec.kind, hashlib.sha256
+
+    def digest_row(row: Mapping[str, Any]) -> str:
+        values: list[Any] = [kind, *getter(row)]
+        for i in real:
+            if type(values[i]) is int:
+                values[i] = float(values[i])
+        for name in children:
+            values.append(sorted(list(x) for x in row[name]))
+        return sha256(_ENCODE(values).encode("utf-8")).hexdigest()[:32]
+
+    return digest_row
+
+
+def _encoder() -> Callable[[Any], str]:
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":")), made once: the public
+    encoder builds its C encoder again on every call (half the time of a 100,000-row
+    import's digests)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    encode = make(None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_ENCODE = _encoder()
 
 
 def digest(rec: Record, row: Mapping[str, Any], columns: set[str] | None = None) -> str:
@@ -372,16 +439,9 @@ def digest(rec: Record, row: Mapping[str, Any], columns: set[str] | None = None)
 
     The same on every laptop for the same record: the fields in description order
     (references as UUIDs), then its children sorted. `columns` restricts the fields to
-    those a migration had (see `recover`).
+    those a migration had (see core.coverage.recover).
     """
-    values: list[Any] = [rec.kind]
-    for f in _present(rec, columns):
-        if f.digest:
-            values.append(_norm(f, row[f.name]))
-    for c in rec.children:
-        values.append(sorted(list(x) for x in row[c.name]))
-    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return digester(rec, columns)(row)
 
 
 DELETED = ""  # a covers entry: the action deleted the record
