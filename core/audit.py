@@ -6,6 +6,11 @@ keeps its own chain (`device_id`); rows received in a sync file join their
 device's chain unchanged, so each chain verifies on every laptop that holds it.
 The chain's head hash is printed on signed summaries and stored in backups;
 `check --against HASH` then tells whether history up to that point was rewritten.
+
+A row names the actor, the actor's role and where the action came from (`via`:
+window, cli, sync, migration), and in `covers` the digest of every record the action
+wrote (core.records, checked by core.coverage). Rows written before m016 have none
+of these and keep verifying by the formula they were written with (`format` 1).
 """
 
 from __future__ import annotations
