@@ -88,8 +88,15 @@ class AuditPage(QWidget):
         self.filter_error = QLabel()
         self.filter_error.setStyleSheet("color: #b3261e")
         self.log_model = _RowsModel(
-            ("col.when", "col.user", "records.col.source", "col.action", "col.kind", "col.record",
-             "col.change")
+            (
+                "col.when",
+                "col.user",
+                "records.col.source",
+                "col.action",
+                "col.kind",
+                "col.record",
+                "col.change",
+            )
         )
         self.log = self._table(self.log_model, stretch=6)
         log_tab = QWidget()
