@@ -275,6 +275,12 @@ SYNCED: tuple[Record, ...] = tuple(r for r in RECORDS if r.synced)
 COVERED: tuple[Record, ...] = tuple(r for r in RECORDS if r.covered)
 
 
+def carried(rec: Record) -> tuple[Record, Field]:
+    """The kind that travels inside `rec` (`rec.nested`), and its field naming `rec`."""
+    inner = next(r for r in RECORDS if r.inside == rec.kind)
+    return inner, next(f for f in inner.fields if f.ref == rec.table)
+
+
 def sync_fields() -> dict[str, dict[str, tuple[type, ...]]]:
     """Every synced kind: field -> the JSON types a sync file may give it."""
     out: dict[str, dict[str, tuple[type, ...]]] = {}

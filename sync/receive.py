@@ -509,23 +509,26 @@ def _form_questions(content: dict, key: str) -> list[dict]:
     return [q for q in content["survey_questions"] if q["form"] == key]
 
 
-def _merge_forms(m: _Merge) -> set[str]:
+def _merge_forms(m: _Merge) -> tuple[set[str], set[str]]:
     """Survey forms: a form is its name and its questions, merged as one editable thing.
 
     A form nobody has answered is edited in place (inspection.survey.save_form), so the
     later edit wins for the name and the whole question list together. `retired` and
     `replaced_by` only move one way: a retired form stays retired, the first successor
     (the smaller key, should two laptops each version it) is kept. Returns the keys of
-    the forms whose questions this merge has settled.
+    the forms whose questions this merge has settled, and of those held back.
     """
     db, gate = m.db, m.gate
     settled: set[str] = set()
+    held: set[str] = set()
     local = {k for (k,) in db.execute("SELECT key FROM survey_forms")}
     for f in m.content["survey_forms"]:
         questions = _form_questions(m.content, f["key"])
         complete = all([gate.check(SURVEY_QUESTIONS, q) for q in questions])
         if f["key"] not in local:
             if not (gate.allow(SURVEY_FORMS, f) and complete):
+                # Held back whole: its questions wait with it.
+                held.add(f["key"])
                 continue
             # Links to other forms are set below, once every form of the file is here.
             _add(m, SURVEY_FORMS, dict(f, derived_from=None, replaced_by=None))
@@ -556,13 +559,15 @@ def _merge_forms(m: _Merge) -> set[str]:
              f["retired"], f["key"]],
         )  # fmt: skip
         gate.wrote(SURVEY_FORMS, f["key"])
-    return settled
+    return settled, held
 
 
-def _merge_questions(m: _Merge, settled: set[str]) -> None:
+def _merge_questions(m: _Merge, settled: set[str], held: set[str]) -> None:
     have = {u for (u,) in m.db.execute("SELECT uuid FROM survey_questions")}
     for q in m.content["survey_questions"]:
-        if q["form"] in settled or q["uuid"] in have:
+        if q["form"] in held:
+            m.result._bump(m.result.held_back_records, "survey_questions")
+        elif q["form"] in settled or q["uuid"] in have:
             m.result._bump(m.result.skipped, "survey_questions")
         elif m.gate.allow(SURVEY_QUESTIONS, q):
             _add(m, SURVEY_QUESTIONS, q, verb="INSERT OR IGNORE")
@@ -756,8 +761,8 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             _merge_points(run)
             _merge_standards(run)
             _merge_plan(run)
-            settled = _merge_forms(run)
-            _merge_questions(run, settled)
+            settled, held = _merge_forms(run)
+            _merge_questions(run, settled, held)
             duplicates = _merge_rounds(run)
             _merge_actions(run, duplicates)
             _merge_survey(run)

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from core.audit import SYNC_FIELDS, local_device
 from core.db import transaction
 from core.errors import InvalidInput
-from core.records import BY_KIND, SYNCED, Record, rows
+from core.records import SYNCED, Record, carried, rows
 from sync.fileformat import write_sync_file
 
 
@@ -59,10 +59,10 @@ def collect(db: Database, since: date | None = None) -> dict[str, list[dict[str,
         for row in rows(db, rec, where, {"cut": cut}, order=rec.order):
             record = _travelling(rec, row)
             if rec.nested:
-                inner = BY_KIND[next(r.kind for r in SYNCED if r.inside == rec.kind)]
+                inner, parent = carried(rec)
                 record[rec.nested] = [
                     _travelling(inner, e)
-                    for e in rows(db, inner, "t.report_id = :id", {"id": row["_rowid"]},
+                    for e in rows(db, inner, f"t.{parent.col} = :id", {"id": row["_rowid"]},
                                   order=inner.order)
                 ]  # fmt: skip
             found.append(record)
