@@ -153,3 +153,32 @@ def test_a_file_of_the_first_format_is_refused(laptops, tmp_path) -> None:
     with pytest.raises(InvalidInput) as err:
         import_sync(b, old)
     assert "older version" in err.value.en
+
+
+def test_records_whose_rows_are_held_back_wait_for_them_whole(laptops, tmp_path) -> None:
+    """A form (and its questions) and a report (and its events) written while the sender's
+    chain has a gap here are not written at all; a full file later brings them."""
+    from inspection.survey import save_form
+    from sync.fileformat import read_sync_file, write_sync_file
+
+    a, b = laptops
+    act_as(a, Actor("head", "section_head"))
+    form = save_form(a, 2564, None, "แบบใหม่", "New form", [("ข้อ 1", "Q 1"), ("ข้อ 2", "Q 2")])
+    _fill(a, "F1-01", "2021-03-03")
+    out = tmp_path / "gap.srsync"
+    export_sync(a, out)
+    sf = read_sync_file(out)
+    content = dict(sf.content, audit=sf.content["audit"][1:])  # a gap in A's chain
+    write_sync_file(out, sf.manifest.device_id, sf.manifest.created_at, None, content)
+    result = import_sync(b, out)
+    assert result.held_back_records == {"survey_forms": 1, "survey_questions": 2, "rounds": 2,
+                                        "actions": 1, "survey_responses": 1,
+                                        "guard_reports": 1, "guard_events": 1}  # fmt: skip
+    assert not b.execute(
+        "SELECT 1 FROM survey_questions WHERE form = ?", [form.form.key]
+    ).fetchone()
+    assert check(b).ok
+    export_sync(a, tmp_path / "full.srsync")
+    full = import_sync(b, tmp_path / "full.srsync")
+    assert full.held_back_records == {} and full.added["survey_questions"] == 2
+    assert check(b).ok
