@@ -40,6 +40,7 @@ from core.calendar import fiscal_months, fiscal_year, fiscal_year_range
 from core.db import transaction
 from core.records import (
     ACTIONS,
+    GUARD_EVENT_DAYS,
     GUARD_EVENTS,
     GUARD_REPORTS,
     SURVEY_RESPONSES,
@@ -53,7 +54,7 @@ from inspection.rounds import audit_batch, next_batch, round_content, standard_u
 from inspection.standard import Standard, current_standard, judge
 from inspection.survey import GROUPS, is_satisfied
 from security.demo import PLACES, SUPERVISORS, WHAT
-from security.guard import CATEGORIES
+from security.events import CATEGORIES
 
 SOURCE = "bench"
 CHUNK = 10_000  # rows per executemany call: bounded memory, few Python round trips
@@ -246,12 +247,14 @@ class _Writer:
                     counted_theft = counted_theft or counts
                     pending = day.month == 9 and day.day > 20  # the year's last events wait
                     at = f"{rng.randint(8, 17):02d}:{rng.choice((0, 30)):02d}"
+                    # Day-shift events happen on the report's day (occurred_on, fiscal_year).
                     event = (self.uuid(), next_id, at,
                              rng.choice(PLACES), cat, WHAT[cat],
                              2500.0 if cat in ("theft", "loss") else None,
                              None if pending else int(counts),
                              "" if pending else "จัดประเภทโดยชุดข้อมูลทดสอบ",
-                             None if pending else SOURCE, None if pending else stamp)  # fmt: skip
+                             None if pending else SOURCE, None if pending else stamp,
+                             iso, fy)  # fmt: skip
                     events.append(event)
                     covers.add("guard_events", event[0], claim(GUARD_EVENTS, {
                         "uuid": event[0], "report": uid, "at": at, "place": event[3],
@@ -259,6 +262,8 @@ class _Writer:
                         "action_taken": "", "counts": event[7], "reason": event[8],
                         "classified_by": event[9], "classified_at": event[10],
                         "changed_at": None, "changed_on": None, "changed_base": None}))  # fmt: skip
+                    covers.add("guard_event_days", event[0], digest(GUARD_EVENT_DAYS, {
+                        "uuid": event[0], "occurred_on": iso, "fiscal_year": fy}))  # fmt: skip
                     n_events = 1
                 entries.append(("sign", "guard_report", uid, None,
                                 {"day": iso, "shift": shift, "events": n_events,
@@ -272,8 +277,8 @@ class _Writer:
         )
         db.conn.executemany(
             "INSERT INTO guard_events(uuid, report_id, at, place, category, description,"
-            " loss_value, counts, reason, classified_by, classified_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " loss_value, counts, reason, classified_by, classified_at, occurred_on, fiscal_year)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             events,
         )
         # One audit row per signed report, chained, as save_report writes them.

@@ -214,16 +214,13 @@ class ChainReport:
     head: str
 
 
-def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
-    """One device's chain; `device` None: the single chain of a file older than m009."""
+def chain_report(found: Iterable[AuditRow], up_to_hash: str | None = None) -> ChainReport:
+    """Verify one device's chain from its rows in chain order: every row's hash recomputed
+    and linked to the one before. The same check wherever the rows are held (a laptop's
+    SQLite file, the city hub's PostgreSQL)."""
     prev = GENESIS
     count = 0
-    if device is None:
-        found = db.execute("SELECT * FROM audit_log ORDER BY id")
-    else:
-        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
-    for r in found:
-        row = AuditRow(*r)
+    for row in found:
         if row.prev_hash != prev or row.hash != expected_hash(row, prev):
             return ChainReport(False, count, row.id, prev)
         prev = row.hash
@@ -234,6 +231,15 @@ def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> 
         # The anchored hash is nowhere in this valid chain.
         return ChainReport(False, count, None, prev)
     return ChainReport(True, count, None, prev)
+
+
+def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
+    """One device's chain; `device` None: the single chain of a file older than m009."""
+    if device is None:
+        found = db.execute("SELECT * FROM audit_log ORDER BY id")
+    else:
+        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
+    return chain_report((AuditRow(*r) for r in found), up_to_hash)
 
 
 def devices(db: Database) -> list[str]:

@@ -91,6 +91,9 @@ class Record:
     # Columns that are this laptop's own bookkeeping, neither sent nor digested (a test
     # proves every other column of the table is described above).
     local: tuple[str, ...] = ("id",)
+    # A second record kind on another kind's table (`of`): the columns that one leaves
+    # local and this one covers.
+    of: str = ""
 
     @property
     def digest_fields(self) -> tuple[Field, ...]:
@@ -147,9 +150,10 @@ PLAN_STEPS = Record(
     (fld("uuid", S), fld("fiscal_year", INT), fld("project", INT), fld("step_no", INT),
      fld("title_th", S), fld("title_en", S), fld("weight", INT, F), fld("cumulative", INT, F),
      fld("months", S), fld("floor", INT, N), fld("done_date", S, N), fld("evidence", S),
+     fld("evidence_en", S),  # m019: '' when the office gave none
      *STAMPS),
     editable=("title_th", "title_en", "weight", "cumulative", "months", "floor", "done_date",
-              "evidence"),
+              "evidence", "evidence_en"),
     order="t.uuid",
 )
 SURVEY_FORMS = Record(
@@ -233,6 +237,19 @@ GUARD_EVENTS = Record(
     editable=("counts", "reason", "classified_by", "classified_at"),
     order="t.id",
     inside="guard_reports",
+    # The day it happened and its fiscal year (m018) are derived on each laptop from the
+    # report's day and that laptop's shift hours: GUARD_EVENT_DAYS covers them, locally.
+    local=("id", "occurred_on", "fiscal_year"),
+)
+# The day each event happened, as this laptop derived it (security.contract.Shift.day_of):
+# the year the plan counts an incident in. Not shared content (another laptop derives it
+# with its own shift hours), so never sent; covered on each laptop by the row that wrote
+# the event here (a sync import's own row for an event received).
+GUARD_EVENT_DAYS = Record(
+    "guard_event_days", "guard_events", ("uuid",),
+    (fld("uuid", S), fld("occurred_on", S, N), fld("fiscal_year", INT, N)),
+    synced=False,
+    of="guard_events",
 )
 
 # This laptop's own facts, never synced: accounts, settings, the guard contract.
@@ -248,12 +265,12 @@ SETTINGS = Record("settings", "settings", ("key",), (fld("key", S), fld("value",
 GUARD_SHIFTS = Record(
     "guard_shifts", "guard_shifts", ("code",),
     (fld("code", S), fld("name_th", S), fld("name_en", S), fld("required_guards", INT),
-     fld("required", INT), fld("sort", INT)),
+     fld("required", INT), fld("sort", INT), fld("starts", S), fld("ends", S)),
     synced=False,
     local=(),
 )
 GUARD_POSTS = Record("guard_posts", "guard_posts", ("name_th",),
-                     (fld("name_th", S), fld("active", INT)), synced=False)
+                     (fld("name_th", S), fld("active", INT), fld("name_en", S)), synced=False)
 GUARD_MONTHS = Record(
     "guard_months", "guard_month_checks", ("year", "month"),
     (fld("year", INT), fld("month", INT), fld("checked_by", S), fld("note", S),
@@ -266,11 +283,12 @@ GUARD_MONTHS = Record(
 # In the order a sync file lists them and a receiver merges them (references first).
 RECORDS: tuple[Record, ...] = (
     POINTS, STANDARDS, PLAN_PROJECTS, PLAN_STEPS, SURVEY_FORMS, SURVEY_QUESTIONS, ROUNDS,
-    ACTIONS, SURVEY_RESPONSES, SURVEY_IMPORTS, GUARD_REPORTS, GUARD_EVENTS, USERS, SETTINGS,
-    GUARD_SHIFTS, GUARD_POSTS, GUARD_MONTHS,
+    ACTIONS, SURVEY_RESPONSES, SURVEY_IMPORTS, GUARD_REPORTS, GUARD_EVENTS, GUARD_EVENT_DAYS,
+    USERS, SETTINGS, GUARD_SHIFTS, GUARD_POSTS, GUARD_MONTHS,
 )  # fmt: skip
 BY_KIND: dict[str, Record] = {r.kind: r for r in RECORDS}
-BY_TABLE: dict[str, Record] = {r.table: r for r in RECORDS}
+# A table's own record kind (not a second kind `of` it).
+BY_TABLE: dict[str, Record] = {r.table: r for r in RECORDS if not r.of}
 SYNCED: tuple[Record, ...] = tuple(r for r in RECORDS if r.synced)
 COVERED: tuple[Record, ...] = tuple(r for r in RECORDS if r.covered)
 

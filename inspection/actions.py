@@ -32,6 +32,10 @@ class CorrectiveAction:
     def is_open(self) -> bool:
         return self.closed_date is None
 
+    def overdue_on(self, day: date) -> bool:
+        """Still open after its due date (a report flags it; one without a due date never is)."""
+        return self.is_open and self.due_date is not None and self.due_date < day
+
 
 def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
@@ -73,9 +77,6 @@ def update_action(
 ) -> CorrectiveAction:
     """Set what is to be done, by whom and by when (an open action only)."""
     require(db, "actions.edit")
-    act = get_action(db, action_uuid)
-    if not act.is_open:
-        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
     what = (what or "").strip()
     if not what:
         raise InvalidInput("โปรดระบุสิ่งที่ต้องแก้ไข", "say what is to be done", field="what")
@@ -87,6 +88,7 @@ def update_action(
     if due == "":
         due_date = None
     with transaction(db):
+        act = _open_action(db, action_uuid)
         db.execute(
             "UPDATE corrective_actions SET what = ?, who = ?, due_date = ? WHERE id = ?",
             [what, (who or "").strip(), due_date.isoformat() if due_date else None, act.id],
@@ -99,11 +101,9 @@ def update_action(
 
 def close_action(db: Database, action_uuid: str, closed: str | date) -> CorrectiveAction:
     require(db, "actions.edit")
-    act = get_action(db, action_uuid)
-    if not act.is_open:
-        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
     closed_date = closed if isinstance(closed, date) else parse_date(closed, field="closed")
     with transaction(db):
+        act = _open_action(db, action_uuid)
         db.execute(
             "UPDATE corrective_actions SET closed_date = ? WHERE id = ?",
             [closed_date.isoformat(), act.id],
@@ -112,6 +112,15 @@ def close_action(db: Database, action_uuid: str, closed: str | date) -> Correcti
         audit(db, "close", "action", act.uuid, _snap(act), _snap(after),
               covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
+
+
+def _open_action(db: Database, action_uuid: str) -> CorrectiveAction:
+    """The action as it stands, read inside the caller's write transaction: one closed by
+    another window a moment ago is refused, not closed twice with two audit rows."""
+    act = get_action(db, action_uuid)
+    if not act.is_open:
+        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
+    return act
 
 
 def _snap(a: CorrectiveAction) -> dict:

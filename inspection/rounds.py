@@ -170,16 +170,17 @@ def start_draft(
 ) -> Round:
     """Begin a round at a point, against the current standard; saved at once as a draft."""
     actor = require(db, "rounds.record")
-    point = get_point(db, point_code)
     inspector = _check_inspector(inspector)
     when = _check_when(when or now())
-    std = current_standard(db)
-    n = len(std.items)
-    initial = tuple(scores) if scores is not None else (None,) * n
-    if len(initial) != n:
-        initial = (tuple(initial) + (None,) * n)[:n]
     uid = new_id()
     with transaction(db):
+        # The point and the standard read under the write lock, as every write reads.
+        point = get_point(db, point_code)
+        std = current_standard(db)
+        n = len(std.items)
+        initial = tuple(scores) if scores is not None else (None,) * n
+        if len(initial) != n:
+            initial = (tuple(initial) + (None,) * n)[:n]
         cur = db.execute(
             "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
             " status, scores, total, passed, supersedes, reason, created_at, recorded_by)"
@@ -279,8 +280,10 @@ def set_round_note(db: Database, round_uuid: str, note: str) -> Round:
 
 
 def discard_draft(db: Database, round_uuid: str) -> None:
-    rnd, _ = _draft(db, round_uuid)
+    # Read under the write lock: a draft another window finalized a moment ago is final
+    # now, and is refused instead of deleted with an audit row for a draft that is gone.
     with transaction(db):
+        rnd, _ = _draft(db, round_uuid)
         db.execute("DELETE FROM rounds WHERE id = ? AND status = 'draft'", [rnd.id])
         audit(db, "discard_draft", "round", rnd.uuid, _snapshot(rnd), None)
 
@@ -306,18 +309,21 @@ def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]
 
 def finalize_round(db: Database, round_uuid: str) -> Round:
     """Make a complete draft final: total and pass are fixed, failed items open actions."""
-    rnd, std = _draft(db, round_uuid)
-    missing = [no for no, s in enumerate(rnd.scores, start=1) if s is None]
-    if missing:
-        listed = ", ".join(str(n) for n in missing)
-        raise InvalidInput(
-            f"ยังไม่ได้ให้คะแนนข้อ {listed}",
-            f"items {listed} are not scored yet",
-            field=f"i{missing[0]}",
-        )
-    scores = [s for s in rnd.scores if s is not None]
-    verdict = judge(scores, std.item_min, std.pass_total)
+    # The draft is read under the write lock: when two windows finalize it at once, the
+    # second finds it final and is refused, instead of opening a second set of corrective
+    # actions and a second "finalize" audit row (issue 13).
     with transaction(db):
+        rnd, std = _draft(db, round_uuid)
+        missing = [no for no, s in enumerate(rnd.scores, start=1) if s is None]
+        if missing:
+            listed = ", ".join(str(n) for n in missing)
+            raise InvalidInput(
+                f"ยังไม่ได้ให้คะแนนข้อ {listed}",
+                f"items {listed} are not scored yet",
+                field=f"i{missing[0]}",
+            )
+        scores = [s for s in rnd.scores if s is not None]
+        verdict = judge(scores, std.item_min, std.pass_total)
         if rnd.supersedes:
             _check_supersede(db, rnd.supersedes)
         db.execute(
@@ -349,27 +355,61 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     The correction keeps the inspection time of the round it corrects: it is a
     better record of the same inspection, so it judges the point in its place.
     """
-    require(db, "rounds.record")
-    old = get_round(db, round_uuid)
-    if not old.is_final:
-        raise InvalidInput("แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected")
+    require(db, "rounds.correct")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
             "โปรดระบุเหตุผลของการแก้ไข", "give the reason for the correction", field="reason"
         )
-    _check_supersede(db, old.uuid)
-    point = get_point_by_id(db, old.point_id)
-    return start_draft(
-        db,
-        point.code,
-        inspector,
-        old.inspected_at,
-        supersedes=old.uuid,
-        reason=reason,
-        scores=old.scores,
-        notes=old.notes,
-    )
+    with transaction(db):
+        old = get_round(db, round_uuid)
+        if not old.is_final:
+            raise InvalidInput(
+                "แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected"
+            )
+        _check_supersede(db, old.uuid)
+        point = get_point_by_id(db, old.point_id)
+        return start_draft(
+            db,
+            point.code,
+            inspector,
+            old.inspected_at,
+            supersedes=old.uuid,
+            reason=reason,
+            scores=old.scores,
+            notes=old.notes,
+        )
+
+
+def correct_with_scores(
+    db: Database, round_uuid: str, reason: str, scores: Sequence[object], inspector: str
+) -> Round:
+    """A correction in one step (the command line's `correct-round`): the new scores,
+    checked whole first, in a final round that supersedes `round_uuid` and why.
+
+    The same rules as the window's correction (correct_round, then finalize_round);
+    should the last step be refused, the draft it began is discarded.
+    """
+    require(db, "rounds.correct")
+    std = current_standard(db)
+    if len(scores) != len(std.items):
+        raise InvalidInput(
+            f"ต้องให้คะแนน {len(std.items)} ข้อ (ให้มา {len(scores)} ข้อ)",
+            f"give {len(std.items)} scores ({len(scores)} given)",
+            field="--scores",
+        )
+    values = [check_score(v, std.max_score, field=f"i{n}") for n, v in enumerate(scores, start=1)]
+    draft = correct_round(db, round_uuid, reason, inspector)
+    try:
+        with transaction(db):
+            db.execute(
+                "UPDATE rounds SET scores = ?, total = ? WHERE uuid = ? AND status = 'draft'",
+                [_encode(values), sum(values), draft.uuid],
+            )
+        return finalize_round(db, draft.uuid)
+    except BaseException:
+        discard_draft(db, draft.uuid)
+        raise
 
 
 def record_round(

@@ -121,7 +121,6 @@ def create_standard_version(
     from core.users import require
 
     require(db, "standards.manage")
-    current = current_standard(db)
     rows = read_rows(Path(path), STANDARD_COLUMNS)
     items = []
     for number, row in rows:
@@ -133,14 +132,17 @@ def create_standard_version(
                                "each item needs a group (H, A, S) and Thai and English text",
                                field="group", row=number)  # fmt: skip
         items.append((int(row["no"]), row["group"].upper(), row["th"], row["en"]))
-    minimum = current.item_min if item_min is None else item_min
-    band = current.pass_total if pass_total is None else pass_total
-    if not items or not 0 <= minimum <= current.max_score or not 0 < band <= 4 * len(items):
-        raise InvalidInput("เกณฑ์ผ่านไม่ถูกต้อง", "the pass thresholds are not valid",
-                           field="pass_total")  # fmt: skip
-    version = current.version + 1
     uid = new_id()
     with transaction(db):
+        # The current version read under the write lock: two new versions at once would
+        # both have claimed the same number.
+        current = current_standard(db)
+        minimum = current.item_min if item_min is None else item_min
+        band = current.pass_total if pass_total is None else pass_total
+        if not items or not 0 <= minimum <= current.max_score or not 0 < band <= 4 * len(items):
+            raise InvalidInput("เกณฑ์ผ่านไม่ถูกต้อง", "the pass thresholds are not valid",
+                               field="pass_total")  # fmt: skip
+        version = current.version + 1
         cur = db.execute(
             "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min,"
             " pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",

@@ -109,22 +109,24 @@ def record_response(
     """
     require(db, "survey.record")
     d = day if isinstance(day, date) else parse_date(day)
-    point_id = get_point(db, point_code).id if point_code else None
     grp = check_group(group)
     values = parse_ratings(ratings) if isinstance(ratings, str) else list(ratings)
     if not values or any(v not in range(1, 6) for v in values):
         raise InvalidInput("คะแนนต้องเป็น 1-5", "ratings must be 1-5", field="rating")
-    if form is not None:
-        asked = len(get_form(db, form).questions)
-        if asked != len(values):
-            raise InvalidInput(
-                f"แบบสอบถามนี้มี {asked} ข้อ แต่ได้คะแนน {len(values)} ข้อ",
-                f"this form has {asked} questions but {len(values)} ratings were given",
-                field="rating",
-            )
-    else:
-        form = form_for_ratings(db, fiscal_year(d), len(values))
     with transaction(db):
+        # The form read under the write lock: one edited in place a moment ago by another
+        # window (it had no answers) is checked as it is now.
+        point_id = get_point(db, point_code).id if point_code else None
+        if form is not None:
+            asked = len(get_form(db, form).questions)
+            if asked != len(values):
+                raise InvalidInput(
+                    f"แบบสอบถามนี้มี {asked} ข้อ แต่ได้คะแนน {len(values)} ข้อ",
+                    f"this form has {asked} questions but {len(values)} ratings were given",
+                    field="rating",
+                )
+        else:
+            form = form_for_ratings(db, fiscal_year(d), len(values))
         uid = _insert(db, d, point_id, grp, values, "app", form)
         audit(db, "create", "survey_response", uid, None,
               {"date": d.isoformat(), "group": grp, "ratings": values, "form": form},
@@ -180,8 +182,25 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
     path = Path(path)
     rows = read_rows(path, SURVEY_COLUMNS)
     digest = file_digest(path)
-    if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
-        return SurveyImport(0, True)
+    with transaction(db):
+        # Asked under the write lock: the same file imported twice at once (a scheduled
+        # job and a person) waits here and is then recognised.
+        if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
+            return SurveyImport(0, True)
+        parsed = _parse_rows(db, rows)
+        guess = FormGuesser(db)
+        added = [_insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
+                 for day, point_id, grp, ratings in parsed]  # fmt: skip
+        db.execute(
+            "INSERT INTO survey_imports(digest, file_name, rows, imported_at) VALUES (?, ?, ?, ?)",
+            [digest, path.name, len(parsed), _stamp()],
+        )
+        audit(db, "import", "survey_file", digest, None, {"file": path.name, "rows": len(parsed)},
+              covers=covering(db, survey_responses=added))  # fmt: skip
+    return SurveyImport(len(parsed), False)
+
+
+def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[tuple]:
     points = {p.code: p.id for p in list_points(db, active_only=False)}
     parsed = []
     for number, row in rows:
@@ -196,21 +215,7 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
         except SalaError as exc:
             raise exc.at_row(number) from None
         parsed.append((day, point_id, grp, ratings))
-    guess = FormGuesser(db)
-    with transaction(db):
-        # Asked again under the write lock: the same file imported twice at once (a
-        # scheduled job and a person) waits here and is then recognised.
-        if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
-            return SurveyImport(0, True)
-        added = [_insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
-                 for day, point_id, grp, ratings in parsed]  # fmt: skip
-        db.execute(
-            "INSERT INTO survey_imports(digest, file_name, rows, imported_at) VALUES (?, ?, ?, ?)",
-            [digest, path.name, len(parsed), _stamp()],
-        )
-        audit(db, "import", "survey_file", digest, None, {"file": path.name, "rows": len(parsed)},
-              covers=covering(db, survey_responses=added))  # fmt: skip
-    return SurveyImport(len(parsed), False)
+    return parsed
 
 
 def export_survey(db: Database, fy: int, path: Path) -> int:

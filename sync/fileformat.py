@@ -18,7 +18,7 @@ import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,8 @@ from core.audit import SYNC_FIELDS, expected_hash
 from core.calendar import fiscal_year
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.instance import refuse_database_path
+from core.office import Office, default_office, office_from
 from core.records import BY_KIND, SYNCED, sync_fields
 
 FORMAT = "sala-rounds-sync"
@@ -56,6 +58,9 @@ class Manifest:
     since: str | None
     content_sha256: str
     counts: dict[str, int]
+    # The office whose records these are (issue 18). A file made before offices existed
+    # names none: it is the City Hall building office's, the default.
+    office: Office = field(default_factory=default_office)
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,9 @@ def _refuse(path: Path, th: str, en: str) -> InvalidInput:
 
 
 def write_sync_file(
-    path: Path, device_id: str, created_at: str, since: str | None, content: dict
-) -> str:
+    path: Path, device_id: str, created_at: str, since: str | None, content: dict,
+    *, office: Office | None = None,
+) -> str:  # fmt: skip
     """Write the file (atomically: a half-written file never has the final name); its SHA-256."""
     body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = body.encode("utf-8")
@@ -88,7 +94,12 @@ def write_sync_file(
         "content_sha256": hashlib.sha256(data).hexdigest(),
         "counts": {k: len(v) for k, v in content.items()},
     }
+    if office is not None:
+        # Code and names only: a file says whose records it holds, not who signs for them.
+        manifest["office"] = {"code": office.code, "name_th": office.name_th,
+                              "name_en": office.name_en}  # fmt: skip
     path = Path(path)
+    refuse_database_path(path, field="--out")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -212,9 +223,26 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
         last[device] = r["hash"]
 
 
+def _manifest_office(path: Path, manifest: dict) -> Office:
+    """The office a manifest names, checked as Settings checks it; none named: the default."""
+    given = manifest.get("office")
+    if given is None:
+        return default_office()
+    keys = ("code", "name_th", "name_en")
+    try:
+        if not isinstance(given, dict) or set(given) != set(keys):
+            raise InvalidInput("", "")
+        return office_from(*(given[k] for k in keys))
+    except InvalidInput:
+        raise _refuse(
+            path, "ส่วนหัวระบุหน่วยงานไม่ถูกต้อง", "its manifest names no valid office"
+        ) from None
+
+
 def read_sync_file(path: Path) -> SyncFile:
     """Open and check a sync file completely; raises InvalidInput, reads only."""
     path = Path(path)
+    refuse_database_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -274,5 +302,6 @@ def read_sync_file(path: Path) -> SyncFile:
             raise _refuse(path, "จำนวนรายการไม่ตรงกับส่วนหัว", "its record counts do not match")
     _check_nested(path, content)
     _check_audit(path, content["audit"])
-    manifest_obj = Manifest(device, created, since, sha, {str(k): v for k, v in counts.items()})
+    manifest_obj = Manifest(device, created, since, sha, {str(k): v for k, v in counts.items()},
+                            _manifest_office(path, manifest))  # fmt: skip
     return SyncFile(manifest_obj, content, file_sha)

@@ -26,29 +26,32 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from core.audit import SYNC_FIELDS, audit, head_hash, local_device
-from core.calendar import format_datetime, from_utc
+from core.calendar import fiscal_year, format_datetime, from_utc
 from core.coverage import BATCH_KINDS, Claim, Claims, local_devices
 from core.db import transaction
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.office import office
 from core.records import (
     ACTIONS,
     BY_KIND,
     COVERED,
     DELETED,
+    GUARD_EVENT_DAYS,
     GUARD_EVENTS,
     GUARD_REPORTS,
     PLAN_PROJECTS,
     PLAN_STEPS,
     POINTS,
     PRESENT,
+    RECORDS,
     ROUNDS,
     STANDARDS,
     SURVEY_FORMS,
@@ -66,7 +69,15 @@ from core.records import (
 from core.users import require
 from inspection.standard import judge
 from inspection.survey import is_satisfied, parse_ratings
+from security.contract import shifts
+from security.events import EventInput, validate_event
+from security.reports import event_moment, validate_report
 from sync.fileformat import SyncFile, read_sync_file
+from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
+
+# The fields a later change may replace, per editable table (the rest never changes): the
+# descriptions' (core.records), which the city hub's merge reads too.
+EDITABLE: dict[str, tuple[str, ...]] = {r.table: r.editable for r in RECORDS if r.editable}
 
 
 @dataclass(frozen=True)
@@ -249,6 +260,70 @@ def _check_verdicts(db: Database, content: dict) -> None:
             )
 
 
+def check_content(db: Database, content: dict) -> None:
+    """The checks of a file's records that need what the receiver already holds: the keys
+    they point to and the verdicts they state. A laptop and the city hub (which reads its
+    tables through hub.dialect) call this one function."""
+    _check_references(db, content)
+    _check_verdicts(db, content)
+    _check_guard(db, content)
+
+
+def check_office(db: Database, sync_file: SyncFile) -> None:
+    """A file holds one office's records; another office's file is refused (issue 18)."""
+    theirs, ours = sync_file.manifest.office, office(db)
+    if theirs.code != ours.code:
+        raise _refuse(
+            f"ไฟล์นี้เป็นของหน่วยงาน {theirs.code} ({theirs.name_th}) แต่เครื่องนี้เป็นของหน่วยงาน"
+            f" {ours.code} ({ours.name_th}) หากเป็นเครื่องใหม่ ให้ผู้ดูแลระบบตั้งรหัสหน่วยงานในหน้าตั้งค่าก่อน",
+            f"this file belongs to office {theirs.code} ({theirs.name_en}) and this computer to"
+            f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
+            " office code in Settings first",
+        )
+
+
+def _check_guard(db: Database, content: dict) -> None:
+    """Each guard report and event passes the checks the same record passes when typed in
+    the window or imported from CSV (security.reports.validate_report,
+    security.events.validate_event; issue 14 point 2). One bad record refuses the file,
+    naming the record and the field."""
+    for rep in content["guard_reports"]:
+        label = f"guard_reports {rep['uuid']}"
+        try:
+            checked = validate_report(
+                db, rep["day"], rep["shift"], rep["supervisor"], rep["required"],
+                rep["present"], _text_list(rep["posts"], "posts"),
+                _text_list(rep["patrols"], "patrols"), rep["note"],
+            )  # fmt: skip
+            if rep["supersedes"] is not None and not rep["reason"].strip():
+                raise InvalidInput("การแก้ไขต้องมีเหตุผล", "a correction needs its reason",
+                                   field="reason")  # fmt: skip
+            for ev in rep["events"]:
+                label = f"guard_events {ev['uuid']}"
+                event = validate_event(
+                    EventInput(ev["at"], ev["place"], ev["category"], ev["description"],
+                               ev["loss_value"], ev["action_taken"], ev["counts"], ev["reason"])
+                )  # fmt: skip
+                event_moment(checked, event)
+        except InvalidInput as exc:
+            raise InvalidInput(
+                f"ไม่รับไฟล์ซิงก์: {label}: {exc.th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
+                f"sync file refused: {label}: {exc.en}; nothing was changed",
+                field=exc.field,
+            ) from None
+
+
+def _text_list(text: str, field: str) -> list[str]:
+    """A report's posts or patrols as stored: a JSON list of text ('' for none)."""
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidInput("ไม่ใช่รายการข้อความ", "not a list of text", field=field)
+    return value
+
+
 class _Gate:
     """A received record is written only with the audit row that records it (issue 14).
 
@@ -357,10 +432,6 @@ class _Ids:
         self.known.setdefault(table, {})[uuid] = row_id
 
 
-def _stamp(row: Mapping) -> tuple[str, str]:
-    return (row.get("changed_at") or "", row.get("changed_on") or "")
-
-
 @dataclass
 class _Merge:
     """One file's merge: where it writes, what it has decided so far."""
@@ -377,7 +448,8 @@ def _merge_editable(
     m: _Merge, rec: Record, where: str, key: list, remote: dict, label: str, local_key: str,
     *, also_ok: bool = True,
 ) -> bool:  # fmt: skip
-    """Later change wins; a real clash between two laptops' edits goes to sync_history.
+    """Later change wins; a real clash between two laptops' edits goes to sync_history
+    (sync.rules.decide_edit decides).
 
     The other laptop's version is written, or kept in the history, only when its audit
     row is here (`also_ok` False: something that comes with it is not). Returns whether
@@ -391,51 +463,37 @@ def _merge_editable(
     )
     row = cur.fetchone()
     local = dict(zip([*fields, "changed_at", "changed_on", "changed_base"], row, strict=True))
-    local_vals = {f: local[f] for f in fields}
-    remote_vals = {f: remote[f] for f in fields}
-    differ = local_vals != remote_vals
-    remote_wins = _stamp(remote) > _stamp(local)
-    # A clash: both laptops edited it, on different devices, to different values, and
-    # neither edit was made on top of the other's version.
-    on_top = (remote["changed_base"] == " ".join(_stamp(local))
-              or local["changed_base"] == " ".join(_stamp(remote)))  # fmt: skip
-    clash = (differ and local["changed_at"] and remote["changed_at"] and not on_top
-             and local["changed_on"] != remote["changed_on"])  # fmt: skip
-    if (remote_wins or clash) and not (m.gate.check(rec, remote) and also_ok):
+    d = decide_edit(local, remote, fields)
+    if (d.remote_wins or d.clash) and not (m.gate.check(rec, remote) and also_ok):
         # Its audit row is not here yet: nothing of it is written, not even to the history.
-        result._bump(result.held_back_records if remote_wins else result.skipped, kind)
+        result._bump(result.held_back_records if d.remote_wins else result.skipped, kind)
         return False
-    if clash:
-        kept, lost = (remote, local) if remote_wins else (local, remote)
-        kept_vals = remote_vals if remote_wins else local_vals
-        lost_vals = local_vals if remote_wins else remote_vals
+    if d.clash:
         db.execute(
             "INSERT INTO sync_history(kind, record_uuid, label, kept, lost, kept_changed_at,"
             " kept_device, lost_changed_at, lost_device, decided_at, file_sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [kind, remote.get("uuid", label), label, json.dumps(kept_vals, ensure_ascii=False),
-             json.dumps(lost_vals, ensure_ascii=False), kept["changed_at"], kept["changed_on"],
-             lost["changed_at"], lost["changed_on"], _now(), m.sha],
+            [kind, remote.get("uuid", label), label, json.dumps(d.kept, ensure_ascii=False),
+             json.dumps(d.lost, ensure_ascii=False), *d.kept_stamp, *d.lost_stamp, _now(),
+             m.sha],
         )  # fmt: skip
         result.conflicts.append(
             Conflict(kind, remote.get("uuid", label), label,
-                     "remote" if remote_wins else "local", kept_vals, lost_vals)
+                     "remote" if d.remote_wins else "local", d.kept, d.lost)
         )  # fmt: skip
-    if not remote_wins:
+    if not d.remote_wins:
         result._bump(result.skipped, kind)
         return False
     # Setting the stamp ourselves keeps the local trigger from restamping this row.
     sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on", "changed_base"))
     db.execute(
         f"UPDATE {rec.table} SET {sets} WHERE {where}",
-        [*remote_vals.values(), remote["changed_at"], remote["changed_on"],
+        [*d.kept.values(), remote["changed_at"], remote["changed_on"],
          remote["changed_base"], *key],
     )  # fmt: skip
     m.gate.wrote(rec, local_key)
-    if differ and not clash:
-        result._bump(result.updated, kind)
-    elif not differ:
-        result._bump(result.skipped, kind)
+    if d.counts_as != "conflict":
+        result._bump(result.updated if d.counts_as == "updated" else result.skipped, kind)
     return True
 
 
@@ -458,14 +516,16 @@ def _add(m: _Merge, rec: Record, row: Mapping, extra: Mapping | None = None,
 def _merge_points(m: _Merge) -> None:
     ids = {u: i for u, i in m.db.execute("SELECT uuid, id FROM points")}
     by_code = {c: (u, i) for u, c, i in m.db.execute("SELECT uuid, code, id FROM points")}
+    uuid_by_code = {c: u for c, (u, _) in by_code.items()}
     for p in m.content["points"]:
         local = p
-        if p["uuid"] not in ids and p["code"] in by_code:
-            # Same code, another key (added by hand on two laptops): one point, this laptop's key.
-            local_uuid, local_id = by_code[p["code"]]
+        held = point_key(p["uuid"], p["code"], ids, uuid_by_code)
+        if held != p["uuid"]:
+            # Same code, another key: one point, this laptop's key (sync.rules.point_key).
+            local_id = by_code[p["code"]][1]
             ids[p["uuid"]] = local_id
             m.ids.add("points", p["uuid"], local_id)
-            local = dict(p, uuid=local_uuid)
+            local = dict(p, uuid=held)
         if local["uuid"] in ids:
             # The file's version is checked under its own key, written under this one's.
             _merge_editable(m, POINTS, "uuid = ?", [local["uuid"]], p, p["code"], local["uuid"])
@@ -550,14 +610,15 @@ def _merge_forms(m: _Merge) -> tuple[set[str], set[str]]:
     for f in m.content["survey_forms"]:
         if f["key"] not in settled or not gate.check(SURVEY_FORMS, f):
             continue
+        row = db.execute(
+            "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
+            [f["key"]],
+        ).fetchone()
+        local = dict(zip(("derived_from", "replaced_by", "retired"), row, strict=True))
         db.execute(
-            "UPDATE survey_forms SET derived_from = COALESCE(derived_from, ?),"
-            " replaced_by = CASE WHEN replaced_by IS NULL THEN ? WHEN ? IS NULL THEN replaced_by"
-            "   ELSE MIN(replaced_by, ?) END,"
-            " retired = MAX(retired, ?) WHERE key = ?",
-            [f["derived_from"], f["replaced_by"], f["replaced_by"], f["replaced_by"],
-             f["retired"], f["key"]],
-        )  # fmt: skip
+            "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ? WHERE key = ?",
+            [*merged_form_links(local, f), f["key"]],
+        )
         gate.wrote(SURVEY_FORMS, f["key"])
     return settled, held
 
@@ -592,7 +653,7 @@ def _merge_rounds(m: _Merge) -> set[str]:
             result._bump(result.skipped, "rounds")
             continue
         point_id = m.ids("points", r["point"])
-        if r["supersedes"] is None and (point_id, r["inspected_at"], r["inspector"]) in same:
+        if inspection_key(r, point_id) in same:
             duplicates.add(r["uuid"])
             result._bump(result.skipped, "rounds")
             continue
@@ -658,6 +719,7 @@ def _merge_survey(m: _Merge) -> None:
 def _merge_guard(m: _Merge) -> None:
     db, result = m.db, m.result
     reports = {u: i for u, i in db.execute("SELECT uuid, id FROM guard_reports")}
+    by_code = {s.code: s for s in shifts(db)}
     events = {r[0] for r in db.execute("SELECT uuid FROM guard_events")}
     for rep in m.content["guard_reports"]:
         report_id = reports.get(rep["uuid"])
@@ -677,7 +739,13 @@ def _merge_guard(m: _Merge) -> None:
                 _merge_editable(m, GUARD_EVENTS, "uuid = ?", [ev["uuid"]], data, label,
                                 ev["uuid"])  # fmt: skip
             elif m.gate.allow(GUARD_EVENTS, data):
-                _add(m, GUARD_EVENTS, ev, {"report_id": report_id})
+                # The day it happened, from the report and the time (DOMAIN.md 7), as here.
+                day = by_code[rep["shift"]].day_of(date.fromisoformat(rep["day"]),
+                                                   time.fromisoformat(ev["at"]))  # fmt: skip
+                _add(m, GUARD_EVENTS, ev, {"report_id": report_id, "occurred_on": day.isoformat(),
+                                           "fiscal_year": fiscal_year(day)})  # fmt: skip
+                # This laptop's derivation of its day: the import's own row covers it.
+                m.gate.wrote(GUARD_EVENT_DAYS, ev["uuid"], added=True)
                 events.add(ev["uuid"])
 
 
@@ -717,7 +785,7 @@ def _merge_audit(db: Database, content: dict, result: SyncResult) -> None:
             heads[device] = head_hash(db, device)
         # This laptop's own chain only ever grows here; rows of it it lacks come from a
         # copy of this database (restored or cloned) and must not be spliced in.
-        if device == local or device in broken or r["prev_hash"] != heads[device]:
+        if not joins_chain(device, local, r["prev_hash"], heads[device], device in broken):
             broken.add(device)
             result.held_back[device] = result.held_back.get(device, 0) + 1
             continue
@@ -747,13 +815,14 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     sha = sync_file.file_sha256
     try:
         with transaction(db):
+            # The office is a setting this file's merge depends on: read under the lock too.
+            check_office(db, sync_file)
             # Asked under the write lock, so two windows importing one file cannot both
             # merge it.
             if already_imported(db, sha):
                 result.already_imported = True
                 return result
-            _check_references(db, content)
-            _check_verdicts(db, content)
+            check_content(db, content)
             # The audit rows first: a record joins with the row that records it.
             _merge_audit(db, content, result)
             run = _Merge(db, content, result, sha, _Gate(db, content, m.device_id, result),

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from core.audit import SYNC_FIELDS, local_device
 from core.db import transaction
 from core.errors import InvalidInput
+from core.office import office
 from core.records import SYNCED, Record, carried, rows
 from sync.fileformat import write_sync_file
 
@@ -85,8 +86,9 @@ def export_sync(db: Database, out: Path, since: date | None = None) -> ExportRes
         content = collect(db, since)
         try:
             sha = write_sync_file(
-                out, device, created, since.isoformat() if since else None, content
-            )
+                out, device, created, since.isoformat() if since else None, content,
+                office=office(db),
+            )  # fmt: skip
         except OSError as exc:
             raise InvalidInput(
                 f"บันทึกไฟล์ {out} ไม่ได้ ({exc.strerror})",

@@ -30,21 +30,29 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import format_date, format_month, parse_time, to_be_year, today
+from core.calendar import format_date, format_month, to_be_year, today
 from core.errors import SalaError
 from core.i18n import language, tr
-from security.guard import (
+from security.contract import HEADCOUNT_MAX, get_shift, shifts
+from security.events import (
+    ACTION_MAX,
     CATEGORIES,
+    DESCRIPTION_MAX,
+    PLACE_MAX,
     EventInput,
-    GuardReport,
     category_name,
+    validate_event,
+)
+from security.reports import (
+    NOTE_MAX,
+    SUPERVISOR_MAX,
+    GuardReport,
     copy_previous_report,
     current_report,
     mark_month_checked,
     month_check,
     reports_between,
     save_report,
-    shifts,
 )
 from ui.hub import Hub
 from ui.widgets.messages import show_error
@@ -125,13 +133,19 @@ class EventDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("guard.add_event"))
         self.at = QLineEdit("10:00")
+        self.at.setMaxLength(5)
         self.place = QLineEdit()
+        self.place.setMaxLength(PLACE_MAX)
         self.category = QComboBox()
         for code in CATEGORIES:
             self.category.addItem(category_name(code), code)
         self.description = QLineEdit()
+        self.description.setMaxLength(DESCRIPTION_MAX)
+        # As the office writes amounts (1500, 1,500, 1500 บาท); the domain reads or refuses it.
         self.loss = QLineEdit()
+        self.loss.setPlaceholderText("1,500")
         self.action = QLineEdit()
+        self.action.setMaxLength(ACTION_MAX)
         form = QFormLayout(self)
         form.addRow(tr("guard.time"), self.at)
         form.addRow(tr("guard.place"), self.place)
@@ -147,11 +161,10 @@ class EventDialog(QDialog):
         form.addRow(buttons)
 
     def event_input(self) -> EventInput:
-        loss = self.loss.text().strip()
-        return EventInput(
-            parse_time(self.at.text(), field="event_time"), self.place.text(),
-            self.category.currentData(), self.description.text(),
-            float(loss) if loss.replace(".", "", 1).isdigit() else None, self.action.text(),
+        """The event as typed, checked as the CSV import and sync files check it."""
+        return validate_event(
+            EventInput(self.at.text(), self.place.text(), self.category.currentData(),
+                       self.description.text(), self.loss.text(), self.action.text())
         )  # fmt: skip
 
 
@@ -176,19 +189,21 @@ class GuardPage(QWidget):
         self.form_box = QGroupBox()
         self.shift = QComboBox()
         self.supervisor = QLineEdit()
+        self.supervisor.setMaxLength(SUPERVISOR_MAX)
         self.required = QSpinBox()
-        self.required.setRange(0, 500)
+        self.required.setRange(0, HEADCOUNT_MAX)
         self.present = QSpinBox()
-        self.present.setRange(0, 500)
+        self.present.setRange(0, HEADCOUNT_MAX)
         self.shortfall = QLabel()
         self.posts = QLineEdit()
         self.patrols = QLineEdit()
         self.patrols.setPlaceholderText("10:00, 14:00")
         self.note = QLineEdit()
-        self.events_table = QTableWidget(0, 4)
+        self.note.setMaxLength(NOTE_MAX)
+        self.events_table = QTableWidget(0, 5)
         self.events_table.verticalHeader().hide()
         self.events_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.events_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.events_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.copy_button = QPushButton()
@@ -265,8 +280,9 @@ class GuardPage(QWidget):
         self.correct_button.setText(tr("guard.correct"))
         self.month_button.setText(tr("guard.mark_checked"))
         self.events_table.setHorizontalHeaderLabels(
-            [tr("guard.time"), tr("guard.place"), tr("guard.category"), tr("guard.description")]
-        )
+            [tr("incidents.happened_on"), tr("guard.time"), tr("guard.place"),
+             tr("guard.category"), tr("guard.description")]
+        )  # fmt: skip
         self.shift.blockSignals(True)
         current = self.shift.currentData()
         self.shift.clear()
@@ -347,9 +363,13 @@ class GuardPage(QWidget):
         self._show_shortfall()
 
     def _show_events(self) -> None:
+        """Each event with the day it happened: on a night report, the next day after
+        midnight (DOMAIN.md 7), as it will be stored and counted."""
+        shift = get_shift(self.db, self.shift.currentData() or "day")
         self.events_table.setRowCount(len(self.events))
         for r, ev in enumerate(self.events):
-            for c, text in enumerate((ev.at.strftime("%H:%M"), ev.place,
+            day = format_date(shift.day_of(self.day, ev.at), language())
+            for c, text in enumerate((day, ev.at.strftime("%H:%M"), ev.place,
                                       category_name(ev.category), ev.description)):  # fmt: skip
                 self.events_table.setItem(r, c, QTableWidgetItem(text))
 

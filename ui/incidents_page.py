@@ -29,14 +29,8 @@ from core.calendar import fiscal_year, format_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.users import current_actor
-from security.guard import (
-    CATEGORIES,
-    GuardEvent,
-    category_name,
-    classify_event,
-    events_of_year,
-    incident_indicator,
-)
+from security.events import CATEGORIES, GuardEvent, category_name
+from security.indicator import classify_event, coverage_line, events_of_year, incident_indicator
 from ui.hub import Hub
 from ui.models.base import Index, RowsModel
 
@@ -44,8 +38,8 @@ STATUS_COLOURS = {"pending": "#8a6d00", "counts": "#b3261e", "not": "#1b7f3b"}
 
 
 class EventsModel(RowsModel[GuardEvent]):
-    COLUMNS = ("col.date", "guard.shift", "guard.time", "guard.place", "guard.category",
-               "guard.description", "col.status", "inc.reason")  # fmt: skip
+    COLUMNS = ("incidents.happened_on", "guard.shift", "guard.time", "guard.place",
+               "guard.category", "guard.description", "col.status", "inc.reason")  # fmt: skip
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -53,11 +47,16 @@ class EventsModel(RowsModel[GuardEvent]):
         ev = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            # The event's own day (a night report's 02:00 is the next day), and for an event
+            # the plan never counts, why, when nobody has written a reason.
+            reason = ev.reason or ("" if ev.countable else tr("incidents.not_countable"))
             return (
                 format_date(ev.day, language()), tr(f"shift.{ev.shift}"),
                 ev.at.strftime("%H:%M"), ev.place, category_name(ev.category), ev.description,
-                tr(f"inc.{ev.status}"), ev.reason,
+                tr(f"inc.{ev.status}"), reason,
             )[col]  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole and col in (0, 1) and ev.day != ev.report_day:
+            return f"{tr('incidents.report_day')}: {format_date(ev.report_day, language())}"
         if role == Qt.ItemDataRole.ForegroundRole and col == 6:
             return QColor(STATUS_COLOURS[ev.status])
         if role == Qt.ItemDataRole.UserRole:
@@ -185,6 +184,7 @@ class IncidentsPage(QWidget):
                   score=f"{ind.score:g}")  # fmt: skip
         if ind.pending:
             text += " · " + tr("ind.pending_warning", n=ind.pending)
+        text += "\n" + coverage_line(ind)
         self.summary.setText(text)
         self._buttons()
 
@@ -197,9 +197,12 @@ class IncidentsPage(QWidget):
 
     def _buttons(self) -> None:
         may = current_actor(self.db).may("incidents.classify")
-        has = self.selected() is not None
-        self.counts_button.setEnabled(may and has)
-        self.not_button.setEnabled(may and has)
+        ev = self.selected()
+        # "Counts" is offered only for theft, damage and loss (DOMAIN.md 7); the domain
+        # refuses the rest anyway.
+        self.counts_button.setEnabled(may and ev is not None and ev.countable)
+        self.counts_button.setToolTip(tr("incidents.counts_only_for"))
+        self.not_button.setEnabled(may and ev is not None)
 
     def classify(self, counts: bool, reason: str) -> bool:
         ev = self.selected()

@@ -29,8 +29,9 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from core.ladder import LEVEL_SCORES
+from core.rounding import pct_text
 from inspection.indicator import ladder_rows, next_level_needs
-from security.guard import INCIDENT_LADDER
+from security.indicator import INCIDENT_LADDER, coverage_line
 from summary.score import AnnualScore, annual_score, scored_years
 from ui.hub import Hub
 
@@ -106,6 +107,9 @@ class IndicatorsPage(QWidget):
         self.inc_level.setFont(big)
         self.inc_detail = QLabel()
         self.inc_detail.setWordWrap(True)
+        # Beside the level: how many of the year's shifts have no signed report (DOMAIN.md 7).
+        self.inc_coverage = QLabel()
+        self.inc_coverage.setWordWrap(True)
         self.inc_ladder = _ladder_table()
         self.inc_warning = QLabel()
         self.inc_warning.setWordWrap(True)
@@ -116,7 +120,8 @@ class IndicatorsPage(QWidget):
             lambda: self.hub.review_incidents.emit(self.year.currentData())
         )
         iv = QVBoxLayout(self.inc_box)
-        for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
+        for w in (self.inc_level, self.inc_detail, self.inc_coverage, self.inc_ladder,
+                  self.inc_warning):  # fmt: skip
             iv.addWidget(w)
         iv.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
         iv.addStretch(1)
@@ -181,10 +186,10 @@ class IndicatorsPage(QWidget):
         r, i = s.restrooms, s.incidents
         self.total.setText(tr("ind.total", score=f"{s.total_score:g}"))
         self.rest_level.setText(tr("ind.level_score", level=r.level, score=f"{r.score:g}"))
-        sat = "—" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}%"
+        sat = "—" if r.satisfaction_pct is None else f"{pct_text(r.satisfaction_pct)}%"
         self.rest_detail.setText(
             tr("ind.rest_detail", passing=r.points_passing, total=r.points_total,
-               pct=f"{r.points_pct:.2f}", sat=sat, n=r.respondents,
+               pct=pct_text(r.points_pct), sat=sat, n=r.respondents,
                plevel=r.points_level, slevel=r.satisfaction_level)
         )  # fmt: skip
         rows = [
@@ -213,6 +218,9 @@ class IndicatorsPage(QWidget):
         self.inc_detail.setText(
             tr("ind.inc_detail", counted=i.counted, pending=i.pending, not_counted=i.not_counted)
         )
+        self.inc_coverage.setText(coverage_line(i))
+        short = i.no_reports or i.shifts_missing > 0
+        self.inc_coverage.setStyleSheet("color: #b3261e; font-weight: bold" if short else "")
         inc_rows = [(lv, tr(key, lang), *LEVEL_SCORES[lv]) for lv, key in INCIDENT_LADDER]
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")

@@ -182,12 +182,14 @@ class PlanPage(QWidget):
             self.table.selectRow(row)
             self.table.scrollToItem(self.table.item(row, 0))
 
-    def mark_selected_done(self, when: str | None, evidence: str) -> bool:
+    def mark_selected_done(
+        self, when: str | None, evidence: str, evidence_en: str | None = None
+    ) -> bool:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return False
         try:
-            mark_step_done(self.db, self.steps[rows[0].row()].uuid, when, evidence)
+            mark_step_done(self.db, self.steps[rows[0].row()].uuid, when, evidence, evidence_en)
         except SalaError as exc:
             self.error.setText(exc.bilingual())
             return False
@@ -230,6 +232,8 @@ class PlanDoneDialog(QDialog):
         self.when = QLineEdit(format_date_short(step.done_date or today(), lang))
         self.evidence = QLineEdit(step.evidence)
         self.evidence.setMinimumWidth(480)
+        # English reports print this one where it is given (issue 16); Thai otherwise.
+        self.evidence_en = QLineEdit(step.evidence_en)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e")
@@ -245,6 +249,7 @@ class PlanDoneDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("plan.done_date"), self.when)
         form.addRow(tr("plan.evidence"), self.evidence)
+        form.addRow(tr("rp.plan.evidence_en"), self.evidence_en)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
@@ -252,7 +257,8 @@ class PlanDoneDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        if not self.page.mark_selected_done(self.when.text(), self.evidence.text()):
+        if not self.page.mark_selected_done(self.when.text(), self.evidence.text(),
+                                            self.evidence_en.text()):  # fmt: skip
             self.error.setText(self.page.error.text())
             return False
         self.accept()

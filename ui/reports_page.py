@@ -43,6 +43,7 @@ from core.calendar import fiscal_months, fiscal_year, format_date, format_month,
 from core.db import open_db
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.instance import refuse_database_path
 from core.users import Actor, act_as, current_actor
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
@@ -50,7 +51,8 @@ from inspection.rounds import rounds_for_point
 from inspection.survey import export_survey
 from reports.catalog import REPORTS, Cancelled, Progress, ReportKind, build_report
 from security.csv_io import export_guard
-from security.guard import category_name, events_of_year
+from security.events import category_name
+from security.indicator import events_of_year
 from ui.hub import Hub
 from ui.widgets.pdf_preview import PdfPreview, prepare_printer, print_pdf, thumbnails
 
@@ -711,7 +713,11 @@ class ReportsPage(QWidget):
         if self.result is None:
             return False
         try:
+            refuse_database_path(target, field="--out")
             shutil.copyfile(self.result.path, target)
+        except SalaError as exc:
+            self._say(exc)
+            return False
         except OSError as exc:
             self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
             return False

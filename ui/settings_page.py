@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTime
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,26 +21,24 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
-from core.backup import (
-    BackupInfo,
-    backup_info,
-    backup_to,
-    backups_dir,
-    pending_alert,
-    restore_from,
-)
+from core.backup import backup_to, backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import SalaError
+from core.health import pending_alert
 from core.i18n import LANGUAGES, language, set_language, tr
+from core.restore import BackupInfo, PreparedBackup, prepare_restore, restore_from
 from core.users import (
+    DISPLAY_NAME_MAX,
     IDLE_RANGE,
     ROLES,
+    USERNAME_MAX,
     create_user,
     current_actor,
     idle_lock_minutes,
@@ -52,8 +50,9 @@ from core.users import (
     set_user_active,
     set_user_role,
 )
-from security.guard import posts, set_contract, shifts
+from security.contract import HEADCOUNT_MAX, posts, set_contract, shifts
 from ui.hub import Hub
+from ui.office_box import OfficeBox
 from ui.widgets.messages import show_error
 
 LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
@@ -113,14 +112,37 @@ class SettingsPage(QWidget):
         self.contract_box = QGroupBox()
         contract = QFormLayout(self.contract_box)
         self.shift_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        # Each shift's hours: they decide the day a night's after-midnight event belongs to.
+        self.shift_hours: dict[str, tuple[QTimeEdit, QTimeEdit]] = {}
+        self.hours_labels: list[QLabel] = []
         for sh in shifts(db):
             check = QCheckBox(sh.name(language()))
             check.setChecked(sh.required)
             count = QSpinBox()
-            count.setRange(0, 500)
+            count.setRange(0, HEADCOUNT_MAX)
             count.setValue(sh.required_guards)
             self.shift_rows[sh.code] = (check, count)
-            contract.addRow(check, count)
+            start, end = (
+                QTimeEdit(QTime(sh.starts.hour, sh.starts.minute)),
+                QTimeEdit(QTime(sh.ends.hour, sh.ends.minute)),
+            )
+            for edit in (start, end):
+                edit.setDisplayFormat("HH:mm")
+            self.shift_hours[sh.code] = (start, end)
+            hours_label = QLabel()
+            self.hours_labels.append(hours_label)
+            line = QHBoxLayout()
+            line.addWidget(count)
+            line.addWidget(hours_label)
+            line.addWidget(start)
+            line.addWidget(QLabel("–"))
+            line.addWidget(end)
+            line.addStretch(1)
+            contract.addRow(check, line)
+        self.hours_hint = QLabel()
+        self.hours_hint.setWordWrap(True)
+        self.hours_hint.setObjectName("hint")
+        contract.addRow(self.hours_hint)
         self.posts_edit = QLineEdit(", ".join(posts(db)))
         self.posts_label = QLabel()
         contract.addRow(self.posts_label, self.posts_edit)
@@ -133,7 +155,9 @@ class SettingsPage(QWidget):
         self.users_list = QLabel()
         self.users_list.setWordWrap(True)
         self.new_user = QLineEdit()
+        self.new_user.setMaxLength(USERNAME_MAX)  # the one limit, everywhere (issue 15)
         self.new_name = QLineEdit()
+        self.new_name.setMaxLength(DISPLAY_NAME_MAX)
         self.new_role = QComboBox()
         for role in ROLES:
             self.new_role.addItem(role_name(role, language()), role)
@@ -161,6 +185,8 @@ class SettingsPage(QWidget):
         users.addRow(row)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # The office and who signs its reports (issue 16): a group of its own.
+        self.office_box = OfficeBox(db, hub)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -170,6 +196,7 @@ class SettingsPage(QWidget):
         boxes.addWidget(self.contract_box, 1)
         boxes.addWidget(self.users_box, 1)
         layout.addLayout(boxes)
+        layout.addWidget(self.office_box)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.contract_button.clicked.connect(self.save_contract)
@@ -203,6 +230,10 @@ class SettingsPage(QWidget):
         self.alert_button.setText(tr("check.show"))
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
+        self.office_box.retranslate()
+        for label in self.hours_labels:
+            label.setText(tr("incidents.hours"))
+        self.hours_hint.setText(tr("incidents.hours_hint"))
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
         self.users_box.setTitle(tr("settings.users"))
@@ -250,6 +281,7 @@ class SettingsPage(QWidget):
         for widget, permission in (
             (self.idle, "settings.edit"),
             (self.contract_box, "settings.edit"),
+            (self.office_box, "settings.edit"),
             (self.users_box, "users.manage"),
             (self.restore_button, "backup.restore"),
         ):
@@ -278,27 +310,38 @@ class SettingsPage(QWidget):
         return self._done(None, "settings.saved")
 
     reopen = False  # set once restore() has closed the window's connection
+    # The backup last checked, as a private copy: what the person confirms is what goes in.
+    _prepared: PreparedBackup | None = None
 
     def check_backup(self, source: Path) -> BackupInfo | None:
-        """Validate a backup before asking whether to restore it; None (and why) if refused."""
+        """Check a backup wholly, as restore does, before asking; None (and why) if refused."""
+        self.discard_checked_backup()
         try:
             require(self.db, "backup.restore")
-            return backup_info(source)
+            self._prepared = prepare_restore(source, self.db_path.parent)
         except SalaError as exc:
             self._done(exc, "")
             return None
+        return self._prepared.info
+
+    def discard_checked_backup(self) -> None:
+        if self._prepared is not None:
+            self._prepared.discard()
+            self._prepared = None
 
     def restore(self, source: Path) -> bool:
         """Replace the database with a backup; the caller then reopens the window on it."""
-        if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
-            return False
+        if self._prepared is None or self._prepared.source != Path(source):
+            if self.check_backup(source) is None:  # refused: nothing changes, nothing closes
+                return False
+        prepared, self._prepared = self._prepared, None
         actor = current_actor(self.db)
         # From here every screen's connection is closed: whatever happens, the window must
         # be opened afresh on the file (ui.app does so on RESTORED_EXIT).
         self.db.close()
         self.reopen = True
         try:
-            safety = restore_from(self.db_path, source, actor)
+            safety = restore_from(self.db_path, source, actor, prepared=prepared)
         except (SalaError, OSError, sqlite3.Error) as exc:
             # The backup API writes the file in one transaction: a failure leaves it as it was.
             error = exc if isinstance(exc, SalaError) else SalaError(
@@ -319,11 +362,8 @@ class SettingsPage(QWidget):
         last = unknown
         if info.last_change:
             last = format_datetime(from_utc(info.last_change), language())
-        text = tr("restore.confirm", file=str(source), when=when, last=last,
+        return tr("restore.confirm", file=str(source), when=when, last=last,
                   rounds=info.rounds, head=info.head[:16])  # fmt: skip
-        if not info.chain_ok:
-            text += "\n\n" + tr("restore.chain_broken")
-        return text
 
     def _restore(self) -> None:
         # The daily backups are where a person most often restores from.
@@ -346,6 +386,7 @@ class SettingsPage(QWidget):
         box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not yes:
+            self.discard_checked_backup()
             return
         if self.restore(Path(source)):
             QMessageBox.information(self, tr("app.title"), self.message.text())
@@ -356,8 +397,10 @@ class SettingsPage(QWidget):
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
+        hours = {code: (a.time().toPython(), b.time().toPython())
+                 for code, (a, b) in self.shift_hours.items()}  # fmt: skip
         try:
-            set_contract(self.db, rules, self.posts_edit.text().split(","))
+            set_contract(self.db, rules, self.posts_edit.text().split(","), hours)
         except SalaError as exc:
             return self._done(exc, "")
         self.hub.changed.emit("guard")

@@ -23,11 +23,20 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
+from core.backup import backups_dir
 from core.calendar import format_datetime, from_utc
 from core.errors import SalaError
+from core.health import CheckAlert, acknowledge_alert, pending_alert
 from core.i18n import language, tr, tr_both
-from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
+from core.users import (
+    DISPLAY_NAME_MAX,
+    USERNAME_MAX,
+    User,
+    authenticate,
+    create_user,
+    current_actor,
+    idle_lock_minutes,
+)
 
 
 def _ok_cancel() -> QDialogButtonBox:
@@ -51,7 +60,9 @@ class FirstRunDialog(QDialog):
         intro = QLabel(tr("signin.first_intro"))
         intro.setWordWrap(True)
         self.username = QLineEdit()
+        self.username.setMaxLength(USERNAME_MAX)
         self.display = QLineEdit()
+        self.display.setMaxLength(DISPLAY_NAME_MAX)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit()
@@ -109,6 +120,7 @@ class SignInDialog(QDialog):
         # Switching user is for someone else: the last user name would be the wrong one.
         last = "" if switching else str(QSettings().value("last_user", "") or "")
         self.username = QLineEdit(last)
+        self.username.setMaxLength(USERNAME_MAX)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()

@@ -39,6 +39,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, format_date_short, parse_date, today
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.rounding import pct_text
 from core.users import current_actor
 from inspection.points import normalise_code
 from inspection.survey import (
@@ -284,7 +285,7 @@ class SurveyPage(QWidget):
         rows = [(tr(f"group.{g}"), sat.by_group[g]) for g in GROUPS]
         rows.append((tr("survey.all"), sat))
         for r, (name, tally) in enumerate(rows):
-            pct = "—" if tally.pct is None else f"{tally.pct:.2f}"
+            pct = pct_text(tally.pct, "—")
             for c, text in enumerate((name, str(tally.respondents), str(tally.satisfied), pct)):
                 item = QTableWidgetItem(text)
                 if c:
@@ -295,7 +296,7 @@ class SurveyPage(QWidget):
         self.tally.resizeRowsToContents()
         height = self.tally.horizontalHeader().height() + 2 * self.tally.frameWidth()
         self.tally.setFixedHeight(height + sum(self.tally.rowHeight(r) for r in range(4)))
-        pct = "—" if sat.pct is None else f"{sat.pct:.2f}%"
+        pct = "—" if sat.pct is None else f"{pct_text(sat.pct)}%"
         self.share.setText(tr("survey.share", pct=pct, fy=sat.fiscal_year))
 
     def edit_forms(self) -> SurveyFormsDialog | None:

@@ -15,7 +15,8 @@ from core.plan import plan_for_year
 from inspection.actions import list_actions
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds, open_drafts
-from security.guard import events_of_year, missing_reports
+from security.indicator import events_of_year
+from security.reports import missing_reports
 from ui.hub import Hub, ReloadWhenSeen
 
 OVERDUE = QColor("#b3261e")
@@ -113,7 +114,7 @@ class TodayPage(QWidget):
             self._add(tr("today.report_missing", day=format_date(day, lang),
                          shift=tr(f"shift.{shift}")), ("page", "guard"), overdue=True)  # fmt: skip
 
-        pending = [e for e in events_of_year(self.db, fy) if e.counts is None]
+        pending = [e for e in events_of_year(self.db, fy) if e.status == "pending"]
         self._heading(tr("today.pending", n=len(pending)))
         for e in pending:
             self._add(tr("today.event_pending", day=format_date(e.day, lang),

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.audit import AuditRow, expected_hash, rows, verify_chain
-from core.backup import check
 from core.coverage import problems, recover
 from core.db import open_db, set_setting, transaction
+from core.integrity import check
 from core.migrations import MIGRATIONS
 from core.plan import edit_step, mark_step_done, plan_for_year
 from core.records import COVERED, ROUNDS, covering, table_columns
@@ -25,7 +25,10 @@ from inspection.demo import fill_demo_rounds, fill_demo_survey
 from inspection.points import set_point_active
 from inspection.standard import create_standard_version
 from inspection.survey import import_survey, record_response, retire_form, save_form
-from security.guard import EventInput, classify_event, mark_month_checked, save_report, set_contract
+from security.contract import set_contract
+from security.events import EventInput
+from security.indicator import classify_event
+from security.reports import mark_month_checked, save_report
 
 HEAD = Actor("head", "section_head")
 ADMIN = Actor("admin", "admin")

@@ -1,12 +1,13 @@
 """Issue 7: only a section head signs the annual summary; the signature anchors history."""
 
+import re
 import sqlite3
 
 import pytest
 
 from cli import run
-from core.backup import check
 from core.db import open_db
+from core.integrity import check
 from core.users import Actor, PermissionDenied, act_as
 from inspection.demo import fill_demo_rounds
 from summary.score import annual_score, score_json
@@ -50,8 +51,13 @@ def test_the_signature_keeps_the_score_and_anchors_the_history(db, db_path) -> N
     assert not check(open_db(db_path), against=first.head).ok
 
 
-def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, capsys) -> None:
+def test_sign_on_the_command_line_names_the_user_and_prints_the_head(
+    db_path, capsys, monkeypatch
+) -> None:
+    from tests.actors import add_accounts
+
     assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    add_accounts(db_path, monkeypatch, head="section_head")
     assert run(["--db", str(db_path), "--user", "head", "sign", "annual", "--fy", "2564"]) == 0
     out = capsys.readouterr().out
     db = open_db(db_path)
@@ -61,9 +67,13 @@ def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, ca
 
 
 def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db) -> None:
-    """Issue 7: the signed annual summary carries the signature's head hash; issue 6 prints it."""
+    """Issue 7: the signed annual summary carries the signature's head hash; issue 6 prints
+    it; issue 16: by the signer's display name and position, with a B.E. date, never the
+    login."""
     from datetime import datetime
 
+    from core.office import set_office
+    from core.users import create_user
     from reports.annual_pdf import signature_lines
     from tests.sync.sync_helpers import add_rounds
 
@@ -71,10 +81,17 @@ def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db)
     assert signature_lines(db, 2564, "en") == [
         "This year's summary has not been signed in the app yet"
     ]
+    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", "password-1")
+    act_as(db, Actor("admin", "admin"))
+    create_user(db, "head", "นางสมหญิง ใจดี", "section_head", "password-2")
+    set_office(db, head_position_th="หัวหน้ากลุ่มงานอาคารสถานที่")
     act_as(db, Actor("head", "section_head"))
     sig = sign_annual_summary(db, 2564)
     (line,) = signature_lines(db, 2564, "th")
-    assert "head" in line and sig.head in line
+    assert "นางสมหญิง ใจดี" in line and "หัวหน้ากลุ่มงานอาคารสถานที่" in line
+    assert "head" not in line.replace(sig.head, "")
+    assert sig.head in line
+    assert re.search(r"เมื่อวันที่ \d{1,2} \S+ 25\d\d เวลา \d\d:\d\d น\.", line), line
     # A failing round after the signature changes the score: the paper says so.
     add_rounds(db, [("F1-01", datetime(2021, 9, 29, 9, 0), "สมชาย", [0] * 20)])
     assert len(signature_lines(db, 2564, "en")) == 2

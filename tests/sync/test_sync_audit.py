@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.audit import GENESIS, head_hash, row_hash, verify_chain
-from core.backup import check
 from core.db import device_id, open_db
+from core.integrity import check
 from core.migrations import MIGRATIONS
 
 

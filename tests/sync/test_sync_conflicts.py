@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from core.audit import audit
-from core.backup import check
 from core.db import device_id, transaction
+from core.integrity import check
 from core.migrations import seed_uuid
 from core.plan import get_step, mark_step_done
 from core.records import BY_TABLE, covering
@@ -100,7 +100,9 @@ def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
 ) -> None:
     from datetime import time
 
-    from security.guard import EventInput, classify_event, save_report
+    from security.events import EventInput
+    from security.indicator import classify_event
+    from security.reports import save_report
     from summary.score import annual_score, score_json
 
     a, b = laptops

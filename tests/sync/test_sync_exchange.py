@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from pathlib import Path
 
-from core.backup import check
 from core.db import device_id
+from core.integrity import check
+from core.users import act_as
 from inspection import rounds as R
 from inspection.survey import record_response
-from security.guard import EventInput, classify_event, save_report
+from security.events import EventInput
+from security.indicator import classify_event
+from security.reports import save_report
 from summary.score import annual_score, score_json
 from sync.receive import import_sync
 from sync.send import collect, export_sync
+from tests.actors import ADMIN, HEAD
 from tests.sync.sync_helpers import add_rounds, canonical, dumps, file_state
 
 FAIL_ITEM_1 = [1] + [4] * 19
@@ -191,8 +195,9 @@ def test_check_against_an_anchor_still_works_after_merging(laptops, tmp_path) ->
 def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
     laptops, tmp_path
 ) -> None:
-    from core.backup import backup_to, restore_from
+    from core.backup import backup_to
     from core.db import open_db
+    from core.restore import restore_from
 
     a, b = laptops
     a_path = Path(a.execute("PRAGMA database_list").fetchone()[2])
@@ -203,8 +208,9 @@ def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
     export_sync(a, tmp_path / "a.srsync")
     import_sync(b, tmp_path / "a.srsync")
     a.close()
-    restore_from(a_path, tmp_path / "backup.db")  # the round of 2 March is lost here...
+    restore_from(a_path, tmp_path / "backup.db", ADMIN)  # the round of 2 March is lost here...
     a = open_db(a_path)
+    act_as(a, HEAD)
     try:
         assert device_id(a) != old_device and check(a).ok
         export_sync(b, tmp_path / "b.srsync")

@@ -12,16 +12,18 @@ from datetime import datetime, time
 
 import pytest
 
-from core.backup import check
 from core.coverage import Claims
 from core.db import device_id
 from core.errors import InvalidInput
+from core.integrity import check
 from core.records import ROUNDS as ROUND_RECORD
 from core.records import digest, fetch
 from core.users import Actor, act_as
 from inspection import rounds as R
 from inspection.survey import record_response
-from security.guard import EventInput, classify_event, save_report
+from security.events import EventInput
+from security.indicator import classify_event
+from security.reports import save_report
 from sync.receive import import_sync
 from sync.send import export_sync
 from tests.sync.sync_helpers import add_rounds, file_state

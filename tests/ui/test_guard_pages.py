@@ -6,7 +6,9 @@ from datetime import date, time
 from PySide6.QtCore import QDate, Qt
 
 from core.users import Actor, act_as
-from security.guard import EventInput, current_report, incident_indicator, save_report
+from security.events import EventInput
+from security.indicator import incident_indicator
+from security.reports import current_report, save_report
 
 
 def test_copy_yesterday_then_sign_makes_a_quiet_day_quick(qtbot, window, db) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from ui.widgets.pdf_preview import prepare_printer, print_pdf
 
 FY = 2564
 PINNED_NOW = datetime(2021, 9, 30, 18, 0)  # as tests/conftest.py pins the clock
-WAIT_MS = 30000
+WAIT_MS = 120_000  # a guard against a hang only: nothing here waits for a time
 
 
 def _pages(path: Path) -> int:
@@ -55,10 +54,16 @@ def _write_pdf(out: Path, pages: int, text: str = "fake report") -> Path:
 
 
 class FakeReport:
-    """A report builder that records what it was asked and where it ran."""
+    """A report builder that records what it was asked and where it ran.
 
-    def __init__(self, pages: int = 2, steps: int = 0, delay: float = 0.0) -> None:
-        self.pages, self.steps, self.delay = pages, steps, delay
+    With `hold`, its step `hold_at` waits (in the worker) until the test sets the event:
+    a test that needs the report to be under way waits for that, not for a guessed time.
+    """
+
+    def __init__(
+        self, pages: int = 2, steps: int = 0, hold: threading.Event | None = None, hold_at: int = 0
+    ) -> None:
+        self.pages, self.steps, self.hold, self.hold_at = pages, steps, hold, hold_at
         self.scope: dict | None = None
         self.out: Path | None = None
         self.thread: int | None = None
@@ -70,7 +75,8 @@ class FakeReport:
         for i in range(self.steps):
             progress(i, self.steps)
             self.steps_done = i + 1
-            time.sleep(self.delay)
+            if self.hold is not None and i == self.hold_at:
+                self.hold.wait(WAIT_MS / 1000)  # a guard against a hang, never the test
         return _write_pdf(out, self.pages)
 
 
@@ -156,11 +162,20 @@ def test_annual_is_written_in_a_worker_and_previewed_with_its_page_count(qtbot, 
 def test_the_window_keeps_processing_events_while_a_report_is_written(
     qtbot, page, monkeypatch
 ) -> None:
-    fake = FakeReport(steps=40, delay=0.02)
+    # The report waits at its first step until the window has ticked ten times while busy:
+    # a window blocked by the report would never tick, and the report would end unticked.
+    ticked = threading.Event()
+    fake = FakeReport(steps=40, hold=ticked)
     register(monkeypatch, page, "slow", ("fy",), fake)
     ticks = []
+
+    def tick() -> None:
+        ticks.append(page.busy)
+        if ticks.count(True) >= 10:
+            ticked.set()
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(page.busy))
+    timer.timeout.connect(tick)
     timer.start(10)
     assert generate(qtbot, page) == "done"
     timer.stop()
@@ -170,13 +185,16 @@ def test_the_window_keeps_processing_events_while_a_report_is_written(
 
 
 def test_cancel_stops_the_report_and_leaves_no_file(qtbot, page, monkeypatch) -> None:
-    fake = FakeReport(steps=500, delay=0.01)
+    # The report holds at its fourth step until the cancel has been clicked.
+    clicked = threading.Event()
+    fake = FakeReport(steps=500, hold=clicked, hold_at=3)
     register(monkeypatch, page, "slow", ("fy",), fake)
     with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS) as ended:
         page.generate()
         qtbot.waitUntil(lambda: page.progress.value() >= 3, timeout=WAIT_MS)
         assert page.cancel_button.isEnabled()
         qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+        clicked.set()
     assert ended.args == ["cancelled"]
     assert fake.steps_done < 500
     assert fake.out is not None and not fake.out.exists()

@@ -1,7 +1,7 @@
 """Settings: the guard contract and accounts, refused without the right role."""
 
 from core.users import Actor, act_as, authenticate, create_user
-from security.guard import shifts
+from security.contract import shifts
 
 
 def test_the_office_sets_the_contract_in_settings(window, db) -> None:
@@ -104,7 +104,7 @@ def test_settings_offers_only_what_the_role_may_do(window, db) -> None:
 
 
 def test_the_command_line_sees_the_windows_qlockfile(db_path) -> None:
-    """core.backup reads the lock file Qt writes, without Qt: the formats must agree."""
+    """core.instance reads the lock file Qt writes, without Qt: the formats must agree."""
     import subprocess
     import sys
     from pathlib import Path
@@ -113,7 +113,9 @@ def test_the_command_line_sees_the_windows_qlockfile(db_path) -> None:
 
     lock = QLockFile(str(db_path) + ".lock")
     assert lock.tryLock(0)
-    probe = "import sys; from core.backup import window_open_on; print(window_open_on(sys.argv[1]))"
+    probe = (
+        "import sys; from core.instance import window_open_on; print(window_open_on(sys.argv[1]))"
+    )
     root = Path(__file__).resolve().parents[2]
 
     def seen() -> str:
@@ -149,7 +151,7 @@ def test_a_restore_failing_midway_asks_for_the_window_to_reopen(window, db, tmp_
     backup = tmp_path / "b.db"
     backup_to(db, backup)
 
-    def disk_full(*args):
+    def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(settings_page, "restore_from", disk_full)
