@@ -305,6 +305,26 @@ def transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
+@contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """Read as of one moment: a deferred transaction (WAL: it never waits for a writer,
+    and no writer waits for it) whose reads all see the same committed state.
+
+    A reader that compares two things (an audit row and the record it vouches for) must
+    not see one of a writer's commits between them. Inside an open transaction it reads
+    that transaction's state.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")  # it wrote nothing
+
+
 def new_id() -> str:
     """Keys of records another laptop may send later are UUIDs."""
     return str(uuid.uuid4())

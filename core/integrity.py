@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from core import coverage
 from core.audit import verify_chain
+from core.db import snapshot
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,13 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
     whatever it finds wrong, restore refuses. A file too damaged to read through is a
     problem found, not an error raised.
     """
+    # One snapshot for all of it: a writer committing meanwhile (the window beside a
+    # command-line `check`) must not show a record without the audit row it came with.
+    with snapshot(db):
+        return _check(db, against, quick)
+
+
+def _check(db: Database, against: str | None, quick: bool) -> CheckResult:
     problems: list[str] = []
     pragma = "quick_check" if quick else "integrity_check"
     result = _pragma_text(db, pragma)
