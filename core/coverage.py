@@ -48,7 +48,10 @@ def local_devices(db: Database) -> set[str]:
     devices = {db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]}
     row = db.execute("SELECT value FROM meta WHERE key = 'former_device_ids'").fetchone()
     if row:
-        devices |= set(json.loads(row[0]))
+        try:
+            devices |= {d for d in json.loads(row[0]) if isinstance(d, str)}
+        except (ValueError, TypeError):
+            pass  # a damaged list names no device: their rows are read as another laptop's
     return devices
 
 
@@ -242,7 +245,10 @@ class _Batches:
         ).fetchone()
         if row is None or row[0] not in BATCH_KINDS or not row[2]:
             return None, False
-        entries = json.loads(row[2]).get("rounds")
+        try:
+            entries = json.loads(row[2]).get("rounds")
+        except (ValueError, AttributeError):
+            return None, False  # a damaged row claims nothing (the chain check names it)
         return (entries if isinstance(entries, dict) else None), row[1] in self.mine_devices
 
     def run(self) -> None:
