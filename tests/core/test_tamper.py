@@ -6,7 +6,9 @@ The edits are those the issue lists: a round finalized in the window changed or 
 a failing round edited to 80, a round inserted with no audit row, an imported round's
 fiscal year or the round it supersedes changed, a signed guard report's headcount changed
 or the report deleted, an incident's classification flipped, a survey answer changed, a
-corrective action reopened, the standard's pass total changed from 71 to 1.
+corrective action reopened, the standard's pass total changed from 71 to 1; and two in
+columns added since (m018, m019): an incident's day moved into the next fiscal year, a
+plan step's English evidence changed.
 """
 
 from __future__ import annotations
@@ -151,6 +153,20 @@ def _pass_total(conn):
     return "standards", seed_uuid("standard", 1)
 
 
+def _incident_moved_to_next_year(conn):
+    """A counted incident's day moved past 30 September: the year's count drops by one."""
+    uuid = _one(conn, "SELECT uuid FROM guard_events WHERE counts = 1 ORDER BY id")
+    conn.execute("UPDATE guard_events SET occurred_on = '2021-10-01', fiscal_year = 2565"
+                 " WHERE uuid = ?", [uuid])  # fmt: skip
+    return "guard_events", uuid
+
+
+def _evidence_en_changed(conn):
+    uuid = _one(conn, "SELECT uuid FROM plan_steps WHERE done_date IS NOT NULL ORDER BY id")
+    conn.execute("UPDATE plan_steps SET evidence_en = 'Signed minutes' WHERE uuid = ?", [uuid])
+    return "plan_steps", uuid
+
+
 EDITS: dict[str, Callable[[sqlite3.Connection], tuple[str, str]]] = {
     "window round's scores changed": _edit_window_scores,
     "window round deleted": _delete_window_round,
@@ -164,6 +180,9 @@ EDITS: dict[str, Callable[[sqlite3.Connection], tuple[str, str]]] = {
     "survey answer changed": _survey_answer,
     "corrective action reopened": _action_reopened,
     "standard's pass total 71 -> 1": _pass_total,
+    # Columns added since issue 14 (m018, m019): under the chain as well.
+    "incident moved to the next fiscal year": _incident_moved_to_next_year,
+    "plan step's English evidence changed": _evidence_en_changed,
 }
 
 
