@@ -21,10 +21,10 @@ from core.calendar import fiscal_year, now, parse_date, parse_time
 from core.csvfile import file_digest, read_table, write_rows
 from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
-from core.records import ROUNDS, Covers, digest
+from core.records import Covers
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
-from inspection.rounds import audit_batch, next_batch, record_round, round_content, standard_uuid
+from inspection.rounds import audit_batch, next_batch, record_round, round_digester, standard_uuid
 from inspection.standard import Standard, check_score, current_standard, judge
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
@@ -147,11 +147,12 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
         batch = next_batch(db)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         actor = current_actor(db).username
-        std_uuid = standard_uuid(db, std.id)
+        digest_round = round_digester(standard_uuid(db, std.id), source, stamp, actor)
         # New uuids handed out in ascending order: the uuid index then takes them in one
         # sweep instead of a page-cache miss per round (still random version-4 uuids).
         uuids = iter(sorted(new_ids(len(parsed))))
         pending: list[tuple] = []
+        digests = covers.entries.setdefault("rounds", {})  # filled here: 100,000 adds cost
         for point, at, inspector, fy, (encoded, total, passed, failed), note, number in parsed:
             key = (point.id, at, inspector)
             if key in present:
@@ -178,9 +179,8 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
                 (uid, point.id, std.id, at, fy, inspector, encoded, total, passed, note, source,
                  stamp, stamp, actor, batch)
             )  # fmt: skip
-            content = round_content(uid, point.uuid, std_uuid, at, fy, inspector, encoded, total,
-                                    passed, note, source, stamp, actor, {})  # fmt: skip
-            covers.add("rounds", uid, digest(ROUNDS, content))
+            digests[uid] = digest_round(uid, point.uuid, at, fy, inspector, encoded, total,
+                                        passed, note)  # fmt: skip
         _insert_rounds(db, pending)
         if added:
             detail = {"file": Path(path).name, "skipped": skipped}

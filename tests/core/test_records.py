@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from core.db import open_db, open_memory
 from core.records import (
     BY_KIND,
@@ -119,3 +121,40 @@ def test_a_migration_reads_and_digests_the_columns_it_had() -> None:
     (now,) = rows(db, ROUNDS)
     assert "recorded_by" not in old
     assert digest(ROUNDS, now, before) == digest(ROUNDS, old, before) != digest(ROUNDS, now)
+
+
+def test_a_bulk_writers_round_digest_is_the_descriptions() -> None:
+    """inspection.rounds.round_digest lists a round's values in ROUNDS' order without a dict
+    (the import's fast path): it must give what `digest` gives the same round as stored."""
+    from core.records import Covers
+    from inspection.points import get_point
+    from inspection.rounds import record_round, round_content, round_digest, standard_uuid
+
+    values = ("u-1", "p-1", "s-1", "2021-03-01T09:00", 2564, "สมชาย", "4" * 20, 80, 1, "ok",
+              "import", "2021-03-01T10:00:00+00:00", "somchai", {2: "ข้อ 2", 1: "ข้อ 1"})  # fmt: skip
+    assert round_digest(*values) == digest(ROUNDS, round_content(*values))
+    db = open_memory()
+    covers = Covers()
+    point = get_point(db, "F1-01")
+    uid = record_round(db, point, datetime(2021, 3, 1, 9, 0), "สมชาย", [4] * 20,
+                       notes={3: "สายฉีดรั่ว"}, covers=covers)  # fmt: skip
+    assert covers.entries["rounds"][uid] == digest(ROUNDS, fetch(db, ROUNDS, [uid])[uid])
+    assert standard_uuid(db, 1) == fetch(db, ROUNDS, [uid])[uid]["standard"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["สมชาย", 'quote " and \\ backslash', "line\nbreak\ttab\x01\x7f", "emoji 🚽 \u200b", ""],
+)
+def test_the_imports_round_digester_writes_the_canonical_json_for_any_text(text) -> None:
+    """inspection.rounds.round_digester writes a round's canonical JSON itself (the import's
+    fast path): for any text it gives what `digest` gives."""
+    from inspection.rounds import round_content, round_digester
+
+    stamp = "2021-03-01T10:00:00+00:00"
+    digest_round = round_digester("s-1", f"import {text}", stamp, f"actor {text}")
+    for fy, total, passed in ((2564, 80, 1), (2565, 0, 0)):
+        values = ("u-1", "p-1", "2021-03-01T09:00", fy, text, "4" * 20, total, passed, text)
+        content = round_content(values[0], values[1], "s-1", *values[2:], f"import {text}",
+                                stamp, f"actor {text}", {})  # fmt: skip
+        assert digest_round(*values) == digest(ROUNDS, content)
