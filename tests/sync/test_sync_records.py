@@ -184,3 +184,29 @@ def test_records_whose_rows_are_held_back_wait_for_them_whole(laptops, tmp_path)
     full = import_sync(b, tmp_path / "full.srsync")
     assert full.held_back_records == {} and full.added["survey_questions"] == 2
     assert check(b).ok
+
+
+def test_an_events_day_is_each_laptops_own_derivation_and_covered_there(laptops, tmp_path):
+    """The day an event happened is not sent: the receiver derives it from the report's day
+    and its own shift hours (DOMAIN.md 7), and the import's own row covers what it
+    derived, so `check` holds on both laptops even where their contracts' hours differ."""
+    from security.contract import set_contract
+
+    a, b = laptops
+    act_as(b, Actor("admin", "admin"))
+    set_contract(b, {}, ["ลานจอดรถ"], hours={"night": ("22:00", "06:00")})
+    act_as(a, Actor("guard1", "guard_supervisor"))
+    late = EventInput(time(21, 30), "ลานจอดรถ", "damage", "กระจกแตก")
+    rep = save_report(a, "2021-09-20", "night", "ประเสริฐ", 8, 8, events=[late])
+    export_sync(a, tmp_path / "a.srsync")
+    import_sync(b, tmp_path / "a.srsync")
+    uuid = rep.events[0].uuid
+    day = "SELECT occurred_on, fiscal_year FROM guard_events WHERE uuid = ?"
+    # 21:30 is inside A's night (from 20:00) and before B's (from 22:00): the next morning.
+    assert a.execute(day, [uuid]).fetchone() == ("2021-09-20", 2564)
+    assert b.execute(day, [uuid]).fetchone() == ("2021-09-21", 2564)
+    assert check(a).ok and check(b).ok, check(b).problems
+    b.execute("UPDATE guard_events SET occurred_on = '2021-09-20', fiscal_year = 2564"
+              " WHERE uuid = ?", [uuid])  # fmt: skip
+    (problem,) = check(b).problems
+    assert f"table guard_events, record {uuid}:" in problem
