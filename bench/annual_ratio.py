@@ -40,7 +40,7 @@ def annual_pdf_ratio(
 ) -> tuple[float, str]:
     """Median ratio of `report annual` to the anchor over `runs` pairs, with a note."""
     out = work / "annual-ratio.pdf"
-    report = [sys.executable, "main.py", "--db", str(office), "--user", "bench", "report",
+    report = [sys.executable, "main.py", "--db", str(office), "report",
               "annual", "--fy", "2564", "--out", str(out)]  # fmt: skip
     timed(report)  # warm-up: the operating system's file cache, and the PDF to read back
     lines = summary_lines(out)

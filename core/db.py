@@ -307,6 +307,26 @@ def transaction(db: Database) -> Iterator[Database]:
         db.conn.execute("COMMIT")
 
 
+@contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """Read as of one moment: a deferred transaction (WAL: it never waits for a writer,
+    and no writer waits for it) whose reads all see the same committed state.
+
+    A reader that compares two things (an audit row and the record it vouches for) must
+    not see one of a writer's commits between them. Inside an open transaction it reads
+    that transaction's state.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")  # it wrote nothing
+
+
 def new_id() -> str:
     """Keys of records another laptop may send later are UUIDs."""
     return str(uuid.uuid4())
@@ -348,14 +368,15 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, key: str, value: str) -> None:
     from core.audit import audit
+    from core.records import covering
 
     with transaction(db):
         before = get_setting(db, key)  # read under the write lock, as every write does
         if before == value:
             return
-        audit(db, "set", "setting", key, before, value)
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+        audit(db, "set", "setting", key, before, value, covers=covering(db, settings=[key]))

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from core.audit import verify_batches, verify_chain
+from core import coverage
+from core.audit import verify_chain
+from core.db import snapshot
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,13 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
     whatever it finds wrong, restore refuses. A file too damaged to read through is a
     problem found, not an error raised.
     """
+    # One snapshot for all of it: a writer committing meanwhile (the window beside a
+    # command-line `check`) must not show a record without the audit row it came with.
+    with snapshot(db):
+        return _check(db, against, quick)
+
+
+def _check(db: Database, against: str | None, quick: bool) -> CheckResult:
     problems: list[str] = []
     pragma = "quick_check" if quick else "integrity_check"
     result = _pragma_text(db, pragma)
@@ -42,12 +51,7 @@ def check(db: Database, *, against: str | None = None, quick: bool = False) -> C
             problems.append(
                 f"ประวัติการแก้ไขถูกเปลี่ยนแปลง เริ่มที่แถว {bad}\naudit chain broken at row {bad}"
             )
-        tampered = verify_batches(db)
-        if tampered is not None:
-            problems.append(
-                f"รอบตรวจที่นำเข้าตามรายการประวัติแถว {tampered} ถูกแก้ไขภายหลัง\n"
-                f"rounds imported under audit row {tampered} were changed afterwards"
-            )
+        problems.extend(coverage.problems(db))
         if against:
             anchored = verify_chain(db, up_to_hash=against)
             if not anchored.ok:

@@ -573,6 +573,31 @@ def m014_point_periods(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m016_records_under_the_chain(db: Database) -> None:
+    """Audit rows name the actor's role and where the action came from, and hold the digest
+    of every record they write; the records already here get baseline rows (issue 14).
+
+    Rows written from now on are hashed with these fields (`format` 2); rows already in
+    a chain keep verifying by the formula they were written with. Every record that
+    feeds a score, a report or a decision is then covered by a row with its digest:
+    those already here by one `baseline` row per kind (rounds: one per 50,000, and each
+    round names its row as its batch), as they stand now, the start of their history
+    as the first row is the start of a chain's.
+    """
+    from core.coverage import baseline
+    from core.records import refresh_stamp_triggers
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN role TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN via TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN covers TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1")
+    # The change stamps, made from the descriptions from now on (m014's `periods` was
+    # missing from the points trigger: a change of periods alone went unstamped).
+    refresh_stamp_triggers(db)
+    baseline(db)
+
+
+@MIGRATIONS()
 def m018_event_moments(db: Database) -> None:
     """Shift hours, and the day each guard event happened (DOMAIN.md section 7, issue 15).
 
@@ -581,7 +606,15 @@ def m018_event_moments(db: Database) -> None:
     hours (day 08:00-20:00, night 20:00-08:00); each event keeps the day it happened and
     that day's fiscal year, indexed for the year's count. An existing event on a shift
     that runs past midnight, at a time before the shift's start, moved to the next day.
+
+    The shifts' hours and the events' days are content under the audit chain (m016): the
+    records that matched their audit rows before are covered again as they are now.
     """
+    from core.coverage import recover
+    from core.records import GUARD_EVENT_DAYS, GUARD_SHIFTS, table_columns
+
+    shifts_before = table_columns(db, "guard_shifts")
+    events_before = table_columns(db, "guard_events")
     db.execute("ALTER TABLE guard_shifts ADD COLUMN starts TEXT NOT NULL DEFAULT '08:00'")
     db.execute("ALTER TABLE guard_shifts ADD COLUMN ends TEXT NOT NULL DEFAULT '20:00'")
     db.execute("UPDATE guard_shifts SET starts = '20:00', ends = '08:00' WHERE code = 'night'")
@@ -600,6 +633,8 @@ def m018_event_moments(db: Database) -> None:
         " + 543 + (CAST(strftime('%m', occurred_on) AS INTEGER) >= 10)"
     )
     db.execute("CREATE INDEX guard_events_year ON guard_events(fiscal_year)")
+    recover(db, GUARD_SHIFTS, shifts_before, "m018_event_moments")
+    recover(db, GUARD_EVENT_DAYS, events_before, "m018_event_moments")
 
 
 @MIGRATIONS()
@@ -608,8 +643,14 @@ def m019_english_names(db: Database) -> None:
 
     An English report printed them in Thai with no way to give them otherwise (issue 16).
     Empty means "none given": the English report prints the Thai and says so. The six
-    posts seeded by m008 get the English names the office uses for them.
+    posts seeded by m008 get the English names the office uses for them. A plan step's
+    English evidence is edited and synced as its Thai evidence is.
     """
+    from core.coverage import recover
+    from core.records import GUARD_POSTS, PLAN_STEPS, refresh_stamp_triggers, table_columns
+
+    posts_before = table_columns(db, "guard_posts")
+    steps_before = table_columns(db, "plan_steps")
     db.execute("ALTER TABLE guard_posts ADD COLUMN name_en TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE plan_steps ADD COLUMN evidence_en TEXT NOT NULL DEFAULT ''")
     seeded = {
@@ -624,3 +665,6 @@ def m019_english_names(db: Database) -> None:
         db.execute(
             "UPDATE guard_posts SET name_en = ? WHERE name_th = ? AND name_en = ''", [en, th]
         )
+    refresh_stamp_triggers(db)
+    recover(db, GUARD_POSTS, posts_before, "m019_english_names")
+    recover(db, PLAN_STEPS, steps_before, "m019_english_names")

@@ -16,6 +16,7 @@ from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, parse_date
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.migrations import seed_uuid
+from core.records import PLAN_PROJECTS, PLAN_STEPS, Covers, covering
 from core.users import require
 
 
@@ -99,7 +100,9 @@ def _copy_plan(db: Database, fy: int) -> list[PlanStep]:
                 " weight, cumulative, months, floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [seed_uuid("plan_step", fy, r[0], r[1]), fy, *r],
             )
-        audit(db, "copy_plan", "plan", str(fy), None, {"from": source})
+        covers = Covers().read_where(db, PLAN_STEPS, "t.fiscal_year = ?", [fy])
+        covers.read_where(db, PLAN_PROJECTS, "t.fiscal_year = ?", [fy])
+        audit(db, "copy_plan", "plan", str(fy), None, {"from": source}, covers=covers)
     return plan_for_year(db, fy)
 
 
@@ -143,7 +146,8 @@ def mark_step_done(
              step_uuid],
         )  # fmt: skip
         after = {"done": str(done_date), "evidence": evidence, "evidence_en": english}
-        audit(db, "mark_done", "plan_step", step_uuid, {"done": str(before.done_date)}, after)
+        audit(db, "mark_done", "plan_step", step_uuid, {"done": str(before.done_date)}, after,
+              covers=covering(db, plan_steps=[step_uuid]))  # fmt: skip
     return get_step(db, step_uuid)
 
 
@@ -188,7 +192,8 @@ def edit_step(
         )  # fmt: skip
         audit(db, "edit", "plan_step", step_uuid, _editable(before),
               {"title_th": title_th.strip(), "title_en": title_en.strip(), "weight": weight,
-               "cumulative": cumulative, "months": months})  # fmt: skip
+               "cumulative": cumulative, "months": months},
+              covers=covering(db, plan_steps=[step_uuid]))  # fmt: skip
     return get_step(db, step_uuid)
 
 

@@ -212,7 +212,12 @@ def _check_copy(source: Path, copy: Path) -> BackupInfo:
             backup_at=meta.get("backup_at", ""),
             head=recorded or result.head,
             rounds=db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0],
-            last_change=db.execute("SELECT MAX(at) FROM audit_log").fetchone()[0] or "",
+            # The backup's own last change: not the rows its upgrade here just wrote (m016's
+            # baseline rows, via "migration").
+            last_change=db.execute(
+                "SELECT MAX(at) FROM audit_log WHERE via != 'migration'"
+            ).fetchone()[0]
+            or "",
         )
         db.execute("PRAGMA journal_mode = DELETE")
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:

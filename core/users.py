@@ -164,6 +164,7 @@ _ROLE_NAMES = {
     "section_head": ("หัวหน้ากลุ่มงาน", "section head"),
     "admin": ("ผู้ดูแลระบบ", "administrator"),
     OS_ROLE: ("บัญชีผู้ใช้ของเครื่อง (ไม่ได้ลงชื่อเข้าใช้)", "operating-system account (not signed in)"),
+    "system": ("ระบบ Sala Rounds", "Sala Rounds itself"),  # rows a database upgrade writes
 }
 
 
@@ -301,6 +302,7 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     """Add an account. The first account of a database must be the administrator."""
     from core.audit import audit
     from core.db import new_id, transaction
+    from core.records import covering
 
     username = check_username((username or "").strip())
     display_name = check_display_name(display_name or "")
@@ -331,7 +333,15 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
         )
         if first:
             act_as(db, user.actor())
-        audit(db, "create", "user", uid, None, {"username": username, "role": role})
+        audit(
+            db,
+            "create",
+            "user",
+            uid,
+            None,
+            {"username": username, "role": role},
+            covers=covering(db, users=[uid]),
+        )
     return user
 
 
@@ -356,6 +366,7 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
     """An administrator sets a new password for a user who forgot theirs."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     _check_password(new_password)
@@ -365,7 +376,8 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
         if row is None:
             raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
         db.execute("UPDATE users SET pw_hash = ? WHERE uuid = ?", [pw_hash, row[0]])
-        audit(db, "reset_password", "user", row[0], None, {"username": username})
+        audit(db, "reset_password", "user", row[0], None, {"username": username},
+              covers=covering(db, users=[row[0]]))  # fmt: skip
 
 
 def _account(db: Database, username: str) -> User:
@@ -397,6 +409,7 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
     """Close the account of someone who left (or open it again); their records stay theirs."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     with transaction(db):
@@ -414,7 +427,8 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
         db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
         audit(db, "activate" if active else "deactivate", "user", user.uuid,
               {"username": user.username, "active": user.active},
-              {"username": user.username, "active": active})  # fmt: skip
+              {"username": user.username, "active": active},
+              covers=covering(db, users=[user.uuid]))  # fmt: skip
     return _account(db, username)
 
 
@@ -422,6 +436,7 @@ def set_user_role(db: Database, username: str, role: str) -> User:
     """Give a user another role (a promotion, a move to the guard desk)."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     if role not in ROLES:
@@ -434,7 +449,8 @@ def set_user_role(db: Database, username: str, role: str) -> User:
         db.execute("UPDATE users SET role = ? WHERE uuid = ?", [role, user.uuid])
         audit(db, "set_role", "user", user.uuid,
               {"username": user.username, "role": user.role},
-              {"username": user.username, "role": role})  # fmt: skip
+              {"username": user.username, "role": role},
+              covers=covering(db, users=[user.uuid]))  # fmt: skip
     return _account(db, username)
 
 

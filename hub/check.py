@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from core.audit import AuditRow, ChainReport, chain_report
+from core.audit import ROW_COLUMNS, AuditRow, ChainReport, chain_report
 from hub.dialect import PgDatabase
 from hub.schema import office_schemas
 
@@ -32,9 +32,9 @@ def verify_chains(conn: psycopg.Connection) -> list[DeviceChain]:
                 )
             ]
             for device in devices:
+                # Every field a row's hash may cover (core.audit.expected_hash).
                 rows = db.execute(
-                    "SELECT id, at, actor, action, kind, record_uuid, before, after, prev_hash,"
-                    " hash, device_id FROM audit_log WHERE device_id = ? ORDER BY id",
+                    f"SELECT {ROW_COLUMNS} FROM audit_log WHERE device_id = ? ORDER BY id",
                     [device],
                 )
                 out.append(DeviceChain(code, device, chain_report(AuditRow(*r) for r in rows)))

@@ -410,9 +410,30 @@ def _h002_office(cur: psycopg.Cursor, schema: str) -> None:
     cur.execute("CREATE INDEX guard_events_year ON guard_events(fiscal_year)")
 
 
+def _h003_hub(cur: psycopg.Cursor) -> None:
+    """Nothing hub-wide: the change is each office's (below)."""
+
+
+def _h003_office(cur: psycopg.Cursor, schema: str) -> None:
+    """Sync files of version 2 (the laptop's m016 and m019, issue 14 and 16).
+
+    Audit rows name the actor's role and where the action came from, hold the digests of
+    the records they write and say by which formula their hash is made (rows already
+    here are of the first); a plan step carries its evidence in English too.
+    """
+    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    cur.execute(
+        f"ALTER TABLE audit_log ADD COLUMN role {TEXT} NOT NULL DEFAULT '',"
+        f" ADD COLUMN via {TEXT} NOT NULL DEFAULT '', ADD COLUMN covers {TEXT},"
+        " ADD COLUMN format integer NOT NULL DEFAULT 1"
+    )
+    cur.execute(f"ALTER TABLE plan_steps ADD COLUMN evidence_en {TEXT} NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("h001_hub_and_offices", _h001_hub, _h001_office),
     Migration("h002_event_moments", _h002_hub, _h002_office),
+    Migration("h003_records_under_the_chain", _h003_hub, _h003_office),
 )
 
 

@@ -3,27 +3,32 @@
 The hub's office tables mirror the laptop's (hub/schema.py), so a record is written as
 the file gives it, except that a reference by UUID (a round's point and standard) is
 stored as the office's integer key, and nested records (a standard's items, a round's
-notes, a report's events) go to tables of their own. When the laptop describes its
-synced tables in one place (issue 19 point 4), this module reads that description.
+notes, a report's events) go to tables of their own. All of it is read from the
+laptop's description of its synced tables (core.records, issue 19 point 4): a field
+added there reaches the hub's insert without a line here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from core.records import SYNCED
 from sync.fileformat import FIELDS
 
 # Record kind -> table, where the names differ.
-TABLE = {"actions": "corrective_actions", "audit": "audit_log"}
-# Record kind -> {field holding a UUID: column holding the referenced row's id}.
-REFERENCES: dict[str, dict[str, str]] = {
-    "rounds": {"point": "point_id", "standard": "standard_id"},
-    "actions": {"point": "point_id"},
-    "survey_responses": {"point": "point_id"},
+TABLE = {r.kind: r.table for r in SYNCED if r.kind != r.table} | {"audit": "audit_log"}
+# Record kind -> {field holding a UUID: (column holding the referenced row's id, the
+# referenced table)}.
+REFERENCES: dict[str, dict[str, tuple[str, str]]] = {
+    r.kind: {f.name: (f.col, f.ref) for f in r.synced_fields if f.ref} for r in SYNCED
 }
-# Record kind -> the field holding records that go to a table of their own.
-NESTED = {"standards": "items", "rounds": "notes", "guard_reports": "events"}
-# Columns a record's table has beyond its fields, with the value every received record has.
+# Record kind -> the fields holding records that go to tables of their own.
+NESTED: dict[str, frozenset[str]] = {
+    r.kind: frozenset({*(c.name for c in r.children), *([r.nested] if r.nested else [])})
+    for r in SYNCED
+}
+# Columns a record's table has beyond its fields, with the value every received record has
+# (a laptop sends final rounds and signed reports only: core.records' `where`).
 FIXED: dict[str, dict[str, Any]] = {
     "rounds": {"status": "final"},
     "guard_reports": {"status": "signed"},
@@ -34,23 +39,26 @@ def table(kind: str) -> str:
     return TABLE.get(kind, kind)
 
 
+def _fields(kind: str) -> list[str]:
+    nested = NESTED.get(kind, frozenset())
+    return [f for f in FIELDS[kind] if f not in nested]
+
+
 def columns(kind: str) -> tuple[str, ...]:
     """The columns a record of `kind` fills, in a fixed order."""
     refs = REFERENCES.get(kind, {})
-    out = [refs.get(f, f) for f in FIELDS[kind] if f != NESTED.get(kind)]
+    out = [refs[f][0] if f in refs else f for f in _fields(kind)]
     return (*out, *FIXED.get(kind, {}))
 
 
 def values(kind: str, record: dict[str, Any], ids: dict[str, dict[str, int]]) -> tuple:
     """A record as the row of its table, in `columns(kind)` order; `ids` maps a referenced
-    kind's UUIDs ("points", "standards") to the office's integer keys."""
+    table's UUIDs ("points", "standards") to the office's integer keys."""
     refs = REFERENCES.get(kind, {})
     row = []
-    for f in FIELDS[kind]:
-        if f == NESTED.get(kind):
-            continue
+    for f in _fields(kind):
         if f in refs:
-            target = "points" if f == "point" else "standards"
+            target = refs[f][1]
             row.append(None if record[f] is None else ids[target][record[f]])
         else:
             row.append(record[f])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
@@ -13,6 +13,7 @@ from core.audit import audit
 from core.calendar import format_date, parse_date, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.records import covering
 from core.users import require
 
 
@@ -111,7 +112,8 @@ def update_action(
             [what, (who or "").strip(), due_date.isoformat() if due_date else None, act.id],
         )
         after = get_action(db, action_uuid)
-        audit(db, "update", "action", act.uuid, _snap(act), _snap(after))
+        audit(db, "update", "action", act.uuid, _snap(act), _snap(after),
+              covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
 
 
@@ -126,7 +128,8 @@ def close_action(db: Database, action_uuid: str, closed: str | date) -> Correcti
             [closed_date.isoformat(), act.id],
         )
         after = get_action(db, action_uuid)
-        audit(db, "close", "action", act.uuid, _snap(act), _snap(after))
+        audit(db, "close", "action", act.uuid, _snap(act), _snap(after),
+              covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
 
 
@@ -158,6 +161,8 @@ class ActionOutcome:
     opened: tuple[int, ...] = ()  # newly failing: an action each
     carried: tuple[int, ...] = ()  # still failing: the open action carries over, once
     resolved: tuple[int, ...] = ()  # passing now: closed as resolved by the correction
+    # The new actions' uuids: the audit row of the round covers them (issue 14).
+    opened_uuids: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 def settle_actions(
@@ -189,17 +194,19 @@ def settle_actions(
         for act in map(_action, rows):
             before.setdefault(act.item_no, []).append(act)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    opened, carried = [], []
+    opened, carried, uuids = [], [], []
     for no in failed:
         if no in before:
             carried.append(no)
             continue
+        uid = new_id()
         db.execute(
             "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [new_id(), point_id, round_uuid, no, what[no], stamp],
+            [uid, point_id, round_uuid, no, what[no], stamp],
         )
         opened.append(no)
+        uuids.append(uid)
     resolved = sorted(no for no in before if no not in failed)
     day = today()
     for no in resolved:
@@ -207,8 +214,9 @@ def settle_actions(
             db.execute("UPDATE corrective_actions SET closed_date = ? WHERE id = ?",
                        [day.isoformat(), act.id])  # fmt: skip
             after = dict(_snap(act), closed=day.isoformat(), reason=reason, by_round=round_uuid)
-            audit(db, "resolve", "action", act.uuid, _snap(act), after)
-    return ActionOutcome(tuple(opened), tuple(carried), tuple(resolved))
+            audit(db, "resolve", "action", act.uuid, _snap(act), after,
+                  covers=covering(db, actions=[act.uuid]))  # fmt: skip
+    return ActionOutcome(tuple(opened), tuple(carried), tuple(resolved), tuple(uuids))
 
 
 def _snap(a: CorrectiveAction) -> dict:

@@ -22,9 +22,10 @@ from core.calendar import fiscal_year, now, parse_date, parse_time
 from core.csvfile import file_digest, read_table, write_rows
 from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
+from core.records import Covers
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
-from inspection.rounds import audit_batch, next_batch, record_round
+from inspection.rounds import audit_batch, next_batch, record_round, round_digester, standard_uuid
 from inspection.standard import Standard, check_score, current_standard, judge
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
@@ -131,7 +132,7 @@ def _refuse_differing(point, at: str, number: int, have: tuple, scores: str, not
 
 def _write(db: Database, path: Path, table: tuple[list[str], list], source: str) -> ImportResult:
     added = skipped = 0
-    fingerprints: list[tuple] = []
+    covers = Covers()
     with transaction(db):
         # Checked and read under the write lock: a second import of the same file (a
         # scheduled job and a person at once) waits here, then sees the first one's
@@ -147,10 +148,12 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
         batch = next_batch(db)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         actor = current_actor(db).username
+        digest_round = round_digester(standard_uuid(db, std.id), source, stamp, actor)
         # New uuids handed out in ascending order: the uuid index then takes them in one
         # sweep instead of a page-cache miss per round (still random version-4 uuids).
         uuids = iter(sorted(new_ids(len(parsed))))
         pending: list[tuple] = []
+        digests = covers.entries.setdefault("rounds", {})  # filled here: 100,000 adds cost
         for point, at, inspector, fy, (encoded, total, passed, failed), note, number in parsed:
             key = (point.id, at, inspector)
             if key in present:
@@ -169,8 +172,7 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
                 pending.clear()
                 record_round(
                     db, point, datetime.fromisoformat(at), inspector, [int(c) for c in encoded],
-                    note=note, source=source, standard=std, batch=batch,
-                    fingerprints=fingerprints,
+                    note=note, source=source, standard=std, batch=batch, covers=covers,
                 )  # fmt: skip
                 continue
             uid = next(uuids)
@@ -178,13 +180,12 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
                 (uid, point.id, std.id, at, fy, inspector, encoded, total, passed, note, source,
                  stamp, stamp, actor, batch)
             )  # fmt: skip
-            fingerprints.append((uid, point.id, at, inspector, "final", encoded, total, passed,
-                                 note))  # fmt: skip
+            digests[uid] = digest_round(uid, point.uuid, at, fy, inspector, encoded, total,
+                                        passed, note)  # fmt: skip
         _insert_rounds(db, pending)
         if added:
-            digest = file_digest(Path(path))
             detail = {"file": Path(path).name, "skipped": skipped}
-            audit_batch(db, "import", batch, digest, detail, fingerprints)
+            audit_batch(db, "import", batch, file_digest(Path(path)), detail, covers)
     return ImportResult(added=added, skipped=skipped)
 
 

@@ -15,8 +15,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from core.audit import audit
 from core.calendar import fiscal_months, fiscal_year_range, today
 from core.db import transaction
+from core.records import covering
 from core.users import acting_as, current_actor, demo_section_head, require
 from inspection.points import list_points
 from inspection.rounds import audit_batch, next_batch, record_round
@@ -182,13 +184,18 @@ def _fill_survey(db: Database, fy: int) -> int:
     rng.shuffle(wanted)
     guess = FormGuesser(db)
     with transaction(db):
+        added = []
         for satisfied in wanted:
             day = start + timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
             size = 1 if rng.random() < 0.5 else 5
             ratings = _demo_form(rng, size, satisfied)
             point = rng.choice(points).id if rng.random() < 0.8 else None
             grp = rng.choices(GROUPS, weights=(40, 25, 35))[0]
-            _insert(db, day, point, grp, ratings, "demo", guess(day, len(ratings)))
+            added.append(_insert(db, day, point, grp, ratings, "demo", guess(day, len(ratings))))
+        # One audit row for the year's questionnaires, as import-survey writes one per file.
+        audit(db, "demo", "survey_file", f"demo-survey-{fy}", None,
+              {"fiscal_year": fy, "rows": total},
+              covers=covering(db, survey_responses=added))  # fmt: skip
     return total
 
 

@@ -90,6 +90,7 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
     from core.audit import audit
     from core.calendar import parse_date, today
     from core.db import transaction
+    from core.records import covering
     from core.users import require
 
     require(db, "points.activate")
@@ -115,7 +116,8 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
                 [day.isoformat(), json.dumps(periods), point.id],
             )
         audit(db, "activate" if active else "deactivate", "point", point.uuid,
-              {"active": point.active}, {"active": active, "on": day.isoformat()})  # fmt: skip
+              {"active": point.active}, {"active": active, "on": day.isoformat()},
+              covers=covering(db, points=[point.uuid]))  # fmt: skip
     return get_point(db, code)
 
 

@@ -127,6 +127,7 @@ def create_standard_version(
     from core.audit import audit
     from core.csvfile import read_rows
     from core.db import new_id, transaction
+    from core.records import covering
     from core.users import require
 
     require(db, "standards.manage")
@@ -141,6 +142,7 @@ def create_standard_version(
                                "each item needs a group (H, A, S) and Thai and English text",
                                field="group", row=number)  # fmt: skip
         items.append((int(row["no"]), row["group"].upper(), row["th"], row["en"]))
+    uid = new_id()
     with transaction(db):
         # The current version read under the write lock: two new versions at once would
         # both have claimed the same number.
@@ -154,7 +156,7 @@ def create_standard_version(
         cur = db.execute(
             "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min,"
             " pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",
-            [new_id(), version, f"{current.title_th.split(' (')[0]} (ฉบับที่ {version})",
+            [uid, version, f"{current.title_th.split(' (')[0]} (ฉบับที่ {version})",
              f"{current.title_en.split(' (')[0]} (version {version})", current.max_score,
              minimum, band],
         )  # fmt: skip
@@ -165,5 +167,6 @@ def create_standard_version(
                 [cur.lastrowid, no, grp, th, en],
             )
         audit(db, "create", "standard", str(version), None,
-              {"items": len(items), "item_min": minimum, "pass_total": band})  # fmt: skip
+              {"items": len(items), "item_min": minimum, "pass_total": band},
+              covers=covering(db, standards=[uid]))  # fmt: skip
     return current_standard(db)

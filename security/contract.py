@@ -13,6 +13,7 @@ from core.audit import audit
 from core.calendar import parse_time
 from core.db import transaction
 from core.errors import InvalidInput
+from core.records import GUARD_POSTS, GUARD_SHIFTS, Covers
 from core.users import require
 
 # The window's spin boxes stop here, and so does every other way in (issue 14 point 2).
@@ -138,7 +139,8 @@ def set_contract(
         after = {"shifts": {k: list(v) for k, v in shift_rules.items()}, "posts": names}
         if new_hours:
             after["hours"] = {k: list(v) for k, v in new_hours.items()}
-        audit(db, "set_contract", "guard_contract", "contract", before, after)
+        covers = Covers().read_where(db, GUARD_SHIFTS).read_where(db, GUARD_POSTS)
+        audit(db, "set_contract", "guard_contract", "contract", before, after, covers=covers)
 
 
 def _check_hours(db: Database, code: str, start: time | str, end: time | str) -> tuple[str, str]:

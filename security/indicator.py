@@ -17,6 +17,7 @@ from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.i18n import tr
 from core.ladder import score_for
+from core.records import covering
 from core.users import require
 from security.contract import shifts
 from security.events import (
@@ -60,7 +61,8 @@ def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> 
         )
         audit(db, "classify", "guard_event", event_uuid,
               {"counts": before.counts, "reason": before.reason},
-              {"counts": counts, "reason": reason})  # fmt: skip
+              {"counts": counts, "reason": reason},
+              covers=covering(db, guard_events=[event_uuid]))  # fmt: skip
     return event_from_row(db.execute(EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone())
 
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from core.audit import audit
 from core.db import transaction
 from core.errors import InvalidInput
+from core.records import covering
 from core.users import require
 
 MAX_NAME = 100
@@ -54,5 +55,6 @@ def set_post_names_en(db: Database, names: Mapping[str, str]) -> dict[str, str]:
         for th, en in cleaned.items():
             db.execute("UPDATE guard_posts SET name_en = ? WHERE name_th = ?", [en, th])
         audit(db, "set_post_names_en", "guard_contract", "posts",
-              {k: before[k] for k in cleaned}, cleaned)  # fmt: skip
+              {k: before[k] for k in cleaned}, cleaned,
+              covers=covering(db, guard_posts=list(cleaned)))  # fmt: skip
     return post_names_en(db)

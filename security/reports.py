@@ -19,6 +19,7 @@ from core.audit import audit
 from core.calendar import fiscal_year, now, parse_date, parse_time, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.records import GUARD_EVENT_DAYS, GUARD_EVENTS, covering
 from core.users import current_actor, require
 from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
 from security.events import (
@@ -267,9 +268,12 @@ def save_report(
         )  # fmt: skip
         for ev, moment, classifier in zip(checked, moments, classifiers, strict=True):
             _add_event(db, cur.lastrowid, ev, moment.date(), classifier)
+        covers = covering(db, guard_reports=[uid])
+        covers.read_where(db, GUARD_EVENTS, "t.report_id = ?", [cur.lastrowid])
+        covers.read_where(db, GUARD_EVENT_DAYS, "t.report_id = ?", [cur.lastrowid])
         audit(db, "sign" if not supersedes else "correct", "guard_report", uid,
               None, {"day": rep.day.isoformat(), "shift": rep.shift.code, "events": len(events),
-                     "supersedes": supersedes})  # fmt: skip
+                     "supersedes": supersedes}, covers=covers)  # fmt: skip
     return get_report(db, uid)
 
 
@@ -421,5 +425,6 @@ def mark_month_checked(db: Database, year: int, month: int, note: str) -> MonthC
             " checked_at = excluded.checked_at",
             [year, month, actor.username, (note or "").strip(), _stamp()],
         )
-        audit(db, "month_check", "guard_month", f"{year}-{month:02d}", None, {"note": note})
+        audit(db, "month_check", "guard_month", f"{year}-{month:02d}", None, {"note": note},
+              covers=covering(db, guard_months=[f"{year}/{month}"]))  # fmt: skip
     return month_check(db, year, month)

@@ -23,14 +23,19 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from core.audit import row_hash
+from core.audit import SYNC_FIELDS, expected_hash
 from core.calendar import fiscal_year
 from core.errors import InvalidInput
+from core.i18n import tr
 from core.instance import refuse_database_path
 from core.office import Office, default_office, office_from
+from core.records import BY_KIND, SYNCED, sync_fields
 
 FORMAT = "sala-rounds-sync"
-VERSION = 1
+# 2: audit rows carry the actor's role, where the action came from and the digests of the
+# records they write (issue 14); a file of version 1 has no such rows to vouch for its
+# records, so it is refused like a file of a newer version.
+VERSION = 2
 SUFFIX = ".srsync"
 MANIFEST, CONTENT = "manifest.json", "content.json"
 # A year of a busy office is a few megabytes; far beyond this is not a sync file.
@@ -39,72 +44,11 @@ MAX_CONTENT_BYTES = 1 << 30
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
-S, INT, F, N = str, int, float, type(None)
-
-# Every record kind: field -> allowed JSON types. Nested lists are checked below.
-FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "points": {
-        "uuid": (S,), "code": (S,), "floor": (INT,), "kind": (S,), "name_th": (S,),
-        "name_en": (S,), "location": (S,), "active": (INT,), "active_from": (S, N),
-        "active_until": (S, N), "periods": (S, N), "updated_at": (S,), "changed_at": (S, N),
-        "changed_on": (S, N),
-        "changed_base": (S, N),
-    },
-    "standards": {
-        "uuid": (S,), "version": (INT,), "title_th": (S,), "title_en": (S,), "max_score": (INT,),
-        "item_min": (INT,), "pass_total": (INT,), "created_at": (S,), "items": (list,),
-    },
-    "plan_projects": {"fiscal_year": (INT,), "project": (INT,), "title_th": (S,), "title_en": (S,)},
-    "plan_steps": {
-        "uuid": (S,), "fiscal_year": (INT,), "project": (INT,), "step_no": (INT,), "title_th": (S,),
-        "title_en": (S,), "weight": (INT, F), "cumulative": (INT, F), "months": (S,),
-        "floor": (INT, N), "done_date": (S, N), "evidence": (S,), "changed_at": (S, N),
-        "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "survey_forms": {
-        "uuid": (S,), "key": (S,), "fiscal_year": (INT,), "name_th": (S,), "name_en": (S,),
-        "derived_from": (S, N), "replaced_by": (S, N), "retired": (INT,), "created_at": (S,),
-        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "survey_questions": {
-        "uuid": (S,), "fiscal_year": (INT,), "form": (S,), "no": (INT,), "text_th": (S,),
-        "text_en": (S,),
-    },
-    "rounds": {
-        "uuid": (S,), "point": (S,), "standard": (S,), "inspected_at": (S,),
-        "fiscal_year": (INT,), "inspector": (S,), "scores": (S,), "total": (INT,), "passed": (INT,),
-        "note": (S,), "supersedes": (S, N), "reason": (S,), "source": (S,), "created_at": (S,),
-        "finalized_at": (S, N), "recorded_by": (S,), "notes": (list,),
-    },
-    "actions": {
-        "uuid": (S,), "point": (S,), "round_uuid": (S,), "item_no": (INT,), "what": (S,),
-        "who": (S,), "due_date": (S, N), "closed_date": (S, N), "created_at": (S,),
-        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "survey_responses": {
-        "uuid": (S,), "answered_on": (S,), "fiscal_year": (INT,), "point": (S, N), "grp": (S,),
-        "ratings": (S,), "satisfied": (INT,), "source": (S,), "recorded_by": (S,),
-        "created_at": (S,), "form": (S, N),
-    },
-    "survey_imports": {"digest": (S,), "file_name": (S,), "rows": (INT,), "imported_at": (S,)},
-    "guard_reports": {
-        "uuid": (S,), "day": (S,), "fiscal_year": (INT,), "shift": (S,), "supervisor": (S,),
-        "required": (INT,), "present": (INT,), "posts": (S,), "patrols": (S,), "note": (S,),
-        "supersedes": (S, N), "reason": (S,), "source": (S,), "recorded_by": (S,),
-        "created_at": (S,), "signed_at": (S, N), "events": (list,),
-    },
-    "guard_events": {
-        "uuid": (S,), "at": (S,), "place": (S,), "category": (S,), "description": (S,),
-        "loss_value": (INT, F, N), "action_taken": (S,), "counts": (INT, N), "reason": (S,),
-        "classified_by": (S, N), "classified_at": (S, N), "changed_at": (S, N),
-        "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "audit": {
-        "device_id": (S,), "at": (S,), "actor": (S,), "action": (S,), "kind": (S,),
-        "record_uuid": (S,), "before": (S,), "after": (S,), "prev_hash": (S,), "hash": (S,),
-    },
-}  # fmt: skip
-KINDS = tuple(k for k in FIELDS if k != "guard_events")  # events travel inside their report
+# Every record kind: field -> allowed JSON types, made from the descriptions (core.records);
+# nested lists are checked below. An audit row travels with the fields of its format.
+FIELDS: dict[str, dict[str, tuple[type, ...]]] = {**sync_fields(), "audit": SYNC_FIELDS}
+# Events travel inside their report.
+KINDS = tuple(k for k in FIELDS if k == "audit" or not BY_KIND[k].inside)
 
 
 @dataclass(frozen=True)
@@ -190,30 +134,35 @@ def _check_rows(path: Path, kind: str, rows: object, where: str) -> None:
             )  # fmt: skip
 
 
+def _child_ok(value: object, types: tuple[type, ...]) -> bool:
+    if not isinstance(value, list) or len(value) != len(types):
+        return False
+    return all(isinstance(x, t) and not isinstance(x, bool)
+               for x, t in zip(value, types, strict=True))  # fmt: skip
+
+
 def _check_nested(path: Path, content: dict) -> None:
-    for std in content["standards"]:
-        for item in std["items"]:
-            ok = (
-                isinstance(item, list)
-                and len(item) == 4
-                and isinstance(item[0], int)
-                and all(isinstance(x, str) for x in item[1:])
-            )
-            if not ok:
-                raise _refuse(path, "ข้อของเกณฑ์มาตรฐานไม่ถูกต้อง", "a standard item is malformed")
+    # The lists a record carries (a standard's items, a round's notes), as described.
+    for rec in SYNCED:
+        for child in rec.children:
+            for row in content[rec.kind]:
+                if not all(_child_ok(x, child.types) for x in row[child.name]):
+                    raise _refuse(
+                        path, f"รายการ {child.name} ของ {rec.kind} ไม่ถูกต้อง",
+                        f"a {child.name} entry of {rec.kind} is malformed",
+                    )  # fmt: skip
     for rnd in content["rounds"]:
-        for note in rnd["notes"]:
-            if not (isinstance(note, list) and len(note) == 2 and isinstance(note[0], int)
-                    and isinstance(note[1], str)):  # fmt: skip
-                raise _refuse(path, "หมายเหตุของรอบตรวจไม่ถูกต้อง", "a round note is malformed")
         digits = rnd["scores"]
         if not digits.isdigit() or sum(int(c) for c in digits) != rnd["total"]:
             raise _refuse(
                 path, f"คะแนนของรอบตรวจ {rnd['uuid']} ไม่ตรงกับผลรวม",
                 f"the scores of round {rnd['uuid']} do not add up to its total",
             )  # fmt: skip
-    for rep in content["guard_reports"]:
-        _check_rows(path, "guard_events", rep["events"], "guard_events")
+    for rec in SYNCED:
+        if rec.inside:
+            outer = BY_KIND[rec.inside]
+            for row in content[outer.kind]:
+                _check_rows(path, rec.kind, row[outer.nested], rec.kind)
     _check_dates(path, content)
 
 
@@ -263,8 +212,7 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
     """Each device's rows in the file form an unbroken piece of its hash chain."""
     last: dict[str, str] = {}
     for n, r in enumerate(rows, start=1):
-        expected = row_hash(r["prev_hash"], r["at"], r["actor"], r["action"], r["kind"],
-                            r["record_uuid"], r["before"], r["after"])  # fmt: skip
+        expected = expected_hash(r, r["prev_hash"])
         device = r["device_id"]
         linked = device not in last or last[device] == r["prev_hash"]
         if r["hash"] != expected or not linked or not _SHA.match(r["prev_hash"]):
@@ -327,6 +275,9 @@ def read_sync_file(path: Path) -> SyncFile:
             path, "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
             "it was made by a newer version of Sala Rounds; update the app",
         )  # fmt: skip
+    if version < VERSION:
+        raise _refuse(path, tr("sync.refused.old_version", "th"),
+                      tr("sync.refused.old_version", "en"))  # fmt: skip
     device, created = manifest.get("device_id"), manifest.get("created_at")
     sha, since = manifest.get("content_sha256"), manifest.get("since")
     counts = manifest.get("counts")

@@ -5,6 +5,7 @@ data entry as the operating-system account, which decides nothing."""
 from __future__ import annotations
 
 import getpass
+import json
 from datetime import time
 
 import pytest
@@ -117,6 +118,17 @@ def test_the_section_head_classifies_and_the_audit_names_the_account(office, cap
                 "--reason", "ยามไม่อยู่ประจำจุด"]) == 0  # fmt: skip
     assert "counts" in capsys.readouterr().out
     assert _last_audit(office) == ("head", "classify", "guard_event")
+    # The row names the account, its role and that the decision came from the command line,
+    # under the row's hash (core.audit, format 2), and vouches for the event as decided.
+    db = _db(office)
+    try:
+        row = db.execute(
+            "SELECT actor, role, via, format, covers FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        assert row[:4] == ("head", "section_head", "cli", 2)
+        assert theft in json.loads(row[4])["guard_events"]
+    finally:
+        db.close()
     assert run(["--db", str(office), "--user", "head", "classify", "no-such-id", "no",
                 "--reason", "x"]) == 2  # fmt: skip
 
@@ -235,3 +247,12 @@ def test_data_entry_without_user_is_the_operating_system_account(office) -> None
     actors = {r[0] for r in db.execute("SELECT DISTINCT actor FROM audit_log")}
     db.close()
     assert getpass.getuser() in actors and "head" not in actors
+    # Audited as the operating-system account, from the command line.
+    db = _db(office)
+    sources = set(db.execute("SELECT DISTINCT role, via FROM audit_log WHERE actor = ?",
+                             [getpass.getuser()]).fetchall())  # fmt: skip
+    # The demo's decisions (plan steps done, classifications) are its invented section
+    # head's, named so, from the command line too.
+    invented = set(db.execute("SELECT DISTINCT role, via FROM audit_log WHERE actor = 'demo'"))
+    db.close()
+    assert sources == {("os_account", "cli")} and invented == {("section_head", "cli")}

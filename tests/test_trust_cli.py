@@ -11,7 +11,9 @@ from core.db import open_db
 def _actors(db_path) -> list[str]:
     db = open_db(db_path)
     try:
-        return [r[0] for r in db.execute("SELECT actor FROM audit_log ORDER BY id")]
+        # Without the rows the app writes itself when it upgrades a file (m016 baseline).
+        return [r[0] for r in db.execute(
+            "SELECT actor FROM audit_log WHERE role != 'system' ORDER BY id")]  # fmt: skip
     finally:
         db.close()
 

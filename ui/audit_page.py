@@ -34,6 +34,7 @@ from core.calendar import (
     today,
 )
 from core.i18n import language, tr
+from core.users import role_name
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
 from inspection.standard import max_totals
@@ -59,6 +60,19 @@ class _RowsModel(RowsModel[tuple]):
         return None
 
 
+def _source(role: str, via: str) -> str:
+    """The actor's role and where the action came from (rows before m016 have neither)."""
+    if not role and not via:
+        return "—"
+    return f"{role_name(role, language())} · {_code_via(via)}"
+
+
+def _code_via(via: str) -> str:
+    key = f"records.via.{via}"
+    text = tr(key)
+    return via if text == key else text
+
+
 def _local(stamp: str) -> str:
     """Audit times are stored in UTC; people read Bangkok time."""
     moment = from_utc(stamp)
@@ -80,7 +94,7 @@ class AuditPage(QWidget):
         self.record.setClearButtonEnabled(True)
         self.filter_error = QLabel()
         self.filter_error.setStyleSheet("color: #b3261e")
-        self.log_model = _RowsModel(("col.when", "win.audit.what"))
+        self.log_model = _RowsModel(("col.when", "win.audit.what", "records.col.source"))
         self.log = self._table(self.log_model, stretch=1)
         log_tab = QWidget()
         lv = QVBoxLayout(log_tab)
@@ -206,7 +220,10 @@ class AuditPage(QWidget):
             until=until.isoformat() + "T17:00" if until else None,
             limit=5000,
         )
-        lines = [(when, what) for when, _, what in sentences(self.db, rows, language())]
+        # Each row also says the actor's role and where it came from (issue 14).
+        lines = [(when, what, _source(r.role, r.via))
+                 for (when, _, what), r in zip(sentences(self.db, rows, language()), rows,
+                                               strict=True)]  # fmt: skip
         text = self.record.text().strip().casefold()
         if text:
             lines = [line for line in lines if any(text in cell.casefold() for cell in line)]

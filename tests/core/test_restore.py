@@ -84,7 +84,7 @@ def _refused(db_path: Path, backup: Path, capsys) -> str:
         ("UPDATE audit_log SET actor = 'forger' WHERE id = 5", "audit chain broken at row 5"),
         ("DELETE FROM audit_log WHERE id = 4", "audit chain broken at row 5"),
         ("UPDATE rounds SET scores = '44444444444444444444', total = 80 WHERE id = 3",
-         "rounds imported under audit row"),
+         "table rounds, record "),
         ("UPDATE rounds SET point_id = 999 WHERE id = 2", "broken reference: rounds"),
         ("UPDATE meta SET value = 'ab' || substr(value, 3) WHERE key = 'backup_audit_head'",
          "was rewritten or is missing"),

@@ -28,6 +28,8 @@ REVIEWED = {
     ("security/contract.py", "sql"): "a fixed query plus a fixed WHERE",
     ("core/migrations.py", "table"): "a key of the literal `editable` dict in m009",
     ("core/migrations.py", "columns"): "a fixed column list of the literal `editable` dict",
+    ("core/records.py", "sql"): "made by core.records from the literal RECORDS descriptions"
+    " (table and column names) and '?' placeholders",
 }
 
 

@@ -118,6 +118,21 @@ def test_check_verifies_every_device_chain_and_names_a_tampered_row(city, capsys
     assert f"row {bad}" in out and "D07" in out and f"แถว {bad}" in out
 
 
+def test_check_reads_the_role_source_and_digests_a_rows_hash_covers(city, capsys) -> None:
+    """Rows of the second format (issue 14) arrive whole (hub h003) and verify as on a
+    laptop; a changed role, which only that format's hash covers, is named."""
+    with psycopg.connect(city, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT id, role, via, covers FROM office_d04.audit_log WHERE format = 2"
+            " AND covers IS NOT NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+        assert row is not None and row[1] and row[2] and row[3].startswith("{")
+        conn.execute("UPDATE office_d04.audit_log SET role = 'admin' WHERE id = %s", [row[0]])
+    assert run(["hub", "check", "--pg", city]) == 1
+    out = capsys.readouterr().out
+    assert f"row {row[0]}" in out and "D04" in out
+
+
 def test_only_a_hub_administrator_trusts_a_computer(pg_url, offices, pg_cluster, capsys) -> None:
     _, files = offices
     assert run(["hub", "init", "--pg", pg_url]) == 0

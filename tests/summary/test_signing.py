@@ -37,13 +37,13 @@ def test_the_signature_keeps_the_score_and_anchors_the_history(db, db_path) -> N
     assert check(db, against=first.head).ok
     db.close()
     # A deciding round rewritten afterwards, with the whole chain recomputed to hide it:
-    from core.audit import GENESIS, row_hash
+    from core.audit import GENESIS, AuditRow, expected_hash
 
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE audit_log SET actor = 'forger' WHERE id = 1")
     prev = GENESIS
     for r in conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall():
-        h = row_hash(prev, r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+        h = expected_hash(AuditRow(*r), prev)
         conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", [prev, h, r[0]])
         prev = h
     conn.commit()

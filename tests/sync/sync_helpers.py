@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from core.db import transaction
+from core.records import Covers
 from inspection.points import get_point
 from inspection.rounds import audit_batch, next_batch, record_round
 
@@ -67,14 +68,12 @@ def add_rounds(db: Database, rows: list[tuple[str, datetime, str, list[int]]]) -
     uuids: list[str] = []
     with transaction(db):
         batch = next_batch(db)
-        prints: list[tuple] = []
+        covers = Covers()
         for code, at, who, scores in rows:
             uuids.append(
-                record_round(
-                    db, get_point(db, code), at, who, scores, batch=batch, fingerprints=prints
-                )  # fmt: skip
+                record_round(db, get_point(db, code), at, who, scores, batch=batch, covers=covers)
             )
-        audit_batch(db, "import", batch, f"test-{batch}", {"file": "test"}, prints)
+        audit_batch(db, "import", batch, f"test-{batch}", {"file": "test"}, covers)
     return uuids
 
 

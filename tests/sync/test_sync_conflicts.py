@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from core.db import device_id
+from core.audit import audit
+from core.db import device_id, transaction
 from core.integrity import check
 from core.migrations import seed_uuid
 from core.plan import get_step, mark_step_done
+from core.records import BY_TABLE, covering
 from inspection.points import get_point, set_point_active
 from sync.receive import import_sync
 from sync.send import export_sync
@@ -16,8 +18,13 @@ STEP = seed_uuid("plan_step", 2564, 2, 1)
 
 
 def _restamp(db, table: str, uuid: str, at: str) -> None:
-    """Pin when a row last changed (the trigger stamps the real clock)."""
-    db.execute(f"UPDATE {table} SET changed_at = ? WHERE uuid = ?", [at, uuid])
+    """Pin when a row last changed (the trigger stamps the real clock), as an edit in the
+    app would: its audit row covers the record with that stamp (issue 14). The pinned
+    moments are later than the real edits', so each pin is the record's latest change."""
+    with transaction(db):
+        db.execute(f"UPDATE {table} SET changed_at = ? WHERE uuid = ?", [at, uuid])
+        kind = BY_TABLE[table].kind
+        audit(db, "edit", kind, uuid, None, None, covers=covering(db, **{kind: [uuid]}))
 
 
 def _exchange(a, b, tmp_path):
@@ -31,8 +38,8 @@ def test_a_plan_step_edited_on_both_laptops_keeps_the_later_edit(laptops, tmp_pa
     a, b = laptops
     mark_step_done(a, STEP, "2020-10-10", "หนังสือสั่งการ ฉบับเครื่อง A")
     mark_step_done(b, STEP, "2020-10-12", "หนังสือสั่งการ ฉบับเครื่อง B")
-    _restamp(a, "plan_steps", STEP, "2021-10-01T01:00:00.000Z")
-    _restamp(b, "plan_steps", STEP, "2021-10-01T02:00:00.000Z")  # B's edit is later
+    _restamp(a, "plan_steps", STEP, "2099-10-01T01:00:00.000Z")
+    _restamp(b, "plan_steps", STEP, "2099-10-01T02:00:00.000Z")  # B's edit is later
     into_b, into_a = _exchange(a, b, tmp_path)
 
     for db in (a, b):
@@ -56,7 +63,7 @@ def test_a_tie_is_broken_by_device_id_the_same_way_on_both(laptops, tmp_path) ->
     mark_step_done(a, STEP, "2020-10-10", "A")
     mark_step_done(b, STEP, "2020-10-12", "B")
     for db in (a, b):
-        _restamp(db, "plan_steps", STEP, "2021-10-01T01:00:00.000Z")
+        _restamp(db, "plan_steps", STEP, "2099-10-01T01:00:00.000Z")
     _exchange(a, b, tmp_path)
     winner = "A" if device_id(a) > device_id(b) else "B"
     assert get_step(a, STEP).evidence == get_step(b, STEP).evidence == winner
@@ -106,8 +113,8 @@ def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
     event = rep.events[0].uuid
     classify_event(a, event, True, "ยามละเลย")
     classify_event(b, event, False, "เกิดจากพายุ")
-    _restamp(a, "guard_events", event, "2021-10-02T01:00:00.000Z")
-    _restamp(b, "guard_events", event, "2021-10-02T03:00:00.000Z")
+    _restamp(a, "guard_events", event, "2099-10-02T01:00:00.000Z")
+    _restamp(b, "guard_events", event, "2099-10-02T03:00:00.000Z")
     into_b, into_a = _exchange(a, b, tmp_path)
     for db in (a, b):
         assert score_json(annual_score(db, 2564))["incidents"]["counted"] == 0

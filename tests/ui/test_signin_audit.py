@@ -227,6 +227,10 @@ def test_the_audit_page_shows_actions_in_words(window, db) -> None:
     assert any("สร้างข้อมูลตัวอย่างปีงบประมาณ 2564" in line for line in lines)
     uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
     assert not any("{" in line or uuid.search(line) for line in lines)
+    # Each row says the actor's role and where the action came from (issue 14).
+    sources = {row[2] for row in window.audit.log_model.rows}
+    assert "ระบบ Sala Rounds · ปรับรุ่นฐานข้อมูล" in sources  # rows the upgrade wrote (m016)
+    assert any(s.endswith("· หน้าต่างโปรแกรม") for s in sources)
 
 
 def test_ctrl_l_switches_the_user_after_the_texts_are_set(qtbot, window, monkeypatch) -> None:
