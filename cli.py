@@ -633,8 +633,34 @@ def _file_error(exc: OSError, args: argparse.Namespace) -> int:
     name, reason = str(exc.filename or ""), exc.strerror or str(exc)
     out = str(getattr(args, "out", "") or "")
     named = bool(out) and name.startswith(out)
-    error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
-                      tr("cli.file_error", "en", name=name, reason=reason),
-                      field="--out" if named else None)  # fmt: skip
+    if named:
+        # The writer's own temporary file (x.csv.tmp, x.pdf.partial) is no name the user
+        # gave, and the system's reason came in English only: say what is wrong with
+        # the --out they typed, in both languages.
+        why = {lang: _why_out_fails(Path(out), exc, lang) for lang in ("th", "en")}
+        error = SalaError(tr("cli.out_error", "th", out=out, why=why["th"]),
+                          tr("cli.out_error", "en", out=out, why=why["en"]),
+                          field="--out")  # fmt: skip
+    else:
+        error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
+                          tr("cli.file_error", "en", name=name, reason=reason))  # fmt: skip
     print(error.bilingual(), file=sys.stderr)
     return EXIT_INVALID if named else EXIT_FAILURE
+
+
+def _why_out_fails(out: Path, exc: OSError, lang: str) -> str:
+    """Why a file cannot be written at `out`, as its user would put it."""
+    import errno
+
+    from core.i18n import tr
+
+    folder = out.parent
+    if out.is_dir():
+        return tr("cli.why.is_folder", lang)
+    if not folder.exists():
+        return tr("cli.why.no_folder", lang, folder=folder)
+    if not folder.is_dir():
+        return tr("cli.why.not_folder", lang, folder=folder)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return tr("cli.why.no_permission", lang, folder=folder)
+    return exc.strerror or str(exc)
