@@ -588,6 +588,9 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         except DatabaseBusy as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_FAILURE
+        except PermissionDenied as exc:
+            print(_sign_in_hint(exc) if args.user is None else exc.bilingual(), file=sys.stderr)
+            return EXIT_INVALID
         except SalaError as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_INVALID
@@ -612,7 +615,10 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
             if getattr(args, name, None) is not None:
                 refuse_database_path(getattr(args, name), field=field)
         return func(db, args)
-    except (InvalidInput, NotFound, PermissionDenied) as exc:
+    except PermissionDenied as exc:
+        print(_sign_in_hint(exc) if args.user is None else exc.bilingual(), file=sys.stderr)
+        return EXIT_INVALID
+    except (InvalidInput, NotFound) as exc:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_INVALID
     except SalaError as exc:
@@ -624,6 +630,15 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         return _busy(exc, path)
     finally:
         db.close()
+
+
+def _sign_in_hint(exc: SalaError) -> str:
+    """A decision refused to the operating-system account says how to take it: it read
+    only 'user root (operating-system account (not signed in)) may not do this'."""
+    return (f"{exc.message('th')} — ลงชื่อเข้าใช้ด้วย --user ชื่อผู้ใช้ของบัญชีที่มีสิทธิ์"
+            " (รหัสผ่านจากตัวแปร SALA_PASSWORD หรือพิมพ์ที่เทอร์มินัล)\n"
+            f"{exc.message('en')}; sign in with --user NAME of an account that may"
+            " (its password from SALA_PASSWORD or typed on the terminal)")  # fmt: skip
 
 
 def _busy(exc: sqlite3.OperationalError, path: Path) -> int:
