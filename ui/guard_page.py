@@ -56,6 +56,7 @@ from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog, ask_text
+from ui.widgets.keys import type_digits_by_key
 from ui.widgets.messages import clear, say_error
 from ui.widgets.rights import permit, roles_that_may
 
@@ -148,6 +149,7 @@ class EventDialog(FormDialog):
         # As the office writes amounts (1500, 1,500, 1500 บาท); the domain reads or refuses it.
         self.loss = QLineEdit()
         self.loss.setPlaceholderText("1,500")
+        type_digits_by_key(self.loss)
         self.action = QLineEdit()
         self.action.setMaxLength(ACTION_MAX)
         fields = [
@@ -209,6 +211,7 @@ class GuardPage(QWidget):
         self.required.setRange(0, HEADCOUNT_MAX)
         self.present = QSpinBox()
         self.present.setRange(0, HEADCOUNT_MAX)
+        type_digits_by_key(self.required, self.present)
         self.shortfall = QLabel()
         self.posts = QLineEdit()
         self.patrols = QLineEdit()
