@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from core.backup import backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
+from core.errors import SalaError
 from core.health import CheckAlert, acknowledge_alert, pending_alert
 from core.i18n import language, tr
 from core.users import (
@@ -154,7 +155,7 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         signed = ops.run(self, None,
                          lambda: authenticate(self.db, self.username.text(), self.password.text()),
-                         errors=lambda e: say_error(self.error, e))  # fmt: skip
+                         errors=lambda e: say_error(self.error, self._layout_hint(e)))  # fmt: skip
         if not signed:
             self.password.clear()
             # Wherever the keys were (OK, after Tab), the next ones are the password again.
@@ -163,6 +164,15 @@ class SignInDialog(QDialog):
         self.user = signed.value
         QSettings().setValue(last_user_key(self.db), self.user.username)
         self.accept()
+
+    def _layout_hint(self, error: SalaError) -> SalaError:
+        """Thai staff leave the Thai layout on: 'head1' typed then reads ้ำฟกๅ, and the
+        refusal said only 'wrong user name or password'. Typed Thai letters get a hint."""
+        typed = self.username.text() + self.password.text()
+        if not any("\u0e00" <= ch <= "\u0e7f" for ch in typed):
+            return error
+        return SalaError(f"{error.th}\n{tr('signin.thai_layout', 'th')}",
+                         f"{error.en}\n{tr('signin.thai_layout', 'en')}")  # fmt: skip
 
 
 class IdleWatcher(QObject):
