@@ -584,7 +584,10 @@ class SettingsPage(QWidget):
         if not self._run(lambda: create_user(self.db, name, display, role, password),
                          Change.USERS):  # fmt: skip
             return False
-        self.new_password.clear()
+        # The form is for the next account: the one just added is selected in the list
+        # (its user name and full name stayed typed here, as if not yet added).
+        for field in (self.new_user, self.new_name, self.new_password):
+            field.clear()
         self._show_users()
         self.select_user(name.strip().lower())
         return True
