@@ -40,6 +40,7 @@ from core.users import (
 )
 from ui import ops
 from ui.ops import Change
+from ui.widgets.forms import fit_height
 from ui.widgets.messages import say_error
 
 
@@ -155,7 +156,7 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         signed = ops.run(self, None,
                          lambda: authenticate(self.db, self.username.text(), self.password.text()),
-                         errors=lambda e: say_error(self.error, self._layout_hint(e)))  # fmt: skip
+                         errors=self._refused)  # fmt: skip
         if not signed:
             self.password.clear()
             # Wherever the keys were (OK, after Tab), the next ones are the password again.
@@ -164,6 +165,10 @@ class SignInDialog(QDialog):
         self.user = signed.value
         QSettings().setValue(last_user_key(self.db), self.user.username)
         self.accept()
+
+    def _refused(self, error: SalaError) -> None:
+        say_error(self.error, self._layout_hint(error))
+        fit_height(self)  # the hint's lines were squeezed and cut through their vowels
 
     def _layout_hint(self, error: SalaError) -> SalaError:
         """Thai staff leave the Thai layout on: 'head1' typed then reads ้ำฟกๅ, and the

@@ -47,6 +47,7 @@ def test_a_user_name_typed_with_the_thai_layout_on_is_refused_with_a_hint(qtbot,
     create_user(db, "admin", "", "admin", "long enough 1")
     dialog = SignInDialog(db, switching=True)
     qtbot.addWidget(dialog)
+    dialog.show()
     dialog.username.setText("้ำฟกๅ")
     dialog.password.setText("long enough 1")
     dialog.submit()
@@ -56,6 +57,8 @@ def test_a_user_name_typed_with_the_thai_layout_on_is_refused_with_a_hint(qtbot,
         "ภาษาไทยอยู่ เปลี่ยนเป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) แล้วพิมพ์ใหม่"
     )
     assert dialog.error.toolTip().startswith("wrong user name or password\nThai letters were")
+    # Its three lines fit: squeezed into the dialog's height, they were cut through the vowels.
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())
     # A wrong password in Latin letters gets no hint: the layout is not the cause.
     dialog.username.setText("admin")
     dialog.password.setText("wrong")
