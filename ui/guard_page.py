@@ -354,6 +354,9 @@ class GuardPage(QWidget):
         rep = current_report(self.db, day, shift)
         self.shown = rep
         self.form_box.setTitle(tr("guard.form_for", day=format_date(day, language())))
+        # The line says what the form is, in plain text: a refusal's red stayed on it, and
+        # "signed by ..." right after signing read as an error (seen under Xvfb).
+        self.status.setStyleSheet("")
         if rep is None:
             required = next(
                 (s.required_guards for s in shifts(self.db) if s.code == self.shift.currentData()),
@@ -438,10 +441,12 @@ class GuardPage(QWidget):
     def copy_yesterday(self) -> None:
         data = copy_previous_report(self.db, self.day, self.shift.currentData())
         if data is None:
+            self.status.setStyleSheet("")
             self.status.setText(tr("guard.nothing_to_copy"))
             return
         self._fill(data["supervisor"], data["required"], data["present"], data["posts_covered"],
                    data["patrols"], "", [])  # fmt: skip
+        self.status.setStyleSheet("")
         self.status.setText(tr("guard.copied"))
 
     def _add_event(self) -> EventDialog:
