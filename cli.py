@@ -501,10 +501,30 @@ def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def head_hash(text: str) -> str:
+    """A head hash as a person copies it: from a PDF it may come in pieces or capitals.
+
+    Anything else is bad input, not a finding: `check --against` with a typo said
+    "history up to … was rewritten or is missing" (exit 1), an alarm over a tampered
+    file that was not.
+    """
+    value = "".join(text.split()).lower()
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise InvalidInput(
+            f"«{text}» ไม่ใช่รหัสประวัติ: ต้องเป็นตัวอักษร 0-9 และ a-f 64 ตัว"
+            " ตามที่พิมพ์ไว้บนสรุปผลหรือที่คำสั่ง backup แสดง",
+            f"«{text}» is not a head hash: 64 characters 0-9 and a-f, as printed on a"
+            " summary or by backup",
+            field="--against",
+        )
+    return value
+
+
 def cmd_check(db: Database, args: argparse.Namespace) -> int:
     from core.integrity import check
 
-    result = check(db, against=args.against)
+    against = None if args.against is None else head_hash(args.against)
+    result = check(db, against=against)
     if result.ok:
         say(
             f"ฐานข้อมูลถูกต้อง ประวัติครบ (รหัสประวัติล่าสุด {result.head})",
@@ -568,6 +588,9 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         except DatabaseBusy as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_FAILURE
+        except PermissionDenied as exc:
+            print(_sign_in_hint(exc) if args.user is None else exc.bilingual(), file=sys.stderr)
+            return EXIT_INVALID
         except SalaError as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_INVALID
@@ -592,7 +615,10 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
             if getattr(args, name, None) is not None:
                 refuse_database_path(getattr(args, name), field=field)
         return func(db, args)
-    except (InvalidInput, NotFound, PermissionDenied) as exc:
+    except PermissionDenied as exc:
+        print(_sign_in_hint(exc) if args.user is None else exc.bilingual(), file=sys.stderr)
+        return EXIT_INVALID
+    except (InvalidInput, NotFound) as exc:
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_INVALID
     except SalaError as exc:
@@ -604,6 +630,15 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         return _busy(exc, path)
     finally:
         db.close()
+
+
+def _sign_in_hint(exc: SalaError) -> str:
+    """A decision refused to the operating-system account says how to take it: it read
+    only 'user root (operating-system account (not signed in)) may not do this'."""
+    return (f"{exc.message('th')} — ลงชื่อเข้าใช้ด้วย --user ชื่อผู้ใช้ของบัญชีที่มีสิทธิ์"
+            " (รหัสผ่านจากตัวแปร SALA_PASSWORD หรือพิมพ์ที่เทอร์มินัล)\n"
+            f"{exc.message('en')}; sign in with --user NAME of an account that may"
+            " (its password from SALA_PASSWORD or typed on the terminal)")  # fmt: skip
 
 
 def _busy(exc: sqlite3.OperationalError, path: Path) -> int:
@@ -633,8 +668,34 @@ def _file_error(exc: OSError, args: argparse.Namespace) -> int:
     name, reason = str(exc.filename or ""), exc.strerror or str(exc)
     out = str(getattr(args, "out", "") or "")
     named = bool(out) and name.startswith(out)
-    error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
-                      tr("cli.file_error", "en", name=name, reason=reason),
-                      field="--out" if named else None)  # fmt: skip
+    if named:
+        # The writer's own temporary file (x.csv.tmp, x.pdf.partial) is no name the user
+        # gave, and the system's reason came in English only: say what is wrong with
+        # the --out they typed, in both languages.
+        why = {lang: _why_out_fails(Path(out), exc, lang) for lang in ("th", "en")}
+        error = SalaError(tr("cli.out_error", "th", out=out, why=why["th"]),
+                          tr("cli.out_error", "en", out=out, why=why["en"]),
+                          field="--out")  # fmt: skip
+    else:
+        error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
+                          tr("cli.file_error", "en", name=name, reason=reason))  # fmt: skip
     print(error.bilingual(), file=sys.stderr)
     return EXIT_INVALID if named else EXIT_FAILURE
+
+
+def _why_out_fails(out: Path, exc: OSError, lang: str) -> str:
+    """Why a file cannot be written at `out`, as its user would put it."""
+    import errno
+
+    from core.i18n import tr
+
+    folder = out.parent
+    if out.is_dir():
+        return tr("cli.why.is_folder", lang)
+    if not folder.exists():
+        return tr("cli.why.no_folder", lang, folder=folder)
+    if not folder.is_dir():
+        return tr("cli.why.not_folder", lang, folder=folder)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return tr("cli.why.no_permission", lang, folder=folder)
+    return exc.strerror or str(exc)

@@ -11,6 +11,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from core.calendar import BE_OFFSET
 from core.i18n import tr
 from hub.score import OfficeYear, city_summary, ranked
 from reports.document import CONTENT_W, Frame, heading, para, table, write_pdf
@@ -21,7 +22,7 @@ def _pct(value: float | None) -> str:
 
 
 def build_city_pdf(years: list[OfficeYear], fy: int, out: Path, *, lang: str = "th") -> Path:
-    title = tr("hub.city.title", lang, fy=fy)
+    title = tr("hub.city.title", lang, fy=fy, fy_ce=fy - BE_OFFSET)
     summary = city_summary(years)
     order = ranked(years)
 

@@ -117,10 +117,9 @@ def cmd_receive(args: argparse.Namespace) -> int:
             say(f"{path.name}: {outcome.summary('th')}", f"{path.name}: {outcome.summary('en')}")
     if refused:
         n = len(args.files)
-        say(
-            tr("hub.receive_refused", "th", refused=refused, n=n),
-            tr("hub.receive_refused", "en", refused=refused, n=n),
-        )
+        # "1 of 1 files refused (the others were received)" named others there were not.
+        key = "hub.receive_refused_all" if refused == n else "hub.receive_refused"
+        say(tr(key, "th", refused=refused, n=n), tr(key, "en", refused=refused, n=n))
         return EXIT_INVALID
     return EXIT_OK
 

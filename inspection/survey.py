@@ -30,6 +30,7 @@ from core.users import current_actor, require
 from inspection.points import get_point, list_points
 
 GROUPS = ("official", "employee", "public")
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SURVEY_COLUMNS = ("date", "point", "group", "rating")
 
 
@@ -211,7 +212,8 @@ def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[tu
             if code:
                 point_id = points.get(code) or get_point(db, code).id
             grp = check_group(row["group"])
-            ratings = parse_ratings(row["rating"])
+            # Thai digits are digits, as in a round's scores: "๕" was refused as not 1-5.
+            ratings = parse_ratings(row["rating"].translate(THAI_DIGITS))
         except SalaError as exc:
             raise exc.at_row(number) from None
         parsed.append((day, point_id, grp, ratings))

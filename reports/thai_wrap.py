@@ -12,6 +12,7 @@ layer gives back exactly what was written, one line at a time.
 
 from __future__ import annotations
 
+import os
 import threading
 import unicodedata
 from functools import lru_cache
@@ -80,10 +81,20 @@ class WordSet:
         return out
 
 
+def _write_nothing_in_home() -> None:
+    """pythainlp makes a `pythainlp-data` folder in the user's home folder the first time
+    it looks for its data (for corpora it would download): a report printed at the office
+    left an empty folder in every staff account's home. Only the word list it ships is
+    read here, so it runs in its read-only mode, unless the user chose otherwise."""
+    if not any(os.environ.get(k) for k in ("PYTHAINLP_READ_ONLY", "PYTHAINLP_READ_MODE")):
+        os.environ["PYTHAINLP_READ_ONLY"] = "1"
+
+
 def _tokenize():
     """newmm over the dictionary pythainlp ships, loaded once, no network."""
     with _lock:
         if "newmm" not in _tokenizer:
+            _write_nothing_in_home()
             from pythainlp.corpus.common import thai_words
             from pythainlp.tokenize import word_tokenize
 

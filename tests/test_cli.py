@@ -126,3 +126,26 @@ def test_a_backup_onto_the_open_database_itself_is_refused(tmp_path, capsys) -> 
     err = capsys.readouterr().err
     assert "--out" in err and "itself" in err and not (tmp_path / "a.db.partial").exists()
     assert run(["--db", str(db), "check"]) == 0
+
+
+def test_an_out_that_cannot_be_written_names_the_file_typed_and_why_in_both_languages(
+    tmp_path, capsys
+) -> None:
+    """Seen by a new user: 'cannot read or write .../x.csv.tmp (No such file or directory)',
+    the writer's temporary file and the system's English reason on the Thai line too."""
+    db = tmp_path / "a.db"
+    assert run(["--db", str(db), "demo", "--fy", "2564"]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "no such folder"
+    for command, name in ((["export", "rounds"], "rounds.csv"), (["report", "annual"], "a.pdf")):
+        out = folder / name
+        assert run(["--db", str(db), *command, "--fy", "2564", "--out", str(out)]) == 2
+        th, en = capsys.readouterr().err.strip().splitlines()
+        assert th == f"ช่อง ไฟล์ปลายทาง (--out): เขียนไฟล์ {out} ไม่ได้: ไม่มีโฟลเดอร์ {folder}"
+        assert en == f"field --out: cannot write {out}: the folder {folder} does not exist"
+    assert run(["--db", str(db), "export", "survey", "--fy", "2564", "--out", str(tmp_path)]) == 2
+    th, en = capsys.readouterr().err.strip().splitlines()
+    assert th.endswith(f"เขียนไฟล์ {tmp_path} ไม่ได้: เป็นโฟลเดอร์ โปรดระบุชื่อไฟล์ที่จะบันทึกในโฟลเดอร์นั้น")
+    assert en.endswith(
+        f"cannot write {tmp_path}: it is a folder; give the name of a file to write in it"
+    )

@@ -256,3 +256,26 @@ def test_data_entry_without_user_is_the_operating_system_account(office) -> None
     invented = set(db.execute("SELECT DISTINCT role, via FROM audit_log WHERE actor = 'demo'"))
     db.close()
     assert sources == {("os_account", "cli")} and invented == {("section_head", "cli")}
+
+
+def test_a_decision_refused_to_the_operating_system_account_says_to_sign_in(
+    office, tmp_path, capsys, monkeypatch
+) -> None:
+    """A new user ran `sign annual` without --user and read only 'user root (operating-system
+    account (not signed in)) may not do this': nothing said how to take the decision."""
+    monkeypatch.setenv("SALA_NEW_PASSWORD", PASSWORD)
+    backup = tmp_path / "b.db"
+    assert run(["--db", str(office), "backup", "--out", str(backup)]) == 0
+    capsys.readouterr()
+    for args in (["sign", "annual", "--fy", "2564"], ["restore", str(backup)],
+                 ["user", "add", "x1", "--role", "inspector"]):  # fmt: skip
+        assert run(["--db", str(office), *args]) == 2
+        th, en = capsys.readouterr().err.strip().splitlines()
+        assert th.endswith(" — ลงชื่อเข้าใช้ด้วย --user ชื่อผู้ใช้ของบัญชีที่มีสิทธิ์"
+                           " (รหัสผ่านจากตัวแปร SALA_PASSWORD หรือพิมพ์ที่เทอร์มินัล)")  # fmt: skip
+        hint = ("; sign in with --user NAME of an account that may"
+                " (its password from SALA_PASSWORD or typed on the terminal)")  # fmt: skip
+        assert en.endswith("may not do this" + hint)
+    # A signed-in account without the right is told only that: signing in again is no help.
+    assert run(["--db", str(office), "--user", "staff1", "sign", "annual", "--fy", "2564"]) == 2
+    assert "--user" not in capsys.readouterr().err

@@ -84,3 +84,28 @@ def test_backup_then_restore_and_a_refused_restore_on_the_command_line(
     assert db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0] > 0
     assert _actors(db_path)[-1] == "somsri"
     assert run(["--db", str(db_path), "check", "--against", head]) == 0
+
+
+def test_check_against_reads_a_head_copied_in_pieces_and_refuses_what_is_no_head(
+    db_path, capsys
+) -> None:
+    """The annual summary prints its head over two lines; copied from the PDF it came with a
+    line break, and a typo said 'history ... was rewritten or is missing' (exit 1): an
+    alarm over a file nobody had touched. A head in pieces or capitals is read; anything
+    else is bad input (exit 2) and no finding."""
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "check"]) == 0
+    head = capsys.readouterr().out.split("head ")[-1].strip(" )\n")
+    pasted = f"{head[:12].upper()}\n{head[12:]} "
+    assert run(["--db", str(db_path), "check", "--against", pasted]) == 0
+    capsys.readouterr()
+    for typo in (head[:12], head + "0", head[:-1] + "g", "ca8f2f3f7d0d…"):
+        assert run(["--db", str(db_path), "check", "--against", typo]) == 2
+        captured = capsys.readouterr()
+        assert "rewritten" not in captured.out
+        th, en = captured.err.strip().splitlines()
+        assert th == (f"ช่อง --against: «{typo}» ไม่ใช่รหัสประวัติ: ต้องเป็นตัวอักษร 0-9 และ a-f"
+                      " 64 ตัว ตามที่พิมพ์ไว้บนสรุปผลหรือที่คำสั่ง backup แสดง")  # fmt: skip
+        assert en == (f"field --against: «{typo}» is not a head hash: 64 characters 0-9 and"
+                      " a-f, as printed on a summary or by backup")  # fmt: skip

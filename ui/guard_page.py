@@ -56,6 +56,7 @@ from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog, ask_text
+from ui.widgets.keys import type_digits_by_key
 from ui.widgets.messages import clear, say_error
 from ui.widgets.rights import permit, roles_that_may
 
@@ -148,6 +149,7 @@ class EventDialog(FormDialog):
         # As the office writes amounts (1500, 1,500, 1500 บาท); the domain reads or refuses it.
         self.loss = QLineEdit()
         self.loss.setPlaceholderText("1,500")
+        type_digits_by_key(self.loss)
         self.action = QLineEdit()
         self.action.setMaxLength(ACTION_MAX)
         fields = [
@@ -209,6 +211,7 @@ class GuardPage(QWidget):
         self.required.setRange(0, HEADCOUNT_MAX)
         self.present = QSpinBox()
         self.present.setRange(0, HEADCOUNT_MAX)
+        type_digits_by_key(self.required, self.present)
         self.shortfall = QLabel()
         self.posts = QLineEdit()
         self.patrols = QLineEdit()
@@ -351,6 +354,9 @@ class GuardPage(QWidget):
         rep = current_report(self.db, day, shift)
         self.shown = rep
         self.form_box.setTitle(tr("guard.form_for", day=format_date(day, language())))
+        # The line says what the form is, in plain text: a refusal's red stayed on it, and
+        # "signed by ..." right after signing read as an error (seen under Xvfb).
+        self.status.setStyleSheet("")
         if rep is None:
             required = next(
                 (s.required_guards for s in shifts(self.db) if s.code == self.shift.currentData()),
@@ -435,10 +441,12 @@ class GuardPage(QWidget):
     def copy_yesterday(self) -> None:
         data = copy_previous_report(self.db, self.day, self.shift.currentData())
         if data is None:
+            self.status.setStyleSheet("")
             self.status.setText(tr("guard.nothing_to_copy"))
             return
         self._fill(data["supervisor"], data["required"], data["present"], data["posts_covered"],
                    data["patrols"], "", [])  # fmt: skip
+        self.status.setStyleSheet("")
         self.status.setText(tr("guard.copied"))
 
     def _add_event(self) -> EventDialog:

@@ -87,7 +87,11 @@ class OfficeBox(QGroupBox):
     def retranslate(self) -> None:
         self.setTitle(tr("rp.settings.office"))
         for field, key in FIELDS:
-            self.labels[field].setText(tr(key))
+            # The keys name the fields inside refusals too ("field office name (Thai): ..."),
+            # in lower case; as a label beside its box, it starts with a capital as its
+            # neighbours on the Settings page do.
+            text = tr(key)
+            self.labels[field].setText(text[:1].upper() + text[1:])
         self.posts_title.setText(tr("rp.settings.posts_en"))
         self.save_button.setText(tr("rp.settings.save_office"))
 

@@ -65,6 +65,7 @@ from ui.models.base import Index, RowsModel
 from ui.office_box import OfficeBox
 from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog
+from ui.widgets.keys import type_digits_by_key
 from ui.widgets.messages import clear, say_done, say_error, show_error
 from ui.widgets.rights import permit
 
@@ -132,6 +133,7 @@ class SettingsPage(QWidget):
         self.idle = QSpinBox()
         self.idle.setRange(*IDLE_RANGE)
         self.idle.setValue(idle_lock_minutes(db))
+        type_digits_by_key(self.idle)
         self.idle_label = QLabel()
         self.form.addRow(self.idle_label, self.idle)
         buttons = QHBoxLayout()
@@ -157,6 +159,7 @@ class SettingsPage(QWidget):
                 QTimeEdit(QTime(sh.starts.hour, sh.starts.minute)),
                 QTimeEdit(QTime(sh.ends.hour, sh.ends.minute)),
             )
+            type_digits_by_key(count, start, end)
             for edit in (start, end):
                 edit.setDisplayFormat("HH:mm")
             self.shift_hours[sh.code] = (start, end)
@@ -581,7 +584,10 @@ class SettingsPage(QWidget):
         if not self._run(lambda: create_user(self.db, name, display, role, password),
                          Change.USERS):  # fmt: skip
             return False
-        self.new_password.clear()
+        # The form is for the next account: the one just added is selected in the list
+        # (its user name and full name stayed typed here, as if not yet added).
+        for field in (self.new_user, self.new_name, self.new_password):
+            field.clear()
         self._show_users()
         self.select_user(name.strip().lower())
         return True

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from core.backup import backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
+from core.errors import SalaError
 from core.health import CheckAlert, acknowledge_alert, pending_alert
 from core.i18n import language, tr
 from core.users import (
@@ -39,6 +40,7 @@ from core.users import (
 )
 from ui import ops
 from ui.ops import Change
+from ui.widgets.forms import fit_height
 from ui.widgets.messages import say_error
 
 
@@ -154,7 +156,7 @@ class SignInDialog(QDialog):
     def submit(self) -> None:
         signed = ops.run(self, None,
                          lambda: authenticate(self.db, self.username.text(), self.password.text()),
-                         errors=lambda e: say_error(self.error, e))  # fmt: skip
+                         errors=self._refused)  # fmt: skip
         if not signed:
             self.password.clear()
             # Wherever the keys were (OK, after Tab), the next ones are the password again.
@@ -163,6 +165,19 @@ class SignInDialog(QDialog):
         self.user = signed.value
         QSettings().setValue(last_user_key(self.db), self.user.username)
         self.accept()
+
+    def _refused(self, error: SalaError) -> None:
+        say_error(self.error, self._layout_hint(error))
+        fit_height(self)  # the hint's lines were squeezed and cut through their vowels
+
+    def _layout_hint(self, error: SalaError) -> SalaError:
+        """Thai staff leave the Thai layout on: 'head1' typed then reads ้ำฟกๅ, and the
+        refusal said only 'wrong user name or password'. Typed Thai letters get a hint."""
+        typed = self.username.text() + self.password.text()
+        if not any("\u0e00" <= ch <= "\u0e7f" for ch in typed):
+            return error
+        return SalaError(f"{error.th}\n{tr('signin.thai_layout', 'th')}",
+                         f"{error.en}\n{tr('signin.thai_layout', 'en')}")  # fmt: skip
 
 
 class IdleWatcher(QObject):

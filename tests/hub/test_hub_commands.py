@@ -103,6 +103,8 @@ def test_the_city_report_ranks_the_offices_and_names_those_that_sent_nothing(cit
     assert run(["hub", "report", "city", "--pg", city, "--fy", "2564", "--out", str(en),
                 "--lang", "en"]) == 0  # fmt: skip
     assert "Offices that sent nothing this year" in pdf_text(en)
+    # English reports write years in C.E. (README), as the header beside it does.
+    assert "indicators of fiscal year 2021 (B.E. 2564)" in pdf_text(en)
 
 
 def test_check_verifies_every_device_chain_and_names_a_tampered_row(city, capsys) -> None:

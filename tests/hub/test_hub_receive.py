@@ -64,10 +64,16 @@ def test_a_computer_not_trusted_at_the_hub_is_refused_and_nothing_changes(
     _, path = bang_rak
     before = hub_state(hub)
     assert run(["hub", "receive", "--pg", hub, str(path)]) == 2
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
     assert "ยังไม่ได้รับความไว้วางใจ" in err and "not trusted at the hub" in err
     assert "Traceback" not in err
     assert hub_state(hub) == before
+    # The summary said "1 of 1 files refused (the others were received)": there were none.
+    assert captured.out.splitlines()[-2:] == [
+        "ไม่รับไฟล์ใดเลย (ทั้ง 1 ไฟล์ถูกปฏิเสธ)",
+        "no file was received (all 1 refused)",
+    ]
 
 
 def test_a_computer_trusted_for_another_office_is_refused(hub, bang_rak, tmp_path) -> None:

@@ -166,3 +166,17 @@ def test_the_demo_survey_is_deterministic_sized_and_about_94_percent_satisfied(t
         assert 0.3 < multi / count < 0.7
         db.close()
     assert results[0] == results[1]
+
+
+def test_ratings_written_in_thai_digits_are_read_as_the_digits(db, tmp_path) -> None:
+    """A row rated ๕ was refused: 'rating «๕» must be 1-5', which a Thai reader finds
+    false; a round's scores and every date already read Thai digits."""
+    path = _csv(tmp_path, "๑๕/๐๘/๒๕๖๔,F1-01,public,๕", "2021-08-16,,official,๔;๓;๒")
+    assert import_survey(db, path).added == 2
+    stored = [r[0] for r in db.execute("SELECT ratings FROM survey_responses ORDER BY id")]
+    assert stored == ["5", "4;3;2"]
+    assert (satisfaction(db, 2564).respondents, satisfaction(db, 2564).satisfied) == (2, 1)
+    bad = _csv(tmp_path, "2021-08-16,,official,๖", name="six.csv")
+    with pytest.raises(InvalidInput) as err:
+        import_survey(db, bad)
+    assert err.value.en == "rating «6» must be 1-5 (several separated by ;)"

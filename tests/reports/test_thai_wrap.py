@@ -135,3 +135,22 @@ def test_brackets_stay_with_their_words() -> None:
     lines = break_lines("ขาดคนรวม (คน-ผลัด) และผู้ตอบ 304 คน)", FONT, 12, 70)
     assert not any(line.endswith("(") for line in lines), lines
     assert not any(line.startswith((")", ",")) for line in lines), lines
+
+
+def test_cutting_words_writes_nothing_in_the_users_home_folder(tmp_path) -> None:
+    """pythainlp made ~/pythainlp-data on the first report of every account (seen in a
+    fresh home folder after `report annual`): reading its shipped word list needs none."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHAINLP")}
+    env.update(HOME=str(home), USERPROFILE=str(home))
+    code = "from reports.thai_wrap import words; print('|'.join(words('ห้องน้ำสาธารณะ')))"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.stdout.strip() == "ห้องน้ำ|สาธารณะ"
+    assert list(home.iterdir()) == []

@@ -166,3 +166,22 @@ def test_the_highlighted_cell_is_the_chosen_day_after_a_language_switch(window) 
     set_language("th")
     cal.set_language()
     assert lit() == cal.selectedDate().day()
+
+
+def test_the_form_s_status_line_is_not_left_red_by_an_earlier_refusal(qtbot, window, db) -> None:
+    """A patrol time the domain refused, then corrected and signed: 'signed by สมศักดิ์'
+    showed in the refusal's red, as if the signing had failed (seen under Xvfb)."""
+    from ui.widgets.messages import ERROR_STYLE
+
+    page = window.guard
+    window.show_widget(page)
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.calendar.setSelectedDate(QDate(2021, 9, 6))
+    page.supervisor.setText("สมศักดิ์")
+    page.patrols.setText("ๅจ:จจ")  # the Thai layout's 10:00
+    assert page.sign() is None
+    assert page.status.styleSheet() == ERROR_STYLE and "patrols" in page.status.toolTip()
+    page.patrols.setText("10:00")
+    assert page.sign() is not None
+    assert page.status.text() == "ลงนามแล้วโดย สมศักดิ์ (แก้ไขได้ด้วยการสร้างฉบับแก้ไข)"
+    assert page.status.styleSheet() == ""

@@ -50,12 +50,21 @@ def test_only_an_administrator_edits_the_office(window, db) -> None:
 
 def test_the_office_box_follows_the_language(window, db) -> None:
     from core.i18n import set_language
+    from ui.office_box import FIELDS
 
     box = window.settings.office_box
     set_language("en")
     try:
         window.settings.retranslate()
         assert box.title() == "Office and report signatures"
+        # Labels start with a capital as the page's others do, and say which language the
+        # box takes: "section head's name" sat below "section head's name (Thai)".
+        labels = [box.labels[field].text() for field, _ in FIELDS]
+        assert labels == [
+            "Office name (Thai)", "Office name (English)",
+            "Section head's name (Thai)", "Section head's name (English)",
+            "Section head's position (Thai)", "Section head's position (English)",
+        ]  # fmt: skip
     finally:
         set_language("th")
         window.settings.retranslate()

@@ -33,6 +33,8 @@ def test_an_administrator_adds_a_user_and_resets_a_password(window, db) -> None:
     assert page.add_user()
     assert "somchai เจ้าหน้าที่ตรวจ ใช้งาน" in names(page)
     assert page.selected_user().username == "somchai"  # the new account is selected
+    # The form is cleared for the next account: 'somchai' and his name stayed typed (Xvfb).
+    assert (page.new_user.text(), page.new_name.text(), page.new_password.text()) == ("", "", "")
     assert page.reset_user_password("a new password")
     authenticate(db, "somchai", "a new password")
     act_as(db, Actor("somchai", "inspector"))

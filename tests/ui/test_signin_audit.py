@@ -41,6 +41,31 @@ def test_sign_in_remembers_the_user_name_and_refuses_a_wrong_password(qtbot, db)
     assert dialog.user is not None and dialog.user.display_name == "สมชาย ใจดี"
 
 
+def test_a_user_name_typed_with_the_thai_layout_on_is_refused_with_a_hint(qtbot, db) -> None:
+    """'head1' typed with Kedmanee on reads ้ำฟกๅ: the refusal said only 'wrong user name or
+    password', and the section head could not tell why (seen under Xvfb, setxkbmap th)."""
+    create_user(db, "admin", "", "admin", "long enough 1")
+    dialog = SignInDialog(db, switching=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("้ำฟกๅ")
+    dialog.password.setText("long enough 1")
+    dialog.submit()
+    assert dialog.user is None
+    assert dialog.error.text() == (
+        "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง\nมีตัวอักษรไทยในชื่อผู้ใช้หรือรหัสผ่าน แป้นพิมพ์อาจเป็น"
+        "ภาษาไทยอยู่ เปลี่ยนเป็นภาษาอังกฤษ (ปุ่ม ~ หรือ Alt+Shift) แล้วพิมพ์ใหม่"
+    )
+    assert dialog.error.toolTip().startswith("wrong user name or password\nThai letters were")
+    # Its three lines fit: squeezed into the dialog's height, they were cut through the vowels.
+    assert dialog.height() >= dialog.layout().totalHeightForWidth(dialog.width())
+    # A wrong password in Latin letters gets no hint: the layout is not the cause.
+    dialog.username.setText("admin")
+    dialog.password.setText("wrong")
+    dialog.submit()
+    assert dialog.error.text() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+
+
 def test_the_sign_in_never_offers_a_user_name_from_another_database(qtbot, db, tmp_path):
     """Issue 17 point 10: the name remembered is this database's, not the last one used."""
     from core.db import open_db

@@ -166,3 +166,41 @@ def test_point_codes_typed_on_kedmanee_read_as_the_latin_keys() -> None:
     assert keys.latin_code("ๅจๅ") == "101"
     assert keys.latin_code("ดๅขจๅ") == "f1-01"  # F 1 - 0 1 on the Kedmanee keys
     assert keys.latin_code("๓๐๕") == "305"
+
+
+def test_a_guard_report_s_headcounts_are_typed_on_the_digit_row_with_the_thai_layout(
+    qtbot, window, db
+) -> None:
+    """A supervisor with Kedmanee on typed 'guards present' as ๅๅ (the keys 1 1), seen under
+    Xvfb with setxkbmap th: the spin box took nothing and kept 12, and said nothing."""
+    from PySide6.QtCore import QDate
+
+    from security.reports import current_report
+
+    page = window.guard
+    window.show_widget(page)
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.calendar.setSelectedDate(QDate(2021, 9, 6))
+    qtbot.keyClicks(page.supervisor, "Somsak K.")
+    page.present.setFocus()
+    page.present.selectAll()
+    type_row(page.present, "11")
+    assert page.present.value() == 11
+    page.required.selectAll()
+    press(page.required, "๑", digit_key=2, mods=Qt.KeyboardModifier.ShiftModifier)  # Thai ๑
+    press(page.required, "ภ", digit_key=4)
+    assert page.required.value() == 14
+    press(page.present, "+", digit_key=1, mods=Qt.KeyboardModifier.ShiftModifier)  # not a digit
+    assert page.present.value() == 11
+    assert page.sign() is not None
+    report = current_report(db, page.day, "day")
+    assert (report.required, report.present) == (14, 11)
+
+
+def test_the_settings_number_fields_follow_the_digit_row_too(qtbot, window) -> None:
+    page = window.settings
+    window.show_widget(page)
+    page.idle.setFocus()
+    page.idle.selectAll()
+    type_row(page.idle, "25")
+    assert page.idle.value() == 25

@@ -124,14 +124,7 @@ class FormDialog(QDialog):
             widget.selectAll()
 
     def _fit_height(self) -> None:
-        """Tall enough for the message now shown at this width: a wrapped label's lines are
-        not in the dialog's minimum height, and a two-line Thai refusal (a loss value
-        that cannot be read) was cut through its vowels."""
-        layout = self.layout()
-        layout.activate()
-        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else 0
-        if need > self.height():
-            self.resize(self.width(), need)
+        fit_height(self)
 
     def clear_refusals(self) -> None:
         for label in (*self.errors.values(), self.general):
@@ -184,3 +177,14 @@ def ask_text(
     dialog.open()
     edit.selectAll()
     return dialog
+
+
+def fit_height(dialog: QDialog) -> None:
+    """Tall enough for the message now shown at this width: a wrapped label's lines are
+    not in the dialog's minimum height, and a two-line Thai refusal (a loss value that
+    cannot be read) was cut through its vowels."""
+    layout = dialog.layout()
+    layout.activate()
+    need = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else 0
+    if need > dialog.height():
+        dialog.resize(dialog.width(), need)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
@@ -173,3 +173,32 @@ class ShortcutKeys(QObject):
                 continue
             return shortcut
         return None
+
+
+class DigitRowKeys(QObject):
+    """A number field typed with the Thai layout on: the digit row's keys type their digits.
+
+    A guard supervisor with Kedmanee on typed a headcount as ๅๅ (the keys 1 1): the spin
+    box took nothing and kept 12, silently. Here a key of the digit row whose layout
+    character is not its digit is sent on as that digit; every other key is the field's.
+    """
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        held = event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier
+                                     | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+        digit = None if held else digit_of(event)
+        if digit is None or event.text() == str(digit):
+            return False
+        QCoreApplication.sendEvent(obj, QKeyEvent(
+            QEvent.Type.KeyPress, ord(str(digit)), event.modifiers(), str(digit)
+        ))  # fmt: skip
+        return True
+
+
+def type_digits_by_key(*widgets: QWidget) -> None:
+    """Make each number field follow the digit row's physical keys (DigitRowKeys)."""
+    for widget in widgets:
+        keys = DigitRowKeys(widget)
+        widget.installEventFilter(keys)
