@@ -222,7 +222,10 @@ def cmd_import_survey(db: Database, args: argparse.Namespace) -> int:
             f"{args.file.name} was imported before; skipped so nothing doubles",
         )
     else:
-        say(f"นำเข้าแบบสอบถาม {r.added} ชุด", f"imported {r.added} survey answers")
+        say(
+            f"นำเข้าแบบสอบถาม {r.added} ชุด ข้ามคำตอบที่มีอยู่แล้ว {r.skipped} ชุด",
+            f"imported {r.added} survey answers, skipped {r.skipped} already present",
+        )
     return EXIT_OK
 
 

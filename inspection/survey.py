@@ -11,6 +11,7 @@ was given with, and a form that has answers is never changed: see `save_form`.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,6 +25,7 @@ from core.calendar import fiscal_year, parse_date
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
+from core.i18n import tr
 from core.migrations import seed_uuid
 from core.records import SURVEY_FORMS, SURVEY_QUESTIONS, Covers, covering
 from core.users import current_actor, require
@@ -32,6 +34,9 @@ from inspection.points import get_point, list_points
 GROUPS = ("official", "employee", "public")
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SURVEY_COLUMNS = ("date", "point", "group", "rating")
+# export survey ends each row with the answer's id; import-survey keeps it, so an export
+# imported back (or into another database) adds nothing twice and keeps its ids.
+EXPORT_COLUMNS = (*SURVEY_COLUMNS, "id")
 
 
 def is_satisfied(ratings: Sequence[int]) -> bool:
@@ -73,8 +78,8 @@ def _stamp() -> str:
 
 
 def _insert(db: Database, day: date, point_id: int | None, grp: str, ratings: list[int],
-            source: str, form: str | None) -> str:  # fmt: skip
-    uid = new_id()
+            source: str, form: str | None, uid: str | None = None) -> str:  # fmt: skip
+    uid = uid or new_id()
     db.conn.execute(
         "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, point_id, grp, ratings,"
         " satisfied, source, recorded_by, created_at, form)"
@@ -175,10 +180,27 @@ def satisfaction(db: Database, fy: int) -> Satisfaction:
 class SurveyImport:
     added: int
     already_imported: bool
+    skipped: int = 0  # rows whose id is already here with the same content
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    day: date
+    point_id: int | None
+    code: str
+    grp: str
+    ratings: list[int]
+    uid: str | None  # the id column, when the file has one (an export)
 
 
 def import_survey(db: Database, path: Path) -> SurveyImport:
-    """All or nothing; a file already imported (same content) is skipped."""
+    """All or nothing; a file already imported (same content) is skipped.
+
+    A row with an id (an export's last column) is that answer: already here with the
+    same content it is skipped, with other content the file is refused naming the row
+    and what differs; new here, it keeps its id. A row without one is a new respondent.
+    """
     require(db, "survey.record")
     path = Path(path)
     rows = read_rows(path, SURVEY_COLUMNS)
@@ -189,19 +211,97 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
         if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
             return SurveyImport(0, True)
         parsed = _parse_rows(db, rows)
+        new = _new_rows(db, parsed)
         guess = FormGuesser(db)
-        added = [_insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
-                 for day, point_id, grp, ratings in parsed]  # fmt: skip
+        added = [_insert(db, r.day, r.point_id, r.grp, r.ratings, "import",
+                         guess(r.day, len(r.ratings)), r.uid)
+                 for r in new]  # fmt: skip
+        skipped = len(parsed) - len(new)
         db.execute(
             "INSERT INTO survey_imports(digest, file_name, rows, imported_at) VALUES (?, ?, ?, ?)",
             [digest, path.name, len(parsed), _stamp()],
         )
-        audit(db, "import", "survey_file", digest, None, {"file": path.name, "rows": len(parsed)},
+        audit(db, "import", "survey_file", digest, None,
+              {"file": path.name, "rows": len(parsed), "skipped": skipped},
               covers=covering(db, survey_responses=added))  # fmt: skip
-    return SurveyImport(len(parsed), False)
+    return SurveyImport(len(added), False, skipped)
 
 
-def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[tuple]:
+def _content(r: _Row) -> dict[str, str]:
+    """A row as the columns that make an answer, in the file's own terms."""
+    return {"date": r.day.isoformat(), "point": r.code, "group": r.grp,
+            "rating": ";".join(map(str, r.ratings))}  # fmt: skip
+
+
+def _new_rows(db: Database, parsed: list[_Row]) -> list[_Row]:
+    """The rows to add: those without an id, and those whose id is not here yet.
+
+    Read inside the import's transaction. An id already here (or earlier in the file)
+    with other content refuses the whole file: an answer is one respondent's, and two
+    versions of it cannot both be true.
+    """
+    ids = [r.uid for r in parsed if r.uid]
+    have: dict[str, dict[str, str]] = {}
+    for uid, day, code, grp, ratings in db.execute(
+        "SELECT s.uuid, s.answered_on, COALESCE(p.code, ''), s.grp, s.ratings"
+        " FROM survey_responses s LEFT JOIN points p ON p.id = s.point_id"
+        " WHERE s.uuid IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    ):
+        have[uid] = {"date": day, "point": code, "group": grp, "rating": ratings}
+    new, earlier = [], set()
+    for r in parsed:
+        if r.uid is None:
+            new.append(r)
+            continue
+        mine = _content(r)
+        if r.uid in have:
+            if have[r.uid] != mine:
+                raise _differs(r, have[r.uid], mine, r.uid in earlier)
+            continue
+        have[r.uid] = mine
+        earlier.add(r.uid)
+        new.append(r)
+    return new
+
+
+def _differs(r: _Row, have: dict[str, str], mine: dict[str, str], in_file: bool) -> InvalidInput:
+    names = [c for c in SURVEY_COLUMNS if have[c] != mine[c]]
+    what = ", ".join(f"{c} «{have[c]}» / «{mine[c]}»" for c in names)
+    what_th = ", ".join(f"{tr(f'field.{c}', 'th')} ({c}) «{have[c]}» / «{mine[c]}»" for c in names)
+    if in_file:
+        return InvalidInput(
+            f"แถวก่อนหน้าในไฟล์นี้มีคำตอบรหัส {r.uid} เดียวกันแต่ต่างกันที่ {what_th}",
+            f"an earlier row of this file has the same answer id {r.uid} with another {what}",
+            field=names[0],
+            row=r.number,
+        )
+    return InvalidInput(
+        f"คำตอบแบบสอบถามรหัส {r.uid} มีอยู่แล้ว แต่ต่างจากไฟล์ที่ {what_th} (ที่มีอยู่ / ในไฟล์)"
+        " ไม่มีการนำเข้าข้อมูลใด ๆ",
+        f"the survey answer {r.uid} is already here and differs from the file in {what}"
+        " (here / in the file); nothing was imported",
+        field=names[0],
+        row=r.number,
+    )
+
+
+def _answer_id(text: str) -> str | None:
+    """The id column of an exported row: empty (a new respondent) or an answer's UUID."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise InvalidInput(
+            f"รหัสคำตอบ «{text}» ไม่ใช่รหัสที่คำสั่ง export survey เขียนไว้ (UUID) หรือเว้นว่าง",
+            f"answer id «{text}» is not an id export survey writes (a UUID), nor empty",
+            field="id",
+        ) from None
+
+
+def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[_Row]:
     points = {p.code: p.id for p in list_points(db, active_only=False)}
     parsed = []
     for number, row in rows:
@@ -214,21 +314,24 @@ def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[tu
             grp = check_group(row["group"])
             # Thai digits are digits, as in a round's scores: "๕" was refused as not 1-5.
             ratings = parse_ratings(row["rating"].translate(THAI_DIGITS))
+            uid = _answer_id(row.get("id", ""))
         except SalaError as exc:
             raise exc.at_row(number) from None
-        parsed.append((day, point_id, grp, ratings))
+        parsed.append(_Row(number, day, point_id, code, grp, ratings, uid))
     return parsed
 
 
 def export_survey(
     db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
 ) -> int:
+    """The answers of fiscal year `fy` as import-survey reads them, each with its id."""
     rows = db.execute(
-        "SELECT s.answered_on, COALESCE(p.code, ''), s.grp, s.ratings FROM survey_responses s"
-        " LEFT JOIN points p ON p.id = s.point_id WHERE s.fiscal_year = ? ORDER BY s.id",
+        "SELECT s.answered_on, COALESCE(p.code, ''), s.grp, s.ratings, s.uuid"
+        " FROM survey_responses s LEFT JOIN points p ON p.id = s.point_id"
+        " WHERE s.fiscal_year = ? ORDER BY s.id",
         [fy],
     ).fetchall()
-    return write_rows(Path(path), SURVEY_COLUMNS, rows, progress)
+    return write_rows(Path(path), EXPORT_COLUMNS, rows, progress)
 
 
 @dataclass(frozen=True)

@@ -180,3 +180,117 @@ def test_ratings_written_in_thai_digits_are_read_as_the_digits(db, tmp_path) -> 
     with pytest.raises(InvalidInput) as err:
         import_survey(db, bad)
     assert err.value.en == "rating «6» must be 1-5 (several separated by ;)"
+
+
+def _demo_survey(db) -> int:
+    from inspection.demo import fill_demo_survey
+
+    return fill_demo_survey(db, 2564)
+
+
+def test_export_ends_with_the_answer_id_and_imports_back_adding_nothing(db, tmp_path) -> None:
+    """New-user finding 1: demo, export survey, import-survey doubled the respondents
+    (304 -> 608): the export had no id column, so its rows could not be matched."""
+    from inspection.survey import EXPORT_COLUMNS, export_survey
+
+    count = _demo_survey(db)
+    out = tmp_path / "s.csv"
+    assert export_survey(db, 2564, out) == count
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == ",".join(EXPORT_COLUMNS) == "date,point,group,rating,id"
+    ids = {r[0] for r in db.execute("SELECT uuid FROM survey_responses")}
+    assert {line.rsplit(",", 1)[1] for line in lines[1:]} == ids
+    again = import_survey(db, out)
+    assert (again.added, again.skipped, again.already_imported) == (0, count, False)
+    assert satisfaction(db, 2564).respondents == count
+    assert import_survey(db, out).already_imported  # the whole-file skip stays
+
+
+def test_an_export_imported_into_a_fresh_database_keeps_its_ids_and_exports_the_same(
+    db, tmp_path
+) -> None:
+    from core.db import open_db
+    from inspection.survey import export_survey
+
+    _demo_survey(db)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    export_survey(db, 2564, first)
+    fresh = open_db(tmp_path / "fresh.db")
+    try:
+        assert import_survey(fresh, first).added == satisfaction(db, 2564).respondents
+        ours = db.execute("SELECT uuid, answered_on, ratings FROM survey_responses ORDER BY uuid")
+        theirs = fresh.execute(
+            "SELECT uuid, answered_on, ratings FROM survey_responses ORDER BY uuid"
+        )
+        assert ours.fetchall() == theirs.fetchall()
+        export_survey(fresh, 2564, second)
+    finally:
+        fresh.close()
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_a_row_whose_answer_is_here_with_other_content_refuses_the_file(db, tmp_path) -> None:
+    from inspection.survey import export_survey
+
+    import_survey(db, _csv(tmp_path, "15/08/2564,F1-01,public,5", "16/08/2564,,official,4;3"))
+    out = tmp_path / "s.csv"
+    export_survey(db, 2564, out)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    uid = lines[1].rsplit(",", 1)[1]
+    changed = lines[1].replace(",public,5,", ",public,2,")
+    edited = tmp_path / "edited.csv"
+    edited.write_text("\n".join([lines[0], "17/08/2564,F2-01,public,4,", changed]) + "\n",
+                      encoding="utf-8")  # fmt: skip
+    with pytest.raises(InvalidInput) as err:
+        import_survey(db, edited)
+    assert (err.value.row, err.value.field) == (3, "rating")
+    assert err.value.en == (
+        f"the survey answer {uid} is already here and differs from the file in rating «5» /"
+        " «2» (here / in the file); nothing was imported"
+    )
+    assert "คะแนนความพึงพอใจ (rating) «5» / «2»" in err.value.th
+    assert satisfaction(db, 2564).respondents == 2  # the new row of the file was not added
+
+
+def test_one_id_twice_in_a_file_is_one_answer_and_differing_twins_are_refused(db, tmp_path) -> None:
+    uid = "2f1d3c4b-5a69-4788-9abc-def012345678"
+    same = _csv(tmp_path, f"15/08/2564,F1-01,public,5,{uid}", f"2021-08-15,f1-01,public,5,{uid}",
+                name="same.csv")  # fmt: skip
+    same.write_text(same.read_text(encoding="utf-8-sig").replace("rating", "rating,id", 1),
+                    encoding="utf-8")  # fmt: skip
+    result = import_survey(db, same)
+    assert (result.added, result.skipped) == (1, 1)
+    assert db.execute("SELECT uuid FROM survey_responses").fetchall() == [(uid,)]
+    other = "3f1d3c4b-5a69-4788-9abc-def012345678"
+    twins = tmp_path / "twins.csv"
+    twins.write_text(f"date,point,group,rating,id\n15/08/2564,,public,5,{other}\n"
+                     f"15/08/2564,,employee,5,{other}\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(InvalidInput) as err:
+        import_survey(db, twins)
+    assert (err.value.row, err.value.field) == (3, "group")
+    assert satisfaction(db, 2564).respondents == 1
+
+
+def test_an_id_that_is_no_uuid_is_refused_naming_the_row(db, tmp_path) -> None:
+    path = tmp_path / "bad-id.csv"
+    path.write_text("date,point,group,rating,id\n15/08/2564,,public,5,\n"
+                    "15/08/2564,,public,5,row-7\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(InvalidInput) as err:
+        import_survey(db, path)
+    assert (err.value.row, err.value.field) == (3, "id")
+    assert "รหัสคำตอบ (id)" in err.value.bilingual()
+    assert satisfaction(db, 2564).respondents == 0
+
+
+def test_import_survey_cli_of_its_own_export_adds_nothing(db_path, tmp_path, capsys) -> None:
+    """The finding as the user met it: score --json's respondents no longer doubles."""
+    import json
+
+    out = tmp_path / "s.csv"
+    path = _csv(tmp_path, "15/08/2564,F1-01,public,5", "16/08/2564,,official,4;3")
+    assert run(["--db", str(db_path), "import-survey", str(path)]) == 0
+    assert run(["--db", str(db_path), "export", "survey", "--fy", "2564", "--out", str(out)]) == 0
+    assert run(["--db", str(db_path), "import-survey", str(out)]) == 0
+    assert "imported 0 survey answers, skipped 2 already present" in capsys.readouterr().out
+    assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["restrooms"]["respondents"] == 2
