@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import core.calendar
 from core.db import open_db
+from tests.forks import Forks, prepared
 
 # No test may depend on how fast a shared machine is today: Hypothesis deadlines are off
 # everywhere (five fuzz tests failed with DeadlineExceeded under load, issue 19).
@@ -33,6 +34,13 @@ def pinned_clock() -> Iterator[datetime]:
     core.calendar.clock = lambda: PINNED_NOW
     yield PINNED_NOW
     core.calendar.clock = saved
+
+
+@pytest.fixture(scope="session")
+def forks() -> Iterator[Forks]:
+    """Processes forked from one that imported the app once (tests/forks.py)."""
+    with prepared() as parent:
+        yield parent
 
 
 @pytest.fixture
