@@ -16,6 +16,7 @@ from sqlite_utils import Database
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import core.calendar
+import core.users
 from core.db import open_db
 from tests.forks import Forks, prepared
 
@@ -34,6 +35,19 @@ def pinned_clock() -> Iterator[datetime]:
     core.calendar.clock = lambda: PINNED_NOW
     yield PINNED_NOW
     core.calendar.clock = saved
+
+
+# scrypt's work factor defends a stolen file; no test proves a rule by paying it, and some
+# six hundred hashes a run cost 25 s of the suite at the app's n = 2**14. Tests hash at
+# n = 2**10 through the same code (a stored hash names its own n, so verifying follows);
+# test_users proves the app's own factor. Children of the tests hash at the app's.
+@pytest.fixture(autouse=True, scope="session")
+def app_scrypt() -> Iterator[dict[str, int]]:
+    """The app's own scrypt parameters, while the tests hash at n = 2**10."""
+    app = dict(core.users._SCRYPT)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(core.users, "_SCRYPT", {**app, "n": 2**10})
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,19 @@ def test_passwords_are_scrypt_hashed_never_stored_in_clear(staffed) -> None:
     assert not verify_password("pw-12346", hash_password("pw-12345"))
 
 
+def test_the_app_hashes_at_its_own_scrypt_work_factor(app_scrypt, monkeypatch) -> None:
+    """The tests hash at a lower n (tests/conftest.py); the app's own is n = 2**14, r = 8,
+    p = 1, and an unknown user name costs the same scrypt as a known one."""
+    import core.users
+
+    assert app_scrypt == {"n": 2**14, "r": 8, "p": 1}
+    monkeypatch.setattr(core.users, "_SCRYPT", app_scrypt)
+    stored = hash_password("pw-12345")
+    assert stored.startswith("scrypt$16384$8$1$")
+    assert verify_password("pw-12345", stored) and not verify_password("pw-12346", stored)
+    assert core.users._DUMMY_HASH.startswith("scrypt$16384$8$1$")
+
+
 def test_first_account_must_be_the_administrator(db) -> None:
     assert not has_users(db)
     with pytest.raises(InvalidInput):
