@@ -16,6 +16,7 @@ from sqlite_utils import Database
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import core.calendar
+import core.instance
 import core.users
 from core.db import open_db
 from tests.forks import Forks, prepared
@@ -48,6 +49,17 @@ def app_scrypt() -> Iterator[dict[str, int]]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(core.users, "_SCRYPT", {**app, "n": 2**10})
         yield app
+
+
+@pytest.fixture(autouse=True)
+def databases_this_test_opened() -> Iterator[None]:
+    """Each test runs as a process of its own would: `refuse_database_path` compares a
+    path with every database this process opened (core.instance), and the suite's one
+    process opened thousands, which made each comparison cost a test's worth of stats.
+    A test's own databases are forgotten after it; a module's shared ones are kept."""
+    before = set(core.instance._opened)
+    yield
+    core.instance._opened.intersection_update(before)
 
 
 @pytest.fixture(scope="session")
