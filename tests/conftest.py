@@ -19,6 +19,7 @@ import core.calendar
 import core.instance
 import core.users
 from core.db import open_db
+from tests import shared
 from tests.forks import Forks, prepared
 
 # No test may depend on how fast a shared machine is today: Hypothesis deadlines are off
@@ -27,7 +28,7 @@ settings.register_profile("sala", deadline=None, print_blob=True)
 settings.load_profile("sala")
 
 # FY 2564 is over by this moment, so a whole plan year lies in the past.
-PINNED_NOW = datetime(2021, 9, 30, 18, 0)
+PINNED_NOW = shared.PINNED_NOW
 
 
 @pytest.fixture(autouse=True)
