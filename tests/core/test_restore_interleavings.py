@@ -1,6 +1,7 @@
 """Issue 13 point 3: no interleaving of `restore` with writers loses a committed row.
 
-Each run has real processes: a stand-in for an open window recording rounds
+Each run has real processes (forked from a parent that imported the app once:
+tests/forks.py): a stand-in for an open window recording rounds
 (tests/core/window_standin.py), two command-line writers drawn from `import-rounds`,
 `import-survey`, `import-guard` and `sync import`, and `restore`, each started at a
 random moment. It once lost a 200,000-row import that had said "imported": the safety
@@ -116,15 +117,12 @@ def _uuids(path: Path) -> set[str]:
 RESTORE = ["--user", "admin", "restore"]  # an administrator's decision (issue 15)
 
 
-def _cli(db_path: Path, args: list[str], delay: float, results: dict, key: str) -> None:
+def _cli(forks, db_path: Path, args: list[str], delay: float, results: dict, key: str) -> None:
     time.sleep(delay)
-    results[key] = subprocess.run(
-        [sys.executable, "main.py", "--db", str(db_path), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    results[key] = forks.run_main(["--db", db_path, *args])
 
 
-def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monkeypatch) -> None:
+def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monkeypatch, forks):
     from core.users import create_user
     from tests.actors import PASSWORD
 
@@ -150,13 +148,13 @@ def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monke
         inputs = _inputs(tmp_path, run)
         writers = rng.sample(sorted(inputs), 2)
         log = folder / "window.log"
-        window = window_standin.start(db_path, log, run)
+        window = window_standin.start(forks, db_path, log, run)
         results: dict[str, subprocess.CompletedProcess] = {}
         threads = [
-            threading.Thread(target=_cli, args=(db_path, inputs[w][0],
+            threading.Thread(target=_cli, args=(forks, db_path, inputs[w][0],
                                                 rng.uniform(0, WINDOW_SPAN), results, w))
             for w in writers
-        ] + [threading.Thread(target=_cli, args=(db_path, RESTORE + [str(backup)],
+        ] + [threading.Thread(target=_cli, args=(forks, db_path, RESTORE + [str(backup)],
                                                  rng.uniform(0, WINDOW_SPAN), results,
                                                  "restore"))]  # fmt: skip
         for t in threads:

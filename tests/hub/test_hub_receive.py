@@ -18,9 +18,9 @@ from tests.hub.hub_helpers import count, export, hub_state, laptop
 
 
 @pytest.fixture
-def hub(pg_url: str) -> str:
-    assert run(["hub", "init", "--pg", pg_url]) == 0
-    return pg_url
+def hub(initialised_hub: str, copy_of) -> str:
+    """A hub `hub init` made (a copy of the session's)."""
+    return copy_of(initialised_hub)
 
 
 @pytest.fixture(scope="module")
