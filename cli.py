@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     sexp.set_defaults(func=cmd_sync_export)
     simp = syn_sub.add_parser("import", help="check a sync file, then merge it")
     simp.add_argument("file", type=Path)
+    simp.add_argument(
+        "--trust", action="store_true",
+        help="trust the computer that signed the file (administrator; compare its fingerprint)",
+    )  # fmt: skip
     simp.set_defaults(func=cmd_sync_import)
 
     chk = sub.add_parser("check", help="verify integrity, foreign keys and the audit chain")
@@ -314,13 +318,16 @@ def cmd_sync_export(db: Database, args: argparse.Namespace) -> int:
     values = {"path": r.path, "records": r.records, "audit": r.counts["audit"],
               "sha": r.file_sha256[:12]}  # fmt: skip
     say(tr("sync.sent", "th", **values), tr("sync.sent", "en", **values))
+    # What the receiving computer's administrator compares before trusting this one.
+    say(tr("syncguard.signed_by", "th", fp=r.fingerprint),
+        tr("syncguard.signed_by", "en", fp=r.fingerprint))  # fmt: skip
     return EXIT_OK
 
 
 def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
     from sync.receive import import_sync
 
-    result = import_sync(db, args.file)
+    result = import_sync(db, args.file, trust=args.trust)
     say(result.summary("th"), result.summary("en"))
     return EXIT_OK
 
@@ -374,7 +381,7 @@ def run(argv: list[str]) -> int:
 
         return run_window(args.db, args.lang)
     from core.db import default_db_path, open_db
-    from core.users import act_as, script_actor
+    from core.users import PermissionDenied, act_as, script_actor
 
     func: Callable[..., int] = args.func
     if not getattr(args, "opens_db", True):
@@ -394,7 +401,8 @@ def run(argv: list[str]) -> int:
     act_as(db, script_actor(args.user))
     try:
         return func(db, args)
-    except (InvalidInput, NotFound) as exc:
+    except (InvalidInput, NotFound, PermissionDenied) as exc:
+        # DOMAIN.md section 8: a role without the right is refused like bad input.
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_INVALID
     except SalaError as exc:

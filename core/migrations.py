@@ -567,3 +567,21 @@ def m014_point_periods(db: Database) -> None:
         "UPDATE points SET periods = json_array(json_array(active_from,"
         " CASE WHEN active = 1 THEN NULL ELSE active_until END))"
     )
+
+
+@MIGRATIONS()
+def m017_trusted_devices(db: Database) -> None:
+    """The computers whose sync files this one accepts (issue 14, DOMAIN.md section 8).
+
+    One row per trusted computer: its device id and the Ed25519 public key its files
+    must be signed with (64 hex digits), who trusted it and when. The computer's own
+    private key is never here: it lives in a file beside the database (sync/keys.py),
+    so no backup and no sync file carries it.
+    """
+    db.execute(
+        "CREATE TABLE trusted_devices ("
+        " device_id TEXT PRIMARY KEY,"
+        " public_key TEXT NOT NULL CHECK (length(public_key) = 64),"
+        " trusted_at TEXT NOT NULL,"
+        " trusted_by TEXT NOT NULL)"
+    )

@@ -21,8 +21,8 @@ from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
-from inspection.rounds import audit_batch, next_batch, record_round
-from inspection.standard import Standard, check_score, current_standard, judge
+from inspection.rounds import RoundFacts, audit_batch, check_round, next_batch, record_round
+from inspection.standard import Standard, check_score, current_standard
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
 ROUND_COLUMNS = ("point", "date", "time", "inspector", *ITEM_COLUMNS, "note")
@@ -151,16 +151,16 @@ def _insert_rounds(db: Database, rows: list[tuple]) -> None:
 def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Standard) -> list:
     """(point, minute, inspector, fiscal year, (scores, total, passed, failed), note) per row.
 
-    The first bad row raises, naming its row and field, in Thai and English.
+    Each row is checked by inspection.rounds.check_round, as a round typed in the window
+    or received in a sync file is. The first bad row raises, naming its row and field,
+    in Thai and English.
     """
     points = {p.code: p for p in list_points(db, active_only=False)}
-    # Parsed once per distinct text; stamps are built as ISO text, which compares
-    # (with the present moment, same format) as the moments do.
+    # Parsed once per distinct text.
     days: dict[str, tuple[str, int]] = {}
     times: dict[str, str] = {}
     scores_ok = _score_pattern(std)
-    verdicts: dict[str, tuple[str, int, int, tuple[int, ...]]] = {}
-    moment = now().isoformat(timespec="minutes")
+    present = now()
     parsed = []
     for number, row in rows:
         try:
@@ -175,26 +175,19 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
             if raw_time not in times:
                 times[raw_time] = parse_time(raw_time).strftime("%H:%M")
             stamp = f"{day_iso}T{times[raw_time]}"
-            if stamp > moment:
-                raise InvalidInput(
-                    "เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="time"
-                )
-            inspector = row["inspector"]
-            if not inspector:
-                raise InvalidInput("โปรดระบุชื่อผู้ตรวจ", "give the inspector's name", field="inspector")
             cells = [row[c] for c in ITEM_COLUMNS]
             joined = "".join(cells)
             if len(joined) != len(cells) or not scores_ok.fullmatch(joined):
-                # Named cell by cell: the message says which item is wrong.
+                # Thai digits, or a bad cell: read cell by cell (core.values), naming it.
                 joined = "".join(str(check_score(row[c], std.max_score, field=c))
                                  for c in ITEM_COLUMNS)  # fmt: skip
-            verdict = verdicts.get(joined)
-            if verdict is None:
-                v = judge([int(c) for c in joined], std.item_min, std.pass_total)
-                verdict = verdicts[joined] = (joined, v.total, int(v.passed), v.failed_items)
+            facts = RoundFacts("", point.uuid, datetime.fromisoformat(stamp), row["inspector"],
+                               tuple(map(int, joined)), row.get("note", ""))  # fmt: skip
+            v = check_round(facts, std, present=present)
         except SalaError as exc:
             raise exc.at_row(number) from None
-        parsed.append((point, stamp, inspector, fy, verdict, row.get("note", "")))
+        verdict = (joined, v.total, int(v.passed), v.failed_items)
+        parsed.append((point, stamp, facts.inspector.strip(), fy, verdict, facts.note.strip()))
     return parsed
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from core.errors import InvalidInput
+from core.values import TITLE_MAX, check_text
 
 KINDS = ("male", "female", "accessible", "mixed")
 
@@ -100,6 +101,7 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
         if active:
             if not periods or periods[-1][1] is not None:
                 periods.append([day.isoformat(), None])
+            check_periods(periods, True)
             db.execute(
                 "UPDATE points SET active = 1, active_until = NULL, active_from = ?, periods = ?"
                 " WHERE id = ?",
@@ -108,6 +110,7 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
         else:
             if periods and periods[-1][1] is None:
                 periods[-1][1] = day.isoformat()
+            check_periods(periods, False)
             db.execute(
                 "UPDATE points SET active = 0, active_until = ?, periods = ? WHERE id = ?",
                 [day.isoformat(), json.dumps(periods), point.id],
@@ -115,6 +118,73 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
         audit(db, "activate" if active else "deactivate", "point", point.uuid,
               {"active": point.active}, {"active": active, "on": day.isoformat()})  # fmt: skip
     return get_point(db, code)
+
+
+# A point's code as the office writes it (F1-01, or a building's own such as LA-01).
+_STORED_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+
+
+def check_point(
+    code: str, floor: int, kind: str, name_th: str, name_en: str, location: str,
+    active: bool, periods: list[list[str | None]],
+) -> None:  # fmt: skip
+    """Issue 14, point 2: the one check of a point and its periods, wherever it comes
+    from (seeded, changed here, received in a sync file)."""
+    if not isinstance(code, str) or not _STORED_CODE.match(code):
+        raise InvalidInput(f"รหัสจุดบริการ «{code}» ไม่ถูกต้อง", f"point code «{code}» is not valid",
+                           field="code")  # fmt: skip
+    if isinstance(floor, bool) or not isinstance(floor, int) or not -9 <= floor <= 200:
+        raise InvalidInput(f"ชั้น «{floor}» ไม่ถูกต้อง", f"floor «{floor}» is not valid",
+                           field="floor")  # fmt: skip
+    if kind not in KINDS:
+        raise InvalidInput(f"ไม่รู้จักประเภทห้องน้ำ «{kind}»",
+                           f"unknown kind «{kind}» (use {', '.join(KINDS)})",
+                           field="kind")  # fmt: skip
+    check_text(name_th, field="name_th", limit=TITLE_MAX, required=True,
+               what=("ชื่อจุดบริการ", "the point's Thai name"))  # fmt: skip
+    check_text(name_en, field="name_en", limit=TITLE_MAX, what=("ชื่อภาษาอังกฤษ", "the English name"))
+    check_text(location, field="location", limit=TITLE_MAX, what=("ที่ตั้ง", "the location"))
+    check_periods(periods, active)
+
+
+def check_periods(periods: object, active: bool) -> None:
+    """A point's active periods (m014): [from, until] ISO days in order, not overlapping,
+    only the first without a start and only the last without an end, which is open
+    exactly while the point is active."""
+    bad = InvalidInput("ช่วงเวลาที่เปิดใช้จุดบริการไม่ถูกต้อง", "the point's active periods are not valid",
+                       field="periods")  # fmt: skip
+    if not isinstance(periods, list) or not periods:
+        raise bad
+    last_end: str | None = None
+    for n, period in enumerate(periods):
+        if not (isinstance(period, list) and len(period) == 2):
+            raise bad
+        since, until = period
+        for day in period:
+            if day is not None and not (
+                isinstance(day, str) and _ISO_DAY.match(day) and _is_day(day)
+            ):
+                raise bad
+        if (since is None and n > 0) or (until is None and n < len(periods) - 1):
+            raise bad
+        if since is not None and until is not None and until < since:
+            raise bad
+        if last_end is not None and since is not None and since < last_end:
+            raise bad
+        last_end = until
+    if bool(active) != (periods[-1][1] is None):
+        raise bad
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_periods(text: str | None) -> list[list[str | None]]:

@@ -1,23 +1,31 @@
-"""The `.srsync` file: a zip of `manifest.json` and `content.json`.
+"""The `.srsync` file: a zip of `manifest.json`, `content.json` and `signature`.
 
-The manifest names the format and its version, the source device, when the
-file was made and the SHA-256 of `content.json`. Reading checks all of it and
-the shape of every record before anyone merges anything, so a truncated,
-altered or foreign file is refused with a message in Thai and English.
+The manifest names the format and its version, the source device and its public
+key, when the file was made and the SHA-256 of `content.json`; `signature` is the
+source computer's Ed25519 signature of the manifest's exact bytes (sync/keys.py).
+So the signature covers the content too, and only the holder of the private key
+can make a file that verifies.
 
-The SHA-256 detects damage and careless edits, not a forger (who can recompute
-it); forged history is caught by the audit chains (sync/receive.py) and, in the
-end, by the head hashes printed on signed summaries.
+Reading (`read_sync_file`) checks, before anyone merges anything and before the
+content is even inflated where it can: the zip's members and their declared sizes,
+the manifest, the signature, whether the computer is trusted (the trust list is
+data, so the city hub passes its own), the content's digest and what parsing it
+would cost in memory; then it parses with bounded numbers and depth and checks the
+shape of every record. A hostile file is refused with a message in Thai and English
+and nothing else happens: no traceback, no unbounded memory (issue 14, point 4).
+What each record means is checked after this, by the same functions that check it
+when typed or imported (sync/validate.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import math
 import re
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -25,14 +33,30 @@ from typing import Any
 
 from core.audit import row_hash
 from core.calendar import fiscal_year
+from core.devices import fingerprint
 from core.errors import InvalidInput
 
 FORMAT = "sala-rounds-sync"
-VERSION = 1
+VERSION = 2  # 2: signed (issue 14); a version-1 file has no signature and is refused
 SUFFIX = ".srsync"
-MANIFEST, CONTENT = "manifest.json", "content.json"
-# A year of a busy office is a few megabytes; far beyond this is not a sync file.
-MAX_CONTENT_BYTES = 1 << 30
+MANIFEST, CONTENT, SIGNATURE = "manifest.json", "content.json", "signature"
+
+# Bounds on a file from elsewhere (issue 14, point 4). A year of a busy office is a
+# few megabytes of content (the demo year: 1 MB); the file on disk is a tenth of that.
+MAX_FILE_BYTES = 256 << 20  # the zip itself
+MAX_CONTENT_BYTES = 256 << 20  # content.json declared or inflated: refused before inflating
+MAX_MANIFEST_BYTES = 64 << 10
+MAX_SIGNATURE_BYTES = 1 << 10
+# What holding the parsed content may cost in memory, estimated from the inflated bytes
+# before parsing (see _parse_cost): a structure-heavy file ("[[],[],...]" costs 20 bytes
+# per byte) is refused as surely as a big one, so the whole read stays within about
+# 300 MB whatever the file holds. Ordinary content costs about 4 bytes per byte: about
+# 40 MB of content, a decade of an office's full export.
+PARSE_BUDGET = 180 << 20
+CHUNK = 1 << 20
+# No number the app keeps is near this; beyond it a number is an attack on int(),
+# float() and SQLite's 64-bit integers (OverflowError), not data.
+MAX_NUMBER = 10**15
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -112,6 +136,11 @@ class Manifest:
     since: str | None
     content_sha256: str
     counts: dict[str, int]
+    public_key: str  # the signer's Ed25519 public key, 64 hex digits
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
 
 
 @dataclass(frozen=True)
@@ -119,39 +148,90 @@ class SyncFile:
     manifest: Manifest
     content: dict[str, list[dict[str, Any]]]
     file_sha256: str
+    # Its computer was not trusted yet and the caller accepted it (`--trust`): the
+    # receiver adds it to the trust list in the merge's transaction.
+    newly_trusted: bool = False
+    # A new device id signing with a key trusted under another id (a restored database
+    # of a trusted computer): the receiver adds the id to that key's trust.
+    same_key: bool = False
 
 
-def _refuse(path: Path, th: str, en: str) -> InvalidInput:
+class Signer:
+    """What writing needs of a key: sync.keys.DeviceKey is one."""
+
+    public_key: str
+
+    def sign(self, data: bytes) -> bytes: ...
+
+
+def _refuse(path: Path, th: str, en: str, field: str = "file") -> InvalidInput:
     return InvalidInput(
         f"ไม่รับไฟล์ {path.name}: {th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
         f"{path.name} is refused: {en}; nothing was changed",
-        field="file",
+        field=field,
     )
 
 
+class UntrustedComputer(InvalidInput):
+    """A file signed by a computer not trusted here (yet). The message shows the key's
+    fingerprint; an administrator who recognises it trusts the computer (Sync page, or
+    `sync import FILE --trust`) and the same file is then accepted."""
+
+    def __init__(self, path: Path, device_id: str, public_key: str) -> None:
+        self.path, self.device_id, self.public_key = path, device_id, public_key
+        self.fingerprint = fingerprint(public_key)
+        refusal = _refuse(
+            path,
+            f"มาจากเครื่อง {device_id[:8]} ที่ยังไม่ได้รับความเชื่อถือ (ลายนิ้วมือกุญแจ"
+            f" {self.fingerprint}) ให้ผู้ดูแลระบบเทียบลายนิ้วมือกับเครื่องนั้น แล้วเชื่อถือในหน้าซิงก์"
+            " หรือด้วย sync import --trust",
+            f"it comes from computer {device_id[:8]}, which is not trusted here (key fingerprint"
+            f" {self.fingerprint}); an administrator compares the fingerprint with that"
+            " computer's, then trusts it on the Sync page or with sync import --trust",
+            field="device",
+        )
+        super().__init__(refusal.th, refusal.en, field="device")
+
+    def at_row(self, row: int) -> InvalidInput:  # never a row of a file: keep the details
+        return self
+
+
 def write_sync_file(
-    path: Path, device_id: str, created_at: str, since: str | None, content: dict
-) -> str:
-    """Write the file (atomically: a half-written file never has the final name); its SHA-256."""
+    path: Path, device_id: str, created_at: str, since: str | None, content: dict,
+    key: Signer,
+) -> str:  # fmt: skip
+    """Write the file signed with `key` (atomically: a half-written file never has the
+    final name); its SHA-256."""
     body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     data = body.encode("utf-8")
     manifest = {
         "format": FORMAT,
         "version": VERSION,
         "device_id": device_id,
+        "public_key": key.public_key,
         "created_at": created_at,
         "since": since,
         "content_sha256": hashlib.sha256(data).hexdigest(),
         "counts": {k: len(v) for k, v in content.items()},
     }
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        zf.writestr(MANIFEST, manifest_bytes)
         zf.writestr(CONTENT, data)
+        zf.writestr(SIGNATURE, key.sign(manifest_bytes).hex())
     tmp.replace(path)
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return _file_sha256(path)
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _check_rows(path: Path, kind: str, rows: object, where: str) -> None:
@@ -195,12 +275,6 @@ def _check_nested(path: Path, content: dict) -> None:
             if not (isinstance(note, list) and len(note) == 2 and isinstance(note[0], int)
                     and isinstance(note[1], str)):  # fmt: skip
                 raise _refuse(path, "หมายเหตุของรอบตรวจไม่ถูกต้อง", "a round note is malformed")
-        digits = rnd["scores"]
-        if not digits.isdigit() or sum(int(c) for c in digits) != rnd["total"]:
-            raise _refuse(
-                path, f"คะแนนของรอบตรวจ {rnd['uuid']} ไม่ตรงกับผลรวม",
-                f"the scores of round {rnd['uuid']} do not add up to its total",
-            )  # fmt: skip
     for rep in content["guard_reports"]:
         _check_rows(path, "guard_events", rep["events"], "guard_events")
     _check_dates(path, content)
@@ -264,31 +338,151 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
         last[device] = r["hash"]
 
 
-def read_sync_file(path: Path) -> SyncFile:
-    """Open and check a sync file completely; raises InvalidInput, reads only."""
-    path = Path(path)
+# --- reading a file from elsewhere, bounded ------------------------------------------
+
+
+class _Bad(Exception):
+    """A value the bounded JSON reader refuses: a number out of range, a repeated key."""
+
+    def __init__(self, th: str, en: str) -> None:
+        super().__init__(en)
+        self.th, self.en = th, en
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > 17 or abs(value := int(text)) > MAX_NUMBER:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise _Bad(f"ตัวเลข {shown} ใหญ่เกินค่าที่เป็นไปได้", f"the number {shown} is out of range")
+    return value
+
+
+def _bounded_float(text: str) -> float:
+    value = float(text) if len(text) <= 40 else math.inf
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise _Bad(f"ตัวเลข {shown} ใหญ่เกินค่าที่เป็นไปได้", f"the number {shown} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise _Bad(f"ค่า {name} ไม่ใช่ตัวเลข", f"{name} is not a number")
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        # Two parsers may keep different copies of a repeated key: the meaning must not
+        # depend on which one reads the file (the city hub reads it too).
+        raise _Bad("มีชื่อช่องซ้ำในรายการเดียวกัน", "a record names one field twice")
+    return found
+
+
+def _loads(path: Path, text: str, part: str) -> Any:
+    """JSON with bounded numbers, no NaN, no repeated keys, bounded depth."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _refuse(
-            path, f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open it ({exc.strerror})"
-        ) from None
-    file_sha = hashlib.sha256(raw).hexdigest()
+        return json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float,
+                          parse_constant=_no_constant, object_pairs_hook=_no_repeats)  # fmt: skip
+    except _Bad as exc:
+        raise _refuse(path, f"{part}: {exc.th}", f"{part}: {exc.en}", field=part) from None
+    except RecursionError:
+        # The C parser counts its depth against the interpreter's recursion limit: a
+        # 200,000-deep array stops here, at about a thousand, not in a crash.
+        raise _refuse(path, f"{part} ซ้อนกันลึกเกินไป", f"{part} is nested too deeply",
+                      field=part) from None  # fmt: skip
+    except ValueError:  # JSONDecodeError
+        raise _refuse(path, f"{part} ไม่ใช่ JSON ที่อ่านได้", f"{part} is not readable JSON",
+                      field=part) from None  # fmt: skip
+
+
+@dataclass
+class _Shape:
+    """What inflating the content found, counted without keeping it."""
+
+    size: int = 0
+    opens: int = 0  # [ and {: a list or a dict each
+    separators: int = 0  # , and :: an element or a value each
+    quotes: int = 0  # two per string
+    width: int = 1  # bytes per character of the decoded text: 1, 2 (Thai) or 4
+    sha256: str = ""
+
+
+def _parse_cost(shape: _Shape) -> int:
+    """Bytes that parsing and holding the content may take: the decoded text, and per
+    container, element and string what CPython allocates for it (measured on the demo
+    year and on structure-only files; an over-estimate of both, see the sync tests)."""
+    return (
+        shape.size * shape.width
+        + 64 * shape.opens
+        + 48 * shape.separators
+        + 30 * shape.quotes
+    )  # fmt: skip
+
+
+_WIDE = re.compile(rb"[\x80-\xff]")
+_ASTRAL = re.compile(rb"[\xf0-\xf4]")
+
+
+def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, sink: Any) -> int:
+    """Inflate one member in chunks into `sink(chunk)`, never past its declared size or
+    `limit` (zipfile itself stops at the declared size and checks the CRC)."""
+    total = 0
+    with zf.open(info) as fh:
+        while chunk := fh.read(CHUNK):
+            total += len(chunk)
+            if total > min(info.file_size, limit):
+                raise zipfile.BadZipFile("inflates past its declared size")
+            sink(chunk)
+    if total != info.file_size:
+        raise zipfile.BadZipFile("shorter than its declared size")
+    return total
+
+
+def _measure(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Shape:
+    shape, h = _Shape(), hashlib.sha256()
+
+    def count(chunk: bytes) -> None:
+        h.update(chunk)
+        shape.opens += chunk.count(b"[") + chunk.count(b"{")
+        shape.separators += chunk.count(b",") + chunk.count(b":")
+        shape.quotes += chunk.count(b'"')
+        if shape.width < 4 and _ASTRAL.search(chunk):
+            shape.width = 4
+        elif shape.width < 2 and _WIDE.search(chunk):
+            shape.width = 2
+
+    shape.size = _inflate(zf, info, MAX_CONTENT_BYTES, count)
+    shape.sha256 = h.hexdigest()
+    return shape
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    buf = bytearray()
+    _inflate(zf, info, limit, buf.extend)
+    return bytes(buf)
+
+
+_EOCD = b"PK\x05\x06"
+
+
+def _directory_is_small(fh: Any, size: int) -> bool:
+    """The zip's end record, read before zipfile builds its directory: a file claiming
+    millions of members (each a Python object once listed) is refused unread."""
+    tail_len = min(size, 22 + 0xFFFF)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) - at < 22:
+        return False
+    entries, directory = (
+        int.from_bytes(tail[at + 10 : at + 12], "little"),
+        int.from_bytes(tail[at + 12 : at + 16], "little"),
+    )
+    return entries <= 3 and directory <= 4096
+
+
+def _check_manifest(path: Path, manifest: object) -> Manifest:
     not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
                 "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            names = set(zf.namelist())
-            if names != {MANIFEST, CONTENT}:
-                raise _refuse(path, *not_ours)
-            if zf.getinfo(CONTENT).file_size > MAX_CONTENT_BYTES:
-                raise _refuse(path, "ไฟล์ใหญ่ผิดปกติ", "it is unreasonably large")
-            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-            data = zf.read(CONTENT)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, UnicodeDecodeError, ValueError,
-            OSError, KeyError, NotImplementedError, zlib.error):  # fmt: skip
-        # zipfile reports a truncated or bit-flipped archive through any of these.
-        raise _refuse(path, *not_ours) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _refuse(path, *not_ours)
     version = manifest.get("version")
@@ -299,29 +493,176 @@ def read_sync_file(path: Path) -> SyncFile:
             path, "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
             "it was made by a newer version of Sala Rounds; update the app",
         )  # fmt: skip
+    if version < VERSION:
+        raise _unsigned(path)
     device, created = manifest.get("device_id"), manifest.get("created_at")
     sha, since = manifest.get("content_sha256"), manifest.get("since")
-    counts = manifest.get("counts")
+    counts, key = manifest.get("counts"), manifest.get("public_key")
     if not (isinstance(device, str) and _UUID.match(device) and isinstance(created, str)
-            and isinstance(sha, str) and _SHA.match(sha) and isinstance(counts, dict)
-            and (since is None or isinstance(since, str))):  # fmt: skip
+            and len(created) <= 40 and isinstance(sha, str) and _SHA.match(sha)
+            and isinstance(counts, dict) and (since is None or isinstance(since, str))
+            and isinstance(key, str) and _SHA.match(key)):  # fmt: skip
         raise _refuse(path, "ส่วนหัวของไฟล์ไม่ครบ", "its manifest is incomplete")
-    if hashlib.sha256(data).hexdigest() != sha:
-        raise _refuse(
-            path, "เนื้อหาไม่ตรงกับรหัส SHA-256 ในส่วนหัว (ไฟล์ถูกแก้ไขหรือเสียหาย)",
-            "its content does not match the SHA-256 in its manifest (altered or damaged)",
-        )  # fmt: skip
+    if set(counts) != set(KINDS) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts.values()
+    ):
+        raise _refuse(path, "จำนวนรายการในส่วนหัวไม่ถูกต้อง",
+                      "its manifest's record counts are not valid")  # fmt: skip
+    return Manifest(device, created, since, sha, dict(counts), key)
+
+
+def _unsigned(path: Path) -> InvalidInput:
+    return _refuse(
+        path, "ไฟล์ไม่มีลายมือชื่อดิจิทัลของเครื่องที่สร้าง (สร้างด้วยโปรแกรมรุ่นเก่าหรือถูกแก้ไข)"
+        " ให้เครื่องต้นทางส่งออกไฟล์ใหม่",
+        "it carries no signature of the computer that made it (an older version of the"
+        " app made it, or it was altered); export it again on that computer",
+        field="signature",
+    )  # fmt: skip
+
+
+def read_sync_file(path: Path, *, trusted: Mapping[str, str], accept_new: bool = False) -> SyncFile:
+    """Open and check a sync file completely; raises InvalidInput and reads only.
+
+    `trusted` maps each device id whose files are accepted to the public key (64 hex
+    digits) they must be signed with: this computer's own ids and the trust list here
+    (sync.receive), the hub's own list there. A file from a computer not in it raises
+    UntrustedComputer, unless `accept_new` (an administrator's `--trust`): then the
+    result says `newly_trusted` and the caller adds it to its list. Nothing large is
+    read before the signature and the trust are settled.
+    """
+    path = Path(path)
+    not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
+                "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
     try:
-        content = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _refuse(path, f"ไฟล์ใหญ่เกิน {MAX_FILE_BYTES >> 20} MB",
+                          f"it is larger than {MAX_FILE_BYTES >> 20} MB")  # fmt: skip
+        with open(path, "rb") as fh:
+            if not _directory_is_small(fh, size):
+                raise _refuse(path, *not_ours)
+            fh.seek(0)
+            return _read_zip(path, fh, trusted, accept_new)
+    except OSError as exc:
+        raise _refuse(
+            path, f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open it ({exc.strerror})"
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, NotImplementedError,
+            zlib.error, ValueError, RuntimeError):  # fmt: skip
+        # zipfile reports a truncated, bit-flipped or forged archive through any of these.
         raise _refuse(path, *not_ours) from None
+
+
+def _read_zip(path: Path, fh: Any, trusted: Mapping[str, str], accept_new: bool) -> SyncFile:
+    not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
+                "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
+    with zipfile.ZipFile(fh) as zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        if len(names) != len(set(names)) or not {MANIFEST, CONTENT} <= set(names) <= {
+            MANIFEST,
+            CONTENT,
+            SIGNATURE,
+        }:
+            raise _refuse(path, *not_ours)
+        limits = {MANIFEST: MAX_MANIFEST_BYTES, CONTENT: MAX_CONTENT_BYTES,
+                  SIGNATURE: MAX_SIGNATURE_BYTES}  # fmt: skip
+        for info in infos:
+            if info.flag_bits & 0x1 or info.compress_type not in (
+                zipfile.ZIP_STORED,
+                zipfile.ZIP_DEFLATED,
+            ):
+                raise _refuse(path, *not_ours)  # fmt: skip
+            if info.file_size > limits[info.filename]:
+                # Refused on what the zip declares, before inflating a byte of it.
+                raise _refuse(
+                    path, f"{info.filename} ขยายได้ {info.file_size >> 20} MB เกินขีดจำกัด"
+                    f" {limits[info.filename] >> 20} MB",
+                    f"{info.filename} would inflate to {info.file_size >> 20} MB, beyond the"
+                    f" limit of {limits[info.filename] >> 20} MB",
+                    field=info.filename,
+                )  # fmt: skip
+        by_name = {i.filename: i for i in infos}
+        manifest_bytes = _read_member(zf, by_name[MANIFEST], MAX_MANIFEST_BYTES)
+        try:
+            manifest_text = manifest_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _refuse(path, *not_ours) from None
+        manifest = _check_manifest(path, _loads(path, manifest_text, MANIFEST))
+        if SIGNATURE not in by_name:
+            raise _unsigned(path)
+        signature = _read_member(zf, by_name[SIGNATURE], MAX_SIGNATURE_BYTES)
+        _check_signature(path, manifest, manifest_bytes, signature)
+        trust = _check_trust(path, manifest, trusted, accept_new)
+        shape = _measure(zf, by_name[CONTENT])
+        if shape.sha256 != manifest.content_sha256:
+            raise _refuse(
+                path, "เนื้อหาไม่ตรงกับรหัส SHA-256 ในส่วนหัว (ไฟล์ถูกแก้ไขหรือเสียหาย)",
+                "its content does not match the SHA-256 in its manifest (altered or damaged)",
+            )  # fmt: skip
+        if _parse_cost(shape) > PARSE_BUDGET:
+            raise _refuse(
+                path, f"เนื้อหาใหญ่หรือซับซ้อนเกินกว่าจะตรวจได้อย่างปลอดภัย ({shape.size >> 20} MB)"
+                " ให้เครื่องต้นทางส่งออกเฉพาะข้อมูลตั้งแต่วันที่หนึ่ง (--since)",
+                f"its content is too large or too intricate to check safely ({shape.size >> 20}"
+                " MB); export it again with a start date (--since)",
+                field=CONTENT,
+            )  # fmt: skip
+        data = bytearray(_read_member(zf, by_name[CONTENT], MAX_CONTENT_BYTES))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse(path, *not_ours) from None
+    data.clear()  # the bytes go before the parse allocates: one copy at a time
+    content = _loads(path, text, CONTENT)
+    del text
     if not isinstance(content, dict) or set(content) != set(KINDS):
         raise _refuse(path, "โครงสร้างเนื้อหาไม่ถูกต้อง", "its content has the wrong structure")
     for kind in KINDS:
         _check_rows(path, kind, content[kind], kind)
-        if counts.get(kind) != len(content[kind]):
+        if manifest.counts.get(kind) != len(content[kind]):
             raise _refuse(path, "จำนวนรายการไม่ตรงกับส่วนหัว", "its record counts do not match")
     _check_nested(path, content)
     _check_audit(path, content["audit"])
-    manifest_obj = Manifest(device, created, since, sha, {str(k): v for k, v in counts.items()})
-    return SyncFile(manifest_obj, content, file_sha)
+    return SyncFile(manifest, content, _file_sha256(path), trust == "new", trust == "same_key")
+
+
+def _check_signature(path: Path, manifest: Manifest, signed: bytes, signature: bytes) -> None:
+    from sync.keys import verify  # cryptography loads only when a file is read
+
+    try:
+        raw = bytes.fromhex(signature.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        raw = b""
+    if len(raw) != 64 or not verify(manifest.public_key, raw, signed):
+        raise _refuse(
+            path, "ลายมือชื่อดิจิทัลไม่ตรงกับเนื้อหา (ไฟล์ถูกแก้ไขหลังเครื่องต้นทางลงนาม)",
+            "its signature does not match its content (it was altered after the computer"
+            " that made it signed it)",
+            field="signature",
+        )  # fmt: skip
+
+
+def _check_trust(
+    path: Path, manifest: Manifest, trusted: Mapping[str, str], accept_new: bool
+) -> str:
+    """ "known"; "same_key" (a trusted key under a new device id: a trusted computer's
+    restored database); "new" (accepted only with `accept_new`)."""
+    known = trusted.get(manifest.device_id)
+    if known is None:
+        if manifest.public_key in trusted.values():
+            return "same_key"
+        if not accept_new:
+            raise UntrustedComputer(path, manifest.device_id, manifest.public_key)
+        return "new"
+    if known != manifest.public_key:
+        raise _refuse(
+            path, f"อ้างว่ามาจากเครื่อง {manifest.device_id[:8]} ที่เชื่อถือ แต่ไม่ได้ลงนามด้วยกุญแจของเครื่องนั้น"
+            f" (ลายนิ้วมือในไฟล์ {manifest.fingerprint} ที่เชื่อถือ {fingerprint(known)})",
+            f"it claims to come from trusted computer {manifest.device_id[:8]} but is not signed"
+            f" by its key (fingerprint in the file {manifest.fingerprint}, trusted"
+            f" {fingerprint(known)})",
+            field="signature",
+        )  # fmt: skip
+    return "known"

@@ -27,12 +27,13 @@ from sqlite_utils import Database
 from core.audit import audit, head_hash, local_device
 from core.calendar import format_datetime, from_utc
 from core.db import transaction
+from core.devices import bind_device, own_devices, trust_device, trusted_devices
 from core.errors import InvalidInput
 from core.i18n import tr
 from core.users import require
-from inspection.standard import judge
-from inspection.survey import is_satisfied, parse_ratings
 from sync.fileformat import SyncFile, read_sync_file
+from sync.keys import existing_key
+from sync.validate import validate_content
 
 # The fields a later change may replace, per editable kind (the rest never changes).
 EDITABLE: dict[str, tuple[str, ...]] = {
@@ -72,6 +73,7 @@ class SyncResult:
     skipped: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     held_back: dict[str, int] = field(default_factory=dict)  # device -> audit rows not joined
+    trusted_now: str | None = None  # the key's fingerprint, when this import trusted it
 
     def _bump(self, bucket: dict[str, int], kind: str, n: int = 1) -> None:
         bucket[kind] = bucket.get(kind, 0) + n
@@ -95,6 +97,8 @@ class SyncResult:
             return tr("sync.result.already", lang, device=device)
         lines = [tr("sync.result.head", lang, device=device, at=local_time(self.file_created_at,
                                                                           lang))]  # fmt: skip
+        if self.trusted_now:
+            lines.append(tr("syncguard.trusted_now", lang, device=device, fp=self.trusted_now))
         for title, bucket in (("sync.result.added", self.added),
                               ("sync.result.updated", self.updated),
                               ("sync.result.skipped", self.skipped)):  # fmt: skip
@@ -192,33 +196,6 @@ def _check_references(db: Database, content: dict) -> None:
                     f"{kind} อ้างถึง {key} «{row[key]}» ที่ไม่มีในไฟล์และในเครื่องนี้",
                     f"{kind} refers to {key} «{row[key]}», found neither in the file nor here",
                 )
-
-
-def _check_verdicts(db: Database, content: dict) -> None:
-    """What a record says of itself agrees with the plan's rules, as this laptop applies
-    them: a round's pass with its scores and its standard's thresholds (DOMAIN.md 3), an
-    answer's "satisfied" with its ratings (DOMAIN.md 5). The score of the year reads the
-    stored verdicts, so a file that disagrees would change it unseen."""
-    thresholds = {u: (m, t) for u, m, t in db.execute(
-        "SELECT uuid, item_min, pass_total FROM standards")}  # fmt: skip
-    thresholds |= {s["uuid"]: (s["item_min"], s["pass_total"]) for s in content["standards"]}
-    for r in content["rounds"]:
-        item_min, pass_total = thresholds[r["standard"]]
-        if judge([int(c) for c in r["scores"]], item_min, pass_total).passed != bool(r["passed"]):
-            raise _refuse(
-                f"ผลผ่านหรือไม่ผ่านของรอบตรวจ {r['uuid']} ไม่ตรงกับคะแนน",
-                f"the pass or fail of round {r['uuid']} does not follow from its scores",
-            )
-    for a in content["survey_responses"]:
-        try:
-            ratings = parse_ratings(a["ratings"])
-        except InvalidInput:
-            ratings = []
-        if not ratings or bool(a["satisfied"]) != is_satisfied(ratings):
-            raise _refuse(
-                f"คำตอบแบบสอบถาม {a['uuid']} ระบุความพึงพอใจไม่ตรงกับคะแนน",
-                f"survey answer {a['uuid']} says satisfied or not against its ratings",
-            )
 
 
 def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
@@ -635,8 +612,14 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             if already_imported(db, sha):
                 result.already_imported = True
                 return result
+            if sync_file.newly_trusted:
+                # An administrator's --trust: trusted only if the whole file is merged.
+                trust_device(db, m.device_id, m.public_key)
+                result.trusted_now = m.fingerprint
+            elif sync_file.same_key:
+                bind_device(db, m.device_id, m.public_key)
             _check_references(db, content)
-            _check_verdicts(db, content)
+            validate_content(db, content)
             points = _merge_points(db, content, result, sha)
             standards = _merge_standards(db, content, result)
             _merge_plan(db, content, result, sha)
@@ -672,8 +655,26 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     return result
 
 
-def import_sync(db: Database, path: Path) -> SyncResult:
-    """Check a sync file completely, then merge it; a bad file changes nothing."""
+def trusted_keys(db: Database) -> dict[str, str]:
+    """Device id -> the public key its files must be signed with: the trust list, and
+    this computer's own ids (a file it wrote, brought back) with its own key."""
+    keys = {d.device_id: d.public_key for d in trusted_devices(db)}
+    own = existing_key(db)
+    if own is not None:
+        keys.update(dict.fromkeys(own_devices(db), own.public_key))
+    return keys
+
+
+def import_sync(db: Database, path: Path, *, trust: bool = False) -> SyncResult:
+    """Check a sync file completely, then merge it; a bad file changes nothing.
+
+    A file from a computer not trusted here is refused (fileformat.UntrustedComputer,
+    showing its key's fingerprint) unless `trust`: an administrator's decision
+    (permission `sync.trust`, checked before the file is read), recorded with the merge.
+    """
     require(db, "sync.import")
+    if trust:
+        require(db, "sync.trust")
     path = Path(path)
-    return merge(db, read_sync_file(path), path.name)
+    sync_file = read_sync_file(path, trusted=trusted_keys(db), accept_new=trust)
+    return merge(db, sync_file, path.name)

@@ -18,6 +18,7 @@ from core.audit import local_device
 from core.db import transaction
 from core.errors import InvalidInput
 from sync.fileformat import FIELDS, write_sync_file
+from sync.keys import device_key
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ExportResult:
     path: Path
     file_sha256: str
     counts: dict[str, int]
+    fingerprint: str = ""  # of the key that signed it, to compare on the receiving computer
 
     @property
     def records(self) -> int:
@@ -145,13 +147,15 @@ def collect(db: Database, since: date | None = None) -> dict[str, list[dict[str,
 def export_sync(db: Database, out: Path, since: date | None = None) -> ExportResult:
     """Write a `.srsync` file and note it in the sync log (this device's last send)."""
     out = Path(out)
+    # Made before the file's transaction, so a first key's audit row travels in the file.
+    key = device_key(db)
     created = datetime.now(UTC).isoformat(timespec="seconds")
     with transaction(db):
         device = local_device(db)
         content = collect(db, since)
         try:
             sha = write_sync_file(
-                out, device, created, since.isoformat() if since else None, content
+                out, device, created, since.isoformat() if since else None, content, key
             )
         except OSError as exc:
             raise InvalidInput(
@@ -166,4 +170,4 @@ def export_sync(db: Database, out: Path, since: date | None = None) -> ExportRes
             [device, sha, out.name, created, since.isoformat() if since else None, created,
              sum(n for k, n in counts.items() if k != "audit")],
         )  # fmt: skip
-    return ExportResult(out, sha, counts)
+    return ExportResult(out, sha, counts, key.fingerprint)

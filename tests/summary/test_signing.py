@@ -50,14 +50,25 @@ def test_the_signature_keeps_the_score_and_anchors_the_history(db, db_path) -> N
     assert not check(open_db(db_path), against=first.head).ok
 
 
-def test_sign_on_the_command_line_names_the_user_and_prints_the_head(db_path, capsys) -> None:
+def test_a_signature_from_an_account_that_is_not_a_section_head_is_refused_on_the_command_line(
+    db_path, capsys
+) -> None:
+    """Issue 14, point 3: a signature counts only from a section head's account. The
+    command line acts as the operating-system account (role `script`) until it signs
+    in (`--user` with a password, DOMAIN.md section 8): its signature is refused, exit
+    2, nothing written."""
     assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
-    assert run(["--db", str(db_path), "--user", "head", "sign", "annual", "--fy", "2564"]) == 0
-    out = capsys.readouterr().out
     db = open_db(db_path)
-    signature = latest_signature(db, 2564)
-    assert signature is not None and signature.signed_by == "head"
-    assert signature.head in out
+    before = db.execute("SELECT COUNT(*) FROM audit_log").fetchone()
+    db.close()
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "--user", "head", "sign", "annual", "--fy", "2564"]) == 2
+    err = capsys.readouterr().err
+    assert "หัวหน้ากลุ่มงาน" in err and "section head's account" in err
+    db = open_db(db_path)
+    assert db.execute("SELECT COUNT(*) FROM audit_log").fetchone() == before
+    assert latest_signature(db, 2564) is None
+    db.close()
 
 
 def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db) -> None:

@@ -8,7 +8,9 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from core.audit import local_device
 from core.db import transaction
+from core.devices import trust_device
 from inspection.points import get_point
 from inspection.rounds import audit_batch, next_batch, record_round
 
@@ -80,3 +82,60 @@ def add_rounds(db: Database, rows: list[tuple[str, datetime, str, list[int]]]) -
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def trust_each_other(*dbs: Database) -> None:
+    """Each laptop's administrator trusts the others' keys (issue 14): the sync files of
+    the tests then come from trusted computers."""
+    from sync.keys import device_key
+
+    for a in dbs:
+        for b in dbs:
+            if a is not b:
+                trust_device(a, local_device(b), device_key(b).public_key)
+
+
+KEEP = object()
+
+
+def rewrite(src, out, *, manifest=None, content=None, key=KEEP) -> None:
+    """A copy of sync file `src` with its manifest or content replaced (dicts or bytes), as
+    a forger makes one. `key`: KEEP the original signature, None for no signature, or
+    a key (sync.keys.DeviceKey) to sign the new manifest with."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zf:
+        m, c = zf.read("manifest.json"), zf.read("content.json")
+        sig = zf.read("signature") if "signature" in zf.namelist() else None
+    if isinstance(content, dict):
+        content = json.dumps(content, ensure_ascii=False).encode()
+    if isinstance(manifest, dict):
+        manifest = json.dumps(manifest, ensure_ascii=False).encode()
+    elif isinstance(manifest, str):
+        manifest = manifest.encode()
+    m = manifest if manifest is not None else m
+    c = content if content is not None else c
+    if key is None:
+        sig = None
+    elif key is not KEEP:
+        sig = key.sign(m).hex().encode()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", m)
+        zf.writestr("content.json", c)
+        if sig is not None:
+            zf.writestr("signature", sig)
+
+
+def forge(src, out, edit, *, key=KEEP) -> None:
+    """`src` with `edit(content)` applied and the manifest's digest and counts made to
+    match, signed with `key` (see `rewrite`)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        content = json.loads(zf.read("content.json"))
+    edit(content)
+    body = json.dumps(content, ensure_ascii=False).encode()
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    manifest["counts"] = {k: len(v) for k, v in content.items()}
+    rewrite(src, out, manifest=manifest, content=body, key=key)

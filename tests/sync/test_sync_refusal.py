@@ -15,7 +15,12 @@ from core.errors import InvalidInput
 from core.users import Actor, PermissionDenied, act_as
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.sync_helpers import add_rounds, file_state
+from sync.keys import device_key
+from tests.sync.sync_helpers import KEEP, add_rounds, file_state, rewrite
+
+# A's key, which B trusts (the laptops fixture): files re-signed with it reach the
+# checks of their content; those left with A's first signature stop at it.
+A_KEY: list = []
 
 
 @pytest.fixture
@@ -24,6 +29,7 @@ def sent(laptops, tmp_path):
     add_rounds(a, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", [4] * 20)])
     out = tmp_path / "a.srsync"
     export_sync(a, out)
+    A_KEY[:] = [device_key(a)]
     return b, out
 
 
@@ -37,11 +43,10 @@ def _refused(db, path) -> InvalidInput:
 
 
 def _rezip(src, out, manifest=None, content=None) -> None:
-    with zipfile.ZipFile(src) as zf:
-        m, c = zf.read("manifest.json"), zf.read("content.json")
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("manifest.json", manifest if manifest is not None else m)
-        zf.writestr("content.json", content if content is not None else c)
+    """Re-signed by A when the manifest changes (a forger holding A's key), so what is
+    tested is the check after the signature; the first signature kept otherwise."""
+    rewrite(src, out, manifest=manifest, content=content,
+            key=A_KEY[0] if manifest is not None else KEEP)  # fmt: skip
 
 
 def test_a_truncated_file_is_refused(sent, tmp_path) -> None:
@@ -82,6 +87,10 @@ def test_altered_content_with_a_recomputed_digest_breaks_the_audit_chain(sent, t
     bad = tmp_path / "forged.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
     assert "audit" in _refused(db, bad).en
+    # Without A's key the forger cannot sign the new digest: the first signature fails.
+    unsigned = tmp_path / "forged-unsigned.srsync"
+    rewrite(path, unsigned, manifest=json.dumps(manifest), content=body)
+    assert "signature does not match" in _refused(db, unsigned).en
 
 
 def test_foreign_files_are_refused(sent, tmp_path) -> None:
@@ -132,9 +141,16 @@ def test_command_line_exit_codes_and_messages(tmp_path, capsys) -> None:
     assert run(["--db", str(a), "sync", "export", "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "บันทึก" in said and "Saved" in said
-    assert run(["--db", str(b), "sync", "import", str(out)]) == 0
+    fingerprint = said.split("fingerprint ")[-1].strip().rstrip(")")
+    assert len(fingerprint) == 39  # eight groups of four hex digits
+    # Issue 14: B does not know A yet; it names A's fingerprint and changes nothing.
+    assert run(["--db", str(b), "sync", "import", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert fingerprint in err and "not trusted" in err and "ยังไม่ได้รับความเชื่อถือ" in err
+    assert run(["--db", str(b), "sync", "import", str(out), "--trust"]) == 0
     said = capsys.readouterr().out
     assert "เพิ่ม" in said and "Added" in said and "rounds" in said
+    assert fingerprint in said and "trusted" in said
     assert run(["--db", str(b), "sync", "import", str(out)]) == 0
     assert "received before" in capsys.readouterr().out
     assert run(["--db", str(b), "check"]) == 0
