@@ -6,6 +6,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from core.db import open_db
 from core.i18n import set_language
 from inspection.survey import satisfaction
@@ -36,7 +38,17 @@ def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window
 
     told: list[str] = []
     window.hub.changed.connect(told.append)
-    assert page.receive(_other_laptop(tmp_path))
+    # Issue 14: the other laptop is not trusted yet. The administrator is shown its key's
+    # fingerprint; declining changes nothing, trusting merges the file.
+    asked: list[str] = []
+    page.ask_trust = lambda exc: asked.append(exc.fingerprint) or False
+    other = _other_laptop(tmp_path)
+    assert not page.receive(other)
+    assert asked and asked[0] in page.message.text() and "not trusted" in page.message.text()
+    assert satisfaction(db, 2564).respondents == 0 and page.trusted.rowCount() == 0
+    page.ask_trust = lambda exc: True
+    assert page.receive(other)
+    assert page.trusted.rowCount() == 1 and page.trusted.item(0, 1).text() == asked[0]
     assert "all" in told  # every page showing records reloads
     assert satisfaction(db, 2564).respondents == 1
     assert page.table.rowCount() == 2
@@ -65,3 +77,30 @@ def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window
         page.resize(1100, 700)
         Path(os.environ["SYNC_SHOT"]).parent.mkdir(parents=True, exist_ok=True)
         page.grab().save(os.environ["SYNC_SHOT"])
+
+
+def test_only_an_administrator_is_asked_to_trust_and_may_stop_trusting(qtbot, window, db,
+                                                                       tmp_path) -> None:  # fmt: skip
+    """Issue 14, point 3: trusting a computer is an administrator's decision (sync.trust),
+    checked in the domain; a section head may receive files but is not asked."""
+    from core.devices import trusted_devices
+    from core.users import Actor, act_as
+
+    page = window.sync
+    window.show_widget(page)
+    assert "ลายนิ้วมือ" in page.key_label.text()  # this computer's key, made at first sight
+    act_as(db, Actor("head", "section_head"))
+    page.reload()
+    assert not page.untrust_button.isVisible()
+    page.ask_trust = lambda exc: pytest.fail("a section head is not asked")
+    assert not page.receive(_other_laptop(tmp_path))
+    assert trusted_devices(db) == []
+    act_as(db, Actor("admin", "admin"))
+    page.reload()
+    assert page.untrust_button.isVisible()
+    page.ask_trust = lambda exc: True
+    assert page.receive(tmp_path / "other.srsync")
+    (trusted,) = trusted_devices(db)
+    assert trusted.trusted_by == "admin"
+    assert page.untrust(trusted.device_id)
+    assert trusted_devices(db) == [] and page.trusted.rowCount() == 0
