@@ -13,9 +13,9 @@ import pytest
 from cli import run
 from core.errors import InvalidInput
 from core.users import Actor, PermissionDenied, act_as
+from sync.keys import device_key
 from sync.receive import import_sync
 from sync.send import export_sync
-from sync.keys import device_key
 from tests.sync.sync_helpers import KEEP, add_rounds, file_state, rewrite
 
 # A's key, which B trusts (the laptops fixture): files re-signed with it reach the

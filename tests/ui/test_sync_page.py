@@ -79,8 +79,9 @@ def test_sync_page_receives_a_file_and_shows_the_device_and_result(qtbot, window
         page.grab().save(os.environ["SYNC_SHOT"])
 
 
-def test_only_an_administrator_is_asked_to_trust_and_may_stop_trusting(qtbot, window, db,
-                                                                       tmp_path) -> None:  # fmt: skip
+def test_only_an_administrator_is_asked_to_trust_and_may_stop_trusting(
+    qtbot, window, db, tmp_path
+) -> None:
     """Issue 14, point 3: trusting a computer is an administrator's decision (sync.trust),
     checked in the domain; a section head may receive files but is not asked."""
     from core.devices import trusted_devices
