@@ -108,11 +108,25 @@ class HealthCheck(QObject):
             db = open_db(self.path)
             try:
                 self.result = open_check(db, self.path if self.backup else None)
+                _make_device_key(db)
             finally:
                 db.close()
         except Exception as exc:  # noqa: BLE001 - a check that cannot run is itself a finding
             self.result = CheckResult(False, [f"{type(exc).__name__}: {exc}"], "")
         self.finished.emit(self.result)
+
+
+def _make_device_key(db: Database) -> None:
+    """Each computer makes its signing key on first start (issue 14), off the UI thread:
+    the key file beside the database, audited. A key file that cannot be read is left for
+    the Sync page to explain; it must not stop the window."""
+    from core.errors import SalaError
+    from sync.keys import device_key
+
+    try:
+        device_key(db)
+    except SalaError:
+        pass
 
 
 def run(db_path: Path | None, lang: str | None) -> int:
