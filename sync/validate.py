@@ -62,14 +62,26 @@ class RecordRefused(InvalidInput):
         return ""
 
 
+# The window's name of a field (what a domain check names) -> the record's, per kind.
+RECORD_FIELDS = {
+    "rounds": {"date": "inspected_at"},
+    "actions": {"due": "due_date", "closed": "closed_date"},
+    "survey_responses": {"date": "answered_on", "rating": "ratings", "group": "grp"},
+    "plan_steps": {"done": "done_date", "title": "title_th"},
+    "survey_forms": {"name": "name_th"},
+    "audit": {"fiscal_year": "record_uuid", "signed_by": "actor", "signed_at": "at",
+              "score": "after"},
+}  # fmt: skip
+
+
 def _refused(kind: str, key: str, exc: SalaError) -> RecordRefused:
-    field = exc.field or "—"
+    field = RECORD_FIELDS.get(kind, {}).get(exc.field or "", exc.field) or "—"
     return RecordRefused(
         f"ไม่รับไฟล์ซิงก์: {tr('sync.kind.' + kind, 'th')} {key} ช่อง {field}: {exc.th}"
         " ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
         f"sync file refused: {tr('sync.kind.' + kind, 'en')} {key}, field {field}: {exc.en};"
         " nothing was changed",
-        field=exc.field,
+        field=field,
     )
 
 

@@ -98,17 +98,40 @@ def trust_each_other(*dbs: Database) -> None:
 KEEP = object()
 
 
+def decode_content(body: bytes) -> dict[str, list[dict]]:
+    """The records of a file's content.jsonl, unchecked (a forger's reading)."""
+    from sync.fileformat import KINDS
+
+    content: dict[str, list[dict]] = {k: [] for k in KINDS}
+    for line in body.decode("utf-8").splitlines():
+        kind, record = json.loads(line)
+        content[kind].append(record)
+    return content
+
+
+def load(path) -> tuple[dict, dict[str, list[dict]]]:
+    """(manifest, content) of sync file `path`, unchecked."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json")), decode_content(zf.read("content.jsonl"))
+
+
 def rewrite(src, out, *, manifest=None, content=None, key=KEEP) -> None:
     """A copy of sync file `src` with its manifest or content replaced (dicts or bytes), as
     a forger makes one. `key`: KEEP the original signature, None for no signature, or
     a key (sync.keys.DeviceKey) to sign the new manifest with."""
     import zipfile
 
+    from sync.fileformat import encode_content
+
     with zipfile.ZipFile(src) as zf:
-        m, c = zf.read("manifest.json"), zf.read("content.json")
+        m, c = zf.read("manifest.json"), zf.read("content.jsonl")
         sig = zf.read("signature") if "signature" in zf.namelist() else None
     if isinstance(content, dict):
-        content = json.dumps(content, ensure_ascii=False).encode()
+        content = encode_content(content)
+    elif isinstance(content, str):
+        content = content.encode()
     if isinstance(manifest, dict):
         manifest = json.dumps(manifest, ensure_ascii=False).encode()
     elif isinstance(manifest, str):
@@ -121,21 +144,26 @@ def rewrite(src, out, *, manifest=None, content=None, key=KEEP) -> None:
         sig = key.sign(m).hex().encode()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", m)
-        zf.writestr("content.json", c)
+        zf.writestr("content.jsonl", c)
         if sig is not None:
             zf.writestr("signature", sig)
 
 
-def forge(src, out, edit, *, key=KEEP) -> None:
+def forge(src, out, edit, *, key=KEEP, manifest_changes=None, body=None, replace=None) -> None:
     """`src` with `edit(content)` applied and the manifest's digest and counts made to
-    match, signed with `key` (see `rewrite`)."""
-    import zipfile
+    match, signed with `key` (see `rewrite`). `manifest_changes` (a device id, a public
+    key) go into the manifest; `body` replaces the content's bytes outright; `replace`
+    (old, new) is done on the content's bytes (a number JSON allows and Python would
+    not write)."""
+    from sync.fileformat import encode_content
 
-    with zipfile.ZipFile(src) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+    manifest, content = load(src)
     edit(content)
-    body = json.dumps(content, ensure_ascii=False).encode()
-    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     manifest["counts"] = {k: len(v) for k, v in content.items()}
+    if body is None:
+        body = encode_content(content)
+    if replace is not None:
+        body = body.replace(*replace)
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    manifest.update(manifest_changes or {})
     rewrite(src, out, manifest=manifest, content=body, key=key)

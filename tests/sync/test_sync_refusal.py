@@ -13,10 +13,11 @@ import pytest
 from cli import run
 from core.errors import InvalidInput
 from core.users import Actor, PermissionDenied, act_as
+from sync.fileformat import encode_content
 from sync.keys import device_key
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.sync_helpers import KEEP, add_rounds, file_state, rewrite
+from tests.sync.sync_helpers import KEEP, add_rounds, decode_content, file_state, rewrite
 
 # A's key, which B trusts (the laptops fixture): files re-signed with it reach the
 # checks of their content; those left with A's first signature stop at it.
@@ -68,11 +69,11 @@ def test_a_changed_byte_is_refused(sent, tmp_path) -> None:
 def test_altered_content_with_the_old_digest_is_refused(sent, tmp_path) -> None:
     db, path = sent
     with zipfile.ZipFile(path) as zf:
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0]["scores"] = "0" + content["rounds"][0]["scores"][1:]
     content["rounds"][0]["total"] -= 4
     bad = tmp_path / "edited.srsync"
-    _rezip(path, bad, content=json.dumps(content, ensure_ascii=False))
+    _rezip(path, bad, content=encode_content(content))
     assert "SHA-256" in _refused(db, bad).en
 
 
@@ -80,9 +81,9 @@ def test_altered_content_with_a_recomputed_digest_breaks_the_audit_chain(sent, t
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["audit"][0]["actor"] = "forger"
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "forged.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -116,9 +117,9 @@ def test_a_record_pointing_to_an_unknown_point_is_refused(sent, tmp_path) -> Non
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0]["point"] = "00000000-0000-4000-8000-000000000000"
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "dangling.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -169,9 +170,9 @@ def test_a_field_name_carrying_sql_is_refused_before_any_statement(sent, tmp_pat
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0]["note) VALUES (1); DROP TABLE rounds; --"] = "x"
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "injected.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -190,9 +191,9 @@ def test_a_round_whose_date_or_fiscal_year_is_wrong_is_refused(sent, tmp_path, f
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0][field] = value
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "misdated.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -218,9 +219,9 @@ def test_a_verdict_that_does_not_follow_from_its_scores_is_refused(
     export_sync(a, path)
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content[kind][0][field] = value
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "verdict.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
