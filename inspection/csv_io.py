@@ -160,6 +160,7 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
     days: dict[str, tuple[str, int]] = {}
     times: dict[str, str] = {}
     scores_ok = _score_pattern(std)
+    as_ints: dict[str, tuple[int, ...]] = {}
     present = now()
     parsed = []
     for number, row in rows:
@@ -181,8 +182,11 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
                 # Thai digits, or a bad cell: read cell by cell (core.values), naming it.
                 joined = "".join(str(check_score(row[c], std.max_score, field=c))
                                  for c in ITEM_COLUMNS)  # fmt: skip
+            scores = as_ints.get(joined)
+            if scores is None:
+                scores = as_ints[joined] = tuple(map(int, joined))
             facts = RoundFacts("", point.uuid, datetime.fromisoformat(stamp), row["inspector"],
-                               tuple(map(int, joined)), row.get("note", ""))  # fmt: skip
+                               scores, row.get("note", ""))  # fmt: skip
             v = check_round(facts, std, present=present)
         except SalaError as exc:
             raise exc.at_row(number) from None
