@@ -130,3 +130,41 @@ def test_the_latest_signature_is_the_latest_signed_not_the_last_row(db) -> None:
             "(SELECT MAX(id) FROM audit_log)"
         )
     assert latest_signature(db, 2564).head == later.head
+
+
+def test_a_signature_counts_only_from_a_section_head_on_a_trusted_computer_not_ahead(db) -> None:
+    """Issue 14, point 3. A signature written before roles were recorded with it (its row
+    holds the score alone) counts when the signer's account held the section-head role on
+    that computer, as its chain of account rows says; one dated ahead never counts."""
+    import json
+
+    from core.audit import audit
+    from core.db import transaction
+    from core.users import create_user, set_user_role
+
+    act_as(db, Actor("admin", "admin"))
+    create_user(db, "admin", "Admin", "admin", "password123")
+    create_user(db, "somsri", "สมศรี", "section_head", "password123")
+    create_user(db, "somchai", "สมชาย", "inspector", "password123")
+    score = score_json(annual_score(db, 2564))
+    for who in ("somchai", "somsri"):
+        act_as(db, Actor(who, "script"))
+        with transaction(db):  # the first signatures' shape: the score alone
+            audit(db, "sign", "annual_summary", "2564", None, score)
+    signed = latest_signature(db, 2564)
+    assert signed is not None and signed.signed_by == "somsri" and signed.score == score
+    # Demoted before a later legacy signature: that one does not count.
+    act_as(db, Actor("admin", "admin"))
+    set_user_role(db, "somsri", "inspector")
+    act_as(db, Actor("somsri", "script"))
+    with transaction(db):
+        audit(db, "sign", "annual_summary", "2564", None, score)
+    assert latest_signature(db, 2564) == signed
+    # A signature dated next year (a wrong clock, a forger) is history, not a signature.
+    act_as(db, Actor("head", "section_head"))
+    ahead = sign_annual_summary(db, 2564)
+    db.execute("UPDATE audit_log SET at = '2099-01-01T00:00:00+00:00' WHERE hash = ?",
+               [ahead.head])  # fmt: skip
+    assert latest_signature(db, 2564) == signed
+    assert json.loads(db.execute("SELECT after FROM audit_log WHERE hash = ?",
+                                 [ahead.head]).fetchone()[0])["role"] == "section_head"  # fmt: skip
