@@ -631,7 +631,8 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             _merge_guard(db, content, result, sha)
             _merge_audit(db, content, result)
             counts = {"added": result.added, "updated": result.updated,
-                      "skipped": result.skipped, "held_back": result.held_back}  # fmt: skip
+                      "skipped": result.skipped, "held_back": result.held_back,
+                      "trusted_now": result.trusted_now}  # fmt: skip
             db.execute(
                 "INSERT INTO sync_log(direction, device_id, file_sha256, file_name,"
                 " file_created_at, since, done_at, added, updated, skipped, conflicts, detail)"

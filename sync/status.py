@@ -58,7 +58,8 @@ def last_import(db: Database) -> SyncResult | None:
     detail = json.loads(row[3])
     result = SyncResult(row[0], row[1], row[2], added=detail.get("added", {}),
                         updated=detail.get("updated", {}), skipped=detail.get("skipped", {}),
-                        held_back=detail.get("held_back", {}))  # fmt: skip
+                        held_back=detail.get("held_back", {}),
+                        trusted_now=detail.get("trusted_now"))  # fmt: skip
     me = local_device(db)
     for kind, uuid, label, kept, lost, kept_device in db.execute(
         "SELECT kind, record_uuid, label, kept, lost, kept_device FROM sync_history"
