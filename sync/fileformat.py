@@ -1,20 +1,21 @@
-"""The `.srsync` file: a zip of `manifest.json`, `content.json` and `signature`.
+"""The `.srsync` file: a zip of `manifest.json`, `content.jsonl` and `signature`.
 
 The manifest names the format and its version, the source device and its public
-key, when the file was made and the SHA-256 of `content.json`; `signature` is the
-source computer's Ed25519 signature of the manifest's exact bytes (sync/keys.py).
-So the signature covers the content too, and only the holder of the private key
-can make a file that verifies.
+key, when the file was made and the SHA-256 of `content.jsonl` (one record a line,
+`["kind",{...}]`); `signature` is the source computer's Ed25519 signature of the
+manifest's exact bytes (sync/keys.py). So the signature covers the content too, and
+only the holder of the private key can make a file that verifies.
 
-Reading (`read_sync_file`) checks, before anyone merges anything and before the
-content is even inflated where it can: the zip's members and their declared sizes,
-the manifest, the signature, whether the computer is trusted (the trust list is
-data, so the city hub passes its own), the content's digest and what parsing it
-would cost in memory; then it parses with bounded numbers and depth and checks the
-shape of every record. A hostile file is refused with a message in Thai and English
-and nothing else happens: no traceback, no unbounded memory (issue 14, point 4).
-What each record means is checked after this, by the same functions that check it
-when typed or imported (sync/validate.py).
+Reading (`read_sync_file`) checks, before anyone merges anything: the zip's members
+and their declared sizes (before inflating a byte), the manifest, the signature and
+whether the computer is trusted (the trust list is data, so the city hub passes its
+own), then the content's digest (inflated in chunks, kept nowhere), then each line
+on its own, with bounded numbers and depth, its record's shape checked before the
+next line is read and what the kept records cost counted against a budget. A hostile
+file is refused with a message in Thai and English and nothing else happens: no
+traceback, no unbounded memory (issue 14, point 4). What each record means is checked
+after this, by the same functions that check it when typed or imported
+(sync/validate.py).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from core.audit import row_hash
 from core.calendar import fiscal_year
@@ -161,7 +162,7 @@ class SyncFile:
     same_key: bool = False
 
 
-class Signer:
+class Signer(Protocol):
     """What writing needs of a key: sync.keys.DeviceKey is one."""
 
     public_key: str
@@ -575,10 +576,10 @@ def _check_manifest(path: Path, manifest: object) -> Manifest:
     device, created = manifest.get("device_id"), manifest.get("created_at")
     sha, since = manifest.get("content_sha256"), manifest.get("since")
     counts, key = manifest.get("counts"), manifest.get("public_key")
-    if not (isinstance(device, str) and _UUID.match(device) and isinstance(created, str)
-            and len(created) <= 40 and isinstance(sha, str) and _SHA.match(sha)
-            and isinstance(counts, dict) and (since is None or isinstance(since, str))
-            and isinstance(key, str) and _SHA.match(key)):  # fmt: skip
+    if not (isinstance(device, str) and _UUID.match(device) and _is_moment(created)
+            and isinstance(sha, str) and _SHA.match(sha) and isinstance(counts, dict)
+            and (since is None or _is_moment(since)) and isinstance(key, str)
+            and _SHA.match(key)):  # fmt: skip
         raise _refuse(path, "ส่วนหัวของไฟล์ไม่ครบ", "its manifest is incomplete")
     if set(counts) != set(KINDS) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts.values()
@@ -586,6 +587,17 @@ def _check_manifest(path: Path, manifest: object) -> Manifest:
         raise _refuse(path, "จำนวนรายการในส่วนหัวไม่ถูกต้อง",
                       "its manifest's record counts are not valid")  # fmt: skip
     return Manifest(device, created, since, sha, dict(counts), key)
+
+
+def _is_moment(text: object) -> bool:
+    """An ISO 8601 date or moment, as the app writes them (ASCII digits only)."""
+    if not (isinstance(text, str) and text.isascii() and len(text) <= 40):
+        return False
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _unsigned(path: Path) -> InvalidInput:
