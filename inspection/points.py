@@ -10,19 +10,24 @@ from datetime import date
 from sqlite_utils import Database
 
 from core.errors import InvalidInput
-from core.values import TITLE_MAX, check_text
+from core.values import ASCII_DIGITS, THAI_DIGITS, TITLE_MAX, check_text
+
+_THAI = str.maketrans(THAI_DIGITS, ASCII_DIGITS)
 
 KINDS = ("male", "female", "accessible", "mixed")
 
-_CODE = re.compile(r"^F?(\d)-?(\d{2})$")
+_CODE = re.compile(r"^F?([0-9])-?([0-9]{2})$")
 
 
 def normalise_code(text: str) -> str | None:
-    """`101`, `f101`, `F1-01`, ` f1-01 ` -> `F1-01`; anything else -> None.
+    """`101`, `f101`, `F1-01`, ` f1-01 `, `๑๐๑` -> `F1-01`; anything else -> None.
 
     How a point code is typed on the Round and Survey pages (three digits, no keypad
-    needed) and read from a file.
+    needed) and read from a file. Thai digits are read; other scripts' are not digits
+    here (issue 14).
     """
+    if any(c in THAI_DIGITS for c in text):
+        text = text.translate(_THAI)
     m = _CODE.match(text.strip().upper())
     return f"F{m.group(1)}-{m.group(2)}" if m else None
 
