@@ -7,15 +7,23 @@ Exit codes: 0 success, 2 invalid input (the message names the row and field),
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from core.errors import DatabaseRefused, InvalidInput, NotFound, SalaError
 
+if TYPE_CHECKING:  # the window paints before sqlite-utils loads (issue 19)
+    from sqlite_utils import Database
+
+    from core.users import Actor
+
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
+# The account's password for --user, and a new account's for `user add`.
+PASSWORD_ENV, NEW_PASSWORD_ENV = "SALA_PASSWORD", "SALA_NEW_PASSWORD"
+ROLE_CHOICES = ("admin", "section_head", "inspector", "guard_supervisor")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="main.py", description="Sala Rounds — ศาลาว่าการกรุงเทพมหานคร")
     p.add_argument("--db", type=Path, help="database file (default: the user's data folder)")
     p.add_argument("--lang", choices=("th", "en"), help="language of the window")
-    p.add_argument("--user", help="actor recorded in the audit trail (default: the OS account)")
+    p.add_argument(
+        "--user",
+        help="the account that acts, signed in with SALA_PASSWORD or a password typed on the"
+        " terminal (decisions need one); without it, the operating-system account, which"
+        " enters data and decides nothing",
+    )
     sub = p.add_subparsers(dest="command")
 
     demo = sub.add_parser("demo", help="fill a realistic demo year")
@@ -74,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rep = sub.add_parser("report", help="write a PDF report (A4, Thai unless --lang en)")
     rep.add_argument("what", choices=tuple(REPORTS))
-    rep.add_argument("--fy", help="fiscal year, B.E. (annual, floor)")
+    rep.add_argument("--fy", help="fiscal year, B.E. (annual, floor; blank: printed on the form)")
     rep.add_argument("--floor", help="floor number (floor)")
     rep.add_argument("--id", dest="record_id", help="round or event UUID (round, incident)")
     rep.add_argument("--point", help="point code such as F1-01 (blank)")
@@ -87,6 +100,36 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_argument("what", choices=("annual",))
     sign.add_argument("--fy", required=True)
     sign.set_defaults(func=cmd_sign)
+
+    user = sub.add_parser("user", help="accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser(
+        "add",
+        help="add an account; its password from SALA_NEW_PASSWORD or typed twice on the terminal"
+        " (the first account must be admin and needs no sign-in; later ones need --user ADMIN)",
+    )
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    add.add_argument("--display-name", dest="display_name", default="")
+    add.set_defaults(func=cmd_user_add)
+
+    cls = sub.add_parser("classify", help="decide whether an event counts (section head)")
+    cls.add_argument("event_id")
+    cls.add_argument("decision", choices=("yes", "no"))
+    cls.add_argument("--reason", required=True)
+    cls.set_defaults(func=cmd_classify)
+
+    cor = sub.add_parser("correct-round", help="correct a final round with new scores")
+    cor.add_argument("round_id")
+    cor.add_argument("--reason", required=True)
+    cor.add_argument("--scores", required=True, help="the item scores, comma-separated")
+    cor.set_defaults(func=cmd_correct_round)
+
+    pnt = sub.add_parser("point", help="bring a point into the count or take it out")
+    pnt.add_argument("action", choices=("activate", "deactivate"))
+    pnt.add_argument("code")
+    pnt.add_argument("--from", dest="start", required=True, help="the first day it applies")
+    pnt.set_defaults(func=cmd_point)
 
     exp = sub.add_parser("export", help="export records to CSV (UTF-8 with BOM)")
     exp.add_argument("what", choices=("rounds", "survey", "guard", "indicators"))
@@ -115,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="trust the computer that signed the file (administrator; compare its fingerprint)",
     )  # fmt: skip
     simp.set_defaults(func=cmd_sync_import)
+
+    from hub.cli import add_parser as add_hub_parser  # the parser only: psycopg loads on use
+
+    add_hub_parser(sub)
 
     chk = sub.add_parser("check", help="verify integrity, foreign keys and the audit chain")
     chk.add_argument("--against", help="a head hash printed on a summary or backup")
@@ -191,6 +238,13 @@ def cmd_import_guard(db: Database, args: argparse.Namespace) -> int:
         f"นำเข้ารายงาน {r.reports} ฉบับ เหตุการณ์ {r.events} รายการ ข้ามที่มีอยู่แล้ว {r.skipped}",
         f"imported {r.reports} reports with {r.events} events, skipped {r.skipped} present",
     )
+    if r.left_pending:
+        say(
+            f"เหตุการณ์ {r.left_pending} รายการที่ไฟล์ระบุช่อง counts ไว้ ยังรอพิจารณา:"
+            " ช่องนี้ใช้เฉพาะเมื่อหัวหน้ากลุ่มงานลงชื่อเข้าใช้ (--user) นำเข้าเอง",
+            f"{r.left_pending} events the file marks in its counts column are left pending"
+            " review: only a signed-in section head's import (--user) applies that column",
+        )
     return EXIT_OK
 
 
@@ -231,7 +285,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     kind = REPORTS[args.what]
     given = {"fy": args.fy, "floor": args.floor, "round": args.record_id, "point": args.point,
              "month": args.month, "incident": args.record_id}  # fmt: skip
-    scope = {k: given[k] for k in kind.scope}
+    scope = {k: given[k] for k in (*kind.scope, *kind.optional)}
     missing = [REPORT_OPTIONS[k] for k in kind.scope if not (scope[k] or "").strip()]
     if missing:
         flags = " ".join(missing)
@@ -257,9 +311,115 @@ def cmd_sign(db: Database, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user_add(db: Database, args: argparse.Namespace) -> int:
+    from core.users import check_username, create_user, has_users, role_name
+
+    name = check_username(args.name, field="name")
+    first = not has_users(db)
+    password = _new_password(first)
+    user = create_user(db, name, args.display_name, args.role, password)
+    say(
+        f"เพิ่มผู้ใช้ {user.username} ({role_name(user.role, 'th')}) แล้ว",
+        f"added user {user.username} ({role_name(user.role, 'en')})",
+    )
+    return EXIT_OK
+
+
+def _new_password(first: bool) -> str:
+    """A new account's password: SALA_NEW_PASSWORD, or (for the first account, which
+    nobody signs in to create) SALA_PASSWORD, else typed twice on the terminal."""
+    import getpass
+    import os
+
+    for name in (NEW_PASSWORD_ENV, PASSWORD_ENV) if first else (NEW_PASSWORD_ENV,):
+        if os.environ.get(name) is not None:
+            return os.environ[name]
+    _need_terminal(NEW_PASSWORD_ENV)
+    typed = getpass.getpass("รหัสผ่านของบัญชีใหม่ / new account's password: ")
+    again = getpass.getpass("พิมพ์อีกครั้ง / again: ")
+    if typed != again:
+        raise InvalidInput("รหัสผ่านที่พิมพ์สองครั้งไม่ตรงกัน", "the two passwords differ",
+                           field="password")  # fmt: skip
+    return typed
+
+
+def _need_terminal(variable: str) -> None:
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            f"ไม่มีรหัสผ่าน: ตั้งค่าตัวแปร {variable} หรือเรียกคำสั่งจากหน้าจอเทอร์มินัลเพื่อพิมพ์รหัสผ่าน",
+            f"no password: set {variable} or run the command on a terminal to type it",
+            field="--user" if variable == PASSWORD_ENV else "password",
+        )
+
+
+def sign_in(db: Database, name: str) -> Actor:
+    """The account `--user NAME` signed in: its password from SALA_PASSWORD, else typed on
+    the terminal without echo; with neither, exit 2. Every command that names a user acts
+    through here, so each decision is checked against the account's own role in the
+    domain function, as the window's sign-in does, and audited as coming from here."""
+    import getpass
+    import os
+
+    from core.users import authenticate, check_username
+
+    username = check_username(name, field="--user")
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        _need_terminal(PASSWORD_ENV)
+        password = getpass.getpass(f"รหัสผ่านของ {username} / password for {username}: ")
+    return authenticate(db, username, password).actor(via="cli")
+
+
+def cmd_classify(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import format_date
+    from security.events import category_name
+    from security.indicator import classify_event
+
+    ev = classify_event(db, args.event_id.strip(), args.decision == "yes", args.reason)
+    verdict = {True: ("นับเป็นเหตุร้าย", "counts"), False: ("ไม่นับ", "does not count")}[bool(ev.counts)]
+    say(
+        f"{category_name(ev.category, 'th')} {format_date(ev.day, 'th')} {ev.at:%H:%M}:"
+        f" {verdict[0]} (เหตุผล: {ev.reason})",
+        f"{category_name(ev.category, 'en')} {format_date(ev.day, 'en')} {ev.at:%H:%M}:"
+        f" {verdict[1]} (reason: {ev.reason})",
+    )
+    return EXIT_OK
+
+
+def cmd_correct_round(db: Database, args: argparse.Namespace) -> int:
+    from core.users import current_actor
+    from inspection.rounds import correct_with_scores
+
+    scores = [s.strip() for s in args.scores.split(",")]
+    actor = current_actor(db)
+    rnd = correct_with_scores(db, args.round_id.strip(), args.reason, scores,
+                              actor.display_name or actor.username)  # fmt: skip
+    verdict = ("ผ่าน", "passes") if rnd.passed else ("ไม่ผ่าน", "does not pass")
+    say(
+        f"บันทึกการแก้ไขแล้ว รอบใหม่ {rnd.uuid} คะแนน {rnd.total} {verdict[0]}",
+        f"correction recorded: round {rnd.uuid}, total {rnd.total}, {verdict[1]}",
+    )
+    return EXIT_OK
+
+
+def cmd_point(db: Database, args: argparse.Namespace) -> int:
+    from core.calendar import format_date, parse_date
+    from inspection.points import set_point_active
+
+    day = parse_date(args.start, field="--from", allow_future=True)
+    active = args.action == "activate"
+    point = set_point_active(db, args.code, active, day)
+    state = ("นับรวม", "counted") if active else ("ไม่นับรวม", "no longer counted")
+    say(
+        f"จุด {point.code} {state[0]} ตั้งแต่ {format_date(day, 'th')}",
+        f"point {point.code} {state[1]} from {format_date(day, 'en')}",
+    )
+    return EXIT_OK
+
+
 def cmd_guard_missing(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_date
-    from security.guard import missing_reports
+    from security.reports import missing_reports
 
     start = parse_date(args.start, field="--from", allow_future=True)
     end = parse_date(args.end, field="--to", allow_future=True)
@@ -297,14 +457,30 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from core.backup import restore_from
-    from core.users import script_actor
+    from core.db import open_db
+    from core.i18n import tr
+    from core.instance import window_open_on
+    from core.restore import restore_from
+    from core.users import os_actor
 
-    safety = restore_from(db_path, args.file, script_actor(args.user))
+    actor = os_actor()
+    if args.user is not None:
+        # Signed in against the database being replaced: its administrator restores it.
+        # A file that is not there has no account, and is not created just to say so.
+        if not Path(db_path).exists():
+            raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
+        current = open_db(db_path)
+        try:
+            actor = sign_in(current, args.user)
+        finally:
+            current.close()
+    safety = restore_from(db_path, args.file, actor)
     say(
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",
     )
+    if window_open_on(db_path) is not None:
+        say(tr("conc.window_will_reopen", "th"), tr("conc.window_will_reopen", "en"))
     return EXIT_OK
 
 
@@ -333,7 +509,7 @@ def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_check(db: Database, args: argparse.Namespace) -> int:
-    from core.backup import check
+    from core.integrity import check
 
     result = check(db, against=args.against)
     if result.ok:
@@ -356,50 +532,72 @@ def _utf8_console() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
-# The Qt-free modules the window needs at start-up. Imported before PySide6 because
-# PySide6 reads the source of every module imported after it (its __feature__
-# check): about 20 ms of the time to the first paint (benchmark, issue 8).
-WINDOW_PRELOAD = (
-    "core.backup", "core.db", "core.users", "core.i18n", "core.calendar",
-    "inspection.rounds", "inspection.indicator", "security.guard", "summary.score",
-)  # fmt: skip
-
-
-def preload_for_window() -> None:
-    import importlib
-
-    for name in WINDOW_PRELOAD:
-        importlib.import_module(name)
-
-
 def run(argv: list[str]) -> int:
     _utf8_console()
     args = build_parser().parse_args(argv)
     if args.command is None:
-        preload_for_window()
         from ui.app import run as run_window  # the only path that imports Qt
 
         return run_window(args.db, args.lang)
-    from core.db import default_db_path, open_db
-    from core.users import PermissionDenied, act_as, script_actor
+    from core.db import default_db_path
+    from core.instance import announce
+
+    path = args.db or default_db_path()
+    if args.command in READING:
+        return _run_command(args, path)
+    # A writer notes its work beside the database, so another one left waiting for the
+    # lock can say who holds it (core.instance).
+    kind = " ".join(filter(None, (args.command, getattr(args, "sync_command", None))))
+    with announce(path, kind, _actor_name(args)):
+        return _run_command(args, path)
+
+
+# Commands that only read the database: they never hold its write lock.
+READING = frozenset({"score", "report", "export", "check", "guard", "backup"})
+
+
+def _actor_name(args: argparse.Namespace) -> str:
+    """Who a command's note of its work names: the --user given, else the OS account."""
+    from core.users import os_actor
+
+    return args.user if args.user else os_actor().username
+
+
+def _run_command(args: argparse.Namespace, path: Path) -> int:
+    from core.db import open_db
+    from core.instance import DatabaseBusy, refuse_database_path
+    from core.users import PermissionDenied, act_as, os_actor
 
     func: Callable[..., int] = args.func
     if not getattr(args, "opens_db", True):
         try:
-            return func(args.db or default_db_path(), args)
+            return func(path, args)
+        except DatabaseBusy as exc:
+            print(exc.bilingual(), file=sys.stderr)
+            return EXIT_FAILURE
         except SalaError as exc:
             print(exc.bilingual(), file=sys.stderr)
             return EXIT_INVALID
         except OSError as exc:
             return _file_error(exc, args)
+        except sqlite3.OperationalError as exc:
+            return _busy(exc, path)
     try:
-        db = open_db(args.db)
+        db = open_db(path)
     except DatabaseRefused as exc:
         # The file is left untouched; naming the wrong file is bad input, like a bad CSV.
         print(exc.bilingual(), file=sys.stderr)
         return EXIT_INVALID
-    act_as(db, script_actor(args.user))
+    except DatabaseBusy as exc:  # an upgrade that waited too long for another writer
+        print(exc.bilingual(), file=sys.stderr)
+        return EXIT_FAILURE
     try:
+        act_as(db, os_actor() if args.user is None else sign_in(db, args.user))
+        # A CSV, report or sync file named as the database itself would destroy it, and
+        # reading it by an ordinary handle would drop this process's locks on it.
+        for name, field in (("file", "file"), ("out", "--out")):
+            if getattr(args, name, None) is not None:
+                refuse_database_path(getattr(args, name), field=field)
         return func(db, args)
     except (InvalidInput, NotFound, PermissionDenied) as exc:
         # DOMAIN.md section 8: a role without the right is refused like bad input.
@@ -410,8 +608,25 @@ def run(argv: list[str]) -> int:
         return EXIT_FAILURE
     except OSError as exc:
         return _file_error(exc, args)
+    except sqlite3.OperationalError as exc:
+        return _busy(exc, path)
     finally:
         db.close()
+
+
+def _busy(exc: sqlite3.OperationalError, path: Path) -> int:
+    """A lock waited for longer than the wait anywhere in a command: who holds it, exit 1.
+
+    Writes go through core.db.transaction, which says so itself; this catches the rest
+    (a read that met a checkpoint, say) rather than end in a traceback.
+    """
+    from core.db import is_busy, lock_wait_seconds
+    from core.instance import DatabaseBusy
+
+    if not is_busy(exc):
+        raise exc
+    print(DatabaseBusy.of(path, lock_wait_seconds()).bilingual(), file=sys.stderr)
+    return EXIT_FAILURE
 
 
 def _file_error(exc: OSError, args: argparse.Namespace) -> int:

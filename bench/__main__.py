@@ -17,7 +17,16 @@ Each figure is measured side by side in one run, never asserted in a test:
   the Indicators page shown;
 - bytes_per_round: growth of the database file per round of that import.
 
-`--json` prints one JSON object with exactly these keys on the last line.
+Beside each figure, its anchor, measured in the same run: what the same machine
+does without us (bench/anchors.py; issue 19 point 7). Three ratios are added:
+
+- import_ratio: import_100k_rows_s / plain sqlite3 executemany of the same rows
+  into the same tables with their indexes;
+- score_ratio: score_ms_decade / 27 bare index seeks;
+- annual_pdf_ratio: annual_pdf_s / a bare reportlab process writing a table of the
+  same size with Sarabun and shaping (bench/annual_ratio.py, bench/anchor_pdf.py).
+
+`--json` prints one JSON object on the last line: the seven keys, then the three ratios.
 `--cache DIR` keeps the generated databases there and reuses them (while
 developing); without it they are generated afresh in a temporary folder.
 """
@@ -25,6 +34,7 @@ developing); without it they are generated afresh in a temporary folder.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -35,15 +45,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from bench.anchors import added_rows, rowid_marks
 from bench.generate import decade, decade_years, office_year, rounds_csv
 from core.calendar import fiscal_year_range
 from core.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATOR_VERSION = 2  # bump when a generator changes, so cached databases are rebuilt
+GENERATOR_VERSION = 4  # bump when a generator changes, so cached databases are rebuilt
 LAST_FY = 2564
 IMPORT_ROWS = 100_000
 
@@ -57,6 +70,46 @@ GOALS: dict[str, tuple[float, str, str]] = {
     "peak_rss_mb": (250, "MB", "peak memory, decade db open, Indicators page shown"),
     "bytes_per_round": (400, "B", "db growth per final round with its 20 scores"),
 }
+
+
+# Each figure's anchor (issue 19 point 7): figure key -> (ratio key, goal of the ratio or
+# None, "module:function" or None while it is not built). The function is imported when
+# it runs; it takes the Run and returns (the anchor in the figure's unit, a note).
+ANCHORS: dict[str, tuple[str, float | None, str | None]] = {
+    "import_100k_rows_s": ("import_ratio", 3, "bench.anchors:bare_import"),
+    "score_ms_decade": ("score_ratio", None, "bench.anchors:bare_seeks"),
+    "annual_pdf_s": ("annual_pdf_ratio", 1.5, "bench.annual_ratio:bare_table"),
+}
+
+
+@dataclass
+class Run:
+    """What an anchor may use: the databases, a scratch folder, and what the figures made
+    (`made["import"]`: the imported database and the rowid marks before it;
+    `made["annual_pdf"]`: the PDF written; `made["startup"]`: app and bare medians, ms)."""
+
+    office: Path
+    decade_db: Path
+    work: Path
+    quick: bool
+    last_fy: int = LAST_FY
+    made: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def repeat_score(self) -> int:
+        return 15 if self.quick else 51
+
+    @property
+    def repeat_pdf(self) -> int:
+        return 2 if self.quick else 5
+
+    @staticmethod
+    def env() -> dict[str, str]:
+        return _child_env()
+
+    @staticmethod
+    def copy(src: Path, dst: Path) -> Path:
+        return _copy(src, dst)
 
 
 def _say(text: str) -> None:
@@ -179,68 +232,79 @@ def _copy(src: Path, dst: Path) -> Path:
 # --- figures ---------------------------------------------------------------------------
 
 
-def startup_ratio(office: Path, pairs: int) -> tuple[float, str]:
-    def first_paint(*args: str) -> tuple[float, float]:
+def startup_ratio(run: Run, pairs: int) -> tuple[float, str]:
+    def first_paint(*args: str) -> tuple[float, float, float | None]:
         t0 = time.time()
         got = _probe("startup", *args)
-        return got["painted"] - t0, got["cpu"]
+        if got.get("heavy_at_paint"):
+            raise RuntimeError(f"the frame painted after loading {got['heavy_at_paint']}")
+        filled = got.get("filled")
+        return got["painted"] - t0, got["cpu"], None if filled is None else filled - t0
 
-    first_paint("app", str(office))  # warm-up: bytecode, the OS file cache, the day's backup
+    office = str(run.office)
+    first_paint("app", office)  # warm-up: bytecode, the OS file cache, the day's backup
     first_paint("bare")
     apps, bares = [], []
     for _ in range(pairs):
-        apps.append(first_paint("app", str(office)))
+        apps.append(first_paint("app", office))
         bares.append(first_paint("bare"))
     ratio = statistics.median(a[0] / b[0] for a, b in zip(apps, bares, strict=True))
     cpu_ratio = statistics.median(a[1] / b[1] for a, b in zip(apps, bares, strict=True))
+    app_ms = statistics.median(a[0] for a in apps) * 1000
+    bare_ms = statistics.median(b[0] for b in bares) * 1000
+    filled_ms = statistics.median(a[2] for a in apps if a[2] is not None) * 1000
+    run.made["startup"] = (app_ms, bare_ms)
     note = (
-        f"app {statistics.median(a[0] for a in apps) * 1000:.0f} ms, bare"
-        f" {statistics.median(b[0] for b in bares) * 1000:.0f} ms, medians of {pairs} pairs;"
-        f" CPU-time ratio {cpu_ratio:.2f}"
+        f"frame {app_ms:.0f} ms, bare {bare_ms:.0f} ms, medians of {pairs} pairs;"
+        f" CPU-time ratio {cpu_ratio:.2f}; first page filled (database open, signed in)"
+        f" {filled_ms:.0f} ms"
     )
     return ratio, note
 
 
-def score_ms(decade_db: Path, repeat: int) -> tuple[float, str]:
+def score_ms(run: Run) -> tuple[float, str]:
     from summary.score import annual_score
 
-    db = open_db(decade_db)
+    db = open_db(run.decade_db)
     try:
-        ms = _median_ms(lambda: annual_score(db, LAST_FY), repeat)
+        ms = _median_ms(lambda: annual_score(db, run.last_fy), run.repeat_score)
     finally:
         db.close()
-    return ms, f"FY {LAST_FY}, median of {repeat}"
+    return ms, f"FY {run.last_fy}, median of {run.repeat_score}"
 
 
-def annual_pdf(office: Path, work: Path, runs: int) -> tuple[float, str]:
-    out = work / "annual.pdf"
-    cmd = [sys.executable, "main.py", "--db", str(office), "--user", "bench", "report",
-           "annual", "--fy", str(LAST_FY), "--out", str(out)]  # fmt: skip
+def annual_pdf(run: Run) -> tuple[float, str]:
+    out = run.work / "annual.pdf"
+    cmd = [sys.executable, "main.py", "--db", str(run.office), "report",
+           "annual", "--fy", str(run.last_fy), "--out", str(out)]  # fmt: skip
     _timed(cmd)  # warm-up: the OS file cache
-    runs_ = [_timed(cmd) for _ in range(runs)]
+    runs_ = [_timed(cmd) for _ in range(run.repeat_pdf)]
     wall = statistics.median(w for w, _ in runs_)
     cpu = _cpu_note([c for _, c in runs_])
-    return wall, f"median of {runs} runs{cpu}, {out.stat().st_size:,} bytes"
+    run.made["annual_pdf"] = out
+    return wall, f"median of {run.repeat_pdf} runs{cpu}, {out.stat().st_size:,} bytes"
 
 
-def import_rows(decade_db: Path, work: Path, rows: int) -> tuple[float, float, str]:
-    target = _copy(decade_db, work / "import.db")
+def import_rows(run: Run, rows: int) -> tuple[float, float, str]:
+    target = _copy(run.decade_db, run.work / "import.db")
     db = open_db(target)
     codes = [r[0] for r in db.execute("SELECT code FROM points WHERE active = 1 ORDER BY code")]
     before_rounds = db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
     db.close()
-    csv = work / "import.csv"
+    csv = run.work / "import.csv"
     # Rows in the last fiscal year, which already holds rounds: the duplicate check works.
-    rounds_csv(csv, rows, fiscal_year_range(LAST_FY)[1], codes)
+    rounds_csv(csv, rows, fiscal_year_range(run.last_fy)[1], codes)
     before = _size(target)
+    marks = rowid_marks(target)
     elapsed, cpu = _timed(
-        [sys.executable, "main.py", "--db", str(target), "--user", "bench", "import-rounds",
+        [sys.executable, "main.py", "--db", str(target), "import-rounds",
          str(csv)]
     )  # fmt: skip
     db = open_db(target)
     added = db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] - before_rounds
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
+    run.made["import"] = (target, added_rows(marks, rowid_marks(target)))
     per_round = (_size(target) - before) / added
     note = f"{added:,} rounds added in {elapsed:.1f} s{_cpu_note([cpu])}"
     return elapsed * IMPORT_ROWS / rows, per_round, note
@@ -272,11 +336,14 @@ def peak_rss(decade_db: Path, work: Path, runs: int) -> tuple[float | None, str]
     return statistics.median(peaks), note
 
 
-def figures(work: Path, cache: Path, quick: bool) -> tuple[dict[str, float | None], dict]:
+def figures(
+    work: Path, cache: Path, quick: bool
+) -> tuple[dict[str, float | None], dict[str, str], Run]:
     years = decade_years(LAST_FY)
     _say("data:")
     office = _database(cache, f"office-{LAST_FY}", lambda db: office_year(db, LAST_FY))
     decade_db = _database(cache, f"decade-{years[0]}-{years[-1]}", lambda db: decade(db, years))
+    run_ = Run(office, decade_db, work, quick)
     out: dict[str, float | None] = {}
     notes: dict[str, str] = {}
 
@@ -286,19 +353,40 @@ def figures(work: Path, cache: Path, quick: bool) -> tuple[dict[str, float | Non
         out[key] = None if value is None else round(value, 2)
         notes[key] = note
         _say(f"  {key} = {out[key]}  ({note}; {time.perf_counter() - t0:.0f} s)")
+        anchored(key)
 
-    _say("figures:")
-    run("startup_ratio", lambda: startup_ratio(office, 3 if quick else 7))
-    run("score_ms_decade", lambda: score_ms(decade_db, 15 if quick else 51))
-    run("annual_pdf_s", lambda: annual_pdf(office, work, 2 if quick else 5))
-    per_row, per_round, note = import_rows(decade_db, work, IMPORT_ROWS)
+    def anchored(key: str) -> None:
+        """The figure's anchor right after it, in the same run; None where none is built."""
+        if key not in ANCHORS:
+            return
+        ratio_key, _, ref = ANCHORS[key]
+        value = out[key]
+        if ref is None or value is None:
+            out[ratio_key], notes[ratio_key] = None, "no anchor registered in ANCHORS"
+            _say(f"  {ratio_key}: not measured ({notes[ratio_key]})")
+            return
+        module, name = ref.split(":")
+        t0 = time.perf_counter()
+        anchor, note = getattr(importlib.import_module(module), name)(run_)
+        out[ratio_key] = round(value / anchor, 2)
+        notes[ratio_key] = f"{value} / {anchor:.3g} ({note})"
+        _say(f"  {ratio_key} = {out[ratio_key]}  ({notes[ratio_key]};"
+             f" {time.perf_counter() - t0:.0f} s)")  # fmt: skip
+
+    _say("figures (each anchor right after its figure):")
+    run("startup_ratio", lambda: startup_ratio(run_, 3 if quick else 7))
+    run("score_ms_decade", lambda: score_ms(run_))
+    run("annual_pdf_s", lambda: annual_pdf(run_))
+    per_row, per_round, note = import_rows(run_, IMPORT_ROWS)
     out["import_100k_rows_s"], notes["import_100k_rows_s"] = round(per_row, 2), note
     _say(f"  import_100k_rows_s = {out['import_100k_rows_s']}  ({note})")
+    anchored("import_100k_rows_s")
     run("key_to_paint_ms", lambda: key_to_paint(office, work, 40 if quick else 200))
     run("peak_rss_mb", lambda: peak_rss(decade_db, work, 3))
     out["bytes_per_round"] = round(per_round, 1)
     notes["bytes_per_round"] = "file growth (WAL checkpointed) / rounds added by the import"
-    return {k: out[k] for k in GOALS}, notes
+    keys = [*GOALS, *(ratio for ratio, _, _ in ANCHORS.values())]
+    return {k: out[k] for k in keys}, notes, run_
 
 
 def machine() -> str:
@@ -330,15 +418,21 @@ def main() -> None:
         cache.mkdir(parents=True, exist_ok=True)
         global PYCACHE
         PYCACHE = cache / "pycache"
-        result, _ = figures(Path(tmp), cache, args.quick)
+        result, notes, _ = figures(Path(tmp), cache, args.quick)
     _say(f"\n{'key':20} {'figure':>9} {'goal':>8}  verdict   ({time.perf_counter() - t0:.0f} s)")
+    goals = {**{k: g for k, (g, _, _) in GOALS.items()},
+             **{ratio: g for ratio, g, _ in ANCHORS.values()}}  # fmt: skip
     for key, value in result.items():
-        goal, unit, what = GOALS[key]
+        goal = goals[key]
+        unit, what = GOALS[key][1:] if key in GOALS else ("x", notes.get(key, ""))
         if value is None:
             verdict = "not measured"
+        elif goal is None:
+            verdict = "no goal"
         else:
             verdict = "meets" if value <= goal else "MISSES"
-        _say(f"{key:20} {value!s:>9} {'<= ' + f'{goal:g}':>8}  {verdict:8}  {unit}: {what}")
+        shown_goal = "" if goal is None else f"<= {goal:g}"
+        _say(f"{key:20} {value!s:>9} {shown_goal:>8}  {verdict:12}  {unit}: {what}")
     if args.json:
         print(json.dumps(result), flush=True)
 

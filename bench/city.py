@@ -1,8 +1,11 @@
-"""`uv run python -m bench.city [--buildings 50] [--cache DIR]`: how the design scales.
+"""`uv run python -m bench.city [--buildings 50] [--cache DIR] [--hub [--pg URL]]`: scale.
 
-Fifty district offices of 27 points each in one database for one fiscal year
-(1,350 points). Prints what was measured; the README's Performance section
-writes down what breaks. Not one of the seven figures; nothing is asserted.
+Without --hub: fifty district offices of 27 points each in one database for one fiscal
+year (1,350 points), as one laptop would hold them. With --hub: the city hub (issue 18),
+fifty offices each with a laptop database of its own year, sent as sync files to one
+PostgreSQL; it prints the files received per second, the whole city's `hub score` time,
+the city PDF's time, and each office's score computed on its own SQLite side by side.
+Prints what was measured (docs/scaling.md writes it down); nothing is asserted.
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.city")
     parser.add_argument("--buildings", type=int, default=50)
     parser.add_argument("--cache", type=Path, help="keep and reuse the generated database here")
+    parser.add_argument("--hub", action="store_true", help="the city hub on PostgreSQL")
+    parser.add_argument("--pg", help="an empty database for --hub (default: a throwaway cluster)")
+    parser.add_argument("--workers", type=int, default=2, help="receivers at once (--hub)")
     args = parser.parse_args()
+    if args.hub:
+        from bench.city_hub import run_hub
+
+        run_hub(args.buildings, args.cache, args.pg, args.workers)
+        return
     print(f"Sala Rounds, city scale: {args.buildings} buildings; {machine()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="sala-city-") as tmp:
         cache = args.cache or Path(tmp)
@@ -37,8 +48,8 @@ def main() -> None:
 
 
 def report(path: Path) -> None:
-    from core.backup import check
     from core.db import open_db
+    from core.integrity import check
     from inspection.indicator import ladder_rows, restroom_indicator
     from inspection.points import list_points
     from summary.score import annual_score

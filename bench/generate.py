@@ -13,9 +13,10 @@ Three sizes (issue 8):
 
 Rows go in with executemany inside one transaction, never through the per-row
 domain functions: the decade takes seconds, not minutes. Rounds carry one batch
-audit row with the digest of their content, exactly as `import-rounds` writes
-it; guard reports get their one audit row each, as `save_report` writes it; so
-`check` holds on a generated database.
+audit row (a fiscal year's) with the digest of each round's content, exactly as
+`import-rounds` writes it; guard reports get their one audit row each with the
+digests of the report and its events, as `save_report` writes it; survey answers
+one row per year, as `import-survey`; so `check` holds on a generated database.
 
 Everything the generators write (uuids included) comes from a seeded
 random.Random, so one seed gives the same records; only the audit rows'
@@ -37,12 +38,23 @@ from sqlite_utils import Database
 from core.audit import audit_many
 from core.calendar import fiscal_months, fiscal_year, fiscal_year_range
 from core.db import transaction
+from core.records import (
+    ACTIONS,
+    GUARD_EVENT_DAYS,
+    GUARD_EVENTS,
+    GUARD_REPORTS,
+    SURVEY_RESPONSES,
+    Covers,
+    claim,
+    digest,
+)  # fmt: skip
+from core.records import ROUNDS as ROUNDS_RECORD
 from inspection.demo import FIXERS, INSPECTORS
-from inspection.rounds import audit_batch, next_batch
+from inspection.rounds import audit_batch, next_batch, round_content, standard_uuid
 from inspection.standard import Standard, current_standard, judge
 from inspection.survey import GROUPS, is_satisfied
 from security.demo import PLACES, SUPERVISORS, WHAT
-from security.guard import CATEGORIES
+from security.events import CATEGORIES
 
 SOURCE = "bench"
 CHUNK = 10_000  # rows per executemany call: bounded memory, few Python round trips
@@ -93,7 +105,9 @@ class _Writer:
         self.rng = random.Random(seed)
         self.std: Standard = current_standard(db)
         self.counts = Counts()
-        self.fingerprints: list[tuple] = []
+        self.covers = Covers()
+        self.std_uuid = standard_uuid(db, self.std.id)
+        self.point_uuid = dict(db.execute("SELECT id, uuid FROM points").fetchall())
         self.batch = 0
         self._rounds: list[tuple] = []
         self._actions: list[tuple] = []
@@ -126,18 +140,46 @@ class _Writer:
             (uid, point_id, self.std.id, stamp, fy, inspector, scores, total, passed,
              SOURCE, stamp, stamp, SOURCE, self.batch)
         )  # fmt: skip
-        # The columns core.audit digests, as record_round collects them for import-rounds.
-        self.fingerprints.append((uid, point_id, stamp, inspector, "final", scores, total,
-                                  passed, ""))  # fmt: skip
+        # Each round's digest, as import-rounds collects them for its batch row.
+        content = round_content(
+            uid,
+            self.point_uuid[point_id],
+            self.std_uuid,
+            stamp,
+            fy,
+            inspector,
+            scores,
+            total,
+            passed,
+            "",
+            SOURCE,
+            stamp,
+            SOURCE,
+            {},
+        )
+        self.covers.add("rounds", uid, digest(ROUNDS_RECORD, content))
         for no in failed:
             # A failed item opens a corrective action (DOMAIN.md section 3); most get fixed.
             due = at.date() + timedelta(days=14)
             done = at.date() + timedelta(days=self.rng.randint(1, 20))
             closed = done.isoformat() if self.rng.random() < 0.85 else None
-            self._actions.append(
-                (self.uuid(), point_id, uid, no, self.std.items[no - 1].text_th,
-                 FIXERS[self.rng.randrange(len(FIXERS))], due.isoformat(), closed, stamp)
-            )  # fmt: skip
+            action = (
+                self.uuid(),
+                point_id,
+                uid,
+                no,
+                self.std.items[no - 1].text_th,
+                FIXERS[self.rng.randrange(len(FIXERS))],
+                due.isoformat(),
+                closed,
+                stamp,
+            )
+            self._actions.append(action)
+            self.covers.add("actions", action[0], claim(ACTIONS, {
+                "uuid": action[0], "point": self.point_uuid[point_id], "round_uuid": uid,
+                "item_no": no, "what": action[4], "who": action[5], "due_date": action[6],
+                "closed_date": closed, "created_at": stamp, "changed_at": None,
+                "changed_on": None, "changed_base": None}))  # fmt: skip
         if len(self._rounds) >= CHUNK:
             self.flush()
 
@@ -155,9 +197,9 @@ class _Writer:
     def close_rounds(self, batch_key: str, detail: dict) -> None:
         """The batch's one audit row, with the digest of its rounds (as import-rounds)."""
         self.flush()
-        if self.fingerprints:
-            audit_batch(self.db, "import", self.batch, batch_key, detail, self.fingerprints)
-        self.fingerprints = []
+        if self.covers:
+            audit_batch(self.db, "import", self.batch, batch_key, detail, self.covers)
+        self.covers = Covers()
 
     # --- guard reports and survey ----------------------------------------------------
 
@@ -174,11 +216,30 @@ class _Writer:
                 present = required - (1 if rng.random() < 0.08 else 0)
                 supervisor = rng.choice(SUPERVISORS[shift])
                 stamp = f"{iso}T{'17:00' if shift == 'day' else '23:59'}:00+00:00"
-                reports.append(
-                    (next_id, uid, iso, fy, shift, supervisor, required, present,
-                     json.dumps(list(PLACES[:4]), ensure_ascii=False), json.dumps(patrols),
-                     SOURCE, SOURCE, stamp, stamp)
-                )  # fmt: skip
+                report = (
+                    next_id,
+                    uid,
+                    iso,
+                    fy,
+                    shift,
+                    supervisor,
+                    required,
+                    present,
+                    json.dumps(list(PLACES[:4]), ensure_ascii=False),
+                    json.dumps(patrols),
+                    SOURCE,
+                    SOURCE,
+                    stamp,
+                    stamp,
+                )
+                reports.append(report)
+                covers = Covers()
+                covers.add("guard_reports", uid, digest(GUARD_REPORTS, {
+                    "uuid": uid, "day": iso, "fiscal_year": fy, "shift": shift,
+                    "supervisor": supervisor, "required": required, "present": present,
+                    "posts": report[8], "patrols": report[9], "note": "", "supersedes": None,
+                    "reason": "", "source": SOURCE, "recorded_by": SOURCE, "created_at": stamp,
+                    "signed_at": stamp}))  # fmt: skip
                 n_events = 0
                 if shift == "day" and rng.random() < 0.03:
                     cat = CATEGORIES[rng.randrange(len(CATEGORIES))]
@@ -186,18 +247,27 @@ class _Writer:
                     counted_theft = counted_theft or counts
                     pending = day.month == 9 and day.day > 20  # the year's last events wait
                     at = f"{rng.randint(8, 17):02d}:{rng.choice((0, 30)):02d}"
-                    events.append(
-                        (self.uuid(), next_id, at,
-                         rng.choice(PLACES), cat, WHAT[cat],
-                         2500.0 if cat in ("theft", "loss") else None,
-                         None if pending else int(counts),
-                         "" if pending else "จัดประเภทโดยชุดข้อมูลทดสอบ",
-                         None if pending else SOURCE, None if pending else stamp)
-                    )  # fmt: skip
+                    # Day-shift events happen on the report's day (occurred_on, fiscal_year).
+                    event = (self.uuid(), next_id, at,
+                             rng.choice(PLACES), cat, WHAT[cat],
+                             2500.0 if cat in ("theft", "loss") else None,
+                             None if pending else int(counts),
+                             "" if pending else "จัดประเภทโดยชุดข้อมูลทดสอบ",
+                             None if pending else SOURCE, None if pending else stamp,
+                             iso, fy)  # fmt: skip
+                    events.append(event)
+                    covers.add("guard_events", event[0], claim(GUARD_EVENTS, {
+                        "uuid": event[0], "report": uid, "at": at, "place": event[3],
+                        "category": cat, "description": event[5], "loss_value": event[6],
+                        "action_taken": "", "counts": event[7], "reason": event[8],
+                        "classified_by": event[9], "classified_at": event[10],
+                        "changed_at": None, "changed_on": None, "changed_base": None}))  # fmt: skip
+                    covers.add("guard_event_days", event[0], digest(GUARD_EVENT_DAYS, {
+                        "uuid": event[0], "occurred_on": iso, "fiscal_year": fy}))  # fmt: skip
                     n_events = 1
                 entries.append(("sign", "guard_report", uid, None,
                                 {"day": iso, "shift": shift, "events": n_events,
-                                 "supersedes": None}))  # fmt: skip
+                                 "supersedes": None}, covers))  # fmt: skip
                 next_id += 1
         db.conn.executemany(
             "INSERT INTO guard_reports(id, uuid, day, fiscal_year, shift, supervisor, required,"
@@ -207,8 +277,8 @@ class _Writer:
         )
         db.conn.executemany(
             "INSERT INTO guard_events(uuid, report_id, at, place, category, description,"
-            " loss_value, counts, reason, classified_by, classified_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " loss_value, counts, reason, classified_by, classified_at, occurred_on, fiscal_year)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             events,
         )
         # One audit row per signed report, chained, as save_report writes them.
@@ -221,6 +291,8 @@ class _Writer:
         rng = self.rng
         days = list(_days(fy))
         rows = []
+        covers = Covers()
+        point_uuid = self.point_uuid
         for _ in range(respondents):
             day = days[rng.randrange(len(days))]
             size = 1 if rng.random() < 0.5 else 5
@@ -228,10 +300,24 @@ class _Writer:
             ratings = rng.choices((5, 4, 3, 2), weights=weights, k=size)
             point = point_ids[rng.randrange(len(point_ids))] if rng.random() < 0.8 else None
             grp = rng.choices(GROUPS, weights=(40, 25, 35))[0]
-            rows.append(
-                (self.uuid(), day.isoformat(), fy, point, grp, ";".join(map(str, ratings)),
-                 int(is_satisfied(ratings)), SOURCE, SOURCE, f"{day.isoformat()}T12:00:00+00:00")
-            )  # fmt: skip
+            row = (
+                self.uuid(),
+                day.isoformat(),
+                fy,
+                point,
+                grp,
+                ";".join(map(str, ratings)),
+                int(is_satisfied(ratings)),
+                SOURCE,
+                SOURCE,
+                f"{day.isoformat()}T12:00:00+00:00",
+            )
+            rows.append(row)
+            covers.add("survey_responses", row[0], digest(SURVEY_RESPONSES, {
+                "uuid": row[0], "answered_on": row[1], "fiscal_year": fy,
+                "point": None if point is None else point_uuid[point], "grp": grp,
+                "ratings": row[5], "satisfied": row[6], "source": SOURCE, "recorded_by": SOURCE,
+                "created_at": row[9], "form": None}))  # fmt: skip
         self.db.conn.executemany(
             "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, point_id, grp, ratings,"
             " satisfied, source, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -239,7 +325,8 @@ class _Writer:
         )
         # One audit row for the whole set, as import-survey writes one per file.
         detail = {"file": f"{SOURCE}-survey-{fy}.csv", "rows": len(rows)}
-        audit_many(self.db, [("import", "survey_file", f"{SOURCE}-survey-{fy}", None, detail)])
+        audit_many(self.db, [("import", "survey_file", f"{SOURCE}-survey-{fy}", None, detail,
+                              covers)])  # fmt: skip
         self.counts.responses += len(rows)
 
 
@@ -322,16 +409,18 @@ def decade(
     years = years or decade_years()
     w = _Writer(db, seed)
     with transaction(db):
-        w.batch = next_batch(db)
         points = _active_points(db)
         slots = [time(8 + 2 * s, 0) for s in range(per_day)]
+        # A batch a year, as a year's file of rounds is imported: `check` holds one batch
+        # row's claims in memory at a time.
         for fy in years:
+            w.batch = next_batch(db)
             for day in _days(fy):
                 for slot in slots:
                     at = datetime.combine(day, slot)
                     for pid, _ in points:
                         w.round(pid, at)
-        w.close_rounds(f"{SOURCE}-decade-{seed}", {"kind": "decade", "years": years})
+            w.close_rounds(f"{SOURCE}-decade-{seed}-{fy}", {"kind": "decade", "fy": fy})
         for fy in years:
             w.guard_year(fy)
             w.survey_year(fy, respondents, [p for p, _ in points])

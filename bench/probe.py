@@ -11,25 +11,27 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 START = time.time()  # as early as this module runs: the parent also stamps the spawn
+PAINTED_MARK, FILLED_MARK = "-- sala: frame painted --", "-- sala: first page filled --"
 
 
 def _emit(payload: dict[str, Any]) -> None:
     print(json.dumps(payload), flush=True)
 
 
-def _settings_sandbox() -> None:
-    """QSettings of the probes go to a temporary folder, never the user's real settings."""
+def _settings_sandbox(db_path: Path) -> None:
+    """QSettings of the probes go to a folder beside their database (the benchmark's own
+    folder), never the user's real settings. Not `tempfile`: the start-up probe must not
+    import what the app does not (bench/imports.py lists the start path's imports)."""
     from PySide6.QtCore import QSettings
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    folder = tempfile.mkdtemp(prefix="sala-bench-ini-")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+    folder = db_path.parent / "sala-bench-ini"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
 
 
 class _PaintHook:
@@ -72,21 +74,17 @@ class _PaintHook:
 
 
 def open_window(db_path: Path) -> tuple[Any, Any, Any]:
-    """What `ui.app.run` does before the window shows, minus the sign-in dialog.
+    """The window over an open database, an administrator acting (no sign-in dialog).
 
     The fonts, the language, the database (checked read-only and migrated), the
-    day's backup and health check started in their thread, then the main window
-    with an administrator acting.
+    day's backup and health check started in their thread, then the main window.
     """
-    from cli import preload_for_window
-
-    preload_for_window()  # as main.py does before it imports Qt
     from core.db import open_db
     from core.users import User
     from ui.app import HealthCheck, choose_language, make_app
 
     app = make_app([sys.argv[0]])
-    _settings_sandbox()
+    _settings_sandbox(db_path)
     choose_language(None)
     db = open_db(db_path)
     health = HealthCheck(db_path)
@@ -100,34 +98,70 @@ def open_window(db_path: Path) -> tuple[Any, Any, Any]:
     return app, db, window
 
 
+def _bench_user(db: Any, **_: Any) -> Any:
+    """The sign-in's answer without its dialog: an administrator (imported as late as the
+    real dialog's module is)."""
+    from core.users import User
+
+    return User("bench", "bench", "Bench Inspector", "admin", True)
+
+
 def startup(kind: str, db_path: Path | None) -> None:
-    """Wall-clock time of the first paint of the main window (or a bare QMainWindow)."""
+    """Wall-clock time of the first paint of the main window (or a bare QMainWindow).
+
+    The app runs `ui.app.Session` as `run` does, the sign-in answered at once: the
+    frame paints ("painted"), then the database opens and the first page fills
+    ("filled", the time to a usable window).
+    """
+    stamp: dict[str, float] = {}
+    heavy: list[str] = []  # of the modules the frame must paint without, those loaded
     if kind == "bare":
+        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication, QMainWindow
 
         app = QApplication([sys.argv[0]])
         window = QMainWindow()
         window.resize(1280, 800)
+        hook = _PaintHook(window)
+        window.show()
+        hook.wait()
+
+        # The QTimer runs once the event loop is back: the paint pass (children too) is done.
+        def painted() -> None:
+            stamp["painted"], stamp["cpu"] = time.time(), time.process_time()
+            app.quit()
+
+        QTimer.singleShot(0, painted)
+        app.exec()
     else:
         assert db_path is not None
-        app, _, window = open_window(db_path)
-    from PySide6.QtCore import QTimer  # after open_window: it sets the import order
+        from ui.app import Session, after_first_paint, choose_language, make_app
 
-    hook = _PaintHook(window)
-    window.show()
-    hook.wait()
-    stamp: dict[str, float] = {}
+        app = make_app([sys.argv[0]])
+        _settings_sandbox(db_path)
+        choose_language(None)
+        session = Session(app, db_path, sign_in=_bench_user)
 
-    # The QTimer runs once the event loop is back: the paint pass (children too) is done.
-    def painted() -> None:
-        stamp["t"], stamp["cpu"] = time.time(), time.process_time()
-        app.quit()
+        def framed() -> None:
+            stamp["painted"], stamp["cpu"] = time.time(), time.process_time()
+            heavy.extend(m for m in ("sqlite_utils", "reportlab", "pythainlp") if m in sys.modules)
+            print(PAINTED_MARK, file=sys.stderr, flush=True)  # splits `-X importtime` output
 
-    QTimer.singleShot(0, painted)
-    app.exec()
+        def filled() -> None:
+            stamp["filled"], stamp["filled_cpu"] = time.time(), time.process_time()
+            print(FILLED_MARK, file=sys.stderr, flush=True)
+            app.quit()
+
+        session.painted.connect(framed)
+        session.ready.connect(
+            lambda: after_first_paint(session.window.stack.currentWidget(), filled)
+        )
+        session.start()
+        app.exec()
+        session.close()
     # CPU time of this process to the paint (threads included): the part of the wall
     # time that other work on a shared machine cannot inflate.
-    _emit({"painted": stamp["t"], "cpu": stamp["cpu"], "module_start": START})
+    _emit({**stamp, "module_start": START, "heavy_at_paint": heavy})
 
 
 def keys(db_path: Path, samples: int) -> None:

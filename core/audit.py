@@ -6,6 +6,11 @@ keeps its own chain (`device_id`); rows received in a sync file join their
 device's chain unchanged, so each chain verifies on every laptop that holds it.
 The chain's head hash is printed on signed summaries and stored in backups;
 `check --against HASH` then tells whether history up to that point was rewritten.
+
+A row names the actor, the actor's role and where the action came from (`via`:
+window, cli, sync, migration), and in `covers` the digest of every record the action
+wrote (core.records, checked by core.coverage). Rows written before m016 have none
+of these and keep verifying by the formula they were written with (`format` 1).
 """
 
 from __future__ import annotations
@@ -28,8 +33,33 @@ def _canonical(value: Any) -> str:
 
 def row_hash(prev: str, at: str, actor: str, action: str, kind: str, uuid: str,
              before: str, after: str) -> str:  # fmt: skip
+    """The hash of a row of the first format (before m016): it verifies by this formula."""
     payload = _canonical([prev, at, actor, action, kind, uuid, before, after])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+FORMAT = 2  # rows written now: the actor's role, where the action came from, what it covers
+
+
+def row_hash_v2(prev: str, at: str, actor: str, role: str, via: str, action: str, kind: str,
+                uuid: str, before: str, after: str, covers: str | None) -> str:  # fmt: skip
+    payload = _canonical([FORMAT, prev, at, actor, role, via, action, kind, uuid, before, after,
+                          covers])  # fmt: skip
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def expected_hash(row: Any, prev: str) -> str:
+    """What a row's hash must be, by the formula of its format (an AuditRow or a dict)."""
+    get = row.get if isinstance(row, dict) else (lambda name, default=None: getattr(row, name))
+    fmt = get("format", 1) or 1
+    if fmt not in (1, FORMAT):
+        return "unknown format"
+    if fmt == 1:
+        return row_hash(prev, get("at"), get("actor"), get("action"), get("kind"),
+                        get("record_uuid"), get("before"), get("after"))  # fmt: skip
+    return row_hash_v2(prev, get("at"), get("actor"), get("role"), get("via"), get("action"),
+                       get("kind"), get("record_uuid"), get("before"), get("after"),
+                       get("covers"))  # fmt: skip
 
 
 def local_device(db: Database) -> str:
@@ -54,6 +84,20 @@ def head_hash(db: Database, device: str | None = None) -> str:
     return row[0] if row else GENESIS
 
 
+_INSERT = (
+    "INSERT INTO audit_log(at, actor, role, via, action, kind, record_uuid, before, after,"
+    " covers, format, prev_hash, hash, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _covers_text(covers: Any) -> str | None:
+    if covers is None:
+        return None
+    if isinstance(covers, str):
+        return covers
+    return covers.to_json()
+
+
 def audit(
     db: Database,
     action: str,
@@ -61,26 +105,22 @@ def audit(
     record_uuid: str,
     before: Any,
     after: Any,
+    *,
+    covers: Any = None,
+    via: str | None = None,
 ) -> str:
-    """Append one audit row; call it inside the transaction of the change it records."""
-    from core.users import current_actor
+    """Append one audit row; call it inside the transaction of the change it records.
 
-    actor = current_actor(db).username
-    at = datetime.now(UTC).isoformat(timespec="microseconds")
-    b, a = _canonical(before), _canonical(after)
-    device = local_device(db)
-    prev = head_hash(db, device)
-    digest = row_hash(prev, at, actor, action, kind, record_uuid, b, a)
-    db.execute(
-        "INSERT INTO audit_log(at, actor, action, kind, record_uuid, before, after, prev_hash,"
-        " hash, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [at, actor, action, kind, record_uuid, b, a, prev, digest, device],
-    )
-    return digest
+    `covers` (a core.records.Covers, read back after the change) holds the digest of
+    every record the change wrote: `check` then proves those records unchanged since.
+    `via` overrides where the action came from (a merge of a sync file says "sync").
+    """
+    return audit_many(db, [(action, kind, record_uuid, before, after, covers)], via=via)
 
 
-def audit_many(db: Database, entries: Iterable[tuple[str, str, str, Any, Any]]) -> str:
-    """Append one audit row per (action, kind, record_uuid, before, after), chained in order.
+def audit_many(db: Database, entries: Iterable[tuple], *, via: str | None = None,
+               actor: Any = None) -> str:  # fmt: skip
+    """Append one audit row per (action, kind, record_uuid, before, after[, covers]), chained.
 
     The same rows `audit` would write one call at a time, for bulk writers (generated
     or imported data) that would otherwise pay a head-hash query per row. Call it
@@ -88,23 +128,36 @@ def audit_many(db: Database, entries: Iterable[tuple[str, str, str, Any, Any]]) 
     """
     from core.users import current_actor
 
-    actor = current_actor(db).username
+    actor = actor or current_actor(db)
+    name, role, source = actor.username, actor.role, via or actor.via
     at = datetime.now(UTC).isoformat(timespec="microseconds")
     # The rows join this laptop's chain, as `audit` writes them (m009: a chain per device).
     device = local_device(db)
     prev = head_hash(db, device)
     rows = []
-    for action, kind, record_uuid, before, after in entries:
+    for action, kind, record_uuid, before, after, *rest in entries:
         b, a = _canonical(before), _canonical(after)
-        digest = row_hash(prev, at, actor, action, kind, record_uuid, b, a)
-        rows.append((at, actor, action, kind, record_uuid, b, a, prev, digest, device))
+        covers = _covers_text(rest[0] if rest else None)
+        digest = row_hash_v2(prev, at, name, role, source, action, kind, record_uuid, b, a,
+                             covers)  # fmt: skip
+        rows.append((at, name, role, source, action, kind, record_uuid, b, a, covers, FORMAT,
+                     prev, digest, device))  # fmt: skip
         prev = digest
-    db.conn.executemany(
-        "INSERT INTO audit_log(at, actor, action, kind, record_uuid, before, after, prev_hash,"
-        " hash, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    db.conn.executemany(_INSERT, rows)
     return prev
+
+
+ROW_COLUMNS = (
+    "id, at, actor, action, kind, record_uuid, before, after, prev_hash, hash, device_id, role,"
+    " via, covers, format"
+)
+
+# The fields of an audit row in a sync file (the same row joins its chain on every laptop).
+SYNC_FIELDS: dict[str, tuple[type, ...]] = {
+    "device_id": (str,), "at": (str,), "actor": (str,), "role": (str,), "via": (str,),
+    "action": (str,), "kind": (str,), "record_uuid": (str,), "before": (str,), "after": (str,),
+    "covers": (str, type(None)), "format": (int,), "prev_hash": (str,), "hash": (str,),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,6 +173,10 @@ class AuditRow:
     prev_hash: str
     hash: str
     device_id: str = ""
+    role: str = ""
+    via: str = ""
+    covers: str | None = None
+    format: int = 1
 
 
 def rows(
@@ -132,7 +189,7 @@ def rows(
     until: str | None = None,
     limit: int = 1000,
 ) -> list[AuditRow]:
-    sql = "SELECT * FROM audit_log WHERE 1=1"
+    sql = f"SELECT {ROW_COLUMNS} FROM audit_log WHERE 1=1"
     params: list[Any] = []
     for col, val in (("actor", actor), ("kind", kind), ("record_uuid", record_uuid)):
         if val:
@@ -149,6 +206,11 @@ def rows(
     return [AuditRow(*r) for r in db.execute(sql, params)]
 
 
+def actors(db: Database) -> list[str]:
+    """Everyone who appears in the trail, in name order (the Audit page's filter)."""
+    return [r[0] for r in db.execute("SELECT DISTINCT actor FROM audit_log ORDER BY actor")]
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
@@ -157,20 +219,14 @@ class ChainReport:
     head: str
 
 
-def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
-    """One device's chain; `device` None: the single chain of a file older than m009."""
+def chain_report(found: Iterable[AuditRow], up_to_hash: str | None = None) -> ChainReport:
+    """Verify one device's chain from its rows in chain order: every row's hash recomputed
+    and linked to the one before. The same check wherever the rows are held (a laptop's
+    SQLite file, the city hub's PostgreSQL)."""
     prev = GENESIS
     count = 0
-    if device is None:
-        found = db.execute("SELECT * FROM audit_log ORDER BY id")
-    else:
-        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
-    for r in found:
-        row = AuditRow(*r)
-        expected = row_hash(
-            prev, row.at, row.actor, row.action, row.kind, row.record_uuid, row.before, row.after
-        )
-        if row.prev_hash != prev or row.hash != expected:
+    for row in found:
+        if row.prev_hash != prev or row.hash != expected_hash(row, prev):
             return ChainReport(False, count, row.id, prev)
         prev = row.hash
         count += 1
@@ -180,6 +236,15 @@ def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> 
         # The anchored hash is nowhere in this valid chain.
         return ChainReport(False, count, None, prev)
     return ChainReport(True, count, None, prev)
+
+
+def _verify_device(db: Database, device: str | None, up_to_hash: str | None) -> ChainReport:
+    """One device's chain; `device` None: the single chain of a file older than m009."""
+    if device is None:
+        found = db.execute("SELECT * FROM audit_log ORDER BY id")
+    else:
+        found = db.execute("SELECT * FROM audit_log WHERE device_id = ? ORDER BY id", [device])
+    return chain_report((AuditRow(*r) for r in found), up_to_hash)
 
 
 def devices(db: Database) -> list[str]:
@@ -221,60 +286,3 @@ def verify_chain(db: Database, *, up_to_hash: str | None = None) -> ChainReport:
     if up_to_hash is not None and up_to_hash != GENESIS:
         return ChainReport(False, total, None, head)
     return ChainReport(True, total, None, head)
-
-
-_DIGEST_COLS = "uuid, point_id, inspected_at, inspector, status, scores, total, passed, note"
-
-
-def digest_rounds(rows: Iterable[tuple]) -> str:
-    """SHA-256 over round fingerprints (the columns of _DIGEST_COLS), in uuid order."""
-    h = hashlib.sha256()
-    for row in sorted(rows, key=lambda r: r[0]):
-        h.update(repr(tuple(row)).encode("utf-8"))
-    return h.hexdigest()
-
-
-def batch_digests(db: Database, batch: int | None = None) -> dict[int, str]:
-    """Digest of each bulk batch's rounds as stored now (all batches in one pass).
-
-    Streams: SQLite hands the rows over sorted by batch and uuid (the order
-    digest_rounds hashes in), so memory stays flat however many rounds there are.
-    Collecting them first made the start-up check peak at about 250 MB on a
-    database of ten years (benchmark, issue 8).
-    """
-    sql = f"SELECT audit_batch, {_DIGEST_COLS} FROM rounds WHERE audit_batch IS NOT NULL"
-    params: list = []
-    if batch is not None:
-        sql += " AND audit_batch = ?"
-        params.append(batch)
-    hashers: dict[int, Any] = {}
-    for row in db.execute(sql + " ORDER BY audit_batch, uuid", params):
-        h = hashers.get(row[0])
-        if h is None:
-            h = hashers[row[0]] = hashlib.sha256()
-        h.update(repr(row[1:]).encode("utf-8"))
-    return {k: h.hexdigest() for k, h in hashers.items()}
-
-
-def verify_batches(db: Database) -> int | None:
-    """Id of the first bulk-batch audit row whose rounds no longer match its digest."""
-    digests = batch_digests(db)
-    # Rounds received from another laptop carry no local batch (their integer ids
-    # differ there), so their batch rows have nothing to check here. This device's
-    # batches are always checked; a former device id's (before a restore, see
-    # core.backup.new_device_identity) where rounds here still name the batch.
-    if not per_device(db):
-        batch_rows = db.execute("SELECT id, after FROM audit_log WHERE kind = 'rounds_batch'")
-    else:
-        batch_rows = db.execute(
-            "SELECT id, after FROM audit_log a WHERE kind = 'rounds_batch' AND (device_id = ?"
-            " OR (device_id IN (SELECT j.value FROM meta, json_each(meta.value) j"
-            "     WHERE meta.key = 'former_device_ids')"
-            "     AND EXISTS (SELECT 1 FROM rounds r WHERE r.audit_batch = a.id))) ORDER BY id",
-            [local_device(db)],
-        )
-    for row_id, after in batch_rows:
-        recorded = json.loads(after).get("content_sha256")
-        if digests.get(row_id, "") != recorded:
-            return row_id
-    return None

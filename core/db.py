@@ -8,34 +8,71 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
 from sqlite_utils import Database
 
 from core.errors import DatabaseRefused
 from core.i18n import tr
+from core.instance import DatabaseBusy, note_opened
+from core.paths import default_db_path
 
-APP_NAME = "sala-rounds"
-SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a writer waits for another's write lock before it says who holds it. A
+# scheduled job that would rather wait longer (or a test that would rather not) sets
+# SALA_LOCK_WAIT in seconds.
+LOCK_WAIT_DEFAULT_S = 30.0
 
 
-def default_db_path() -> Path:
-    """The database in the platform's per-user data folder (AppData on Windows)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "sala-rounds.db"
+def lock_wait_seconds() -> float:
+    """Seconds a writer waits for another writer's lock (SALA_LOCK_WAIT, default 30)."""
+    try:
+        wait = float(os.environ.get("SALA_LOCK_WAIT", LOCK_WAIT_DEFAULT_S))
+    except ValueError:
+        return LOCK_WAIT_DEFAULT_S
+    return wait if wait >= 0 else LOCK_WAIT_DEFAULT_S
 
 
 def _refuse(path: Path, th: str, en: str) -> DatabaseRefused:
     return DatabaseRefused(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
 
 
+def error_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of an error (SQLITE_BUSY for any of its extended codes)."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection held the lock for longer than this one waited."""
+    return error_code(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _read_only_folder(path: Path) -> bool:
+    return not os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+
+
+def _unreadable(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
+    """What SQLite's refusal to read `path` means for a person: not a database, a folder
+    it may not write beside (WAL needs -shm there), or damage."""
+    code = error_code(exc)
+    if code == sqlite3.SQLITE_NOTADB:
+        return _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database")
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and _read_only_folder(path):
+        return _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
+        return _refuse(path, f"เปิดไม่ได้ ({exc})", f"cannot be opened ({exc})")
+    return _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})")
+
+
 def check_file(path: Path) -> None:
     """Refuse a file that is not a healthy Sala Rounds database of this version or older.
 
-    Reads only: nothing is written to a file that fails here.
+    Reads only, and only through SQLite: nothing is written to a file that fails here,
+    and no other descriptor of it is opened and closed under a connection this process
+    may hold (that would drop its locks; the header is SQLite's to read).
     """
     from core.migrations import MIGRATIONS, migration_names
 
@@ -44,16 +81,16 @@ def check_file(path: Path) -> None:
         raise _refuse(path, tr("db.refused_folder", "th"), tr("db.refused_folder", "en"))
     if not path.exists() or path.stat().st_size == 0:
         return
-    with open(path, "rb") as fh:
-        header = fh.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        raise _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database")
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise _refuse(path, f"เปิดไม่ได้ ({exc})", f"cannot be opened ({exc})") from None
+        raise _unreadable(path, exc) from None
+    # A damaged file's report may quote bytes that are not UTF-8: shown, not raised.
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
+        # The first read of the header: a file that is not SQLite fails here (NOTADB).
+        conn.execute("PRAGMA schema_version").fetchone()
         ok = conn.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
             raise _refuse(path, "ไฟล์เสียหาย", f"the file is damaged ({ok})")
@@ -72,48 +109,172 @@ def check_file(path: Path) -> None:
                     (MIGRATIONS.name,),
                 )
             }
-            known = set(migration_names())
-            unknown = sorted(applied - known)
-            if unknown:
-                raise _refuse(
-                    path,
-                    "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
-                    "it was made by a newer version of Sala Rounds; update the app",
-                )
+            if applied - set(migration_names()):
+                raise _newer(path)
     except sqlite3.DatabaseError as exc:
-        raise _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})") from None
+        raise _unreadable(path, exc) from None
+    except UnicodeDecodeError:
+        # SQLite's own message quoted damaged bytes (a mangled schema, say).
+        raise _refuse(path, "ไฟล์เสียหาย", "the file is damaged (unreadable text)") from None
     finally:
         conn.close()
+
+
+def _newer(path: Path) -> DatabaseRefused:
+    return _refuse(
+        path,
+        "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
+        "it was made by a newer version of Sala Rounds; update the app",
+    )
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, saying so, a database the app could not write: a read-only file, or a folder
+    it may not create files in (WAL keeps `-wal` and `-shm` beside the database).
+
+    Without this the file was opened, failed its first write and was called damaged.
+    Asked of the operating system by name: nothing is opened.
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        raise _refuse(path, tr("conc.file_read_only", "th"), tr("conc.file_read_only", "en"))
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        raise _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
+
+
+def database_path(db: Database) -> Path | None:
+    """The file of the main database of `db` (None in memory): the window's background
+    work (ui.ops) opens a connection of its own on it, since SQLite connections stay in
+    their thread."""
+    name = db.execute("PRAGMA database_list").fetchone()[2]
+    return Path(name) if name else None
 
 
 def open_db(path: Path | str | None = None) -> Database:
     """Open (creating if needed) the database at `path`, migrated and seeded.
 
-    Raises DatabaseRefused, leaving the file untouched, when it is not ours.
+    Raises DatabaseRefused, leaving the file untouched, when it is not ours or the app
+    could not write it; DatabaseBusy when an upgrade waits too long for another writer.
     """
-    from core.migrations import MIGRATIONS
-
     path = Path(path) if path is not None else default_db_path()
     check_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    db = Database(conn)
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 30000")
-    # WAL keeps readers and one writer from blocking each other, and survives a kill.
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    MIGRATIONS.apply(db)
+    check_writable(path)
+    note_opened(path)
+    wait = lock_wait_seconds()
+    conn = sqlite3.connect(str(path), timeout=wait, isolation_level=None)
+    # No sqlite-utils plugin installed on the machine may hook into our connections (and
+    # looking for them read every installed package's metadata: 25 ms per start).
+    db = Database(conn, execute_plugins=False)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        # WAL keeps readers and one writer from blocking each other, and survives a kill.
+        _use_wal(db, wait)
+        db.execute("PRAGMA synchronous = NORMAL")
+        upgrade(db, path)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if is_busy(exc):
+            raise DatabaseBusy.of(path, wait) from None
+        raise _unreadable(path, exc) from None
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def _use_wal(db: Database, wait: float) -> None:
+    """Switch the file to WAL, waiting for other processes up to `wait` seconds.
+
+    A file still in the rollback journal (new, or made by an old version) needs an
+    exclusive lock to switch, and SQLite refuses that at once, without its busy wait, while
+    another process holds any lock: two processes opening such a file at once had one of
+    them end in "database is locked". Asked again until the other lets go.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
+def upgrade(db: Database, path: Path | None = None) -> None:
+    """Apply the pending migrations, all in one BEGIN IMMEDIATE.
+
+    What is pending is asked again under the write lock: two processes opening an older
+    file at once both succeed, the second finding nothing left to do. One transaction
+    for the whole upgrade, so a failure leaves the file at the version it had.
+    """
+    from core.migrations import MIGRATIONS, migration_names
+
+    if not _needs_upgrade(db):
+        return
+    known = set(migration_names())
+    with transaction(db):
+        MIGRATIONS.ensure_migrations_table(db)
+        applied = {m.name for m in MIGRATIONS.applied(db)}
+        if applied - known and path is not None:
+            raise _newer(path)  # a newer app upgraded it since check_file looked
+        step = _InTransaction(db.conn)
+        for migration in MIGRATIONS.pending(db):
+            if not migration.transactional:  # VACUUM and the like: not in this transaction
+                raise RuntimeError(f"{migration.name} must run inside the upgrade")
+            with db.atomic():
+                migration.fn(step)
+                MIGRATIONS._record_applied(db, migration.name)
+
+
+def _needs_upgrade(db: Database) -> bool:
+    """A read without the write lock: a file already at this version (every open but the
+    first after an update) never waits for another writer here."""
+    from core.migrations import MIGRATIONS
+
+    if not db["_sqlite_migrations"].exists():
+        return True
+    return bool(MIGRATIONS.pending(db))
+
+
+class _InTransaction(Database):
+    """The database as a migration sees it: `executescript` runs its statements one by one.
+
+    sqlite3's executescript commits the open transaction first; the upgrade must stay one
+    transaction from the first migration to the last.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__(conn, execute_plugins=False)
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:  # type: ignore[override]
+        cursor = self.conn.cursor()
+        for statement in _statements(sql):
+            cursor.execute(statement)
+        return cursor
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of an SQL script, each whole (a trigger's body keeps its `;`)."""
+    out, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\n;"):
+                out.append(pending)
+            pending = ""
+    if pending.strip(" \t\n;"):
+        out.append(pending)
+    return out
 
 
 def open_memory() -> Database:
     """A migrated, seeded in-memory database (tests and benchmarks)."""
-    from core.migrations import MIGRATIONS
-
-    db = Database(sqlite3.connect(":memory:", isolation_level=None))
+    db = Database(sqlite3.connect(":memory:", isolation_level=None), execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
-    MIGRATIONS.apply(db)
+    upgrade(db)
     return db
 
 
@@ -129,7 +290,13 @@ def transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            # Waited the whole busy timeout: say who holds the lock, not "database is locked".
+            raise DatabaseBusy.of(database_path(db), lock_wait_seconds()) from None
+        raise
     try:
         yield db
     except BaseException:
@@ -138,6 +305,26 @@ def transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         db.conn.execute("COMMIT")
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """Read as of one moment: a deferred transaction (WAL: it never waits for a writer,
+    and no writer waits for it) whose reads all see the same committed state.
+
+    A reader that compares two things (an audit row and the record it vouches for) must
+    not see one of a writer's commits between them. Inside an open transaction it reads
+    that transaction's state.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")  # it wrote nothing
 
 
 def new_id() -> str:
@@ -181,14 +368,15 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, key: str, value: str) -> None:
     from core.audit import audit
+    from core.records import covering
 
-    before = get_setting(db, key)
-    if before == value:
-        return
     with transaction(db):
-        audit(db, "set", "setting", key, before, value)
+        before = get_setting(db, key)  # read under the write lock, as every write does
+        if before == value:
+            return
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+        audit(db, "set", "setting", key, before, value, covers=covering(db, settings=[key]))

@@ -14,16 +14,17 @@ is kept as 64 hex digits and shown by its fingerprint.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from core.audit import audit, local_device
+from core.audit import audit
+from core.coverage import local_devices
 from core.db import transaction
 from core.errors import InvalidInput
+from core.records import covering
 from core.users import require
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -50,11 +51,9 @@ class TrustedDevice:
 
 
 def own_devices(db: Database) -> set[str]:
-    """This database's device id and the ids it had before a restore (core.backup): files
+    """This database's device id and the ids it had before a restore (core.restore): files
     and signatures made under them were made on this computer."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'former_device_ids'").fetchone()
-    former = json.loads(row[0]) if row else []
-    return {local_device(db), *former}
+    return local_devices(db)
 
 
 def trusted_devices(db: Database) -> list[TrustedDevice]:
@@ -91,15 +90,16 @@ def trust_device(db: Database, device_id: str, public_key: str) -> TrustedDevice
     another key is refused: that is what a forger's file looks like, and a computer
     that really made a new key (reinstalled) is first removed from the list, on purpose.
     Joins the caller's transaction when there is one (a file trusted with `--trust` is
-    trusted only if it is merged).
+    trusted only if it is merged). The row that trusts it covers the list's entry (issue
+    14): `check` names an entry added or changed by hand.
     """
     actor = require(db, "sync.trust")
     device_id, public_key = _check(device_id, public_key)
-    if device_id in own_devices(db):
-        raise InvalidInput(
-            "เครื่องนี้เชื่อถือตัวเองอยู่แล้ว", "this is this computer's own id", field="device"
-        )
     with transaction(db):
+        if device_id in own_devices(db):
+            raise InvalidInput(
+                "เครื่องนี้เชื่อถือตัวเองอยู่แล้ว", "this is this computer's own id", field="device"
+            )
         row = db.execute(
             "SELECT public_key FROM trusted_devices WHERE device_id = ?", [device_id]
         ).fetchone()
@@ -121,8 +121,9 @@ def trust_device(db: Database, device_id: str, public_key: str) -> TrustedDevice
                 [device_id, public_key, at, actor.username],
             )
             audit(db, "trust", "device", device_id, None,
-                  {"public_key": public_key, "fingerprint": fingerprint(public_key)})  # fmt: skip
-    (found,) = [d for d in trusted_devices(db) if d.device_id == device_id]
+                  {"public_key": public_key, "fingerprint": fingerprint(public_key)},
+                  covers=covering(db, trusted_devices=[device_id]))  # fmt: skip
+        (found,) = [d for d in trusted_devices(db) if d.device_id == device_id]
     return found
 
 
@@ -132,10 +133,12 @@ def bind_device(db: Database, device_id: str, public_key: str) -> None:
     key is what an administrator trusted, so the new id is added without asking again;
     audited, naming the id the key was trusted under. Joins the caller's transaction."""
     device_id, public_key = _check(device_id, public_key)
-    (first,) = [d for d in trusted_devices(db) if d.public_key == public_key][:1] or [None]
-    if first is None:
-        raise InvalidInput("กุญแจนี้ยังไม่ได้รับความเชื่อถือ", "this key is not trusted here", field="key")
     with transaction(db):
+        (first,) = [d for d in trusted_devices(db) if d.public_key == public_key][:1] or [None]
+        if first is None:
+            raise InvalidInput(
+                "กุญแจนี้ยังไม่ได้รับความเชื่อถือ", "this key is not trusted here", field="key"
+            )
         db.execute(
             "INSERT INTO trusted_devices(device_id, public_key, trusted_at, trusted_by)"
             " VALUES (?, ?, ?, ?)",
@@ -144,7 +147,8 @@ def bind_device(db: Database, device_id: str, public_key: str) -> None:
         )  # fmt: skip
         audit(db, "trust", "device", device_id, None,
               {"public_key": public_key, "fingerprint": fingerprint(public_key),
-               "same_key_as": first.device_id})  # fmt: skip
+               "same_key_as": first.device_id},
+              covers=covering(db, trusted_devices=[device_id]))  # fmt: skip
 
 
 def untrust_device(db: Database, device_id: str) -> None:
@@ -163,4 +167,5 @@ def untrust_device(db: Database, device_id: str) -> None:
             )
         db.execute("DELETE FROM trusted_devices WHERE device_id = ?", [device_id])
         audit(db, "untrust", "device", device_id,
-              {"public_key": row[0], "fingerprint": fingerprint(row[0])}, None)  # fmt: skip
+              {"public_key": row[0], "fingerprint": fingerprint(row[0])}, None,
+              covers=covering(db, trusted_devices=[device_id]))  # fmt: skip

@@ -9,8 +9,13 @@ def _field_name(field: str, lang: str) -> str:
     which is the column's or the option's own name."""
     from core.i18n import catalogue
 
+    if lang != "th":
+        return field
     entry = catalogue().get(f"field.{field}")
-    if lang != "th" or entry is None:
+    if entry is None and field[:1] == "i" and field[1:].isdigit():
+        # A round's items i1..i20 (CSV columns): "ข้อ 3 (i3)".
+        return f"{catalogue()['field.item_n']['th'].format(n=field[1:])} ({field})"
+    if entry is None:
         return field
     return f"{entry['th']} ({field})"
 
@@ -37,6 +42,10 @@ class SalaError(Exception):
         text = self.th if lang == "th" else self.en
         return self._where(lang) + text
 
+    def text(self, lang: str = "th") -> str:
+        """The message without the row and field it names: shown beside that field."""
+        return self.th if lang == "th" else self.en
+
     def bilingual(self) -> str:
         return f"{self.message('th')}\n{self.message('en')}"
 
@@ -55,3 +64,11 @@ class DatabaseRefused(SalaError):
 
 class NotFound(SalaError):
     """A record named by the user does not exist."""
+
+
+class Cancelled(Exception):  # noqa: N818 (a request, not a failure)
+    """The person stopped long work (Cancel); raised from a progress callback.
+
+    Not a SalaError: nothing was wrong with the input, and a domain function that
+    turns refusals into other refusals must let it through.
+    """

@@ -1,8 +1,11 @@
 """Numbered schema migrations, recorded in the database (`_sqlite_migrations`).
 
-Each function is named for the version it creates; they run in order, each in
-its own transaction. A file with a migration this code does not know comes
-from a newer app and is refused before anything runs (core.db.check_file).
+Each function is named for the version it creates; core.db.upgrade runs the
+pending ones in order, all in one BEGIN IMMEDIATE, asking again under that lock
+what is pending (two programs opening an older file at once upgrade it once;
+`executescript` there runs statement by statement inside the transaction). A
+file with a migration this code does not know comes from a newer app and is
+refused before anything runs (core.db.check_file).
 Migrations are append-only: never edit one that has shipped.
 """
 
@@ -570,6 +573,104 @@ def m014_point_periods(db: Database) -> None:
 
 
 @MIGRATIONS()
+def m016_records_under_the_chain(db: Database) -> None:
+    """Audit rows name the actor's role and where the action came from, and hold the digest
+    of every record they write; the records already here get baseline rows (issue 14).
+
+    Rows written from now on are hashed with these fields (`format` 2); rows already in
+    a chain keep verifying by the formula they were written with. Every record that
+    feeds a score, a report or a decision is then covered by a row with its digest:
+    those already here by one `baseline` row per kind (rounds: one per 50,000, and each
+    round names its row as its batch), as they stand now, the start of their history
+    as the first row is the start of a chain's.
+    """
+    from core.coverage import baseline
+    from core.records import refresh_stamp_triggers
+
+    db.execute("ALTER TABLE audit_log ADD COLUMN role TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN via TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE audit_log ADD COLUMN covers TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1")
+    # The change stamps, made from the descriptions from now on (m014's `periods` was
+    # missing from the points trigger: a change of periods alone went unstamped).
+    refresh_stamp_triggers(db)
+    baseline(db)
+
+
+@MIGRATIONS()
+def m018_event_moments(db: Database) -> None:
+    """Shift hours, and the day each guard event happened (DOMAIN.md section 7, issue 15).
+
+    The plan counts incidents in the fiscal year they happened: a theft at 02:00 on the
+    night report of 30 September happened on 1 October, in the next year. Shifts get
+    hours (day 08:00-20:00, night 20:00-08:00); each event keeps the day it happened and
+    that day's fiscal year, indexed for the year's count. An existing event on a shift
+    that runs past midnight, at a time before the shift's start, moved to the next day.
+
+    The shifts' hours and the events' days are content under the audit chain (m016): the
+    records that matched their audit rows before are covered again as they are now.
+    """
+    from core.coverage import recover
+    from core.records import GUARD_EVENT_DAYS, GUARD_SHIFTS, table_columns
+
+    shifts_before = table_columns(db, "guard_shifts")
+    events_before = table_columns(db, "guard_events")
+    db.execute("ALTER TABLE guard_shifts ADD COLUMN starts TEXT NOT NULL DEFAULT '08:00'")
+    db.execute("ALTER TABLE guard_shifts ADD COLUMN ends TEXT NOT NULL DEFAULT '20:00'")
+    db.execute("UPDATE guard_shifts SET starts = '20:00', ends = '08:00' WHERE code = 'night'")
+    db.execute("ALTER TABLE guard_events ADD COLUMN occurred_on TEXT")
+    db.execute("ALTER TABLE guard_events ADD COLUMN fiscal_year INTEGER")
+    db.execute(
+        "UPDATE guard_events SET occurred_on = ("
+        " SELECT CASE WHEN s.ends <= s.starts AND guard_events.at < s.starts"
+        " THEN date(r.day, '+1 day') ELSE r.day END"
+        " FROM guard_reports r JOIN guard_shifts s ON s.code = r.shift"
+        " WHERE r.id = guard_events.report_id)"
+    )
+    # B.E. fiscal year: the C.E. year + 543, one more from October (core.calendar).
+    db.execute(
+        "UPDATE guard_events SET fiscal_year = CAST(strftime('%Y', occurred_on) AS INTEGER)"
+        " + 543 + (CAST(strftime('%m', occurred_on) AS INTEGER) >= 10)"
+    )
+    db.execute("CREATE INDEX guard_events_year ON guard_events(fiscal_year)")
+    recover(db, GUARD_SHIFTS, shifts_before, "m018_event_moments")
+    recover(db, GUARD_EVENT_DAYS, events_before, "m018_event_moments")
+
+
+@MIGRATIONS()
+def m019_english_names(db: Database) -> None:
+    """English names for what the office names in Thai: guard posts and plan evidence.
+
+    An English report printed them in Thai with no way to give them otherwise (issue 16).
+    Empty means "none given": the English report prints the Thai and says so. The six
+    posts seeded by m008 get the English names the office uses for them. A plan step's
+    English evidence is edited and synced as its Thai evidence is.
+    """
+    from core.coverage import recover
+    from core.records import GUARD_POSTS, PLAN_STEPS, refresh_stamp_triggers, table_columns
+
+    posts_before = table_columns(db, "guard_posts")
+    steps_before = table_columns(db, "plan_steps")
+    db.execute("ALTER TABLE guard_posts ADD COLUMN name_en TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE plan_steps ADD COLUMN evidence_en TEXT NOT NULL DEFAULT ''")
+    seeded = {
+        "ประตูทางเข้าหลัก": "Main entrance gate",
+        "ลานคนเมือง": "Lan Khon Mueang plaza",
+        "ลานจอดรถ": "Car park",
+        "อาคาร 1 โถงชั้น 1": "Building 1, ground-floor hall",
+        "อาคาร 2 โถงชั้น 1": "Building 2, ground-floor hall",
+        "ห้องควบคุมกล้องวงจรปิด": "CCTV control room",
+    }
+    for th, en in seeded.items():
+        db.execute(
+            "UPDATE guard_posts SET name_en = ? WHERE name_th = ? AND name_en = ''", [en, th]
+        )
+    refresh_stamp_triggers(db)
+    recover(db, GUARD_POSTS, posts_before, "m019_english_names")
+    recover(db, PLAN_STEPS, steps_before, "m019_english_names")
+
+
+@MIGRATIONS()
 def m017_trusted_devices(db: Database) -> None:
     """The computers whose sync files this one accepts (issue 14, DOMAIN.md section 8).
 
@@ -577,6 +678,10 @@ def m017_trusted_devices(db: Database) -> None:
     must be signed with (64 hex digits), who trusted it and when. The computer's own
     private key is never here: it lives in a file beside the database (sync/keys.py),
     so no backup and no sync file carries it.
+
+    Numbered 17 and applied after m019: the list is created empty, so nothing here
+    needs covering by the audit chain (m016); rows added from now on are covered by the
+    rows that add them (core.records.TRUSTED_DEVICES).
     """
     db.execute(
         "CREATE TABLE trusted_devices ("

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidInput
 from core.i18n import tr
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # The City Hall building office is the default: a database made before offices existed
 # belongs to it, and nothing changes for it.
@@ -102,3 +104,20 @@ def set_office(db: Database, **changes: str) -> Office:
         for name, value in checked.items():
             set_setting(db, _key(name), value)
     return office(db)
+
+
+def office_from(code: object, name_th: object, name_en: object) -> Office:
+    """An office as another computer describes it (a sync file's manifest), checked as
+    Settings checks what an administrator types; raises InvalidInput."""
+    if not all(isinstance(v, str) for v in (code, name_th, name_en)):
+        raise InvalidInput(
+            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
+        )
+    checked = {f: _check(f, v) for f, v in (("code", code), ("name_th", name_th),
+                                            ("name_en", name_en))}  # fmt: skip
+    if checked["code"] != code:
+        # Settings would upper-case or trim it; a file must carry it as stored.
+        raise InvalidInput(
+            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
+        )
+    return Office(**checked)

@@ -18,6 +18,7 @@ from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, parse_date, today
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.migrations import seed_uuid
+from core.records import PLAN_PROJECTS, PLAN_STEPS, Covers, covering
 from core.users import require
 from core.values import TEXT_MAX, TITLE_MAX, check_text
 
@@ -36,21 +37,28 @@ class PlanStep:
     floor: int | None
     done_date: date | None
     evidence: str
+    evidence_en: str = ""
 
     def title(self, lang: str) -> str:
         return self.title_th if lang == "th" else self.title_en
 
+    def evidence_text(self, lang: str) -> str:
+        """The evidence as a report prints it: English where the office gave it (m019)."""
+        return (self.evidence_en if lang == "en" else "") or self.evidence
+
 
 _COLS = (
     "uuid, fiscal_year, project, step_no, title_th, title_en, weight, cumulative, months,"
-    " floor, done_date, evidence"
+    " floor, done_date, evidence, evidence_en"
 )
 
 
 def _step(row: tuple) -> PlanStep:
     months = parse_months(row[8])
     done = date.fromisoformat(row[10]) if row[10] else None
-    return PlanStep(*row[:8], months=months, floor=row[9], done_date=done, evidence=row[11])
+    return PlanStep(
+        *row[:8], months=months, floor=row[9], done_date=done, evidence=row[11], evidence_en=row[12]
+    )
 
 
 def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
@@ -60,18 +68,22 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
     ).fetchall()
     if rows:
         return [_step(r) for r in rows]
-    source = db.execute(
-        "SELECT MAX(fiscal_year) FROM plan_steps WHERE fiscal_year < ?", [fy]
-    ).fetchone()[0]
-    if source is None:
-        source = db.execute("SELECT MIN(fiscal_year) FROM plan_steps").fetchone()[0]
-    if source is None:
-        return []
+    return _copy_plan(db, fy)
+
+
+def _copy_plan(db: Database, fy: int) -> list[PlanStep]:
     with transaction(db):
         # Another window may have copied the year since the read above: under the write
         # lock, look again, so two windows opening a new year never both copy it.
         if db.execute("SELECT 1 FROM plan_steps WHERE fiscal_year = ? LIMIT 1", [fy]).fetchone():
             return plan_for_year(db, fy)
+        source = db.execute(
+            "SELECT MAX(fiscal_year) FROM plan_steps WHERE fiscal_year < ?", [fy]
+        ).fetchone()[0]
+        if source is None:
+            source = db.execute("SELECT MIN(fiscal_year) FROM plan_steps").fetchone()[0]
+        if source is None:
+            return []
         for proj in db.execute(
             "SELECT project, title_th, title_en FROM plan_projects WHERE fiscal_year = ?", [source]
         ).fetchall():
@@ -91,7 +103,9 @@ def plan_for_year(db: Database, fy: int) -> list[PlanStep]:
                 " weight, cumulative, months, floor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [seed_uuid("plan_step", fy, r[0], r[1]), fy, *r],
             )
-        audit(db, "copy_plan", "plan", str(fy), None, {"from": source})
+        covers = Covers().read_where(db, PLAN_STEPS, "t.fiscal_year = ?", [fy])
+        covers.read_where(db, PLAN_PROJECTS, "t.fiscal_year = ?", [fy])
+        audit(db, "copy_plan", "plan", str(fy), None, {"from": source}, covers=covers)
     return plan_for_year(db, fy)
 
 
@@ -118,7 +132,7 @@ def get_step(db: Database, step_uuid: str) -> PlanStep:
 def check_step(
     project: int, step_no: int, title_th: str, title_en: str, weight: float,
     cumulative: float, months: Sequence[int], floor: int | None, done: date | None,
-    evidence: str, *, present: date | None = None,
+    evidence: str, *, evidence_en: str = "", present: date | None = None,
 ) -> None:  # fmt: skip
     """Issue 14, point 2: the one check of a plan step, edited on the Plan progress page
     or received in a sync file: a title within the window's length, weight and
@@ -152,6 +166,8 @@ def check_step(
         )
     check_text(evidence, field="evidence", limit=TEXT_MAX, one_line=False,
                what=("หลักฐาน", "the evidence"))  # fmt: skip
+    check_text(evidence_en, field="evidence_en", limit=TEXT_MAX, one_line=False,
+               what=("หลักฐานภาษาอังกฤษ", "the English evidence"))  # fmt: skip
 
 
 def parse_months(text: str) -> tuple[int, ...]:
@@ -165,22 +181,30 @@ _MONTHS = re.compile(r"^([0-9]{1,2}(,[0-9]{1,2})*)?$")
 
 
 def mark_step_done(
-    db: Database, step_uuid: str, done: date | str | None, evidence: str = ""
-) -> PlanStep:
-    """Record (or clear, with None) when a step was done and the evidence for it."""
+    db: Database, step_uuid: str, done: date | str | None, evidence: str = "",
+    evidence_en: str | None = None,
+) -> PlanStep:  # fmt: skip
+    """Record (or clear, with None) when a step was done and the evidence for it.
+
+    `evidence_en` is the evidence in English for English reports; None keeps what the
+    step has (the window's Thai-only callers), "" clears it.
+    """
     require(db, "plan.edit")
-    before = get_step(db, step_uuid)
     done_date = parse_date(done, field="done") if isinstance(done, str) else done
-    b = before
-    check_step(b.project, b.step_no, b.title_th, b.title_en, b.weight, b.cumulative, b.months,
-               b.floor, done_date, evidence or "")  # fmt: skip
     with transaction(db):
+        before = get_step(db, step_uuid)
+        english = before.evidence_en if evidence_en is None else evidence_en.strip()
+        b = before
+        check_step(b.project, b.step_no, b.title_th, b.title_en, b.weight, b.cumulative,
+                   b.months, b.floor, done_date, evidence or "", evidence_en=english)  # fmt: skip
         db.execute(
-            "UPDATE plan_steps SET done_date = ?, evidence = ? WHERE uuid = ?",
-            [done_date.isoformat() if done_date else None, (evidence or "").strip(), step_uuid],
-        )
-        after = {"done": str(done_date), "evidence": evidence}
-        audit(db, "mark_done", "plan_step", step_uuid, {"done": str(before.done_date)}, after)
+            "UPDATE plan_steps SET done_date = ?, evidence = ?, evidence_en = ? WHERE uuid = ?",
+            [done_date.isoformat() if done_date else None, (evidence or "").strip(), english,
+             step_uuid],
+        )  # fmt: skip
+        after = {"done": str(done_date), "evidence": evidence, "evidence_en": english}
+        audit(db, "mark_done", "plan_step", step_uuid, {"done": str(before.done_date)}, after,
+              covers=covering(db, plan_steps=[step_uuid]))  # fmt: skip
     return get_step(db, step_uuid)
 
 
@@ -197,27 +221,15 @@ def edit_step(
     Done date and evidence are left as they are.
     """
     require(db, "plan.edit")
-    before = get_step(db, step_uuid)
-    check_step(before.project, before.step_no, title_th, title_en, weight, cumulative, months,
-               before.floor, before.done_date, before.evidence)  # fmt: skip
-    low, high = db.execute(
-        "SELECT (SELECT MAX(cumulative) FROM plan_steps WHERE fiscal_year = ? AND project = ?"
-        "        AND step_no < ?),"
-        "       (SELECT MIN(cumulative) FROM plan_steps WHERE fiscal_year = ? AND project = ?"
-        "        AND step_no > ?)",
-        [before.fiscal_year, before.project, before.step_no] * 2,
-    ).fetchone()
-    if (low is not None and cumulative < low) or (high is not None and cumulative > high):
-        low_s, high_s = f"{low or 0:g}", f"{100 if high is None else high:g}"
-        raise InvalidInput(
-            f"ผลรวมสะสมของขั้นตอนที่ {before.step_no} ต้องอยู่ระหว่าง {low_s} ถึง {high_s}"
-            " (ไม่น้อยกว่าขั้นก่อนหน้า ไม่มากกว่าขั้นถัดไป)",
-            f"the cumulative % of step {before.step_no} must be between {low_s} and {high_s}"
-            " (not below the step before, not above the step after)",
-            field="cumulative",
-        )
-    months = sorted(set(months), key=lambda m: (m - 10) % 12)  # fiscal order: Oct first
     with transaction(db):
+        # The neighbours read under the write lock: two edits of adjacent steps at once
+        # must not leave the cumulative column out of order.
+        before = get_step(db, step_uuid)
+        check_step(before.project, before.step_no, title_th, title_en, weight, cumulative,
+                   months, before.floor, before.done_date, before.evidence,
+                   evidence_en=before.evidence_en)  # fmt: skip
+        _check_cumulative(db, before, cumulative)
+        months = sorted(set(months), key=lambda m: (m - 10) % 12)  # fiscal order: Oct first
         db.execute(
             "UPDATE plan_steps SET title_th = ?, title_en = ?, weight = ?, cumulative = ?,"
             " months = ? WHERE uuid = ?",
@@ -226,8 +238,29 @@ def edit_step(
         )  # fmt: skip
         audit(db, "edit", "plan_step", step_uuid, _editable(before),
               {"title_th": title_th.strip(), "title_en": title_en.strip(), "weight": weight,
-               "cumulative": cumulative, "months": months})  # fmt: skip
+               "cumulative": cumulative, "months": months},
+              covers=covering(db, plan_steps=[step_uuid]))  # fmt: skip
     return get_step(db, step_uuid)
+
+
+def _check_cumulative(db: Database, step: PlanStep, cumulative: float) -> None:
+    """Not below the step before it, not above the step after it (progress reads it)."""
+    low, high = db.execute(
+        "SELECT (SELECT MAX(cumulative) FROM plan_steps WHERE fiscal_year = ? AND project = ?"
+        "        AND step_no < ?),"
+        "       (SELECT MIN(cumulative) FROM plan_steps WHERE fiscal_year = ? AND project = ?"
+        "        AND step_no > ?)",
+        [step.fiscal_year, step.project, step.step_no] * 2,
+    ).fetchone()
+    if (low is not None and cumulative < low) or (high is not None and cumulative > high):
+        low_s, high_s = f"{low or 0:g}", f"{100 if high is None else high:g}"
+        raise InvalidInput(
+            f"ผลรวมสะสมของขั้นตอนที่ {step.step_no} ต้องอยู่ระหว่าง {low_s} ถึง {high_s}"
+            " (ไม่น้อยกว่าขั้นก่อนหน้า ไม่มากกว่าขั้นถัดไป)",
+            f"the cumulative % of step {step.step_no} must be between {low_s} and {high_s}"
+            " (not below the step before, not above the step after)",
+            field="cumulative",
+        )
 
 
 def _editable(step: PlanStep) -> dict:

@@ -2,9 +2,10 @@
 
 The acting user travels with the database connection (`act_as`), so domain
 functions keep their signatures and every action is checked and audited
-against the one person who did it. The command line is for the office's own
-scripts: it acts as `--user NAME` or the operating-system account, with the
-`script` role, which may do what a section head and an administrator may.
+against the one person who did it. The command line acts as the account named
+by `--user`, signed in with its password, with that account's role; without
+`--user` it acts as the operating-system account, which may enter data and
+decide nothing (DOMAIN.md section 8). There is no role that holds every right.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 import hmac
 import os
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -63,7 +66,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
 }
-PERMISSIONS["script"] = frozenset().union(*PERMISSIONS.values())
+# A command-line run without --user acts as the operating-system account: data entry
+# only (DOMAIN.md section 8: demo, import-*, sync files, backup). It decides nothing a
+# role owns (signing, classifying, correcting, points, restoring, trusting).
+OS_ROLE = "os_account"
+PERMISSIONS[OS_ROLE] = frozenset(
+    {"rounds.record", "actions.edit", "survey.record", "guard.report", "sync.import"}
+)
+# Correcting a final round is a decision (DOMAIN.md section 8): whoever records rounds in
+# the window may, signed in; the operating-system account, which only enters data, not.
+for _role in ("inspector", "section_head", "admin"):
+    PERMISSIONS[_role] |= {"rounds.correct"}
+# Bringing a point into the year's count or taking it out moves the indicator: the
+# section head's decision (DOMAIN.md section 8, `point`); administrators kept it.
+PERMISSIONS["section_head"] |= {"points.activate"}
+PERMISSIONS["admin"] |= {"points.activate"}
 
 
 class PermissionDenied(SalaError):
@@ -75,6 +92,7 @@ class Actor:
     username: str
     role: str
     display_name: str = ""
+    via: str = "window"
 
     def may(self, permission: str) -> bool:
         return permission in PERMISSIONS.get(self.role, frozenset())
@@ -83,26 +101,47 @@ class Actor:
 _actors: weakref.WeakKeyDictionary[Database, Actor] = weakref.WeakKeyDictionary()
 
 
-def script_actor(name: str | None = None) -> Actor:
-    """The actor of a command-line run: `--user NAME`, else the operating-system account."""
+def os_actor(name: str | None = None, *, via: str = "cli") -> Actor:
+    """The operating-system account a command-line run without `--user` acts as."""
     try:
         user = name or getpass.getuser()
     except (OSError, KeyError, ImportError):
         # No login name: a container's uid without a passwd entry (KeyError before Python
         # 3.13), a Windows service account without USERNAME (no pwd module: ImportError).
-        user = "script"
-    return Actor(username=user, role="script", display_name=user)
+        user = "os-account"
+    return Actor(username=user, role=OS_ROLE, display_name=user, via=via)
 
 
 def act_as(db: Database, actor: Actor) -> None:
     _actors[db] = actor
 
 
+@contextmanager
+def acting_as(db: Database, actor: Actor) -> Iterator[Actor]:
+    """Act as `actor` for a block, then as before (the demo's invented section head)."""
+    saved = _actors.get(db)
+    _actors[db] = actor
+    try:
+        yield actor
+    finally:
+        if saved is None:
+            _actors.pop(db, None)
+        else:
+            _actors[db] = saved
+
+
+def demo_section_head(via: str = "cli") -> Actor:
+    """The invented section head whose decisions a demo year carries (classifications,
+    plan steps done), named `demo` in the audit trail: never anyone's real decision, and
+    not the operating-system account's, which decides nothing."""
+    return Actor("demo", "section_head", "หัวหน้ากลุ่มงาน (ข้อมูลตัวอย่าง)", via)
+
+
 def current_actor(db: Database) -> Actor:
-    """Who is acting on `db`; a connection nobody signed in on acts as a script."""
+    """Who is acting on `db`; a connection nobody signed in on acts as the OS account."""
     actor = _actors.get(db)
     if actor is None:
-        actor = script_actor()
+        actor = os_actor()
         _actors[db] = actor
     return actor
 
@@ -126,7 +165,8 @@ _ROLE_NAMES = {
     "guard_supervisor": ("ผู้ควบคุมเจ้าหน้าที่รักษาความปลอดภัย", "guard supervisor"),
     "section_head": ("หัวหน้ากลุ่มงาน", "section head"),
     "admin": ("ผู้ดูแลระบบ", "administrator"),
-    "script": ("สคริปต์ของสำนักงาน", "office script"),
+    OS_ROLE: ("บัญชีผู้ใช้ของเครื่อง (ไม่ได้ลงชื่อเข้าใช้)", "operating-system account (not signed in)"),
+    "system": ("ระบบ Sala Rounds", "Sala Rounds itself"),  # rows a database upgrade writes
 }
 
 
@@ -202,8 +242,8 @@ class User:
     role: str
     active: bool
 
-    def actor(self) -> Actor:
-        return Actor(self.username, self.role, self.display_name)
+    def actor(self, via: str = "window") -> Actor:
+        return Actor(self.username, self.role, self.display_name, via)
 
 
 def _check_password(password: str) -> None:
@@ -213,6 +253,38 @@ def _check_password(password: str) -> None:
             "the password must be at least 8 characters",
             field="password",
         )
+
+
+# The longest user name the window's fields take, and so everywhere (DOMAIN.md section 8).
+USERNAME_MAX = 40
+DISPLAY_NAME_MAX = 100
+
+
+def check_username(text: str, *, field: str = "username") -> str:
+    """A user name as stored: one line of printable characters without spaces, at most
+    USERNAME_MAX long, in lower case. Anything else is refused, not cleaned: a newline in
+    a name could forge a line of the console or of a report."""
+    name = text if isinstance(text, str) else ""
+    if not name.strip() or len(name) > USERNAME_MAX or not name.isprintable() or " " in name:
+        raise InvalidInput(
+            f"ชื่อผู้ใช้ต้องเป็นตัวอักษรที่พิมพ์ได้บรรทัดเดียว ไม่มีช่องว่าง ยาวไม่เกิน {USERNAME_MAX} ตัว",
+            f"a user name is one line of printable characters without spaces, at most"
+            f" {USERNAME_MAX} long",
+            field=field,
+        )
+    return name.lower()
+
+
+def check_display_name(text: str, *, field: str = "display_name") -> str:
+    """A display name: one line of printable characters, at most DISPLAY_NAME_MAX long."""
+    name = (text if isinstance(text, str) else "").strip()
+    if len(name) > DISPLAY_NAME_MAX or not name.isprintable():
+        raise InvalidInput(
+            f"ชื่อที่แสดงต้องเป็นตัวอักษรที่พิมพ์ได้บรรทัดเดียว ยาวไม่เกิน {DISPLAY_NAME_MAX} ตัว",
+            f"a display name is one line of printable characters, at most {DISPLAY_NAME_MAX} long",
+            field=field,
+        )
+    return name
 
 
 def has_users(db: Database) -> bool:
@@ -232,37 +304,46 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     """Add an account. The first account of a database must be the administrator."""
     from core.audit import audit
     from core.db import new_id, transaction
+    from core.records import covering
 
-    first = not has_users(db)
-    if first and role != "admin":
-        raise InvalidInput("บัญชีแรกต้องเป็นผู้ดูแลระบบ", "the first account must be the administrator")
-    if not first:
-        require(db, "users.manage")
-    username = (username or "").strip().lower()
-    if not username or len(username) > 40 or any(c.isspace() for c in username):
-        raise InvalidInput(
-            "ชื่อผู้ใช้ต้องไม่ว่างและไม่มีช่องว่าง",
-            "the user name must not be empty or contain spaces",
-            field="username",
-        )
+    username = check_username((username or "").strip())
+    display_name = check_display_name(display_name or "")
     if role not in ROLES:
         raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
     _check_password(password)
-    if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-        raise InvalidInput(
-            f"มีผู้ใช้ชื่อ {username} แล้ว", f"user {username} already exists", field="username"
-        )
     uid = new_id()
     user = User(uid, username, (display_name or username).strip(), role, True)
+    pw_hash = hash_password(password)  # scrypt: not while holding the write lock
     with transaction(db):
+        # Whether this is the first account, asked under the write lock: two first starts
+        # at once must not both create an administrator without a sign-in.
+        first = not has_users(db)
+        if first and role != "admin":
+            raise InvalidInput(
+                "บัญชีแรกต้องเป็นผู้ดูแลระบบ", "the first account must be the administrator"
+            )
+        if not first:
+            require(db, "users.manage")
+        if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+            raise InvalidInput(
+                f"มีผู้ใช้ชื่อ {username} แล้ว", f"user {username} already exists", field="username"
+            )
         db.execute(
             "INSERT INTO users(uuid, username, display_name, role, pw_hash, active, created_at)"
             " VALUES (?, ?, ?, ?, ?, 1, ?)",
-            [uid, username, user.display_name, role, hash_password(password), _stamp()],
+            [uid, username, user.display_name, role, pw_hash, _stamp()],
         )
         if first:
             act_as(db, user.actor())
-        audit(db, "create", "user", uid, None, {"username": username, "role": role})
+        audit(
+            db,
+            "create",
+            "user",
+            uid,
+            None,
+            {"username": username, "role": role},
+            covers=covering(db, users=[uid]),
+        )
     return user
 
 
@@ -287,17 +368,18 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
     """An administrator sets a new password for a user who forgot theirs."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     _check_password(new_password)
-    row = db.execute("SELECT uuid FROM users WHERE username = ?", [username]).fetchone()
-    if row is None:
-        raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
+    pw_hash = hash_password(new_password)
     with transaction(db):
-        db.execute(
-            "UPDATE users SET pw_hash = ? WHERE uuid = ?", [hash_password(new_password), row[0]]
-        )
-        audit(db, "reset_password", "user", row[0], None, {"username": username})
+        row = db.execute("SELECT uuid FROM users WHERE username = ?", [username]).fetchone()
+        if row is None:
+            raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
+        db.execute("UPDATE users SET pw_hash = ? WHERE uuid = ?", [pw_hash, row[0]])
+        audit(db, "reset_password", "user", row[0], None, {"username": username},
+              covers=covering(db, users=[row[0]]))  # fmt: skip
 
 
 def _account(db: Database, username: str) -> User:
@@ -329,22 +411,26 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
     """Close the account of someone who left (or open it again); their records stay theirs."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
-    user = _account(db, username)
-    if user.active == active:
-        return user
-    if not active:
-        if user.username == current_actor(db).username:
-            raise InvalidInput(
-                "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
-            )
-        _keep_an_administrator(db, user)
     with transaction(db):
+        # Under the write lock: two administrators closing each other's accounts at once
+        # must not leave the office with none.
+        user = _account(db, username)
+        if user.active == active:
+            return user
+        if not active:
+            if user.username == current_actor(db).username:
+                raise InvalidInput(
+                    "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
+                )
+            _keep_an_administrator(db, user)
         db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
         audit(db, "activate" if active else "deactivate", "user", user.uuid,
               {"username": user.username, "active": user.active},
-              {"username": user.username, "active": active})  # fmt: skip
+              {"username": user.username, "active": active},
+              covers=covering(db, users=[user.uuid]))  # fmt: skip
     return _account(db, username)
 
 
@@ -352,19 +438,21 @@ def set_user_role(db: Database, username: str, role: str) -> User:
     """Give a user another role (a promotion, a move to the guard desk)."""
     from core.audit import audit
     from core.db import transaction
+    from core.records import covering
 
     require(db, "users.manage")
     if role not in ROLES:
         raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
-    user = _account(db, username)
-    if user.role == role:
-        return user
-    _keep_an_administrator(db, user)
     with transaction(db):
+        user = _account(db, username)
+        if user.role == role:
+            return user
+        _keep_an_administrator(db, user)
         db.execute("UPDATE users SET role = ? WHERE uuid = ?", [role, user.uuid])
         audit(db, "set_role", "user", user.uuid,
               {"username": user.username, "role": user.role},
-              {"username": user.username, "role": role})  # fmt: skip
+              {"username": user.username, "role": role},
+              covers=covering(db, users=[user.uuid]))  # fmt: skip
     return _account(db, username)
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import parse_date, today
-from core.db import transaction
+from core.calendar import format_date, parse_date, today
+from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.records import covering
 from core.users import require
 from core.values import NAME_MAX, TEXT_MAX, check_text
 
@@ -28,10 +30,17 @@ class CorrectiveAction:
     who: str
     due_date: date | None
     closed_date: date | None
+    round_date: date | None = None  # the day of the round that found the failure
+    # Closed because a correction of its round passes the item: the correction's reason.
+    resolved_by_correction: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.closed_date is None
+
+    def overdue_on(self, day: date) -> bool:
+        """Still open after its due date (a report flags it; one without a due date never is)."""
+        return self.is_open and self.due_date is not None and self.due_date < day
 
 
 def _d(text: str | None) -> date | None:
@@ -40,12 +49,23 @@ def _d(text: str | None) -> date | None:
 
 _SQL = (
     "SELECT a.id, a.uuid, a.point_id, p.code, a.round_uuid, a.item_no, a.what, a.who,"
-    " a.due_date, a.closed_date FROM corrective_actions a JOIN points p ON p.id = a.point_id"
+    " a.due_date, a.closed_date,"
+    " (SELECT substr(r.inspected_at, 1, 10) FROM rounds r WHERE r.uuid = a.round_uuid),"
+    # The resolution is in the trail (kept with who did it, and synced with it): read only
+    # for closed actions, through the index on record_uuid.
+    " CASE WHEN a.closed_date IS NOT NULL THEN (SELECT l.after FROM audit_log l"
+    "   WHERE l.record_uuid = a.uuid AND l.kind = 'action' AND l.action = 'resolve'"
+    "   ORDER BY l.id DESC LIMIT 1) END"
+    " FROM corrective_actions a JOIN points p ON p.id = a.point_id"
 )
 
 
 def _action(row: tuple) -> CorrectiveAction:
-    return CorrectiveAction(*row[:8], due_date=_d(row[8]), closed_date=_d(row[9]))
+    resolved = None
+    if row[11]:
+        resolved = str(json.loads(row[11]).get("reason", ""))
+    return CorrectiveAction(*row[:8], due_date=_d(row[8]), closed_date=_d(row[9]),
+                            round_date=_d(row[10]), resolved_by_correction=resolved)  # fmt: skip
 
 
 def list_actions(
@@ -115,9 +135,6 @@ def update_action(
 ) -> CorrectiveAction:
     """Set what is to be done, by whom and by when (an open action only)."""
     require(db, "actions.edit")
-    act = get_action(db, action_uuid)
-    if not act.is_open:
-        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
     due_date = (
         due
         if isinstance(due, date) or due is None
@@ -127,30 +144,120 @@ def update_action(
         due_date = None
     what, who = check_action(what or "", who or "", due_date, None)
     with transaction(db):
+        act = _open_action(db, action_uuid)
+        if due_date is not None:
+            _not_before_round(act, due_date, "due")
         db.execute(
             "UPDATE corrective_actions SET what = ?, who = ?, due_date = ? WHERE id = ?",
             [what, who, due_date.isoformat() if due_date else None, act.id],
         )
         after = get_action(db, action_uuid)
-        audit(db, "update", "action", act.uuid, _snap(act), _snap(after))
+        audit(db, "update", "action", act.uuid, _snap(act), _snap(after),
+              covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
 
 
 def close_action(db: Database, action_uuid: str, closed: str | date) -> CorrectiveAction:
     require(db, "actions.edit")
-    act = get_action(db, action_uuid)
-    if not act.is_open:
-        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
     closed_date = closed if isinstance(closed, date) else parse_date(closed, field="closed")
-    check_action(act.what, act.who, act.due_date, closed_date)
     with transaction(db):
+        act = _open_action(db, action_uuid)
+        check_action(act.what, act.who, act.due_date, closed_date)
+        _not_before_round(act, closed_date, "closed")
         db.execute(
             "UPDATE corrective_actions SET closed_date = ? WHERE id = ?",
             [closed_date.isoformat(), act.id],
         )
         after = get_action(db, action_uuid)
-        audit(db, "close", "action", act.uuid, _snap(act), _snap(after))
+        audit(db, "close", "action", act.uuid, _snap(act), _snap(after),
+              covers=covering(db, actions=[act.uuid]))  # fmt: skip
     return after
+
+
+def _open_action(db: Database, action_uuid: str) -> CorrectiveAction:
+    """The action as it stands, read inside the caller's write transaction: one closed by
+    another window a moment ago is refused, not closed twice with two audit rows."""
+    act = get_action(db, action_uuid)
+    if not act.is_open:
+        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
+    return act
+
+
+def _not_before_round(act: CorrectiveAction, day: date, field: str) -> None:
+    """An action is found by its round: it cannot be due, or done, before that day."""
+    if act.round_date is not None and day < act.round_date:
+        th, en = format_date(act.round_date, "th"), format_date(act.round_date, "en")
+        raise InvalidInput(
+            f"วันที่นี้อยู่ก่อนวันตรวจที่พบข้อบกพร่อง ({th}) โปรดระบุวันที่ตั้งแต่วันตรวจเป็นต้นไป",
+            f"this date is before the round that found the failure ({en});"
+            " give that day or a later one",
+            field=field,
+        )
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """What making a round final did to its point's corrective actions (item numbers)."""
+
+    opened: tuple[int, ...] = ()  # newly failing: an action each
+    carried: tuple[int, ...] = ()  # still failing: the open action carries over, once
+    resolved: tuple[int, ...] = ()  # passing now: closed as resolved by the correction
+    # The new actions' uuids: the audit row of the round covers them (issue 14).
+    opened_uuids: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+
+def settle_actions(
+    db: Database,
+    *,
+    point_id: int,
+    round_uuid: str,
+    failed: Sequence[int],
+    what: dict[int, str],
+    corrects: Sequence[str] = (),
+    reason: str = "",
+) -> ActionOutcome:
+    """The corrective actions of a round being made final, inside its transaction.
+
+    DOMAIN.md section 3: a failed item in a final round opens an action. A correction
+    (`corrects`: the rounds it supersedes, nearest first) is a better record of the
+    same inspection (issue 17): each item still failing keeps the open action its
+    round already has (carried over once, with whoever was given it and the deadline);
+    an item that now passes has its open actions closed today as resolved by the
+    correction, with the correction's reason; only newly failing items open actions.
+    """
+    before: dict[int, list[CorrectiveAction]] = {}
+    if corrects:
+        rows = db.execute(
+            _SQL + " WHERE a.round_uuid IN (SELECT value FROM json_each(?))"
+            " AND a.closed_date IS NULL ORDER BY a.id",
+            [json.dumps(list(corrects))],
+        ).fetchall()
+        for act in map(_action, rows):
+            before.setdefault(act.item_no, []).append(act)
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    opened, carried, uuids = [], [], []
+    for no in failed:
+        if no in before:
+            carried.append(no)
+            continue
+        uid = new_id()
+        db.execute(
+            "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [uid, point_id, round_uuid, no, what[no], stamp],
+        )
+        opened.append(no)
+        uuids.append(uid)
+    resolved = sorted(no for no in before if no not in failed)
+    day = today()
+    for no in resolved:
+        for act in before[no]:
+            db.execute("UPDATE corrective_actions SET closed_date = ? WHERE id = ?",
+                       [day.isoformat(), act.id])  # fmt: skip
+            after = dict(_snap(act), closed=day.isoformat(), reason=reason, by_round=round_uuid)
+            audit(db, "resolve", "action", act.uuid, _snap(act), after,
+                  covers=covering(db, actions=[act.uuid]))  # fmt: skip
+    return ActionOutcome(tuple(opened), tuple(carried), tuple(resolved), tuple(uuids))
 
 
 def _snap(a: CorrectiveAction) -> dict:

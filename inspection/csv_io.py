@@ -9,23 +9,38 @@ so importing a file twice adds nothing the second time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from core.bulk import cycle_collector_paused
 from core.calendar import fiscal_year, now, parse_date, parse_time
-from core.csvfile import file_digest, read_rows, write_rows
+from core.csvfile import file_digest, read_table, write_rows
 from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
+from core.records import Covers
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
-from inspection.rounds import RoundFacts, audit_batch, check_round, next_batch, record_round
+from inspection.rounds import (
+    RoundFacts,
+    audit_batch,
+    check_round,
+    next_batch,
+    record_round,
+    round_digester,
+    standard_uuid,
+)
 from inspection.standard import Standard, check_score, current_standard
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
 ROUND_COLUMNS = ("point", "date", "time", "inspector", *ITEM_COLUMNS, "note")
+# export rounds ends each row with the round's id; an import accepts the column and
+# ignores it, so an export imports back unchanged (DOMAIN.md section 8).
+EXPORT_COLUMNS = (*ROUND_COLUMNS, "id")
 
 
 @dataclass(frozen=True)
@@ -49,21 +64,19 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
     year instead of one query per row, and new rounds go in with executemany.
     """
     require(db, "rounds.record")
-    rows = read_rows(Path(path), ROUND_COLUMNS[:-1])
-    std = current_standard(db)
-    if len(std.items) != len(ITEM_COLUMNS):
-        raise InvalidInput(
-            f"เกณฑ์ปัจจุบันมี {len(std.items)} ข้อ ไฟล์นี้มี 20 ข้อ",
-            f"the current standard has {len(std.items)} items, the file has 20",
-        )
-    parsed = _check_rows(db, rows, std)
+    with cycle_collector_paused():
+        return _import_rounds(db, path, source)
+
+
+def _import_rounds(db: Database, path: Path, source: str) -> ImportResult:
+    table = read_table(Path(path), ROUND_COLUMNS[:-1])
 
     # SQLite's default page cache (2 MB) is smaller than the indexes a big import
     # updates on a database of years; a larger one for this transaction only.
     saved_cache = db.conn.execute("PRAGMA cache_size").fetchone()[0]
     db.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
     try:
-        return _write(db, path, parsed, std, source)
+        return _write(db, path, table, source)
     finally:
         db.conn.execute(f"PRAGMA cache_size = {int(saved_cache)}")
 
@@ -71,44 +84,94 @@ def import_rounds(db: Database, path: Path, *, source: str = "import") -> Import
 IMPORT_CACHE_KIB = -64 * 1024  # negative: a size in KiB, not in pages
 
 
-def _present(db: Database, parsed: list) -> set[tuple[int, str, str]]:
-    """(point id, minute, inspector) of the rounds already here, for the file's rows."""
+def _present(db: Database, parsed: list) -> dict[tuple[int, str, str], list[tuple]]:
+    """The final rounds already here at the file's (point id, minute, inspector) keys:
+    (uuid, scores, note) of each, for the file's rows."""
     spans: dict[tuple[int, int], tuple[str, str]] = {}
-    for point, at, _, fy, _, _ in parsed:
+    for point, at, _, fy, _, _, _ in parsed:
         low, high = spans.get((point.id, fy), (at, at))
         spans[(point.id, fy)] = (min(low, at), max(high, at))
-    present: set[tuple[int, str, str]] = set()
+    present: dict[tuple[int, str, str], list[tuple]] = {}
     for (point_id, fy), (low, high) in spans.items():
         # The whole prefix of index rounds_point_year, then a range on inspected_at.
-        for at, inspector in db.conn.execute(
-            "SELECT inspected_at, inspector FROM rounds WHERE point_id = ? AND fiscal_year = ?"
-            " AND status = 'final' AND inspected_at BETWEEN ? AND ?",
+        for at, inspector, uid, scores, note in db.conn.execute(
+            "SELECT inspected_at, inspector, uuid, scores, note FROM rounds"
+            " WHERE point_id = ? AND fiscal_year = ? AND status = 'final'"
+            " AND inspected_at BETWEEN ? AND ? ORDER BY finalized_at, id",
             (point_id, fy, low, high),
         ):
-            present.add((point_id, at, inspector))
+            present.setdefault((point_id, at, inspector), []).append((uid, scores, note))
     return present
 
 
-def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -> ImportResult:
+def _refuse_differing(point, at: str, number: int, have: tuple, scores: str, note: str) -> None:
+    """A row for a final round already here with other content: DOMAIN.md 3, a final round
+    is never edited; it is corrected, with a reason, by a new round that supersedes it."""
+    uid, old_scores, old_note = have
+    items = [str(n) for n, (a, b) in enumerate(zip(old_scores, scores, strict=True), start=1)
+             if a != b]  # fmt: skip
+    what_th = [f"คะแนนข้อ {', '.join(items)}"] if items else []
+    what_en = [f"scores of items {', '.join(items)}"] if items else []
+    if old_note != note:
+        what_th.append("หมายเหตุ")
+        what_en.append("note")
+    when = at.replace("T", " ")
+    if not uid:
+        raise InvalidInput(
+            f"แถวก่อนหน้าในไฟล์นี้เป็นรอบตรวจของจุด {point.code} เวลา {when} ผู้ตรวจเดียวกัน"
+            f" แต่มี{' และ'.join(what_th)}ต่างกัน",
+            f"an earlier row of this file is the round at {point.code} on {when} by the same"
+            f" inspector with other {' and '.join(what_en)}",
+            field="i" + items[0] if items else "note",
+            row=number,
+        )
+    raise InvalidInput(
+        f"รอบตรวจที่บันทึกสมบูรณ์แล้วของจุด {point.code} เวลา {when} ({uid}) มี"
+        f"{' และ'.join(what_th)}ต่างจากไฟล์ ไม่มีการนำเข้าข้อมูลใด ๆ รอบที่สมบูรณ์แล้วแก้ได้ด้วยการแก้ไขผล"
+        f" พร้อมเหตุผล: ในหน้าต่าง (ปุ่ม «แก้ไขผล») หรือคำสั่ง correct-round {uid}"
+        " --reason ... --scores ...",
+        f"the final round at {point.code} on {when} ({uid}) differs from the file in the"
+        f" {' and '.join(what_en)}; nothing was imported. A final round is corrected with a"
+        f" reason: Correct in the window, or correct-round {uid} --reason ... --scores ...",
+        field="i" + items[0] if items else "note",
+        row=number,
+    )
+
+
+def _write(db: Database, path: Path, table: tuple[list[str], list], source: str) -> ImportResult:
     added = skipped = 0
-    fingerprints: list[tuple] = []
+    covers = Covers()
     with transaction(db):
-        # Read under the write lock: a second import of the same file (a scheduled job
-        # and a person at once) waits here, then sees the first one's rounds.
+        # Checked and read under the write lock: a second import of the same file (a
+        # scheduled job and a person at once) waits here, then sees the first one's
+        # rounds; a standard or point changed (or a restore) meanwhile is the one used.
+        std = current_standard(db)
+        if len(std.items) != len(ITEM_COLUMNS):
+            raise InvalidInput(
+                f"เกณฑ์ปัจจุบันมี {len(std.items)} ข้อ ไฟล์นี้มี 20 ข้อ",
+                f"the current standard has {len(std.items)} items, the file has 20",
+            )
+        parsed = _check_rows(db, *table, std)
         present = _present(db, parsed)
         batch = next_batch(db)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         actor = current_actor(db).username
+        digest_round = round_digester(standard_uuid(db, std.id), source, stamp, actor)
         # New uuids handed out in ascending order: the uuid index then takes them in one
         # sweep instead of a page-cache miss per round (still random version-4 uuids).
         uuids = iter(sorted(new_ids(len(parsed))))
         pending: list[tuple] = []
-        for point, at, inspector, fy, (encoded, total, passed, failed), note in parsed:
+        digests = covers.entries.setdefault("rounds", {})  # filled here: 100,000 adds cost
+        for point, at, inspector, fy, (encoded, total, passed, failed), note, number in parsed:
             key = (point.id, at, inspector)
             if key in present:
+                # The same round again is skipped (a second import adds nothing); the same
+                # key with other scores is refused, never silently dropped.
+                if not any((s, n) == (encoded, note) for _, s, n in present[key]):
+                    _refuse_differing(point, at, number, present[key][-1], encoded, note)
                 skipped += 1
                 continue
-            present.add(key)
+            present[key] = [("", encoded, note)]
             added += 1
             if failed:
                 # A failing item opens corrective actions: the one-round path does that.
@@ -117,8 +180,7 @@ def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -
                 pending.clear()
                 record_round(
                     db, point, datetime.fromisoformat(at), inspector, [int(c) for c in encoded],
-                    note=note, source=source, standard=std, batch=batch,
-                    fingerprints=fingerprints,
+                    note=note, source=source, standard=std, batch=batch, covers=covers,
                 )  # fmt: skip
                 continue
             uid = next(uuids)
@@ -126,13 +188,12 @@ def _write(db: Database, path: Path, parsed: list, std: Standard, source: str) -
                 (uid, point.id, std.id, at, fy, inspector, encoded, total, passed, note, source,
                  stamp, stamp, actor, batch)
             )  # fmt: skip
-            fingerprints.append((uid, point.id, at, inspector, "final", encoded, total, passed,
-                                 note))  # fmt: skip
+            digests[uid] = digest_round(uid, point.uuid, at, fy, inspector, encoded, total,
+                                        passed, note)  # fmt: skip
         _insert_rounds(db, pending)
         if added:
-            digest = file_digest(Path(path))
             detail = {"file": Path(path).name, "skipped": skipped}
-            audit_batch(db, "import", batch, digest, detail, fingerprints)
+            audit_batch(db, "import", batch, file_digest(Path(path)), detail, covers)
     return ImportResult(added=added, skipped=skipped)
 
 
@@ -148,13 +209,21 @@ def _insert_rounds(db: Database, rows: list[tuple]) -> None:
         db.conn.executemany(_INSERT, rows)
 
 
-def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Standard) -> list:
-    """(point, minute, inspector, fiscal year, (scores, total, passed, failed), note) per row.
+def _check_rows(
+    db: Database, header: list[str], rows: list[tuple[int, list[str]]], std: Standard
+) -> list:
+    """(point, minute, inspector, fiscal year, (scores, total, passed, failed), note, row
+    number) per row.
 
     Each row is checked by inspection.rounds.check_round, as a round typed in the window
     or received in a sync file is. The first bad row raises, naming its row and field,
-    in Thai and English.
+    in Thai and English. Cells are read by position: a row's four leading cells and its
+    20 scores each in one C call.
     """
+    column = {name: at for at, name in enumerate(header)}  # a repeated name: the last, as ever
+    leading = itemgetter(*(column[c] for c in ("point", "date", "time", "inspector")))
+    item_cells = itemgetter(*(column[c] for c in ITEM_COLUMNS))
+    note_at = column.get("note")
     points = {p.code: p for p in list_points(db, active_only=False)}
     # Parsed once per distinct text.
     days: dict[str, tuple[str, int]] = {}
@@ -165,44 +234,45 @@ def _check_rows(db: Database, rows: list[tuple[int, dict[str, str]]], std: Stand
     parsed = []
     for number, row in rows:
         try:
-            raw_point = row["point"]
+            raw_point, raw_day, raw_time, inspector = leading(row)
             point = points.get(raw_point.upper()) or get_point(db, raw_point)
-            raw_day = row["date"]
             if raw_day not in days:
                 day = parse_date(raw_day)
                 days[raw_day] = (day.isoformat(), fiscal_year(day))
             day_iso, fy = days[raw_day]
-            raw_time = row["time"]
             if raw_time not in times:
                 times[raw_time] = parse_time(raw_time).strftime("%H:%M")
             stamp = f"{day_iso}T{times[raw_time]}"
-            cells = [row[c] for c in ITEM_COLUMNS]
+            cells = item_cells(row)
             joined = "".join(cells)
             if len(joined) != len(cells) or not scores_ok.fullmatch(joined):
                 # Thai digits, or a bad cell: read cell by cell (core.values), naming it.
-                joined = "".join(str(check_score(row[c], std.max_score, field=c))
+                joined = "".join(str(check_score(row[column[c]], std.max_score, field=c))
                                  for c in ITEM_COLUMNS)  # fmt: skip
             scores = as_ints.get(joined)
             if scores is None:
                 scores = as_ints[joined] = tuple(map(int, joined))
-            facts = RoundFacts("", point.uuid, datetime.fromisoformat(stamp), row["inspector"],
-                               scores, row.get("note", ""))  # fmt: skip
+            note = "" if note_at is None else row[note_at]
+            facts = RoundFacts("", point.uuid, datetime.fromisoformat(stamp), inspector, scores,
+                               note)  # fmt: skip
             v = check_round(facts, std, present=present)
         except SalaError as exc:
             raise exc.at_row(number) from None
         verdict = (joined, v.total, int(v.passed), v.failed_items)
-        parsed.append((point, stamp, facts.inspector.strip(), fy, verdict, facts.note.strip()))
+        parsed.append((point, stamp, inspector, fy, verdict, note, number))
     return parsed
 
 
-def export_rounds(db: Database, fy: int, path: Path) -> int:
+def export_rounds(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     """The final rounds of fiscal year `fy`, oldest first, as import-rounds reads them.
 
     A round superseded by a correction is left out: the file holds the record
     that counts, so importing it into an empty database scores the same year.
     """
     rows = db.execute(
-        "SELECT p.code, r.inspected_at, r.inspector, r.scores, r.note FROM rounds r"
+        "SELECT p.code, r.inspected_at, r.inspector, r.scores, r.note, r.uuid FROM rounds r"
         " JOIN points p ON p.id = r.point_id"
         " WHERE r.fiscal_year = ? AND r.status = 'final'"
         " AND NOT EXISTS (SELECT 1 FROM rounds c"
@@ -212,8 +282,9 @@ def export_rounds(db: Database, fy: int, path: Path) -> int:
     ).fetchall()
 
     def out():
-        for code, at, inspector, scores, note in rows:
+        for code, at, inspector, scores, note, uid in rows:
             stamp = datetime.fromisoformat(at)
-            yield [code, stamp.date().isoformat(), f"{stamp:%H:%M}", inspector, *scores, note]
+            yield [code, stamp.date().isoformat(), f"{stamp:%H:%M}", inspector, *scores, note,
+                   uid]  # fmt: skip
 
-    return write_rows(Path(path), ROUND_COLUMNS, out())
+    return write_rows(Path(path), EXPORT_COLUMNS, out(), progress)

@@ -15,9 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from core.audit import audit
 from core.calendar import fiscal_months, fiscal_year_range, today
 from core.db import transaction
-from core.users import require
+from core.records import covering
+from core.users import acting_as, current_actor, demo_section_head, require
 from inspection.points import list_points
 from inspection.rounds import audit_batch, next_batch, record_round
 from inspection.standard import current_standard
@@ -74,10 +76,15 @@ def _when(rng: random.Random, year: int, month: int) -> datetime:
 def fill_demo_rounds(db: Database, fy: int) -> DemoResult:
     """Fill fiscal year `fy` with rounds up to today; a year already filled is left as is."""
     require(db, "rounds.record")
-    if db.execute(
-        "SELECT 1 FROM rounds WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
-    ).fetchone():
-        return DemoResult(0, 0, 0, already=True)
+    with transaction(db):  # asked under the write lock: two demo runs at once fill it once
+        if db.execute(
+            "SELECT 1 FROM rounds WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
+        ).fetchone():
+            return DemoResult(0, 0, 0, already=True)
+        return _fill_rounds(db, fy)
+
+
+def _fill_rounds(db: Database, fy: int) -> DemoResult:
     rng = random.Random(fy)
     std = current_standard(db)
     points = list_points(db)
@@ -153,14 +160,20 @@ def fill_demo_survey(db: Database, fy: int) -> int:
     the satisfied count is fixed first and each form is then drawn to match it:
     the demo always shows a level-4 survey with a few unhappy users.
     """
+    require(db, "survey.record")
+    with transaction(db):  # asked under the write lock, as for the rounds
+        if db.execute(
+            "SELECT 1 FROM survey_responses WHERE fiscal_year = ? AND source = 'demo' LIMIT 1",
+            [fy],
+        ).fetchone():
+            return 0
+        return _fill_survey(db, fy)
+
+
+def _fill_survey(db: Database, fy: int) -> int:
     from core.calendar import fiscal_year_range
     from inspection.survey import GROUPS, FormGuesser, _insert
 
-    require(db, "survey.record")
-    if db.execute(
-        "SELECT 1 FROM survey_responses WHERE fiscal_year = ? AND source = 'demo' LIMIT 1", [fy]
-    ).fetchone():
-        return 0
     rng = random.Random(fy * 3)
     start, end = fiscal_year_range(fy)
     end = min(end, today())
@@ -171,13 +184,18 @@ def fill_demo_survey(db: Database, fy: int) -> int:
     rng.shuffle(wanted)
     guess = FormGuesser(db)
     with transaction(db):
+        added = []
         for satisfied in wanted:
             day = start + timedelta(days=rng.randrange(max(1, (end - start).days + 1)))
             size = 1 if rng.random() < 0.5 else 5
             ratings = _demo_form(rng, size, satisfied)
             point = rng.choice(points).id if rng.random() < 0.8 else None
             grp = rng.choices(GROUPS, weights=(40, 25, 35))[0]
-            _insert(db, day, point, grp, ratings, "demo", guess(day, len(ratings)))
+            added.append(_insert(db, day, point, grp, ratings, "demo", guess(day, len(ratings))))
+        # One audit row for the year's questionnaires, as import-survey writes one per file.
+        audit(db, "demo", "survey_file", f"demo-survey-{fy}", None,
+              {"fiscal_year": fy, "rows": total},
+              covers=covering(db, survey_responses=added))  # fmt: skip
     return total
 
 
@@ -214,14 +232,22 @@ def fill_demo_plan(db: Database, fy: int) -> int:
     second demo run never overwrites what the office recorded. Returns how many
     steps were marked.
     """
+    from core.plan import plan_for_year
+
+    # Marking a step done is the section head's (plan.edit): the demo's invented one. The
+    # whole year's marks are decided and written under one lock.
+    with acting_as(db, demo_section_head(current_actor(db).via)), transaction(db):
+        steps = plan_for_year(db, fy)
+        if any(s.done_date is not None for s in steps):
+            return 0
+        return _mark_plan(db, fy, steps)
+
+
+def _mark_plan(db: Database, fy: int, steps: list) -> int:
     import calendar
 
-    from core.plan import mark_step_done, plan_for_year
+    from core.plan import mark_step_done
 
-    require(db, "plan.edit")
-    steps = plan_for_year(db, fy)
-    if any(s.done_date is not None for s in steps):
-        return 0
     marked = 0
     for s in steps:
         last = max(s.months, key=lambda m: (m - 10) % 12)  # fiscal order: September last

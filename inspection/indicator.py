@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year_range
 from core.i18n import tr
 from core.ladder import LEVEL_SCORES, LadderRow, score_for
+from core.rounding import pct_text
 from inspection.points import Point, active_between, parse_periods
 from inspection.rounds import Round, deciding_rounds
 from inspection.standard import judge, standard_by_id
@@ -262,7 +263,7 @@ def next_level_needs(ind: RestroomIndicator, lang: str) -> list[str]:
             lines.append(tr("ind.next.all_satisfied", lang, level=nxt,
                             unhappy=ind.respondents - ind.satisfied))  # fmt: skip
         else:
-            pct = f"{ind.satisfaction_pct:.2f}"
+            pct = pct_text(ind.satisfaction_pct)
             more = ind.more_satisfied_needed
             lines.append(tr("ind.next.survey", lang, level=nxt, target=target, pct=pct, more=more))
     return lines

@@ -96,13 +96,16 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
     from core.audit import audit
     from core.calendar import parse_date, today
     from core.db import transaction
+    from core.records import covering
     from core.users import require
 
-    require(db, "points.manage")
-    point = get_point(db, code)
+    require(db, "points.activate")
     day = parse_date(on, field="date") if isinstance(on, str) else (on or today())
-    periods = point_periods(db, point.id)
     with transaction(db):
+        # Read under the write lock: two changes at once must not each extend the periods
+        # as they were before the other (one period would be lost).
+        point = get_point(db, code)
+        periods = point_periods(db, point.id)
         if active:
             if not periods or periods[-1][1] is not None:
                 periods.append([day.isoformat(), None])
@@ -121,7 +124,8 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
                 [day.isoformat(), json.dumps(periods), point.id],
             )
         audit(db, "activate" if active else "deactivate", "point", point.uuid,
-              {"active": point.active}, {"active": active, "on": day.isoformat()})  # fmt: skip
+              {"active": point.active}, {"active": active, "on": day.isoformat()},
+              covers=covering(db, points=[point.uuid]))  # fmt: skip
     return get_point(db, code)
 
 

@@ -6,7 +6,9 @@ stay. Every function here is one user action in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -15,12 +17,14 @@ from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from core.audit import audit, batch_digests, digest_rounds
+from core.audit import audit
 from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.records import ACTIONS, ROUNDS, Covers, covering, json_string, values_digest
 from core.users import current_actor, require
 from core.values import NAME_MAX, TEXT_MAX, check_text
+from inspection.actions import ActionOutcome, settle_actions
 from inspection.points import Point, get_point, get_point_by_id
 from inspection.standard import (
     Judgement,
@@ -53,6 +57,7 @@ class Round:
     reason: str
     notes: dict[int, str]
     superseded_by: str | None = None
+    recorded_by: str = ""  # the account that saved it (the inspector is who inspected)
     point_uuid: str = ""
 
     @property
@@ -88,7 +93,7 @@ _ROUND_SQL = (
     "SELECT r.id, r.uuid, r.point_id, p.code, r.standard_id, r.inspected_at, r.fiscal_year,"
     " r.inspector, r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason,"
     " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final'),"
-    " p.uuid FROM rounds r JOIN points p ON p.id = r.point_id"
+    " r.recorded_by, p.uuid FROM rounds r JOIN points p ON p.id = r.point_id"
 )
 
 
@@ -120,7 +125,8 @@ def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
                 reason=row[14],
                 notes=notes,
                 superseded_by=row[15],
-                point_uuid=row[16],
+                recorded_by=row[16] or "",
+                point_uuid=row[17],
             )
         )
     return out
@@ -131,6 +137,15 @@ def get_round(db: Database, round_uuid: str) -> Round:
     if not rows:
         raise NotFound(f"ไม่พบรอบตรวจ {round_uuid}", f"no round {round_uuid}")
     return _rows_to_rounds(db, rows)[0]
+
+
+def standards_of_rounds(db: Database, uuids: Sequence[str]) -> dict[str, int]:
+    """round uuid -> the id of the standard it was scored against (rounds that exist)."""
+    rows = db.execute(
+        "SELECT uuid, standard_id FROM rounds WHERE uuid IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(dict.fromkeys(uuids)))],
+    ).fetchall()
+    return dict(rows)
 
 
 def rounds_for_point(db: Database, point_id: int, fy: int | None = None) -> list[Round]:
@@ -300,16 +315,17 @@ def start_draft(
 ) -> Round:
     """Begin a round at a point, against the current standard; saved at once as a draft."""
     actor = require(db, "rounds.record")
-    point = get_point(db, point_code)
     inspector = _check_inspector(inspector)
     when = _check_when(when or now())
-    std = current_standard(db)
-    n = len(std.items)
-    initial = tuple(scores) if scores is not None else (None,) * n
-    if len(initial) != n:
-        initial = (tuple(initial) + (None,) * n)[:n]
     uid = new_id()
     with transaction(db):
+        # The point and the standard read under the write lock, as every write reads.
+        point = get_point(db, point_code)
+        std = current_standard(db)
+        n = len(std.items)
+        initial = tuple(scores) if scores is not None else (None,) * n
+        if len(initial) != n:
+            initial = (tuple(initial) + (None,) * n)[:n]
         cur = db.execute(
             "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
             " status, scores, total, passed, supersedes, reason, created_at, recorded_by)"
@@ -409,37 +425,63 @@ def set_round_note(db: Database, round_uuid: str, note: str) -> Round:
 
 
 def discard_draft(db: Database, round_uuid: str) -> None:
-    rnd, _ = _draft(db, round_uuid)
+    # Read under the write lock: a draft another window finalized a moment ago is final
+    # now, and is refused instead of deleted with an audit row for a draft that is gone.
     with transaction(db):
+        rnd, _ = _draft(db, round_uuid)
         db.execute("DELETE FROM rounds WHERE id = ? AND status = 'draft'", [rnd.id])
         audit(db, "discard_draft", "round", rnd.uuid, _snapshot(rnd), None)
 
 
-def _open_actions(db: Database, rnd: Round, std: Standard, failed: Sequence[int]) -> None:
-    """A failed item in a final round opens a corrective action on the point (section 3)."""
+def _action_texts(notes: dict[int, str], std: Standard, failed: Sequence[int]) -> dict[int, str]:
+    """What each failed item's action asks: the item, and the inspector's note on it."""
+    texts = {}
     for no in failed:
-        item = std.items[no - 1]
-        note = rnd.notes.get(no, "")
-        what = item.text_th + (f" — {note}" if note else "")
-        db.execute(
-            "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [new_id(), rnd.point_id, rnd.uuid, no, what, _stamp()],
-        )
+        note = notes.get(no, "")
+        texts[no] = std.items[no - 1].text_th + (f" — {note}" if note else "")
+    return texts
+
+
+def _corrected_chain(db: Database, rnd: Round) -> list[str]:
+    """The rounds `rnd` stands in for: the one it supersedes, that one's, and so on."""
+    chain: list[str] = []
+    uuid = rnd.supersedes
+    while uuid and uuid not in chain:
+        chain.append(uuid)
+        row = db.execute("SELECT supersedes FROM rounds WHERE uuid = ?", [uuid]).fetchone()
+        uuid = row[0] if row else None
+    return chain
+
+
+@dataclass(frozen=True)
+class Finalized:
+    """A round made final, and what that did to its point's corrective actions."""
+
+    round: Round
+    actions: ActionOutcome
 
 
 def finalize_round(db: Database, round_uuid: str) -> Round:
-    """Make a complete draft final: total and pass are fixed, failed items open actions."""
-    rnd, std = _draft(db, round_uuid)
-    missing = [no for no, s in enumerate(rnd.scores, start=1) if s is None]
-    if missing:
-        listed = ", ".join(str(n) for n in missing)
-        raise InvalidInput(
-            f"ยังไม่ได้ให้คะแนนข้อ {listed}",
-            f"items {listed} are not scored yet",
-            field=f"i{missing[0]}",
-        )
+    """Make a complete draft final (see `finalize`)."""
+    return finalize(db, round_uuid).round
+
+
+def finalize(db: Database, round_uuid: str) -> Finalized:
+    """Make a complete draft final: total and pass are fixed, failed items open actions
+    (a correction carries its round's open actions over, see settle_actions)."""
+    # The draft is read under the write lock: when two windows finalize it at once, the
+    # second finds it final and is refused, instead of opening a second set of corrective
+    # actions and a second "finalize" audit row (issue 13).
     with transaction(db):
+        rnd, std = _draft(db, round_uuid)
+        missing = [no for no, s in enumerate(rnd.scores, start=1) if s is None]
+        if missing:
+            listed = ", ".join(str(n) for n in missing)
+            raise InvalidInput(
+                f"ยังไม่ได้ให้คะแนนข้อ {listed}",
+                f"items {listed} are not scored yet",
+                field=f"i{missing[0]}",
+            )
         corrected = None
         if rnd.supersedes:
             _check_supersede(db, rnd.supersedes)
@@ -450,10 +492,22 @@ def finalize_round(db: Database, round_uuid: str) -> Round:
             " recorded_by = ? WHERE id = ? AND status = 'draft'",
             [verdict.total, int(verdict.passed), _stamp(), current_actor(db).username, rnd.id],
         )
-        _open_actions(db, rnd, std, verdict.failed_items)
+        outcome = settle_actions(
+            db, point_id=rnd.point_id, round_uuid=rnd.uuid, failed=verdict.failed_items,
+            what=_action_texts(rnd.notes, std, verdict.failed_items),
+            corrects=_corrected_chain(db, rnd), reason=rnd.reason,
+        )  # fmt: skip
         after = get_round(db, round_uuid)
-        audit(db, "finalize", "round", rnd.uuid, None, _snapshot(after))
-    return after
+        audit(
+            db,
+            "finalize",
+            "round",
+            rnd.uuid,
+            None,
+            _snapshot(after),
+            covers=covering(db, rounds=[rnd.uuid], actions=list(outcome.opened_uuids)),
+        )
+    return Finalized(after, outcome)
 
 
 def _check_supersede(db: Database, old_uuid: str) -> None:
@@ -473,25 +527,59 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     The correction keeps the inspection time of the round it corrects: it is a
     better record of the same inspection, so it judges the point in its place.
     """
-    require(db, "rounds.record")
-    old = get_round(db, round_uuid)
-    if not old.is_final:
-        raise InvalidInput("แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected")
+    require(db, "rounds.correct")
     reason = check_text(reason or "", field="reason", limit=TEXT_MAX, required=True,
                         one_line=False,
                         what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
-    _check_supersede(db, old.uuid)
-    point = get_point_by_id(db, old.point_id)
-    return start_draft(
-        db,
-        point.code,
-        inspector,
-        old.inspected_at,
-        supersedes=old.uuid,
-        reason=reason,
-        scores=old.scores,
-        notes=old.notes,
-    )
+    with transaction(db):
+        old = get_round(db, round_uuid)
+        if not old.is_final:
+            raise InvalidInput(
+                "แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected"
+            )
+        _check_supersede(db, old.uuid)
+        point = get_point_by_id(db, old.point_id)
+        return start_draft(
+            db,
+            point.code,
+            inspector,
+            old.inspected_at,
+            supersedes=old.uuid,
+            reason=reason,
+            scores=old.scores,
+            notes=old.notes,
+        )
+
+
+def correct_with_scores(
+    db: Database, round_uuid: str, reason: str, scores: Sequence[object], inspector: str
+) -> Round:
+    """A correction in one step (the command line's `correct-round`): the new scores,
+    checked whole first, in a final round that supersedes `round_uuid` and why.
+
+    The same rules as the window's correction (correct_round, then finalize_round);
+    should the last step be refused, the draft it began is discarded.
+    """
+    require(db, "rounds.correct")
+    std = current_standard(db)
+    if len(scores) != len(std.items):
+        raise InvalidInput(
+            f"ต้องให้คะแนน {len(std.items)} ข้อ (ให้มา {len(scores)} ข้อ)",
+            f"give {len(std.items)} scores ({len(scores)} given)",
+            field="--scores",
+        )
+    values = [check_score(v, std.max_score, field=f"i{n}") for n, v in enumerate(scores, start=1)]
+    draft = correct_round(db, round_uuid, reason, inspector)
+    try:
+        with transaction(db):
+            db.execute(
+                "UPDATE rounds SET scores = ?, total = ? WHERE uuid = ? AND status = 'draft'",
+                [_encode(values), sum(values), draft.uuid],
+            )
+        return finalize_round(db, draft.uuid)
+    except BaseException:
+        discard_draft(db, draft.uuid)
+        raise
 
 
 def record_round(
@@ -506,12 +594,13 @@ def record_round(
     source: str = "app",
     standard: Standard | None = None,
     batch: int | None = None,
-    fingerprints: list[tuple] | None = None,
+    covers: Covers | None = None,
 ) -> str:
     """Write a final round in one step (imports and the demo year); returns its uuid.
 
     The caller holds the transaction, so that a whole file is all or nothing, and
-    writes one audit row for the whole batch (see `audit_batch`).
+    writes one audit row for the whole batch (see `audit_batch`), which `covers`
+    collects the round's digest (and its actions') for.
     """
     std = standard or current_standard(db)
     verdict = judge(scores, std.item_min, std.pass_total)
@@ -528,46 +617,84 @@ def record_round(
         (uid, point.id, std.id, at, fy, inspector, encoded, verdict.total, int(verdict.passed),
          note, source, stamp, stamp, current_actor(db).username, batch),
     )  # fmt: skip
-    if fingerprints is not None:
-        fingerprints.append(
-            (
-                uid,
-                point.id,
-                at,
-                inspector,
-                "final",
-                encoded,
-                verdict.total,
-                int(verdict.passed),
-                note,
-            )
-        )
+    if covers is not None:
+        covers.add("rounds", uid, round_digest(
+            uid, point.uuid, standard_uuid(db, std.id), at, fy, inspector, encoded,
+            verdict.total, int(verdict.passed), note, source, stamp, current_actor(db).username,
+            notes or {},
+        ))  # fmt: skip
     for no, text in (notes or {}).items():
         db.conn.execute(
             "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
             (cur.lastrowid, no, text),
         )
     if verdict.failed_items:
-        rnd = Round(
-            id=cur.lastrowid,
-            uuid=uid,
+        outcome = settle_actions(
+            db,
             point_id=point.id,
-            point_code=point.code,
-            standard_id=std.id,
-            inspected_at=inspected_at,
-            fiscal_year=fy,
-            inspector=inspector,
-            status="final",
-            scores=tuple(scores),
-            total=verdict.total,
-            passed=verdict.passed,
-            note=note,
-            supersedes=None,
-            reason="",
-            notes=notes or {},
+            round_uuid=uid,
+            failed=verdict.failed_items,
+            what=_action_texts(notes or {}, std, verdict.failed_items),
         )
-        _open_actions(db, rnd, std, verdict.failed_items)
+        if covers is not None:
+            covers.read(db, ACTIONS, list(outcome.opened_uuids))
     return uid
+
+
+def round_content(
+    uid: str, point_uuid: str, standard_uuid: str, at: str, fy: int, inspector: str,
+    scores: str, total: int, passed: int, note: str, source: str, stamp: str, actor: str,
+    notes: dict[int, str],
+) -> dict:  # fmt: skip
+    """A final round written in bulk, as core.records.ROUNDS digests it: bulk writers
+    digest what they insert instead of reading it back."""
+    return {
+        "uuid": uid, "point": point_uuid, "standard": standard_uuid, "inspected_at": at,
+        "fiscal_year": fy, "inspector": inspector, "scores": scores, "total": total,
+        "passed": passed, "note": note, "supersedes": None, "reason": "", "source": source,
+        "created_at": stamp, "finalized_at": stamp, "recorded_by": actor,
+        "notes": [[no, text] for no, text in sorted(notes.items())],
+    }  # fmt: skip
+
+
+def round_digest(
+    uid: str, point_uuid: str, standard_uuid: str, at: str, fy: int, inspector: str,
+    scores: str, total: int, passed: int, note: str, source: str, stamp: str, actor: str,
+    notes: dict[int, str],
+) -> str:  # fmt: skip
+    """`digest(ROUNDS, round_content(...))` without the dict, the values in the order ROUNDS
+    describes them (tests/core/test_records.py holds the two equal): a 100,000-row import
+    digests every round it writes, and the dict was a third of that work."""
+    children = [[no, text] for no, text in sorted(notes.items())] if notes else []
+    return values_digest(ROUNDS, (
+        uid, point_uuid, standard_uuid, at, fy, inspector, scores, total, passed, note, None,
+        "", source, stamp, stamp, actor, children,
+    ))  # fmt: skip
+
+
+def round_digester(standard_uuid: str, source: str, stamp: str, actor: str) -> Callable[..., str]:
+    """`round_digest` for the rounds of one bulk write (one standard, source, moment and
+    actor; no item notes): (uid, point_uuid, at, fy, inspector, scores, total, passed,
+    note) -> digest. The values they share are encoded once and each round's canonical
+    JSON is written out directly, strings through core.records' own escaper; the tests
+    hold it equal to `digest` for any text. It keeps a 100,000-row import within its
+    goal (bench: import_ratio)."""
+    es = json_string
+    head, std = f"[{es(ROUNDS.kind)},", es(standard_uuid)
+    tail = f',null,"",{es(source)},{es(stamp)},{es(stamp)},{es(actor)},[]]'
+    sha256 = hashlib.sha256
+
+    def digest_round(uid: str, point_uuid: str, at: str, fy: int, inspector: str, scores: str,
+                     total: int, passed: int, note: str) -> str:  # fmt: skip
+        text = (f"{head}{es(uid)},{es(point_uuid)},{std},{es(at)},{fy:d},{es(inspector)},"
+                f"{es(scores)},{total:d},{passed:d},{es(note)}{tail}")  # fmt: skip
+        return sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    return digest_round
+
+
+def standard_uuid(db: Database, standard_id: int) -> str:
+    return db.execute("SELECT uuid FROM standards WHERE id = ?", [standard_id]).fetchone()[0]
 
 
 def next_batch(db: Database) -> int:
@@ -584,32 +711,24 @@ def audit_batch(
     batch: int,
     batch_key: str,
     detail: dict,
-    fingerprints: list[tuple] | None = None,
+    covers: Covers | None = None,
 ) -> None:
-    """One audit row for rounds written in bulk, with a digest of their stored content.
+    """One audit row for rounds written in bulk, with the digest of each one's content.
 
-    `check` recomputes the digest, so a bulk round changed later is caught like any
-    edited audit row. Writers that collected the rows' fingerprints while inserting
-    pass them, which spares reading the batch back.
+    `check` recomputes the digests, so a bulk round changed later is named like any
+    record changed outside the app. Writers that digested the rows while inserting
+    pass `covers`; otherwise the batch's rounds and their actions are read back.
     """
-    if fingerprints is None:
-        digest = batch_digests(db, batch).get(batch, "")
-        count = db.execute("SELECT COUNT(*) FROM rounds WHERE audit_batch = ?", [batch]).fetchone()[
-            0
-        ]
-    else:
-        digest, count = digest_rounds(fingerprints), len(fingerprints)
+    if covers is None:
+        covers = Covers().read_where(db, ROUNDS, "t.audit_batch = ?", [batch])
+        covers.read_where(db, ACTIONS, "t.round_uuid IN (SELECT uuid FROM rounds"
+                          " WHERE audit_batch = ?)", [batch])  # fmt: skip
+    count = len(covers.entries.get("rounds", {}))
     row_id = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log").fetchone()[0]
     if row_id != batch:
         raise RuntimeError("audit batch id moved inside its transaction")
-    audit(
-        db,
-        action,
-        "rounds_batch",
-        batch_key,
-        None,
-        dict(detail, rounds=count, content_sha256=digest),
-    )
+    audit(db, action, "rounds_batch", batch_key, None, dict(detail, rounds=count),
+          covers=covers)  # fmt: skip
 
 
 def _snapshot(rnd: Round) -> dict:

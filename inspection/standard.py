@@ -140,6 +140,16 @@ def check_standard(
                                field=name)  # fmt: skip
 
 
+def max_totals(db: Database) -> dict[int, int]:
+    """standard id -> its highest total (80 for version 1): what a round's total is out of."""
+    return dict(
+        db.execute(
+            "SELECT s.id, s.max_score * COUNT(i.no) FROM standards s"
+            " JOIN standard_items i ON i.standard_id = s.id GROUP BY s.id"
+        ).fetchall()
+    )
+
+
 STANDARD_COLUMNS = ("no", "group", "th", "en")
 
 
@@ -154,28 +164,34 @@ def create_standard_version(
     from core.audit import audit
     from core.csvfile import read_rows
     from core.db import new_id, transaction
+    from core.records import covering
     from core.users import require
 
     require(db, "standards.manage")
-    current = current_standard(db)
     rows = read_rows(Path(path), STANDARD_COLUMNS)
     items = []
     for number, row in rows:
         try:
             no = whole(row["no"], field="no", low=1, high=MAX_ITEMS, what=("ข้อ", "item"))
             items.append((no, row["group"].upper(), row["th"], row["en"]))
-            check_standard(1, current.max_score, 0, 1, items)
+            # Each item as it is read, to name its row (the thresholds are checked below,
+            # against the current version read under the write lock).
+            check_standard(1, MAX_SCORE_LIMIT, 0, 1, items)
         except InvalidInput as exc:
             raise exc.at_row(number) from None
-    minimum = current.item_min if item_min is None else item_min
-    band = current.pass_total if pass_total is None else pass_total
-    version = current.version + 1
-    check_standard(version, current.max_score, minimum, band, items)
+    uid = new_id()
     with transaction(db):
+        # The current version read under the write lock: two new versions at once would
+        # both have claimed the same number.
+        current = current_standard(db)
+        minimum = current.item_min if item_min is None else item_min
+        band = current.pass_total if pass_total is None else pass_total
+        version = current.version + 1
+        check_standard(version, current.max_score, minimum, band, items)
         cur = db.execute(
             "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min,"
             " pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",
-            [new_id(), version, f"{current.title_th.split(' (')[0]} (ฉบับที่ {version})",
+            [uid, version, f"{current.title_th.split(' (')[0]} (ฉบับที่ {version})",
              f"{current.title_en.split(' (')[0]} (version {version})", current.max_score,
              minimum, band],
         )  # fmt: skip
@@ -186,5 +202,6 @@ def create_standard_version(
                 [cur.lastrowid, no, grp, th, en],
             )
         audit(db, "create", "standard", str(version), None,
-              {"items": len(items), "item_min": minimum, "pass_total": band})  # fmt: skip
+              {"items": len(items), "item_min": minimum, "pass_total": band},
+              covers=covering(db, standards=[uid]))  # fmt: skip
     return current_standard(db)

@@ -10,7 +10,8 @@ was given with, and a form that has answers is never changed: see `save_form`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from fractions import Fraction
@@ -24,6 +25,7 @@ from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
 from core.migrations import seed_uuid
+from core.records import SURVEY_FORMS, SURVEY_QUESTIONS, Covers, covering
 from core.users import current_actor, require
 from core.values import TEXT_MAX, TITLE_MAX, check_text, digits
 from inspection.points import get_point, list_points
@@ -145,16 +147,20 @@ def record_response(
     """
     require(db, "survey.record")
     d = day if isinstance(day, date) else parse_date(day)
-    point_id = get_point(db, point_code).id if point_code else None
     values = parse_ratings(ratings) if isinstance(ratings, str) else list(ratings)
-    asked = len(get_form(db, form).questions) if form is not None else None
-    grp, values = check_response(d, group, values, asked)
-    if form is None:
-        form = form_for_ratings(db, fiscal_year(d), len(values))
+    grp, values = check_response(d, group, values)
     with transaction(db):
+        # The form read under the write lock: one edited in place a moment ago by another
+        # window (it had no answers) is checked as it is now.
+        point_id = get_point(db, point_code).id if point_code else None
+        if form is not None:
+            check_response(d, grp, values, len(get_form(db, form).questions))
+        else:
+            form = form_for_ratings(db, fiscal_year(d), len(values))
         uid = _insert(db, d, point_id, grp, values, "app", form)
         audit(db, "create", "survey_response", uid, None,
-              {"date": d.isoformat(), "group": grp, "ratings": values, "form": form})  # fmt: skip
+              {"date": d.isoformat(), "group": grp, "ratings": values, "form": form},
+              covers=covering(db, survey_responses=[uid]))  # fmt: skip
     return uid
 
 
@@ -206,8 +212,25 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
     path = Path(path)
     rows = read_rows(path, SURVEY_COLUMNS)
     digest = file_digest(path)
-    if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
-        return SurveyImport(0, True)
+    with transaction(db):
+        # Asked under the write lock: the same file imported twice at once (a scheduled
+        # job and a person) waits here and is then recognised.
+        if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
+            return SurveyImport(0, True)
+        parsed = _parse_rows(db, rows)
+        guess = FormGuesser(db)
+        added = [_insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
+                 for day, point_id, grp, ratings in parsed]  # fmt: skip
+        db.execute(
+            "INSERT INTO survey_imports(digest, file_name, rows, imported_at) VALUES (?, ?, ?, ?)",
+            [digest, path.name, len(parsed), _stamp()],
+        )
+        audit(db, "import", "survey_file", digest, None, {"file": path.name, "rows": len(parsed)},
+              covers=covering(db, survey_responses=added))  # fmt: skip
+    return SurveyImport(len(parsed), False)
+
+
+def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[tuple]:
     points = {p.code: p.id for p in list_points(db, active_only=False)}
     parsed = []
     for number, row in rows:
@@ -221,29 +244,18 @@ def import_survey(db: Database, path: Path) -> SurveyImport:
         except SalaError as exc:
             raise exc.at_row(number) from None
         parsed.append((day, point_id, grp, ratings))
-    guess = FormGuesser(db)
-    with transaction(db):
-        # Asked again under the write lock: the same file imported twice at once (a
-        # scheduled job and a person) waits here and is then recognised.
-        if db.execute("SELECT 1 FROM survey_imports WHERE digest = ?", [digest]).fetchone():
-            return SurveyImport(0, True)
-        for day, point_id, grp, ratings in parsed:
-            _insert(db, day, point_id, grp, ratings, "import", guess(day, len(ratings)))
-        db.execute(
-            "INSERT INTO survey_imports(digest, file_name, rows, imported_at) VALUES (?, ?, ?, ?)",
-            [digest, path.name, len(parsed), _stamp()],
-        )
-        audit(db, "import", "survey_file", digest, None, {"file": path.name, "rows": len(parsed)})
-    return SurveyImport(len(parsed), False)
+    return parsed
 
 
-def export_survey(db: Database, fy: int, path: Path) -> int:
+def export_survey(
+    db: Database, fy: int, path: Path, progress: Callable[[int, int], None] | None = None
+) -> int:
     rows = db.execute(
         "SELECT s.answered_on, COALESCE(p.code, ''), s.grp, s.ratings FROM survey_responses s"
         " LEFT JOIN points p ON p.id = s.point_id WHERE s.fiscal_year = ? ORDER BY s.id",
         [fy],
     ).fetchall()
-    return write_rows(Path(path), SURVEY_COLUMNS, rows)
+    return write_rows(Path(path), SURVEY_COLUMNS, rows, progress)
 
 
 @dataclass(frozen=True)
@@ -390,7 +402,26 @@ def _ensure_own_forms(db: Database, fy: int) -> None:
                            key=seed_uuid("survey_form_copy", fy, f.key))  # fmt: skip
         copied.append({"from": f.key, "to": key})
     if copied:
-        audit(db, "copy_forms", "survey_forms", str(fy), None, copied)
+        audit(db, "copy_forms", "survey_forms", str(fy), None, copied,
+              covers=_form_covers(db, [c["to"] for c in copied]))  # fmt: skip
+
+
+def _form_covers(db: Database, keys: Sequence[str], gone: Sequence[str] = ()) -> Covers:
+    """A form is its row and its questions: the audit row of a change covers both, and
+    names the questions an edit in place removed (`gone`) as deleted."""
+    questions = [
+        r[0]
+        for r in db.execute(
+            "SELECT uuid FROM survey_questions WHERE form IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(keys))],
+        )
+    ]
+    covers = Covers().read(db, SURVEY_FORMS, keys)
+    return covers.read(db, SURVEY_QUESTIONS, [*questions, *gone])  # fmt: skip
+
+
+def _question_uuids(db: Database, key: str) -> list[str]:
+    return [r[0] for r in db.execute("SELECT uuid FROM survey_questions WHERE form = ?", [key])]
 
 
 def _insert_form(db: Database, fy: int, name_th: str, name_en: str,
@@ -468,7 +499,8 @@ def save_form(
         if key is None:
             new_key = _insert_form(db, fy, name_th, name_en, cleaned, derived_from=None)
             audit(db, "create", "survey_form", new_key, None,
-                  {"fy": fy, "name": name_th, "questions": cleaned})  # fmt: skip
+                  {"fy": fy, "name": name_th, "questions": cleaned},
+                  covers=_form_covers(db, [new_key]))  # fmt: skip
             return FormSaved(get_form(db, new_key), False)
         form = _own_form(db, fy, key)
         before = {"name_th": form.name_th, "name_en": form.name_en,
@@ -480,13 +512,16 @@ def save_form(
             new_key = _insert_form(db, fy, name_th, name_en, cleaned, derived_from=form.key)
             db.execute("UPDATE survey_forms SET replaced_by = ? WHERE key = ?",
                        [new_key, form.key])  # fmt: skip
-            audit(db, "new_version", "survey_form", new_key, {"form": form.key, **before}, after)
+            audit(db, "new_version", "survey_form", new_key, {"form": form.key, **before}, after,
+                  covers=_form_covers(db, [new_key, form.key]))  # fmt: skip
             return FormSaved(get_form(db, new_key), True)
         db.execute("UPDATE survey_forms SET name_th = ?, name_en = ? WHERE key = ?",
                    [name_th, name_en, form.key])  # fmt: skip
+        old_questions = _question_uuids(db, form.key)
         db.execute("DELETE FROM survey_questions WHERE form = ?", [form.key])
         _insert_questions(db, fy, form.key, cleaned)
-        audit(db, "edit", "survey_form", form.key, before, after)
+        audit(db, "edit", "survey_form", form.key, before, after,
+              covers=_form_covers(db, [form.key], old_questions))  # fmt: skip
         return FormSaved(get_form(db, form.key), False)
 
 
@@ -503,4 +538,5 @@ def retire_form(db: Database, fy: int, key: str) -> None:
             raise InvalidInput("ต้องเหลือแบบสอบถามอย่างน้อย 1 แบบ", "keep at least one form",
                                field="form")  # fmt: skip
         db.execute("UPDATE survey_forms SET retired = 1 WHERE key = ?", [form.key])
-        audit(db, "retire", "survey_form", form.key, {"retired": False}, {"retired": True})
+        audit(db, "retire", "survey_form", form.key, {"retired": False}, {"retired": True},
+              covers=covering(db, survey_forms=[form.key]))  # fmt: skip

@@ -46,6 +46,7 @@ class ReportKind:
     title_key: str  # i18n key of the report's name
     scope: tuple[str, ...]  # keys of SCOPE_KEYS this report needs
     build: Callable[..., Path] = field(repr=False)
+    optional: tuple[str, ...] = ()  # keys it takes when given (the blank form's fiscal year)
 
 
 def _fy(scope: dict[str, Any]) -> int:
@@ -100,7 +101,9 @@ def _blank(
     from reports.restroom_pdf import build_blank_form_pdf
 
     point = get_point(db, str(scope["point"]), field="point")
-    return build_blank_form_pdf(db, point, out, lang=lang, progress=progress)
+    # Without a fiscal year the form names none: the inspector writes the date on it.
+    fy = _fy(scope) if scope.get("fy") not in (None, "") else None
+    return build_blank_form_pdf(db, point, out, lang=lang, fy=fy, progress=progress)
 
 
 def _guard_month(
@@ -126,7 +129,7 @@ REPORTS: dict[str, ReportKind] = {
         ReportKind("annual", "report.annual", ("fy",), _annual),
         ReportKind("floor", "rp.report.floor", ("fy", "floor"), _floor),
         ReportKind("round", "rp.report.round", ("round",), _round),
-        ReportKind("blank", "rp.report.blank", ("point",), _blank),
+        ReportKind("blank", "rp.report.blank", ("point",), _blank, optional=("fy",)),
         ReportKind("guard-month", "rp.report.guard_month", ("month",), _guard_month),
         ReportKind("incident", "rp.report.incident", ("incident",), _incident),
     )

@@ -1,24 +1,106 @@
-"""Charts for the reports (reportlab.graphics), with Thai labels shaped like the text.
+"""Charts for the reports, drawn as a flowable with the reports' own shaped text.
 
-reportlab draws chart labels with canvas.drawString, which does not shape; a
-label handed over already shaped (ttfonts.shapeStr) is drawn with its marks
-placed by HarfBuzz, and its text layer still reads back through thai_text.
+A chart is a few rectangles and lines; its labels are paragraphs like every other
+text of the report (shaped, and read back as written through thai_text), not
+reportlab.graphics' strings, whose import alone cost the annual summary a tenth of
+a second (issue 16, the annual PDF against a bare reportlab table).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.pdfbase.ttfonts import shapeStr
+from reportlab.platypus import Flowable
 
+from core.rounding import pct_text
 from reports.thai_text import FONT, register_fonts
 from reports.thai_wrap import text_width
 
 BAR = colors.HexColor("#4f7fb0")
 TARGET = colors.HexColor("#c0392b")
+AXIS = colors.HexColor("#555555")
+BAR_H = 16
+GAP = 8
+AXIS_H = 20  # the value axis and its labels under the bars
+TOP = 14  # room above the bars for the target's label
+
+
+class PercentBars(Flowable):
+    """Horizontal bars of percentages 0-100, one per label, top to bottom as given.
+
+    A missing value (no respondent in that group) draws no bar and the label "-".
+    `target` draws a dashed vertical line (the plan's 90 % satisfaction target).
+    """
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        values: Sequence[float | None],
+        width: float,
+        *,
+        target: float | None = None,
+        target_label: str = "",
+        font_size: float = 10.5,
+    ) -> None:
+        super().__init__()
+        register_fonts()
+        self.labels, self.values = list(labels), list(values)
+        self.target, self.target_label = target, target_label
+        self.font_size = font_size
+        self.width = width
+        self.label_w = max((text_width(t, FONT, font_size) for t in self.labels), default=0) + 8
+        self.height = TOP + len(self.labels) * (BAR_H + GAP) + AXIS_H
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        return self.width, self.height
+
+    def _text(self, text: str, x: float, y: float, size: float, align: str = "left",
+              color=colors.black) -> None:  # fmt: skip
+        """One line of text, shaped (so marks sit right and it reads back as written)."""
+        w = text_width(text, FONT, size)
+        left = {"left": x, "right": x - w, "center": x - w / 2}[align]
+        self.canv.setFillColor(color)
+        self.canv.setFont(FONT, size)
+        self.canv.drawString(left, y, shapeStr(text, FONT, size))
+
+    def draw(self) -> None:
+        c = self.canv
+        x0 = self.label_w
+        plot_w = self.width - x0 - 40
+        n = len(self.labels)
+        base = AXIS_H
+        c.saveState()
+        # The value axis: ticks and labels every 20 %.
+        c.setStrokeColor(AXIS)
+        c.setLineWidth(0.5)
+        c.line(x0, base, x0 + plot_w, base)
+        for tick in range(0, 101, 20):
+            x = x0 + plot_w * tick / 100
+            c.line(x, base, x, base - 3)
+            self._text(str(tick), x, base - 15, self.font_size - 1.5, "center")
+        c.line(x0, base, x0, base + n * (BAR_H + GAP))
+        for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
+            y = base + (n - 1 - i) * (BAR_H + GAP) + GAP / 2
+            self._text(label, x0 - 4, y + 2, self.font_size, "right")
+            if value is not None:
+                c.setFillColor(BAR)
+                c.rect(x0, y, plot_w * value / 100, BAR_H, stroke=0, fill=1)
+            text = "-" if value is None else f"{pct_text(value)}%"
+            at = x0 + (0 if value is None else plot_w * value / 100) + 3
+            self._text(text, at, y + 2, self.font_size - 1)
+        if self.target is not None:
+            x = x0 + plot_w * self.target / 100
+            c.setStrokeColor(TARGET)
+            c.setLineWidth(1)
+            c.setDash(3, 2)
+            c.line(x, base - 2, x, base + n * (BAR_H + GAP) + 4)
+            c.setDash()
+            if self.target_label:
+                self._text(self.target_label, x, base + n * (BAR_H + GAP) + 4,
+                           self.font_size - 1, "center", TARGET)  # fmt: skip
+        c.restoreState()
 
 
 def percent_bars(
@@ -29,55 +111,7 @@ def percent_bars(
     target: float | None = None,
     target_label: str = "",
     font_size: float = 10.5,
-) -> Drawing:
-    """Horizontal bars of percentages 0-100, one per label, top to bottom as given.
-
-    A missing value (no respondent in that group) draws no bar and the label "-".
-    `target` draws a vertical line (the plan's 90 % satisfaction target).
-    """
-    register_fonts()
-    n = len(labels)
-    bar_h = 16
-    label_w = max((text_width(t, FONT, font_size) for t in labels), default=0) + 8
-    height = n * (bar_h + 8) + 34
-    d = Drawing(width, height)
-    # The renderer starts every drawing in its default font (Helvetica, not embedded)
-    # unless the drawing names one: name Sarabun so the PDF uses no other font.
-    d.initialFontName = FONT
-    chart = HorizontalBarChart()
-    chart.x = label_w
-    chart.y = 20
-    chart.width = width - label_w - 40
-    chart.height = height - 34
-    # The chart draws its first category at the bottom; reverse so it reads like a table.
-    chart.data = [[0 if v is None else v for v in reversed(values)]]
-    chart.categoryAxis.categoryNames = [shapeStr(t, FONT, font_size) for t in reversed(labels)]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = font_size
-    chart.categoryAxis.labels.dx = -4
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = 100
-    chart.valueAxis.valueStep = 20
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = font_size - 1
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = None  # values are written as strings below, in Sarabun
-    chart.barLabels.fontName = FONT
-    d.add(chart)
-    step = chart.height / n
-    for i, v in enumerate(reversed(values)):
-        text = "-" if v is None else f"{v:.2f}%"
-        x = chart.x + (0 if v is None else chart.width * v / 100) + 3
-        y = chart.y + step * i + step / 2 - font_size / 3
-        d.add(String(x, y, text, fontName=FONT, fontSize=font_size - 1))
-    if target is not None:
-        x = chart.x + chart.width * target / 100
-        d.add(Line(x, chart.y - 2, x, chart.y + chart.height + 4, strokeColor=TARGET,
-                   strokeWidth=1, strokeDashArray=[3, 2]))  # fmt: skip
-        if target_label:
-            label = shapeStr(target_label, FONT, font_size - 1)
-            top = chart.y + chart.height + 6
-            d.add(String(x, top, label, fontName=FONT, fontSize=font_size - 1,
-                         fillColor=TARGET, textAnchor="middle"))  # fmt: skip
-    return d
+) -> PercentBars:
+    """The chart of the survey's satisfaction by group (see PercentBars)."""
+    return PercentBars(labels, values, width, target=target, target_label=target_label,
+                       font_size=font_size)  # fmt: skip

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from core.csvfile import write_rows
 from core.i18n import tr
 from core.plan import plan_for_year, plan_progress, project_title
+from core.rounding import pct_text
 from summary.score import annual_score
 
 INDICATOR_COLUMNS = ("fiscal_year", "indicator", "name_th", "name_en", "measure", "value")
@@ -22,7 +23,9 @@ def _num(value: float | None) -> str:
     """Percentages rounded to two decimals for display, as everywhere else; none -> empty."""
     if value is None:
         return ""
-    return f"{value:.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:g}"
+    if isinstance(value, float) and not value.is_integer():
+        return pct_text(value)
+    return f"{value:g}"
 
 
 def indicator_rows(db: Database, fy: int) -> list[tuple[object, ...]]:

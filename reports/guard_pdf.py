@@ -9,12 +9,14 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date, format_month, today
 from core.errors import NotFound
 from core.i18n import tr
+from core.office import office
+from reports import people
 from reports.annual_pdf import event_rows
 from reports.document import (
     CONTENT_W,
@@ -23,23 +25,27 @@ from reports.document import (
     HEAD_BG,
     TABLE_FONT,
     Frame,
+    Signer,
     heading,
     info_table,
+    keep_with,
     para,
     signature_block,
     table,
+    trn,
     write_pdf,
 )
-from security.guard import (
-    CATEGORIES,
-    GuardEvent,
+from reports.english import ThaiOnly
+from security.contract import shifts
+from security.events import CATEGORIES, GuardEvent, category_name
+from security.post_names import post_name, post_names_en
+from security.reports import (
     GuardReport,
-    category_name,
+    events_between,
     get_report,
     missing_reports,
     month_check,
     reports_between,
-    shifts,
 )
 
 Progress = Callable[[int, int], None]
@@ -108,7 +114,7 @@ def _calendar(db: Database, year: int, month: int, lang: str) -> Flowable:
             if missing:
                 style.append(("BACKGROUND", (di, wi), (di, wi), FAILED_BG))
         rows.append(cells)
-    t = Table(rows, colWidths=[CONTENT_W / 7] * 7, repeatRows=1)
+    t = Table(rows, colWidths=[CONTENT_W / 7] * 7, repeatRows=1, splitInRow=1)
     t.setStyle(TableStyle(style))
     return t
 
@@ -156,17 +162,21 @@ def build_guard_month_pdf(
     title = tr("rp.guard.title", lang, month=month_name)
     w = CONTENT_W
     reports = reports_between(db, start, end)
+    thai = ThaiOnly(lang)
 
     def head() -> list[Flowable]:
         return [
             para(title, "title"),
-            heading(tr("rp.guard.h.calendar", lang)),
-            para(tr("rp.guard.cal_legend", lang), "small"),
-            _calendar(db, year, month, lang),
-        ]
+            keep_with(
+                [heading(tr("rp.guard.h.calendar", lang)),
+                 para(tr("rp.guard.cal_legend", lang), "small")],
+                _calendar(db, year, month, lang),
+            ),
+        ]  # fmt: skip
 
     def shortfalls() -> list[Flowable]:
-        out: list[Flowable] = [heading(tr("rp.guard.h.shortfalls", lang))]
+        title_s = heading(tr("rp.guard.h.shortfalls", lang))
+        out: list[Flowable] = []
         short = [r for r in reports if r.shortfall]
         if short:
             rows = [[tr("rp.col.date", lang), tr("rp.col.shift", lang),
@@ -175,16 +185,17 @@ def build_guard_month_pdf(
             for r in short:
                 rows.append([format_date(r.day, lang), shift_name(r.shift, lang), r.supervisor,
                              str(r.required), str(r.present), str(r.shortfall)])  # fmt: skip
-            out.append(table(rows, [w * 0.17, w * 0.14, w * 0.33, w * 0.12, w * 0.12, w * 0.12],
-                             align="lllrrr"))  # fmt: skip
+            out.append(keep_with([title_s], table(
+                rows, [w * 0.17, w * 0.12, w * 0.35, w * 0.12, w * 0.12, w * 0.12],
+                align="lllrrr")))  # fmt: skip
         else:
-            out.append(para(tr("rp.guard.no_shortfall", lang), "body"))
+            out += [title_s, para(tr("rp.guard.no_shortfall", lang), "body")]
         missing = missing_reports(db, start, end)
         if missing:
             listed = ", ".join(
                 f"{format_date(d, lang)} ({shift_name(code, lang)})" for d, code in missing
             )
-            out.append(para(tr("rp.guard.missing", lang, n=len(missing), list=listed), "body"))
+            out.append(para(trn("rp.guard.missing", lang, len(missing), list=listed), "body"))
         else:
             out.append(para(tr("rp.guard.none_missing", lang), "body"))
         return out
@@ -197,19 +208,21 @@ def build_guard_month_pdf(
         rows.append([tr("rp.all_events", lang), str(sum(check.by_category.values()))])
         # A short table: kept whole with its heading rather than split over a page.
         out: list[Flowable] = [
-            KeepTogether([heading(tr("rp.guard.h.events", lang)),
-                          table(rows, [w * 0.4, w * 0.15], align="lr", bold_last=True)]),
+            keep_with([heading(tr("rp.guard.h.events", lang))],
+                      table(rows, [w * 0.4, w * 0.15], align="lr", bold_last=True)),
         ]  # fmt: skip
-        month_events = [e for r in reports for e in r.events]
+        # By the day each event happened (a night report's 02:00 of the 31st is next month's).
+        month_events = events_between(db, start, _month_days(year, month)[1])
         if month_events:
-            erows = event_rows(month_events, lang)
+            erows = event_rows(month_events, lang, thai, post_names_en(db))
             erows[0].append(tr("rp.col.decision", lang))
             for row, e in zip(erows[1:], month_events, strict=True):
                 row.append(status_text(e, lang))
             out += [
                 Spacer(1, 3 * mm),
-                table(erows, [w * 0.14, w * 0.12, w * 0.13, w * 0.25, w * 0.22, w * 0.14]),
-            ]
+                keep_with([para(tr("rp.guard.events_list", lang), "h3")], table(
+                    erows, [w * 0.14, w * 0.13, w * 0.13, w * 0.23, w * 0.22, w * 0.15])),
+            ]  # fmt: skip
         return out
 
     def contract() -> list[Flowable]:
@@ -220,21 +233,30 @@ def build_guard_month_pdf(
             (tr("rp.guard.reported", lang), str(check.reported)),
             (tr("rp.guard.total_shortfall", lang), str(check.shortfall)),
         ]
-        if check.checked_by:
-            verdict = tr("rp.guard.checked", lang, by=check.checked_by, note=check.note or "-")
+        checker = people.account(db, check.checked_by, lang) if check.checked_by else None
+        if checker is not None:
+            by = checker.name or tr("rp.signed.unnamed", lang)
+            verdict = tr("rp.guard.checked", lang, by=by,
+                         note=thai.value("check_note", check.note) or "-")  # fmt: skip
         else:
             verdict = tr("rp.guard.not_checked", lang)
-        return [
-            heading(tr("rp.guard.h.contract", lang)),
-            info_table(pairs),
+            checker = people.section_head(db, lang)
+        prepared = people.preparer(db, lang)
+        out: list[Flowable] = [
+            keep_with([heading(tr("rp.guard.h.contract", lang))], info_table(pairs)),
             Spacer(1, 2 * mm),
             para(verdict, "body"),
-            signature_block(
-                lang, [(tr("rp.sign.prepared", lang), today()), (tr("rp.sign.checked", lang), None)]
-            ),  # fmt: skip
         ]
+        note = thai.note()
+        if note:
+            out.append(para(note, "small"))
+        out.append(signature_block(lang, [
+            Signer(tr("rp.sign.prepared", lang), prepared.name, prepared.position, today()),
+            Signer(tr("rp.sign.checked", lang), checker.name, checker.position),
+        ]))  # fmt: skip
+        return out
 
-    frame = Frame(title, fiscal_year(start), lang)
+    frame = Frame(title, fiscal_year(start), lang, office(db).name(lang))
     return write_pdf(out, frame, [head, shortfalls, events, contract], progress or _quiet)
 
 
@@ -262,64 +284,74 @@ def build_incident_pdf(
     """One event with the report it came in, its classification and the reason."""
     event, report = find_event(db, event_uuid)
     title = tr("rp.incident.title", lang)
+    thai = ThaiOnly(lang)
+    names = post_names_en(db)
 
     def body() -> list[Flowable]:
         loss = "-" if event.loss_value is None else f"{event.loss_value:,.2f}"
+        when = f"{format_date(event.day, lang)} {event.at:%H:%M}"
+        place = post_name(names, event.place, lang)
+        posts = [post_name(names, p, lang) for p in report.posts]
+        for p in posts:
+            thai.value("post", p)
         return [
             para(title, "title"),
-            para(
-                f"{category_name(event.category, lang)} · {format_date(event.day, lang)} "
-                f"{event.at:%H:%M}",
-                "subtitle",
-            ),  # fmt: skip
-            heading(tr("rp.incident.h.event", lang)),
-            info_table(
-                [
-                    (tr("rp.col.date", lang), f"{format_date(event.day, lang)} {event.at:%H:%M}"),
-                    (tr("rp.col.place", lang), event.place),
-                    (tr("rp.col.category", lang), category_name(event.category, lang)),
-                    (tr("rp.col.loss", lang), loss),
-                ]
-            ),  # fmt: skip
+            para(f"{category_name(event.category, lang)} · {when}", "subtitle"),
+            keep_with([heading(tr("rp.incident.h.event", lang))], info_table([
+                (tr("rp.col.date", lang), when),
+                (tr("rp.col.place", lang), thai.value("place", place)),
+                (tr("rp.col.category", lang), category_name(event.category, lang)),
+                (tr("rp.col.loss", lang), loss),
+            ])),
             Spacer(1, 2 * mm),
-            para(tr("rp.col.description", lang) + ": " + (event.description or "-"), "body"),
-            para(tr("rp.col.action_taken", lang) + ": " + (event.action_taken or "-"), "body"),
-            heading(tr("rp.incident.h.report", lang)),
-            info_table(
-                [
-                    (tr("rp.col.date", lang), format_date(report.day, lang)),
-                    (tr("rp.col.shift", lang), shift_name(report.shift, lang)),
-                    (tr("rp.col.supervisor", lang), report.supervisor),
-                    (tr("rp.col.present", lang), f"{report.present}/{report.required}"),
-                    (tr("rp.col.posts", lang), ", ".join(report.posts) or "-"),
-                    (tr("rp.col.patrols", lang), ", ".join(report.patrols) or "-"),
-                ]
-            ),  # fmt: skip
+            para(tr("rp.col.description", lang) + ": "
+                 + (thai.value("description", event.description) or "-"), "body"),
+            para(tr("rp.col.action_taken", lang) + ": "
+                 + (thai.value("action_taken", event.action_taken) or "-"), "body"),
+            keep_with([heading(tr("rp.incident.h.report", lang))], info_table([
+                (tr("rp.col.date", lang), format_date(report.day, lang)),
+                (tr("rp.col.shift", lang), shift_name(report.shift, lang)),
+                (tr("rp.col.supervisor", lang), report.supervisor),
+                (tr("rp.col.present", lang), f"{report.present}/{report.required}"),
+                (tr("rp.col.posts", lang), ", ".join(posts) or "-"),
+                (tr("rp.col.patrols", lang), ", ".join(report.patrols) or "-"),
+            ])),
             Spacer(1, 2 * mm),
-            para(tr("rp.col.note", lang) + ": " + (report.note or "-"), "body"),
-        ]
+            para(tr("rp.col.note", lang) + ": " + (thai.value("note", report.note) or "-"), "body"),
+        ]  # fmt: skip
 
     def decision() -> list[Flowable]:
+        decided = people.account(db, event.classified_by, lang) if event.classified_by else None
+        if decided is None:
+            by = "-"
+        else:
+            by = decided.name or tr("rp.signed.unnamed", lang)
+            if decided.position:
+                by += f" ({decided.position})"
+        reason = thai.value("reason", event.reason) or tr("rp.no_reason_yet", lang)
         out: list[Flowable] = [
-            heading(tr("rp.incident.h.decision", lang)),
-            para(tr("rp.incident.rule", lang), "small"),
-            info_table(
-                [
-                    (tr("rp.col.decision", lang), status_text(event, lang)),
-                    (tr("rp.col.decided_by", lang), event.classified_by or "-"),
-                ]
-            ),  # fmt: skip
+            keep_with(
+                [heading(tr("rp.incident.h.decision", lang)),
+                 para(tr("rp.incident.rule", lang), "small")],
+                info_table([(tr("rp.col.decision", lang), status_text(event, lang)),
+                            (tr("rp.col.decided_by", lang), by)]),
+            ),
             Spacer(1, 2 * mm),
-            para(
-                tr("rp.col.reason", lang) + ": " + (event.reason or tr("rp.no_reason_yet", lang)),
-                "body",
-            ),  # fmt: skip
-        ]
+            para(tr("rp.col.reason", lang) + ": " + reason, "body"),
+        ]  # fmt: skip
         if event.status == "pending":
             out.append(para(tr("rp.incident.pending", lang), "body"))
-        out.append(signature_block(lang, [(tr("rp.sign.supervisor", lang), report.day),
-                                          (tr("rp.sign.reviewer", lang), None)]))  # fmt: skip
+        note = thai.note()
+        if note:
+            out.append(para(note, "small"))
+        supervisor = people.supervisor(report.supervisor, lang)
+        reviewer = decided if decided is not None else people.section_head(db, lang)
+        out.append(signature_block(lang, [
+            Signer(tr("rp.sign.supervisor", lang), supervisor.name, supervisor.position,
+                   report.day),
+            Signer(tr("rp.sign.reviewer", lang), reviewer.name, reviewer.position),
+        ]))  # fmt: skip
         return out
 
-    frame = Frame(title, fiscal_year(event.day), lang)
+    frame = Frame(title, fiscal_year(event.day), lang, office(db).name(lang))
     return write_pdf(out, frame, [body, decision], progress or _quiet)

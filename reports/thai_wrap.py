@@ -19,9 +19,10 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.abag import ABag
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
-from reportlab.pdfbase.ttfonts import shapeFragWord
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paraparser import ParaParser
 
 # Kerning between two words measured apart can add a little; keep this much slack so
 # reportlab never finds one of our lines too long and breaks it again by itself.
@@ -128,7 +129,9 @@ def text_width(text: str, font_name: str, font_size: float) -> float:
     """Advance width of `text` as reportlab's Paragraph measures it (shaped when the font is)."""
     width = stringWidth(text, font_name, font_size)
     if getattr(getFont(font_name), "shapable", False):
-        shaped = shapeFragWord([width, (ABag(fontName=font_name, fontSize=font_size), text)])
+        # Looked up at call time: thai_text's shaping (and its cache) once installed.
+        shaped = ttfonts.shapeFragWord([width, (ABag(fontName=font_name, fontSize=font_size),
+                                                text)])  # fmt: skip
         width = shaped[0]
     return width
 
@@ -149,13 +152,27 @@ def _clusters(word: str) -> list[str]:
     return out
 
 
+def _hyphenates(word: str) -> bool:
+    """A word of letters (English) takes a hyphen where it is cut; a code or number does not."""
+    return (
+        any(ch.isalpha() for ch in word)
+        and not _is_thai(word)
+        and not any(ch.isdigit() for ch in word)
+    )
+
+
 def _cut(word: str, font_name: str, font_size: float, width: float) -> list[str]:
-    """A word wider than the whole line (a UUID in a narrow column): cut by clusters."""
+    """A word wider than the whole line (a UUID in a narrow column): cut by clusters.
+
+    A word of letters is cut with a hyphen at the end of each piece but the last, so
+    no reader takes "disturbanc" for a word (issue 16).
+    """
+    mark = "-" if _hyphenates(word) else ""
     pieces: list[str] = []
     current = ""
     for cl in _clusters(word):
-        if current and text_width(current + cl, font_name, font_size) > width:
-            pieces.append(current)
+        if current and text_width(current + cl + mark, font_name, font_size) > width:
+            pieces.append(current + mark)
             current = cl
         else:
             current += cl
@@ -197,36 +214,67 @@ def break_lines(text: str, font_name: str, font_size: float, width: float) -> li
     """`text` as lines no wider than `width`, each ending between two words.
 
     Greedy first fit. Spaces at a break are dropped (as any typesetter does); a
-    newline in `text` is a forced break. Only a word wider than a whole line is cut,
-    and only when it is not Thai (a UUID), between characters.
+    newline in `text` is a forced break. Only a word wider than a whole line is cut
+    (see `_cut`). A line's width is the sum of its words' widths, each word shaped
+    once for the whole report (the slack covers kerning across a word boundary).
     """
     limit = max(width - _SLACK, 1.0)
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
+        line, line_w, spaces, spaces_w = "", 0.0, "", 0.0
         for word in _units(para):
             if word.isspace():
                 if line:
-                    line += word
+                    spaces += word
+                    spaces_w += text_width(word, font_name, font_size)
                 continue
-            candidate = line + word
-            if text_width(candidate.rstrip(), font_name, font_size) <= limit:
-                line = candidate
+            word_w = text_width(word, font_name, font_size)
+            if line and line_w + spaces_w + word_w <= limit:
+                line, line_w = line + spaces + word, line_w + spaces_w + word_w
+                spaces, spaces_w = "", 0.0
                 continue
-            if line.strip():
-                lines.append(line.rstrip())
-            line = ""
+            if line:
+                lines.append(line)
+            spaces, spaces_w = "", 0.0
             # A word alone on its line needs no slack: there is no neighbour to kern with.
-            # A Thai word wider than the whole line stays whole and overhangs (a column
-            # too narrow is a layout bug the tests catch); anything else (a UUID, a long
-            # number) is cut, since it has no words to break between.
-            if text_width(word, font_name, font_size) <= width or _is_thai(word):
-                line = word
+            # A word wider than the whole line is cut between clusters (an English word
+            # with a hyphen) rather than run off the page: a UUID, a number, or text
+            # typed with no word the dictionary knows (a column too narrow for a real
+            # Thai word is a layout bug the report tests catch).
+            if word_w <= width:
+                line, line_w = word, word_w
             else:
                 *full, line = _cut(word, font_name, font_size, width)
                 lines.extend(full)
-        lines.append(line.rstrip())
+                line_w = text_width(line, font_name, font_size)
+        lines.append(line)
     return lines
+
+
+_templates: dict[tuple, tuple] = {}
+
+
+def _frag_templates(style: ParagraphStyle) -> tuple:
+    """A text fragment and a line break as reportlab's parser makes them for `style`.
+
+    Parsed once per style: every paragraph's lines are then fragments cloned from
+    these, with no markup parsed at all (a report has a few thousand cells).
+    """
+    key = (style.name, style.fontName, style.fontSize, style.leading, str(style.textColor))
+    if key not in _templates:
+        _, frags, _ = ParaParser().parse("x<br/>x", style)
+        _templates[key] = (frags[0], frags[1])
+    return _templates[key]
+
+
+def _line_frags(lines: list[str], style: ParagraphStyle) -> list:
+    text, br = _frag_templates(style)
+    frags = []
+    for i, line in enumerate(lines):
+        if i:
+            frags.append(br.clone())
+        frags.append(text.clone(text=line))
+    return frags
 
 
 class WrappedParagraph(Paragraph):
@@ -234,26 +282,35 @@ class WrappedParagraph(Paragraph):
 
     The lines are computed for the width the paragraph is given at wrap time (a
     table cell, a frame), so the same object fits any column. Pieces reportlab
-    splits off across a page are already broken and are left as they are.
+    splits off across a page are already broken and are left as they are. A second
+    wrap at the same width (tables wrap their cells more than once) is answered from
+    the first.
     """
 
     def __init__(self, text: str | None, style: ParagraphStyle, **kwargs) -> None:
         self._plain = None if kwargs.get("frags") is not None or text is None else str(text)
         self._broken_for: float | None = None
+        self._size: tuple[float, float] | None = None
         if self._plain is None:
             super().__init__(text, style, **kwargs)
         else:
-            super().__init__(escape(self._plain), style, **kwargs)
+            super().__init__("", style, frags=_line_frags([self._plain], style), **kwargs)
 
     def _lines_for(self, avail_width: float) -> None:
         st = self.style
         width = avail_width - st.leftIndent - st.rightIndent - max(st.firstLineIndent, 0)
         lines = break_lines(self._plain or "", st.fontName, st.fontSize, width)
-        markup = "<br/>".join(escape(line) for line in lines)
-        self._setup(markup, st, self.bulletText, None, lambda t: t)
+        self._setup(escape(self._plain or ""), st, self.bulletText, _line_frags(lines, st),
+                    lambda t: t)  # fmt: skip
         self._broken_for = avail_width
+        self._size = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if self._plain is not None and self._broken_for != availWidth:
+        if self._plain is None:
+            return super().wrap(availWidth, availHeight)
+        if self._broken_for != availWidth:
             self._lines_for(availWidth)
-        return super().wrap(availWidth, availHeight)
+        # Paragraph.split drops blPara when it sends the whole paragraph on: wrap again then.
+        if self._size is None or not hasattr(self, "blPara"):
+            self._size = super().wrap(availWidth, availHeight)
+        return self._size

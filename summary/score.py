@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from core.calendar import fiscal_year, today
+from core.rounding import half_up, pct_text
 from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
-from security.guard import IncidentIndicator, incident_indicator
+from security.indicator import IncidentIndicator, coverage_line, incident_indicator
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,22 @@ def scored_years(db: Database) -> list[int]:
         " SELECT (SELECT MIN(fiscal_year) FROM rounds WHERE point_id = p.id) AS lo,"
         "        (SELECT MAX(fiscal_year) FROM rounds WHERE point_id = p.id) AS hi FROM points p"
         # One MIN or MAX per SELECT: only then does SQLite read the end of the index.
+        # (The derived table is named: PostgreSQL before 16 requires it, for the city hub.)
         " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM survey_responses),"
         "                  (SELECT MAX(fiscal_year) FROM survey_responses)"
         " UNION ALL SELECT (SELECT MIN(fiscal_year) FROM guard_reports),"
-        "                  (SELECT MAX(fiscal_year) FROM guard_reports))"
+        "                  (SELECT MAX(fiscal_year) FROM guard_reports)) AS years"
     ).fetchone()
     return [] if row[0] is None else list(range(row[0], row[1] + 1))
+
+
+def fiscal_years(db: Database, *also: int) -> list[int]:
+    """The fiscal years to offer, newest first: the current one, every year from the first
+    to the last with data, and `also` (a year already chosen, the plan's next year).
+
+    One list for every page's year box and the Reports page alike.
+    """
+    return sorted({fiscal_year(today()), *scored_years(db), *also}, reverse=True)
 
 
 def annual_score(db: Database, fy: int) -> AnnualScore:
@@ -45,7 +57,8 @@ def annual_score(db: Database, fy: int) -> AnnualScore:
 
 
 def score_json(score: AnnualScore) -> dict:
-    """Exactly the object of DOMAIN.md section 8 (percentages rounded for display only)."""
+    """Exactly the object of DOMAIN.md section 8 (percentages rounded half up for display
+    only; the levels were reached on the exact values)."""
     r, i = score.restrooms, score.incidents
     sat = r.satisfaction_pct
     return {
@@ -53,8 +66,8 @@ def score_json(score: AnnualScore) -> dict:
         "restrooms": {
             "points_total": r.points_total,
             "points_passing": r.points_passing,
-            "points_pct": round(r.points_pct, 2),
-            "satisfaction_pct": None if sat is None else round(sat, 2),
+            "points_pct": half_up(r.points_pct),
+            "satisfaction_pct": None if sat is None else half_up(sat),
             "respondents": r.respondents,
             "level": r.level,
             "score": r.score,
@@ -71,17 +84,18 @@ def score_json(score: AnnualScore) -> dict:
 def score_text(score: AnnualScore, lang: str = "th") -> str:
     """A readable summary for the terminal: what the next level needs, as the Indicators page."""
     r, i = score.restrooms, score.incidents
-    sat = "-" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}"
+    sat = pct_text(r.satisfaction_pct)
     if lang == "th":
         lines = [
             f"ปีงบประมาณ {score.fiscal_year}",
             f"ตัวชี้วัดห้องน้ำสาธารณะ: ระดับ {r.level} คะแนน {r.score:g}/15",
-            f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
+            f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({pct_text(r.points_pct)}%)",
             f"  ความพึงพอใจระดับมากขึ้นไป {sat}% จากผู้ตอบ {r.respondents} คน",
             *[f"  - {t}" for t in next_level_needs(r, "th")],
             *[f"  - {n.th}" for n in r.needs],
             f"ตัวชี้วัดเหตุร้าย: ระดับ {i.level} คะแนน {i.score:g}/15",
             f"  นับเป็นเหตุร้าย {i.counted} ครั้ง รอพิจารณา {i.pending} ครั้ง",
+            f"  {coverage_line(i, 'th')}",
         ]
         if i.pending:
             lines.append("  คำเตือน: เหตุการณ์ที่รอพิจารณาอาจทำให้ระดับเปลี่ยน")
@@ -89,12 +103,13 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
     lines = [
         f"Fiscal year {score.fiscal_year}",
         f"Restroom indicator: level {r.level}, score {r.score:g}/15",
-        f"  points passing {r.points_passing}/{r.points_total} ({r.points_pct:.2f}%)",
+        f"  points passing {r.points_passing}/{r.points_total} ({pct_text(r.points_pct)}%)",
         f"  satisfied {sat}% of {r.respondents} respondents",
         *[f"  - {t}" for t in next_level_needs(r, "en")],
         *[f"  - {n.en}" for n in r.needs],
         f"Guard incident indicator: level {i.level}, score {i.score:g}/15",
         f"  counted {i.counted}, pending review {i.pending}",
+        f"  {coverage_line(i, 'en')}",
     ]
     if i.pending:
         lines.append("  warning: events pending review may change the level")

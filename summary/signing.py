@@ -9,9 +9,10 @@ row's `before`.
 
 Audit rows travel between computers, so a row of kind `annual_summary` may have been
 written anywhere. It counts as a signature only when it was made on a computer this
-one trusts (core.devices), by an account that held the section-head role there, and
-not dated in the future (issue 14, point 3); the Audit page and the annual PDF show
-only such a signature. Others stay in the history, where `check` still verifies them.
+one trusts (core.devices), by an account that held the section-head role there (the
+audit row's own `role`, or for older rows what the chain says of the account), and not
+dated in the future (issue 14, point 3); the Audit page and the annual PDF show only
+such a signature. Others stay in the history, where `check` still verifies them.
 """
 
 from __future__ import annotations
@@ -123,8 +124,17 @@ def _counts(db: Database, row: AuditRow, trusted: set[str], present: datetime) -
                                  present=present)  # fmt: skip
     except InvalidInput:
         return None
-    role = signed["role"] if signed["role"] is not None else _role_in_chain(db, row)
-    return signed if role == SIGNER_ROLE else None
+    return signed if _signer_role(db, row, signed) == SIGNER_ROLE else None
+
+
+def _signer_role(db: Database, row: AuditRow, signed: dict) -> str | None:
+    """The signer's role where and when the signature was made: the row's own (rows of
+    the second format record it under their hash, core.audit), else the role the
+    signature holds, else the signer's account rows before it in that computer's chain
+    (the first signatures recorded neither)."""
+    if row.role:
+        return row.role
+    return signed["role"] if signed["role"] is not None else _role_in_chain(db, row)
 
 
 def latest_signature(db: Database, fy: int) -> Signature | None:

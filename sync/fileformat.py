@@ -1,10 +1,12 @@
 """The `.srsync` file: a zip of `manifest.json`, `content.jsonl` and `signature`.
 
 The manifest names the format and its version, the source device and its public
-key, when the file was made and the SHA-256 of `content.jsonl` (one record a line,
-`["kind",{...}]`); `signature` is the source computer's Ed25519 signature of the
-manifest's exact bytes (sync/keys.py). So the signature covers the content too, and
-only the holder of the private key can make a file that verifies.
+key, the office whose records these are, when the file was made and the SHA-256 of
+`content.jsonl` (one record a line, `["kind",{...}]`, audit rows with their role,
+source and the digests of the records they write); `signature` is the source
+computer's Ed25519 signature of the manifest's exact bytes (sync/keys.py). So the
+signature covers the content too, and only the holder of the private key can make a
+file that verifies.
 
 Reading (`read_sync_file`) checks, before anyone merges anything: the zip's members
 and their declared sizes (before inflating a byte), the manifest, the signature and
@@ -15,7 +17,8 @@ next line is read and what the kept records cost counted against a budget. A hos
 file is refused with a message in Thai and English and nothing else happens: no
 traceback, no unbounded memory (issue 14, point 4). What each record means is checked
 after this, by the same functions that check it when typed or imported
-(sync/validate.py).
+(sync/validate.py), and whether its computer's audit rows vouch for it
+(sync/receive.py).
 """
 
 from __future__ import annotations
@@ -26,21 +29,30 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.audit import row_hash
+from core.audit import SYNC_FIELDS, expected_hash
 from core.calendar import fiscal_year
 from core.devices import fingerprint
 from core.errors import InvalidInput
+from core.i18n import tr
+from core.instance import refuse_database_path
+from core.office import Office, default_office, office_from
+from core.records import BY_KIND, SYNCED, sync_fields
 
 FORMAT = "sala-rounds-sync"
-VERSION = 2  # 2: signed (issue 14); a version-1 file has no signature and is refused
+# 3 (issue 14): signed by the computer that made it, one record a line, and audit rows
+# that carry the actor's role, where the action came from and the digests of the records
+# they write. Files of version 1 (unsigned, no digests) and 2 (one of the two halves) are
+# refused like a file of a newer version: the computer that made them is updated first.
+VERSION = 3
 SUFFIX = ".srsync"
 MANIFEST, CONTENT, SIGNATURE = "manifest.json", "content.jsonl", "signature"
+OLD_CONTENT = "content.json"  # versions 1 and 2: recognised, to say they are too old
 
 # Bounds on a file from elsewhere (issue 14, point 4). A year of a busy office is a
 # few megabytes of content (the demo year: 1 MB); the file on disk is a tenth of that.
@@ -52,6 +64,11 @@ MAX_SIGNATURE_BYTES = 1 << 10
 # (a million keys, a thousand levels of nesting) costs at most a few dozen times its
 # length while it is parsed, and is refused or kept before the next line is read.
 MAX_LINE = 1 << 20
+# An audit row that writes many records holds their digests in one string (`covers`: a
+# batch of 100,000 imported rounds is 8 MB of it). A line longer than MAX_LINE is read
+# only when all of its length but MAX_LINE is inside strings (one object each, costing
+# about their length), and within what is left of the budget below.
+MAX_LONG_LINE = 32 << 20
 # What the records kept so far may cost in memory (estimated per record, see
 # _record_cost, above what CPython takes): the whole read stays within about 300 MB
 # whatever the file holds. That is ten years of an office's rounds imported in bulk
@@ -67,72 +84,11 @@ MAX_NUMBER = 10**15
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
-S, INT, F, N = str, int, float, type(None)
-
-# Every record kind: field -> allowed JSON types. Nested lists are checked below.
-FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "points": {
-        "uuid": (S,), "code": (S,), "floor": (INT,), "kind": (S,), "name_th": (S,),
-        "name_en": (S,), "location": (S,), "active": (INT,), "active_from": (S, N),
-        "active_until": (S, N), "periods": (S, N), "updated_at": (S,), "changed_at": (S, N),
-        "changed_on": (S, N),
-        "changed_base": (S, N),
-    },
-    "standards": {
-        "uuid": (S,), "version": (INT,), "title_th": (S,), "title_en": (S,), "max_score": (INT,),
-        "item_min": (INT,), "pass_total": (INT,), "created_at": (S,), "items": (list,),
-    },
-    "plan_projects": {"fiscal_year": (INT,), "project": (INT,), "title_th": (S,), "title_en": (S,)},
-    "plan_steps": {
-        "uuid": (S,), "fiscal_year": (INT,), "project": (INT,), "step_no": (INT,), "title_th": (S,),
-        "title_en": (S,), "weight": (INT, F), "cumulative": (INT, F), "months": (S,),
-        "floor": (INT, N), "done_date": (S, N), "evidence": (S,), "changed_at": (S, N),
-        "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "survey_forms": {
-        "uuid": (S,), "key": (S,), "fiscal_year": (INT,), "name_th": (S,), "name_en": (S,),
-        "derived_from": (S, N), "replaced_by": (S, N), "retired": (INT,), "created_at": (S,),
-        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "survey_questions": {
-        "uuid": (S,), "fiscal_year": (INT,), "form": (S,), "no": (INT,), "text_th": (S,),
-        "text_en": (S,),
-    },
-    "rounds": {
-        "uuid": (S,), "point": (S,), "standard": (S,), "inspected_at": (S,),
-        "fiscal_year": (INT,), "inspector": (S,), "scores": (S,), "total": (INT,), "passed": (INT,),
-        "note": (S,), "supersedes": (S, N), "reason": (S,), "source": (S,), "created_at": (S,),
-        "finalized_at": (S, N), "recorded_by": (S,), "notes": (list,),
-    },
-    "actions": {
-        "uuid": (S,), "point": (S,), "round_uuid": (S,), "item_no": (INT,), "what": (S,),
-        "who": (S,), "due_date": (S, N), "closed_date": (S, N), "created_at": (S,),
-        "changed_at": (S, N), "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "survey_responses": {
-        "uuid": (S,), "answered_on": (S,), "fiscal_year": (INT,), "point": (S, N), "grp": (S,),
-        "ratings": (S,), "satisfied": (INT,), "source": (S,), "recorded_by": (S,),
-        "created_at": (S,), "form": (S, N),
-    },
-    "survey_imports": {"digest": (S,), "file_name": (S,), "rows": (INT,), "imported_at": (S,)},
-    "guard_reports": {
-        "uuid": (S,), "day": (S,), "fiscal_year": (INT,), "shift": (S,), "supervisor": (S,),
-        "required": (INT,), "present": (INT,), "posts": (S,), "patrols": (S,), "note": (S,),
-        "supersedes": (S, N), "reason": (S,), "source": (S,), "recorded_by": (S,),
-        "created_at": (S,), "signed_at": (S, N), "events": (list,),
-    },
-    "guard_events": {
-        "uuid": (S,), "at": (S,), "place": (S,), "category": (S,), "description": (S,),
-        "loss_value": (INT, F, N), "action_taken": (S,), "counts": (INT, N), "reason": (S,),
-        "classified_by": (S, N), "classified_at": (S, N), "changed_at": (S, N),
-        "changed_on": (S, N), "changed_base": (S, N),
-    },
-    "audit": {
-        "device_id": (S,), "at": (S,), "actor": (S,), "action": (S,), "kind": (S,),
-        "record_uuid": (S,), "before": (S,), "after": (S,), "prev_hash": (S,), "hash": (S,),
-    },
-}  # fmt: skip
-KINDS = tuple(k for k in FIELDS if k != "guard_events")  # events travel inside their report
+# Every record kind: field -> allowed JSON types, made from the descriptions (core.records);
+# nested lists are checked below. An audit row travels with the fields of its format.
+FIELDS: dict[str, dict[str, tuple[type, ...]]] = {**sync_fields(), "audit": SYNC_FIELDS}
+# Events travel inside their report.
+KINDS = tuple(k for k in FIELDS if k == "audit" or not BY_KIND[k].inside)
 
 
 @dataclass(frozen=True)
@@ -143,6 +99,9 @@ class Manifest:
     content_sha256: str
     counts: dict[str, int]
     public_key: str  # the signer's Ed25519 public key, 64 hex digits
+    # The office whose records these are (issue 18). A file made before offices existed
+    # named none: it is the City Hall building office's, the default.
+    office: Office = field(default_factory=default_office)
 
     @property
     def fingerprint(self) -> str:
@@ -183,9 +142,11 @@ class UntrustedComputer(InvalidInput):
     fingerprint; an administrator who recognises it trusts the computer (Sync page, or
     `sync import FILE --trust`) and the same file is then accepted."""
 
-    def __init__(self, path: Path, device_id: str, public_key: str) -> None:
-        self.path, self.device_id, self.public_key = path, device_id, public_key
-        self.fingerprint = fingerprint(public_key)
+    def __init__(self, path: Path, manifest: Manifest) -> None:
+        self.path, self.manifest = path, manifest
+        device_id = self.device_id = manifest.device_id
+        self.public_key = manifest.public_key
+        self.fingerprint = manifest.fingerprint
         refusal = _refuse(
             path,
             f"มาจากเครื่อง {device_id[:8]} ที่ยังไม่ได้รับความเชื่อถือ (ลายนิ้วมือกุญแจ"
@@ -204,7 +165,7 @@ class UntrustedComputer(InvalidInput):
 
 def write_sync_file(
     path: Path, device_id: str, created_at: str, since: str | None, content: dict,
-    key: Signer,
+    key: Signer, *, office: Office | None = None,
 ) -> str:  # fmt: skip
     """Write the file signed with `key` (atomically: a half-written file never has the
     final name); its SHA-256."""
@@ -219,8 +180,13 @@ def write_sync_file(
         "content_sha256": hashlib.sha256(data).hexdigest(),
         "counts": {k: len(v) for k, v in content.items()},
     }
+    if office is not None:
+        # Code and names only: a file says whose records it holds, not who signs for them.
+        manifest["office"] = {"code": office.code, "name_th": office.name_th,
+                              "name_en": office.name_en}  # fmt: skip
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
     path = Path(path)
+    refuse_database_path(path, field="--out")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -281,24 +247,29 @@ def _check_rows(path: Path, kind: str, rows: object, where: str, start: int = 1)
             )  # fmt: skip
 
 
+def _child_ok(value: object, types: tuple[type, ...]) -> bool:
+    if not isinstance(value, list) or len(value) != len(types):
+        return False
+    return all(isinstance(x, t) and not isinstance(x, bool)
+               for x, t in zip(value, types, strict=True))  # fmt: skip
+
+
 def _check_nested(path: Path, content: dict) -> None:
-    for std in content["standards"]:
-        for item in std["items"]:
-            ok = (
-                isinstance(item, list)
-                and len(item) == 4
-                and isinstance(item[0], int)
-                and all(isinstance(x, str) for x in item[1:])
-            )
-            if not ok:
-                raise _refuse(path, "ข้อของเกณฑ์มาตรฐานไม่ถูกต้อง", "a standard item is malformed")
-    for rnd in content["rounds"]:
-        for note in rnd["notes"]:
-            if not (isinstance(note, list) and len(note) == 2 and isinstance(note[0], int)
-                    and isinstance(note[1], str)):  # fmt: skip
-                raise _refuse(path, "หมายเหตุของรอบตรวจไม่ถูกต้อง", "a round note is malformed")
-    for rep in content["guard_reports"]:
-        _check_rows(path, "guard_events", rep["events"], "guard_events")
+    # The lists a record carries (a standard's items, a round's notes), as described.
+    for rec in SYNCED:
+        for child in rec.children:
+            for row in content[rec.kind]:
+                if not all(_child_ok(x, child.types) for x in row[child.name]):
+                    raise _refuse(
+                        path, f"รายการ {child.name} ของ {rec.kind} ไม่ถูกต้อง",
+                        f"a {child.name} entry of {rec.kind} is malformed",
+                    )  # fmt: skip
+    # The records a record carries (a report's events).
+    for rec in SYNCED:
+        if rec.inside:
+            outer = BY_KIND[rec.inside]
+            for row in content[outer.kind]:
+                _check_rows(path, rec.kind, row[outer.nested], rec.kind)
     _check_dates(path, content)
 
 
@@ -348,8 +319,7 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
     """Each device's rows in the file form an unbroken piece of its hash chain."""
     last: dict[str, str] = {}
     for n, r in enumerate(rows, start=1):
-        expected = row_hash(r["prev_hash"], r["at"], r["actor"], r["action"], r["kind"],
-                            r["record_uuid"], r["before"], r["after"])  # fmt: skip
+        expected = expected_hash(r, r["prev_hash"])
         device = r["device_id"]
         linked = device not in last or last[device] == r["prev_hash"]
         if r["hash"] != expected or not linked or not _SHA.match(r["prev_hash"]):
@@ -490,13 +460,16 @@ class _Records:
         self.held = 0
 
     def feed(self, chunk: bytes) -> None:
+        # What is pending holds no line end: only the new chunk is searched (a long line
+        # arrives in many chunks).
+        searched = len(self.pending)
         self.pending.extend(chunk)
         start = 0
-        while (end := self.pending.find(b"\n", start)) >= 0:
+        while (end := self.pending.find(b"\n", searched)) >= 0:
             self._take(bytes(self.pending[start:end]))
-            start = end + 1
+            start = searched = end + 1
         del self.pending[:start]
-        if len(self.pending) > MAX_LINE:
+        if len(self.pending) > MAX_LONG_LINE:
             raise self._too_long()
 
     def finish(self) -> dict[str, list[dict[str, Any]]]:
@@ -512,9 +485,20 @@ class _Records:
             field=CONTENT,
         )  # fmt: skip
 
+    def _long_line_fits(self, raw: bytes) -> bool:
+        """A line past MAX_LINE is parsed only if it makes no more values than a line of
+        MAX_LINE could (values follow a `,`, `:`, `[` or `{`: counted in C, strings
+        included, which only over-counts), and its bytes, text and strings, at most a
+        dozen times its length, fit in what is left of the budget."""
+        if len(raw) > MAX_LONG_LINE or self.held + 12 * len(raw) > HOLD_BUDGET:
+            return False
+        values = sum(raw.count(c) for c in (b",", b":", b"[", b"{"))
+        return values <= MAX_LINE // 2
+
     def _take(self, raw: bytes) -> None:
         self.line += 1
-        if len(raw) > MAX_LINE:
+        if len(raw) > MAX_LINE and not self._long_line_fits(raw):
+            self.line -= 1
             raise self._too_long()
         where = f"{CONTENT} line {self.line}"
         try:
@@ -572,7 +556,9 @@ def _check_manifest(path: Path, manifest: object) -> Manifest:
             "it was made by a newer version of Sala Rounds; update the app",
         )  # fmt: skip
     if version < VERSION:
-        raise _unsigned(path)
+        # Unsigned (1), or without the audit rows' digests or the signature (2).
+        raise _refuse(path, tr("sync.refused.old_version", "th"),
+                      tr("sync.refused.old_version", "en"), field="version")  # fmt: skip
     device, created = manifest.get("device_id"), manifest.get("created_at")
     sha, since = manifest.get("content_sha256"), manifest.get("since")
     counts, key = manifest.get("counts"), manifest.get("public_key")
@@ -586,7 +572,24 @@ def _check_manifest(path: Path, manifest: object) -> Manifest:
     ):
         raise _refuse(path, "จำนวนรายการในส่วนหัวไม่ถูกต้อง",
                       "its manifest's record counts are not valid")  # fmt: skip
-    return Manifest(device, created, since, sha, dict(counts), key)
+    office = _manifest_office(path, manifest)
+    return Manifest(device, created, since, sha, dict(counts), key, office)
+
+
+def _manifest_office(path: Path, manifest: dict) -> Office:
+    """The office a manifest names, checked as Settings checks it; none named: the default."""
+    given = manifest.get("office")
+    if given is None:
+        return default_office()
+    keys = ("code", "name_th", "name_en")
+    try:
+        if not isinstance(given, dict) or set(given) != set(keys):
+            raise InvalidInput("", "")
+        return office_from(*(given[k] for k in keys))
+    except InvalidInput:
+        raise _refuse(
+            path, "ส่วนหัวระบุหน่วยงานไม่ถูกต้อง", "its manifest names no valid office"
+        ) from None
 
 
 def _is_moment(text: object) -> bool:
@@ -610,18 +613,25 @@ def _unsigned(path: Path) -> InvalidInput:
     )  # fmt: skip
 
 
-def read_sync_file(path: Path, *, trusted: Mapping[str, str], accept_new: bool = False) -> SyncFile:
+Trusted = Mapping[str, str] | Callable[[Manifest], Mapping[str, str]]
+
+
+def read_sync_file(path: Path, *, trusted: Trusted, accept_new: bool = False) -> SyncFile:
     """Open and check a sync file completely; raises InvalidInput and reads only.
 
     `trusted` maps each device id whose files are accepted to the public key (64 hex
     digits) they must be signed with: this computer's own ids and the trust list here
-    (sync.receive), the hub's own list there. A file from a computer not in it raises
+    (sync.receive), the hub's own list there (given as a function of the manifest: the
+    hub trusts a computer for the office the file names). A file from a computer not in it raises
     UntrustedComputer, unless `accept_new` (an administrator's `--trust`): then the
     result says `newly_trusted` and the caller adds it to its list. The content is
     inflated only once the signature and the trust are settled, hashed whole before a
     line of it is parsed, and parsed a line at a time within bounds.
     """
     path = Path(path)
+    # The database itself named as the file: reading it by an ordinary handle would drop
+    # this process's locks on it.
+    refuse_database_path(path)
     not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
                 "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
     try:
@@ -644,20 +654,22 @@ def read_sync_file(path: Path, *, trusted: Mapping[str, str], accept_new: bool =
         raise _refuse(path, *not_ours) from None
 
 
-def _read_zip(path: Path, fh: Any, trusted: Mapping[str, str], accept_new: bool) -> SyncFile:
+def _read_zip(path: Path, fh: Any, trusted: Trusted, accept_new: bool) -> SyncFile:
     not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
                 "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
     with zipfile.ZipFile(fh) as zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
-        if len(names) != len(set(names)) or not {MANIFEST, CONTENT} <= set(names) <= {
+        # An older version's file (content.json) is recognised, to be refused as too old.
+        if len(names) != len(set(names)) or not {MANIFEST} <= set(names) <= {
             MANIFEST,
             CONTENT,
             SIGNATURE,
+            OLD_CONTENT,
         }:
             raise _refuse(path, *not_ours)
         limits = {MANIFEST: MAX_MANIFEST_BYTES, CONTENT: MAX_CONTENT_BYTES,
-                  SIGNATURE: MAX_SIGNATURE_BYTES}  # fmt: skip
+                  SIGNATURE: MAX_SIGNATURE_BYTES, OLD_CONTENT: MAX_CONTENT_BYTES}  # fmt: skip
         for info in infos:
             if info.flag_bits & 0x1 or info.compress_type not in (
                 zipfile.ZIP_STORED,
@@ -680,11 +692,14 @@ def _read_zip(path: Path, fh: Any, trusted: Mapping[str, str], accept_new: bool)
         except UnicodeDecodeError:
             raise _refuse(path, *not_ours) from None
         manifest = _check_manifest(path, _loads(path, manifest_text, MANIFEST, MANIFEST))
+        if CONTENT not in by_name or OLD_CONTENT in by_name:
+            raise _refuse(path, *not_ours)
         if SIGNATURE not in by_name:
             raise _unsigned(path)
         signature = _read_member(zf, by_name[SIGNATURE], MAX_SIGNATURE_BYTES)
         _check_signature(path, manifest, manifest_bytes, signature)
-        trust = _check_trust(path, manifest, trusted, accept_new)
+        listed = trusted(manifest) if callable(trusted) else trusted
+        trust = _check_trust(path, manifest, listed, accept_new)
         if _digest(zf, by_name[CONTENT]) != manifest.content_sha256:
             raise _refuse(
                 path, "เนื้อหาไม่ตรงกับรหัส SHA-256 ในส่วนหัว (ไฟล์ถูกแก้ไขหรือเสียหาย)",
@@ -727,7 +742,7 @@ def _check_trust(
         if manifest.public_key in trusted.values():
             return "same_key"
         if not accept_new:
-            raise UntrustedComputer(path, manifest.device_id, manifest.public_key)
+            raise UntrustedComputer(path, manifest)
         return "new"
     if known != manifest.public_key:
         raise _refuse(

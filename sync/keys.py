@@ -121,21 +121,34 @@ def _create(path: Path) -> bool:
 
 def device_key(db: Database) -> DeviceKey:
     """This computer's key, made on first use (the window makes it at start); the making
-    is audited with the public key, so every computer's history shows when a key began."""
-    path = key_path(db)
-    if path is None:
-        if db not in _memory_keys:
-            key = Ed25519PrivateKey.generate()
-            _memory_keys[db] = DeviceKey(key, _public_hex(key), None)
-            _audit_new_key(db, _memory_keys[db])
-        return _memory_keys[db]
-    if path.exists():
-        return _load(path)
-    made = _create(path)
-    key = _load(path)
-    if made:
-        _audit_new_key(db, key)
-    return key
+    is audited with the public key, so every computer's history shows when a key began.
+
+    Looked for and made under the database's write lock (a write reads nothing before
+    it): the window and a command starting at once make one key, audited once."""
+    with transaction(db):
+        path = key_path(db)
+        if path is None:
+            if db not in _memory_keys:
+                key = Ed25519PrivateKey.generate()
+                _memory_keys[db] = DeviceKey(key, _public_hex(key), None)
+                _audit_new_key(db, _memory_keys[db])
+            return _memory_keys[db]
+        if path.exists():
+            return _load(path)
+        made = _create(path)
+        key = _load(path)
+        if made:
+            _audit_new_key(db, key)
+        return key
+
+
+def make_key_at_start(db: Database) -> DeviceKey | None:
+    """The key made (or found) at first start; None when its file cannot be read or made:
+    the Sync page explains that, and it must not stop the window from starting."""
+    try:
+        return device_key(db)
+    except (SalaError, OSError):
+        return None
 
 
 def existing_key(db: Database) -> DeviceKey | None:

@@ -11,41 +11,74 @@
 - Audit rows join their device's chain only where they continue it; rows that
   would leave a gap (a file made with --since) or fork it are held back and
   reported, so every chain still verifies with `check`.
+- A file is read only once its signature and its computer's trust are settled
+  (sync.fileformat, issue 14); every record then passes the checks the same record
+  passes when typed or imported here (sync.validate), before anything is written.
+- A record is written only with the audit row that records it (issue 14): its
+  digest (core.records) must be the one its computer's row holds. A record whose
+  row is not here (held back) waits for a later file; one that differs from its
+  row refuses the whole file. So a received record is covered, on this laptop too,
+  by the sending laptop's row. The import's own row (via "sync") names what it
+  added, and the content a merge made of two laptops' versions (a form's links).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from core.audit import audit, head_hash, local_device
-from core.calendar import format_datetime, from_utc
+from core.audit import SYNC_FIELDS, audit, head_hash, local_device
+from core.calendar import fiscal_year, format_datetime, from_utc
+from core.coverage import BATCH_KINDS, Claim, Claims, local_devices
 from core.db import transaction
 from core.devices import bind_device, own_devices, trust_device, trusted_devices
 from core.errors import InvalidInput
 from core.i18n import tr
+from core.office import office
+from core.records import (
+    ACTIONS,
+    BY_KIND,
+    COVERED,
+    DELETED,
+    GUARD_EVENT_DAYS,
+    GUARD_EVENTS,
+    GUARD_REPORTS,
+    PLAN_PROJECTS,
+    PLAN_STEPS,
+    POINTS,
+    PRESENT,
+    RECORDS,
+    ROUNDS,
+    STANDARDS,
+    SURVEY_FORMS,
+    SURVEY_QUESTIONS,
+    SURVEY_RESPONSES,
+    Covers,
+    Record,
+    digest,
+    fetch,
+    insert,
+)  # fmt: skip
+from core.records import (
+    claim as claim_of,
+)
 from core.users import require
+from security.contract import shifts
 from sync.fileformat import SyncFile, read_sync_file
 from sync.keys import existing_key
-from sync.validate import validate_content
+from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
 
-# The fields a later change may replace, per editable kind (the rest never changes).
-EDITABLE: dict[str, tuple[str, ...]] = {
-    # updated_at is left out: seeded points carry the moment each laptop was set up.
-    "points": ("code", "floor", "kind", "name_th", "name_en", "location", "active",
-               "active_from", "active_until", "periods"),
-    "plan_steps": ("title_th", "title_en", "weight", "cumulative", "months", "floor",
-                   "done_date", "evidence"),
-    "corrective_actions": ("what", "who", "due_date", "closed_date"),
-    "guard_events": ("counts", "reason", "classified_by", "classified_at"),
-    "survey_forms": ("name_th", "name_en"),
-}  # fmt: skip
+# The fields a later change may replace, per editable table (the rest never changes): the
+# descriptions' (core.records), which the city hub's merge reads too.
+EDITABLE: dict[str, tuple[str, ...]] = {r.table: r.editable for r in RECORDS if r.editable}
 
 
 @dataclass(frozen=True)
@@ -73,6 +106,8 @@ class SyncResult:
     skipped: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     held_back: dict[str, int] = field(default_factory=dict)  # device -> audit rows not joined
+    # kind -> records not written: the audit rows that record them are not here yet
+    held_back_records: dict[str, int] = field(default_factory=dict)
     trusted_now: str | None = None  # the key's fingerprint, when this import trusted it
 
     def _bump(self, bucket: dict[str, int], kind: str, n: int = 1) -> None:
@@ -117,6 +152,10 @@ class SyncResult:
                 lines.append("    " + tr("sync.conflict.detail", lang, kept=kept, lost=lost))
         for dev, n in self.held_back.items():
             lines.append(tr("sync.result.held_back", lang, n=n, device=dev[:8]))
+        if self.held_back_records:
+            parts = [f"{tr('sync.kind.' + k, lang)} {n}"
+                     for k, n in sorted(self.held_back_records.items(), key=_order)]  # fmt: skip
+            lines.append(tr("sync.result.held_back_records", lang, items=", ".join(parts)))
         return "\n".join(lines)
 
 
@@ -198,76 +237,201 @@ def _check_references(db: Database, content: dict) -> None:
                 )
 
 
-def _insert(db: Database, table: str, row: dict, *, verb: str = "INSERT") -> sqlite3.Cursor:
-    """Insert one record of the file as it stands. Its keys are the fixed field names of
-    fileformat.FIELDS (a record with any other key is refused on reading), so naming them
-    in the SQL pastes no value of the file into it."""
-    cols = list(row)
-    return db.execute(
-        f"{verb} INTO {table}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [row[c] for c in cols],
-    )
+def check_content(db: Database, content: dict) -> None:
+    """The checks of a file's records that need what the receiver already holds: the keys
+    they point to, then every record against the rules of its kind (sync.validate: the
+    checks it passes when typed or imported here, guard reports and events included). A
+    laptop and the city hub (which reads its tables through hub.dialect) call this one
+    function, inside the transaction that merges the file."""
+    from sync.validate import validate_content
+
+    _check_references(db, content)
+    validate_content(db, content)
 
 
-def _stamp(row: dict) -> tuple[str, str]:
-    return (row.get("changed_at") or "", row.get("changed_on") or "")
+def check_office(db: Database, sync_file: SyncFile) -> None:
+    """A file holds one office's records; another office's file is refused (issue 18)."""
+    theirs, ours = sync_file.manifest.office, office(db)
+    if theirs.code != ours.code:
+        raise _refuse(
+            f"ไฟล์นี้เป็นของหน่วยงาน {theirs.code} ({theirs.name_th}) แต่เครื่องนี้เป็นของหน่วยงาน"
+            f" {ours.code} ({ours.name_th}) หากเป็นเครื่องใหม่ ให้ผู้ดูแลระบบตั้งรหัสหน่วยงานในหน้าตั้งค่าก่อน",
+            f"this file belongs to office {theirs.code} ({theirs.name_en}) and this computer to"
+            f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
+            " office code in Settings first",
+        )
+
+
+class _Gate:
+    """A received record is written only with the audit row that records it (issue 14).
+
+    The claims read are the file's own rows that joined their chain here (what the
+    sending laptop knew), then, for a record none of them names (a point sent whole,
+    last changed before `--since`), the rows already here, read as the sender reads
+    them. Records written are remembered, so that the import's own row covers what
+    a merge made of two versions, and names what arrived.
+    """
+
+    def __init__(self, db: Database, content: dict, sender: str, result: SyncResult) -> None:
+        self.db, self.result = db, result
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for rec, row in _file_records(content):
+            if rec.covered:
+                wanted[rec.kind].add(rec.key_of(row))
+        hashes = [r["hash"] for r in content["audit"]]
+        self.file = Claims({sender}).scan(db, wanted, hashes=hashes)
+        self.here = Claims({sender}).scan(db, wanted)
+        self.checked: dict[tuple[str, str], bool] = {}
+        self.written: dict[str, set[str]] = defaultdict(set)
+        self.added: dict[str, set[str]] = defaultdict(set)
+
+    def claim(self, rec: Record, key: str) -> Claim | None:
+        return self.file.get(rec.kind, key) or self.here.get(rec.kind, key)
+
+    def check(self, rec: Record, row: Mapping) -> bool:
+        """Whether the record is recorded as it is in the file; an altered one refuses all."""
+        if not rec.covered:
+            return True
+        key = rec.key_of(row)
+        if (rec.kind, key) in self.checked:
+            return self.checked[(rec.kind, key)]
+        claim = self.claim(rec, key)
+        if claim is not None and claim.digest != digest(rec, row):
+            values = {"kind": rec.kind, "key": key}
+            raise _refuse(tr("sync.refused.uncovered", "th", **values),
+                          tr("sync.refused.uncovered", "en", **values))  # fmt: skip
+        self.checked[(rec.kind, key)] = claim is not None
+        return claim is not None
+
+    def allow(self, rec: Record, row: Mapping) -> bool:
+        """`check`, counting a record held back for want of its audit row."""
+        ok = self.check(rec, row)
+        if not ok:
+            self.result._bump(self.result.held_back_records, rec.kind)
+        return ok
+
+    def batch(self, rec: Record, key: str) -> int | None:
+        """The local id of the batch row that records a bulk round (rounds.audit_batch)."""
+        claim = self.claim(rec, key)
+        return claim.audit_id if claim and claim.audit_kind in BATCH_KINDS else None
+
+    def wrote(self, rec: Record, key: str, *, added: bool = False) -> None:
+        if rec.covered:
+            self.written[rec.kind].add(key)
+            if added:
+                self.added[rec.kind].add(key)
+
+    def settle(self) -> Covers:
+        """What the import's own row vouches for: records a merge made of two versions
+        (their content), and records that arrived (PRESENT: their sender's row holds
+        the content)."""
+        local = Claims(local_devices(self.db)).scan(self.db, self.written)
+        covers = Covers()
+        for kind, keys in self.written.items():
+            rec = BY_KIND[kind]
+            current = fetch(self.db, rec, keys)
+            for key in sorted(keys):
+                value = claim_of(rec, current[key]) if key in current else DELETED
+                found = local.get(kind, key)
+                if found is None or found.digest != value.partition("|")[0]:
+                    covers.add(kind, key, value)
+                elif key in self.added[kind]:
+                    covers.add(kind, key, PRESENT)
+        return covers
+
+
+def _file_records(content: dict) -> list[tuple[Record, dict]]:
+    """Every record of a file with the fields its digest reads (an event names its report)."""
+    out = [(rec, row) for rec in COVERED if rec.synced and not rec.inside
+           for row in content[rec.kind]]  # fmt: skip
+    for rep in content["guard_reports"]:
+        out.extend((GUARD_EVENTS, _event(ev, rep)) for ev in rep["events"])
+    return out
+
+
+def _event(ev: dict, rep: dict) -> dict:
+    return dict(ev, report=rep["uuid"])
+
+
+class _Ids:
+    """Local row ids of the records a file names by UUID, looked up once each."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.known: dict[str, dict[str, int]] = {}
+
+    def __call__(self, table: str, uuid: str) -> int:
+        if table not in self.known:
+            # `table` is a reference of a description (core.records), never the file's.
+            self.known[table] = dict(self.db.execute(f"SELECT uuid, id FROM {table}"))
+        return self.known[table][uuid]
+
+    def add(self, table: str, uuid: str, row_id: int) -> None:
+        self.known.setdefault(table, {})[uuid] = row_id
+
+
+@dataclass
+class _Merge:
+    """One file's merge: where it writes, what it has decided so far."""
+
+    db: Database
+    content: dict
+    result: SyncResult
+    sha: str
+    gate: _Gate
+    ids: _Ids
 
 
 def _merge_editable(
-    db: Database, result: SyncResult, file_sha: str, kind: str, table: str, where: str,
-    key: list, remote: dict, label: str,
+    m: _Merge, rec: Record, where: str, key: list, remote: dict, label: str, local_key: str,
+    *, also_ok: bool = True,
 ) -> bool:  # fmt: skip
-    """Later change wins; a real clash between two laptops' edits goes to sync_history.
+    """Later change wins; a real clash between two laptops' edits goes to sync_history
+    (sync.rules.decide_edit decides).
 
-    Returns whether the other laptop's version won (and was written here)."""
-    fields = EDITABLE[table]
+    The other laptop's version is written, or kept in the history, only when its audit
+    row is here (`also_ok` False: something that comes with it is not). Returns whether
+    the other laptop's version won (and was written here)."""
+    db, result, kind = m.db, m.result, rec.kind
+    fields = rec.editable
     cur = db.execute(
-        f"SELECT {', '.join(fields)}, changed_at, changed_on, changed_base FROM {table}"
+        f"SELECT {', '.join(fields)}, changed_at, changed_on, changed_base FROM {rec.table}"
         f" WHERE {where}",
         key,
     )
     row = cur.fetchone()
     local = dict(zip([*fields, "changed_at", "changed_on", "changed_base"], row, strict=True))
-    local_vals = {f: local[f] for f in fields}
-    remote_vals = {f: remote[f] for f in fields}
-    differ = local_vals != remote_vals
-    remote_wins = _stamp(remote) > _stamp(local)
-    # A clash: both laptops edited it, on different devices, to different values, and
-    # neither edit was made on top of the other's version.
-    on_top = (remote["changed_base"] == " ".join(_stamp(local))
-              or local["changed_base"] == " ".join(_stamp(remote)))  # fmt: skip
-    clash = (differ and local["changed_at"] and remote["changed_at"] and not on_top
-             and local["changed_on"] != remote["changed_on"])  # fmt: skip
-    if clash:
-        kept, lost = (remote, local) if remote_wins else (local, remote)
-        kept_vals = remote_vals if remote_wins else local_vals
-        lost_vals = local_vals if remote_wins else remote_vals
+    d = decide_edit(local, remote, fields)
+    if (d.remote_wins or d.clash) and not (m.gate.check(rec, remote) and also_ok):
+        # Its audit row is not here yet: nothing of it is written, not even to the history.
+        result._bump(result.held_back_records if d.remote_wins else result.skipped, kind)
+        return False
+    if d.clash:
         db.execute(
             "INSERT INTO sync_history(kind, record_uuid, label, kept, lost, kept_changed_at,"
             " kept_device, lost_changed_at, lost_device, decided_at, file_sha256)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [kind, remote.get("uuid", label), label, json.dumps(kept_vals, ensure_ascii=False),
-             json.dumps(lost_vals, ensure_ascii=False), kept["changed_at"], kept["changed_on"],
-             lost["changed_at"], lost["changed_on"], _now(), file_sha],
+            [kind, remote.get("uuid", label), label, json.dumps(d.kept, ensure_ascii=False),
+             json.dumps(d.lost, ensure_ascii=False), *d.kept_stamp, *d.lost_stamp, _now(),
+             m.sha],
         )  # fmt: skip
         result.conflicts.append(
             Conflict(kind, remote.get("uuid", label), label,
-                     "remote" if remote_wins else "local", kept_vals, lost_vals)
+                     "remote" if d.remote_wins else "local", d.kept, d.lost)
         )  # fmt: skip
-    if not remote_wins:
+    if not d.remote_wins:
         result._bump(result.skipped, kind)
         return False
     # Setting the stamp ourselves keeps the local trigger from restamping this row.
     sets = ", ".join(f"{f} = ?" for f in (*fields, "changed_at", "changed_on", "changed_base"))
     db.execute(
-        f"UPDATE {table} SET {sets} WHERE {where}",
-        [*remote_vals.values(), remote["changed_at"], remote["changed_on"],
+        f"UPDATE {rec.table} SET {sets} WHERE {where}",
+        [*d.kept.values(), remote["changed_at"], remote["changed_on"],
          remote["changed_base"], *key],
     )  # fmt: skip
-    if differ and not clash:
-        result._bump(result.updated, kind)
-    elif not differ:
-        result._bump(result.skipped, kind)
+    m.gate.wrote(rec, local_key)
+    if d.counts_as != "conflict":
+        result._bump(result.updated if d.counts_as == "updated" else result.skipped, kind)
     return True
 
 
@@ -275,123 +439,142 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _merge_points(db: Database, content: dict, result: SyncResult, sha: str) -> dict[str, int]:
-    ids = {u: i for u, i in db.execute("SELECT uuid, id FROM points")}
-    by_code = {c: (u, i) for u, c, i in db.execute("SELECT uuid, code, id FROM points")}
-    for p in content["points"]:
-        if p["uuid"] not in ids and p["code"] in by_code:
-            # Same code, another key (added by hand on two laptops): one point, this laptop's key.
-            local_uuid, local_id = by_code[p["code"]]
+def _add(m: _Merge, rec: Record, row: Mapping, extra: Mapping | None = None,
+         *, verb: str = "INSERT") -> int:  # fmt: skip
+    """Insert a record of the file; count it and remember it for the import's row."""
+    row_id = insert(m.db, rec, row, m.ids, extra, verb=verb)
+    if row_id:
+        if "uuid" in row:
+            m.ids.add(rec.table, row["uuid"], row_id)
+        m.gate.wrote(rec, rec.key_of(row), added=True)
+    m.result._bump(m.result.added if row_id else m.result.skipped, rec.kind)
+    return row_id
+
+
+def _merge_points(m: _Merge) -> None:
+    ids = {u: i for u, i in m.db.execute("SELECT uuid, id FROM points")}
+    by_code = {c: (u, i) for u, c, i in m.db.execute("SELECT uuid, code, id FROM points")}
+    uuid_by_code = {c: u for c, (u, _) in by_code.items()}
+    for p in m.content["points"]:
+        local = p
+        held = point_key(p["uuid"], p["code"], ids, uuid_by_code)
+        if held != p["uuid"]:
+            # Same code, another key: one point, this laptop's key (sync.rules.point_key).
+            local_id = by_code[p["code"]][1]
             ids[p["uuid"]] = local_id
-            p = dict(p, uuid=local_uuid)
-        if p["uuid"] in ids:
-            _merge_editable(db, result, sha, "points", "points", "uuid = ?", [p["uuid"]], p,
-                            p["code"])  # fmt: skip
+            m.ids.add("points", p["uuid"], local_id)
+            local = dict(p, uuid=held)
+        if local["uuid"] in ids:
+            # The file's version is checked under its own key, written under this one's.
+            _merge_editable(m, POINTS, "uuid = ?", [local["uuid"]], p, p["code"], local["uuid"])
             continue
-        cur = _insert(db, "points", p)
-        ids[p["uuid"]] = cur.lastrowid
-        result._bump(result.added, "points")
-    return ids
+        if m.gate.allow(POINTS, p):
+            ids[p["uuid"]] = _add(m, POINTS, p)
 
 
-def _merge_standards(db: Database, content: dict, result: SyncResult) -> dict[str, int]:
-    ids = {u: i for u, i in db.execute("SELECT uuid, id FROM standards")}
-    for std in content["standards"]:
-        if std["uuid"] in ids:
-            result._bump(result.skipped, "standards")
-            continue
-        cur = _insert(db, "standards", {k: v for k, v in std.items() if k != "items"})
-        ids[std["uuid"]] = cur.lastrowid
-        for no, grp, th, en in std["items"]:
-            db.execute(
-                "INSERT INTO standard_items(standard_id, no, grp, text_th, text_en)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [cur.lastrowid, no, grp, th, en],
-            )
-        result._bump(result.added, "standards")
-    return ids
+def _merge_standards(m: _Merge) -> None:
+    have = {u for (u,) in m.db.execute("SELECT uuid FROM standards")}
+    for std in m.content["standards"]:
+        if std["uuid"] in have:
+            m.result._bump(m.result.skipped, "standards")
+        elif m.gate.allow(STANDARDS, std):
+            _add(m, STANDARDS, std)
 
 
-def _merge_plan(db: Database, content: dict, result: SyncResult, sha: str) -> None:
-    for proj in content["plan_projects"]:
-        cur = db.execute(
-            "INSERT OR IGNORE INTO plan_projects(fiscal_year, project, title_th, title_en)"
-            " VALUES (?, ?, ?, ?)",
-            [proj["fiscal_year"], proj["project"], proj["title_th"], proj["title_en"]],
-        )
-        result._bump(result.added if cur.rowcount else result.skipped, "plan_projects")
-    for step in content["plan_steps"]:
+def _merge_plan(m: _Merge) -> None:
+    for proj in m.content["plan_projects"]:
+        if m.db.execute(
+            "SELECT 1 FROM plan_projects WHERE fiscal_year = ? AND project = ?",
+            [proj["fiscal_year"], proj["project"]],
+        ).fetchone():
+            m.result._bump(m.result.skipped, "plan_projects")
+        elif m.gate.allow(PLAN_PROJECTS, proj):
+            _add(m, PLAN_PROJECTS, proj)
+    for step in m.content["plan_steps"]:
         label = f"{step['fiscal_year']} {step['project']}.{step['step_no']}"
         # Before m009 a copied year got random step keys: the year, project and step
         # number name the same step on every laptop.
         where, key = "fiscal_year = ? AND project = ? AND step_no = ?", [
             step["fiscal_year"], step["project"], step["step_no"]]  # fmt: skip
-        if db.execute(f"SELECT 1 FROM plan_steps WHERE {where}", key).fetchone():
-            _merge_editable(db, result, sha, "plan_steps", "plan_steps", where, key, step, label)
-            continue
-        _insert(db, "plan_steps", step)
-        result._bump(result.added, "plan_steps")
+        found = m.db.execute(f"SELECT uuid FROM plan_steps WHERE {where}", key).fetchone()
+        if found:
+            _merge_editable(m, PLAN_STEPS, where, key, step, label, found[0])
+        elif m.gate.allow(PLAN_STEPS, step):
+            _add(m, PLAN_STEPS, step)
 
 
 def _form_questions(content: dict, key: str) -> list[dict]:
     return [q for q in content["survey_questions"] if q["form"] == key]
 
 
-def _insert_questions(db: Database, questions: list[dict]) -> None:
-    for q in questions:
-        _insert(db, "survey_questions", q)
-
-
-def _merge_forms(db: Database, content: dict, result: SyncResult, sha: str) -> set[str]:
+def _merge_forms(m: _Merge) -> tuple[set[str], set[str]]:
     """Survey forms: a form is its name and its questions, merged as one editable thing.
 
     A form nobody has answered is edited in place (inspection.survey.save_form), so the
     later edit wins for the name and the whole question list together. `retired` and
     `replaced_by` only move one way: a retired form stays retired, the first successor
     (the smaller key, should two laptops each version it) is kept. Returns the keys of
-    the forms whose questions this merge has settled.
+    the forms whose questions this merge has settled, and of those held back.
     """
+    db, gate = m.db, m.gate
     settled: set[str] = set()
+    held: set[str] = set()
     local = {k for (k,) in db.execute("SELECT key FROM survey_forms")}
-    for f in content["survey_forms"]:
+    for f in m.content["survey_forms"]:
+        questions = _form_questions(m.content, f["key"])
+        complete = all([gate.check(SURVEY_QUESTIONS, q) for q in questions])
         if f["key"] not in local:
+            if not (gate.allow(SURVEY_FORMS, f) and complete):
+                # Held back whole: its questions wait with it.
+                held.add(f["key"])
+                continue
             # Links to other forms are set below, once every form of the file is here.
-            _insert(db, "survey_forms", dict(f, derived_from=None, replaced_by=None))
-            _insert_questions(db, _form_questions(content, f["key"]))
-            result._bump(result.added, "survey_forms")
+            _add(m, SURVEY_FORMS, dict(f, derived_from=None, replaced_by=None))
+            for q in questions:
+                _add(m, SURVEY_QUESTIONS, q)
         else:
-            if _merge_editable(db, result, sha, "survey_forms", "survey_forms", "key = ?",
-                               [f["key"]], f, f["name_th"]):  # fmt: skip
+            old = [u for (u,) in db.execute(
+                "SELECT uuid FROM survey_questions WHERE form = ?", [f["key"]])]  # fmt: skip
+            if _merge_editable(m, SURVEY_FORMS, "key = ?", [f["key"]], f, f["name_th"],
+                               f["key"], also_ok=complete):  # fmt: skip
                 # The other laptop's edit won: its questions come with it.
                 db.execute("DELETE FROM survey_questions WHERE form = ?", [f["key"]])
-                _insert_questions(db, _form_questions(content, f["key"]))
+                for uuid in old:
+                    gate.wrote(SURVEY_QUESTIONS, uuid)
+                for q in questions:
+                    insert(db, SURVEY_QUESTIONS, q, m.ids)
+                    gate.wrote(SURVEY_QUESTIONS, q["uuid"], added=True)
         settled.add(f["key"])
-    for f in content["survey_forms"]:
-        db.execute(
-            "UPDATE survey_forms SET derived_from = COALESCE(derived_from, ?),"
-            " replaced_by = CASE WHEN replaced_by IS NULL THEN ? WHEN ? IS NULL THEN replaced_by"
-            "   ELSE MIN(replaced_by, ?) END,"
-            " retired = MAX(retired, ?) WHERE key = ?",
-            [f["derived_from"], f["replaced_by"], f["replaced_by"], f["replaced_by"],
-             f["retired"], f["key"]],
-        )  # fmt: skip
-    return settled
-
-
-def _merge_questions(db: Database, content: dict, result: SyncResult, settled: set[str]) -> None:
-    for q in content["survey_questions"]:
-        if q["form"] in settled:
-            result._bump(result.skipped, "survey_questions")
+    for f in m.content["survey_forms"]:
+        if f["key"] not in settled or not gate.check(SURVEY_FORMS, f):
             continue
-        cur = _insert(db, "survey_questions", q, verb="INSERT OR IGNORE")
-        result._bump(result.added if cur.rowcount else result.skipped, "survey_questions")
+        row = db.execute(
+            "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
+            [f["key"]],
+        ).fetchone()
+        local = dict(zip(("derived_from", "replaced_by", "retired"), row, strict=True))
+        db.execute(
+            "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ? WHERE key = ?",
+            [*merged_form_links(local, f), f["key"]],
+        )
+        gate.wrote(SURVEY_FORMS, f["key"])
+    return settled, held
 
 
-def _merge_rounds(
-    db: Database, content: dict, result: SyncResult, points: dict[str, int],
-    standards: dict[str, int],
-) -> set[str]:  # fmt: skip
+def _merge_questions(m: _Merge, settled: set[str], held: set[str]) -> None:
+    have = {u for (u,) in m.db.execute("SELECT uuid FROM survey_questions")}
+    for q in m.content["survey_questions"]:
+        if q["form"] in held:
+            m.result._bump(m.result.held_back_records, "survey_questions")
+        elif q["form"] in settled or q["uuid"] in have:
+            m.result._bump(m.result.skipped, "survey_questions")
+        elif m.gate.allow(SURVEY_QUESTIONS, q):
+            _add(m, SURVEY_QUESTIONS, q, verb="INSERT OR IGNORE")
+
+
+def _merge_rounds(m: _Merge) -> set[str]:
     """Insert the final rounds not here; returns rounds skipped as the same inspection."""
+    db, result = m.db, m.result
     have = {r[0] for r in db.execute("SELECT uuid FROM rounds")}
     # DOMAIN.md section 8: the same point, time and inspector is the same round (one CSV
     # imported on two laptops gives it two keys): it is not added a second time.
@@ -403,34 +586,22 @@ def _merge_rounds(
         )
     }
     duplicates: set[str] = set()
-    for r in content["rounds"]:
+    for r in m.content["rounds"]:
         if r["uuid"] in have:
             result._bump(result.skipped, "rounds")
             continue
-        point_id = points[r["point"]]
-        if r["supersedes"] is not None:
-            _note_double_correction(db, result, r)
-        if r["supersedes"] is None and (point_id, r["inspected_at"], r["inspector"]) in same:
+        point_id = m.ids("points", r["point"])
+        if inspection_key(r, point_id) in same:
             duplicates.add(r["uuid"])
             result._bump(result.skipped, "rounds")
             continue
-        # audit_batch stays empty: it names a batch row by this laptop's integer id.
-        cur = db.conn.execute(
-            "INSERT INTO rounds(uuid, point_id, standard_id, inspected_at, fiscal_year, inspector,"
-            " status, scores, total, passed, note, supersedes, reason, source, created_at,"
-            " finalized_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, 'final', ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?)",
-            (r["uuid"], point_id, standards[r["standard"]], r["inspected_at"], r["fiscal_year"],
-             r["inspector"], r["scores"], r["total"], r["passed"], r["note"], r["supersedes"],
-             r["reason"], r["source"], r["created_at"], r["finalized_at"], r["recorded_by"]),
-        )  # fmt: skip
-        for no, note in r["notes"]:
-            db.conn.execute(
-                "INSERT INTO round_notes(round_id, no, note) VALUES (?, ?, ?)",
-                (cur.lastrowid, no, note),
-            )
+        if not m.gate.allow(ROUNDS, r):
+            continue
+        if r["supersedes"] is not None:
+            _note_double_correction(db, result, r)
+        # A round written in bulk names its batch row by this laptop's id of that row.
+        _add(m, ROUNDS, r, {"status": "final", "audit_batch": m.gate.batch(ROUNDS, r["uuid"])})
         have.add(r["uuid"])
-        result._bump(result.added, "rounds")
     return duplicates
 
 
@@ -453,91 +624,67 @@ def _note_double_correction(db: Database, result: SyncResult, rnd: dict) -> None
         )  # fmt: skip
 
 
-def _merge_actions(
-    db: Database, content: dict, result: SyncResult, sha: str, points: dict[str, int],
-    duplicates: set[str],
-) -> None:  # fmt: skip
-    have = {r[0] for r in db.execute("SELECT uuid FROM corrective_actions")}
-    codes = {i: c for i, c in db.execute("SELECT id, code FROM points")}
-    for a in content["actions"]:
-        label = f"{codes.get(points[a['point']], '?')} #{a['item_no']}"
+def _merge_actions(m: _Merge, duplicates: set[str]) -> None:
+    have = {r[0] for r in m.db.execute("SELECT uuid FROM corrective_actions")}
+    codes = {u: c for u, c in m.db.execute("SELECT uuid, code FROM points")}
+    for a in m.content["actions"]:
+        label = f"{codes.get(a['point'], '?')} #{a['item_no']}"
         if a["uuid"] in have:
-            _merge_editable(db, result, sha, "actions", "corrective_actions", "uuid = ?",
-                            [a["uuid"]], a, label)  # fmt: skip
+            _merge_editable(m, ACTIONS, "uuid = ?", [a["uuid"]], a, label, a["uuid"])
             continue
         if a["round_uuid"] in duplicates:
             # The same inspection is here under another key, with its own actions.
-            result._bump(result.skipped, "actions")
+            m.result._bump(m.result.skipped, "actions")
             continue
-        db.execute(
-            "INSERT INTO corrective_actions(uuid, point_id, round_uuid, item_no, what, who,"
-            " due_date, closed_date, created_at, changed_at, changed_on, changed_base)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a["uuid"], points[a["point"]], a["round_uuid"], a["item_no"], a["what"], a["who"],
-             a["due_date"], a["closed_date"], a["created_at"], a["changed_at"],
-             a["changed_on"], a["changed_base"]],
-        )  # fmt: skip
-        have.add(a["uuid"])
-        result._bump(result.added, "actions")
+        if m.gate.allow(ACTIONS, a):
+            _add(m, ACTIONS, a)
+            have.add(a["uuid"])
 
 
-def _merge_survey(db: Database, content: dict, result: SyncResult, points: dict[str, int]) -> None:
-    have = {r[0] for r in db.execute("SELECT uuid FROM survey_responses")}
-    for s in content["survey_responses"]:
+def _merge_survey(m: _Merge) -> None:
+    have = {r[0] for r in m.db.execute("SELECT uuid FROM survey_responses")}
+    for s in m.content["survey_responses"]:
         if s["uuid"] in have:
-            result._bump(result.skipped, "survey_responses")
-            continue
-        db.conn.execute(
-            "INSERT INTO survey_responses(uuid, answered_on, fiscal_year, point_id, grp, ratings,"
-            " satisfied, source, recorded_by, created_at, form)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (s["uuid"], s["answered_on"], s["fiscal_year"],
-             None if s["point"] is None else points[s["point"]], s["grp"], s["ratings"],
-             s["satisfied"], s["source"], s["recorded_by"], s["created_at"], s["form"]),
-        )  # fmt: skip
-        have.add(s["uuid"])
-        result._bump(result.added, "survey_responses")
+            m.result._bump(m.result.skipped, "survey_responses")
+        elif m.gate.allow(SURVEY_RESPONSES, s):
+            _add(m, SURVEY_RESPONSES, s)
+            have.add(s["uuid"])
     # A survey CSV imported on the other laptop is then skipped here too.
-    for imp in content["survey_imports"]:
-        cur = db.execute(
-            "INSERT OR IGNORE INTO survey_imports(digest, file_name, rows, imported_at)"
-            " VALUES (?, ?, ?, ?)",
-            [imp["digest"], imp["file_name"], imp["rows"], imp["imported_at"]],
-        )
-        result._bump(result.added if cur.rowcount else result.skipped, "survey_imports")
+    for imp in m.content["survey_imports"]:
+        _add(m, BY_KIND["survey_imports"], imp, verb="INSERT OR IGNORE")
 
 
-_EVENT_COLS = ("uuid", "at", "place", "category", "description", "loss_value", "action_taken",
-               "counts", "reason", "classified_by", "classified_at", "changed_at",
-               "changed_on", "changed_base")  # fmt: skip
-
-
-def _merge_guard(db: Database, content: dict, result: SyncResult, sha: str) -> None:
+def _merge_guard(m: _Merge) -> None:
+    db, result = m.db, m.result
     reports = {u: i for u, i in db.execute("SELECT uuid, id FROM guard_reports")}
+    by_code = {s.code: s for s in shifts(db)}
     events = {r[0] for r in db.execute("SELECT uuid FROM guard_events")}
-    for rep in content["guard_reports"]:
+    for rep in m.content["guard_reports"]:
         report_id = reports.get(rep["uuid"])
         if report_id is None:
-            row = {k: v for k, v in rep.items() if k != "events"}
-            cur = _insert(db, "guard_reports", {**row, "status": "signed"})
-            report_id = reports[rep["uuid"]] = cur.lastrowid
-            result._bump(result.added, "guard_reports")
+            if not m.gate.allow(GUARD_REPORTS, rep):
+                for _ in rep["events"]:
+                    result._bump(result.held_back_records, "guard_events")
+                continue
+            report_id = reports[rep["uuid"]] = _add(m, GUARD_REPORTS, rep, {"status": "signed"})
             _note_double_report(db, result, rep)
         else:
             result._bump(result.skipped, "guard_reports")
         for ev in rep["events"]:
+            data = _event(ev, rep)
             label = f"{rep['day']} {rep['shift']} {ev['at']} {ev['place']}"
             if ev["uuid"] in events:
-                _merge_editable(db, result, sha, "guard_events", "guard_events", "uuid = ?",
-                                [ev["uuid"]], ev, label)  # fmt: skip
-                continue
-            db.execute(
-                f"INSERT INTO guard_events(report_id, {', '.join(_EVENT_COLS)})"
-                f" VALUES (?, {', '.join('?' * len(_EVENT_COLS))})",
-                [report_id, *(ev[c] for c in _EVENT_COLS)],
-            )
-            events.add(ev["uuid"])
-            result._bump(result.added, "guard_events")
+                _merge_editable(m, GUARD_EVENTS, "uuid = ?", [ev["uuid"]], data, label,
+                                ev["uuid"])  # fmt: skip
+            elif m.gate.allow(GUARD_EVENTS, data):
+                # The day it happened, from the report and the time (DOMAIN.md 7), as here.
+                day = by_code[rep["shift"]].day_of(date.fromisoformat(rep["day"]),
+                                                   time.fromisoformat(ev["at"]))  # fmt: skip
+                _add(m, GUARD_EVENTS, ev, {"report_id": report_id, "occurred_on": day.isoformat(),
+                                           "fiscal_year": fiscal_year(day)})  # fmt: skip
+                # This laptop's derivation of its day: the import's own row covers it.
+                m.gate.wrote(GUARD_EVENT_DAYS, ev["uuid"], added=True)
+                events.add(ev["uuid"])
 
 
 def _note_double_report(db: Database, result: SyncResult, rep: dict) -> None:
@@ -576,16 +723,15 @@ def _merge_audit(db: Database, content: dict, result: SyncResult) -> None:
             heads[device] = head_hash(db, device)
         # This laptop's own chain only ever grows here; rows of it it lacks come from a
         # copy of this database (restored or cloned) and must not be spliced in.
-        if device == local or device in broken or r["prev_hash"] != heads[device]:
+        if not joins_chain(device, local, r["prev_hash"], heads[device], device in broken):
             broken.add(device)
             result.held_back[device] = result.held_back.get(device, 0) + 1
             continue
         db.conn.execute(
-            "INSERT INTO audit_log(at, actor, action, kind, record_uuid, before, after,"
-            " prev_hash, hash, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (r["at"], r["actor"], r["action"], r["kind"], r["record_uuid"], r["before"],
-             r["after"], r["prev_hash"], r["hash"], device),
-        )  # fmt: skip
+            f"INSERT INTO audit_log({', '.join(SYNC_FIELDS)})"
+            f" VALUES ({', '.join('?' * len(SYNC_FIELDS))})",
+            [r[name] for name in SYNC_FIELDS],
+        )
         heads[device] = r["hash"]
         result._bump(result.added, "audit")
 
@@ -607,6 +753,8 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     sha = sync_file.file_sha256
     try:
         with transaction(db):
+            # The office is a setting this file's merge depends on: read under the lock too.
+            check_office(db, sync_file)
             # Asked under the write lock, so two windows importing one file cannot both
             # merge it.
             if already_imported(db, sha):
@@ -618,20 +766,24 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
                 result.trusted_now = m.fingerprint
             elif sync_file.same_key:
                 bind_device(db, m.device_id, m.public_key)
-            _check_references(db, content)
-            validate_content(db, content)
-            points = _merge_points(db, content, result, sha)
-            standards = _merge_standards(db, content, result)
-            _merge_plan(db, content, result, sha)
-            settled = _merge_forms(db, content, result, sha)
-            _merge_questions(db, content, result, settled)
-            duplicates = _merge_rounds(db, content, result, points, standards)
-            _merge_actions(db, content, result, sha, points, duplicates)
-            _merge_survey(db, content, result, points)
-            _merge_guard(db, content, result, sha)
+            check_content(db, content)
+            # The audit rows first: a record joins with the row that records it.
             _merge_audit(db, content, result)
+            run = _Merge(db, content, result, sha, _Gate(db, content, m.device_id, result),
+                         _Ids(db))  # fmt: skip
+            _merge_points(run)
+            _merge_standards(run)
+            _merge_plan(run)
+            settled, held = _merge_forms(run)
+            _merge_questions(run, settled, held)
+            duplicates = _merge_rounds(run)
+            _merge_actions(run, duplicates)
+            _merge_survey(run)
+            _merge_guard(run)
+            covers = run.gate.settle()
             counts = {"added": result.added, "updated": result.updated,
                       "skipped": result.skipped, "held_back": result.held_back,
+                      "held_back_records": result.held_back_records,
                       "trusted_now": result.trusted_now}  # fmt: skip
             db.execute(
                 "INSERT INTO sync_log(direction, device_id, file_sha256, file_name,"
@@ -645,7 +797,7 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             audit(db, "import", "sync_file", sha, None,
                   {"file": file_name, "from_device": m.device_id, "created_at": m.created_at,
                    "added": result.total_added, "updated": result.total_updated,
-                   "conflicts": len(result.conflicts)})  # fmt: skip
+                   "conflicts": len(result.conflicts)}, covers=covers, via="sync")  # fmt: skip
     except sqlite3.IntegrityError as exc:
         # A record that breaks a rule of this database (a CHECK, a unique key): the whole
         # file is rolled back, as a bad CSV is.
@@ -672,10 +824,13 @@ def import_sync(db: Database, path: Path, *, trust: bool = False) -> SyncResult:
     A file from a computer not trusted here is refused (fileformat.UntrustedComputer,
     showing its key's fingerprint) unless `trust`: an administrator's decision
     (permission `sync.trust`, checked before the file is read), recorded with the merge.
+    The trust list is read under the write lock the merge holds, so a computer trusted
+    or no longer trusted by another window a moment ago is read as it is now.
     """
     require(db, "sync.import")
     if trust:
         require(db, "sync.trust")
     path = Path(path)
-    sync_file = read_sync_file(path, trusted=trusted_keys(db), accept_new=trust)
-    return merge(db, sync_file, path.name)
+    with transaction(db):
+        sync_file = read_sync_file(path, trusted=trusted_keys(db), accept_new=trust)
+        return merge(db, sync_file, path.name)

@@ -15,7 +15,9 @@ A record from another computer may be dated up to CLOCK_SKEW ahead of this one's
 that computer's clock may run ahead, and the rule ("not in the future") was applied
 there when it was typed. A round dated 2030 is still refused.
 
-Guard reports and their events are checked by their own domain (security/).
+Guard reports and their events are checked by their own domain's one check
+(`security.reports.validate_report`, `security.events.validate_event`), named here
+with the report or the event refused.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.audit import FORMAT as AUDIT_FORMAT
 from core.calendar import fiscal_year, now
 from core.errors import InvalidInput, NotFound, SalaError
 from core.i18n import tr
 from core.plan import check_step, parse_months
-from core.values import NAME_MAX, TITLE_MAX, check_text, digits
+from core.records import BY_KIND
+from core.values import NAME_MAX, TEXT_MAX, TITLE_MAX, check_text, digits
 from inspection.actions import check_action
 from inspection.points import check_point
 from inspection.rounds import SOURCES, RoundFacts, check_round, get_round
@@ -45,6 +49,8 @@ from inspection.standard import (
     standard_by_uuid,
 )
 from inspection.survey import check_form, check_response, is_satisfied, parse_ratings
+from security.events import EventInput, validate_event
+from security.reports import event_moment, validate_report
 from summary.signing import CLOCK_SKEW, check_signature
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -394,6 +400,43 @@ def _check_question(here: _Here, rec: dict) -> None:
         raise _bad("form", "คำถามไม่มีแบบสอบถามของมันในไฟล์", "the question's form is not in the file")
 
 
+def _check_guard(here: _Here, rep: dict) -> None:
+    """A guard report and its events pass the checks the same records pass when typed in
+    the window or imported from CSV (issue 14 point 2). An event refused is named."""
+    checked = validate_report(
+        here.db, rep["day"], rep["shift"], rep["supervisor"], rep["required"], rep["present"],
+        _text_list(rep["posts"], "posts"), _text_list(rep["patrols"], "patrols"), rep["note"],
+    )  # fmt: skip
+    if rep["supersedes"] is not None:
+        check_text(rep["reason"], field="reason", limit=TEXT_MAX, required=True, one_line=False,
+                   what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
+    _source(rep["source"])
+    _who(rep["recorded_by"], "recorded_by")
+    _stamp(here, rep["created_at"], "created_at")
+    _stamp(here, rep["signed_at"], "signed_at", optional=True)
+    for ev in rep["events"]:
+        try:
+            event = validate_event(
+                EventInput(ev["at"], ev["place"], ev["category"], ev["description"],
+                           ev["loss_value"], ev["action_taken"], ev["counts"], ev["reason"])
+            )  # fmt: skip
+            event_moment(checked, event)
+            _changes(here, ev)
+        except SalaError as exc:
+            raise _refused("guard_events", ev["uuid"], exc) from None
+
+
+def _text_list(text: str, field: str) -> list[str]:
+    """A report's posts or patrols as stored: a JSON list of text ('' for none)."""
+    try:
+        value = json.loads(text or "[]")
+    except (ValueError, RecursionError):
+        value = None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _bad(field, "ไม่ใช่รายการข้อความ", "not a list of text")
+    return value
+
+
 def _check_audit(here: _Here, rec: dict) -> None:
     _stamp(here, rec["at"], "at")
     if not _UUID.match(rec["device_id"]):
@@ -404,9 +447,51 @@ def _check_audit(here: _Here, rec: dict) -> None:
     for name in ("action", "kind"):
         check_text(rec[name], field=name, limit=40, required=True)
     check_text(rec["record_uuid"], field="record_uuid", limit=200)
+    if rec["format"] == 1:
+        # The first format's hash covers none of these: a row of it claims none of them
+        # (a relaying computer could otherwise add claims to another computer's rows).
+        if rec["role"] or rec["via"] or rec["covers"] is not None:
+            raise _bad("format", "แถวรูปแบบแรกไม่มีบทบาท ที่มา หรือข้อมูลที่รับรอง",
+                       "a row of the first format names no role, source or records")  # fmt: skip
+    elif rec["format"] != AUDIT_FORMAT:
+        raise _bad("format", f"ไม่รู้จักรูปแบบแถว {rec['format']}",
+                   f"unknown row format {rec['format']}")  # fmt: skip
+    else:
+        for name in ("role", "via"):
+            if not _WORD.match(rec[name]):
+                raise _bad(name, f"ช่อง {name} ไม่ถูกต้อง", f"the {name} is not valid")
+        _covers(rec["covers"])
     if rec["kind"] == "annual_summary":
         check_signature(rec["record_uuid"], rec["action"], rec["actor"], rec["at"], rec["after"],
                         present=here.present_utc)  # fmt: skip
+
+
+_WORD = re.compile(r"^[a-z_]{1,40}$")  # a role or a source (`via`) as the app writes them
+
+
+def _covers(text: str | None) -> None:
+    """What an audit row vouches for (core.records.Covers): record kind -> key -> its
+    digest, read as `check` and the receiving merge read it. Checked here, within the
+    bounds of the line that carried it, so nothing later meets a shape it cannot read."""
+    if text is None:
+        return
+    try:
+        covers = json.loads(text)
+    except (ValueError, RecursionError):
+        covers = None
+    ok = isinstance(covers, dict) and all(
+        kind in BY_KIND and isinstance(entries, dict) and all(
+            isinstance(value, str) and len(key) <= 200 and len(value) <= 200
+            for key, value in entries.items()
+        )
+        for kind, entries in covers.items()
+    )  # fmt: skip
+    if not ok:
+        raise _bad(
+            "covers",
+            "รายการข้อมูลที่แถวนี้รับรองไม่ถูกต้อง",
+            "the records this row vouches for are not as the app writes them",
+        )
 
 
 # The kinds checked here, in an order where what a record names is checked before it.
@@ -422,6 +507,7 @@ CHECKS: tuple[tuple[str, Callable[[_Here, dict], None], Callable[[dict], str]], 
     ("actions", _check_action, lambda r: f"{r['uuid']} (#{r['item_no']})"),
     ("survey_responses", _check_response, lambda r: r["uuid"]),
     ("survey_imports", _check_import, lambda r: r["digest"][:12]),
+    ("guard_reports", _check_guard, lambda r: f"{r['uuid']} ({r['day']} {r['shift'][:20]})"),
     ("audit", _check_audit, lambda r: f"{r['device_id'][:8]} {r['hash'][:12]}"),
 )  # fmt: skip
 
@@ -435,5 +521,7 @@ def validate_content(db: Database, content: dict[str, list[dict[str, Any]]]) -> 
         for rec in content[kind]:
             try:
                 check(here, rec)
+            except RecordRefused:
+                raise  # a record it carries, named already (an event of a report)
             except SalaError as exc:
                 raise _refused(kind, key(rec), exc) from None

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QT_FREE = ("core", "inspection", "security", "summary", "reports", "sync")
+QT_FREE = ("core", "inspection", "security", "summary", "reports", "sync", "hub")
 
 
 def _modules() -> list[str]:
@@ -54,3 +54,21 @@ def test_only_the_command_line_and_the_window_import_sync() -> None:
         if re.search(r"^\s*(from|import) sync\b", p.read_text(encoding="utf-8"), re.M)
     ]
     assert offenders == []
+
+
+def test_only_the_command_line_and_the_benchmarks_import_the_hub() -> None:
+    """hub/ sits above everything but the command line: no laptop package depends on it."""
+    offenders = [
+        str(p.relative_to(ROOT))
+        for package in ("core", "inspection", "security", "summary", "reports", "sync", "ui")
+        for p in (ROOT / package).rglob("*.py")
+        if re.search(r"^\s*(from|import) hub\b", p.read_text(encoding="utf-8"), re.M)
+    ]
+    assert offenders == []
+
+
+def test_the_laptop_s_commands_never_load_the_postgresql_driver() -> None:
+    code = "import sys, cli; cli.build_parser(); print('psycopg' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    assert out.strip() == "False"

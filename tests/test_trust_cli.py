@@ -11,18 +11,37 @@ from core.db import open_db
 def _actors(db_path) -> list[str]:
     db = open_db(db_path)
     try:
-        return [r[0] for r in db.execute("SELECT actor FROM audit_log ORDER BY id")]
+        # Without the rows the app writes itself when it upgrades a file (m016 baseline).
+        return [r[0] for r in db.execute(
+            "SELECT actor FROM audit_log WHERE role != 'system' ORDER BY id")]  # fmt: skip
     finally:
         db.close()
 
 
-def test_the_actor_is_the_user_given_else_the_operating_system_account(db_path) -> None:
+def test_the_actor_is_the_account_signed_in_else_the_operating_system_account(
+    db_path, monkeypatch
+) -> None:
+    """Issue 15 point 6: data entry runs as the OS account; the demo's decisions are its
+    invented head's; a decision is the signed-in account's, never a name with no account."""
     assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
-    assert set(_actors(db_path)) == {getpass.getuser()}
+    assert set(_actors(db_path)) == {getpass.getuser(), "demo"}
+    monkeypatch.setenv("SALA_PASSWORD", "correct horse")
+    assert run(["--db", str(db_path), "--user", "somsri", "sign", "annual", "--fy", "2564"]) == 2
+    assert run(["--db", str(db_path), "user", "add", "admin", "--role", "admin"]) == 0
+    monkeypatch.setenv("SALA_NEW_PASSWORD", "correct horse")
+    assert run(["--db", str(db_path), "--user", "admin", "user", "add", "somsri",
+                "--role", "section_head"]) == 0  # fmt: skip
+    assert run(["--db", str(db_path), "--user", "somsri", "sign", "annual", "--fy", "2564"]) == 0
     # The first sync export makes this computer's key, an audited act (issue 14).
     out = str(db_path.parent / "x.srsync")
     assert run(["--db", str(db_path), "--user", "somsri", "sync", "export", "--out", out]) == 0
     assert _actors(db_path)[-1] == "somsri"
+    db = open_db(db_path)
+    try:
+        made = db.execute("SELECT actor, role FROM audit_log WHERE kind = 'device_key'").fetchall()
+    finally:
+        db.close()
+    assert made == [("somsri", "section_head")]
 
 
 def test_check_exits_1_naming_the_first_bad_row_and_tells_a_rewritten_history(db_path, capsys):
@@ -44,8 +63,12 @@ def test_check_exits_1_naming_the_first_bad_row_and_tells_a_rewritten_history(db
     assert "rewritten" in capsys.readouterr().out
 
 
-def test_backup_then_restore_and_a_refused_restore_on_the_command_line(db_path, tmp_path, capsys):
+def test_backup_then_restore_and_a_refused_restore_on_the_command_line(
+    db_path, tmp_path, capsys, monkeypatch
+):
     out = tmp_path / "b.db"
+    monkeypatch.setenv("SALA_PASSWORD", "correct horse")
+    assert run(["--db", str(db_path), "user", "add", "somsri", "--role", "admin"]) == 0
     assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
     assert run(["--db", str(db_path), "backup", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
@@ -59,7 +82,9 @@ def test_backup_then_restore_and_a_refused_restore_on_the_command_line(db_path, 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"\x00garbage" * 500)
     before = hashlib.sha256(db_path.read_bytes()).hexdigest()
-    assert run(["--db", str(db_path), "restore", str(junk)]) == 2
+    assert run(["--db", str(db_path), "restore", str(out)]) == 2  # nobody signed in
+    assert "may not" in capsys.readouterr().err
+    assert run(["--db", str(db_path), "--user", "somsri", "restore", str(junk)]) == 2
     assert "SQLite" in capsys.readouterr().err
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
     assert run(["--db", str(db_path), "--user", "somsri", "restore", str(out)]) == 0

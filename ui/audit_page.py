@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
@@ -24,16 +24,31 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core import audit
-from core.calendar import fiscal_year, format_date, from_utc, parse_date, today
-from core.errors import SalaError
+from core.calendar import (
+    fiscal_year,
+    fiscal_year_range,
+    format_date,
+    format_date_short,
+    from_utc,
+    parse_date,
+    today,
+)
 from core.i18n import language, tr
-from core.users import current_actor
+from core.users import role_name
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
-from summary.score import annual_score, score_text
+from inspection.standard import max_totals
+from summary.score import annual_score, fiscal_years, score_text
 from summary.signing import latest_signature, sign_annual_summary
-from ui.hub import Hub, ReloadWhenSeen
+from summary.trail import sentences
+from ui import ops
+from ui.hub import Hub
 from ui.models.base import Index, RowsModel
+from ui.models.points_model import out_of
+from ui.ops import Change, reload_on
+from ui.widgets.messages import clear, say_error
+from ui.widgets.rights import permit
+from ui.widgets.years import fill_years
 
 SIZE_SAMPLE_ROWS = 100
 
@@ -45,11 +60,17 @@ class _RowsModel(RowsModel[tuple]):
         return None
 
 
-def _code(prefix: str, code: str) -> str:
-    """An action or record kind in words; a code without words shows as itself."""
-    key = f"audit.{prefix}.{code}"
+def _source(role: str, via: str) -> str:
+    """The actor's role and where the action came from (rows before m016 have neither)."""
+    if not role and not via:
+        return "—"
+    return f"{role_name(role, language())} · {_code_via(via)}"
+
+
+def _code_via(via: str) -> str:
+    key = f"records.via.{via}"
     text = tr(key)
-    return code if text == key else text
+    return via if text == key else text
 
 
 def _local(stamp: str) -> str:
@@ -68,16 +89,13 @@ class AuditPage(QWidget):
 
         self.user = QComboBox()
         self.since = QLineEdit()
-        self.since.setPlaceholderText("01/10/2563")
         self.until = QLineEdit()
-        self.until.setPlaceholderText("30/09/2564")
         self.record = QLineEdit()
+        self.record.setClearButtonEnabled(True)
         self.filter_error = QLabel()
         self.filter_error.setStyleSheet("color: #b3261e")
-        self.log_model = _RowsModel(
-            ("col.when", "col.user", "col.action", "col.kind", "col.record", "col.change")
-        )
-        self.log = self._table(self.log_model, stretch=5)
+        self.log_model = _RowsModel(("col.when", "win.audit.what", "records.col.source"))
+        self.log = self._table(self.log_model, stretch=1)
         log_tab = QWidget()
         lv = QVBoxLayout(log_tab)
         filters = QHBoxLayout()
@@ -109,7 +127,7 @@ class AuditPage(QWidget):
         self.sign_button = QPushButton()
         self.sign_button.clicked.connect(self._sign_clicked)
         self.sign_error = QLabel()
-        self.sign_error.setStyleSheet("color: #b3261e")
+        self.sign_error.setWordWrap(True)
         self.sign_error.hide()  # a blank line above the table until there is a refusal
         top = QHBoxLayout()
         top.addWidget(self.year)
@@ -130,9 +148,10 @@ class AuditPage(QWidget):
             w.editingFinished.connect(self.reload)
         self.user.currentIndexChanged.connect(self.reload)
         self.year.currentIndexChanged.connect(self.reload_behind)
-        self._later = ReloadWhenSeen(self, self.reload_all)
-        hub.changed.connect(lambda _: self._later.request())
+        # Every change writes the trail: the page follows them all (when it is seen).
+        self.follow = reload_on(self, hub, Change.ALL, self.reload_all)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self._apply_role)
         self.retranslate()
 
     @staticmethod
@@ -158,7 +177,12 @@ class AuditPage(QWidget):
         self.user_label.setText(tr("col.user"))
         self.since_label.setText(tr("audit.since"))
         self.until_label.setText(tr("audit.until"))
-        self.record_label.setText(tr("col.record"))
+        self.record_label.setText(tr("win.audit.search"))
+        # This fiscal year's first and last day, as the filters read them.
+        first, last = fiscal_year_range(fiscal_year(today()))
+        self.since.setPlaceholderText(format_date_short(first, language()))
+        self.until.setPlaceholderText(format_date_short(last, language()))
+        self.record.setPlaceholderText(tr("win.audit.search_hint"))
         self.reload_all()
 
     def reload_all(self) -> None:
@@ -166,32 +190,29 @@ class AuditPage(QWidget):
         chosen = self.user.currentData()
         self.user.clear()
         self.user.addItem(tr("audit.all_users"), None)
-        for (name,) in self.db.execute("SELECT DISTINCT actor FROM audit_log ORDER BY actor"):
+        for name in audit.actors(self.db):
             self.user.addItem(name, name)
         self.user.setCurrentIndex(max(0, self.user.findData(chosen)))
         self.user.blockSignals(False)
-        self.year.blockSignals(True)
         fy = self.year.currentData() or fiscal_year(today())
-        self.year.clear()
-        years = {fiscal_year(today())} | {
-            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM rounds")
-        }
-        for y in sorted(years, reverse=True):
-            self.year.addItem(tr("fy.n", n=y), y)
-        self.year.setCurrentIndex(max(0, self.year.findData(fy)))
-        self.year.blockSignals(False)
+        fill_years(self.year, fiscal_years(self.db, fy), fy)
+        self._apply_role()
         self.reload()
         self.reload_behind()
 
+    def _dates(self) -> tuple[date | None, date | None]:
+        since = parse_date(self.since.text(), field="since") if self.since.text() else None
+        until = parse_date(self.until.text(), field="until") if self.until.text() else None
+        return since, until
+
     def reload(self) -> None:
-        self.filter_error.setText("")
-        try:
-            since = parse_date(self.since.text(), field="since") if self.since.text() else None
-            until = parse_date(self.until.text(), field="until") if self.until.text() else None
-        except SalaError as exc:
-            self.filter_error.setText(exc.bilingual())
+        """The trail as sentences, newest first; the search box finds words in them."""
+        clear(self.filter_error)
+        dates = ops.run(self, self.hub, self._dates,
+                        errors=lambda e: say_error(self.filter_error, e))  # fmt: skip
+        if not dates or dates.value is None:
             return
-        text = self.record.text().strip()
+        since, until = dates.value
         rows = audit.rows(
             self.db,
             actor=self.user.currentData(),
@@ -199,34 +220,22 @@ class AuditPage(QWidget):
             until=until.isoformat() + "T17:00" if until else None,
             limit=5000,
         )
+        # Each row also says the actor's role and where it came from (issue 14).
+        lines = [(when, what, _source(r.role, r.via))
+                 for (when, _, what), r in zip(sentences(self.db, rows, language()), rows,
+                                               strict=True)]  # fmt: skip
+        text = self.record.text().strip().casefold()
         if text:
-            rows = [r for r in rows if text in r.record_uuid or text in r.after or text in r.before]
-        self.log_model.set_rows(
-            [
-                (
-                    _local(r.at),
-                    r.actor,
-                    _code("action", r.action),
-                    _code("kind", r.kind),
-                    r.record_uuid,
-                    r.after or r.before,
-                )
-                for r in rows
-            ]
-        )
+            lines = [line for line in lines if any(text in cell.casefold() for cell in line)]
+        self.log_model.set_rows(lines)
 
     def sign(self) -> bool:
         """The signed-in section head signs the selected year's summary (refused to others)."""
         fy = self.year.currentData()
         self.sign_error.hide()
-        try:
-            sign_annual_summary(self.db, fy)
-        except SalaError as exc:
-            self.sign_error.setText(exc.bilingual())
-            self.sign_error.show()
-            return False
-        self.hub.changed.emit("audit")
-        return True
+        return bool(ops.run(self, self.hub, lambda: sign_annual_summary(self.db, fy),
+                            changes=Change.SIGNATURES,
+                            errors=lambda e: say_error(self.sign_error, e)))  # fmt: skip
 
     def _sign_clicked(self) -> None:
         fy = self.year.currentData()
@@ -241,10 +250,18 @@ class AuditPage(QWidget):
         if box.clickedButton() is yes:
             self.sign()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        # Only a section head may sign; the domain refuses anyone else regardless.
-        self.sign_button.setVisible(current_actor(self.db).may("summary.sign"))
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        self._apply_role()
         super().showEvent(event)
+
+    def _apply_role(self) -> None:
+        # Only a section head may sign (the domain refuses anyone else regardless): an
+        # administrator sees the button greyed, with who may.
+        permit(self.sign_button, self.db, "summary.sign")
+
+    def focus_main(self) -> None:
+        table = self.log if self.tabs.currentIndex() == 0 else self.behind
+        table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def reload_behind(self) -> None:
         fy = self.year.currentData()
@@ -262,12 +279,7 @@ class AuditPage(QWidget):
             else tr("audit.unsigned")
         )
         deciding = deciding_rounds(self.db, fy)
-        recorded = dict(
-            self.db.execute(
-                "SELECT uuid, recorded_by FROM rounds WHERE fiscal_year = ? AND status = 'final'",
-                [fy],
-            ).fetchall()
-        )
+        totals = max_totals(self.db)
         rows = []
         # The points the year's score judges (a point deactivated since still counts in it).
         for p in active_points(self.db, fy):
@@ -279,10 +291,10 @@ class AuditPage(QWidget):
                 (
                     p.code,
                     format_date(rnd.inspected_at.date(), language()),
-                    f"{rnd.total}/80",
+                    out_of(rnd, totals),
                     tr("state.passed" if rnd.passed else "state.failed"),
                     rnd.inspector,
-                    recorded.get(rnd.uuid, ""),
+                    rnd.recorded_by,
                 )
             )
         self.behind_model.set_rows(rows)

@@ -3,21 +3,19 @@ and the monthly contract check (plan project 1, step 4)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, QRect
+from PySide6.QtCore import QDate, QLocale, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,24 +28,36 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import format_date, format_month, parse_time, to_be_year, today
-from core.errors import SalaError
+from core.calendar import format_date, format_month, to_be_year, today
 from core.i18n import language, tr
-from security.guard import (
+from core.users import current_actor
+from security.contract import HEADCOUNT_MAX, get_shift, shifts
+from security.events import (
+    ACTION_MAX,
     CATEGORIES,
+    DESCRIPTION_MAX,
+    PLACE_MAX,
     EventInput,
-    GuardReport,
     category_name,
+    validate_event,
+)
+from security.reports import (
+    NOTE_MAX,
+    SUPERVISOR_MAX,
+    GuardReport,
     copy_previous_report,
     current_report,
     mark_month_checked,
     month_check,
     reports_between,
     save_report,
-    shifts,
 )
+from ui import ops
 from ui.hub import Hub
-from ui.widgets.messages import show_error
+from ui.ops import Change, reload_on
+from ui.widgets.forms import FormDialog, ask_text
+from ui.widgets.messages import clear, say_error
+from ui.widgets.rights import permit, roles_that_may
 
 MISSING = QColor("#b3261e")
 DONE = QColor("#1b7f3b")
@@ -120,38 +130,48 @@ class ReportCalendar(QCalendarWidget):
         painter.restore()
 
 
-class EventDialog(QDialog):
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("guard.add_event"))
+class EventDialog(FormDialog):
+    """One event of the report being typed. OK checks it: a time that is no time is
+    refused beside the time, and every field stays as typed (nothing is saved until
+    the report is signed)."""
+
+    def __init__(self, parent: QWidget, hub: Hub, on_added: Callable[[EventInput], object]):
         self.at = QLineEdit("10:00")
+        self.at.setMaxLength(5)
         self.place = QLineEdit()
+        self.place.setMaxLength(PLACE_MAX)
         self.category = QComboBox()
         for code in CATEGORIES:
             self.category.addItem(category_name(code), code)
         self.description = QLineEdit()
+        self.description.setMaxLength(DESCRIPTION_MAX)
+        # As the office writes amounts (1500, 1,500, 1500 บาท); the domain reads or refuses it.
         self.loss = QLineEdit()
+        self.loss.setPlaceholderText("1,500")
         self.action = QLineEdit()
-        form = QFormLayout(self)
-        form.addRow(tr("guard.time"), self.at)
-        form.addRow(tr("guard.place"), self.place)
-        form.addRow(tr("guard.category"), self.category)
-        form.addRow(tr("guard.description"), self.description)
-        form.addRow(tr("guard.loss"), self.loss)
-        form.addRow(tr("guard.action"), self.action)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.action.setMaxLength(ACTION_MAX)
+        fields = [
+            ("event_time", tr("guard.time"), self.at),
+            ("place", tr("guard.place"), self.place),
+            ("category", tr("guard.category"), self.category),
+            ("description", tr("guard.description"), self.description),
+            ("loss_value", tr("guard.loss"), self.loss),
+            ("action_taken", tr("guard.action"), self.action),
+        ]
+        super().__init__(
+            parent,
+            hub,
+            tr("guard.add_event"),
+            fields,
+            lambda: on_added(self.event_input()),
+            aliases={"time": "event_time", "at": "event_time"},
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
 
     def event_input(self) -> EventInput:
-        loss = self.loss.text().strip()
-        return EventInput(
-            parse_time(self.at.text(), field="event_time"), self.place.text(),
-            self.category.currentData(), self.description.text(),
-            float(loss) if loss.replace(".", "", 1).isdigit() else None, self.action.text(),
+        """The event as typed, checked as the CSV import and sync files check it."""
+        return validate_event(
+            EventInput(self.at.text(), self.place.text(), self.category.currentData(),
+                       self.description.text(), self.loss.text(), self.action.text())
         )  # fmt: skip
 
 
@@ -167,6 +187,8 @@ class GuardPage(QWidget):
         # throw away what the supervisor had typed. Kept while the window is open.
         self.unsigned: dict[tuple[date, str], tuple] = {}
         self.form_key: tuple[date, str] | None = None
+        self.typed_by = current_actor(db).username  # whose unsigned forms those are
+        self.dialog: FormDialog | None = None
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -174,21 +196,29 @@ class GuardPage(QWidget):
         self.calendar.setMinimumWidth(520)
 
         self.form_box = QGroupBox()
+        # Said before any typing: this user may read the form but not sign it.
+        self.rights_note = QLabel()
+        self.rights_note.setObjectName("rightsNote")
+        self.rights_note.setWordWrap(True)
+        self.rights_note.setStyleSheet("color: #8a6d00; font-weight: bold")
+        self.rights_note.hide()
         self.shift = QComboBox()
         self.supervisor = QLineEdit()
+        self.supervisor.setMaxLength(SUPERVISOR_MAX)
         self.required = QSpinBox()
-        self.required.setRange(0, 500)
+        self.required.setRange(0, HEADCOUNT_MAX)
         self.present = QSpinBox()
-        self.present.setRange(0, 500)
+        self.present.setRange(0, HEADCOUNT_MAX)
         self.shortfall = QLabel()
         self.posts = QLineEdit()
         self.patrols = QLineEdit()
         self.patrols.setPlaceholderText("10:00, 14:00")
         self.note = QLineEdit()
-        self.events_table = QTableWidget(0, 4)
+        self.note.setMaxLength(NOTE_MAX)
+        self.events_table = QTableWidget(0, 5)
         self.events_table.verticalHeader().hide()
         self.events_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.events_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.events_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.copy_button = QPushButton()
@@ -209,6 +239,7 @@ class GuardPage(QWidget):
         self.form.addRow(self.labels["patrols"], self.patrols)
         self.form.addRow(self.labels["note"], self.note)
         fv = QVBoxLayout(self.form_box)
+        fv.addWidget(self.rights_note)
         fv.addWidget(self.copy_button)
         fv.addLayout(self.form)
         fv.addWidget(self.events_table)
@@ -248,8 +279,9 @@ class GuardPage(QWidget):
         self.sign_button.clicked.connect(self.sign)
         self.correct_button.clicked.connect(self._correct)
         self.month_button.clicked.connect(self._mark_month)
-        hub.changed.connect(lambda kind: self.refresh() if kind in ("guard", "all") else None)
+        self.follow = reload_on(self, hub, Change.GUARD, self.refresh)
         hub.language_changed.connect(lambda _: self.retranslate())
+        hub.signed_in.connect(self.signed_in)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -265,8 +297,9 @@ class GuardPage(QWidget):
         self.correct_button.setText(tr("guard.correct"))
         self.month_button.setText(tr("guard.mark_checked"))
         self.events_table.setHorizontalHeaderLabels(
-            [tr("guard.time"), tr("guard.place"), tr("guard.category"), tr("guard.description")]
-        )
+            [tr("incidents.happened_on"), tr("guard.time"), tr("guard.place"),
+             tr("guard.category"), tr("guard.description")]
+        )  # fmt: skip
         self.shift.blockSignals(True)
         current = self.shift.currentData()
         self.shift.clear()
@@ -275,6 +308,21 @@ class GuardPage(QWidget):
         self.shift.setCurrentIndex(max(0, self.shift.findData(current)))
         self.shift.blockSignals(False)
         self.refresh()
+
+    def signed_in(self) -> None:
+        """Another person at the keyboard (Ctrl+L, the idle lock): the previous user's
+        unsigned forms and events must not stay on screen for them."""
+        who = current_actor(self.db).username
+        if who != self.typed_by:
+            self.typed_by = who
+            self.unsigned.clear()
+            self.shown = None
+            self.form_key = None  # nothing on screen is kept for the new user
+            self.events = []
+        self.load_day(self.day)
+
+    def focus_main(self) -> None:
+        self.calendar.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh(self) -> None:
         self.calendar.reload()
@@ -347,9 +395,13 @@ class GuardPage(QWidget):
         self._show_shortfall()
 
     def _show_events(self) -> None:
+        """Each event with the day it happened: on a night report, the next day after
+        midnight (DOMAIN.md 7), as it will be stored and counted."""
+        shift = get_shift(self.db, self.shift.currentData() or "day")
         self.events_table.setRowCount(len(self.events))
         for r, ev in enumerate(self.events):
-            for c, text in enumerate((ev.at.strftime("%H:%M"), ev.place,
+            day = format_date(shift.day_of(self.day, ev.at), language())
+            for c, text in enumerate((day, ev.at.strftime("%H:%M"), ev.place,
                                       category_name(ev.category), ev.description)):  # fmt: skip
                 self.events_table.setItem(r, c, QTableWidgetItem(text))
 
@@ -365,10 +417,20 @@ class GuardPage(QWidget):
 
     def _update_buttons(self) -> None:
         signed = self.shown is not None
-        self.sign_button.setEnabled(not signed and self.day <= today())
-        self.correct_button.setEnabled(signed)
-        self.add_event_button.setEnabled(not signed)
-        self.copy_button.setEnabled(not signed)
+        may = current_actor(self.db).may("guard.report")
+        permit(self.sign_button, self.db, "guard.report", ready=not signed and self.day <= today())
+        permit(self.correct_button, self.db, "guard.report", ready=signed)
+        permit(self.add_event_button, self.db, "guard.report", ready=not signed)
+        permit(self.copy_button, self.db, "guard.report", ready=not signed)
+        # A form this user may not sign is read-only, and says so at the top.
+        for w in (self.supervisor, self.required, self.present, self.posts, self.patrols,
+                  self.note):  # fmt: skip
+            w.setEnabled(may and not signed)
+        self.rights_note.setText(
+            "" if may else tr("win.guard.cannot_sign", roles=roles_that_may("guard.report"))
+        )
+        self.rights_note.setVisible(not may)
+        permit(self.month_button, self.db, "guard.month_check")
 
     def copy_yesterday(self) -> None:
         data = copy_previous_report(self.db, self.day, self.shift.currentData())
@@ -379,16 +441,14 @@ class GuardPage(QWidget):
                    data["patrols"], "", [])  # fmt: skip
         self.status.setText(tr("guard.copied"))
 
-    def _add_event(self) -> None:
-        dialog = EventDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            self.events.append(dialog.event_input())
-        except SalaError as exc:
-            show_error(self, exc)
-            return
-        self._show_events()
+    def _add_event(self) -> EventDialog:
+        def add(event: EventInput) -> None:
+            self.events.append(event)
+            self._show_events()
+
+        self.dialog = EventDialog(self, self.hub, add)
+        self.dialog.open()
+        return self.dialog
 
     def _fields(self) -> dict:
         return {
@@ -398,32 +458,40 @@ class GuardPage(QWidget):
             "events": self.events,
         }
 
-    def sign(self, supersedes: str | None = None, reason: str = "") -> GuardReport | None:
-        try:
-            rep = save_report(
-                self.db, self.day, self.shift.currentData(), self.supervisor.text(),
-                self.required.value(), self.present.value(), supersedes=supersedes,
-                reason=reason, **self._fields(),
-            )  # fmt: skip
-        except SalaError as exc:
-            self.status.setText(exc.bilingual())
-            return None
-        # Signed: nothing left to keep, and the reload below must not keep it again.
+    def _save(self, supersedes: str | None, reason: str) -> GuardReport:
+        rep = save_report(
+            self.db, self.day, self.shift.currentData(), self.supervisor.text(),
+            self.required.value(), self.present.value(), supersedes=supersedes,
+            reason=reason, **self._fields(),
+        )  # fmt: skip
+        # Signed: nothing left to keep, and the reload that follows must not keep it again.
         self.unsigned.pop((rep.day, rep.shift), None)
         self.shown = rep
-        self.hub.changed.emit("guard")
         return rep
 
-    def _correct(self) -> None:
+    def sign(self, supersedes: str | None = None, reason: str = "") -> GuardReport | None:
+        clear(self.status)
+        result = ops.run(
+            self,
+            self.hub,
+            lambda: self._save(supersedes, reason),
+            changes=Change.GUARD,
+            errors=lambda e: say_error(self.status, e),
+        )
+        return result.value if result else None
+
+    def _correct(self) -> FormDialog | None:
+        """A correction of the signed report on screen: the reason asked first (an empty
+        one is refused beside the field), then the corrected report is signed."""
         if self.shown is None:
-            return
-        reason, ok = QInputDialog.getText(self, tr("guard.correct"), tr("correct.reason"))
-        if ok:
-            old = self.shown
-            self.shown = None
-            self._update_buttons()
-            if self.sign(old.uuid, reason) is None:
-                self.shown = old
+            return None
+        old = self.shown
+
+        # The domain refuses an empty reason before anything is written.
+        self.dialog = ask_text(self, self.hub, tr("guard.correct"), tr("correct.reason"),
+                               lambda reason: self._save(old.uuid, reason),
+                               changes=Change.GUARD)  # fmt: skip
+        return self.dialog
 
     def _show_month(self) -> None:
         year, month = self.calendar.yearShown(), self.calendar.monthShown()
@@ -436,13 +504,12 @@ class GuardPage(QWidget):
             text += "\n" + tr("guard.month_checked", by=check.checked_by, note=check.note)
         self.month_text.setText(text)
 
-    def _mark_month(self) -> None:
-        note, ok = QInputDialog.getText(self, tr("guard.mark_checked"), tr("guard.month_note"))
-        if not ok:
-            return
-        try:
-            mark_month_checked(self.db, self.calendar.yearShown(), self.calendar.monthShown(), note)
-        except SalaError as exc:
-            show_error(self, exc)
-            return
-        self._show_month()
+    def _mark_month(self) -> FormDialog:
+        """The month's check with a note; the button is greyed for those who may not."""
+        year, month = self.calendar.yearShown(), self.calendar.monthShown()
+        self.dialog = ask_text(
+            self, self.hub, tr("guard.mark_checked"), tr("guard.month_note"),
+            lambda note: mark_month_checked(self.db, year, month, note), field="note",
+            changes=Change.GUARD, intro=format_month(year, month, language()),
+        )  # fmt: skip
+        return self.dialog

@@ -1,19 +1,17 @@
 """One application-wide object that tells screens what changed (STYLE.md, after Anki).
 
-Screens never call each other to refresh: an action emits `changed(kind)` and
-every screen that shows that kind reloads.
+Screens never call each other to refresh: an operation (ui.ops) announces the
+kinds it changed, `changed(Change)`, and every screen that shows one of them
+reloads (ui.ops.reload_on).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Signal
 
 
 class Hub(QObject):
-    changed = Signal(str)  # "rounds", "actions", "points", "settings", ...
+    changed = Signal(object)  # ui.ops.Change: a set of kinds (Change.ROUNDS | Change.ACTIONS)
     language_changed = Signal(str)
     open_point = Signal(str)  # a point code: show it on the Restrooms page
     start_round = Signal(str)  # a point code: begin a round there
@@ -25,33 +23,3 @@ class Hub(QObject):
     signed_in = Signal()
     open_point_in_year = Signal(str, int)  # a point code and the fiscal year to show it in
     review_incidents = Signal(int)  # a fiscal year: its pending events on the Incidents page
-
-
-class ReloadWhenSeen(QObject):
-    """Reload a page at a change now if it is on screen, else when it is next shown.
-
-    Every page that reloaded on every change made each change wait for all of them:
-    on ten years of data the first score key of a round (it saves a new draft, a
-    change) waited 230 ms for hidden pages, the Audit page's two tables and the Today
-    page's thousands of lines among them (benchmark, issue 8).
-    """
-
-    def __init__(self, page: QWidget, reload: Callable[[], object]) -> None:
-        super().__init__(page)
-        self.page, self.reload = page, reload
-        self.stale = False
-        page.installEventFilter(self)
-
-    def request(self) -> None:
-        if self.page.isVisible():
-            self.stale = False
-            self.reload()
-        else:
-            self.stale = True
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        # Show comes before the first paint: the page never shows its stale figures.
-        if obj is self.page and event.type() == QEvent.Type.Show and self.stale:
-            self.stale = False
-            self.reload()
-        return False

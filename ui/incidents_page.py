@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -26,26 +25,24 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date, today
-from core.errors import SalaError
 from core.i18n import language, tr
-from core.users import current_actor
-from security.guard import (
-    CATEGORIES,
-    GuardEvent,
-    category_name,
-    classify_event,
-    events_of_year,
-    incident_indicator,
-)
+from security.events import CATEGORIES, GuardEvent, category_name
+from security.indicator import classify_event, coverage_line, events_of_year, incident_indicator
+from summary.score import fiscal_years
 from ui.hub import Hub
 from ui.models.base import Index, RowsModel
+from ui.ops import Change, reload_on
+from ui.widgets.forms import FormDialog, ask_text, is_open
+from ui.widgets.messages import clear
+from ui.widgets.rights import permit
+from ui.widgets.years import fill_years
 
 STATUS_COLOURS = {"pending": "#8a6d00", "counts": "#b3261e", "not": "#1b7f3b"}
 
 
 class EventsModel(RowsModel[GuardEvent]):
-    COLUMNS = ("col.date", "guard.shift", "guard.time", "guard.place", "guard.category",
-               "guard.description", "col.status", "inc.reason")  # fmt: skip
+    COLUMNS = ("incidents.happened_on", "guard.shift", "guard.time", "guard.place",
+               "guard.category", "guard.description", "col.status", "inc.reason")  # fmt: skip
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -53,11 +50,16 @@ class EventsModel(RowsModel[GuardEvent]):
         ev = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            # The event's own day (a night report's 02:00 is the next day), and for an event
+            # the plan never counts, why, when nobody has written a reason.
+            reason = ev.reason or ("" if ev.countable else tr("incidents.not_countable"))
             return (
                 format_date(ev.day, language()), tr(f"shift.{ev.shift}"),
                 ev.at.strftime("%H:%M"), ev.place, category_name(ev.category), ev.description,
-                tr(f"inc.{ev.status}"), ev.reason,
+                tr(f"inc.{ev.status}"), reason,
             )[col]  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole and col in (0, 1) and ev.day != ev.report_day:
+            return f"{tr('incidents.report_day')}: {format_date(ev.report_day, language())}"
         if role == Qt.ItemDataRole.ForegroundRole and col == 6:
             return QColor(STATUS_COLOURS[ev.status])
         if role == Qt.ItemDataRole.UserRole:
@@ -112,7 +114,7 @@ class IncidentsPage(QWidget):
         self.not_button = QPushButton()
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e")
+        self.dialog: FormDialog | None = None
         filters = QHBoxLayout()
         for w in (self.year, self.status, self.category):
             filters.addWidget(w)
@@ -134,7 +136,7 @@ class IncidentsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         self.counts_button.clicked.connect(lambda: self._classify(True))
         self.not_button.clicked.connect(lambda: self._classify(False))
-        hub.changed.connect(lambda kind: self.reload() if kind in ("guard", "all") else None)
+        self.follow = reload_on(self, hub, Change.GUARD, self.refresh)
         hub.language_changed.connect(lambda _: self.retranslate())
         hub.signed_in.connect(self._buttons)
         self.retranslate()
@@ -143,16 +145,9 @@ class IncidentsPage(QWidget):
         self.title.setText(tr("page.incidents"))
         self.counts_button.setText(tr("inc.mark_counts"))
         self.not_button.setText(tr("inc.mark_not"))
-        for combo in (self.year, self.status, self.category):
+        self._fill_years()
+        for combo in (self.status, self.category):
             combo.blockSignals(True)
-        fy = self.year.currentData() or fiscal_year(today())
-        self.year.clear()
-        years = {fiscal_year(today()), fy} | {
-            r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM guard_reports")
-        }
-        for y in sorted(years, reverse=True):
-            self.year.addItem(tr("fy.n", n=y), y)
-        self.year.setCurrentIndex(self.year.findData(fy))
         self.status.clear()
         self.status.addItem(tr("filter.all_states"), None)
         for s in ("pending", "counts", "not"):
@@ -161,9 +156,23 @@ class IncidentsPage(QWidget):
         self.category.addItem(tr("inc.all_categories"), None)
         for c in CATEGORIES:
             self.category.addItem(category_name(c), c)
-        for combo in (self.year, self.status, self.category):
+        for combo in (self.status, self.category):
             combo.blockSignals(False)
         self.reload()
+
+    def _fill_years(self) -> None:
+        fy = self.year.currentData() or fiscal_year(today())
+        fill_years(self.year, fiscal_years(self.db, fy), fy)
+
+    def refresh(self) -> None:
+        """After a change (a report signed, an event decided, a sync): years, then events."""
+        self._fill_years()
+        self.reload()
+
+    def focus_main(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.selected() is None and self.proxy.rowCount():
+            self.table.selectRow(0)
 
     def show_pending(self, fy: int) -> None:
         """The pending events of `fy`, the first one selected, ready to classify."""
@@ -185,6 +194,7 @@ class IncidentsPage(QWidget):
                   score=f"{ind.score:g}")  # fmt: skip
         if ind.pending:
             text += " · " + tr("ind.pending_warning", n=ind.pending)
+        text += "\n" + coverage_line(ind)
         self.summary.setText(text)
         self._buttons()
 
@@ -196,25 +206,47 @@ class IncidentsPage(QWidget):
         return self.model.rows[self.proxy.mapToSource(rows[0]).row()] if rows else None
 
     def _buttons(self) -> None:
-        may = current_actor(self.db).may("incidents.classify")
-        has = self.selected() is not None
-        self.counts_button.setEnabled(may and has)
-        self.not_button.setEnabled(may and has)
+        # A section head decides; an administrator sees the buttons greyed and why.
+        ev = self.selected()
+        select = tr("win.rights.select_event")
+        permit(self.not_button, self.db, "incidents.classify", ready=ev is not None, hint=select)
+        # "Counts" is offered only for theft, damage and loss (DOMAIN.md 7); the domain
+        # refuses the rest anyway.
+        only = tr("incidents.counts_only_for")
+        if permit(self.counts_button, self.db, "incidents.classify",
+                  ready=ev is not None and ev.countable,
+                  hint=select if ev is None else only):  # fmt: skip
+            self.counts_button.setToolTip(only)
 
     def classify(self, counts: bool, reason: str) -> bool:
+        """Decide the selected event with `reason` (the dialog's OK calls this)."""
         ev = self.selected()
         if ev is None:
             return False
-        try:
-            classify_event(self.db, ev.uuid, counts, reason)
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
-            return False
-        self.error.setText("")
-        self.hub.changed.emit("guard")
-        return True
+        if is_open(self.dialog):
+            self.dialog.reject()
+        dialog = self._ask(counts)
+        dialog.edit.setText(reason)  # type: ignore[attr-defined]
+        return dialog.try_accept()
+
+    def _ask(self, counts: bool) -> FormDialog:
+        ev = self.selected()
+        assert ev is not None
+        clear(self.error)
+        decision = tr("inc.mark_counts" if counts else "inc.mark_not")
+        intro = tr(
+            "win.inc.deciding",
+            day=format_date(ev.day, language()),
+            what=ev.description or category_name(ev.category),
+            decision=decision,
+        )
+        self.dialog = ask_text(
+            self, self.hub, tr("page.incidents"), tr("inc.reason_prompt"),
+            lambda reason: classify_event(self.db, ev.uuid, counts, reason),
+            changes=Change.GUARD, intro=intro,
+        )  # fmt: skip
+        return self.dialog
 
     def _classify(self, counts: bool) -> None:
-        reason, ok = QInputDialog.getText(self, tr("page.incidents"), tr("inc.reason_prompt"))
-        if ok:
-            self.classify(counts, reason)
+        if self.selected() is not None:
+            self._ask(counts)

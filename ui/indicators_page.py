@@ -29,10 +29,13 @@ from sqlite_utils import Database
 from core.calendar import fiscal_year, today
 from core.i18n import language, tr
 from core.ladder import LEVEL_SCORES
+from core.rounding import pct_text
 from inspection.indicator import ladder_rows, next_level_needs
-from security.guard import INCIDENT_LADDER
-from summary.score import AnnualScore, annual_score, scored_years
+from security.indicator import INCIDENT_LADDER, coverage_line
+from summary.score import AnnualScore, annual_score, fiscal_years
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.years import fill_years
 
 REACHED = QColor("#cfe8d4")
 
@@ -106,6 +109,9 @@ class IndicatorsPage(QWidget):
         self.inc_level.setFont(big)
         self.inc_detail = QLabel()
         self.inc_detail.setWordWrap(True)
+        # Beside the level: how many of the year's shifts have no signed report (DOMAIN.md 7).
+        self.inc_coverage = QLabel()
+        self.inc_coverage.setWordWrap(True)
         self.inc_ladder = _ladder_table()
         self.inc_warning = QLabel()
         self.inc_warning.setWordWrap(True)
@@ -116,7 +122,8 @@ class IndicatorsPage(QWidget):
             lambda: self.hub.review_incidents.emit(self.year.currentData())
         )
         iv = QVBoxLayout(self.inc_box)
-        for w in (self.inc_level, self.inc_detail, self.inc_ladder, self.inc_warning):
+        for w in (self.inc_level, self.inc_detail, self.inc_coverage, self.inc_ladder,
+                  self.inc_warning):  # fmt: skip
             iv.addWidget(w)
         iv.addWidget(self.review_button, 0, Qt.AlignmentFlag.AlignLeft)
         iv.addStretch(1)
@@ -137,7 +144,7 @@ class IndicatorsPage(QWidget):
         # A point that does not pass opens on the Restrooms page, with its history.
         self.rest_needs.itemActivated.connect(self._open_point)
         self.rest_needs.itemDoubleClicked.connect(self._open_point)
-        hub.changed.connect(lambda _: self.reload())
+        self.follow = reload_on(self, hub, Change.RECORDS, self.refresh)
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
 
@@ -149,15 +156,19 @@ class IndicatorsPage(QWidget):
         headers = [tr("ind.level"), tr("ind.condition"), tr("ind.result"), tr("ind.score")]
         self.rest_ladder.setHorizontalHeaderLabels(headers)
         self.inc_ladder.setHorizontalHeaderLabels(headers)
-        self.year.blockSignals(True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """A year with data may have appeared (an import, a sync): the years, then the score."""
         chosen = self.year.currentData() or fiscal_year(today())
-        self.year.clear()
-        years = {fiscal_year(today()), chosen, *scored_years(self.db)}
-        for y in sorted(years, reverse=True):
-            self.year.addItem(tr("fy.n", n=y), y)
-        self.year.setCurrentIndex(self.year.findData(chosen))
-        self.year.blockSignals(False)
+        fill_years(self.year, fiscal_years(self.db, chosen), chosen)
         self.reload()
+
+    def focus_main(self) -> None:
+        """The list of what the next level needs: Enter opens a point (not the year box)."""
+        self.rest_needs.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.rest_needs.currentRow() < 0 and self.rest_needs.count():
+            self.rest_needs.setCurrentRow(0)
 
     @staticmethod
     def _fill_ladder(table: QTableWidget, rows: list[tuple], reached: int) -> None:
@@ -181,10 +192,10 @@ class IndicatorsPage(QWidget):
         r, i = s.restrooms, s.incidents
         self.total.setText(tr("ind.total", score=f"{s.total_score:g}"))
         self.rest_level.setText(tr("ind.level_score", level=r.level, score=f"{r.score:g}"))
-        sat = "—" if r.satisfaction_pct is None else f"{r.satisfaction_pct:.2f}%"
+        sat = "—" if r.satisfaction_pct is None else f"{pct_text(r.satisfaction_pct)}%"
         self.rest_detail.setText(
             tr("ind.rest_detail", passing=r.points_passing, total=r.points_total,
-               pct=f"{r.points_pct:.2f}", sat=sat, n=r.respondents,
+               pct=pct_text(r.points_pct), sat=sat, n=r.respondents,
                plevel=r.points_level, slevel=r.satisfaction_level)
         )  # fmt: skip
         rows = [
@@ -213,6 +224,9 @@ class IndicatorsPage(QWidget):
         self.inc_detail.setText(
             tr("ind.inc_detail", counted=i.counted, pending=i.pending, not_counted=i.not_counted)
         )
+        self.inc_coverage.setText(coverage_line(i))
+        short = i.no_reports or i.shifts_missing > 0
+        self.inc_coverage.setStyleSheet("color: #b3261e; font-weight: bold" if short else "")
         inc_rows = [(lv, tr(key, lang), *LEVEL_SCORES[lv]) for lv, key in INCIDENT_LADDER]
         self._fill_ladder(self.inc_ladder, inc_rows, i.level)
         self.inc_warning.setText(tr("ind.pending_warning", n=i.pending) if i.pending else "")

@@ -1,5 +1,10 @@
 """The main window: a side list of the pages that work, one stacked page each.
 
+The frame (side list, page titles, "opening the database…") is built and painted
+before the database is opened: this module imports nothing that touches one, so
+the window paints before sqlite-utils and the domain are even imported
+(issue 19). `attach(db)` then hands it the open database.
+
 Pages are built the first time they are shown (or asked for), not at start-up:
 building and styling all ten took most of the time to the first paint, and a
 page nobody opened need not reload on every change.
@@ -9,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QObject, QRect, QSize
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,11 +29,15 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
-from sqlite_utils import Database
 
 from core.i18n import language, tr
-from core.users import User, act_as, current_actor, role_name
 from ui.hub import Hub
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from core.users import User
+    from ui.ops import Change
 
 
 class _Page:
@@ -136,11 +146,13 @@ class MainWindow(QMainWindow):
     reports = _Page()
     sync = _Page()
 
-    def __init__(self, db: Database, db_path: Path, hub: Hub | None = None) -> None:
+    def __init__(self, db: Database | None, db_path: Path, hub: Hub | None = None) -> None:
+        """The window over `db`; with None, only its frame until `attach(db)` (the start-up)."""
         super().__init__()
-        self.db, self.db_path = db, db_path
+        self.db: Database | None = None
+        self.db_path = db_path
         self.hub = hub or Hub()
-        self._factories = _factories(db, self.hub, db_path)
+        self._factories: dict[str, Callable[[], QWidget]] = {}
         self._built: dict[str, QWidget] = {}
         # (message key, page name, permission needed to see it), in the side list's order
         self.pages: list[tuple[str, str, str | None]] = [
@@ -162,11 +174,25 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(190)
         self.nav.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
-        for key, _, _ in self.pages:
-            self.nav.addItem(QListWidgetItem(tr(key)))
+        for key, _, permission in self.pages:
+            item = QListWidgetItem(tr(key))
+            self.nav.addItem(item)
+            # Nobody is signed in yet: a page that needs a permission shows when one may.
+            item.setHidden(permission is not None)
             self.stack.addWidget(QWidget())  # a placeholder until the page is built
+        # What the frame shows until the database is open, after the pages' placeholders.
+        self.opening = QLabel()
+        # Centred by the style sheet (qproperty-alignment): Qt's enum namespace costs 15 ms
+        # to load, a tenth of a bare window's start, and the frame needs nothing else of it.
+        self.opening.setObjectName("opening")
+        self.opening.setWordWrap(True)
+        self._opening_text: Callable[[], str] = lambda: tr("startup.opening")
+        self.stack.addWidget(self.opening)
+        self.stack.setCurrentWidget(self.opening)
         self.user_label = QLabel()
         self.switch_button = QPushButton()
+        self.switch_button.hide()  # nobody to switch from until someone has signed in
+        self.nav.setEnabled(False)  # nothing to open until the database is
         self.switch_button.clicked.connect(self.switch_user)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.switch_button)
@@ -188,6 +214,7 @@ class MainWindow(QMainWindow):
         for n in range(min(len(self.pages), 10)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{(n + 1) % 10}"), self)
             shortcut.activated.connect(lambda n=n: self.show_page(n))
+        self.page_keys: QObject | None = None  # the shortcuts by physical key, from attach()
         QShortcut(QKeySequence("Ctrl+PgDown"), self).activated.connect(lambda: self.step_page(1))
         QShortcut(QKeySequence("Ctrl+PgUp"), self).activated.connect(lambda: self.step_page(-1))
         self.hub.start_round.connect(lambda _: self.show_widget(self.round))
@@ -197,16 +224,57 @@ class MainWindow(QMainWindow):
         self.hub.review_incidents.connect(self._review_incidents)
         self.hub.open_point_in_year.connect(self._open_point_in_year)
         self.hub.language_changed.connect(lambda _: self.retranslate())
-        self.hub.changed.connect(lambda kind: self.show_actor() if kind == "users" else None)
+        self.hub.changed.connect(self._changed)
         self.retranslate()
+        if db is not None:
+            self.attach(db)
+
+    def attach(self, db: Database) -> None:
+        """The database is open: the pages can be built; the first one is shown."""
+        self.db = db
+        self._factories = _factories(db, self.hub, self.db_path)
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        self.switch_button.show()
+        self.nav.setEnabled(True)
+        # Keys by where they are on the keyboard (issue 17): nothing to open before the
+        # database is, and Qt's enum namespace they read is not loaded before the first paint.
+        from ui.widgets.keys import ShortcutKeys
+
+        self.page_keys = ShortcutKeys(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.page_keys)
+        self.retitle()
+        self.show_actor()
         # A round left unfinished (the app was closed or killed) is where work resumes.
         self.show_widget(self.round if self.round.round is not None else self.today)
+
+    def _changed(self, changes: Change) -> None:
+        from ui.ops import Change  # with the pages: ui.ops is not needed before the first paint
+
+        if changes & Change.USERS:
+            self.show_actor()
+        if changes & Change.SETTINGS:
+            self.retitle()  # the office's name heads the window; Settings may have renamed it
+
+    @property
+    def attached(self) -> bool:
+        return self.db is not None
+
+    def show_opening_state(self, text: Callable[[], str]) -> None:
+        """What the frame says until the pages fill (waiting for a sign-in, a refused
+        file), in the language of the moment: `text` is asked again at a switch."""
+        self._opening_text = text
+        self.opening.setText(text())
 
     def page(self, name: str) -> QWidget:
         """The page called `name`, built now if it was not yet."""
         built = self._built.get(name)
         if built is not None:
             return built
+        if not self.attached:
+            raise RuntimeError(f"page {name!r} asked for before the database was attached")
         page = self._built[name] = self._factories[name]()
         row = self._row(name)
         placeholder = self.stack.widget(row)
@@ -221,6 +289,8 @@ class MainWindow(QMainWindow):
         return next(row for row, (_, n, _) in enumerate(self.pages) if n == name)
 
     def _show_row(self, row: int) -> None:
+        if not self.attached:
+            return  # the frame only: "opening the database…" stays until attach()
         if 0 <= row < len(self.pages):
             self.page(self.pages[row][1])
         self.stack.setCurrentIndex(row)
@@ -244,22 +314,53 @@ class MainWindow(QMainWindow):
         self.show_widget(self.incidents)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        # A report still being written holds its own database connection: let it stop.
+        # Work still running (a report, a sync file, a backup) holds its own database
+        # connection: let it stop before the window's goes.
+        if self.attached:
+            from ui import ops
+
+            ops.shutdown()
+        app = QApplication.instance()
+        if app is not None and self.page_keys is not None:
+            app.removeEventFilter(self.page_keys)
         if "reports" in self._built:
             self.reports.shutdown()
         super().closeEvent(event)
 
+    def retitle(self) -> None:
+        """City Hall's building office keeps its title; any other office is named in it
+        (known once the database is attached: the frame paints before it opens)."""
+        if not self.attached:
+            self.setWindowTitle(tr("app.window_title"))
+            return
+        from core.office import default_office, office
+
+        mine = office(self.db)
+        default = default_office()
+        if (mine.code, mine.name_th, mine.name_en) == (default.code, default.name_th,
+                                                       default.name_en):  # fmt: skip
+            self.setWindowTitle(tr("app.window_title"))
+        else:
+            self.setWindowTitle(tr("hub.window_title", office=mine.name(language())))
+
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("app.window_title"))
+        self.retitle()
         for row, (key, _, _) in enumerate(self.pages):
             item = self.nav.item(row)
             if item is not None:
                 item.setText(tr(key))
         self.switch_button.setText(tr("signin.switch"))
-        self.show_actor()
+        if self.attached:
+            self.show_actor()
+        else:
+            self.opening.setText(self._opening_text())
 
     def show_actor(self) -> None:
         """Show who is signed in, and only the pages their role may open."""
+        if self.db is None:
+            return  # nobody yet: the frame hides the pages that need a permission
+        from core.users import current_actor, role_name
+
         actor = current_actor(self.db)
         name = actor.display_name or actor.username
         self.user_label.setText(
@@ -272,8 +373,10 @@ class MainWindow(QMainWindow):
                 self.show_widget(self.restrooms)
 
     def set_user(self, user: User) -> None:
+        from core.users import act_as
         from ui.signin import warn_administrator
 
+        assert self.db is not None, "a user signs in once the database is attached"
         act_as(self.db, user.actor())
         self.round.inspector_edit.setText(user.display_name)
         self.show_actor()
@@ -292,6 +395,8 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> None:
         from ui.signin import SignInDialog
 
+        if self.db is None:
+            return
         dialog = SignInDialog(self.db, self, switching=True)
         if dialog.exec() and dialog.user is not None:
             self.set_user(dialog.user)
@@ -299,17 +404,20 @@ class MainWindow(QMainWindow):
     def step_page(self, step: int) -> None:
         """The next (or previous) page in the side list that this user may see."""
         rows = [r for r in range(self.nav.count()) if not self.nav.item(r).isHidden()]
-        if rows:
+        if rows and self.attached:
             at = rows.index(self.nav.currentRow()) if self.nav.currentRow() in rows else 0
-            self.nav.setCurrentRow(rows[(at + step) % len(rows)])
+            self.show_widget(self.page(self.pages[rows[(at + step) % len(rows)]][1]))
 
     def show_page(self, n: int) -> None:
         item = self.nav.item(n)
-        if item is not None and not item.isHidden():
+        if self.attached and item is not None and not item.isHidden():
             # Through show_widget: Ctrl+3 must also put the keys on the Round page's entry.
             self.show_widget(self.page(self.pages[n][1]))
 
     def show_widget(self, widget: QWidget) -> None:
+        """Show a page with the keys on its main control (issue 17): after Ctrl+8 Enter
+        writes the report, after Ctrl+2 Down moves through the points, not the year."""
         self.nav.setCurrentRow(self.stack.indexOf(widget))
-        if widget is self.round:
-            self.round.focus_entry()
+        focus = getattr(widget, "focus_main", None)
+        if callable(focus):
+            focus()

@@ -9,7 +9,7 @@ from the previous year's (core.plan.plan_for_year).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,6 @@ from core.calendar import (
     format_date_short,
     today,
 )
-from core.errors import SalaError
 from core.i18n import language, tr
 from core.plan import (
     PlanStep,
@@ -54,7 +53,14 @@ from core.plan import (
     project_title,
 )
 from core.users import current_actor
+from summary.score import fiscal_years
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.messages import clear, say_error
+from ui.widgets.rights import permit
+from ui.widgets.thai_label import ThaiLabel
+from ui.widgets.years import fill_years
 
 DONE = QColor("#e3f1e6")
 
@@ -67,9 +73,9 @@ class PlanPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.year = QComboBox()
-        self.progress = QLabel()
+        # The projects' long Thai names wrap between words ("กรุงเทพมหา / นคร" was Qt's).
+        self.progress = ThaiLabel()
         self.progress.setObjectName("sectionTitle")
-        self.progress.setWordWrap(True)
         self.table = QTableWidget(0, 7)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -88,7 +94,7 @@ class PlanPage(QWidget):
         self.dialog: PlanStepDialog | None = None
         self.done_dialog: PlanDoneDialog | None = None
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e")
+        self.error.setWordWrap(True)
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
@@ -106,7 +112,8 @@ class PlanPage(QWidget):
         self.done_button.clicked.connect(self._mark_done)
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
-        hub.changed.connect(lambda kind: self.reload() if kind in ("plan", "all") else None)
+        self.follow = reload_on(self, hub, Change.PLAN, self.refresh)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._apply_permissions())
         hub.open_plan_step.connect(self.select_step)
         hub.language_changed.connect(lambda _: self.retranslate())
         hub.signed_in.connect(self._apply_permissions)
@@ -120,16 +127,17 @@ class PlanPage(QWidget):
             [tr("plan.project"), tr("plan.step"), tr("plan.title"), tr("plan.weight"),
              tr("plan.cumulative"), tr("plan.months"), tr("plan.done")]
         )  # fmt: skip
-        self.year.blockSignals(True)
+        self.refresh()
+
+    def refresh(self) -> None:
         fy = self.year.currentData() or fiscal_year(today())
-        self.year.clear()
         # The next year is offered so that the office can prepare its plan in September.
-        years = {fiscal_year(today()), fiscal_year(today()) + 1, fy, *plan_years(self.db)}
-        for y in sorted(years, reverse=True):
-            self.year.addItem(tr("fy.n", n=y), y)
-        self.year.setCurrentIndex(self.year.findData(fy))
-        self.year.blockSignals(False)
+        years = fiscal_years(self.db, fiscal_year(today()) + 1, fy, *plan_years(self.db))
+        fill_years(self.year, years, fy)
         self.reload()
+
+    def focus_main(self) -> None:
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         # Another user may have signed in since the page was last shown.
@@ -137,9 +145,11 @@ class PlanPage(QWidget):
         super().showEvent(event)
 
     def _apply_permissions(self) -> None:
-        may = current_actor(self.db).may("plan.edit")
-        self.edit_button.setVisible(may)
-        self.done_button.setVisible(may)
+        # Shown greyed to those who may not, with who may: not hidden, so that a reader
+        # knows the steps are kept up to date by someone.
+        ready = bool(self.table.selectionModel().selectedRows())
+        for button in (self.edit_button, self.done_button):
+            permit(button, self.db, "plan.edit", ready=ready, hint=tr("win.rights.select_step"))
 
     def reload(self) -> None:
         fy = self.year.currentData()
@@ -172,28 +182,33 @@ class PlanPage(QWidget):
 
     def select_step(self, step_uuid: str) -> None:
         """Show the step's year and select it: the Today page's lines open here."""
-        try:
-            step = get_step(self.db, step_uuid)
-        except SalaError:
-            return
+        found = ops.run(self, self.hub, lambda: get_step(self.db, step_uuid), errors=lambda e: None)
+        if not found or found.value is None:
+            return  # a step another laptop's plan has since replaced: nothing to show
+        step = found.value
         self.year.setCurrentIndex(self.year.findData(step.fiscal_year))
         row = next((r for r, s in enumerate(self.steps) if s.uuid == step_uuid), None)
         if row is not None:
             self.table.selectRow(row)
             self.table.scrollToItem(self.table.item(row, 0))
 
-    def mark_selected_done(self, when: str | None, evidence: str) -> bool:
+    def mark_selected_done(
+        self, when: str | None, evidence: str, evidence_en: str | None = None
+    ) -> bool:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return False
-        try:
-            mark_step_done(self.db, self.steps[rows[0].row()].uuid, when, evidence)
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
-            return False
-        self.error.setText("")
-        self.hub.changed.emit("plan")
-        return True
+        clear(self.error)
+        step = self.steps[rows[0].row()].uuid
+        return bool(
+            ops.run(
+                self,
+                self.hub,
+                lambda: mark_step_done(self.db, step, when, evidence, evidence_en),
+                changes=Change.PLAN,
+                errors=lambda e: say_error(self.error, e),
+            )
+        )
 
     def edit_selected(self) -> PlanStepDialog | None:
         """Open the edit dialog on the selected step (non-modal: the table stays readable)."""
@@ -201,7 +216,6 @@ class PlanPage(QWidget):
         if not rows or not current_actor(self.db).may("plan.edit"):
             return None
         self.dialog = PlanStepDialog(self, self.steps[rows[0].row()])
-        self.dialog.saved.connect(lambda: self.hub.changed.emit("plan"))
         self.dialog.open()
         return self.dialog
 
@@ -230,6 +244,8 @@ class PlanDoneDialog(QDialog):
         self.when = QLineEdit(format_date_short(step.done_date or today(), lang))
         self.evidence = QLineEdit(step.evidence)
         self.evidence.setMinimumWidth(480)
+        # English reports print this one where it is given (issue 16); Thai otherwise.
+        self.evidence_en = QLineEdit(step.evidence_en)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e")
@@ -243,8 +259,10 @@ class PlanDoneDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.not_done.clicked.connect(self.clear)
         form = QFormLayout()
-        form.addRow(tr("plan.done_date"), self.when)
+        self.when.setPlaceholderText(format_date_short(today(), lang))
+        form.addRow(tr("win.plan.date_done"), self.when)
         form.addRow(tr("plan.evidence"), self.evidence)
+        form.addRow(tr("rp.plan.evidence_en"), self.evidence_en)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
@@ -252,8 +270,10 @@ class PlanDoneDialog(QDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        if not self.page.mark_selected_done(self.when.text(), self.evidence.text()):
+        if not self.page.mark_selected_done(self.when.text(), self.evidence.text(),
+                                            self.evidence_en.text()):  # fmt: skip
             self.error.setText(self.page.error.text())
+            self.error.setToolTip(self.page.error.toolTip())
             return False
         self.accept()
         return True
@@ -262,6 +282,7 @@ class PlanDoneDialog(QDialog):
         """The step turns out not to be done: its date goes, the note stays."""
         if not self.page.mark_selected_done(None, self.evidence.text()):
             self.error.setText(self.page.error.text())
+            self.error.setToolTip(self.page.error.toolTip())
             return False
         self.accept()
         return True
@@ -274,7 +295,7 @@ class PlanStepDialog(QDialog):
 
     def __init__(self, page: PlanPage, step: PlanStep) -> None:
         super().__init__(page)
-        self.db, self.step = page.db, step
+        self.db, self.hub, self.step = page.db, page.hub, step
         lang = language()
         self.setWindowTitle(tr("plan.edit_title", project=step.project, no=step.step_no,
                                fy=step.fiscal_year))  # fmt: skip
@@ -322,15 +343,18 @@ class PlanStepDialog(QDialog):
 
     def save(self) -> bool:
         """Save through core.plan.edit_step; a refusal stays in the dialog with its reason."""
-        try:
-            edit_step(
+        months = [m for m, box in self.months.items() if box.isChecked()]
+        clear(self.error)
+        result = ops.run(
+            self, self.hub,
+            lambda: edit_step(
                 self.db, self.step.uuid, title_th=self.title_th.text(),
                 title_en=self.title_en.text(), weight=self.weight.value(),
-                cumulative=self.cumulative.value(),
-                months=[m for m, box in self.months.items() if box.isChecked()],
-            )  # fmt: skip
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
+                cumulative=self.cumulative.value(), months=months,
+            ),
+            changes=Change.PLAN, errors=lambda e: say_error(self.error, e),
+        )  # fmt: skip
+        if not result:
             return False
         self.saved.emit()
         self.accept()

@@ -10,16 +10,14 @@ and Cancel stops the report through its progress callback.
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from itertools import count
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QTemporaryDir, QThread, Signal, Slot
-from PySide6.QtGui import QImage, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QStandardPaths, Qt, QTemporaryDir, Signal
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -33,25 +31,29 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
 from core.calendar import fiscal_months, fiscal_year, format_date, format_month, today
-from core.db import open_db
 from core.errors import SalaError
 from core.i18n import language, tr
-from core.users import Actor, act_as, current_actor
+from core.instance import refuse_database_path
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
 from inspection.rounds import rounds_for_point
 from inspection.survey import export_survey
-from reports.catalog import REPORTS, Cancelled, Progress, ReportKind, build_report
+from reports.catalog import REPORTS, Progress, ReportKind, build_report
 from security.csv_io import export_guard
-from security.guard import category_name, events_of_year
+from security.events import category_name
+from security.indicator import events_of_year
+from summary.score import fiscal_years
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.elided import ElidedLabel
+from ui.widgets.messages import say_error
 from ui.widgets.pdf_preview import PdfPreview, prepare_printer, print_pdf, thumbnails
 
 # Scope inputs the page knows how to offer; any other key gets a text field.
@@ -59,9 +61,7 @@ KNOWN_SCOPE = ("fy", "floor", "point", "month", "round", "incident")
 # Inputs that narrow the choices of another: a round is chosen among the final rounds
 # of a point in a fiscal year; a month and an incident within a fiscal year.
 FILTERS = {"round": ("fy", "point"), "month": ("fy",), "incident": ("fy",)}
-# The fiscal years offered: this one and the nine before it (what one office file keeps).
-YEARS_BACK = 10
-CSV_EXPORTS: dict[str, Callable[[Database, int, Path], int]] = {
+CSV_EXPORTS: dict[str, Callable[..., int]] = {
     "rounds": export_rounds,
     "survey": export_survey,
     "guard": export_guard,
@@ -98,62 +98,12 @@ class Generated:
 Check = Callable[[], None]
 
 
-class Job(QObject):
-    """One piece of long work in a worker thread (writing a report, printing it).
-
-    `work(progress, check)` runs in the worker; `progress(done, total)` and `check()`
-    raise Cancelled once the user has cancelled. Signals reach the page through Qt's
-    queue, so the page only ever touches its widgets from the UI thread.
-    """
-
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(object)  # SalaError
-    cancelled = Signal()
-    finished = Signal()
-
-    def __init__(self, work: Callable[[Progress, Check], object]) -> None:
-        super().__init__()
-        self.work = work
-        self._stop = threading.Event()
-
-    def cancel(self) -> None:
-        """Called from the UI thread; the worker notices at its next step."""
-        self._stop.set()
-
-    def check(self) -> None:
-        if self._stop.is_set():
-            raise Cancelled()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.check()
-        self.progressed.emit(done, total)
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self.work(self._progress, self.check)
-        except Cancelled:
-            self.cancelled.emit()
-        except SalaError as exc:
-            self.failed.emit(exc)
-        except Exception as exc:  # noqa: BLE001 (the thread's edge: a person must see it)
-            self.failed.emit(failure("rpt.unexpected", error=f"{type(exc).__name__}: {exc}"))
-        else:
-            self.succeeded.emit(result)
-        finally:
-            self.finished.emit()
-
-
-def write_report(db_path: Path, key: str, scope: dict[str, Any], out: Path, lang: str,
-                 actor: Actor, progress: Progress, check: Check) -> Generated:  # fmt: skip
-    """Build report `key` into `out` on a connection of this thread, with page thumbnails.
-    Whatever stops it (Cancel, bad input, a full disk) leaves no file behind."""
-    db = open_db(db_path)
+def write_report(db: Database, key: str, scope: dict[str, Any], out: Path, lang: str,
+                 progress: Progress, check: Check) -> Generated:  # fmt: skip
+    """Build report `key` into `out` (on the worker's own connection, ui.ops), with page
+    thumbnails. Whatever stops it (Cancel, bad input, a full disk) leaves no file behind."""
     written = False
     try:
-        # The report may name the signed-in user: the same actor on the new connection.
-        act_as(db, actor)
         build_report(db, key, out, scope, lang=lang, progress=progress)
         # A builder that never calls progress() cannot be stopped mid-way: Cancel still
         # wins, and its file is thrown away.
@@ -166,34 +116,6 @@ def write_report(db_path: Path, key: str, scope: dict[str, Any], out: Path, lang
     finally:
         if not written:
             out.unlink(missing_ok=True)
-        db.close()
-
-
-class ElidedLabel(QLabel):
-    """One line that ends in "…" when it does not fit, instead of widening the window (a
-    long Thai report name would); the whole text is its tooltip."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def full_text(self) -> str:
-        return self._full
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        self._full = text
-        self.setToolTip(text)
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                              max(0, self.width()))  # fmt: skip
-        super().setText(shown)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self._elide()
 
 
 class ReportsPage(QWidget):
@@ -203,12 +125,9 @@ class ReportsPage(QWidget):
     def __init__(self, db: Database, hub: Hub, db_path: Path) -> None:
         super().__init__()
         self.db, self.hub, self.db_path = db, hub, Path(db_path)
-        self.job: Job | None = None
-        self.worker_thread: QThread | None = None
+        self.job: ops.Background | None = None
         self.result: Generated | None = None
         self._printer: QPrinter | None = None
-        self._outcome = ""
-        self._stale = False
         self._temp = QTemporaryDir()
         self._serial = count(1)
 
@@ -322,7 +241,8 @@ class ReportsPage(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
-        hub.changed.connect(self._data_changed)
+        self.follow = reload_on(self, hub, Change.ROUNDS | Change.GUARD | Change.POINTS
+                                | Change.SURVEY, self._refresh)  # fmt: skip
         hub.language_changed.connect(lambda _: self.retranslate())
         self.retranslate()
         self._set_tab_order()
@@ -411,8 +331,10 @@ class ReportsPage(QWidget):
         combo.setToolTip(combo.currentText())
 
     def _fill_years(self, combo: QComboBox) -> None:
+        """The years with data (summary.score.fiscal_years), as every other page lists."""
         current = fiscal_year(today())
-        years = [(tr("fy.n", n=y), y) for y in range(current, current - YEARS_BACK, -1)]
+        chosen = combo.currentData()
+        years = [(tr("fy.n", n=y), y) for y in fiscal_years(self.db, *([chosen] if chosen else []))]
         self._refill(combo, years, current)
 
     def _fill_static(self) -> None:
@@ -457,21 +379,15 @@ class ReportsPage(QWidget):
             items.append((text, r.uuid))
         self._refill(self.inputs["round"], items)
 
-    def _data_changed(self, kind: str) -> None:
-        if kind in ("rounds", "guard", "points", "all"):
-            # Refilled when next shown: the round page must not wait for a hidden page.
-            self._stale = True
-            if self.isVisible():
-                self._refresh()
-
     def _refresh(self) -> None:
-        self._stale = False
+        """Refilled when seen after a change (ui.ops.reload_on): a year may have appeared."""
+        self._fill_years(self.inputs["fy"])
+        self._fill_years(self.csv_year)
         self._fill_static()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
-        super().showEvent(event)
-        if self._stale:
-            self._refresh()
+    def focus_main(self) -> None:
+        """Ctrl+8: the keys on the report list, so that Enter writes the report at once."""
+        self.report.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ---- the scope --------------------------------------------------------------------
 
@@ -516,6 +432,8 @@ class ReportsPage(QWidget):
         self.generate_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.report.setEnabled(not busy)
+        for button in self.csv_buttons.values():
+            button.setEnabled(not busy)
         has_pdf = self.result is not None and not busy
         for w in (self.print_button, self.save_button):
             w.setEnabled(has_pdf)
@@ -524,25 +442,29 @@ class ReportsPage(QWidget):
             w.setEnabled(self.result is not None)
         self.progress.setVisible(busy)
 
-    def _start(self, work: Callable[[Progress, Check], object],
-               on_success: Callable[[Any], None], message: str) -> None:  # fmt: skip
-        """Run `work` in a new worker thread; `on_success` gets its result on the UI thread."""
-        self.job = job = Job(work)
-        self.worker_thread = thread = QThread(self)
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        job.progressed.connect(self._progressed)
-        job.succeeded.connect(on_success)
-        job.failed.connect(self._failed)
-        job.cancelled.connect(self._cancelled)
-        job.finished.connect(thread.quit)
-        thread.finished.connect(self._thread_done)
-        self._outcome = "failed"  # a worker that dies without a word has failed
+    def _start(self, work: Callable[..., object], on_success: Callable[[Any], None],
+               message: str, *, connection: bool = True) -> None:  # fmt: skip
+        """Run `work(progress, check)` (given a connection of its own first, when it needs
+        one) through ui.ops; `on_success` gets its result on the window's thread."""
         self.progress.setRange(0, 0)  # busy until the work tells how far it is
         self.status.setStyleSheet("")
         self.status.setText(message)
+        if connection:
+            job_work = lambda own, progress: work(own, progress, self._check)  # noqa: E731
+        else:
+            job_work = lambda progress: work(progress, self._check)  # noqa: E731
+        self.job = job = ops.in_background(
+            self, self.db if connection else None, self.hub, job_work, title=message,
+            dialog=False, done=on_success, errors=self._failed,
+        )  # fmt: skip
+        job.progressed.connect(self._progressed)
+        job.cancelled.connect(self._cancelled)
+        job.finished.connect(self._job_done)
         self._set_busy(True)
-        thread.start()
+
+    def _check(self) -> None:
+        if self.job is not None:
+            self.job.check()
 
     def generate(self) -> bool:
         """Start writing the chosen report in a worker; False when one is already running."""
@@ -554,8 +476,11 @@ class ReportsPage(QWidget):
                               error=self._temp.errorString()))  # fmt: skip
             return False
         out = Path(self._temp.path()) / f"{kind.key}-{next(self._serial)}.pdf"
-        work = partial(write_report, self.db_path, kind.key, self.scope(), out, language(),
-                       current_actor(self.db))  # fmt: skip
+        scope, lang = self.scope(), language()
+
+        def work(own: Database, progress: Progress, check: Check) -> Generated:
+            return write_report(own, kind.key, scope, out, lang, progress, check)
+
         self._start(work, self._succeeded, tr("rpt.working", title=tr(kind.title_key)))
         return True
 
@@ -588,36 +513,29 @@ class ReportsPage(QWidget):
         if previous is not None and previous.path != result.path:
             previous.path.unlink(missing_ok=True)  # closed by preview.load() above
         self._tell(tr("rpt.done", pages=pages_text(self.preview.page_count)))
-        self._outcome = "done"
         self.generated.emit(result)
 
     def _failed(self, error: SalaError) -> None:
         self._say(error)
-        self._outcome = "failed"
 
     def _cancelled(self) -> None:
         self.status.setStyleSheet("")
         self.status.setText(tr("rpt.cancelled"))
-        self._outcome = "cancelled"
 
-    def _thread_done(self) -> None:
-        if self.worker_thread is not None:
-            self.worker_thread.deleteLater()
-        if self.job is not None:
-            self.job.deleteLater()
-        self.job = self.worker_thread = None
+    def _job_done(self) -> None:
+        job = self.job
+        self.job = None
         self._printer = None
         self._set_busy(False)
         # Announced only now, when the page is ready for the next report.
-        self.job_ended.emit(self._outcome)
+        self.job_ended.emit(job.outcome if job is not None else "failed")
 
     def shutdown(self, ms: int = 30000) -> None:
-        """Cancel running work and wait for it (a thread must not outlive the window), then
+        """Cancel running work and wait for it (a worker must not outlive the window), then
         release the preview's file so the temporary folder can be removed."""
-        if self.worker_thread is not None:
-            if self.job is not None:
-                self.job.cancel()
-            self.worker_thread.wait(ms)
+        if self.job is not None:
+            self.job.cancel()
+        ops.shutdown(ms)
         self.preview.clear()
         self._temp.remove()
 
@@ -626,8 +544,7 @@ class ReportsPage(QWidget):
         self.status.setText(text)
 
     def _say(self, error: SalaError) -> None:
-        self.status.setStyleSheet("color: #b3261e")
-        self.status.setText(error.bilingual())
+        say_error(self.status, error)
 
     # ---- preview ----------------------------------------------------------------------
 
@@ -678,12 +595,11 @@ class ReportsPage(QWidget):
             except OSError as exc:
                 raise failure("rpt.print_failed", error=exc) from exc
 
-        self._start(work, self._printed, tr("rpt.printing"))
+        self._start(work, self._printed, tr("rpt.printing"), connection=False)
         return True
 
     def _printed(self, pages: int) -> None:
         self._tell(tr("rpt.printed", pages=pages_text(pages)))
-        self._outcome = "done"
 
     def _ask_path(self, title: str, name: str, file_filter: str) -> Path | None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -710,10 +626,18 @@ class ReportsPage(QWidget):
         """Copy the generated PDF to `target`; a failure is shown, the preview is kept."""
         if self.result is None:
             return False
-        try:
-            shutil.copyfile(self.result.path, target)
-        except OSError as exc:
-            self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
+        source = self.result.path
+
+        def copy() -> None:
+            # Never over the database or its -wal/-shm (a name typed in the dialog).
+            refuse_database_path(target, field="--out")
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                raise failure("rpt.write_failed", path=str(target),
+                              error=exc.strerror or exc) from exc  # fmt: skip
+
+        if not ops.run(self, self.hub, copy, errors=self._say):
             return False
         self._tell(tr("rpt.saved", path=str(target)))
         return True
@@ -725,15 +649,20 @@ class ReportsPage(QWidget):
             self.export_to(name, target)
 
     def export_to(self, name: str, target: Path) -> bool:
-        """Write the chosen fiscal year's `name` CSV (rounds, survey, guard) for Excel."""
+        """Write the chosen fiscal year's `name` CSV (rounds, survey, guard) for Excel, in
+        the background; Cancel leaves no file. False when other work is running."""
+        if self.busy:
+            return False
         fy = self.csv_year.currentData()
-        try:
-            rows = CSV_EXPORTS[name](self.db, fy, target)
-        except SalaError as exc:
-            self._say(exc)
-            return False
-        except OSError as exc:
-            self._say(failure("rpt.write_failed", path=str(target), error=exc.strerror or exc))
-            return False
-        self._tell(tr("rpt.csv_done", n=rows, path=str(target)))
+        export = CSV_EXPORTS[name]
+
+        def work(own: Database, progress: Progress, check: Check) -> int:
+            try:
+                return export(own, fy, target, progress)
+            except OSError as exc:
+                raise failure("rpt.write_failed", path=str(target),
+                              error=exc.strerror or exc) from exc  # fmt: skip
+
+        self._start(work, lambda rows: self._tell(tr("rpt.csv_done", n=rows, path=str(target))),
+                    tr("win.csv.working", path=str(target)))  # fmt: skip
         return True

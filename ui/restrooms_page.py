@@ -6,12 +6,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,15 +19,20 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date_short, today
-from core.errors import SalaError
+from core.db import get_setting
 from core.i18n import language, tr
 from inspection.actions import CorrectiveAction, close_action, list_actions, update_action
 from inspection.indicator import active_points
 from inspection.points import floors
-from inspection.rounds import correct_round, point_statuses, rounds_for_point
-from ui.hub import Hub, ReloadWhenSeen
+from inspection.rounds import Round, correct_round, point_statuses, rounds_for_point
+from inspection.standard import max_totals
+from summary.score import fiscal_years
+from ui.hub import Hub
 from ui.models.points_model import SORT_ROLE, ActionsModel, HistoryModel, PointStatusModel
-from ui.widgets.messages import show_error
+from ui.ops import Change, reload_on
+from ui.widgets.forms import FormDialog, ask_text
+from ui.widgets.rights import permit
+from ui.widgets.years import fill_years
 
 
 def _fit_columns(view: QTableView, stretch: int) -> None:
@@ -64,27 +65,20 @@ class PointFilter(QSortFilterProxyModel):
         return self.state is None or st.state == self.state
 
 
-class ActionDialog(QDialog):
-    """Edit what a corrective action asks, who does it and by when."""
+def action_dialog(parent: QWidget, hub: Hub, db: Database, action: CorrectiveAction) -> FormDialog:
+    """What a corrective action asks, who does it and by when; a refused date stays typed."""
+    what, who = QLineEdit(action.what), QLineEdit(action.who)
+    due = QLineEdit(format_date_short(action.due_date, language()) if action.due_date else "")
+    due.setPlaceholderText(format_date_short(today(), language()))
 
-    def __init__(self, parent: QWidget, action: CorrectiveAction) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("action.edit_title", item=action.item_no))
-        self.what = QLineEdit(action.what)
-        self.who = QLineEdit(action.who)
-        self.due = QLineEdit(format_date_short(action.due_date, "th") if action.due_date else "")
-        self.due.setPlaceholderText("15/10/2564")
-        form = QFormLayout(self)
-        form.addRow(tr("col.what"), self.what)
-        form.addRow(tr("col.who"), self.who)
-        form.addRow(tr("col.due"), self.due)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.resize(520, 0)
+    def save() -> CorrectiveAction:
+        return update_action(db, action.uuid, what=what.text(), who=who.text(),
+                             due=due.text().strip() or None)  # fmt: skip
+
+    fields = [("what", tr("col.what"), what), ("who", tr("col.who"), who),
+              ("due", tr("col.due"), due)]  # fmt: skip
+    return FormDialog(parent, hub, tr("action.edit_title", item=action.item_no), fields, save,
+                      changes=Change.ACTIONS, ok_text=tr("ind.save"))  # fmt: skip
 
 
 class RestroomsPage(QWidget):
@@ -186,10 +180,13 @@ class RestroomsPage(QWidget):
         self.actions.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.edit_action_button.clicked.connect(self._edit_action)
         self.close_action_button.clicked.connect(self._close_action)
-        self._later = ReloadWhenSeen(self, self.reload)
-        hub.changed.connect(self._data_changed)
+        self.dialog: FormDialog | None = None
+        self.out_of: dict[int, int] = {}
+        self.follow = reload_on(self, hub, Change.ROUNDS | Change.ACTIONS | Change.POINTS,
+                                self.refresh)  # fmt: skip
         hub.language_changed.connect(lambda _: self.retranslate())
         hub.open_point.connect(self.select_point)
+        hub.signed_in.connect(self._update_buttons)
 
         self.retranslate()
 
@@ -206,18 +203,9 @@ class RestroomsPage(QWidget):
         self.reload()
 
     def _fill_combos(self) -> None:
-        for combo in (self.year, self.floor, self.state):
+        fill_years(self.year, fiscal_years(self.db, self.fy), self.fy)
+        for combo in (self.floor, self.state):
             combo.blockSignals(True)
-        self.year.clear()
-        current = fiscal_year(today())
-        years = sorted(
-            {current, self.fy}
-            | {r[0] for r in self.db.execute("SELECT DISTINCT fiscal_year FROM rounds")},
-            reverse=True,
-        )
-        for fy in years:
-            self.year.addItem(tr("fy.n", n=fy), fy)
-        self.year.setCurrentIndex(years.index(self.fy))
         floor, state = self.proxy.floor, self.proxy.state
         self.floor.clear()
         self.floor.addItem(tr("filter.all_floors"), None)
@@ -229,28 +217,30 @@ class RestroomsPage(QWidget):
         for s in ("passed", "failed", "unchecked"):
             self.state.addItem(tr(f"state.{s}"), s)
         self.state.setCurrentIndex(max(0, self.state.findData(state)))
-        for combo in (self.year, self.floor, self.state):
+        for combo in (self.floor, self.state):
             combo.blockSignals(False)
 
     # --- data ------------------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """After a change: a year or floor may have appeared (a sync), then the figures."""
+        self._fill_combos()
+        self.reload()
+
     def reload(self) -> None:
         code = self.selected_code()
+        self.out_of = max_totals(self.db)
         # The points the year's score judges: one deactivated since still counts in it.
         statuses = point_statuses(self.db, self.fy, active_points(self.db, self.fy))
         open_counts: dict[int, int] = {}
         for a in list_actions(self.db, open_only=True):
             open_counts[a.point_id] = open_counts.get(a.point_id, 0) + 1
-        self.model.set_statuses(statuses, open_counts)
+        self.model.set_statuses(statuses, open_counts, self.out_of)
         passed = sum(1 for s in statuses if s.state == "passed")
         self.summary.setText(tr("restrooms.summary", passed=passed, total=len(statuses)))
         if code:
             self.select_point(code)
         self._show_point()
-
-    def _data_changed(self, kind: str) -> None:
-        if kind in ("rounds", "actions", "points", "all"):
-            self._later.request()
 
     def _year_changed(self) -> None:
         self.fy = self.year.currentData()
@@ -293,11 +283,12 @@ class RestroomsPage(QWidget):
         else:
             st = next(s for s in self.model.rows if s.point.code == code)
             self.point_title.setText(f"{code}  {st.point.name(language())}")
+            self.history_model.out_of = self.out_of
             self.history_model.set_rows(rounds_for_point(self.db, st.point.id))
             self.actions_model.set_rows(list_actions(self.db, point_id=st.point.id))
         self._update_buttons()
 
-    def _selected_round(self):
+    def _selected_round(self) -> Round | None:
         rows = self.history.selectionModel().selectedRows()
         return self.history_model.round_at(rows[0].row()) if rows else None
 
@@ -307,13 +298,15 @@ class RestroomsPage(QWidget):
 
     def _update_buttons(self) -> None:
         rnd = self._selected_round()
-        self.start_button.setEnabled(self.selected_code() is not None)
-        self.correct_button.setEnabled(
-            rnd is not None and rnd.is_final and rnd.superseded_by is None
-        )
+        permit(self.start_button, self.db, "rounds.record", ready=self.selected_code() is not None,
+               hint=tr("win.rights.select_point"))  # fmt: skip
+        permit(self.correct_button, self.db, "rounds.correct",
+               ready=rnd is not None and rnd.is_final and rnd.superseded_by is None,
+               hint=tr("win.rights.select_round"))  # fmt: skip
         act = self._selected_action()
-        self.edit_action_button.setEnabled(act is not None and act.is_open)
-        self.close_action_button.setEnabled(act is not None and act.is_open)
+        for button in (self.edit_action_button, self.close_action_button):
+            permit(button, self.db, "actions.edit", ready=act is not None and act.is_open,
+                   hint=tr("win.rights.select_action"))  # fmt: skip
 
     # --- actions ---------------------------------------------------------------------
 
@@ -325,63 +318,52 @@ class RestroomsPage(QWidget):
     def _open_round(self, index: QModelIndex) -> None:
         self.hub.open_round.emit(self.history_model.round_at(index.row()).uuid)
 
+    def focus_main(self) -> None:
+        """Ctrl+2: the keys go to the points (not the year box, which Down would change)."""
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.selected_code() is None and self.proxy.rowCount():
+            self.table.selectRow(0)
+
     def correct_selected(self, reason: str, inspector: str) -> str | None:
-        """Start a correction of the selected final round; returns the new draft's uuid."""
+        """Start a correction of the selected final round; returns the new draft's uuid
+        (None, and the refusal shown, when the domain refuses)."""
         rnd = self._selected_round()
         if rnd is None:
             return None
-        try:
-            draft = correct_round(self.db, rnd.uuid, reason, inspector)
-        except SalaError as exc:
-            show_error(self, exc)
-            return None
-        self.hub.changed.emit("rounds")
+        draft = correct_round(self.db, rnd.uuid, reason, inspector)
         self.hub.open_round.emit(draft.uuid)
         return draft.uuid
 
-    def _correct(self) -> None:
-        reason, ok = QInputDialog.getText(self, tr("restrooms.correct"), tr("correct.reason"))
-        if ok:
-            from core.db import get_setting
+    def _correct(self) -> FormDialog | None:
+        """Ask the reason; an empty one is refused beside the field, the dialog stays."""
+        rnd = self._selected_round()
+        if rnd is None:
+            return None
+        inspector = get_setting(self.db, "last_inspector", "") or ""
+        self.dialog = ask_text(
+            self, self.hub, tr("restrooms.correct"), tr("correct.reason"),
+            lambda reason: self.correct_selected(reason, inspector), changes=Change.ROUNDS,
+            intro=tr("win.correct.intro", code=rnd.point_code, total=rnd.total),
+        )  # fmt: skip
+        return self.dialog
 
-            self.correct_selected(reason, get_setting(self.db, "last_inspector", "") or "")
-
-    def _edit_action(self) -> None:
+    def _edit_action(self) -> FormDialog | None:
         act = self._selected_action()
         if act is None:
-            return
-        dialog = ActionDialog(self, act)
-        while True:
-            # A refusal keeps the dialog and what was typed in it, to be corrected.
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return
-            try:
-                update_action(
-                    self.db, act.uuid, what=dialog.what.text(), who=dialog.who.text(),
-                    due=dialog.due.text().strip() or None,
-                )  # fmt: skip
-            except SalaError as exc:
-                show_error(self, exc)
-                continue
-            break
-        self.hub.changed.emit("actions")
+            return None
+        self.dialog = action_dialog(self, self.hub, self.db, act)
+        self.dialog.open()
+        return self.dialog
 
-    def _close_action(self) -> None:
+    def _close_action(self) -> FormDialog | None:
+        """The close date, today filled in; a refused date is asked again as typed."""
         act = self._selected_action()
         if act is None:
-            return
-        text = format_date_short(today(), "th")
-        while True:
-            # A refused date (31/02/2564) is asked again with what was typed, not dropped.
-            text, ok = QInputDialog.getText(
-                self, tr("action.close"), tr("action.closed_on"), text=text
-            )
-            if not ok:
-                return
-            try:
-                close_action(self.db, act.uuid, text)
-            except SalaError as exc:
-                show_error(self, exc)
-                continue
-            break
-        self.hub.changed.emit("actions")
+            return None
+        self.dialog = ask_text(
+            self, self.hub, tr("action.close"), tr("win.date_done"),
+            lambda text: close_action(self.db, act.uuid, text), field="closed",
+            text=format_date_short(today(), language()), changes=Change.ACTIONS,
+            placeholder=format_date_short(today(), language()),
+        )  # fmt: skip
+        return self.dialog

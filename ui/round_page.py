@@ -4,7 +4,8 @@ Choose the point by typing its code (`101`, `f101` or `F1-01` select F1-01 at
 once), then one digit 0-4 per item moves to the next; Backspace or Up goes
 back, N writes a note, Ctrl+Enter finalizes and Enter confirms. A round of 20
 items takes 25 keystrokes. Every score is saved at once as a draft, so a
-round survives the app being killed.
+round survives the app being killed. Digits follow the physical keys, so the
+same keys work with the Thai (Kedmanee) layout on (ui.widgets.keys).
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ from sqlite_utils import Database
 from core.calendar import format_datetime
 from core.db import get_setting, set_setting
 from core.errors import SalaError
-from core.i18n import language, tr, tr_both
+from core.i18n import language, tr
+from core.users import current_actor
 from inspection.points import Point, list_points, normalise_code
 from inspection.rounds import (
+    Finalized,
     Round,
     correct_round,
     discard_draft,
-    finalize_round,
+    finalize,
     get_round,
     open_drafts,
     set_item_note,
@@ -46,16 +49,18 @@ from inspection.rounds import (
     start_draft,
 )
 from inspection.standard import Standard, current_standard, judge, standard_by_id
+from ui import ops
 from ui.hub import Hub
-from ui.widgets.messages import show_error
+from ui.ops import Change, reload_on
+from ui.widgets.elided import ElidedLabel
+from ui.widgets.forms import FormDialog, ask_text
+from ui.widgets.keys import digit_of, is_letter, latin_code
+from ui.widgets.messages import clear, confirm, say_done, say_error
+from ui.widgets.rights import only_for, permit
 
-SCORE_KEYS = {
-    Qt.Key.Key_0: 0,
-    Qt.Key.Key_1: 1,
-    Qt.Key.Key_2: 2,
-    Qt.Key.Key_3: 3,
-    Qt.Key.Key_4: 4,
-}
+# A note in the checklist shows this much (the whole note is the cell's tooltip): a
+# 5,000-character note made its row taller than the table.
+NOTE_SHOWN = 60
 SCORE_COLOURS = {0: "#b3261e", 1: "#b3261e", 2: "#8a6d00", 3: "#2d6a4f", 4: "#1b7f3b"}
 
 
@@ -66,10 +71,36 @@ class _Keys(QObject):
         super().__init__(page)
         self.page = page
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self.page.handle_key(event)
         return False
+
+
+class _CodeKeys(QObject):
+    """Event filter on the point code: the digit row types digits whatever the layout
+    (ๅ จ ๅ on the Kedmanee layout is 1 0 1)."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and isinstance(obj, QLineEdit)
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            digit = digit_of(event, in_code=True)
+            if digit is not None and event.text() != str(digit):
+                obj.insert(str(digit))
+                obj.textEdited.emit(obj.text())
+                return True
+        return False
+
+
+def short_note(note: str) -> str:
+    """The first line of a note, cut to NOTE_SHOWN characters."""
+    first = note.strip().splitlines()[0] if note.strip() else ""
+    cut = first[:NOTE_SHOWN]
+    return cut + ("…" if len(cut) < len(note.strip()) else "")
 
 
 class RoundPage(QWidget):
@@ -93,12 +124,15 @@ class RoundPage(QWidget):
         self.code_edit.setPlaceholderText("101 / F1-01")
         self.code_edit.setMaxLength(8)
         self.code_edit.setFixedWidth(140)
+        self.code_edit.installEventFilter(_CodeKeys(self))
+        self.dialog: FormDialog | None = None
         self.point_combo = QComboBox()
         self.point_combo.setMinimumWidth(320)
         self.inspector_label = QLabel()
         self.inspector_edit = QLineEdit(get_setting(db, "last_inspector", "") or "")
         self.inspector_edit.setFixedWidth(220)
-        self.when_label = QLabel()
+        # Elided: a correction's reason on this line widened the window past the screen.
+        self.when_label = ElidedLabel()
 
         self.table = QTableWidget(0, 4)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -114,6 +148,7 @@ class RoundPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(3, 220)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.installEventFilter(_Keys(self))
 
         self.total_label = QLabel()
@@ -122,7 +157,10 @@ class RoundPage(QWidget):
         big.setBold(True)
         self.total_label.setFont(big)
         self.band_label = QLabel()
+        # "ไม่ผ่าน: ข้อ 11 ได้ต่ำกว่า 2 ..." is longer than the panel. (Qt's own breaks: the
+        # word list of ThaiLabel would load the PDF stack before the window's first paint.)
         self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
         result_font = QFont(self.font())
         result_font.setPointSizeF(result_font.pointSizeF() * 1.5)
         result_font.setBold(True)
@@ -151,7 +189,7 @@ class RoundPage(QWidget):
         top.addWidget(self.inspector_label, 0, 3)
         top.addWidget(self.inspector_edit, 0, 4)
         top.addWidget(self.when_label, 0, 5)
-        top.setColumnStretch(6, 1)
+        top.setColumnStretch(5, 1)  # the when line takes the rest, elided
 
         side = QFrame()
         side.setObjectName("scorePanel")
@@ -198,7 +236,8 @@ class RoundPage(QWidget):
         hub.start_round.connect(self.begin_at)
         hub.open_round.connect(self.show_round)
         hub.language_changed.connect(lambda _: self.retranslate())
-        hub.changed.connect(lambda kind: self._load_points() if kind == "points" else None)
+        hub.signed_in.connect(self._refresh)
+        self.follow = reload_on(self, hub, Change.POINTS, self._load_points)
 
         self._load_points()
         self.retranslate()
@@ -215,7 +254,7 @@ class RoundPage(QWidget):
         self.table.setHorizontalHeaderLabels(
             [tr("col.no"), tr("col.item"), tr("col.score"), tr("col.note")]
         )
-        self.hint_label.setText(tr("round.hint"))
+        self.hint_label.setText(tr("win.round.hint"))
         self.finalize_button.setText(tr("round.finalize"))
         self.discard_button.setText(tr("round.discard"))
         self.correct_button.setText(tr("restrooms.correct"))
@@ -255,21 +294,37 @@ class RoundPage(QWidget):
                 bold.setBold(True)
                 cell.setFont(bold)
             self.table.setItem(row, 2, cell)
-            self.table.setItem(row, 3, QTableWidgetItem(notes.get(item.no, "")))
+            self.table.setItem(row, 3, self._note_cell(notes.get(item.no, "")))
         if items:
             self.table.setCurrentCell(min(self.current, len(items) - 1), 1)
+
+    @staticmethod
+    def _note_cell(note: str) -> QTableWidgetItem:
+        cell = QTableWidgetItem(short_note(note))
+        cell.setToolTip(note)
+        return cell
 
     # --- choosing the point ----------------------------------------------------------
 
     def _code_typed(self, text: str) -> None:
-        code = normalise_code(text)
+        code = normalise_code(latin_code(text))
         if code and code in self.points:
+            clear(self.status_label)
             self.begin_at(code)
+        elif code:
+            # A whole code, of no point here (999): said at once, not only at Enter.
+            self._unknown_code(text)
+
+    def _unknown_code(self, text: str) -> None:
+        code = normalise_code(latin_code(text)) or text.strip()
+        first, last = (min(self.points), max(self.points)) if self.points else ("-", "-")
+        self.status_label.setStyleSheet("color: #b3261e")
+        self.status_label.setText(tr("win.round.unknown_code", code=code, first=first, last=last))
 
     def _code_entered(self) -> None:
-        code = normalise_code(self.code_edit.text())
+        code = normalise_code(latin_code(self.code_edit.text()))
         if code is None or code not in self.points:
-            self.status_label.setText(tr_both("round.unknown_code", code=self.code_edit.text()))
+            self._unknown_code(self.code_edit.text())
             return
         self.begin_at(code)
 
@@ -293,12 +348,10 @@ class RoundPage(QWidget):
         self.table.setFocus()
 
     def show_round(self, round_uuid: str) -> None:
-        try:
-            rnd = get_round(self.db, round_uuid)
-        except SalaError as exc:
-            show_error(self, exc)
+        found = ops.run(self, self.hub, lambda: get_round(self.db, round_uuid))
+        if not found or found.value is None:
             return
-        self.round = rnd
+        rnd = self.round = found.value
         self.point = self.points.get(rnd.point_code)
         self.standard = standard_by_id(self.db, rnd.standard_id)
         self.scores = list(rnd.scores)
@@ -332,6 +385,8 @@ class RoundPage(QWidget):
             # Selected, so that typing the next code replaces the one shown.
             self.code_edit.selectAll()
 
+    focus_main = focus_entry
+
     def _after_load(self) -> None:
         if self.point is not None:
             self.code_edit.setText(self.point.code)
@@ -349,7 +404,9 @@ class RoundPage(QWidget):
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if self.confirming:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Y) and not mods:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not mods:
+                self.finalize()
+            elif is_letter(event, "y") and not mods:
                 self.finalize()
             else:
                 self.cancel_confirm()
@@ -361,11 +418,12 @@ class RoundPage(QWidget):
                 self.request_finalize()
                 return True
             return False
-        if key in SCORE_KEYS:
-            self.score(SCORE_KEYS[key])
+        digit = digit_of(event)
+        if digit is not None and digit <= self.standard.max_score:
+            self.score(digit)
             return True
-        if Qt.Key.Key_5 <= key <= Qt.Key.Key_9:
-            self.status_label.setText(tr_both("round.score_range"))
+        if digit is not None:
+            self._say(tr("round.score_range"), error=True)
             return True
         if key in (Qt.Key.Key_Backspace, Qt.Key.Key_Up):
             self._move_to(self.current - 1)
@@ -373,10 +431,21 @@ class RoundPage(QWidget):
         if key == Qt.Key.Key_Down:
             self._move_to(self.current + 1)
             return True
-        if key in (Qt.Key.Key_N, Qt.Key.Key_F2):
+        if key == Qt.Key.Key_F2 or (
+            is_letter(event, "n") and not mods & ~Qt.KeyboardModifier.ShiftModifier
+        ):
             self.edit_note()
             return True
+        text = event.text()
+        if text and text.isprintable() and not text.isspace():
+            # A key this page has no use for says so, instead of doing nothing.
+            self._say(tr("win.round.key_unused", key=text), error=True)
+            return True
         return False
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #b3261e" if error else "")
+        self.status_label.setText(text)
 
     def _move_to(self, row: int) -> None:
         row = max(0, min(row, len(self.scores) - 1))
@@ -389,34 +458,41 @@ class RoundPage(QWidget):
         if self.round is not None:
             return True
         if self.point is None:
-            self.status_label.setText(tr("round.choose_point_first"))
+            self._say(tr("round.choose_point_first"), error=True)
             self.code_edit.setFocus()
             return False
         self._remember_inspector()
-        try:
-            self.round = start_draft(self.db, self.point.code, self.inspector_edit.text())
-        except SalaError as exc:
-            self.status_label.setText(exc.bilingual())
-            self.inspector_edit.setFocus()
+        code, inspector = self.point.code, self.inspector_edit.text()
+        started = ops.run(self, self.hub, lambda: start_draft(self.db, code, inspector),
+                          changes=Change.ROUNDS, errors=self._refused)  # fmt: skip
+        if not started:
+            if started.error is not None and started.error.field == "inspector":
+                self.inspector_edit.setFocus()
             return False
-        self.hub.changed.emit("rounds")
+        self.round = started.value
         return True
+
+    def _refused(self, error: SalaError) -> None:
+        say_error(self.status_label, error)
 
     def score(self, value: int) -> None:
         if not self.editable:
-            self.status_label.setText(tr("round.read_only"))
+            self._say(tr("round.read_only") if self.point else tr("round.choose_point_first"),
+                      error=True)  # fmt: skip
             return
         if not self._ensure_draft():
             return
         assert self.round is not None
-        try:
-            self.round = set_score(self.db, self.round.uuid, self.current + 1, value)
-        except SalaError as exc:
-            self.status_label.setText(exc.bilingual())
+        uuid, no = self.round.uuid, self.current + 1
+        # A draft is not a change other pages show (they show final rounds): no reload.
+        scored = ops.run(self, self.hub, lambda: set_score(self.db, uuid, no, value),
+                         errors=self._refused)  # fmt: skip
+        if not scored:
             return
+        self.round = scored.value
         self.scores = list(self.round.scores)
         self._paint_score(self.current)
-        self.status_label.setText("")
+        clear(self.status_label)
         if self.current < len(self.scores) - 1:
             self._move_to(self.current + 1)
         self._refresh()
@@ -446,25 +522,23 @@ class RoundPage(QWidget):
             )  # fmt: skip
             if not ok:
                 return
-        try:
-            self.round = set_item_note(self.db, self.round.uuid, no, text)
-        except SalaError as exc:
-            show_error(self, exc)
+        uuid = self.round.uuid
+        noted = ops.run(self, self.hub, lambda: set_item_note(self.db, uuid, no, text))
+        if not noted:
             return
-        note_cell = self.table.item(self.current, 3)
-        if note_cell is not None:
-            note_cell.setText(self.round.notes.get(no, ""))
+        self.round = noted.value
+        self.table.setItem(self.current, 3, self._note_cell(self.round.notes.get(no, "")))
         self.table.setFocus()
 
     # --- finishing -------------------------------------------------------------------
 
     def request_finalize(self) -> None:
         if not self.editable or self.round is None:
-            self.status_label.setText(tr("round.nothing_to_finalize"))
+            self._say(tr("round.nothing_to_finalize"), error=True)
             return
         missing = [i + 1 for i, s in enumerate(self.scores) if s is None]
         if missing:
-            self.status_label.setText(tr("round.missing", items=", ".join(str(n) for n in missing)))
+            self._say(tr("round.missing", items=", ".join(str(n) for n in missing)), error=True)
             self._move_to(missing[0] - 1)
             return
         verdict = judge(
@@ -482,50 +556,79 @@ class RoundPage(QWidget):
         self.confirming = False
         self.confirm_label.hide()
 
-    def finalize(self) -> None:
+    def finalize(self) -> Finalized | None:
         assert self.round is not None
         self.cancel_confirm()
-        try:
-            final = finalize_round(self.db, self.round.uuid)
-        except SalaError as exc:
-            show_error(self, exc)
-            return
+        uuid = self.round.uuid
+        done = ops.run(self, self.hub, lambda: finalize(self.db, uuid),
+                       changes=Change.ROUNDS | Change.ACTIONS)  # fmt: skip
+        if not done or done.value is None:
+            return None
+        final = done.value.round
         self.round = final
-        self.status_label.setText(tr("round.saved", code=final.point_code))
+        say_done(self.status_label, self.saved_text(done.value))
         self._refresh()
         # The saved round stays in view; the next key begins the next point's code.
         self.focus_entry()
-        self.hub.changed.emit("rounds")
-        self.hub.changed.emit("actions")
         self.finalized.emit(final.uuid)
+        return done.value
 
-    def _discard(self) -> None:
+    @staticmethod
+    def saved_text(done: Finalized) -> str:
+        """What saving did: the verdict, and the corrective actions it opened, kept or
+        closed (a failed round opens actions: the inspector is told)."""
+        rnd, acts = done.round, done.actions
+        lines = [tr("win.round.saved", code=rnd.point_code,
+                    result=tr("state.passed" if rnd.passed else "state.failed"))]  # fmt: skip
+        if acts.opened:
+            lines.append(tr("win.round.actions_opened", n=len(acts.opened),
+                            items=", ".join(map(str, acts.opened))))  # fmt: skip
+        if acts.carried:
+            lines.append(tr("win.round.actions_carried", items=", ".join(map(str, acts.carried))))
+        if acts.resolved:
+            lines.append(tr("win.round.actions_resolved",
+                            items=", ".join(map(str, acts.resolved))))  # fmt: skip
+        return "\n".join(lines)
+
+    def _discard(self) -> bool:
+        """Throw the draft away, after asking when items were already scored."""
         if self.round is None or self.round.is_final:
-            return
-        try:
-            discard_draft(self.db, self.round.uuid)
-        except SalaError as exc:
-            show_error(self, exc)
-            return
-        self.hub.changed.emit("rounds")
+            return False
+        scored = sum(1 for s in self.round.scores if s is not None)
+        if scored and not confirm(self, tr("win.round.discard_confirm", code=self.round.point_code,
+                                           n=scored), tr("round.discard")):  # fmt: skip
+            self.focus_entry()
+            return False
+        uuid = self.round.uuid
+        if not ops.run(self, self.hub, lambda: discard_draft(self.db, uuid), changes=Change.ROUNDS):
+            return False
         self.new_round()
+        return True
 
-    def _correct(self) -> None:
+    def _correct(self) -> FormDialog | None:
+        """Ask the reason for a correction of the final round on screen; an empty reason
+        is refused beside the field and the dialog stays."""
         if self.round is None or not self.round.is_final:
-            return
-        reason, ok = QInputDialog.getText(self, tr("restrooms.correct"), tr("correct.reason"))
-        if ok:
-            self.correct(reason)
+            return None
+        rnd = self.round
+        self.dialog = ask_text(
+            self, self.hub, tr("restrooms.correct"), tr("correct.reason"), self._start_correction,
+            changes=Change.ROUNDS, done=lambda draft: self.show_round(draft.uuid),
+            intro=tr("win.correct.intro", code=rnd.point_code, total=rnd.total),
+        )  # fmt: skip
+        return self.dialog
 
-    def correct(self, reason: str) -> None:
+    def _start_correction(self, reason: str) -> Round:
         assert self.round is not None
-        try:
-            draft = correct_round(self.db, self.round.uuid, reason, self.inspector_edit.text())
-        except SalaError as exc:
-            show_error(self, exc)
-            return
-        self.hub.changed.emit("rounds")
-        self.show_round(draft.uuid)
+        return correct_round(self.db, self.round.uuid, reason, self.inspector_edit.text())
+
+    def correct(self, reason: str) -> bool:
+        """Start a correction with `reason` (what the dialog's OK does)."""
+        dialog = self._correct()
+        if dialog is None:
+            return False
+        dialog.edit.setText(reason)  # type: ignore[attr-defined]
+        return dialog.try_accept()
 
     # --- the score panel -------------------------------------------------------------
 
@@ -541,12 +644,21 @@ class RoundPage(QWidget):
             tr("round.band_in" if in_band else "round.band_out", low=std.pass_total,
                high=std.max_total)
         )  # fmt: skip
-        self.band_label.setStyleSheet(f"color: {'#1b7f3b' if in_band else '#7a6a00'}")
         as_met = [std.item_min if s is None else s for s in self.scores]  # untyped: not failing
         failing = list(judge(as_met, std.item_min, std.pass_total).failed_items)
+        # Green only when the band is what decides: a total in the band beside a red
+        # "failed" read as a contradiction; the result then says why it fails.
+        green = in_band and not failing
+        self.band_label.setStyleSheet(f"color: {'#1b7f3b' if green else '#7a6a00'}")
         if len(scored) == len(self.scores):
             passed = judge(scored, std.item_min, std.pass_total).passed
-            self.result_label.setText(tr("state.passed" if passed else "state.failed"))
+            text = tr("state.passed" if passed else "state.failed")
+            if not passed and failing:
+                text = tr("win.round.fails_on_items", items=", ".join(map(str, failing)),
+                          min=std.item_min)  # fmt: skip
+            elif not passed:
+                text = tr("win.round.fails_on_total", low=std.pass_total)
+            self.result_label.setText(text)
             self.result_label.setStyleSheet(f"color: {'#1b7f3b' if passed else '#b3261e'}")
         else:
             remaining = len(self.scores) - len(scored)
@@ -560,11 +672,20 @@ class RoundPage(QWidget):
         rnd = self.round
         if rnd is not None:
             status = tr(f"status.{rnd.status}")
-            self.when_label.setText(f"{format_datetime(rnd.inspected_at, language())} · {status}")
+            when = f"{format_datetime(rnd.inspected_at, language())} · {status}"
+            if rnd.supersedes:
+                # A correction says so, and why, while it is typed and after.
+                when += " · " + tr("win.round.correcting", reason=rnd.reason)
+            self.when_label.setText(when)
         else:
             self.when_label.setText(tr("round.not_started") if self.point else "")
-        self.finalize_button.setEnabled(self.editable and rnd is not None)
-        self.discard_button.setEnabled(rnd is not None and not rnd.is_final)
-        self.correct_button.setEnabled(
-            rnd is not None and rnd.is_final and rnd.superseded_by is None
-        )
+        permit(self.finalize_button, self.db, "rounds.record",
+               ready=self.editable and rnd is not None)  # fmt: skip
+        # Who may not record rounds (a guard supervisor) is told before typing, not after.
+        may = current_actor(self.db).may("rounds.record")
+        self.hint_label.setText(tr("win.round.hint") if may else only_for("rounds.record"))
+        self.hint_label.setStyleSheet("" if may else "color: #8a6d00; font-weight: bold")
+        permit(self.discard_button, self.db, "rounds.record",
+               ready=rnd is not None and not rnd.is_final)  # fmt: skip
+        permit(self.correct_button, self.db, "rounds.correct",
+               ready=rnd is not None and rnd.is_final and rnd.superseded_by is None)  # fmt: skip

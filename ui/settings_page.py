@@ -5,42 +5,48 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QSettings, Qt, QTime
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
-from core.backup import (
-    BackupInfo,
-    backup_info,
-    backup_to,
-    backups_dir,
-    pending_alert,
-    restore_from,
-)
+from core.backup import backup_to, backups_dir
 from core.calendar import format_datetime, from_utc
 from core.db import device_id
-from core.errors import SalaError
+from core.errors import InvalidInput, SalaError
+from core.health import pending_alert
 from core.i18n import LANGUAGES, language, set_language, tr
+from core.restore import BackupInfo, PreparedBackup, prepare_restore, restore_from
 from core.users import (
+    DISPLAY_NAME_MAX,
     IDLE_RANGE,
     ROLES,
+    USERNAME_MAX,
+    Actor,
+    User,
     create_user,
     current_actor,
     idle_lock_minutes,
@@ -52,15 +58,39 @@ from core.users import (
     set_user_active,
     set_user_role,
 )
-from security.guard import posts, set_contract, shifts
+from security.contract import HEADCOUNT_MAX, posts, set_contract, shifts
+from ui import ops
 from ui.hub import Hub
-from ui.widgets.messages import show_error
+from ui.models.base import Index, RowsModel
+from ui.office_box import OfficeBox
+from ui.ops import Change, reload_on
+from ui.widgets.forms import FormDialog
+from ui.widgets.messages import clear, say_done, say_error, show_error
+from ui.widgets.rights import permit
 
 LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
 
 # The event loop's exit code after a restore: ui.app opens the restored file and asks for
 # a sign-in again, since the window's open connection and its user belong to the old file.
 RESTORED_EXIT = 75
+
+
+class UsersModel(RowsModel[User]):
+    """The office's accounts: name, display name, role, open or closed."""
+
+    COLUMNS = ("signin.username", "signin.display_name", "settings.role", "win.users.state")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        u = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            state = tr("win.users.active") if u.active else tr("settings.inactive")
+            return (u.username, u.display_name, role_name(u.role, language()), state)[col]
+        if role == Qt.ItemDataRole.ForegroundRole and not u.active:
+            return QColor("#888888")
+        return None
 
 
 class SettingsPage(QWidget):
@@ -113,75 +143,138 @@ class SettingsPage(QWidget):
         self.contract_box = QGroupBox()
         contract = QFormLayout(self.contract_box)
         self.shift_rows: dict[str, tuple[QCheckBox, QSpinBox]] = {}
+        # Each shift's hours: they decide the day a night's after-midnight event belongs to.
+        self.shift_hours: dict[str, tuple[QTimeEdit, QTimeEdit]] = {}
+        self.hours_labels: list[QLabel] = []
         for sh in shifts(db):
             check = QCheckBox(sh.name(language()))
             check.setChecked(sh.required)
             count = QSpinBox()
-            count.setRange(0, 500)
+            count.setRange(0, HEADCOUNT_MAX)
             count.setValue(sh.required_guards)
             self.shift_rows[sh.code] = (check, count)
-            contract.addRow(check, count)
+            start, end = (
+                QTimeEdit(QTime(sh.starts.hour, sh.starts.minute)),
+                QTimeEdit(QTime(sh.ends.hour, sh.ends.minute)),
+            )
+            for edit in (start, end):
+                edit.setDisplayFormat("HH:mm")
+            self.shift_hours[sh.code] = (start, end)
+            hours_label = QLabel()
+            self.hours_labels.append(hours_label)
+            line = QHBoxLayout()
+            line.addWidget(count)
+            line.addWidget(hours_label)
+            line.addWidget(start)
+            line.addWidget(QLabel("–"))
+            line.addWidget(end)
+            line.addStretch(1)
+            contract.addRow(check, line)
+        self.hours_hint = QLabel()
+        self.hours_hint.setWordWrap(True)
+        self.hours_hint.setObjectName("hint")
+        contract.addRow(self.hours_hint)
         self.posts_edit = QLineEdit(", ".join(posts(db)))
         self.posts_label = QLabel()
         contract.addRow(self.posts_label, self.posts_edit)
         self.contract_button = QPushButton()
         contract.addRow(self.contract_button)
 
-        # Accounts (administrator): add a user, reset a forgotten password.
+        # Accounts (administrator): the list, what to do with the selected account, and a
+        # form to add one.
         self.users_box = QGroupBox()
-        users = QFormLayout(self.users_box)
-        self.users_list = QLabel()
-        self.users_list.setWordWrap(True)
+        users = QVBoxLayout(self.users_box)
+        self.users_model = UsersModel()
+        self.users_table = QTableView()
+        self.users_table.setModel(self.users_model)
+        self.users_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.users_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.users_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.users_table.verticalHeader().hide()
+        header = self.users_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.users_table.setMinimumHeight(150)
+        users.addWidget(self.users_table, 1)
+        self.user_role = QComboBox()  # the selected account's role
+        self.role_button = QPushButton()
+        self.reset_button = QPushButton()
+        self.deactivate_button = QPushButton()
+        self.activate_button = QPushButton()
+        # Two rows: in one, the box was wider than the page's half of a 1280-pixel screen.
+        row = QHBoxLayout()
+        row.addWidget(self.user_role)
+        row.addWidget(self.role_button)
+        row.addStretch(1)
+        users.addLayout(row)
+        row = QHBoxLayout()
+        row.addWidget(self.reset_button)
+        row.addWidget(self.deactivate_button)
+        row.addWidget(self.activate_button)
+        row.addStretch(1)
+        users.addLayout(row)
+        self.new_title = QLabel()
+        self.new_title.setObjectName("sectionTitle")
+        users.addWidget(self.new_title)
         self.new_user = QLineEdit()
+        self.new_user.setMaxLength(USERNAME_MAX)  # the one limit, everywhere (issue 15)
         self.new_name = QLineEdit()
+        self.new_name.setMaxLength(DISPLAY_NAME_MAX)
         self.new_role = QComboBox()
         for role in ROLES:
             self.new_role.addItem(role_name(role, language()), role)
+            self.user_role.addItem(role_name(role, language()), role)
         self.new_password = QLineEdit()
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_user_button = QPushButton()
-        self.reset_button = QPushButton()
-        self.role_button = QPushButton()
-        self.deactivate_button = QPushButton()
-        self.activate_button = QPushButton()
         self.user_labels = [QLabel() for _ in range(4)]
-        users.addRow(self.users_list)
+        add = QFormLayout()
         for label, w in zip(self.user_labels, (self.new_user, self.new_name, self.new_role,
                                                self.new_password), strict=True):  # fmt: skip
-            users.addRow(label, w)
-        row = QHBoxLayout()
-        row.addWidget(self.add_user_button)
-        row.addWidget(self.reset_button)
-        users.addRow(row)
-        # The user name above picks the account; the role box gives its new role.
-        row = QHBoxLayout()
-        row.addWidget(self.role_button)
-        row.addWidget(self.deactivate_button)
-        row.addWidget(self.activate_button)
-        users.addRow(row)
+            add.addRow(label, w)
+        add.addRow(self.add_user_button)
+        users.addLayout(add)
+        self.dialog: FormDialog | None = None
         self.message = QLabel()
         self.message.setWordWrap(True)
+        # The office and who signs its reports (issue 16): a group of its own.
+        self.office_box = OfficeBox(db, hub)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(self.form)
-        layout.addLayout(buttons)
+        # The settings, the contract, the accounts and the office are taller than a
+        # 1366x768 laptop's screen: they scroll, under the title. The page's message line
+        # stays in view below them, whichever button was pressed.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(self.form)
+        inner.addLayout(buttons)
         boxes = QHBoxLayout()
         boxes.addWidget(self.contract_box, 1)
         boxes.addWidget(self.users_box, 1)
-        layout.addLayout(boxes)
+        inner.addLayout(boxes)
+        inner.addWidget(self.office_box)
+        inner.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("settingsScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.message)
-        layout.addStretch(1)
         self.contract_button.clicked.connect(self.save_contract)
         self.restore_button.clicked.connect(self._restore)
         self.idle.editingFinished.connect(lambda: self.set_idle_minutes(self.idle.value()))
         self.add_user_button.clicked.connect(self.add_user)
         # The last field of the form: Enter adds the user, as in every other form here.
         self.new_password.returnPressed.connect(self.add_user)
-        self.reset_button.clicked.connect(self.reset_user_password)
+        self.reset_button.clicked.connect(self.ask_new_password)
         self.role_button.clicked.connect(self.change_role)
         self.deactivate_button.clicked.connect(lambda: self.set_account_open(False))
         self.activate_button.clicked.connect(lambda: self.set_account_open(True))
+        self.users_table.selectionModel().selectionChanged.connect(lambda *_: self._user_chosen())
+        self.follow = reload_on(self, hub, Change.USERS | Change.SETTINGS, self.reload)
 
         self.language.currentIndexChanged.connect(self._language_chosen)
         self.backup_button.clicked.connect(self._backup)
@@ -203,9 +296,19 @@ class SettingsPage(QWidget):
         self.alert_button.setText(tr("check.show"))
         self._show_auto_backups()
         self.contract_box.setTitle(tr("settings.contract"))
+        self.office_box.retranslate()
+        for label in self.hours_labels:
+            label.setText(tr("incidents.hours"))
+        self.hours_hint.setText(tr("incidents.hours_hint"))
         self.posts_label.setText(tr("guard.posts"))
         self.contract_button.setText(tr("settings.save_contract"))
         self.users_box.setTitle(tr("settings.users"))
+        # Qt sizes a header to its text's advance: the last vowel of "สถานะ" overhangs
+        # it and was cut by the column's edge. Every column is at least its title, padded.
+        header = self.users_table.horizontalHeader()
+        widest = max(header.fontMetrics().boundingRect(tr(k)).width() for k in UsersModel.COLUMNS)
+        header.setMinimumSectionSize(widest + 16)
+        self.new_title.setText(tr("win.users.new"))
         for label, key in zip(self.user_labels, ("signin.username", "signin.display_name",
                               "settings.role", "signin.password"), strict=True):  # fmt: skip
             label.setText(tr(key))
@@ -215,8 +318,9 @@ class SettingsPage(QWidget):
         self.deactivate_button.setText(tr("settings.deactivate"))
         self.activate_button.setText(tr("settings.activate"))
         # Named at build time only, they stayed Thai after a switch to English.
-        for i in range(self.new_role.count()):
-            self.new_role.setItemText(i, role_name(self.new_role.itemData(i), language()))
+        for combo in (self.new_role, self.user_role):
+            for i in range(combo.count()):
+                combo.setItemText(i, role_name(combo.itemData(i), language()))
         for sh in shifts(self.db):
             if sh.code in self.shift_rows:
                 self.shift_rows[sh.code][0].setText(sh.name(language()))
@@ -241,8 +345,15 @@ class SettingsPage(QWidget):
         if dialog is not None:
             dialog.finished.connect(lambda _: self.apply_role())
 
+    def reload(self) -> None:
+        """Accounts or settings changed (here, or by another administrator's sync)."""
+        self.idle.setValue(idle_lock_minutes(self.db))
+        self._show_users()
+        self.apply_role()
+
     def apply_role(self) -> None:
-        """Offer only what the signed-in role may do; the domain refuses the rest anyway."""
+        """Offer only what the signed-in role may do, greyed with who may otherwise; the
+        domain refuses the rest anyway."""
         actor = current_actor(self.db)
         pending = actor.may("check.acknowledge") and pending_alert(self.db) is not None
         self.alert_label.setVisible(pending)
@@ -250,65 +361,137 @@ class SettingsPage(QWidget):
         for widget, permission in (
             (self.idle, "settings.edit"),
             (self.contract_box, "settings.edit"),
+            (self.office_box, "settings.edit"),
             (self.users_box, "users.manage"),
             (self.restore_button, "backup.restore"),
         ):
-            widget.setEnabled(actor.may(permission))
+            permit(widget, self.db, permission)
+        self._user_chosen()
+
+    def focus_main(self) -> None:
+        self.language.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # ---- accounts ---------------------------------------------------------------------
 
     def _show_users(self) -> None:
-        closed = f", {tr('settings.inactive')}"
-        names = [
-            f"{u.username} ({role_name(u.role, language())}{'' if u.active else closed})"
-            for u in list_users(self.db)
-        ]
-        self.users_list.setText(", ".join(names) or "-")
+        chosen = self.selected_user()
+        self.users_model.set_rows(list_users(self.db))
+        if chosen is not None:
+            self.select_user(chosen.username)
+        self._user_chosen()
+
+    def selected_user(self) -> User | None:
+        rows = self.users_table.selectionModel().selectedRows()
+        return self.users_model.rows[rows[0].row()] if rows else None
+
+    def select_user(self, username: str) -> bool:
+        for r, u in enumerate(self.users_model.rows):
+            if u.username == username:
+                self.users_table.selectRow(r)
+                return True
+        return False
+
+    def _user_chosen(self) -> None:
+        """The buttons act on the selected account: its role shown, open or close."""
+        user = self.selected_user()
+        hint = tr("win.rights.select_user")
+        if user is not None:
+            self.user_role.blockSignals(True)
+            self.user_role.setCurrentIndex(max(0, self.user_role.findData(user.role)))
+            self.user_role.blockSignals(False)
+        for w in (self.user_role, self.role_button, self.reset_button):
+            permit(w, self.db, "users.manage", ready=user is not None, hint=hint)
+        permit(self.deactivate_button, self.db, "users.manage",
+               ready=user is not None and user.active, hint=hint)  # fmt: skip
+        permit(self.activate_button, self.db, "users.manage",
+               ready=user is not None and not user.active, hint=hint)  # fmt: skip
 
     def _done(self, error: SalaError | None, ok_key: str) -> bool:
-        self.message.setStyleSheet("color: #b3261e" if error else "color: #1b7f3b")
-        self.message.setText(error.bilingual() if error else tr(ok_key))
+        if error is not None:
+            say_error(self.message, error)
+        else:
+            say_done(self.message, tr(ok_key))
         return error is None
 
+    def _run(self, call, changes: Change = Change.NONE, ok_key: str = "settings.saved") -> bool:
+        """A settings action at once; its refusal or "saved" on the page's message line."""
+        result = ops.run(self, self.hub, call, changes=changes,
+                         errors=lambda e: self._done(e, ""))  # fmt: skip
+        if result:
+            self._done(None, ok_key)
+        return bool(result)
+
     def set_idle_minutes(self, minutes: int) -> bool:
-        """The office's idle time before the screen locks; the idle lock follows at once."""
-        try:
-            set_idle_lock_minutes(self.db, minutes)
-        except SalaError as exc:
-            return self._done(exc, "")
-        self.hub.changed.emit("settings")  # ui.signin.IdleLock takes the new time now
-        return self._done(None, "settings.saved")
+        """The office's idle time before the screen locks; the idle lock follows at once
+        (ui.signin.IdleLock follows Change.SETTINGS)."""
+        return self._run(lambda: set_idle_lock_minutes(self.db, minutes), Change.SETTINGS)
 
     reopen = False  # set once restore() has closed the window's connection
+    # The backup last checked, as a private copy: what the person confirms is what goes in.
+    _prepared: PreparedBackup | None = None
 
     def check_backup(self, source: Path) -> BackupInfo | None:
-        """Validate a backup before asking whether to restore it; None (and why) if refused."""
-        try:
-            require(self.db, "backup.restore")
-            return backup_info(source)
-        except SalaError as exc:
-            self._done(exc, "")
+        """Check a backup wholly, as restore does, before asking; None (and why) if refused.
+        What the person then confirms is this checked copy (`restore` uses it)."""
+        self.discard_checked_backup()
+        result = ops.run(self, self.hub, lambda: self._prepare(source),
+                         errors=lambda e: self._done(e, ""))  # fmt: skip
+        if not result:
             return None
+        self._prepared = result.value
+        return self._prepared.info
 
-    def restore(self, source: Path) -> bool:
-        """Replace the database with a backup; the caller then reopens the window on it."""
-        if self.check_backup(source) is None:  # a refused file changes nothing, closes nothing
-            return False
+    def _prepare(self, source: Path) -> PreparedBackup:
+        """The backup copied beside the database, upgraded and checked by `check` (any
+        thread: it opens the files it needs)."""
+        require(self.db, "backup.restore")
+        return prepare_restore(source, self.db_path.parent)
+
+    def discard_checked_backup(self) -> None:
+        if self._prepared is not None:
+            self._prepared.discard()
+            self._prepared = None
+
+    def _take_prepared(self, source: Path) -> PreparedBackup | None:
+        """The checked copy of `source`, if it is the one last checked (else restore_from
+        checks the file again itself, under the same rules)."""
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and prepared.source != Path(source):
+            prepared.discard()
+            return None
+        return prepared
+
+    def _replace_with(self, source: Path, actor: Actor, prepared: PreparedBackup | None) -> Path:
+        """The restore itself (any thread: it opens the files it needs); the safety copy.
+        core.restore checks the backup with `check` and replaces the file under its lock."""
+        try:
+            return restore_from(self.db_path, source, actor, prepared=prepared)
+        except (OSError, sqlite3.Error) as exc:
+            # The backup API writes the file in one transaction: a failure leaves it as it was.
+            raise SalaError(tr("win.restore.failed", "th", error=exc),
+                            tr("win.restore.failed", "en", error=exc)) from exc  # fmt: skip
+
+    def _close_for_restore(self) -> Actor:
         actor = current_actor(self.db)
         # From here every screen's connection is closed: whatever happens, the window must
         # be opened afresh on the file (ui.app does so on RESTORED_EXIT).
         self.db.close()
         self.reopen = True
-        try:
-            safety = restore_from(self.db_path, source, actor)
-        except (SalaError, OSError, sqlite3.Error) as exc:
-            # The backup API writes the file in one transaction: a failure leaves it as it was.
-            error = exc if isinstance(exc, SalaError) else SalaError(
-                f"กู้คืนไม่สำเร็จ ไฟล์เดิมไม่เปลี่ยนแปลง ({exc})",
-                f"the restore failed; the file is unchanged ({exc})",
-            )  # fmt: skip
-            return self._done(error, "")
-        self.message.setStyleSheet("color: #1b7f3b")
-        self.message.setText(tr("restore.done", path=str(safety)))
-        return True
+        return actor
+
+    def restore(self, source: Path) -> bool:
+        """Replace the database with a backup, here and now; the caller then reopens the
+        window on it. (The window does the same in the background: restore_in_background.)"""
+        if self._prepared is None or self._prepared.source != Path(source):
+            if self.check_backup(source) is None:  # refused: nothing changes, nothing closes
+                return False
+        prepared = self._take_prepared(source)
+        actor = self._close_for_restore()
+        replaced = ops.run(self, self.hub, lambda: self._replace_with(source, actor, prepared),
+                           errors=lambda e: self._done(e, ""))  # fmt: skip
+        if replaced:
+            say_done(self.message, tr("restore.done", path=str(replaced.value)))
+        return bool(replaced)
 
     def confirm_text(self, source: Path, info: BackupInfo) -> str:
         unknown = tr("restore.unknown")
@@ -319,11 +502,8 @@ class SettingsPage(QWidget):
         last = unknown
         if info.last_change:
             last = format_datetime(from_utc(info.last_change), language())
-        text = tr("restore.confirm", file=str(source), when=when, last=last,
+        return tr("restore.confirm", file=str(source), when=when, last=last,
                   rounds=info.rounds, head=info.head[:16])  # fmt: skip
-        if not info.chain_ok:
-            text += "\n\n" + tr("restore.chain_broken")
-        return text
 
     def _restore(self) -> None:
         # The daily backups are where a person most often restores from.
@@ -331,74 +511,125 @@ class SettingsPage(QWidget):
         start = folder if folder.is_dir() else Path.home()
         source, _ = QFileDialog.getOpenFileName(self, tr("settings.restore"), str(start),
                                                 "SQLite (*.db)")  # fmt: skip
-        if not source:
-            return
-        self.message.clear()  # an earlier refusal must not read as this file's verdict
-        info = self.check_backup(Path(source))
-        if info is None:
-            show_error_text(self, self.message.text())
-            return
+        if source:
+            self.check_in_background(Path(source))
+
+    def check_in_background(self, source: Path) -> ops.Background | None:
+        """First step of a restore: the backup is copied, upgraded and checked whole as
+        `check` does (seconds on years of data) in the background, then the person is
+        asked about that checked copy."""
+        clear(self.message)  # an earlier refusal must not read as this file's verdict
+        self.discard_checked_backup()
+        if not ops.run(self, self.hub, lambda: require(self.db, "backup.restore")):
+            return None
+        folder = self.db_path.parent
+        return ops.in_background(
+            self, None, self.hub, lambda progress: prepare_restore(source, folder),
+            title=tr("win.restore.checking", path=str(source)),
+            done=lambda prepared: self._checked(source, prepared),
+        )  # fmt: skip
+
+    def _checked(self, source: Path, prepared: PreparedBackup) -> None:
+        self.discard_checked_backup()
+        self._prepared = prepared
+        self._ask_restore(source, prepared.info)
+
+    def _ask_restore(self, source: Path, info: BackupInfo) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("restore.confirm_title"))
-        box.setText(self.confirm_text(Path(source), info))
+        box.setText(self.confirm_text(source, info))
         yes = box.addButton(tr("restore.do"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        if box.clickedButton() is not yes:
-            return
-        if self.restore(Path(source)):
-            QMessageBox.information(self, tr("app.title"), self.message.text())
+        if box.clickedButton() is yes:
+            self.restore_in_background(source)
         else:
-            show_error_text(self, self.message.text())
-        if self.reopen:
-            QApplication.exit(RESTORED_EXIT)
+            self.discard_checked_backup()
+
+    def restore_in_background(self, source: Path) -> ops.Background:
+        """The restore, with progress and no Cancel (the file is replaced in one step)."""
+        prepared = self._take_prepared(source)
+        actor = self._close_for_restore()
+        return ops.in_background(
+            self, None, self.hub, lambda progress: self._replace_with(source, actor, prepared),
+            title=tr("win.restore.working"), cancellable=False,
+            done=self._restored, errors=self._restore_failed,
+        )  # fmt: skip
+
+    def _restored(self, safety: Path) -> None:
+        say_done(self.message, tr("restore.done", path=str(safety)))
+        QMessageBox.information(self, tr("app.title"), self.message.text())
+        QApplication.exit(RESTORED_EXIT)
+
+    def _restore_failed(self, error: SalaError) -> None:
+        self._done(error, "")
+        show_error(self, error)
+        QApplication.exit(RESTORED_EXIT)
 
     def save_contract(self) -> bool:
         rules = {code: (c.isChecked(), n.value()) for code, (c, n) in self.shift_rows.items()}
-        try:
-            set_contract(self.db, rules, self.posts_edit.text().split(","))
-        except SalaError as exc:
-            return self._done(exc, "")
-        self.hub.changed.emit("guard")
-        return self._done(None, "settings.saved")
+        hours = {code: (a.time().toPython(), b.time().toPython())
+                 for code, (a, b) in self.shift_hours.items()}  # fmt: skip
+        names = self.posts_edit.text().split(",")
+        return self._run(lambda: set_contract(self.db, rules, names, hours), Change.GUARD)
 
     def add_user(self) -> bool:
-        try:
-            create_user(self.db, self.new_user.text(), self.new_name.text(),
-                        self.new_role.currentData(), self.new_password.text())  # fmt: skip
-        except SalaError as exc:
-            return self._done(exc, "")
+        """Add the account typed in the form below the list; it is selected once added."""
+        name, display = self.new_user.text(), self.new_name.text()
+        role, password = self.new_role.currentData(), self.new_password.text()
+        if not self._run(lambda: create_user(self.db, name, display, role, password),
+                         Change.USERS):  # fmt: skip
+            return False
         self.new_password.clear()
         self._show_users()
-        self.hub.changed.emit("users")
-        return self._done(None, "settings.saved")
+        self.select_user(name.strip().lower())
+        return True
 
-    def reset_user_password(self) -> bool:
-        try:
-            reset_password(self.db, self.new_user.text().strip().lower(), self.new_password.text())
-        except SalaError as exc:
-            return self._done(exc, "")
-        self.new_password.clear()
-        return self._done(None, "settings.saved")
+    def reset_user_password(self, password: str) -> bool:
+        """Give the selected account a new password (a forgotten one)."""
+        user = self.selected_user()
+        if user is None:
+            return False
+        return self._run(lambda: reset_password(self.db, user.username, password))
+
+    def ask_new_password(self) -> FormDialog | None:
+        """The selected account's new password, typed twice; a refusal (too short, the two
+        differ) stays in the dialog beside the field."""
+        user = self.selected_user()
+        if user is None:
+            return None
+        first, again = QLineEdit(), QLineEdit()
+        for edit in (first, again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+
+        def reset() -> None:
+            if first.text() != again.text():
+                raise InvalidInput(tr("signin.mismatch", "th"), tr("signin.mismatch", "en"),
+                                   field="password_again")  # fmt: skip
+            reset_password(self.db, user.username, first.text())
+
+        fields = [("password", tr("signin.password"), first),
+                  ("password_again", tr("signin.password_again"), again)]  # fmt: skip
+        self.dialog = FormDialog(self, self.hub, tr("settings.reset_password"), fields, reset,
+                                 intro=tr("win.users.reset_for", name=user.username))  # fmt: skip
+        self.dialog.accepted.connect(lambda: self._done(None, "settings.saved"))
+        self.dialog.open()
+        return self.dialog
 
     def change_role(self) -> bool:
-        try:
-            set_user_role(self.db, self.new_user.text(), self.new_role.currentData())
-        except SalaError as exc:
-            return self._done(exc, "")
-        self._show_users()
-        self.hub.changed.emit("users")
-        return self._done(None, "settings.saved")
+        """The selected account takes the role chosen beside the list."""
+        user, role = self.selected_user(), self.user_role.currentData()
+        if user is None:
+            return False
+        return self._run(lambda: set_user_role(self.db, user.username, role), Change.USERS)
 
     def set_account_open(self, active: bool) -> bool:
-        try:
-            set_user_active(self.db, self.new_user.text(), active)
-        except SalaError as exc:
-            return self._done(exc, "")
-        self._show_users()
-        self.hub.changed.emit("users")
-        return self._done(None, "settings.saved")
+        """Close (or reopen) the selected account; its history stays."""
+        user = self.selected_user()
+        if user is None:
+            return False
+        return self._run(lambda: set_user_active(self.db, user.username, active), Change.USERS)
 
     def choose_language(self, code: str) -> None:
         """Switch every screen to `code` now, and remember it for the next start."""
@@ -415,20 +646,19 @@ class SettingsPage(QWidget):
         target, _ = QFileDialog.getSaveFileName(
             self, tr("settings.backup"), str(Path.home() / "sala-rounds-backup.db"), "SQLite (*.db)"
         )
-        if not target:
-            return
-        try:
-            head = backup_to(self.db, Path(target))
-        except (SalaError, OSError) as exc:
-            if isinstance(exc, SalaError):
-                show_error(self, exc)
-            else:
-                QMessageBox.warning(self, tr("app.title"), str(exc))
-            return
-        QMessageBox.information(self, tr("app.title"), tr("settings.backup_done", path=target,
-                                                          head=head))  # fmt: skip
+        if target:
+            self.backup(Path(target))
 
+    def backup(self, target: Path) -> ops.Background:
+        """Copy the database to `target` in the background (a big file takes a while), with
+        Cancel: a cancelled copy leaves no file."""
+        return ops.in_background(
+            self, self.db, self.hub, lambda own, progress: backup_to(own, target, progress),
+            title=tr("win.backup.working", path=str(target)),
+            done=lambda head: self._backed_up(target, head),
+            errors=lambda e: show_error(self, e),
+        )  # fmt: skip
 
-def show_error_text(parent: QWidget, text: str) -> None:
-    """A refusal already worded in both languages (the page's message line)."""
-    QMessageBox.warning(parent, tr("app.title"), text)
+    def _backed_up(self, target: Path, head: str) -> None:
+        # On the page's message line, where the page says what it did: no box to close.
+        say_done(self.message, tr("settings.backup_done", path=str(target), head=head))

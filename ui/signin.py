@@ -23,11 +23,29 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.backup import CheckAlert, acknowledge_alert, backups_dir, pending_alert
+from core.backup import backups_dir
 from core.calendar import format_datetime, from_utc
-from core.errors import SalaError
-from core.i18n import language, tr, tr_both
-from core.users import User, authenticate, create_user, current_actor, idle_lock_minutes
+from core.db import device_id
+from core.health import CheckAlert, acknowledge_alert, pending_alert
+from core.i18n import language, tr
+from core.users import (
+    DISPLAY_NAME_MAX,
+    USERNAME_MAX,
+    User,
+    authenticate,
+    create_user,
+    current_actor,
+    idle_lock_minutes,
+)
+from ui import ops
+from ui.ops import Change
+from ui.widgets.messages import say_error
+
+
+def last_user_key(db: Database) -> str:
+    """Where the last user name of this database is remembered: one per database (its
+    device id), so that another database's user name is never offered."""
+    return f"last_user/{device_id(db)}"
 
 
 def _ok_cancel() -> QDialogButtonBox:
@@ -51,7 +69,9 @@ class FirstRunDialog(QDialog):
         intro = QLabel(tr("signin.first_intro"))
         intro.setWordWrap(True)
         self.username = QLineEdit()
+        self.username.setMaxLength(USERNAME_MAX)
         self.display = QLineEdit()
+        self.display.setMaxLength(DISPLAY_NAME_MAX)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.again = QLineEdit()
@@ -76,16 +96,18 @@ class FirstRunDialog(QDialog):
 
     def submit(self) -> None:
         if self.password.text() != self.again.text():
-            self.error.setText(tr_both("signin.mismatch"))
+            self.error.setText(tr("signin.mismatch"))
             return
-        try:
-            self.user = create_user(
-                self.db, self.username.text(), self.display.text(), "admin", self.password.text()
-            )
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
+        created = ops.run(
+            self, None,
+            lambda: create_user(self.db, self.username.text(), self.display.text(), "admin",
+                                self.password.text()),
+            errors=lambda e: say_error(self.error, e),
+        )  # fmt: skip
+        if not created:
             return
-        QSettings().setValue("last_user", self.user.username)
+        self.user = created.value
+        QSettings().setValue(last_user_key(self.db), self.user.username)
         self.accept()
 
 
@@ -107,8 +129,9 @@ class SignInDialog(QDialog):
         note = QLabel(tr("signin.locked_note" if locked else "signin.note"))
         note.setWordWrap(True)
         # Switching user is for someone else: the last user name would be the wrong one.
-        last = "" if switching else str(QSettings().value("last_user", "") or "")
+        last = "" if switching else str(QSettings().value(last_user_key(db), "") or "")
         self.username = QLineEdit(last)
+        self.username.setMaxLength(USERNAME_MAX)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
@@ -129,15 +152,16 @@ class SignInDialog(QDialog):
         self.resize(420, 0)
 
     def submit(self) -> None:
-        try:
-            self.user = authenticate(self.db, self.username.text(), self.password.text())
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
+        signed = ops.run(self, None,
+                         lambda: authenticate(self.db, self.username.text(), self.password.text()),
+                         errors=lambda e: say_error(self.error, e))  # fmt: skip
+        if not signed:
             self.password.clear()
             # Wherever the keys were (OK, after Tab), the next ones are the password again.
             self.password.setFocus()
             return
-        QSettings().setValue("last_user", self.user.username)
+        self.user = signed.value
+        QSettings().setValue(last_user_key(self.db), self.user.username)
         self.accept()
 
 
@@ -189,8 +213,8 @@ class IdleLock(QObject):
         app.installEventFilter(self.watcher)
         window.hub.changed.connect(self._changed)
 
-    def _changed(self, kind: str) -> None:
-        if kind == "settings":
+    def _changed(self, changes: Change) -> None:
+        if changes & Change.SETTINGS:
             self.watcher.set_minutes(idle_lock_minutes(self.db))
 
     def lock(self) -> None:
@@ -262,12 +286,10 @@ class CheckAlertDialog(QDialog):
         self.resize(560, 360)
 
     def acknowledge(self) -> None:
-        try:
-            acknowledge_alert(self.db)
-        except SalaError as exc:  # the alert stays for the next administrator
-            self.error.setText(exc.bilingual())
-            return
-        self.accept()
+        # A refusal leaves the alert for the next administrator.
+        if ops.run(self, None, lambda: acknowledge_alert(self.db),
+                   errors=lambda e: say_error(self.error, e)):  # fmt: skip
+            self.accept()
 
 
 def warn_administrator(parent: QWidget, db: Database, db_path: Path) -> CheckAlertDialog | None:

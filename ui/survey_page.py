@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date_short, parse_date, today
-from core.errors import SalaError
 from core.i18n import language, tr
+from core.rounding import pct_text
 from core.users import current_actor
 from inspection.points import normalise_code
 from inspection.survey import (
@@ -51,7 +51,12 @@ from inspection.survey import (
     satisfaction,
     save_form,
 )
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.keys import digit_of, latin_code
+from ui.widgets.messages import clear, say_error
+from ui.widgets.rights import permit
 
 
 class _Keys(QObject):
@@ -94,7 +99,6 @@ class SurveyPage(QWidget):
         self.entry.installEventFilter(_Keys(self))
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #b3261e")
         self.tally = QTableWidget(4, 4)
         self.tally.verticalHeader().hide()
         self.tally.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -132,19 +136,22 @@ class SurveyPage(QWidget):
         self.day.editingFinished.connect(self._day_changed)
         self.day.returnPressed.connect(self.entry.setFocus)
         self.edit_forms_button.clicked.connect(self.edit_forms)
-        hub.changed.connect(self._changed)
+        self.follow = reload_on(self, hub, Change.SURVEY | Change.SURVEY_FORMS, self.refresh)
         hub.language_changed.connect(lambda _: self.retranslate())
         hub.signed_in.connect(self._apply_permissions)
         self.retranslate()
 
-    def _changed(self, kind: str) -> None:
-        if kind in ("survey_forms", "all"):
-            self._load_forms()
-        if kind in ("survey", "survey_forms", "all"):
-            self.reload()
+    def refresh(self) -> None:
+        """After a change: the year's forms (a form being typed stays as typed if it is
+        still offered unchanged), then the tally."""
+        self._load_forms(keep_typing=True)
+        self.reload()
 
     def _apply_permissions(self) -> None:
-        self.edit_forms_button.setVisible(current_actor(self.db).may("survey.define"))
+        permit(self.edit_forms_button, self.db, "survey.define")
+
+    def focus_main(self) -> None:
+        self.entry.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         # The keys go to the entry panel as soon as the page opens; another user may
@@ -167,11 +174,9 @@ class SurveyPage(QWidget):
 
     def answer_day(self) -> date | None:
         """The day typed in the date field, or None (the field says why) when it is not one."""
-        try:
-            return parse_date(self.day.text(), field="date")
-        except SalaError as exc:
-            self.status.setText(exc.bilingual())
-            return None
+        day = ops.run(self, self.hub, lambda: parse_date(self.day.text(), field="date"),
+                      errors=lambda e: say_error(self.status, e))  # fmt: skip
+        return day.value if day else None
 
     def year(self) -> int:
         """The fiscal year of the date field: the forms and the tally shown are that year's."""
@@ -180,14 +185,17 @@ class SurveyPage(QWidget):
 
     def _day_changed(self) -> None:
         if self.answer_day() is not None:
-            self.status.setText("")
+            clear(self.status)
         self._load_forms()
         self.reload()
 
-    def _load_forms(self) -> None:
+    def _load_forms(self, *, keep_typing: bool = False) -> None:
         lang = language()
         current = self.form.currentData()
+        before = self.forms
         self.forms = forms(self.db, self.year())
+        if keep_typing and self.forms == before and self.form.count() == len(before):
+            return  # the same forms: a questionnaire half typed in stays as it is
         self.form.blockSignals(True)
         self.form.clear()
         for f in self.forms:
@@ -229,7 +237,9 @@ class SurveyPage(QWidget):
         self.entry.setText("\n".join(lines))
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        text = event.text()
+        # Digits follow the physical keys: the Thai (Kedmanee) layout types ๅ / - on 1 2 3.
+        digit = digit_of(event)
+        text = str(digit) if digit is not None else event.text()
         if event.key() == Qt.Key.Key_Backspace:
             if self.ratings:
                 self.ratings.pop()
@@ -259,32 +269,34 @@ class SurveyPage(QWidget):
         return False
 
     def save(self) -> None:
-        code = self.point.text().strip()
+        code = latin_code(self.point.text().strip())
         point = normalise_code(code) if code else None
         day = self.answer_day()
         if day is None:
             self.ratings = []
             self._show()
             return
-        try:
-            record_response(self.db, day, point or (code or None), self.group or "",
-                            self.ratings, form=self.form.currentData())  # fmt: skip
-        except SalaError as exc:
-            self.status.setText(exc.bilingual())
+        group, ratings, form = self.group or "", list(self.ratings), self.form.currentData()
+        saved = ops.run(
+            self, self.hub,
+            lambda: record_response(self.db, day, point or (code or None), group, ratings,
+                                    form=form),
+            changes=Change.SURVEY, errors=lambda e: say_error(self.status, e),
+        )  # fmt: skip
+        if not saved:
             self.ratings = []
             self._show()
             return
         self.saved += 1
-        self.status.setText("")
+        clear(self.status)
         self.reset()
-        self.hub.changed.emit("survey")
 
     def reload(self) -> None:
         sat = satisfaction(self.db, self.year())
         rows = [(tr(f"group.{g}"), sat.by_group[g]) for g in GROUPS]
         rows.append((tr("survey.all"), sat))
         for r, (name, tally) in enumerate(rows):
-            pct = "—" if tally.pct is None else f"{tally.pct:.2f}"
+            pct = pct_text(tally.pct, "—")
             for c, text in enumerate((name, str(tally.respondents), str(tally.satisfied), pct)):
                 item = QTableWidgetItem(text)
                 if c:
@@ -295,7 +307,7 @@ class SurveyPage(QWidget):
         self.tally.resizeRowsToContents()
         height = self.tally.horizontalHeader().height() + 2 * self.tally.frameWidth()
         self.tally.setFixedHeight(height + sum(self.tally.rowHeight(r) for r in range(4)))
-        pct = "—" if sat.pct is None else f"{sat.pct:.2f}%"
+        pct = "—" if sat.pct is None else f"{pct_text(sat.pct)}%"
         self.share.setText(tr("survey.share", pct=pct, fy=sat.fiscal_year))
 
     def edit_forms(self) -> SurveyFormsDialog | None:
@@ -334,7 +346,6 @@ class SurveyFormsDialog(QDialog):
         self.note.setStyleSheet("color: #8a6d00")
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e")
         self.save_button, self.close_button = QPushButton(), QPushButton()
         self.save_button.setDefault(True)
 
@@ -453,26 +464,27 @@ class SurveyFormsDialog(QDialog):
         self.name_th.setFocus()
 
     def save(self) -> bool:
-        try:
-            saved = save_form(self.db, self.fy, self.key, self.name_th.text(),
-                              self.name_en.text(), self.items())  # fmt: skip
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
+        clear(self.error)
+        key, th, en, items = self.key, self.name_th.text(), self.name_en.text(), self.items()
+        result = ops.run(self, self.hub, lambda: save_form(self.db, self.fy, key, th, en, items),
+                         changes=Change.SURVEY_FORMS,
+                         errors=lambda e: say_error(self.error, e))  # fmt: skip
+        if not result or result.value is None:
             return False
-        self.load(select=saved.form.key)
-        if saved.new_version:
+        self.load(select=result.value.form.key)
+        if result.value.new_version:
             self.note.setText(tr("ind.form_versioned"))
-        self.hub.changed.emit("survey_forms")
         return True
 
     def retire(self) -> bool:
         if self.key is None:
             return False
-        try:
-            retire_form(self.db, self.fy, self.key)
-        except SalaError as exc:
-            self.error.setText(exc.bilingual())
+        clear(self.error)
+        key = self.key
+        result = ops.run(self, self.hub, lambda: retire_form(self.db, self.fy, key),
+                         changes=Change.SURVEY_FORMS,
+                         errors=lambda e: say_error(self.error, e))  # fmt: skip
+        if not result:
             return False
         self.load()
-        self.hub.changed.emit("survey_forms")
         return True

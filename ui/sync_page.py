@@ -1,4 +1,5 @@
-"""Sync: send this laptop's records to a file, receive another laptop's file (issue 9)."""
+"""Sync: send this laptop's records to a file, receive another laptop's file (issue 9),
+and the computers whose files this one accepts (issue 14: signed files, the trust list)."""
 
 from __future__ import annotations
 
@@ -23,17 +24,21 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import parse_date
-from core.devices import trusted_devices, untrust_device
+from core.calendar import format_date_short, parse_date, today
+from core.devices import TrustedDevice, trusted_devices, untrust_device
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.users import current_actor
 from sync.fileformat import SUFFIX, UntrustedComputer
-from sync.keys import device_key
+from sync.keys import existing_key
 from sync.receive import SyncResult, import_sync, local_time
-from sync.send import export_sync
+from sync.send import ExportResult, export_sync
 from sync.status import device_statuses, last_import
+from ui import ops
 from ui.hub import Hub
+from ui.ops import Change, reload_on
+from ui.widgets.messages import clear, confirm, say_done, say_error
+from ui.widgets.rights import permit
 
 COLUMNS = (
     "sync.col.device",
@@ -46,13 +51,16 @@ COLUMNS = (
     "sync.col.conflicts",
 )
 
-
 TRUSTED_COLUMNS = (
     "syncguard.col.device",
     "syncguard.col.fingerprint",
     "syncguard.col.trusted_at",
     "syncguard.col.trusted_by",
 )
+
+# Which signatures count here follows the trust list (summary.signing): trusting or no
+# longer trusting a computer changes the Audit page and the annual summary too.
+TRUST_CHANGES = Change.SYNC | Change.SIGNATURES
 
 
 def _when(stamp: str | None) -> str:
@@ -64,6 +72,10 @@ class SyncPage(QWidget):
         super().__init__()
         self.db, self.hub = db, hub
         self.result: SyncResult | None = None
+        self.devices: list[TrustedDevice] = []
+        # The last sync file written or read in the background (a receive an administrator
+        # trusted is a second one).
+        self.operation: ops.Background | None = None
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.explain = QLabel()
@@ -132,14 +144,15 @@ class SyncPage(QWidget):
         self.receive_button.clicked.connect(self._receive)
         self.untrust_button.clicked.connect(self._untrust)
         hub.language_changed.connect(lambda _: self.retranslate())
-        hub.signed_in.connect(self.reload)
+        hub.signed_in.connect(self._apply_role)
+        self.follow = reload_on(self, hub, Change.SYNC, self.reload)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(tr("sync.title"))
         self.explain.setText(tr("sync.explain"))
         self.since_label.setText(tr("sync.since"))
-        self.since.setPlaceholderText("15/08/2564")
+        self.since.setPlaceholderText(format_date_short(today(), language()))
         self.send_button.setText(tr("sync.send"))
         self.receive_button.setText(tr("sync.receive"))
         self.devices_title.setText(tr("sync.devices"))
@@ -163,103 +176,137 @@ class SyncPage(QWidget):
                 self.table.setItem(r, c, item)
         shown = self.result or last_import(self.db)
         self.result_text.setPlainText(shown.summary(language()) if shown else tr("sync.no_import"))
-        try:
-            # Made on first start; shown so the other computers' administrators can compare.
-            self.key_label.setText(tr("syncguard.own_key", fp=device_key(self.db).fingerprint))
-        except SalaError as exc:
-            self.key_label.setText(exc.bilingual())
-        devices = trusted_devices(self.db)
-        self.trusted.setRowCount(len(devices))
-        for r, d in enumerate(devices):
+        self._show_key()
+        self._show_trusted()
+        self._apply_role()
+
+    def _show_key(self) -> None:
+        """This computer's fingerprint, for the other computers' administrators to compare.
+
+        The key is made at first start, off the window's thread (ui.app.HealthCheck); a
+        key file that cannot be read is explained here."""
+        found = ops.run(self, self.hub, lambda: existing_key(self.db),
+                        errors=lambda e: say_error(self.key_label, e))  # fmt: skip
+        if found:
+            key = found.value
+            self.key_label.setStyleSheet("")
+            self.key_label.setToolTip("")
+            self.key_label.setText(tr("syncguard.own_key", fp=key.fingerprint) if key is not None
+                                   else tr("syncguard.own_key_pending"))  # fmt: skip
+
+    def _show_trusted(self) -> None:
+        found = ops.run(self, self.hub, lambda: trusted_devices(self.db),
+                        errors=lambda e: say_error(self.message, e))  # fmt: skip
+        self.devices = list(found.value or [])
+        self.trusted.setRowCount(len(self.devices))
+        for r, d in enumerate(self.devices):
             cells = (d.device_id[:8], d.fingerprint, _when(d.trusted_at), d.trusted_by)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(d.device_id if c == 0 else text)
                 item.setData(Qt.ItemDataRole.UserRole, d.device_id)
                 self.trusted.setItem(r, c, item)
-        self.untrust_button.setVisible(current_actor(self.db).may("sync.trust"))
-        self.untrust_button.setEnabled(bool(devices))
 
-    def _say(self, text: str, ok: bool) -> None:
-        self.message.setStyleSheet("color: #1b7f3b" if ok else "color: #b3261e")
-        self.message.setText(text)
+    def _apply_role(self) -> None:
+        permit(self.receive_button, self.db, "sync.import")
+        permit(self.untrust_button, self.db, "sync.trust", ready=bool(self.devices),
+               hint=tr("syncguard.none_trusted"))  # fmt: skip
 
-    def send(self, path: Path, since: str = "") -> bool:
-        """Write a sync file to `path` (records since the date typed, when one is)."""
-        try:
-            day = parse_date(since, field="since") if since.strip() else None
-            done = export_sync(self.db, Path(path), day)
-        except SalaError as exc:
-            self._say(exc.bilingual(), False)
-            return False
-        except OSError as exc:
-            self._say(str(exc), False)
-            return False
-        self._say(tr("sync.sent", path=done.path, records=done.records,
-                     audit=done.counts["audit"], sha=done.file_sha256[:12]), True)  # fmt: skip
-        self.reload()
-        return True
+    def focus_main(self) -> None:
+        self.send_button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def receive(self, path: Path) -> bool:
-        """Check and merge a sync file; a refused file changes nothing and says why.
+    def send(self, path: Path, since: str = "") -> ops.Background | None:
+        """Write a sync file to `path` (records since the date typed, when one is), in the
+        background; None (and why) when the date is refused."""
+        clear(self.message)
+        day = ops.run(self, self.hub,
+                      lambda: parse_date(since, field="since") if since.strip() else None,
+                      errors=lambda e: say_error(self.message, e))  # fmt: skip
+        if not day:
+            return None
+        # Written whole to a temporary name, then renamed: it cannot stop half-way, and it
+        # is quick; no Cancel.
+        self.operation = ops.in_background(
+            self, self.db, self.hub, lambda own, progress: export_sync(own, Path(path), day.value),
+            title=tr("win.sync.sending", path=str(path)), cancellable=False,
+            changes=Change.SYNC, done=self._sent, errors=lambda e: say_error(self.message, e),
+        )  # fmt: skip
+        return self.operation
 
-        A file from a computer not trusted yet shows its key's fingerprint; an
-        administrator who recognises it trusts the computer, and the file is merged.
-        """
-        try:
-            try:
-                result = import_sync(self.db, Path(path))
-            except UntrustedComputer as exc:
-                if not current_actor(self.db).may("sync.trust") or not self.ask_trust(exc):
-                    raise
-                result = import_sync(self.db, Path(path), trust=True)
-        except SalaError as exc:
-            self._say(exc.bilingual(), False)
-            return False
-        self.result = result
-        self._say(result.summary(language()).splitlines()[0], True)
-        self.reload()
-        if not result.already_imported:
-            # Every page that shows records reloads: rounds, points, the plan, the guard log.
-            for kind in ("all", "points"):
-                self.hub.changed.emit(kind)
-        return True
+    def _sent(self, done: ExportResult) -> None:
+        text = tr("sync.sent", path=done.path, records=done.records, audit=done.counts["audit"],
+                  sha=done.file_sha256[:12])  # fmt: skip
+        # What the receiving computer's administrator compares before trusting this one.
+        say_done(self.message, f"{text}\n{tr('syncguard.signed_by', fp=done.fingerprint)}")
 
-    def ask_trust(self, exc: UntrustedComputer) -> bool:
+    def receive(self, path: Path, *, trust: bool = False) -> ops.Background:
+        """Check and merge a sync file in the background; a refused file changes nothing
+        and says why. Merged in one transaction, so no Cancel half-way.
+
+        A file from a computer not trusted yet shows its key's fingerprint to an
+        administrator, who may trust the computer: the file is then read again and
+        merged, the trust recorded with it (`trust`). Anyone else is told why it was
+        refused."""
+        clear(self.message)
+        self.operation = ops.in_background(
+            self, self.db, self.hub,
+            lambda own, progress: import_sync(own, Path(path), trust=trust),
+            title=tr("win.sync.receiving", path=str(path)), cancellable=False,
+            changes_of=lambda r: Change.SYNC if r.already_imported else Change.ALL,
+            done=self._received, errors=lambda e: self._refused(Path(path), e, trust),
+        )  # fmt: skip
+        return self.operation
+
+    def _refused(self, path: Path, error: SalaError, trusted: bool) -> None:
+        if (
+            isinstance(error, UntrustedComputer)
+            and not trusted
+            and current_actor(self.db).may("sync.trust")
+            and self.ask_trust(error)
+        ):
+            self.receive(path, trust=True)
+            return
+        say_error(self.message, error)
+
+    def ask_trust(self, error: UntrustedComputer) -> bool:
         """Ask the administrator whether to trust the computer that signed the file."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("syncguard.trust_title"))
-        box.setText(tr("syncguard.trust_question", device=exc.device_id[:8]))
-        box.setInformativeText(tr("syncguard.trust_explain", fp=exc.fingerprint))
+        box.setText(tr("syncguard.trust_question", device=error.device_id[:8]))
+        box.setInformativeText(tr("syncguard.trust_explain", fp=error.fingerprint))
         trust = box.addButton(tr("syncguard.trust_button"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        keep = box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
         box.exec()
         return box.clickedButton() is trust
 
+    def _received(self, result: SyncResult) -> None:
+        self.result = result
+        lines = result.summary(language()).splitlines()
+        # A computer trusted with this file: its fingerprint is the second line.
+        say_done(self.message, "\n".join(lines[:2] if result.trusted_now else lines[:1]))
+        self.reload()
+
     def untrust(self, device_id: str) -> bool:
         """Stop accepting a computer's files (administrators; checked in the domain)."""
-        try:
-            untrust_device(self.db, device_id)
-        except SalaError as exc:
-            self._say(exc.bilingual(), False)
-            return False
-        self._say(tr("syncguard.untrusted", device=device_id[:8]), True)
-        self.reload()
-        self.hub.changed.emit("all")  # a signature made there no longer counts here
-        return True
+        done = ops.run(self, self.hub, lambda: untrust_device(self.db, device_id),
+                       changes=TRUST_CHANGES,
+                       errors=lambda e: say_error(self.message, e))  # fmt: skip
+        if done:
+            say_done(self.message, tr("syncguard.untrusted", device=device_id[:8]))
+        return bool(done)
 
     def _untrust(self) -> None:
         rows = self.trusted.selectionModel().selectedRows()
         if not rows:
-            self._say(tr("syncguard.choose_device"), False)
+            say_error(self.message, SalaError(tr("syncguard.choose_device", "th"),
+                                              tr("syncguard.choose_device", "en")))  # fmt: skip
             return
         device_id = self.trusted.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        answer = QMessageBox.question(
-            self, tr("syncguard.untrust"), tr("syncguard.untrust_question", device=device_id[:8])
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(self, tr("syncguard.untrust_question", device=device_id[:8]),
+                   tr("syncguard.untrust")):  # fmt: skip
             self.untrust(device_id)
 
     def _send(self) -> None:

@@ -15,8 +15,10 @@ from core.plan import plan_for_year
 from inspection.actions import list_actions
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds, open_drafts
-from security.guard import events_of_year, missing_reports
-from ui.hub import Hub, ReloadWhenSeen
+from security.indicator import events_of_year
+from security.reports import missing_reports
+from ui.hub import Hub
+from ui.ops import Change, reload_on
 
 OVERDUE = QColor("#b3261e")
 DONE = QColor("#2e6b3a")
@@ -36,8 +38,7 @@ class TodayPage(QWidget):
         layout.addWidget(self.items, 1)
         self.items.itemActivated.connect(self._open)
         self.items.itemDoubleClicked.connect(self._open)
-        self._later = ReloadWhenSeen(self, self.reload)
-        hub.changed.connect(lambda _: self._later.request())
+        self.follow = reload_on(self, hub, Change.RECORDS, self.reload)
         hub.language_changed.connect(lambda _: self.reload())
         self.reload()
 
@@ -113,11 +114,20 @@ class TodayPage(QWidget):
             self._add(tr("today.report_missing", day=format_date(day, lang),
                          shift=tr(f"shift.{shift}")), ("page", "guard"), overdue=True)  # fmt: skip
 
-        pending = [e for e in events_of_year(self.db, fy) if e.counts is None]
+        pending = [e for e in events_of_year(self.db, fy) if e.status == "pending"]
         self._heading(tr("today.pending", n=len(pending)))
         for e in pending:
             self._add(tr("today.event_pending", day=format_date(e.day, lang),
                          what=e.description), ("page", "incidents"))  # fmt: skip
+
+    def focus_main(self) -> None:
+        """The list, on its first line one can act on: Enter opens it."""
+        self.items.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.items.currentRow() < 0:
+            for row in range(self.items.count()):
+                if self.items.item(row).flags() & Qt.ItemFlag.ItemIsSelectable:
+                    self.items.setCurrentRow(row)
+                    break
 
     def _open(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)

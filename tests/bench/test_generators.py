@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from bench.generate import city, decade, decade_years, office_year, rounds_csv
-from core.backup import check
 from core.db import open_db
+from core.integrity import check
 from inspection.csv_io import import_rounds
 from summary.score import annual_score
 

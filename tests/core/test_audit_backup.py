@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from core.audit import head_hash, verify_chain
-from core.backup import backup_to, check, daily_backup, prune, restore_from
+from core.backup import backup_to, daily_backup, prune
 from core.db import open_db
 from core.errors import DatabaseRefused
+from core.integrity import check
+from core.restore import restore_from
 from inspection import rounds as R
 from inspection.demo import fill_demo_rounds
+from tests.actors import ADMIN
 
 
 def _tamper(path: Path, sql: str) -> None:
@@ -64,8 +67,17 @@ def test_editing_or_deleting_a_past_audit_row_is_detected(filled, sql) -> None:
 
 def test_a_bulk_round_changed_afterwards_is_detected(filled) -> None:
     _tamper(filled, "UPDATE rounds SET scores = '44444444444444444444', total = 80 WHERE id = 9")
-    result = check(open_db(filled))
-    assert not result.ok and "imported" in result.problems[0]
+    db = open_db(filled)
+    (uuid,) = db.execute("SELECT uuid FROM rounds WHERE id = 9").fetchone()
+    result = check(db)
+    assert not result.ok and result.problems == [
+        f"ตาราง rounds รายการ {uuid}: ถูกแก้ไขนอกโปรแกรมหลังแถวประวัติที่ {_batch_row(db)}\n"
+        f"table rounds, record {uuid}: changed outside the app after audit row {_batch_row(db)}"
+    ]
+
+
+def _batch_row(db) -> int:
+    return db.execute("SELECT id FROM audit_log WHERE kind = 'rounds_batch'").fetchone()[0]
 
 
 def test_check_against_an_anchored_head_detects_a_rewritten_history(filled) -> None:
@@ -74,13 +86,13 @@ def test_check_against_an_anchored_head_detects_a_rewritten_history(filled) -> N
     assert check(db, against=anchor).ok
     db.close()
     # Someone rewrites an old row and recomputes the whole chain: it verifies on its own...
-    from core.audit import GENESIS, row_hash
+    from core.audit import GENESIS, AuditRow, expected_hash
 
     conn = sqlite3.connect(filled)
     conn.execute("UPDATE audit_log SET actor = 'forger' WHERE id = 2")
     prev = GENESIS
     for r in conn.execute("SELECT * FROM audit_log ORDER BY id").fetchall():
-        h = row_hash(prev, r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+        h = expected_hash(AuditRow(*r), prev)
         conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", [prev, h, r[0]])
         prev = h
     conn.commit()
@@ -101,7 +113,7 @@ def test_backup_carries_the_head_hash_and_restore_keeps_a_safety_copy(filled, tm
     assert stored == head
     db.execute("DELETE FROM round_notes")
     db.close()
-    safety = restore_from(filled, out)
+    safety = restore_from(filled, out, ADMIN)
     assert safety.exists()
     restored = open_db(filled)
     assert restored.execute("SELECT COUNT(*) FROM round_notes").fetchone()[0] > 0
@@ -113,14 +125,14 @@ def test_restore_refuses_a_corrupt_or_foreign_file_and_changes_nothing(filled, t
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(DatabaseRefused):
-        restore_from(filled, junk)
+        restore_from(filled, junk, ADMIN)
     foreign = tmp_path / "foreign.db"
     conn = sqlite3.connect(foreign)
     conn.execute("CREATE TABLE x (y)")
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseRefused):
-        restore_from(filled, foreign)
+        restore_from(filled, foreign, ADMIN)
     assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
 
 
@@ -140,7 +152,7 @@ def test_daily_backup_once_a_day_keeps_14_days_and_one_per_month(db, db_path, tm
 
 
 def test_a_failed_open_check_waits_for_an_administrator(filled) -> None:
-    from core.backup import acknowledge_alert, open_check, pending_alert
+    from core.health import acknowledge_alert, open_check, pending_alert
     from core.users import PermissionDenied, act_as, authenticate, create_user
 
     db = open_db(filled)
@@ -172,14 +184,14 @@ def test_a_failed_open_check_waits_for_an_administrator(filled) -> None:
 
 
 def test_a_clean_open_check_records_no_alert(db) -> None:
-    from core.backup import open_check, pending_alert
+    from core.health import open_check, pending_alert
 
     assert open_check(db).ok
     assert pending_alert(db) is None
 
 
 def test_restore_is_refused_to_an_inspector_and_audited_for_who_did_it(filled, tmp_path) -> None:
-    from core.backup import backup_info
+    from core.restore import backup_info
     from core.users import Actor, PermissionDenied
 
     db = open_db(filled)
@@ -187,7 +199,7 @@ def test_restore_is_refused_to_an_inspector_and_audited_for_who_did_it(filled, t
     head = backup_to(db, out)
     db.close()
     info = backup_info(out)
-    assert info.head == head and info.chain_ok and info.rounds > 0 and info.backup_at
+    assert info.head == head and info.rounds > 0 and info.backup_at
     before = hashlib.sha256(filled.read_bytes()).hexdigest()
     with pytest.raises(PermissionDenied):
         restore_from(filled, out, Actor("somchai", "inspector"))
@@ -202,7 +214,7 @@ def test_restore_is_refused_to_an_inspector_and_audited_for_who_did_it(filled, t
 
 
 def test_backup_info_refuses_what_restore_refuses(tmp_path) -> None:
-    from core.backup import backup_info
+    from core.restore import backup_info
 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
@@ -213,7 +225,8 @@ def test_backup_info_refuses_what_restore_refuses(tmp_path) -> None:
 
 
 def test_a_daily_backup_that_cannot_be_written_is_an_alert_not_a_crash(db, db_path) -> None:
-    from core.backup import backups_dir, open_check, pending_alert
+    from core.backup import backups_dir
+    from core.health import open_check, pending_alert
 
     backups_dir(db_path).write_text("a file where the backups folder should be")
     result = open_check(db, db_path)
@@ -224,35 +237,11 @@ def test_a_daily_backup_that_cannot_be_written_is_an_alert_not_a_crash(db, db_pa
 
 
 def test_open_check_takes_the_days_backup(db, db_path) -> None:
-    from core.backup import backups_dir, open_check
+    from core.backup import backups_dir
+    from core.health import open_check
 
     assert open_check(db, db_path).ok
     assert len(list(backups_dir(db_path).glob("sala-rounds-*.db"))) == 1
-
-
-def test_restore_waits_for_an_open_window_but_not_for_a_crashed_one(filled, tmp_path) -> None:
-    import socket
-    import subprocess
-    import sys
-
-    db = open_db(filled)
-    out = tmp_path / "backup.db"
-    backup_to(db, out)
-    db.close()
-    before = hashlib.sha256(filled.read_bytes()).hexdigest()
-    holder = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
-                              stdin=subprocess.PIPE)  # fmt: skip
-    lock = Path(str(filled) + ".lock")
-    lock.write_text(f"{holder.pid}\nSala Rounds\n{socket.gethostname()}\n", encoding="utf-8")
-    try:
-        with pytest.raises(DatabaseRefused) as err:
-            restore_from(filled, out)
-        assert "close it" in err.value.en
-        assert hashlib.sha256(filled.read_bytes()).hexdigest() == before
-    finally:
-        holder.stdin.close()
-        holder.wait()
-    restore_from(filled, out)  # the window is gone; its lock file is left behind
 
 
 def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(filled, tmp_path):
@@ -266,7 +255,7 @@ def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(fill
                    f" VALUES ('{MIGRATIONS.name}', 'm999_future', '2030-01-01')")  # fmt: skip
     digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)]
     with pytest.raises(DatabaseRefused) as err:
-        restore_from(filled, newer)
+        restore_from(filled, newer, ADMIN)
     assert "newer" in err.value.en
     assert [hashlib.sha256(p.read_bytes()).hexdigest() for p in (filled, newer)] == digests
 
@@ -274,27 +263,31 @@ def test_restore_refuses_a_backup_from_a_newer_app_and_changes_neither_file(fill
 def test_a_backup_from_before_the_audit_trail_is_described_and_restored(db_path, tmp_path):
     from sqlite_utils import Database
 
-    from core.backup import backup_info
     from core.migrations import MIGRATIONS
+    from core.restore import backup_info
 
     old_path = tmp_path / "old.db"
     old = Database(sqlite3.connect(old_path, isolation_level=None))
     MIGRATIONS.apply(old, stop_before="m006_users_and_audit")
     old.close()
     info = backup_info(old_path)
-    assert info.chain_ok and info.rounds == 0 and info.last_change == ""
+    assert info.rounds == 0 and info.last_change == ""
     open_db(db_path).close()
-    restore_from(db_path, old_path)
+    restore_from(db_path, old_path, ADMIN)
     restored = open_db(db_path)
     assert check(restored).ok
-    assert restored.execute("SELECT action FROM audit_log").fetchall() == [("restore",)]
+    # Opened by today's app, it first covers its seeded records (m016, and again where m018
+    # and m019 fill new columns), then records who restored it.
+    actions = [a for (a,) in restored.execute("SELECT action FROM audit_log ORDER BY id")]
+    assert actions[-1] == "restore" and set(actions[:-1]) == {"baseline", "recover"}
 
 
 def test_a_window_open_past_midnight_takes_the_new_days_backup(db, db_path) -> None:
     from datetime import datetime
 
     import core.calendar
-    from core.backup import backups_dir, keep_daily_backup, pending_alert
+    from core.backup import backups_dir
+    from core.health import keep_daily_backup, pending_alert
 
     assert keep_daily_backup(db, db_path)
     assert keep_daily_backup(db, db_path)  # once a day: nothing new

@@ -1,18 +1,22 @@
 """Issue 7: a process killed (SIGKILL) mid-import or mid-round leaves no half action."""
 
+import json
+import os
 import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from core.backup import check
 from core.db import open_db
+from core.integrity import check
 from inspection.csv_io import ROUND_COLUMNS
 from inspection.rounds import get_round, open_drafts
 
@@ -21,12 +25,17 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX si
 
 # Each test kills its child this many times; the delays come from a seeded generator, so a
 # failure can be replayed, yet they fall at different points of the work on every kill.
+# One kill of each test is not left to chance: its child stops at the worst moment (the
+# import's writes all done, COMMIT next; a round half typed) and is killed there, so the
+# case the test is about is met on every run however fast or busy the machine is.
 KILLS = 25
+HELD_KILL = 12  # which kill waits for the child to hold
 IMPORT_ROWS = 12_000  # large enough that the write transaction lasts a good part of a second
 
-# The child opens the database and imports everything before 'ready', so the random delay
-# after 'ready' is spent in the work itself, not in starting Python. It logs each step to a
-# file after the step returned (a file, not the pipe, so a full pipe never holds it still).
+# The child opens the database before 'ready' (the app is imported already: crash_child.py),
+# so the random delay after 'ready' is spent in the work itself, not in starting up. It logs
+# each step to a file after the step returned (a file, not the pipe, so a full pipe never
+# holds it still).
 PRELUDE = (
     "import sys, datetime\n"
     "import core.calendar\n"
@@ -34,33 +43,47 @@ PRELUDE = (
     "from core.db import open_db\n"
     "import inspection.csv_io as C\n"
     "from inspection import rounds as R\n"
+    "from contextlib import contextmanager\n"
     "log = open(sys.argv[2], 'a', buffering=1, encoding='utf-8')\n"
     "def say(*words):\n"
     "    log.write(' '.join(str(w) for w in words) + '\\n')\n"
+    "HOLD = sys.argv[-1] == 'hold'\n"
+    "def hold():\n"
+    "    tell('held')\n"
+    "    wait_for_the_kill()\n"
+    "def traced(begin):\n"
+    "    # 'tx' marks the start of the write transaction; a holding child stops with all\n"
+    "    # of its writes done, just before COMMIT.\n"
+    "    @contextmanager\n"
+    "    def transaction(db):\n"
+    "        say('tx')\n"
+    "        with begin(db) as inner:\n"
+    "            yield inner\n"
+    "            if HOLD:\n"
+    "                hold()\n"
+    "    return transaction\n"
     "db = open_db(sys.argv[1])\n"
-    "print('ready', flush=True)\n"
+    "tell('ready')\n"
 )
-# 'tx' marks the start of the import's write transaction (after the file is parsed).
 IMPORT = PRELUDE + (
-    "begin = C.transaction\n"
-    "def traced(db):\n"
-    "    say('tx')\n"
-    "    return begin(db)\n"
-    "C.transaction = traced\n"
-    "C.import_rounds(db, sys.argv[3])\n"
-    "say('done')\n"
+    "C.transaction = traced(C.transaction)\nC.import_rounds(db, sys.argv[3])\nsay('done')\n"
 )
 # Round entry as the Round page does it: first the draft left by the last kill is taken up
 # again and finished, then new rounds one after another until the kill. Item 7 fails in
 # some rounds, so finalizing also opens a corrective action in the same transaction.
+# A holding child stops after the 25th score it types: five items into its second round.
 ENTRY = PRELUDE + (
     "codes = [r[0] for r in db.execute('SELECT code FROM points ORDER BY code')]\n"
+    "typed = []\n"
     "def finish(d):\n"
     "    for no, s in enumerate(d.scores, start=1):\n"
     "        if s is None:\n"
     "            v = 1 if no == 7 and int(d.uuid[-1], 16) % 3 == 0 else 4\n"
     "            R.set_score(db, d.uuid, no, v)\n"
     "            say('score', d.uuid, no, v)\n"
+    "            typed.append(no)\n"
+    "            if HOLD and len(typed) == 25:\n"
+    "                hold()\n"
     "    R.finalize_round(db, d.uuid)\n"
     "    say('final', d.uuid)\n"
     "for d in R.open_drafts(db):\n"
@@ -75,22 +98,133 @@ ENTRY = PRELUDE + (
 )
 
 
-def _start(script: str, args: list[str]) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"  # the database is open and migrated
-    return proc
+class _Parent:
+    """crash_child.py running: it has imported the app once and forks each child asked for."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("crash_child.py"))],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            bufsize=1,
+        )  # fmt: skip
+
+    def line(self) -> str:
+        assert self.process.stdout is not None
+        text = self.process.stdout.readline()
+        assert text, "crash_child.py ended"
+        return text.strip()
+
+    def close(self) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
+        self.process.stdout.close()
+
+
+_PARENT: list[_Parent] = []
+
+
+@contextmanager
+def forking_parent() -> Iterator[None]:
+    """crash_child.py running for the children started inside (tests/ui uses it too)."""
+    _PARENT.append(_Parent())
+    try:
+        yield
+    finally:
+        _PARENT.pop().close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _parent() -> Iterator[None]:
+    with forking_parent():
+        yield
+
+
+class _Child:
+    """A child forked to run `script` with `args` (as `python -c script ARGS` would)."""
+
+    def __init__(self, script: str, args: list[str]) -> None:
+        self.parent = _PARENT[-1]
+        assert self.parent.process.stdin is not None
+        self.parent.process.stdin.write(json.dumps([script, args]) + "\n")
+        self.parent.process.stdin.flush()
+        kind, pid = self.told().split()
+        assert kind == "pid"
+        self.pid = int(pid)
+        self.exitcode: int | None = None
+
+    def told(self) -> str:
+        """The next word of the child; `exit CODE` once it has ended."""
+        word = self.parent.line()
+        if word.startswith("exit "):
+            self.exitcode = int(word.split()[1])
+        return word
+
+    def wait(self) -> int:
+        while self.exitcode is None:
+            self.told()
+        return self.exitcode
+
+
+def _start(script: str, args: list[str]) -> _Child:
+    child = _Child(script, args)
+    assert child.told() == "ready"  # the database is open and migrated
+    return child
+
+
+def _kill(child: _Child) -> None:
+    """SIGKILL: no handler, no cleanup, no flush; returns once the child is reaped."""
+    if child.exitcode is None:
+        try:
+            os.kill(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # it ended on its own a moment ago: its `exit` line is on the way
+        child.wait()
 
 
 def _kill_after(script: str, args: list[str], delay: float) -> None:
-    proc = _start(script, args)
+    child = _start(script, args)
     time.sleep(delay)
-    proc.kill()  # SIGKILL: no handler, no cleanup, no flush
-    proc.wait()
-    assert proc.stdout is not None
-    proc.stdout.close()
+    _kill(child)
+
+
+def _kill_when_held(script: str, args: list[str]) -> None:
+    """Start a child that holds at the worst moment (see HELD_KILL) and kill it there."""
+    child = _start(script, [*args, "hold"])
+    assert child.told() == "held"
+    _kill(child)
+
+
+def _kill_one(n: int, rng: random.Random, span: float, script: str, args: list[str]) -> None:
+    """Kill number `n`: held (HELD_KILL) or after a seeded delay within 1.2 x `span`."""
+    delay = rng.uniform(0.0, span * 1.2)  # drawn for every kill: the others' delays stay
+    if n == HELD_KILL:
+        _kill_when_held(script, args)
+    else:
+        _kill_after(script, args, delay)
+
+
+def _fresh(template: Path, target: Path) -> Path:
+    """A copy of the template database in place of `target` and whatever a kill left of it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copy(template, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Generated once for the module: an empty migrated database every kill starts from a
+    copy of, and the import files (the same file each time: each copy is new to it)."""
+    folder = tmp_path_factory.mktemp("crash")
+    template = folder / "template.db"
+    open_db(template).close()
+    return {
+        "template": template,
+        "rounds": _round_csv(folder / "rounds.csv", "i"),
+        "guard": _guard_csv(folder / "guard.csv"),
+    }
 
 
 def _steps(log: Path) -> list[list[str]]:
@@ -112,62 +246,50 @@ def _round_csv(path: Path, tag: str) -> Path:
     return path
 
 
-def test_killed_imports_leave_all_or_nothing(tmp_path) -> None:
-    db_path = tmp_path / "crash.db"
-    open_db(db_path).close()
+def test_killed_imports_leave_all_or_nothing(tmp_path, shared) -> None:
+    """Each kill falls on a fresh copy of one database, so every import is all new work."""
+    target = tmp_path / "crash.db"
+    csv = str(shared["rounds"])
     # One import runs to its end to measure how long the work lasts on this machine now;
     # the kills then fall anywhere from just after 'ready' to a little after that.
-    proc = _start(IMPORT, [str(db_path), str(tmp_path / "c.log"), str(_round_csv(
-        tmp_path / "c.csv", "c"))])  # fmt: skip
+    child = _start(IMPORT, [str(_fresh(shared["template"], target)), str(tmp_path / "c.log"), csv])
     began = time.monotonic()
-    assert proc.wait(timeout=300) == 0
+    assert child.wait() == 0
     span = time.monotonic() - began
-    proc.stdout.close()
     rng = random.Random(7)
-    complete = 1
-    in_transaction = 0
     for n in range(KILLS):
         log = tmp_path / f"i{n}.log"
-        csv = _round_csv(tmp_path / f"i{n}.csv", f"i{n}")
-        _kill_after(IMPORT, [str(db_path), str(log), str(csv)], rng.uniform(0.0, span * 1.2))
+        _kill_one(n, rng, span, IMPORT, [str(_fresh(shared["template"], target)), str(log), csv])
         steps = {s[0] for s in _steps(log)}
-        db = open_db(db_path)
+        db = open_db(target)
         result = check(db)
         assert result.ok, result.problems
-        mine = db.execute(
-            "SELECT COUNT(*) FROM rounds WHERE inspector LIKE ?", [f"i{n}-%"]
-        ).fetchone()[0]
-        assert mine in (0, IMPORT_ROWS)  # all of the file or none of it
+        rounds = db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+        assert rounds in (0, IMPORT_ROWS)  # all of the file or none of it
         if "done" in steps:
-            assert mine == IMPORT_ROWS
+            assert rounds == IMPORT_ROWS
         if "tx" not in steps:
-            assert mine == 0
-        if "tx" in steps and "done" not in steps:
-            in_transaction += 1
-        complete += mine == IMPORT_ROWS
-        # Every import that is there has its one audit row, and no other rows came in.
+            assert rounds == 0
+        if n == HELD_KILL:
+            # Killed with every row and the audit row written, before COMMIT: none of it.
+            assert "tx" in steps and "done" not in steps and rounds == 0
+        # An import that is there has its one audit row, and no other rows came in.
         audited = db.execute(
             "SELECT COUNT(*) FROM audit_log WHERE kind = 'rounds_batch'"
         ).fetchone()[0]
-        assert audited == complete
-        assert db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == complete * IMPORT_ROWS
+        assert audited == (rounds == IMPORT_ROWS)
         db.close()
-    # Not a timing check of the code: it shows the kills did land inside the write
-    # transaction, so the test exercised what it claims (25 misses are all but impossible).
-    assert in_transaction >= 1
 
 
 GUARD_IMPORT = PRELUDE + (
     "import security.csv_io as G\n"
-    "begin = G.transaction\n"
-    "def traced(db):\n"
-    "    say('tx')\n"
-    "    return begin(db)\n"
-    "G.transaction = traced\n"
+    "G.transaction = traced(G.transaction)\n"
     "G.import_guard(db, sys.argv[3])\n"
     "say('done')\n"
 )
-GUARD_DAYS = 3000  # two shifts a day: 6000 reports, each signed with its own audit row
+# Two shifts a day, each report signed with its own audit row: the import lasts about a
+# second, and the held kill stops it inside its transaction whatever the delays do.
+GUARD_DAYS = 1000
 
 
 def _guard_csv(path: Path) -> Path:
@@ -186,31 +308,24 @@ def _guard_csv(path: Path) -> Path:
     return path
 
 
-def test_killed_guard_imports_leave_all_or_nothing(tmp_path) -> None:
+def test_killed_guard_imports_leave_all_or_nothing(tmp_path, shared) -> None:
     """Each kill falls on a fresh copy of one database, so every import is all new work."""
-    template = tmp_path / "template.db"
-    open_db(template).close()
-    csv = _guard_csv(tmp_path / "guard.csv")
-    target = tmp_path / "guard.db"
-    shutil.copy(template, target)
-    proc = _start(GUARD_IMPORT, [str(target), str(tmp_path / "c.log"), str(csv)])
+    csv = str(shared["guard"])
+    target = _fresh(shared["template"], tmp_path / "guard.db")
+    child = _start(GUARD_IMPORT, [str(target), str(tmp_path / "c.log"), csv])
     began = time.monotonic()
-    assert proc.wait(timeout=300) == 0
+    assert child.wait() == 0
     span = time.monotonic() - began
-    proc.stdout.close()
     db = open_db(target)
     whole = db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0]
     events = db.execute("SELECT COUNT(*) FROM guard_events").fetchone()[0]
     db.close()
     assert whole == 2 * GUARD_DAYS and events == GUARD_DAYS // 50
     rng = random.Random(13)
-    in_transaction = 0
     for n in range(KILLS - 5):
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(target) + suffix).unlink(missing_ok=True)
-        shutil.copy(template, target)
         log = tmp_path / f"g{n}.log"
-        _kill_after(GUARD_IMPORT, [str(target), str(log), str(csv)], rng.uniform(0, span * 1.2))
+        _fresh(shared["template"], target)
+        _kill_one(n, rng, span, GUARD_IMPORT, [str(target), str(log), csv])
         steps = {s[0] for s in _steps(log)}
         db = open_db(target)
         result = check(db)
@@ -228,9 +343,9 @@ def test_killed_guard_imports_leave_all_or_nothing(tmp_path) -> None:
             assert reports == whole
         if "tx" not in steps:
             assert reports == 0
-        in_transaction += "tx" in steps and "done" not in steps
+        if n == HELD_KILL:
+            assert "tx" in steps and "done" not in steps and reports == 0
         db.close()
-    assert in_transaction >= 1  # as for the rounds: the kills did land mid-transaction
 
 
 def _verify_entry(db, steps: list[list[str]], left_open: str | None) -> str | None:
@@ -284,16 +399,17 @@ def _verify_entry(db, steps: list[list[str]], left_open: str | None) -> str | No
     return drafts[0].uuid if drafts else None
 
 
-def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path) -> None:
+def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path, shared) -> None:
     db_path = tmp_path / "entry.db"
-    open_db(db_path).close()
+    shutil.copy(shared["template"], db_path)
     rng = random.Random(11)
     left_open = None
     finals = 0
     recovered = 0
     for n in range(KILLS):
         log = tmp_path / f"e{n}.log"
-        _kill_after(ENTRY, [str(db_path), str(log), str(n)], rng.uniform(0.0, 0.4))
+        # The delays are short: every run is a fresh process that types until the kill.
+        _kill_one(n, rng, 0.4 / 1.2, ENTRY, [str(db_path), str(log), str(n)])
         db = open_db(db_path)
         result = check(db)
         assert result.ok, result.problems
@@ -304,7 +420,7 @@ def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path) -> None
         assert now_final >= finals  # nothing committed before is ever lost
         finals = now_final
         db.close()
-    # As for imports: the kills did leave drafts half typed, and those were finished later.
+    # The held kill left a round half typed (and others may have): the next run finished it.
     assert recovered >= 1
 
 

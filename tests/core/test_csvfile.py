@@ -51,4 +51,6 @@ def test_a_field_reads_as_its_thai_label_with_its_column_name() -> None:
     err = InvalidInput("วันที่ไม่ถูกต้อง", "bad date", field="date", row=3)
     assert err.message("th") == "แถว 3, ช่อง วันที่ (date): วันที่ไม่ถูกต้อง"
     assert err.message("en") == "row 3, field date: bad date"
-    assert InvalidInput("x", "x", field="i7").message("th") == "ช่อง i7: x"
+    # A round's item columns read as items (issue 17 point 7: no bare "ช่อง i7").
+    assert InvalidInput("x", "x", field="i7").message("th") == "ช่อง ข้อ 7 (i7): x"
+    assert InvalidInput("x", "x", field="i7").message("en") == "field i7: x"

@@ -7,6 +7,13 @@ from hypothesis import strategies as st
 from core.errors import InvalidInput
 from core.plan import edit_step, get_step, mark_step_done, plan_for_year, plan_progress
 from core.users import Actor, PermissionDenied, act_as
+from tests.actors import HEAD
+
+
+@pytest.fixture(autouse=True)
+def _section_head(db) -> None:
+    """The plan is the section head's to edit (plan.edit)."""
+    act_as(db, HEAD)
 
 
 def test_plan_progress_follows_the_cumulative_column_never_above_100(db) -> None:

@@ -19,14 +19,17 @@ SQL_CALLS = {"execute", "executemany", "executescript"}
 REVIEWED = {
     ("core/audit.py", "sql"): "built from fixed column names and '?' placeholders",
     ("core/audit.py", "col"): "one of three fixed column names in a tuple literal",
-    ("core/backup.py", "pragma"): "'quick_check' or 'integrity_check'",
+    ("core/integrity.py", "pragma"): "'quick_check' or 'integrity_check'",
+    ("core/db.py", "statement"): "one statement of a migration's fixed script, run in turn",
     ("inspection/actions.py", "sql"): "_SQL plus fixed WHERE text",
     ("inspection/points.py", "sql"): "_COLS query plus a fixed 'WHERE active = 1'",
     ("inspection/rounds.py", "sql"): "_ROUND_SQL plus fixed WHERE text with '?'",
     ("inspection/standard.py", "where"): "callers pass 'id = ?' or a fixed newest-version query",
-    ("security/guard.py", "sql"): "a fixed query plus a fixed WHERE",
+    ("security/contract.py", "sql"): "a fixed query plus a fixed WHERE",
     ("core/migrations.py", "table"): "a key of the literal `editable` dict in m009",
     ("core/migrations.py", "columns"): "a fixed column list of the literal `editable` dict",
+    ("core/records.py", "sql"): "made by core.records from the literal RECORDS descriptions"
+    " (table and column names) and '?' placeholders",
 }
 
 
@@ -72,19 +75,40 @@ def _sql_parts(node: ast.AST) -> list[ast.AST]:
     return [node]
 
 
+def _constants(tree: ast.Module) -> dict[str, ast.AST]:
+    return {
+        t.id: stmt.value
+        for stmt in tree.body
+        if isinstance(stmt, ast.Assign)
+        for t in stmt.targets
+        if isinstance(t, ast.Name) and t.id.lstrip("_").isupper()
+    }
+
+
+def _imported_constants(root: Path, tree: ast.Module) -> dict[str, ast.AST]:
+    """Constants imported from another module of ours (security.reports.CURRENT), each
+    judged as it is written in its own module."""
+    out: dict[str, ast.AST] = {}
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.ImportFrom) or not stmt.module:
+            continue
+        source = root / (stmt.module.replace(".", "/") + ".py")
+        if stmt.module.split(".")[0] not in PACKAGES or not source.exists():
+            continue
+        theirs = _constants(ast.parse(source.read_text(encoding="utf-8")))
+        for alias in stmt.names:
+            if alias.name in theirs:
+                out[alias.asname or alias.name] = theirs[alias.name]
+    return out
+
+
 def _violations(root: Path, used: set | None = None) -> list[str]:
     found = []
     for package in PACKAGES:
         for path in sorted((root / package).rglob("*.py")):
             rel = path.relative_to(root).as_posix()
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            constants = {
-                t.id: stmt.value
-                for stmt in tree.body
-                if isinstance(stmt, ast.Assign)
-                for t in stmt.targets
-                if isinstance(t, ast.Name) and t.id.lstrip("_").isupper()
-            }
+            constants = _imported_constants(root, tree) | _constants(tree)
             # What a reviewed local is set to is checked like the SQL itself, so that
             # `sql += f"... {value}"` cannot hide behind the name `sql`.
             assigned: list[tuple[int, ast.AST]] = []

@@ -116,15 +116,21 @@ def _refusals():
     from inspection.csv_io import import_rounds
     from inspection.points import set_point_active
     from inspection.standard import create_standard_version
-    from security.guard import classify_event, mark_month_checked, set_contract
+    from security.contract import set_contract
+    from security.indicator import classify_event
+    from security.reports import mark_month_checked
+    from summary.signing import sign_annual_summary
 
     def event(db):
-        return db.execute("SELECT uuid FROM guard_events LIMIT 1").fetchone()[0]
+        return db.execute(
+            "SELECT uuid FROM guard_events WHERE category = 'theft' LIMIT 1"
+        ).fetchone()[0]
 
     def step(db):
         return plan_for_year(db, 2564)[0].uuid
 
     classify = ("classify", lambda db: classify_event(db, event(db), True, "เหตุจริง"))
+    sign = ("sign", lambda db: sign_annual_summary(db, 2564))
     users = ("create_user", lambda db: create_user(db, "eve", "", "admin", "correct horse"))
     reset = ("reset_password", lambda db: reset_password(db, "admin", "taken over"))
     point = ("deactivate_point", lambda db: set_point_active(db, "F1-01", False))
@@ -141,8 +147,13 @@ def _refusals():
             for c in (classify, users, reset, point, standard, contract, idle, month, plan)
         ],  # fmt: skip
         *[("guard_supervisor", c) for c in (classify, draft, imports, users, point, plan)],
-        *[("section_head", c) for c in (users, reset, point, standard, contract, idle)],
+        *[("section_head", c) for c in (users, reset, standard, contract, idle)],
         ("admin", classify),  # classifying incidents is the section head's call alone
+        # Issue 15 point 6: the operating-system account (no --user) decides nothing.
+        *[
+            ("os_account", c)
+            for c in (classify, users, point, standard, contract, idle, month, plan, sign)
+        ],
     ]
 
 
@@ -150,11 +161,11 @@ def _refusals():
     ("role", "action"), _refusals(), ids=[f"{r}-{a[0]}" for r, a in _refusals()]
 )
 def test_a_refused_action_changes_nothing(staffed, role, action) -> None:
-    from core.users import Actor, script_actor
+    from core.users import Actor, os_actor
     from inspection.demo import fill_demo_rounds
     from security.demo import fill_demo_guard
 
-    act_as(staffed, script_actor("office"))  # the office's scripts may do all of it
+    act_as(staffed, os_actor("office"))  # data entry, as a command-line run without --user
     fill_demo_guard(staffed, 2564)
     fill_demo_rounds(staffed, 2564)
     act_as(staffed, Actor("someone", role))
@@ -175,7 +186,7 @@ def test_an_unknown_user_name_gets_the_same_answer_as_a_wrong_password(staffed) 
 
 
 def test_the_contract_change_is_audited_with_what_it_was_before(staffed) -> None:
-    from security.guard import set_contract
+    from security.contract import set_contract
 
     set_contract(staffed, {"night": (False, 0)}, ["ประตู 1"])
     (row,) = rows(staffed, kind="guard_contract", limit=1)
@@ -217,17 +228,44 @@ def test_an_administrator_closes_an_account_and_changes_a_role(staffed) -> None:
 
 
 @pytest.mark.parametrize("failure", [KeyError, ImportError, OSError])
-def test_a_command_line_run_without_a_login_name_acts_as_script(monkeypatch, failure) -> None:
+def test_a_command_line_run_without_a_login_name_acts_as_the_os_account(
+    monkeypatch, failure
+) -> None:
     """Issue 7: the CLI records the operating-system account, and must still run where
     there is none (Python 3.11 raises KeyError for a container uid without a passwd entry,
-    ImportError on Windows without USERNAME)."""
+    ImportError on Windows without USERNAME). Issue 15: that account decides nothing."""
     import getpass
 
-    from core.users import script_actor
+    from core.users import PERMISSIONS, os_actor
 
     def no_login() -> str:
         raise failure("no login name")
 
     monkeypatch.setattr(getpass, "getuser", no_login)
-    assert script_actor().username == "script"
-    assert script_actor("office").username == "office"
+    assert os_actor().username == "os-account"
+    assert os_actor("office").username == "office"
+    assert (os_actor().role, os_actor().via) == ("os_account", "cli")
+    decisions = {"summary.sign", "incidents.classify", "points.activate", "backup.restore",
+                 "users.manage", "plan.edit", "settings.edit"}  # fmt: skip
+    assert not decisions & PERMISSIONS["os_account"]
+    assert "script" not in PERMISSIONS  # no role holds every right
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["admin\nsigned-by: head", "a" * 41, "two words", "tab\there", "", " ", "nul\x00",
+     "zero\u200bwidth", "bell\x07"],
+)  # fmt: skip
+def test_a_user_name_is_one_printable_line_at_most_the_window_length(staffed, name) -> None:
+    """Issue 15 point 8: anything else is refused, not cleaned (a newline forged a line)."""
+    from core.users import USERNAME_MAX, check_username
+
+    assert USERNAME_MAX == 40
+    with pytest.raises(InvalidInput) as err:
+        check_username(name)
+    assert err.value.field == "username"
+    _signin(staffed, "admin")
+    with pytest.raises(InvalidInput):
+        create_user(staffed, name, "", "inspector", "correct horse")
+    assert check_username("สมชาย.ใจดี") == "สมชาย.ใจดี"
+    assert check_username("Head1") == "head1"

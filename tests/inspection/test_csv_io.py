@@ -118,7 +118,7 @@ def test_rounds_keep_the_file_order_and_a_failed_item_opens_its_action(db, tmp_p
     assert codes == ["F1-01", "F1-02", "F1-03"]
     actions = db.execute("SELECT item_no FROM corrective_actions").fetchall()
     assert actions == [(15,)]
-    from core.backup import check
+    from core.integrity import check
 
     assert check(db).ok  # the batch's audit digest matches what was written
 
@@ -149,3 +149,59 @@ def test_the_same_survey_file_imported_twice_at_once_adds_its_answers_once(
     writer_first(survey, lambda other: import_survey(other, path))
     assert import_survey(db, path).already_imported
     assert db.execute("SELECT COUNT(*) FROM survey_responses").fetchone()[0] == 1
+
+
+def test_a_row_for_an_existing_final_round_with_other_scores_is_refused(
+    db, db_path, tmp_path, capsys
+) -> None:
+    """Issue 15 point 5: import-rounds silently skipped a row with the same key and other
+    scores. A final round is never edited (DOMAIN.md 3): the row is refused, naming it,
+    what differs and how to correct the round; the identical row is still skipped."""
+    from cli import run
+
+    import_rounds(db, _write(tmp_path, _row()))
+    (uid,) = db.execute("SELECT uuid FROM rounds").fetchone()
+    changed = [4] * 20
+    changed[6] = 1
+    path = _write(tmp_path, _row("F1-02", at="10:00"), _row(scores=changed))
+    with pytest.raises(InvalidInput) as err:
+        import_rounds(db, path)
+    assert (err.value.row, err.value.field) == (3, "i7")
+    assert uid in err.value.en and "correct-round" in err.value.en and "7" in err.value.th
+    assert _count(db) == 1  # the good first row was not written either
+    db.close()
+    assert run(["--db", str(db_path), "import-rounds", str(path)]) == 2
+    assert "row 3" in capsys.readouterr().err
+    noted = _write(tmp_path, _row(note="เพิ่งเห็น"))
+    assert run(["--db", str(db_path), "import-rounds", str(noted)]) == 2
+    assert "field note" in capsys.readouterr().err
+
+
+def test_two_rows_of_one_file_for_one_round_with_other_scores_are_refused(db, tmp_path):
+    path = _write(tmp_path, _row(), _row(scores=[3] * 20))
+    with pytest.raises(InvalidInput) as err:
+        import_rounds(db, path)
+    assert err.value.row == 3 and "earlier row" in err.value.en
+    assert _count(db) == 0
+
+
+def test_export_ends_with_the_round_id_and_imports_back_unchanged(db, tmp_path) -> None:
+    """Issue 15 point 7 (DOMAIN.md 8): `id` last; every import accepts and ignores it."""
+    from core.db import open_db
+
+    failing = _row("F2-03", "2021-08-16", "10:00", scores=[3] * 19 + [1], note="ก๊อกรั่ว")
+    import_rounds(db, _write(tmp_path, _row(), failing))
+    first = tmp_path / "first.csv"
+    export_rounds(db, 2564, first)
+    lines = first.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[-1] == "id"
+    ids = {r[0] for r in db.execute("SELECT uuid FROM rounds")}
+    assert {ln.split(",")[-1] for ln in lines[1:]} == ids
+    assert import_rounds(db, first).skipped == 2  # the id column is no reason to differ
+    other = open_db(tmp_path / "other.db")
+    assert import_rounds(other, first).added == 2
+    second = tmp_path / "second.csv"
+    export_rounds(other, 2564, second)
+    strip = [ln.rsplit(",", 1)[0] for ln in second.read_text(encoding="utf-8-sig").splitlines()]
+    assert strip == [ln.rsplit(",", 1)[0] for ln in lines]
+    other.close()

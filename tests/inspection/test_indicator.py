@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.users import act_as
 from inspection.indicator import (
     ladder_rows,
     more_satisfied_needed,
@@ -18,6 +19,7 @@ from inspection.indicator import (
 from inspection.points import list_points
 from inspection.rounds import record_round
 from inspection.survey import is_satisfied, record_response
+from tests.actors import HEAD, INSPECTOR
 
 
 @pytest.mark.parametrize(
@@ -132,6 +134,7 @@ def test_a_point_deactivated_during_the_year_still_counts_that_year(db) -> None:
     """DOMAIN.md section 6: the indicator counts the points active in that year."""
     from inspection.points import set_point_active
 
+    act_as(db, HEAD)  # which points count is the section head's decision
     set_point_active(db, "F5-05", False, "2021-03-01")
     assert restroom_indicator(db, 2564).points_total == 27
     assert restroom_indicator(db, 2565).points_total == 26
@@ -150,6 +153,7 @@ def test_bringing_a_point_back_never_changes_a_year_it_counted_in(db, monkeypatc
 
     monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2024, 6, 1, 9, 0))
 
+    act_as(db, HEAD)
     set_point_active(db, "F1-01", False, "2022-01-10")  # FY 2565
     set_point_active(db, "F1-01", True, "2023-10-10")  # FY 2567: all of 2566 away
     totals = {fy: restroom_indicator(db, fy).points_total for fy in (2564, 2565, 2566, 2567)}
@@ -247,6 +251,7 @@ def test_a_later_failing_round_overrides_and_a_correction_replaces_the_corrected
     _pass(db, "F2-01", datetime(2021, 8, 3, 9), [4] * 14 + [1] + [4] * 5)
     assert restroom_indicator(db, 2564).points_passing == 0
     wrong = R.deciding_rounds(db, 2564)[next(p.id for p in list_points(db) if p.code == "F2-01")]
+    act_as(db, INSPECTOR)  # correcting a final round is a signed-in account's decision
     fix = R.correct_round(db, wrong.uuid, "กรอกข้อ 15 ผิด", "สุดา")
     R.set_score(db, fix.uuid, 15, 4)
     assert restroom_indicator(db, 2564).points_passing == 0  # a draft correction decides nothing

@@ -60,7 +60,9 @@ def test_score_outside_0_to_4_is_refused(bad) -> None:
     assert "0" in err.value.th and "4" in err.value.en
 
 
-def test_a_new_standard_version_is_an_office_task_and_old_rounds_keep_theirs(db, tmp_path):
+def test_a_new_standard_version_is_an_office_task_and_old_rounds_keep_theirs(
+    db, tmp_path, monkeypatch
+):
     """DOMAIN.md section 9: the office replaces the texts by creating version 2."""
     from datetime import datetime
 
@@ -68,6 +70,7 @@ def test_a_new_standard_version_is_an_office_task_and_old_rounds_keep_theirs(db,
     from inspection.points import get_point
     from inspection.rounds import get_round, record_round
     from inspection.standard import standard_by_id
+    from tests.actors import add_accounts
 
     old_uuid = record_round(db, get_point(db, "F1-01"), datetime(2021, 1, 5, 9), "a", [4] * 20)
     csv = tmp_path / "v2.csv"
@@ -75,7 +78,10 @@ def test_a_new_standard_version_is_an_office_task_and_old_rounds_keep_theirs(db,
     csv.write_text("no,group,th,en\n" + "\n".join(rows) + "\n", encoding="utf-8")
     db_path = db.conn.execute("PRAGMA database_list").fetchone()[2]
     db.close()
-    assert run(["--db", db_path, "standard", "new", str(csv), "--pass-total", "72"]) == 0
+    add_accounts(db_path, monkeypatch)
+    assert run(["--db", db_path, "standard", "new", str(csv), "--pass-total", "72"]) == 2
+    assert run(["--db", db_path, "--user", "admin", "standard", "new", str(csv),
+                "--pass-total", "72"]) == 0  # fmt: skip
     from core.db import open_db
 
     again = open_db(db_path)

@@ -6,9 +6,11 @@ import pytest
 
 from core.db import open_db
 from core.errors import InvalidInput
+from core.users import PermissionDenied, act_as
 from inspection import rounds as R
 from inspection.actions import close_action, list_actions, update_action
 from inspection.points import get_point
+from tests.actors import INSPECTOR
 
 
 def _fill(db, uuid: str, scores: list[int]) -> R.Round:
@@ -68,6 +70,9 @@ def test_correction_supersedes_with_a_reason_and_both_stay(db) -> None:
     _fill(db, d.uuid, [4] * 14 + [1] + [4] * 5)
     wrong = R.finalize_round(db, d.uuid)
     assert wrong.passed is False
+    with pytest.raises(PermissionDenied):  # the operating-system account decides nothing
+        R.correct_round(db, wrong.uuid, "ข้อ 15 ผิด", "สมชาย")
+    act_as(db, INSPECTOR)
     with pytest.raises(InvalidInput):
         R.correct_round(db, wrong.uuid, "  ", "สมชาย")
     fix = R.correct_round(db, wrong.uuid, "กรอกข้อ 15 ผิด", "สุดา")
@@ -166,3 +171,29 @@ def test_a_round_finalized_in_another_window_meanwhile_is_not_changed(
         act()
     final = R.get_round(db, d.uuid)
     assert final.is_final and final.scores == (4,) * 20 and final.note == "" and not final.notes
+
+
+@pytest.mark.parametrize("second", ["finalize", "discard"])
+def test_two_windows_finalizing_one_draft_give_one_set_of_actions_and_one_audit_row(
+    db, writer_first, second
+) -> None:
+    """Issue 13 point 5: the draft is read inside the write transaction. Another window
+    finalizes the draft first; this window's finalize (or discard) of it is refused, and
+    the round has the actions of its failed items once (DOMAIN.md section 3: a failed
+    item opens a corrective action) and one "finalize" audit row."""
+    d = R.start_draft(db, "F1-04", "สมชาย")
+    _fill(db, d.uuid, [1, 1] + [4] * 18)  # items 1 and 2 fail
+    writer_first(R, lambda other: R.finalize_round(other, d.uuid))
+    act = {"finalize": R.finalize_round, "discard": R.discard_draft}[second]
+    with pytest.raises(InvalidInput, match="final"):
+        act(db, d.uuid)
+    actions = db.execute(
+        "SELECT item_no FROM corrective_actions WHERE round_uuid = ? ORDER BY item_no", [d.uuid]
+    ).fetchall()
+    audit_rows = db.execute(
+        "SELECT action FROM audit_log WHERE record_uuid = ? AND action != 'create_draft'",
+        [d.uuid],
+    ).fetchall()
+    assert actions == [(1,), (2,)]
+    assert audit_rows == [("finalize",)]
+    assert R.get_round(db, d.uuid).is_final

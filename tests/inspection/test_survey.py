@@ -148,13 +148,13 @@ def test_the_tally_by_group_adds_up_to_the_whole(db, tmp_path) -> None:
 
 def test_the_demo_survey_is_deterministic_sized_and_about_94_percent_satisfied(tmp_path) -> None:
     from core.db import open_db
-    from core.users import act_as, script_actor
+    from core.users import act_as, os_actor
     from inspection.demo import fill_demo_survey
 
     results = []
     for name in ("a.db", "b.db"):
         db = open_db(tmp_path / name)
-        act_as(db, script_actor("demo"))
+        act_as(db, os_actor("demo"))
         count = fill_demo_survey(db, 2564)
         assert fill_demo_survey(db, 2564) == 0  # once per year
         rows = db.execute("SELECT answered_on, grp, ratings FROM survey_responses ORDER BY id")

@@ -16,6 +16,14 @@ from inspection.survey import (
     satisfaction,
     save_form,
 )
+from tests.actors import HEAD
+
+
+@pytest.fixture(autouse=True)
+def _section_head(db) -> None:
+    """Survey forms are the section head's to define (survey.define)."""
+    act_as(db, HEAD)
+
 
 THREE = [("สะอาด", "Clean"), ("มีกระดาษชำระ", "Paper"), ("ปลอดภัย", "Safe")]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,8 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
 def norm(text: str) -> str:
-    """NFKC (SARA AM comes back as NIKHAHIT + SARA AA) without any whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def thai_compose(text: str) -> str:
-    """As written: the PDF gives SARA AM back as NIKHAHIT + SARA AA (two glyphs)."""
-    return unicodedata.normalize("NFKC", text).replace("\u0e4d\u0e32", "\u0e33")
+    """The text without its whitespace (lines wrap anywhere), every character exact."""
+    return re.sub(r"\s+", "", text)
 
 
 def pdf_text(pdf: Path) -> str:
@@ -52,10 +46,8 @@ def block_lines(pdf: Path) -> list[list[str]]:
 
     `pdftotext -raw` keeps the content stream's order (reportlab draws a paragraph,
     a table cell, line after line) and starts a line where the baseline moves.
-    The layout modes are no use here: they cut a line wherever HarfBuzz moved a
-    tone mark back over its letter.
     """
-    return [[thai_compose(line) for line in pdf_text(pdf).replace("\f", "\n").splitlines()]]
+    return [pdf_text(pdf).replace("\f", "\n").splitlines()]
 
 
 def _thai_tail(text: str) -> str:

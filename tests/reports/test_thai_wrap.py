@@ -56,15 +56,18 @@ def test_the_set_dictionary_segments_as_pythainlps_own_trie_does() -> None:
 def test_every_line_ends_between_words_and_fits(width: float) -> None:
     lines = break_lines(LONG, FONT, 12, width)
     assert len(lines) > 3
-    boundaries = word_boundaries(LONG)
+    boundaries = sorted(word_boundaries(LONG))
+    too_wide = set()  # boundaries of words wider than the column: only these may be cut
+    for a, b in zip(boundaries, boundaries[1:], strict=False):
+        if text_width(LONG[a:b], FONT, 12) > width:
+            too_wide.update(range(a + 1, b))
     pos = 0
     for line in lines:
-        # Only a single word wider than the column may overhang it.
-        assert text_width(line, FONT, 12) <= width or len(words(line)) == 1
+        assert text_width(line, FONT, 12) <= width, line
         start = LONG.index(line, pos)
         assert LONG[pos:start].strip() == ""  # only the space at the break was dropped
         pos = start + len(line)
-        assert pos in boundaries, f"line ends inside a word: {line!r}"
+        assert pos in boundaries or pos in too_wide, f"line ends inside a word: {line!r}"
     assert pos == len(LONG)
 
 
@@ -74,11 +77,27 @@ def test_a_break_point_is_never_between_a_letter_and_its_marks() -> None:
         assert LONG[i] not in "่้๊๋ิีึืุูั็์ํำะา", LONG[i - 3 : i + 3]
 
 
-def test_a_uuid_wider_than_the_column_is_cut_and_a_thai_word_is_not() -> None:
+def test_a_uuid_wider_than_the_column_is_cut_without_a_hyphen() -> None:
     uid = "dd5e4666-e985-4e46-8045-0d7fd6d920ef"
     lines = break_lines(uid, FONT, 10, 60)
     assert len(lines) > 1 and "".join(lines) == uid
-    assert break_lines("กรุงเทพมหานคร", FONT, 12, 20) == ["กรุงเทพมหานคร"]
+
+
+def test_an_english_word_wider_than_the_column_is_cut_with_a_hyphen() -> None:
+    """Issue 16: "disturbanc|e" read as two words; each cut piece ends with a hyphen."""
+    lines = break_lines("disturbance", FONT, 10.5, 30)
+    assert len(lines) > 1
+    assert all(line.endswith("-") for line in lines[:-1]), lines
+    assert "".join(line.removesuffix("-") for line in lines) == "disturbance"
+    assert all(text_width(line, FONT, 10.5) <= 30 for line in lines)
+
+
+def test_text_with_no_word_that_fits_is_cut_rather_than_run_off_the_page() -> None:
+    """Any text typed, however long: nothing may be wider than its column."""
+    run = "ก" * 400
+    lines = break_lines(run, FONT, 12, 80)
+    assert "".join(lines) == run
+    assert all(text_width(line, FONT, 12) <= 80 for line in lines)
 
 
 def test_a_newline_forces_a_break() -> None:

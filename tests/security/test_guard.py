@@ -7,14 +7,11 @@ import pytest
 from core.errors import InvalidInput
 from core.ladder import score_for
 from core.users import Actor, PermissionDenied, act_as
-from security.guard import (
-    EventInput,
-    classify_event,
+from security.events import EventInput
+from security.indicator import classify_event, events_of_year, incident_indicator, incident_level
+from security.reports import (
     copy_previous_report,
     current_report,
-    events_of_year,
-    incident_indicator,
-    incident_level,
     mark_month_checked,
     missing_reports,
     month_check,
@@ -53,6 +50,9 @@ def test_classification_needs_a_section_head_and_a_reason(db) -> None:
     rep = save_report(db, "2021-02-01", "night", "ประเสริฐ", 8, 8, events=[_theft(time(2, 0))])
     event = rep.events[0]
     assert incident_indicator(db, 2564).pending == 1
+    with pytest.raises(PermissionDenied):  # the operating-system account decides nothing
+        classify_event(db, event.uuid, True, "ประมาท")
+    act_as(db, Actor("head", "section_head"))
     with pytest.raises(InvalidInput):
         classify_event(db, event.uuid, True, " ")
     act_as(db, Actor("somchai", "inspector"))
@@ -92,6 +92,7 @@ def test_missing_reports_and_the_month_check(db) -> None:
     check = month_check(db, 2021, 4)
     assert (check.required_reports, check.reported, check.shortfall) == (60, 3, 3)
     assert check.by_category["theft"] == 1
+    act_as(db, Actor("head", "section_head"))
     done = mark_month_checked(db, 2021, 4, "ผู้รับจ้างจัดคนไม่ครบ 3 วัน")
     assert done.checked_by and "3 วัน" in done.note
 
@@ -112,8 +113,9 @@ def test_bad_report_input_names_the_field(db, kwargs, field) -> None:
 
 
 def test_the_office_sets_the_required_shifts_and_the_posts(db) -> None:
-    from security.guard import posts, set_contract, shifts
+    from security.contract import posts, set_contract, shifts
 
+    act_as(db, Actor("admin", "admin"))
     set_contract(db, {"day": (True, 14), "night": (False, 6)}, ["ประตู 1", "ลานคนเมือง"])
     assert [s.code for s in shifts(db, required_only=True)] == ["day"]
     assert set(posts(db)) == {"ประตู 1", "ลานคนเมือง"}
@@ -126,7 +128,7 @@ def test_the_office_sets_the_required_shifts_and_the_posts(db) -> None:
 
 def test_the_year_count_finds_corrections_by_index_not_by_scanning_every_report(db) -> None:
     """Only the current revision counts; asking for it must not scan all reports per report."""
-    from security.guard import CURRENT
+    from security.reports import CURRENT
 
     sql = (
         "SELECT e.counts, COUNT(*) FROM guard_events e JOIN guard_reports r"

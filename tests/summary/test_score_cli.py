@@ -50,9 +50,12 @@ def test_score_json_on_26_active_points_rounds_only_for_display(db_path, tmp_pat
 
     Ladder for 26: 26/25/22/19/16, so 24 is level 3; 91.33 % is level 4; the lower is 3.
     """
+    from core.users import act_as
     from inspection.points import set_point_active
+    from tests.actors import HEAD
 
     db = open_db(db_path)
+    act_as(db, HEAD)
     set_point_active(db, "F5-05", False, "2020-09-30")
     for i, p in enumerate(list_points(db)):
         record_round(db, p, datetime(2021, 8, 2, 9), "a", [4] * 20 if i < 24 else [4] * 19 + [1])

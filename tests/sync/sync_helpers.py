@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from core.audit import local_device
 from core.db import transaction
 from core.devices import trust_device
+from core.records import Covers
 from inspection.points import get_point
 from inspection.rounds import audit_batch, next_batch, record_round
 
@@ -69,14 +70,12 @@ def add_rounds(db: Database, rows: list[tuple[str, datetime, str, list[int]]]) -
     uuids: list[str] = []
     with transaction(db):
         batch = next_batch(db)
-        prints: list[tuple] = []
+        covers = Covers()
         for code, at, who, scores in rows:
             uuids.append(
-                record_round(
-                    db, get_point(db, code), at, who, scores, batch=batch, fingerprints=prints
-                )  # fmt: skip
+                record_round(db, get_point(db, code), at, who, scores, batch=batch, covers=covers)
             )
-        audit_batch(db, "import", batch, f"test-{batch}", {"file": "test"}, prints)
+        audit_batch(db, "import", batch, f"test-{batch}", {"file": "test"}, covers)
     return uuids
 
 
@@ -87,15 +86,44 @@ def dumps(value: object) -> str:
 def trust_each_other(*dbs: Database) -> None:
     """Each laptop's administrator trusts the others' keys (issue 14): the sync files of
     the tests then come from trusted computers."""
+    from core.users import acting_as
     from sync.keys import device_key
+    from tests.actors import ADMIN
 
     for a in dbs:
         for b in dbs:
             if a is not b:
-                trust_device(a, local_device(b), device_key(b).public_key)
+                with acting_as(a, ADMIN):
+                    trust_device(a, local_device(b), device_key(b).public_key)
+
+
+def trust_laptop(db_path, other_path) -> None:
+    """The administrator of the database at `db_path` trusts the laptop whose database is
+    at `other_path` (its key made if it has none yet)."""
+    from core.db import open_db
+
+    db, other = open_db(db_path), open_db(other_path)
+    try:
+        trust_each_other(db, other)
+    finally:
+        db.close()
+        other.close()
 
 
 KEEP = object()
+
+
+def key_of(db_path):
+    """The signing key of the laptop whose database file is `db_path` (a forger who holds
+    it: the file then verifies, and only the checks of its records can refuse it)."""
+    from core.db import open_db
+    from sync.keys import device_key
+
+    db = open_db(db_path)
+    try:
+        return device_key(db)
+    finally:
+        db.close()
 
 
 def decode_content(body: bytes) -> dict[str, list[dict]]:

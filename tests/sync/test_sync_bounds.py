@@ -21,8 +21,10 @@ import pytest
 from core.audit import local_device
 from core.db import open_db
 from core.devices import trust_device
+from core.users import act_as
 from sync import fileformat
 from sync.keys import device_key
+from tests.actors import ADMIN
 
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT_MB = 300
@@ -54,6 +56,7 @@ def office(tmp_path_factory) -> SimpleNamespace:
     folder = tmp_path_factory.mktemp("bounds")
     a, b = open_db(folder / "a.db"), open_db(folder / "b.db")
     key = device_key(a)
+    act_as(b, ADMIN)
     trust_device(b, local_device(a), key.public_key)
     device = local_device(a)
     a.close()
@@ -134,6 +137,16 @@ def hostile(office) -> dict[str, Path]:
     files["a_line_of_distinct_keys"] = _bytes_file(office, "keys.srsync", line * 3)
     files["a_line_too_long"] = _bytes_file(office, "long.srsync",
                                            b'["audit","' + b"x" * (2 << 20) + b'"]\n')  # fmt: skip
+    # Past MAX_LINE a line is read only when nearly all of it is inside strings (an audit
+    # row's digests): not one of two million values...
+    files["a_long_line_of_many_values"] = _bytes_file(
+        office, "values.srsync", b'["audit",{"x":[' + b"0," * (1 << 20) + b"0]}]\n"
+    )
+    # ... nor one longer than MAX_LONG_LINE, whatever it holds.
+    files["a_line_past_the_long_limit"] = _bytes_file(
+        office, "past.srsync",
+        b'["audit","' + b"x" * (fileformat.MAX_LONG_LINE + 1) + b'"]\n',
+    )  # fmt: skip
     # Records of the right shape, as many as it takes to pass what the kept records may
     # cost: refused when they do, before memory does.
     record = {name: "x" for name in fileformat.FIELDS["survey_imports"]}
@@ -146,7 +159,8 @@ def hostile(office) -> dict[str, Path]:
 
 
 CASES = ("bomb", "bomb_declared_small", "deep_json", "huge_numbers", "a_line_of_distinct_keys",
-         "a_line_too_long", "records_past_the_budget")  # fmt: skip
+         "a_line_too_long", "a_long_line_of_many_values", "a_line_past_the_long_limit",
+         "records_past_the_budget")  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -194,3 +208,44 @@ def test_what_a_kept_record_is_counted_at_is_above_what_it_takes() -> None:
         size = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
         assert copies * fileformat._record_cost(kept[0]) > size, line[:60]
+
+
+def test_an_audit_row_longer_than_a_line_is_read_when_it_is_one_string(tmp_path, monkeypatch):
+    """A bulk import's audit row holds every round's digest in one string (`covers`: 8 MB
+    for 100,000 rounds): a line past MAX_LINE that is nearly all string is read, and the
+    rounds it vouches for are received and covered. MAX_LINE is lowered here so a file
+    of a few hundred rounds has such a line."""
+    from core.integrity import check
+    from core.users import act_as
+    from inspection.csv_io import ROUND_COLUMNS, import_rounds
+    from sync.receive import import_sync
+    from sync.send import export_sync
+    from tests.actors import HEAD
+    from tests.sync.sync_helpers import trust_each_other
+
+    monkeypatch.setattr(fileformat, "MAX_LINE", 16 << 10)
+    a, b = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    act_as(a, HEAD)
+    act_as(b, HEAD)
+    trust_each_other(a, b)
+    rows = [
+        ",".join(["F1-01", f"2021-0{1 + n // 200}-{1 + n % 28:02d}", f"{8 + n % 9}:{n % 60:02d}",
+                  f"ผู้ตรวจ {n}", *["4"] * 20, ""])
+        for n in range(400)
+    ]  # fmt: skip
+    csv = tmp_path / "rounds.csv"
+    csv.write_text(",".join(ROUND_COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert import_rounds(a, csv).added == 400
+    export_sync(a, tmp_path / "a.srsync")
+    longest = max(len(line) for line in _content_lines(tmp_path / "a.srsync"))
+    assert longest > fileformat.MAX_LINE  # the import's row, with its 400 digests
+    result = import_sync(b, tmp_path / "a.srsync")
+    assert result.added["rounds"] == 400 and not result.held_back_records
+    assert check(b).ok
+    a.close()
+    b.close()
+
+
+def _content_lines(path: Path) -> list[bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(fileformat.CONTENT).splitlines()

@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from pathlib import Path
 
-from core.backup import check
 from core.db import device_id
+from core.integrity import check
+from core.users import act_as
 from inspection import rounds as R
 from inspection.survey import record_response
-from security.guard import EventInput, classify_event, save_report
+from security.events import EventInput
+from security.indicator import classify_event
+from security.reports import save_report
 from summary.score import annual_score, score_json
 from sync.receive import import_sync
 from sync.send import collect, export_sync
+from tests.actors import ADMIN, HEAD
 from tests.sync.sync_helpers import add_rounds, canonical, dumps, file_state
 
 FAIL_ITEM_1 = [1] + [4] * 19
@@ -120,15 +124,17 @@ def test_a_round_file_imported_on_both_laptops_is_not_doubled(laptops, tmp_path)
     assert b.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == 1
 
 
-def test_since_sends_only_recent_records_and_holds_back_a_broken_chain(laptops, tmp_path) -> None:
+def test_since_sends_only_recent_records_and_holds_back_a_broken_chain(
+    laptops, tmp_path, monkeypatch
+) -> None:
     a, b = laptops
+    # The first round was written long ago (its audit row is stamped with the real clock).
+    monkeypatch.setattr(R, "_stamp", lambda: "2021-01-04T02:00:00+00:00")
     old = add_rounds(a, [("F1-01", datetime(2021, 1, 4, 9, 0), "สมชาย", GOOD)])
-    # The first round was written long ago; so was its audit row.
-    a.execute("UPDATE rounds SET created_at = '2021-01-04T02:00:00+00:00',"
-              " finalized_at = '2021-01-04T02:00:00+00:00' WHERE uuid = ?", old)  # fmt: skip
+    monkeypatch.undo()
     new = add_rounds(a, [("F1-02", datetime(2021, 9, 1, 9, 0), "สมชาย", GOOD)])
     content = collect(a, date(2021, 6, 1))
-    assert [r["uuid"] for r in content["rounds"]] == new
+    assert [r["uuid"] for r in content["rounds"]] == new != old
     out = tmp_path / "since.srsync"
     export_sync(a, out, date(2021, 6, 1))
     # Audit rows are stamped with the real clock, so this file holds all of A's chain; cut
@@ -142,14 +148,17 @@ def test_since_sends_only_recent_records_and_holds_back_a_broken_chain(laptops, 
     write_sync_file(out, sf.manifest.device_id, sf.manifest.created_at, "2021-06-01", content,
                     device_key(a))  # fmt: skip
     result = import_sync(b, out)
-    assert result.added["rounds"] == 1
     assert result.held_back == {device_id(a): len(content["audit"])}
-    assert "held back" in result.summary("en")
+    # The round's audit row is in the part of A's chain held back: the round waits with it
+    # (a record joins only with the row that records it, issue 14).
+    assert result.added.get("rounds", 0) == 0 and result.held_back_records == {"rounds": 1}
+    assert "held back" in result.summary("en") and "รอประวัติ" in result.summary("th")
     assert check(b).ok
-    # A full file later completes the chain.
+    # A full file later completes the chain, and both rounds come with it.
     export_sync(a, tmp_path / "full.srsync")
     full = import_sync(b, tmp_path / "full.srsync")
-    assert full.held_back == {} and full.added["rounds"] == 1 and check(b).ok
+    assert full.held_back == {} and full.held_back_records == {}
+    assert full.added["rounds"] == 2 and check(b).ok
     mine = b.execute("SELECT COUNT(*) FROM audit_log WHERE device_id = ?", [device_id(a)])
     assert mine.fetchone()[0] == a.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
 
@@ -189,8 +198,9 @@ def test_check_against_an_anchor_still_works_after_merging(laptops, tmp_path) ->
 def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
     laptops, tmp_path
 ) -> None:
-    from core.backup import backup_to, restore_from
+    from core.backup import backup_to
     from core.db import open_db
+    from core.restore import restore_from
 
     a, b = laptops
     a_path = Path(a.execute("PRAGMA database_list").fetchone()[2])
@@ -201,8 +211,9 @@ def test_a_restored_laptop_gets_a_new_chain_and_can_take_its_lost_rows_back(
     export_sync(a, tmp_path / "a.srsync")
     import_sync(b, tmp_path / "a.srsync")
     a.close()
-    restore_from(a_path, tmp_path / "backup.db")  # the round of 2 March is lost here...
+    restore_from(a_path, tmp_path / "backup.db", ADMIN)  # the round of 2 March is lost here...
     a = open_db(a_path)
+    act_as(a, HEAD)
     try:
         assert device_id(a) != old_device and check(a).ok
         export_sync(b, tmp_path / "b.srsync")

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 import pytest
 
 from cli import run
-from core.audit import GENESIS, row_hash
+from core.audit import FORMAT, GENESIS, row_hash_v2
 from core.db import open_db
 from core.errors import InvalidInput
 from sync.fileformat import UntrustedComputer
@@ -83,14 +83,17 @@ def _cross_point(reason: str):
     return edit
 
 
-def _chain(device: str, rows: list[tuple[str, str, str, str, str, object]]) -> list[dict]:
-    """Audit rows of `device` forming a valid hash chain (anyone can compute one)."""
+def _chain(device: str, rows: list[tuple[str, str, str, str, str, str, object]]) -> list[dict]:
+    """Audit rows of `device` forming a valid hash chain (anyone can compute one), of the
+    format rows are written in now (role, source, what they cover: core.audit)."""
     out, prev = [], GENESIS
-    for at, actor, action, kind, record, after in rows:
+    for at, actor, role, action, kind, record, after in rows:
         after_text = json.dumps(after, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = row_hash(prev, at, actor, action, kind, record, "null", after_text)
-        out.append({"device_id": device, "at": at, "actor": actor, "action": action,
-                    "kind": kind, "record_uuid": record, "before": "null", "after": after_text,
+        digest = row_hash_v2(prev, at, actor, role, "window", action, kind, record, "null",
+                             after_text, None)  # fmt: skip
+        out.append({"device_id": device, "at": at, "actor": actor, "role": role,
+                    "via": "window", "action": action, "kind": kind, "record_uuid": record,
+                    "before": "null", "after": after_text, "covers": None, "format": FORMAT,
                     "prev_hash": prev, "hash": digest})  # fmt: skip
         prev = digest
     return out
@@ -110,9 +113,9 @@ def _signature_by(at: str):
 
     def edit(content: dict) -> None:
         content["audit"] += _chain(FAKE_DEVICE, [
-            ("2021-01-01T00:00:00.000001+00:00", "admin", "create", "user", "u1",
+            ("2021-01-01T00:00:00.000001+00:00", "admin", "admin", "create", "user", "u1",
              {"username": "head1", "role": "section_head"}),
-            (at, "head1", "sign", "annual_summary", "2564",
+            (at, "head1", "section_head", "sign", "annual_summary", "2564",
              {"score": SCORE, "role": "section_head"}),
         ])  # fmt: skip
 
@@ -245,9 +248,12 @@ def test_a_signature_from_a_trusted_computer_by_its_section_head_counts(scene) -
     assert latest_signature(scene.b, 2564) == signed
     # An administrator of B stops trusting A: A's signature no longer counts there.
     from core.devices import untrust_device
+    from core.users import acting_as
+    from tests.actors import ADMIN
 
-    untrust_device(scene.b, scene.a.execute(
-        "SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])  # fmt: skip
+    with acting_as(scene.b, ADMIN):
+        untrust_device(scene.b, scene.a.execute(
+            "SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])  # fmt: skip
     assert latest_signature(scene.b, 2564) is None
 
 
@@ -297,9 +303,12 @@ def test_a_file_from_the_untrusted_computer_is_accepted_once_an_administrator_tr
 def test_trusting_a_file_whose_records_are_bad_trusts_nothing(scene) -> None:
     """--trust and a bad record: the file is refused whole, the computer stays untrusted."""
     from core.devices import trusted_devices
+    from core.users import act_as
+    from tests.actors import ADMIN
 
     path = make(scene, "three_scores", "stranger")
     state = file_state(scene.b)
+    act_as(scene.b, ADMIN)
     with pytest.raises(InvalidInput) as err:
         import_sync(scene.b, path, trust=True)
     assert "field scores" in err.value.message("en")

@@ -17,6 +17,7 @@ from sync.fileformat import encode_content
 from sync.keys import device_key
 from sync.receive import import_sync
 from sync.send import export_sync
+from tests.actors import add_accounts
 from tests.sync.sync_helpers import KEEP, add_rounds, decode_content, file_state, rewrite
 
 # A's key, which B trusts (the laptops fixture): files re-signed with it reach the
@@ -135,7 +136,7 @@ def test_an_inspector_may_not_import(sent) -> None:
     assert file_state(db) == state
 
 
-def test_command_line_exit_codes_and_messages(tmp_path, capsys) -> None:
+def test_command_line_exit_codes_and_messages(tmp_path, capsys, monkeypatch) -> None:
     a, b, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "x.srsync"
     assert run(["--db", str(a), "demo", "--fy", "2564"]) == 0
     capsys.readouterr()
@@ -148,7 +149,13 @@ def test_command_line_exit_codes_and_messages(tmp_path, capsys) -> None:
     assert run(["--db", str(b), "sync", "import", str(out)]) == 2
     err = capsys.readouterr().err
     assert fingerprint in err and "not trusted" in err and "ยังไม่ได้รับความเชื่อถือ" in err
-    assert run(["--db", str(b), "sync", "import", str(out), "--trust"]) == 0
+    # Trusting is an administrator's decision: the operating-system account may not.
+    assert run(["--db", str(b), "sync", "import", str(out), "--trust"]) == 2
+    err = capsys.readouterr().err
+    assert "ไม่มีสิทธิ์" in err and "may not do this" in err and "Traceback" not in err
+    add_accounts(b, monkeypatch)  # the first administrator, `admin`, SALA_PASSWORD set
+    capsys.readouterr()
+    assert run(["--db", str(b), "--user", "admin", "sync", "import", str(out), "--trust"]) == 0
     said = capsys.readouterr().out
     assert "เพิ่ม" in said and "Added" in said and "rounds" in said
     assert fingerprint in said and "trusted" in said

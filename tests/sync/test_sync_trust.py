@@ -127,14 +127,16 @@ def test_a_damaged_key_file_is_not_replaced_silently(tmp_path) -> None:
 def test_a_restored_computer_keeps_its_trust_by_its_key(laptops, tmp_path) -> None:
     """A restore gives the database a new device id; it signs with the same key, which the
     other computer trusts: the new id joins that trust, audited, naming the old id."""
-    from core.backup import backup_to, restore_from
+    from core.backup import backup_to
+    from core.restore import restore_from
+    from tests.actors import ADMIN
 
     a, b = laptops
     a_path = tmp_path / "a.db"
     old = local_device(a)
     backup_to(a, tmp_path / "backup.db")
     a.close()
-    restore_from(a_path, tmp_path / "backup.db")
+    restore_from(a_path, tmp_path / "backup.db", ADMIN)
     a = open_db(a_path)
     try:
         assert local_device(a) != old

@@ -64,9 +64,13 @@ def _delete_closed_widgets(qapp) -> Iterator[None]:
 @pytest.fixture
 def window(qtbot, db, db_path):
     from core.db import set_setting
+    from core.users import act_as
+    from tests.actors import ADMIN
     from ui.main_window import MainWindow
 
     set_setting(db, "last_inspector", "สมชาย ใจดี")
+    # As after the administrator's sign-in (a test of another role signs that one in).
+    act_as(db, ADMIN)
     w = MainWindow(db, db_path)
     qtbot.addWidget(w)
     w.show()

@@ -91,43 +91,11 @@ def test_the_start_up_check_runs_beside_the_window_and_reports_on_the_ui_thread(
     health = HealthCheck(db_path, backup=False)
     seen: list[threading.Thread] = []
     health.finished.connect(lambda _: seen.append(threading.current_thread()))
-    with qtbot.waitSignal(health.finished, timeout=10_000):
+    with qtbot.waitSignal(health.finished, timeout=60_000):  # a guard against a hang only
         health.start()
     result = health.wait()
     assert result is not None and not result.ok
     assert seen == [threading.main_thread()]
-
-
-def test_the_window_starts_without_loading_the_pdf_stack(tmp_path) -> None:
-    """reportlab and its Thai shaping load when a report is made, not at start-up (issue 8)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from cli import preload_for_window\n"
-        "preload_for_window()\n"
-        "from core.db import open_db\n"
-        "from ui.app import make_app\n"
-        "from ui.main_window import MainWindow\n"
-        "app = make_app([sys.argv[0]])\n"
-        "path = Path(sys.argv[1])\n"
-        "window = MainWindow(open_db(path), path)\n"
-        "window.show()\n"
-        "app.processEvents()\n"
-        "heavy = ('reportlab', 'uharfbuzz', 'pythainlp')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "start.db")],
-        cwd=root, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_window_fits_a_1366x768_laptop_screen() -> None:

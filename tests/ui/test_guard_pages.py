@@ -6,11 +6,15 @@ from datetime import date, time
 from PySide6.QtCore import QDate, Qt
 
 from core.users import Actor, act_as
-from security.guard import EventInput, current_report, incident_indicator, save_report
+from security.events import EventInput
+from security.indicator import incident_indicator
+from security.reports import current_report, save_report
+from ui.ops import Change
 
 
 def test_copy_yesterday_then_sign_makes_a_quiet_day_quick(qtbot, window, db) -> None:
     page = window.guard
+    window.show_widget(page)
     save_report(db, "2021-09-01", "day", "วิชัย", 12, 11, posts_covered=["ลานคนเมือง"],
                 patrols=["10:00", "14:00"])  # fmt: skip
     page.shift.setCurrentIndex(page.shift.findData("day"))
@@ -27,6 +31,7 @@ def test_copy_yesterday_then_sign_makes_a_quiet_day_quick(qtbot, window, db) -> 
 
 def test_a_month_of_reports_typed_in_and_the_calendar_shows_the_gaps(qtbot, window, db) -> None:
     page = window.guard
+    window.show_widget(page)
     page.calendar.setCurrentPage(2021, 6)
     for day in range(1, 31):
         if day == 13:
@@ -59,8 +64,9 @@ def test_the_section_head_classifies_with_a_reason(qtbot, window, db) -> None:
     theft = EventInput(time(9, 0), "ลาน", "theft", "ขโมย")
     save_report(db, "2021-09-04", "day", "วิชัย", 12, 12, events=[theft])
     page = window.incidents
+    window.show_widget(page)
     page.year.setCurrentIndex(page.year.findData(2564))
-    window.hub.changed.emit("guard")
+    window.hub.changed.emit(Change.GUARD)
     page.table.selectRow(0)
     act_as(db, Actor("somchai", "inspector"))
     page._buttons()
@@ -68,8 +74,9 @@ def test_the_section_head_classifies_with_a_reason(qtbot, window, db) -> None:
     act_as(db, Actor("head", "section_head"))
     page._buttons()
     assert page.counts_button.isEnabled()
-    assert not page.classify(True, "")  # a reason is required
-    assert "reason" in page.error.text()
+    assert not page.classify(True, "")  # a reason is required: said beside the field
+    assert page.dialog.isVisible()
+    assert page.dialog.errors["reason"].text() == "โปรดระบุเหตุผลของการพิจารณา"
     assert page.classify(True, "เจ้าหน้าที่ละทิ้งจุด")
     assert incident_indicator(db, 2564).counted == 1
     assert "1" in page.summary.text()
@@ -78,7 +85,8 @@ def test_the_section_head_classifies_with_a_reason(qtbot, window, db) -> None:
 def test_events_model_passes_the_model_tester(qtmodeltester, window, db) -> None:
     alarm = EventInput(time(9, 0), "ลาน", "alarm", "ทดสอบ")
     save_report(db, "2021-09-05", "day", "วิชัย", 12, 12, events=[alarm])
-    window.hub.changed.emit("guard")
+    window.show_widget(window.incidents)
+    window.hub.changed.emit(Change.GUARD)
     qtmodeltester.check(window.incidents.model)
     qtmodeltester.check(window.incidents.proxy)
 
@@ -87,6 +95,7 @@ def test_a_form_typed_but_not_signed_survives_another_day_shift_or_reload(qtbot,
     # The supervisor typed the day's form, then looked at yesterday, or chose the night
     # shift, or another page changed guard data: the form came back empty.
     page = window.guard
+    window.show_widget(page)
     page.shift.setCurrentIndex(page.shift.findData("day"))
     page.calendar.setSelectedDate(QDate(2021, 9, 6))
     qtbot.keyClicks(page.supervisor, "Somsak K.")
@@ -100,7 +109,7 @@ def test_a_form_typed_but_not_signed_survives_another_day_shift_or_reload(qtbot,
     assert page.supervisor.text() == ""
     page.shift.setCurrentIndex(page.shift.findData("day"))
     assert page.posts.text() == "ลานคนเมือง"
-    window.hub.changed.emit("guard")
+    window.hub.changed.emit(Change.GUARD)
     assert page.supervisor.text() == "Somsak K."
     assert page.sign() is not None
     assert page.unsigned == {} and page.shown is not None and not page.sign_button.isEnabled()

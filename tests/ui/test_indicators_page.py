@@ -38,7 +38,9 @@ def test_indicators_page_matches_the_cli_and_refreshes_on_a_new_round(qtbot, db_
         qtbot.keyClick(w.round.table, "4")
     qtbot.keyClick(w.round.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(w.round.table, Qt.Key.Key_Return)
-    # The new round is dated today (the pinned clock: 30 Sep 2564), still in FY 2564.
+    # The new round is dated today (the pinned clock: 30 Sep 2564), still in FY 2564;
+    # the page, out of sight meanwhile, reloads when it is next shown (ui.ops.reload_on).
+    w.show_widget(page)
     assert page.score.restrooms.points_passing == r.points_passing + 1
     needs = [page.rest_needs.item(i).text() for i in range(page.rest_needs.count())]
     assert not any(n.startswith("F2-03") for n in needs)

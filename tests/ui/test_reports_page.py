@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -29,12 +28,13 @@ from reports.catalog import REPORTS, ReportKind
 from security.demo import fill_demo_guard
 from ui.hub import Hub
 from ui.main_window import MainWindow
+from ui.ops import Change
 from ui.reports_page import ReportsPage
 from ui.widgets.pdf_preview import prepare_printer, print_pdf
 
 FY = 2564
 PINNED_NOW = datetime(2021, 9, 30, 18, 0)  # as tests/conftest.py pins the clock
-WAIT_MS = 30000
+WAIT_MS = 120_000  # a guard against a hang only: nothing here waits for a time
 
 
 def _pages(path: Path) -> int:
@@ -55,10 +55,16 @@ def _write_pdf(out: Path, pages: int, text: str = "fake report") -> Path:
 
 
 class FakeReport:
-    """A report builder that records what it was asked and where it ran."""
+    """A report builder that records what it was asked and where it ran.
 
-    def __init__(self, pages: int = 2, steps: int = 0, delay: float = 0.0) -> None:
-        self.pages, self.steps, self.delay = pages, steps, delay
+    With `hold`, its step `hold_at` waits (in the worker) until the test sets the event:
+    a test that needs the report to be under way waits for that, not for a guessed time.
+    """
+
+    def __init__(
+        self, pages: int = 2, steps: int = 0, hold: threading.Event | None = None, hold_at: int = 0
+    ) -> None:
+        self.pages, self.steps, self.hold, self.hold_at = pages, steps, hold, hold_at
         self.scope: dict | None = None
         self.out: Path | None = None
         self.thread: int | None = None
@@ -70,7 +76,8 @@ class FakeReport:
         for i in range(self.steps):
             progress(i, self.steps)
             self.steps_done = i + 1
-            time.sleep(self.delay)
+            if self.hold is not None and i == self.hold_at:
+                self.hold.wait(WAIT_MS / 1000)  # a guard against a hang, never the test
         return _write_pdf(out, self.pages)
 
 
@@ -156,11 +163,20 @@ def test_annual_is_written_in_a_worker_and_previewed_with_its_page_count(qtbot, 
 def test_the_window_keeps_processing_events_while_a_report_is_written(
     qtbot, page, monkeypatch
 ) -> None:
-    fake = FakeReport(steps=40, delay=0.02)
+    # The report waits at its first step until the window has ticked ten times while busy:
+    # a window blocked by the report would never tick, and the report would end unticked.
+    ticked = threading.Event()
+    fake = FakeReport(steps=40, hold=ticked)
     register(monkeypatch, page, "slow", ("fy",), fake)
     ticks = []
+
+    def tick() -> None:
+        ticks.append(page.busy)
+        if ticks.count(True) >= 10:
+            ticked.set()
+
     timer = QTimer()
-    timer.timeout.connect(lambda: ticks.append(page.busy))
+    timer.timeout.connect(tick)
     timer.start(10)
     assert generate(qtbot, page) == "done"
     timer.stop()
@@ -170,13 +186,16 @@ def test_the_window_keeps_processing_events_while_a_report_is_written(
 
 
 def test_cancel_stops_the_report_and_leaves_no_file(qtbot, page, monkeypatch) -> None:
-    fake = FakeReport(steps=500, delay=0.01)
+    # The report holds at its fourth step until the cancel has been clicked.
+    clicked = threading.Event()
+    fake = FakeReport(steps=500, hold=clicked, hold_at=3)
     register(monkeypatch, page, "slow", ("fy",), fake)
     with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS) as ended:
         page.generate()
         qtbot.waitUntil(lambda: page.progress.value() >= 3, timeout=WAIT_MS)
         assert page.cancel_button.isEnabled()
         qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+        clicked.set()
     assert ended.args == ["cancelled"]
     assert fake.steps_done < 500
     assert fake.out is not None and not fake.out.exists()
@@ -312,15 +331,17 @@ def test_a_bad_scope_is_shown_in_thai_and_english_and_the_preview_is_kept(
 
     register(monkeypatch, page, "refused", ("floor",), refuse)
     assert generate(qtbot, page) == "failed"
+    # Thai on a Thai screen; the English under the message's tooltip (issue 17 point 7).
     assert "ไม่มีจุดบริการนี้บนชั้น" in page.status.text()
-    assert "no such point on this floor" in page.status.text()
+    assert "no such point on this floor" not in page.status.text()
+    assert "no such point on this floor" in page.status.toolTip()
     assert page.preview.page_count == kept and page.result.path.exists()
     assert list(Path(page._temp.path()).glob("refused-*.pdf")) == []
 
     # A scope left empty is refused by the catalogue (build_report), not by the screen.
     register(monkeypatch, page, "needs_zone", ("zone",), FakeReport())
     assert generate(qtbot, page) == "failed"
-    assert "zone" in page.status.text() and "this report needs" in page.status.text()
+    assert "zone" in page.status.text() and "this report needs" in page.status.toolTip()
 
 
 def test_a_file_that_cannot_be_written_is_reported_and_nothing_is_lost(
@@ -328,22 +349,49 @@ def test_a_file_that_cannot_be_written_is_reported_and_nothing_is_lost(
 ) -> None:
     assert generate(qtbot, page) == "done"
     assert not page.save_to(tmp_path / "no-such-folder" / "x.pdf")
-    assert "เขียนไฟล์" in page.status.text() and "cannot write" in page.status.text()
+    assert "เขียนไฟล์" in page.status.text() and "cannot write" in page.status.toolTip()
     assert page.result.path.exists() and page.preview.page_count > 0
     assert page.save_to(tmp_path / "copy.pdf")
     assert (tmp_path / "copy.pdf").read_bytes() == page.result.path.read_bytes()
 
 
-def test_csv_exports_for_excel(page, tmp_path) -> None:
+def export(qtbot, page, name: str, target: Path) -> str:
+    """A CSV export runs in the background (issue 17 point 9): its outcome."""
+    with qtbot.waitSignal(page.job_ended, timeout=WAIT_MS) as ended:
+        assert page.export_to(name, target)
+    return ended.args[0]
+
+
+def test_csv_exports_for_excel(qtbot, page, tmp_path) -> None:
     for name in ("rounds", "survey", "guard"):
         target = tmp_path / f"{name}.csv"
-        assert page.export_to(name, target), page.status.text()
+        assert export(qtbot, page, name, target) == "done", page.status.text()
         data = target.read_bytes()
         assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads Thai
         assert len(data.decode("utf-8-sig").splitlines()) > 2
         assert str(target) in page.status.text()
-    assert not page.export_to("rounds", tmp_path / "missing" / "r.csv")
-    assert "cannot write" in page.status.text()
+    assert export(qtbot, page, "rounds", tmp_path / "missing" / "r.csv") == "failed"
+    assert "cannot write" in page.status.toolTip()
+
+
+def test_a_csv_export_cancelled_leaves_no_file(qtbot, page, tmp_path, monkeypatch) -> None:
+    import ui.reports_page as reports_page
+
+    def slow_rounds(db, fy, path, progress):
+        def rows():
+            for n in range(100_000):
+                yield [n]
+
+        from core.csvfile import write_rows
+
+        page.job.cancel()  # Cancel pressed while the file is being written
+        return write_rows(path, ["n"], rows(), progress)
+
+    monkeypatch.setitem(reports_page.CSV_EXPORTS, "rounds", slow_rounds)
+    target = tmp_path / "rounds.csv"
+    assert export(qtbot, page, "rounds", target) == "cancelled"
+    assert not target.exists() and list(tmp_path.glob("rounds.csv*")) == []
+    assert page.generate_button.isEnabled() and not page.busy
 
 
 def test_the_page_speaks_english_when_the_ui_does(qtbot, window) -> None:
@@ -414,11 +462,11 @@ def test_a_new_round_appears_in_the_round_list_when_rounds_change(page, monkeypa
         record_round(page.db, get_point(page.db, "F1-01"), datetime(2021, 9, 29, 10, 0),
                      "สมชาย ใจดี", [4] * 20)  # fmt: skip
     page.hide()  # another page is in front: the list is refilled when this one shows
-    page.hub.changed.emit("rounds")
+    page.hub.changed.emit(Change.ROUNDS)
     page.show()
     assert page.inputs["round"].count() == before + 1
     assert page.inputs["round"].itemText(0).startswith("29 ก.ย. 2564 10:00")
-    page.hub.changed.emit("rounds")  # and at once while it is showing
+    page.hub.changed.emit(Change.ROUNDS)  # and at once while it is showing
     assert page.inputs["round"].count() == before + 1
 
 

@@ -1,6 +1,7 @@
 """Issue 3: the Restrooms page: points by floor with their standing, filters, models."""
 
 from inspection.demo import fill_demo_rounds
+from ui.ops import Change
 
 
 def test_27_points_listed_with_their_floor(window) -> None:
@@ -12,7 +13,7 @@ def test_27_points_listed_with_their_floor(window) -> None:
 
 def test_filters_by_floor_and_state(window, db) -> None:
     fill_demo_rounds(db, 2564)
-    window.hub.changed.emit("rounds")
+    window.hub.changed.emit(Change.ROUNDS)
     page = window.restrooms
     page.year.setCurrentIndex(page.year.findData(2564))
     assert page.model.status_at(0).state != "unchecked"
@@ -55,23 +56,22 @@ def test_a_past_year_lists_the_points_its_score_judged(window, db) -> None:
 
     fill_demo_rounds(db, 2564)
     set_point_active(db, "F1-01", False, "2021-09-30")
-    window.hub.changed.emit("points")
+    window.hub.changed.emit(Change.POINTS)
     page = window.restrooms
     page.year.setCurrentIndex(page.year.findData(2564))
     page.reload()
     assert page.model.rowCount() == restroom_indicator(db, 2564).points_total == 27
 
 
-def test_a_refused_close_date_is_asked_again_with_what_was_typed(window, db, monkeypatch) -> None:
+def test_a_refused_close_date_is_asked_again_with_what_was_typed(window, db) -> None:
     """Bad input gets a clear message and nothing typed is lost: 31/02/2564 is refused, the
     date is asked again starting from the typed text, and the corrected one closes it."""
-    from PySide6.QtWidgets import QInputDialog, QMessageBox
-
     from inspection.actions import list_actions
 
     fill_demo_rounds(db, 2564)
-    window.hub.changed.emit("rounds")
     page = window.restrooms
+    window.show_widget(page)
+    window.hub.changed.emit(Change.ROUNDS)
     page.year.setCurrentIndex(page.year.findData(2564))
     code = next(a for a in list_actions(db) if a.closed_date is None).point_code
     page.select_point(code)
@@ -79,17 +79,15 @@ def test_a_refused_close_date_is_asked_again_with_what_was_typed(window, db, mon
                if page.actions_model.action_at(r).closed_date is None)  # fmt: skip
     page.actions.selectRow(row)
     target = page.actions_model.action_at(row)
-    offered: list[str] = []
-    answers = iter(["31/02/2564", "15/09/2564"])
-
-    def ask(parent, title, label, text=""):
-        offered.append(text)
-        return next(answers), True
-
-    errors: list[str] = []
-    monkeypatch.setattr(QInputDialog, "getText", ask)
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: errors.append(box.text()) or 0)
-    page._close_action()
-    assert len(errors) == 1 and offered[1] == "31/02/2564"
+    dialog = page._close_action()
+    assert dialog.edit.text() == "30/09/2564"  # today, filled in
+    dialog.edit.setText("31/02/2564")
+    assert not dialog.try_accept()
+    # Refused beside the field, in Thai, with what was typed kept (issue 17 point 4).
+    assert dialog.isVisible() and dialog.edit.text() == "31/02/2564"
+    assert "31/02/2564" in dialog.errors["closed"].text()
+    assert "not" in dialog.errors["closed"].toolTip()
+    dialog.edit.setText("30/09/2564")
+    assert dialog.try_accept()
     closed = next(a for a in list_actions(db) if a.uuid == target.uuid)
-    assert closed.closed_date is not None and closed.closed_date.day == 15
+    assert closed.closed_date is not None and closed.closed_date.day == 30

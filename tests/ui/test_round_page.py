@@ -89,7 +89,10 @@ def test_running_total_band_and_failing_items_update_as_you_type(qtbot, window) 
         qtbot.keyClick(page.table, digit)
     assert page.total_label.text().startswith("77 ")
     assert "ดีมาก" in page.band_label.text()
-    assert page.result_label.text() == "ไม่ผ่าน"  # item 15 scored 1
+    # Item 15 scored 1: the result says why it fails, and the band is not shown green
+    # beside a red "failed" (issue 17 point 10).
+    assert page.result_label.text().startswith("ไม่ผ่าน: ข้อ 15")
+    assert "1b7f3b" not in page.band_label.styleSheet()
 
 
 def test_backspace_goes_back_and_a_digit_rescores(qtbot, window) -> None:
@@ -211,15 +214,20 @@ def test_a_draft_waiting_gets_the_digits_when_the_page_is_opened(qtbot, window, 
     assert QApplication.focusWidget() is page.table
 
 
-def test_bad_keys_are_answered_in_thai_and_english(qtbot, window, db) -> None:
-    # Every other refusal (SalaError) reads in both languages; these read in one only.
+def test_bad_keys_are_answered_in_the_screens_language(qtbot, window, db) -> None:
+    """Issue 17 point 7: on a Thai screen a message is Thai; English in English mode."""
+    from core.i18n import set_language
+
     page = window.round
     page.begin_at("F1-02")
     qtbot.keyClick(page.table, "7")
-    assert "คะแนนต้องเป็น 0 ถึง 4" in page.status_label.text()
-    assert "Scores are 0 to 4" in page.status_label.text()
+    assert page.status_label.text() == "คะแนนต้องเป็น 0 ถึง 4"
     page.new_round()
     page.code_edit.setText("F9-99")
     qtbot.keyClick(page.code_edit, Qt.Key.Key_Return)
-    assert "ไม่รู้จักรหัสจุด «F9-99»" in page.status_label.text()
-    assert "Unknown point code «F9-99»" in page.status_label.text()
+    assert page.status_label.text() == "ไม่มีจุดบริการรหัส F9-99 (มีตั้งแต่ F1-01 ถึง F5-05)"
+    set_language("en")
+    window.hub.language_changed.emit("en")
+    page.begin_at("F1-02")
+    qtbot.keyClick(page.table, "7")
+    assert page.status_label.text() == "Scores are 0 to 4"

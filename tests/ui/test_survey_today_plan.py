@@ -3,6 +3,7 @@
 from PySide6.QtCore import Qt
 
 from inspection.survey import satisfaction
+from ui.ops import Change
 
 
 def _type(qtbot, widget, keys: str) -> None:
@@ -71,7 +72,7 @@ def test_today_offers_to_continue_a_round_in_progress_not_to_start_one(qtbot, wi
 
     draft = R.start_draft(db, "F2-02", "สมชาย")
     R.set_score(db, draft.uuid, 1, 4)
-    window.hub.changed.emit("rounds")
+    window.hub.changed.emit(Change.ROUNDS)
     page = window.today
     page.reload()
     (item,) = [page.items.item(i) for i in range(page.items.count())
@@ -84,13 +85,14 @@ def test_today_offers_to_continue_a_round_in_progress_not_to_start_one(qtbot, wi
 
 def test_plan_page_marks_a_step_done_and_shows_progress(qtbot, window) -> None:
     page = window.plan
+    window.show_widget(page)
     page.year.setCurrentIndex(page.year.findData(2564))
     row = next(r for r, s in enumerate(page.steps) if s.project == 2 and s.step_no == 1)
     page.table.selectRow(row)
     assert not page.mark_selected_done("31/02/2564", "")
     assert "31/02/2564" in page.error.text()
     assert page.mark_selected_done("15/10/2563", "คำสั่งแต่งตั้ง")
-    assert "2: ความก้าวหน้า 5%" in page.progress.text()
+    assert "2: ความก้าวหน้า 5%" in page.progress.full_text()
 
 
 def test_plan_step_edited_in_the_dialog_and_a_refusal_stays_in_it(qtbot, window, db) -> None:
@@ -114,14 +116,17 @@ def test_plan_step_edited_in_the_dialog_and_a_refusal_stays_in_it(qtbot, window,
     assert page.table.item(row, 5).text() == "ก.ค."
 
 
-def test_plan_page_hides_editing_from_an_inspector(qtbot, window, db) -> None:
+def test_plan_page_greys_editing_for_an_inspector_and_says_who_may(qtbot, window, db) -> None:
+    """Issue 17 point 5: disabled from the start, the tooltip naming the roles that may."""
     from core.users import Actor, act_as
 
     act_as(db, Actor("somchai", "inspector"))
     page = window.plan
     window.show_widget(page)
     page.table.selectRow(0)
-    assert not page.edit_button.isVisible() and page.edit_selected() is None
+    assert page.edit_button.isVisible() and not page.edit_button.isEnabled()
+    assert page.edit_button.toolTip() == "ใช้ได้เฉพาะ หัวหน้ากลุ่มงาน, ผู้ดูแลระบบ"
+    assert page.edit_selected() is None
 
 
 def test_choosing_next_year_on_the_plan_page_starts_from_this_years_plan(qtbot, window) -> None:
@@ -135,7 +140,7 @@ def test_choosing_next_year_on_the_plan_page_starts_from_this_years_plan(qtbot, 
     page.year.setCurrentIndex(page.year.findData(2565))
     assert len(page.steps) == 15 and {s.fiscal_year for s in page.steps} == {2565}
     assert page.steps[0].title_th == "เตรียมการ ปี 2564" and page.steps[0].uuid != first.uuid
-    assert "1: ความก้าวหน้า 0%" in page.progress.text()
+    assert "1: ความก้าวหน้า 0%" in page.progress.full_text()
 
 
 def test_a_section_head_defines_a_form_and_the_survey_page_offers_it(qtbot, window, db) -> None:
@@ -178,7 +183,8 @@ def test_an_inspector_types_answers_but_does_not_define_forms(qtbot, window, db)
     act_as(db, Actor("somchai", "inspector"))
     page = window.survey
     window.show_widget(page)
-    assert not page.edit_forms_button.isVisible() and page.edit_forms() is None
+    assert not page.edit_forms_button.isEnabled() and page.edit_forms() is None
+    assert "หัวหน้ากลุ่มงาน" in page.edit_forms_button.toolTip()
     _type(qtbot, page.entry, "1" + "5\n")
     assert satisfaction(db, 2564).respondents == 1
 
@@ -210,13 +216,13 @@ def test_today_lists_this_months_steps_done_or_not(qtbot, window, db) -> None:
     step = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 10)
     assert any("โครงการ 2 ขั้นตอน 10" in t and "เสร็จแล้ว" not in t for t in texts())
     mark_step_done(db, step.uuid, "2021-09-29", "บันทึกเสนอหัวหน้า")
-    window.hub.changed.emit("plan")
+    window.hub.changed.emit(Change.PLAN)
     assert any(t.startswith("✓ เสร็จแล้ว 29 ก.ย. 2564 — โครงการ 2 ขั้นตอน 10") for t in texts())
     # An overdue step of an earlier month, once done, leaves the list.
     step8 = next(s for s in plan_for_year(db, 2564) if s.project == 2 and s.step_no == 8)
     assert any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
     mark_step_done(db, step8.uuid, "2021-08-31", "")
-    window.hub.changed.emit("plan")
+    window.hub.changed.emit(Change.PLAN)
     assert not any("โครงการ 2 ขั้นตอน 8:" in t for t in texts())
 
 
@@ -248,7 +254,7 @@ def test_today_on_1_october_still_lists_reports_missing_in_september(qtbot, wind
     import core.calendar
 
     core.calendar.clock = lambda: datetime(2021, 10, 1, 8, 0)  # the fixture restores it
-    window.hub.changed.emit("all")
+    window.hub.changed.emit(Change.ALL)
     texts = [window.today.items.item(i).text() for i in range(window.today.items.count())]
     assert any(t.startswith("30 ก.ย. 2564") for t in texts)
     assert not any(t.startswith("1 ต.ค. 2564") for t in texts)  # today's report may still come

@@ -17,15 +17,25 @@ STATE_COLOURS = {"passed": "#1b7f3b", "failed": "#b3261e", "unchecked": "#7a6a00
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def out_of(rnd: Round, totals: dict[int, int]) -> str:
+    """ "74/80": a total out of its standard's highest (the standard decides, not a constant)."""
+    highest = totals.get(rnd.standard_id)
+    return f"{rnd.total}/{highest}" if highest else str(rnd.total)
+
+
 class PointStatusModel(RowsModel[PointStatus]):
     COLUMNS = ("col.floor", "col.code", "col.name", "col.status", "col.total", "col.date")
 
     def __init__(self) -> None:
         super().__init__()
         self._open_actions: dict[int, int] = {}
+        self.out_of: dict[int, int] = {}
 
-    def set_statuses(self, rows: list[PointStatus], open_actions: dict[int, int]) -> None:
-        self._open_actions = open_actions
+    def set_statuses(
+        self, rows: list[PointStatus], open_actions: dict[int, int], out_of: dict[int, int]
+    ) -> None:
+        """`out_of`: standard id -> its highest total (inspection.standard.max_totals)."""
+        self._open_actions, self.out_of = open_actions, out_of
         self.set_rows(rows)
 
     def status_at(self, row: int) -> PointStatus:
@@ -49,7 +59,7 @@ class PointStatusModel(RowsModel[PointStatus]):
             if col == 3:
                 return tr(f"state.{st.state}")
             if col == 4:
-                return "" if rnd is None else f"{rnd.total}/80"
+                return "" if rnd is None else out_of(rnd, self.out_of)
             if col == 5:
                 return "" if rnd is None else format_date(rnd.inspected_at.date(), language())
         if role == SORT_ROLE:
@@ -70,6 +80,10 @@ class PointStatusModel(RowsModel[PointStatus]):
 class HistoryModel(RowsModel[Round]):
     COLUMNS = ("col.date", "col.inspector", "col.total", "col.result", "col.status")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.out_of: dict[int, int] = {}
+
     def round_at(self, row: int) -> Round:
         return self.rows[row]
 
@@ -84,7 +98,7 @@ class HistoryModel(RowsModel[Round]):
             if col == 1:
                 return r.inspector
             if col == 2:
-                return f"{r.total}/80" if r.complete else f"{r.total} …"
+                return out_of(r, self.out_of) if r.complete else f"{r.total} …"
             if col == 3:
                 if r.passed is None:
                     return ""
@@ -128,7 +142,17 @@ class ActionsModel(RowsModel[CorrectiveAction]):
             if col == 3:
                 return format_date(a.due_date, lang) if a.due_date else ""
             if col == 4:
-                return format_date(a.closed_date, lang) if a.closed_date else tr("action.open")
+                if a.closed_date is None:
+                    return tr("action.open")
+                if a.resolved_by_correction is not None:
+                    return tr("win.action.resolved_short", day=format_date(a.closed_date, lang))
+                return format_date(a.closed_date, lang)
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4 and a.resolved_by_correction:
+            # Closed as resolved by a correction: the correction's reason (issue 17).
+            return tr("win.action.resolved", day=format_date(a.closed_date, lang),
+                      reason=a.resolved_by_correction)  # fmt: skip
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return a.what
         if role == Qt.ItemDataRole.ForegroundRole and col == 4 and a.is_open:
             return QColor(STATE_COLOURS["failed"])
         return None

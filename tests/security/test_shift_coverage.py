@@ -1,0 +1,61 @@
+"""Issue 15 point 4: a year with no reports is not a perfect year (DOMAIN.md 7).
+
+Plan, ตัวชี้วัดที่ 1, วิธีเก็บข้อมูล/หลักฐาน: "จากการรายงานของผู้ควบคุมเจ้าหน้าที่รักษา
+ความปลอดภัยในแต่ละวัน" (from the supervisors' daily reports): the level still follows the
+ladder, and every place that shows it says how many shifts of the year have no signed
+report; a year with none says so in words.
+"""
+
+import json
+from datetime import time
+
+from cli import run
+from core.users import act_as
+from reports.catalog import build_report
+from security.contract import set_contract
+from security.events import EventInput
+from security.indicator import coverage_line, incident_indicator
+from security.reports import save_report
+from tests.actors import ADMIN
+from tests.reports.pdfcheck import needs_poppler, norm, pdf_text
+
+
+def test_a_year_with_no_report_is_level_5_and_says_it_rests_on_no_report(db) -> None:
+    ind = incident_indicator(db, 2564)
+    assert (ind.level, ind.counted, ind.reports, ind.shifts_due, ind.shifts_missing) == (
+        5, 0, 0, 730, 730,
+    )  # fmt: skip
+    assert ind.no_reports
+    assert "No signed guard report at all" in coverage_line(ind, "en")
+    assert "ไม่มีรายงานของผู้ควบคุมที่ลงนามแล้วเลย" in coverage_line(ind, "th")
+
+
+def test_the_shifts_without_a_signed_report_are_counted_once(db) -> None:
+    first = save_report(db, "2021-01-04", "day", "วิชัย", 12, 11)
+    save_report(db, "2021-01-04", "day", "วิชัย", 12, 12, supersedes=first.uuid, reason="นับผิด")
+    save_report(db, "2021-01-04", "night", "ประเสริฐ", 8, 8)
+    ind = incident_indicator(db, 2564)
+    assert (ind.reports, ind.shifts_missing) == (2, 728)  # the correction is one shift
+    assert coverage_line(ind, "en") == "728 of this year's 730 shifts have no signed report"
+    act_as(db, ADMIN)
+    set_contract(db, {"night": (False, 0)}, [])  # the contract requires days only
+    assert incident_indicator(db, 2564).shifts_due == 365
+
+
+def test_score_says_it_and_score_json_keeps_domains_object(db_path, capsys) -> None:
+    assert run(["--db", str(db_path), "score", "--fy", "2564"]) == 0
+    assert "ไม่มีรายงานของผู้ควบคุมที่ลงนามแล้วเลยในปีนี้" in capsys.readouterr().out
+    assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {"fiscal_year", "restrooms", "incidents"}
+    assert set(printed["incidents"]) == {"counted", "pending", "level", "score"}
+
+
+@needs_poppler
+def test_the_annual_summary_prints_it_beside_the_level(db, tmp_path) -> None:
+    save_report(db, "2021-01-04", "day", "วิชัย", 12, 12,
+                events=[EventInput(time(10, 0), "ลาน", "alarm", "ดัง")])  # fmt: skip
+    out = build_report(db, "annual", tmp_path / "a.pdf", {"fy": "2564"}, lang="en")
+    assert norm("729 of this year's 730 shifts have no signed report") in norm(pdf_text(out))
+    empty = build_report(db, "annual", tmp_path / "b.pdf", {"fy": "2563"})
+    assert norm("ไม่มีรายงานของผู้ควบคุมที่ลงนามแล้วเลยในปีนี้") in norm(pdf_text(empty))
