@@ -26,6 +26,7 @@ from inspection.csv_io import ROUND_COLUMNS
 from security.csv_io import GUARD_COLUMNS
 from sync.send import export_sync
 from tests.core import window_standin
+from tests.sync.sync_helpers import trust_laptop
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process timing, POSIX")
 
@@ -89,6 +90,7 @@ def test_every_command_beside_an_open_window_loses_no_committed_row(tmp_path, se
     open_db(db_path).close()
     files = _files(tmp_path, seed)
     sync_file, synced = _other_laptop(tmp_path, seed)
+    trust_laptop(db_path, tmp_path / "other.db")  # issue 14: signed, from a trusted laptop
     commands = _commands(tmp_path, files, sync_file)
     rng.shuffle(commands)
     log = tmp_path / "window.log"

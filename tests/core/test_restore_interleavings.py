@@ -26,14 +26,19 @@ from pathlib import Path
 
 import pytest
 
+from core.audit import local_device
 from core.backup import backup_to
 from core.db import open_db
+from core.devices import trust_device
 from core.integrity import check
+from core.users import acting_as
 from inspection import rounds as R
 from inspection.csv_io import ROUND_COLUMNS
 from security.csv_io import GUARD_COLUMNS
 from sync.send import export_sync
+from tests.actors import ADMIN
 from tests.core import window_standin
+from tests.sync.sync_helpers import key_of
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process timing, POSIX")
@@ -98,6 +103,14 @@ def _laptop_b(folder: Path) -> None:
         other.close()
 
 
+def laptop_b_device(folder: Path) -> str:
+    other = open_db(folder / "laptop-b.db")
+    try:
+        return local_device(other)
+    finally:
+        other.close()
+
+
 def _count(path: Path, sql: str) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -135,9 +148,12 @@ def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monke
         R.set_score(db, d.uuid, no, 4)
     R.finalize_round(db, d.uuid)
     backup = tmp_path / "backup.db"
+    _laptop_b(tmp_path)
+    # Laptop B's files are signed; this office trusts it (issue 14), before the backup too.
+    with acting_as(db, ADMIN):
+        trust_device(db, laptop_b_device(tmp_path), key_of(tmp_path / "laptop-b.db").public_key)
     backup_to(db, backup)
     db.close()
-    _laptop_b(tmp_path)
     rng = random.Random(2026)
     landed = {"before the restore": 0, "after the restore": 0}
     for run in range(INTERLEAVINGS):
