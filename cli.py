@@ -153,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     sexp.set_defaults(func=cmd_sync_export)
     simp = syn_sub.add_parser("import", help="check a sync file, then merge it")
     simp.add_argument("file", type=Path)
+    simp.add_argument(
+        "--trust", action="store_true",
+        help="trust the computer that signed the file (administrator; compare its fingerprint)",
+    )  # fmt: skip
     simp.set_defaults(func=cmd_sync_import)
 
     from hub.cli import add_parser as add_hub_parser  # the parser only: psycopg loads on use
@@ -493,13 +497,16 @@ def cmd_sync_export(db: Database, args: argparse.Namespace) -> int:
     values = {"path": r.path, "records": r.records, "audit": r.counts["audit"],
               "sha": r.file_sha256[:12]}  # fmt: skip
     say(tr("sync.sent", "th", **values), tr("sync.sent", "en", **values))
+    # What the receiving computer's administrator compares before trusting this one.
+    say(tr("syncguard.signed_by", "th", fp=r.fingerprint),
+        tr("syncguard.signed_by", "en", fp=r.fingerprint))  # fmt: skip
     return EXIT_OK
 
 
 def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
     from sync.receive import import_sync
 
-    result = import_sync(db, args.file)
+    result = import_sync(db, args.file, trust=args.trust)
     say(result.summary("th"), result.summary("en"))
     return EXIT_OK
 

@@ -53,12 +53,15 @@ class Cluster:
             auth += f":{password}"
         return f"postgresql://{auth}@/{dbname}?host={self.folder}"
 
-    def new_database(self) -> str:
+    def new_database(self, template: str | None = None) -> str:
+        """A new database: empty, or a copy of `template` (which nobody may be connected
+        to meanwhile)."""
         import psycopg
 
         name = f"hub_{next(self._names)}"
+        copy = f" TEMPLATE {template}" if template else ""
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            conn.execute(f"CREATE DATABASE {name}{copy}")
         return name
 
     def drop_database(self, name: str) -> None:

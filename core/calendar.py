@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from core.errors import InvalidInput
+from core.values import digits
 
 BE_OFFSET = 543
 # Bangkok has no daylight saving, so a fixed offset is exact and needs no tz database
@@ -118,9 +119,10 @@ def format_month(year: int, month: int, lang: str = "th") -> str:
     return f"{MONTHS_EN_ABBR[month - 1]} {year}"
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_HM = re.compile(r"^(\d{1,2}):(\d{2})$")
+# [0-9], not \d: \d matches the digits of every script (core.values reads Thai ones).
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_DMY = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_HM = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
 def _bad_date(text: str, field: str) -> InvalidInput:
@@ -138,11 +140,12 @@ def parse_date(text: str, *, field: str = "date", allow_future: bool = False) ->
     is refused with a message in Thai and English naming `field`.
     """
     raw = (text or "").strip()
-    m = _ISO.match(raw)
+    read = digits(raw, field=field)
+    m = _ISO.match(read)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     else:
-        m = _DMY.match(raw)
+        m = _DMY.match(read)
         if not m:
             raise _bad_date(raw, field)
         d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -166,7 +169,7 @@ def parse_date(text: str, *, field: str = "date", allow_future: bool = False) ->
 def parse_time(text: str, *, field: str = "time") -> time:
     """Read `HH:MM` (24-hour)."""
     raw = (text or "").strip()
-    m = _HM.match(raw)
+    m = _HM.match(digits(raw, field=field))
     if m:
         h, mi = int(m.group(1)), int(m.group(2))
         if 0 <= h <= 23 and 0 <= mi <= 59:
@@ -180,10 +183,8 @@ def parse_time(text: str, *, field: str = "time") -> time:
 
 def parse_fiscal_year(text: str | int, *, field: str = "fy") -> int:
     """A fiscal year is given in B.E. (2564); a C.E. year (2021) is accepted too."""
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        value = -1
+    read = digits(str(text).strip(), field=field)
+    value = int(read) if read.isascii() and read.isdigit() and len(read) <= 4 else -1
     if 1900 <= value <= 2400:
         value += BE_OFFSET
     if not 2443 <= value <= 3000:

@@ -668,3 +668,25 @@ def m019_english_names(db: Database) -> None:
     refresh_stamp_triggers(db)
     recover(db, GUARD_POSTS, posts_before, "m019_english_names")
     recover(db, PLAN_STEPS, steps_before, "m019_english_names")
+
+
+@MIGRATIONS()
+def m017_trusted_devices(db: Database) -> None:
+    """The computers whose sync files this one accepts (issue 14, DOMAIN.md section 8).
+
+    One row per trusted computer: its device id and the Ed25519 public key its files
+    must be signed with (64 hex digits), who trusted it and when. The computer's own
+    private key is never here: it lives in a file beside the database (sync/keys.py),
+    so no backup and no sync file carries it.
+
+    Numbered 17 and applied after m019: the list is created empty, so nothing here
+    needs covering by the audit chain (m016); rows added from now on are covered by the
+    rows that add them (core.records.TRUSTED_DEVICES).
+    """
+    db.execute(
+        "CREATE TABLE trusted_devices ("
+        " device_id TEXT PRIMARY KEY,"
+        " public_key TEXT NOT NULL CHECK (length(public_key) = 64),"
+        " trusted_at TEXT NOT NULL,"
+        " trusted_by TEXT NOT NULL)"
+    )

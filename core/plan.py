@@ -6,18 +6,21 @@ plan, months and weights included, nothing done.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, parse_date
+from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, parse_date, today
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.migrations import seed_uuid
 from core.records import PLAN_PROJECTS, PLAN_STEPS, Covers, covering
 from core.users import require
+from core.values import TEXT_MAX, TITLE_MAX, check_text
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ _COLS = (
 
 
 def _step(row: tuple) -> PlanStep:
-    months = tuple(int(m) for m in row[8].split(",") if m)
+    months = parse_months(row[8])
     done = date.fromisoformat(row[10]) if row[10] else None
     return PlanStep(
         *row[:8], months=months, floor=row[9], done_date=done, evidence=row[11], evidence_en=row[12]
@@ -126,6 +129,57 @@ def get_step(db: Database, step_uuid: str) -> PlanStep:
     return _step(row)
 
 
+def check_step(
+    project: int, step_no: int, title_th: str, title_en: str, weight: float,
+    cumulative: float, months: Sequence[int], floor: int | None, done: date | None,
+    evidence: str, *, evidence_en: str = "", present: date | None = None,
+) -> None:  # fmt: skip
+    """Issue 14, point 2: the one check of a plan step, edited on the Plan progress page
+    or received in a sync file: a title within the window's length, weight and
+    cumulative % 0-100 (the plan's own figures, DOMAIN.md section 4), planned months
+    1-12, done not after `present` (today; a sync file allows for the other computer's
+    clock), evidence within the window's length."""
+    for name, value, high in (("project", project, 9), ("step_no", step_no, 99)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+            raise InvalidInput(f"{name} «{value}» ไม่ถูกต้อง", f"{name} «{value}» is not valid",
+                               field=name)  # fmt: skip
+    check_text(title_th, field="title", limit=TITLE_MAX, required=True,
+               what=("ชื่อขั้นตอน", "the step's title"))  # fmt: skip
+    check_text(title_en, field="title", limit=TITLE_MAX, what=("ชื่อภาษาอังกฤษ", "the English title"))
+    for name, value in (("weight", weight), ("cumulative", cumulative)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            raise InvalidInput(
+                f"{'น้ำหนัก' if name == 'weight' else 'ผลรวมสะสม'}ต้องอยู่ระหว่าง 0 ถึง 100",
+                f"the {'weight' if name == 'weight' else 'cumulative %'} must be between 0 and 100",
+                field=name,
+            )
+    if not months or any(isinstance(m, bool) or m not in range(1, 13) for m in months):
+        raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
+    if floor is not None and (isinstance(floor, bool) or not isinstance(floor, int)
+                              or not -9 <= floor <= 200):  # fmt: skip
+        raise InvalidInput(f"ชั้น «{floor}» ไม่ถูกต้อง", f"floor «{floor}» is not valid", field="floor")
+    if done is not None and done > (present or today()):
+        raise InvalidInput(
+            f"วันที่ {done.isoformat()} ยังมาไม่ถึง",
+            f"date {done.isoformat()} is in the future",
+            field="done",
+        )
+    check_text(evidence, field="evidence", limit=TEXT_MAX, one_line=False,
+               what=("หลักฐาน", "the evidence"))  # fmt: skip
+    check_text(evidence_en, field="evidence_en", limit=TEXT_MAX, one_line=False,
+               what=("หลักฐานภาษาอังกฤษ", "the English evidence"))  # fmt: skip
+
+
+def parse_months(text: str) -> tuple[int, ...]:
+    """The stored planned months, `10,11` (ASCII digits only: machine-written)."""
+    if not isinstance(text, str) or not _MONTHS.match(text):
+        raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
+    return tuple(int(m) for m in text.split(",") if m)
+
+
+_MONTHS = re.compile(r"^([0-9]{1,2}(,[0-9]{1,2})*)?$")
+
+
 def mark_step_done(
     db: Database, step_uuid: str, done: date | str | None, evidence: str = "",
     evidence_en: str | None = None,
@@ -140,6 +194,9 @@ def mark_step_done(
     with transaction(db):
         before = get_step(db, step_uuid)
         english = before.evidence_en if evidence_en is None else evidence_en.strip()
+        b = before
+        check_step(b.project, b.step_no, b.title_th, b.title_en, b.weight, b.cumulative,
+                   b.months, b.floor, done_date, evidence or "", evidence_en=english)  # fmt: skip
         db.execute(
             "UPDATE plan_steps SET done_date = ?, evidence = ?, evidence_en = ? WHERE uuid = ?",
             [done_date.isoformat() if done_date else None, (evidence or "").strip(), english,
@@ -164,26 +221,15 @@ def edit_step(
     Done date and evidence are left as they are.
     """
     require(db, "plan.edit")
-    if not title_th.strip():
-        raise InvalidInput("โปรดระบุชื่อขั้นตอน", "give the step a title", field="title")
-    if not (0 <= weight <= 100):
-        raise InvalidInput(
-            "น้ำหนักต้องอยู่ระหว่าง 0 ถึง 100", "the weight must be between 0 and 100", field="weight"
-        )
-    if not (0 <= cumulative <= 100):
-        raise InvalidInput(
-            "ผลรวมสะสมต้องอยู่ระหว่าง 0 ถึง 100",
-            "the cumulative % must be between 0 and 100",
-            field="cumulative",
-        )
-    if not months or any(m not in range(1, 13) for m in months):
-        raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
-    months = sorted(set(months), key=lambda m: (m - 10) % 12)  # fiscal order: Oct first
     with transaction(db):
         # The neighbours read under the write lock: two edits of adjacent steps at once
         # must not leave the cumulative column out of order.
         before = get_step(db, step_uuid)
+        check_step(before.project, before.step_no, title_th, title_en, weight, cumulative,
+                   months, before.floor, before.done_date, before.evidence,
+                   evidence_en=before.evidence_en)  # fmt: skip
         _check_cumulative(db, before, cumulative)
+        months = sorted(set(months), key=lambda m: (m - 10) % 12)  # fiscal order: Oct first
         db.execute(
             "UPDATE plan_steps SET title_th = ?, title_en = ?, weight = ?, cumulative = ?,"
             " months = ? WHERE uuid = ?",

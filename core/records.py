@@ -278,13 +278,22 @@ GUARD_MONTHS = Record(
     synced=False,
     local=(),
 )
+# The computers whose sync files this laptop accepts, each with the key its files must be
+# signed with (m017, issue 14). A decision of this laptop's administrator, never synced; a
+# computer added by hand would have its files merged and its signatures counted here.
+TRUSTED_DEVICES = Record(
+    "trusted_devices", "trusted_devices", ("device_id",),
+    (fld("device_id", S), fld("public_key", S), fld("trusted_at", S), fld("trusted_by", S)),
+    synced=False,
+    local=(),
+)
 # fmt: on
 
 # In the order a sync file lists them and a receiver merges them (references first).
 RECORDS: tuple[Record, ...] = (
     POINTS, STANDARDS, PLAN_PROJECTS, PLAN_STEPS, SURVEY_FORMS, SURVEY_QUESTIONS, ROUNDS,
     ACTIONS, SURVEY_RESPONSES, SURVEY_IMPORTS, GUARD_REPORTS, GUARD_EVENTS, GUARD_EVENT_DAYS,
-    USERS, SETTINGS, GUARD_SHIFTS, GUARD_POSTS, GUARD_MONTHS,
+    USERS, SETTINGS, GUARD_SHIFTS, GUARD_POSTS, GUARD_MONTHS, TRUSTED_DEVICES,
 )  # fmt: skip
 BY_KIND: dict[str, Record] = {r.kind: r for r in RECORDS}
 # A table's own record kind (not a second kind `of` it).

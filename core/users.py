@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "plan.edit",
             "survey.define",
             "sync.import",
+            # Which computers' sync files count here (issue 14): an administrator's call.
+            "sync.trust",
         }
     ),
 }

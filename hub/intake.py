@@ -6,10 +6,12 @@ The checks of the records against what the office already holds (the keys they p
 to, the verdicts they state) run inside the merge's transaction (hub/merge.py), through
 the same function a laptop calls, `sync.receive.check_content`.
 
-Signatures (issue 14): when sync files are signed, the signature is verified here with
-the public key the hub's own trust list holds for that computer (`TrustEntry.public_key`,
-given to `check_file` as data), and a file not signed by that key is refused, as on a
-laptop. Until then the trust list names computers by their device id.
+Signatures (issue 14): a file is signed by the computer that made it; the signature is
+verified here with the public key the hub's own trust list holds for that computer and
+office (`TrustEntry.public_key`, recorded by `hub trust`, given to `check_file` as
+data), before a line of the content is read. A file not signed by that key is refused,
+as on a laptop; so is one from a computer the hub does not trust for the office the
+file names (or trusted before files were signed: no key recorded, `hub trust` again).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import psycopg
 
 from core.errors import InvalidInput
 from core.i18n import tr
-from sync.fileformat import SyncFile, read_sync_file
+from sync.fileformat import Manifest, SyncFile, UntrustedComputer, read_sync_file
 
 
 @dataclass(frozen=True)
@@ -47,24 +49,43 @@ def trust_list(conn: psycopg.Connection) -> TrustList:
     return {(r[0], r[1]): TrustEntry(*r) for r in rows}
 
 
+def keys_for(trusted: TrustList, office: str) -> dict[str, str]:
+    """Device id -> the key its files for `office` must be signed with (entries trusted
+    before files were signed have none: their computers are trusted again)."""
+    return {e.device_id: e.public_key for (code, _), e in trusted.items()
+            if code == office and e.public_key}  # fmt: skip
+
+
 def check_file(path: Path, trusted: TrustList) -> SyncFile:
-    """The file read and checked whole (sync.fileformat.read_sync_file: format, SHA-256,
-    every record's shape, dates and audit rows), then its computer's trust for the office
-    it names. Raises InvalidInput naming the file; reads nothing but the file."""
+    """The file read and checked whole (sync.fileformat.read_sync_file: format, signature
+    and its computer's trust for the office it names, SHA-256, every record's shape,
+    dates and audit rows). Raises InvalidInput naming the file; reads nothing but the
+    file."""
     path = Path(path)
-    sync_file = read_sync_file(path)
+
+    def office_keys(m: Manifest) -> dict[str, str]:
+        return keys_for(trusted, m.office.code)
+
+    try:
+        sync_file = read_sync_file(path, trusted=office_keys)
+    except UntrustedComputer as exc:
+        raise _untrusted(path, exc.device_id, exc.manifest) from None
     m = sync_file.manifest
-    entry = trusted.get((m.office.code, m.device_id))
-    if entry is None:
-        values = {
-            "file": path.name,
-            "device": m.device_id,
-            "office": m.office.code,
-            "name_th": m.office.name_th,
-            "name_en": m.office.name_en,
-        }
-        raise InvalidInput(
-            tr("hub.untrusted", "th", **values), tr("hub.untrusted", "en", **values), field="file"
-        )
-    # Issue 14's signature check goes here: verify sync_file against entry.public_key.
+    if sync_file.same_key:
+        # A trusted computer's key under a new device id (its database restored): the
+        # hub's administrator trusts the new id with `hub trust`, as for any computer.
+        raise _untrusted(path, m.device_id, m)
     return sync_file
+
+
+def _untrusted(path: Path, device: str, m: Manifest) -> InvalidInput:
+    values = {
+        "file": path.name,
+        "device": device,
+        "office": m.office.code,
+        "name_th": m.office.name_th,
+        "name_en": m.office.name_en,
+    }
+    return InvalidInput(
+        tr("hub.untrusted", "th", **values), tr("hub.untrusted", "en", **values), field="file"
+    )

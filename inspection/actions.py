@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -15,6 +15,7 @@ from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.records import covering
 from core.users import require
+from core.values import NAME_MAX, TEXT_MAX, check_text
 
 
 @dataclass(frozen=True)
@@ -88,14 +89,52 @@ def get_action(db: Database, action_uuid: str) -> CorrectiveAction:
     return _action(row)
 
 
+def check_action(
+    what: str, who: str, due: date | None, closed: date | None, *,
+    item_no: int | None = None, failed_items: Collection[int] | None = None,
+    present: date | None = None,
+) -> tuple[str, str]:  # fmt: skip
+    """Issue 14, point 2: the one check of a corrective action's state, edited on the
+    Restrooms page or received in a sync file. Returns `what` and `who` cleaned.
+
+    What is to be done is said and who does it named, within the window's lengths; the
+    action is closed not after `present` (today; a sync file allows for the other
+    computer's clock). An action is opened by a failed item of a final round (DOMAIN.md
+    section 3): given the round's failed items, `item_no` is one of them.
+    """
+    what = check_text(what, field="what", limit=WHAT_MAX, required=True, one_line=False,
+                      what=("สิ่งที่ต้องแก้ไข", "what is to be done"))  # fmt: skip
+    who = check_text(who, field="who", limit=NAME_MAX, what=("ผู้รับผิดชอบ", "who does it"))
+    if closed is not None and closed > (present or today()):
+        raise InvalidInput(
+            f"วันที่ปิดงาน {closed.isoformat()} ยังมาไม่ถึง",
+            f"the closing date {closed.isoformat()} is in the future",
+            field="closed",
+        )
+    for value, name in ((due, "due"), (closed, "closed")):
+        if value is not None and not MIN_DAY <= value <= MAX_DAY:
+            raise InvalidInput(f"วันที่ {value.isoformat()} ไม่ถูกต้อง",
+                               f"date {value.isoformat()} is not valid", field=name)  # fmt: skip
+    if failed_items is not None and item_no not in failed_items:
+        raise InvalidInput(
+            f"ข้อ {item_no} ไม่ได้เป็นข้อที่ไม่ผ่านในรอบตรวจของงานนี้",
+            f"item {item_no} did not fail in this action's round",
+            field="item_no",
+        )
+    return what, who
+
+
+# A failed item opens an action saying the item's text, " — " and the item's note.
+WHAT_MAX = 2 * TEXT_MAX + 3
+# Dates an action may carry: a due date is planned ahead, but not by centuries.
+MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2200, 12, 31)
+
+
 def update_action(
     db: Database, action_uuid: str, *, what: str, who: str, due: str | date | None
 ) -> CorrectiveAction:
     """Set what is to be done, by whom and by when (an open action only)."""
     require(db, "actions.edit")
-    what = (what or "").strip()
-    if not what:
-        raise InvalidInput("โปรดระบุสิ่งที่ต้องแก้ไข", "say what is to be done", field="what")
     due_date = (
         due
         if isinstance(due, date) or due is None
@@ -103,13 +142,14 @@ def update_action(
     )
     if due == "":
         due_date = None
+    what, who = check_action(what or "", who or "", due_date, None)
     with transaction(db):
         act = _open_action(db, action_uuid)
         if due_date is not None:
             _not_before_round(act, due_date, "due")
         db.execute(
             "UPDATE corrective_actions SET what = ?, who = ?, due_date = ? WHERE id = ?",
-            [what, (who or "").strip(), due_date.isoformat() if due_date else None, act.id],
+            [what, who, due_date.isoformat() if due_date else None, act.id],
         )
         after = get_action(db, action_uuid)
         audit(db, "update", "action", act.uuid, _snap(act), _snap(after),
@@ -122,6 +162,7 @@ def close_action(db: Database, action_uuid: str, closed: str | date) -> Correcti
     closed_date = closed if isinstance(closed, date) else parse_date(closed, field="closed")
     with transaction(db):
         act = _open_action(db, action_uuid)
+        check_action(act.what, act.who, act.due_date, closed_date)
         _not_before_round(act, closed_date, "closed")
         db.execute(
             "UPDATE corrective_actions SET closed_date = ? WHERE id = ?",

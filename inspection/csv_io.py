@@ -25,8 +25,16 @@ from core.errors import InvalidInput, SalaError
 from core.records import Covers
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
-from inspection.rounds import audit_batch, next_batch, record_round, round_digester, standard_uuid
-from inspection.standard import Standard, check_score, current_standard, judge
+from inspection.rounds import (
+    RoundFacts,
+    audit_batch,
+    check_round,
+    next_batch,
+    record_round,
+    round_digester,
+    standard_uuid,
+)
+from inspection.standard import Standard, check_score, current_standard
 
 ITEM_COLUMNS = tuple(f"i{n}" for n in range(1, 21))
 ROUND_COLUMNS = ("point", "date", "time", "inspector", *ITEM_COLUMNS, "note")
@@ -207,21 +215,22 @@ def _check_rows(
     """(point, minute, inspector, fiscal year, (scores, total, passed, failed), note, row
     number) per row.
 
-    The first bad row raises, naming its row and field, in Thai and English. Cells are
-    read by position: a row's four leading cells and its 20 scores each in one C call.
+    Each row is checked by inspection.rounds.check_round, as a round typed in the window
+    or received in a sync file is. The first bad row raises, naming its row and field,
+    in Thai and English. Cells are read by position: a row's four leading cells and its
+    20 scores each in one C call.
     """
     column = {name: at for at, name in enumerate(header)}  # a repeated name: the last, as ever
     leading = itemgetter(*(column[c] for c in ("point", "date", "time", "inspector")))
     item_cells = itemgetter(*(column[c] for c in ITEM_COLUMNS))
     note_at = column.get("note")
     points = {p.code: p for p in list_points(db, active_only=False)}
-    # Parsed once per distinct text; stamps are built as ISO text, which compares
-    # (with the present moment, same format) as the moments do.
+    # Parsed once per distinct text.
     days: dict[str, tuple[str, int]] = {}
     times: dict[str, str] = {}
     scores_ok = _score_pattern(std)
-    verdicts: dict[str, tuple[str, int, int, tuple[int, ...]]] = {}
-    moment = now().isoformat(timespec="minutes")
+    as_ints: dict[str, tuple[int, ...]] = {}
+    present = now()
     parsed = []
     for number, row in rows:
         try:
@@ -234,25 +243,22 @@ def _check_rows(
             if raw_time not in times:
                 times[raw_time] = parse_time(raw_time).strftime("%H:%M")
             stamp = f"{day_iso}T{times[raw_time]}"
-            if stamp > moment:
-                raise InvalidInput(
-                    "เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="time"
-                )
-            if not inspector:
-                raise InvalidInput("โปรดระบุชื่อผู้ตรวจ", "give the inspector's name", field="inspector")
             cells = item_cells(row)
             joined = "".join(cells)
             if len(joined) != len(cells) or not scores_ok.fullmatch(joined):
-                # Named cell by cell: the message says which item is wrong.
+                # Thai digits, or a bad cell: read cell by cell (core.values), naming it.
                 joined = "".join(str(check_score(row[column[c]], std.max_score, field=c))
                                  for c in ITEM_COLUMNS)  # fmt: skip
-            verdict = verdicts.get(joined)
-            if verdict is None:
-                v = judge(list(map(int, joined)), std.item_min, std.pass_total)
-                verdict = verdicts[joined] = (joined, v.total, int(v.passed), v.failed_items)
+            scores = as_ints.get(joined)
+            if scores is None:
+                scores = as_ints[joined] = tuple(map(int, joined))
+            note = "" if note_at is None else row[note_at]
+            facts = RoundFacts("", point.uuid, datetime.fromisoformat(stamp), inspector, scores,
+                               note)  # fmt: skip
+            v = check_round(facts, std, present=present)
         except SalaError as exc:
             raise exc.at_row(number) from None
-        note = "" if note_at is None else row[note_at]
+        verdict = (joined, v.total, int(v.passed), v.failed_items)
         parsed.append((point, stamp, inspector, fy, verdict, note, number))
     return parsed
 

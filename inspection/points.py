@@ -10,18 +10,24 @@ from datetime import date
 from sqlite_utils import Database
 
 from core.errors import InvalidInput
+from core.values import ASCII_DIGITS, THAI_DIGITS, TITLE_MAX, check_text
+
+_THAI = str.maketrans(THAI_DIGITS, ASCII_DIGITS)
 
 KINDS = ("male", "female", "accessible", "mixed")
 
-_CODE = re.compile(r"^F?(\d)-?(\d{2})$")
+_CODE = re.compile(r"^F?([0-9])-?([0-9]{2})$")
 
 
 def normalise_code(text: str) -> str | None:
-    """`101`, `f101`, `F1-01`, ` f1-01 ` -> `F1-01`; anything else -> None.
+    """`101`, `f101`, `F1-01`, ` f1-01 `, `๑๐๑` -> `F1-01`; anything else -> None.
 
     How a point code is typed on the Round and Survey pages (three digits, no keypad
-    needed) and read from a file.
+    needed) and read from a file. Thai digits are read; other scripts' are not digits
+    here (issue 14).
     """
+    if any(c in THAI_DIGITS for c in text):
+        text = text.translate(_THAI)
     m = _CODE.match(text.strip().upper())
     return f"F{m.group(1)}-{m.group(2)}" if m else None
 
@@ -103,6 +109,7 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
         if active:
             if not periods or periods[-1][1] is not None:
                 periods.append([day.isoformat(), None])
+            check_periods(periods, True)
             db.execute(
                 "UPDATE points SET active = 1, active_until = NULL, active_from = ?, periods = ?"
                 " WHERE id = ?",
@@ -111,6 +118,7 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
         else:
             if periods and periods[-1][1] is None:
                 periods[-1][1] = day.isoformat()
+            check_periods(periods, False)
             db.execute(
                 "UPDATE points SET active = 0, active_until = ?, periods = ? WHERE id = ?",
                 [day.isoformat(), json.dumps(periods), point.id],
@@ -119,6 +127,73 @@ def set_point_active(db: Database, code: str, active: bool, on: date | str | Non
               {"active": point.active}, {"active": active, "on": day.isoformat()},
               covers=covering(db, points=[point.uuid]))  # fmt: skip
     return get_point(db, code)
+
+
+# A point's code as the office writes it (F1-01, or a building's own such as LA-01).
+_STORED_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+
+
+def check_point(
+    code: str, floor: int, kind: str, name_th: str, name_en: str, location: str,
+    active: bool, periods: list[list[str | None]],
+) -> None:  # fmt: skip
+    """Issue 14, point 2: the one check of a point and its periods, wherever it comes
+    from (seeded, changed here, received in a sync file)."""
+    if not isinstance(code, str) or not _STORED_CODE.match(code):
+        raise InvalidInput(f"รหัสจุดบริการ «{code}» ไม่ถูกต้อง", f"point code «{code}» is not valid",
+                           field="code")  # fmt: skip
+    if isinstance(floor, bool) or not isinstance(floor, int) or not -9 <= floor <= 200:
+        raise InvalidInput(f"ชั้น «{floor}» ไม่ถูกต้อง", f"floor «{floor}» is not valid",
+                           field="floor")  # fmt: skip
+    if kind not in KINDS:
+        raise InvalidInput(f"ไม่รู้จักประเภทห้องน้ำ «{kind}»",
+                           f"unknown kind «{kind}» (use {', '.join(KINDS)})",
+                           field="kind")  # fmt: skip
+    check_text(name_th, field="name_th", limit=TITLE_MAX, required=True,
+               what=("ชื่อจุดบริการ", "the point's Thai name"))  # fmt: skip
+    check_text(name_en, field="name_en", limit=TITLE_MAX, what=("ชื่อภาษาอังกฤษ", "the English name"))
+    check_text(location, field="location", limit=TITLE_MAX, what=("ที่ตั้ง", "the location"))
+    check_periods(periods, active)
+
+
+def check_periods(periods: object, active: bool) -> None:
+    """A point's active periods (m014): [from, until] ISO days in order, not overlapping,
+    only the first without a start and only the last without an end, which is open
+    exactly while the point is active."""
+    bad = InvalidInput("ช่วงเวลาที่เปิดใช้จุดบริการไม่ถูกต้อง", "the point's active periods are not valid",
+                       field="periods")  # fmt: skip
+    if not isinstance(periods, list) or not periods:
+        raise bad
+    last_end: str | None = None
+    for n, period in enumerate(periods):
+        if not (isinstance(period, list) and len(period) == 2):
+            raise bad
+        since, until = period
+        for day in period:
+            if day is not None and not (
+                isinstance(day, str) and _ISO_DAY.match(day) and _is_day(day)
+            ):
+                raise bad
+        if (since is None and n > 0) or (until is None and n < len(periods) - 1):
+            raise bad
+        if since is not None and until is not None and until < since:
+            raise bad
+        if last_end is not None and since is not None and since < last_end:
+            raise bad
+        last_end = until
+    if bool(active) != (periods[-1][1] is None):
+        raise bad
+
+
+_ISO_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_periods(text: str | None) -> list[list[str | None]]:

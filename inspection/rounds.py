@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache, lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -20,9 +23,17 @@ from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.records import ACTIONS, ROUNDS, Covers, covering, json_string, values_digest
 from core.users import current_actor, require
+from core.values import NAME_MAX, TEXT_MAX, check_text
 from inspection.actions import ActionOutcome, settle_actions
 from inspection.points import Point, get_point, get_point_by_id
-from inspection.standard import Standard, check_score, current_standard, judge, standard_by_id
+from inspection.standard import (
+    Judgement,
+    Standard,
+    check_score,
+    current_standard,
+    judge,
+    standard_by_id,
+)
 
 UNSCORED = "-"
 
@@ -47,6 +58,7 @@ class Round:
     notes: dict[int, str]
     superseded_by: str | None = None
     recorded_by: str = ""  # the account that saved it (the inspector is who inspected)
+    point_uuid: str = ""
 
     @property
     def is_final(self) -> bool:
@@ -81,7 +93,7 @@ _ROUND_SQL = (
     "SELECT r.id, r.uuid, r.point_id, p.code, r.standard_id, r.inspected_at, r.fiscal_year,"
     " r.inspector, r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason,"
     " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final'),"
-    " r.recorded_by FROM rounds r JOIN points p ON p.id = r.point_id"
+    " r.recorded_by, p.uuid FROM rounds r JOIN points p ON p.id = r.point_id"
 )
 
 
@@ -114,6 +126,7 @@ def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
                 notes=notes,
                 superseded_by=row[15],
                 recorded_by=row[16] or "",
+                point_uuid=row[17],
             )
         )
     return out
@@ -157,18 +170,136 @@ def open_drafts(db: Database) -> list[Round]:
 
 
 def _check_inspector(inspector: str) -> str:
-    name = (inspector or "").strip()
-    if not name:
-        raise InvalidInput("โปรดระบุชื่อผู้ตรวจ", "give the inspector's name", field="inspector")
-    if len(name) > 100:
-        raise InvalidInput("ชื่อผู้ตรวจยาวเกินไป", "inspector name is too long", field="inspector")
-    return name
+    return check_text(inspector or "", field="inspector", limit=NAME_MAX, required=True,
+                what=("ชื่อผู้ตรวจ", "the inspector's name"))  # fmt: skip
 
 
-def _check_when(when: datetime) -> datetime:
-    if when > now():
+def _check_when(when: datetime, present: datetime | None = None) -> datetime:
+    if when > (present or now()):
         raise InvalidInput("เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="date")
     return when.replace(second=0, microsecond=0)
+
+
+# Where a final round came from (rounds.source): typed, imported, the demo year, the
+# benchmark's generated data.
+SOURCES = ("app", "import", "demo", "bench")
+
+
+class RoundFacts(NamedTuple):
+    """What the rules need to know of a final round, wherever it comes from: the window
+    (a draft being finalized), a CSV row, a sync file's record (sync/validate.py). A
+    named tuple: an import of 100,000 rows makes one a row."""
+
+    uuid: str
+    point: str  # the point's uuid: the same on every computer
+    inspected_at: datetime
+    inspector: str
+    scores: tuple[int | None, ...]
+    note: str = ""
+    notes: Mapping[int, str] = MappingProxyType({})
+    supersedes: str | None = None
+    reason: str = ""
+    final: bool = True
+
+    @classmethod
+    def of(cls, rnd: Round) -> RoundFacts:
+        return cls(rnd.uuid, rnd.point_uuid, rnd.inspected_at, rnd.inspector, rnd.scores,
+                   rnd.note, rnd.notes, rnd.supersedes, rnd.reason, rnd.is_final)  # fmt: skip
+
+
+def check_round(
+    rnd: RoundFacts, std: Standard, corrected: RoundFacts | None = None, *,
+    present: datetime | None = None,
+) -> Judgement:  # fmt: skip
+    """Issue 14, point 2: the one check of a final round, for the window, a CSV row and a
+    sync file alike. Returns what the pass rule says of its scores (DOMAIN.md 3).
+
+    - every item of the standard scored, each a whole number 0..max (an item named
+      when it is not), no more and no fewer scores than the standard has items;
+    - inspected not after `present` (now; a sync file allows for the other computer's
+      clock), the inspector named, notes within the window's lengths;
+    - a correction names a final round `corrected` of the same point and inspection
+      time (a correction is a better record of the same inspection: it judges the
+      point in its place) and gives its reason.
+    The first rule broken raises InvalidInput naming the field.
+    """
+    n = len(std.items)
+    if len(rnd.scores) != n:
+        raise InvalidInput(
+            f"มีคะแนน {len(rnd.scores)} ข้อ แต่เกณฑ์ฉบับนี้มี {n} ข้อ",
+            f"{len(rnd.scores)} scores were given but the standard has {n} items",
+            field="scores",
+        )
+    # Most rounds are plain: one C-speed test. Only a bad one is read item by item, to
+    # name the item (a 100,000-row import calls this once a row).
+    if not _valid_scores(std.max_score).issuperset(rnd.scores):
+        _name_bad_score(rnd, std)
+    if rnd.inspected_at > (present or now()):
+        _check_when(rnd.inspected_at, present)  # raises, in the window's words
+    if rnd.inspected_at.year < MIN_YEAR:
+        raise InvalidInput("เวลาตรวจเก่าเกินไป", "the inspection time is too long ago", field="date")
+    _check_inspector(rnd.inspector)
+    check_text(rnd.note, field="note", limit=TEXT_MAX, one_line=False, what=("หมายเหตุ", "the note"))
+    for no, note in rnd.notes.items():
+        _check_item(std, no)
+        check_text(note, field=f"i{no}", limit=TEXT_MAX, one_line=False,
+                   what=(f"หมายเหตุข้อ {no}", f"the note of item {no}"))  # fmt: skip
+    if rnd.supersedes is not None:
+        _check_correction(rnd, corrected)
+    return _judged(tuple(rnd.scores), std.item_min, std.pass_total)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=4096)
+def _judged(scores: tuple[int, ...], item_min: int, pass_total: int) -> Judgement:
+    """judge, remembered: an import of 100,000 rounds holds a few hundred score patterns."""
+    return judge(scores, item_min, pass_total)
+
+
+# Before any round the office could have kept (the app began in B.E. 2563).
+MIN_YEAR = 2000
+
+
+@cache
+def _valid_scores(max_score: int) -> frozenset[int]:
+    return frozenset(range(max_score + 1))
+
+
+def _name_bad_score(rnd: RoundFacts, std: Standard) -> None:
+    for no, score in enumerate(rnd.scores, start=1):
+        if score is None:
+            raise InvalidInput(f"ยังไม่ได้ให้คะแนนข้อ {no}", f"item {no} is not scored yet",
+                               field=f"i{no}")  # fmt: skip
+        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= std.max_score:
+            check_score(str(score), std.max_score, field=f"i{no}")
+            raise InvalidInput(f"คะแนนข้อ {no} ไม่ถูกต้อง", f"the score of item {no} is not valid",
+                               field=f"i{no}")  # fmt: skip
+
+
+def _check_correction(rnd: RoundFacts, corrected: RoundFacts | None) -> None:
+    check_text(rnd.reason, field="reason", limit=TEXT_MAX, required=True, one_line=False,
+               what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
+    if corrected is None or corrected.uuid != rnd.supersedes or rnd.supersedes == rnd.uuid:
+        raise InvalidInput(
+            "ไม่พบรอบตรวจที่ขอแก้ไข", "the round this corrects is not here", field="supersedes"
+        )
+    if not corrected.final:
+        raise InvalidInput(
+            "แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว",
+            "only a final round can be corrected",
+            field="supersedes",
+        )
+    if corrected.point != rnd.point:
+        raise InvalidInput(
+            "การแก้ไขต้องเป็นจุดบริการเดียวกับรอบตรวจที่แก้",
+            "a correction must be of the same point",
+            field="point",
+        )
+    if corrected.inspected_at != rnd.inspected_at:
+        raise InvalidInput(
+            "การแก้ไขต้องมีเวลาตรวจเดียวกับรอบตรวจที่แก้",
+            "a correction keeps the inspection time of the round it corrects",
+            field="date",
+        )
 
 
 def start_draft(
@@ -268,7 +399,8 @@ def set_score(db: Database, round_uuid: str, item_no: int, score: int | None) ->
 
 
 def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Round:
-    note = (note or "").strip()
+    note = check_text(note or "", field=f"i{item_no}", limit=TEXT_MAX, one_line=False,
+                      what=(f"หมายเหตุข้อ {item_no}", f"the note of item {item_no}"))  # fmt: skip
     with transaction(db):
         rnd, std = _draft(db, round_uuid)
         _check_item(std, item_no)
@@ -284,12 +416,11 @@ def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Rou
 
 
 def set_round_note(db: Database, round_uuid: str, note: str) -> Round:
+    note = check_text(note or "", field="note", limit=TEXT_MAX, one_line=False,
+                      what=("หมายเหตุ", "the note"))  # fmt: skip
     with transaction(db):
         rnd, _ = _draft(db, round_uuid)
-        db.execute(
-            "UPDATE rounds SET note = ? WHERE id = ? AND status = 'draft'",
-            [(note or "").strip(), rnd.id],
-        )
+        db.execute("UPDATE rounds SET note = ? WHERE id = ? AND status = 'draft'", [note, rnd.id])
     return get_round(db, round_uuid)
 
 
@@ -351,10 +482,11 @@ def finalize(db: Database, round_uuid: str) -> Finalized:
                 f"items {listed} are not scored yet",
                 field=f"i{missing[0]}",
             )
-        scores = [s for s in rnd.scores if s is not None]
-        verdict = judge(scores, std.item_min, std.pass_total)
+        corrected = None
         if rnd.supersedes:
             _check_supersede(db, rnd.supersedes)
+            corrected = RoundFacts.of(get_round(db, rnd.supersedes))
+        verdict = check_round(RoundFacts.of(rnd), std, corrected)
         db.execute(
             "UPDATE rounds SET status = 'final', total = ?, passed = ?, finalized_at = ?,"
             " recorded_by = ? WHERE id = ? AND status = 'draft'",
@@ -396,11 +528,9 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     better record of the same inspection, so it judges the point in its place.
     """
     require(db, "rounds.correct")
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            "โปรดระบุเหตุผลของการแก้ไข", "give the reason for the correction", field="reason"
-        )
+    reason = check_text(reason or "", field="reason", limit=TEXT_MAX, required=True,
+                        one_line=False,
+                        what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
     with transaction(db):
         old = get_round(db, round_uuid)
         if not old.is_final:

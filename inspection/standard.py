@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.errors import InvalidInput, NotFound
+from core.values import TEXT_MAX, check_text, whole
 
 
 @dataclass(frozen=True)
@@ -64,15 +65,8 @@ def judge(scores: Sequence[int], item_min: int, pass_total: int) -> Judgement:
 
 
 def check_score(value: object, max_score: int = 4, *, field: str = "score") -> int:
-    """A score is a whole number 0..max_score."""
-    text = str(value).strip()
-    if text.isdecimal() and 0 <= int(text) <= max_score:
-        return int(text)
-    raise InvalidInput(
-        f"คะแนน «{text}» ต้องเป็นเลข 0 ถึง {max_score}",
-        f"score «{text}» must be a whole number from 0 to {max_score}",
-        field=field,
-    )
+    """A score is a whole number 0..max_score (ASCII or Thai digits, core.values)."""
+    return whole(value, field=field, low=0, high=max_score, what=("คะแนน", "score"))
 
 
 def _load(db: Database, where: str, params: list) -> Standard:
@@ -101,6 +95,49 @@ def current_standard(db: Database) -> Standard:
 
 def standard_by_id(db: Database, standard_id: int) -> Standard:
     return _load(db, "id = ?", [standard_id])
+
+
+def standard_by_uuid(db: Database, uuid: str) -> Standard:
+    return _load(db, "uuid = ?", [uuid])
+
+
+GROUPS = ("H", "A", "S")  # Healthy, Accessibility, Safety (DOMAIN.md section 3)
+# One digit per item is typed and stored (rounds.scores): a score is at most 9.
+MAX_SCORE_LIMIT = 9
+MAX_ITEMS = 99
+
+
+def check_standard(
+    version: int, max_score: int, item_min: int, pass_total: int,
+    items: Sequence[tuple[int, str, str, str]],
+) -> None:  # fmt: skip
+    """Issue 14, point 2: the one check of a standard version, made from a CSV of items
+    here or received in a sync file: items numbered 1, 2, 3, … each in a group (H, A,
+    S) with Thai and English text, and thresholds a round can reach."""
+    for name, value, low, high in (("version", version, 1, 10**6),
+                                   ("max_score", max_score, 1, MAX_SCORE_LIMIT)):  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidInput(f"{name} «{value}» ไม่ถูกต้อง", f"{name} «{value}» is not valid",
+                               field=name)  # fmt: skip
+    if not 1 <= len(items) <= MAX_ITEMS:
+        raise InvalidInput(f"เกณฑ์ต้องมี 1 ถึง {MAX_ITEMS} ข้อ",
+                           f"a standard has 1 to {MAX_ITEMS} items", field="items")  # fmt: skip
+    for n, (no, grp, th, en) in enumerate(items, start=1):
+        if no != n:
+            raise InvalidInput("ข้อต้องเรียง 1, 2, 3, …", "items must be numbered 1, 2, 3, …",
+                               field="no", row=n)  # fmt: skip
+        if grp not in GROUPS or not th.strip() or not en.strip():
+            raise InvalidInput("ต้องมีกลุ่ม (H, A, S) และข้อความไทยและอังกฤษ",
+                               "each item needs a group (H, A, S) and Thai and English text",
+                               field="group", row=n)  # fmt: skip
+        for value in (th, en):
+            check_text(value, field=f"i{n}", limit=TEXT_MAX, what=(f"ข้อ {n}", f"item {n}"))
+    most = max_score * len(items)
+    for name, value, low, high in (("item_min", item_min, 0, max_score),
+                                   ("pass_total", pass_total, 1, most)):  # fmt: skip
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidInput("เกณฑ์ผ่านไม่ถูกต้อง", "the pass thresholds are not valid",
+                               field=name)  # fmt: skip
 
 
 def max_totals(db: Database) -> dict[int, int]:
@@ -134,14 +171,14 @@ def create_standard_version(
     rows = read_rows(Path(path), STANDARD_COLUMNS)
     items = []
     for number, row in rows:
-        if not row["no"].isdecimal() or int(row["no"]) != len(items) + 1:
-            raise InvalidInput("ข้อต้องเรียง 1, 2, 3, …", "items must be numbered 1, 2, 3, …",
-                               field="no", row=number)  # fmt: skip
-        if row["group"].upper() not in ("H", "A", "S") or not row["th"] or not row["en"]:
-            raise InvalidInput("ต้องมีกลุ่ม (H, A, S) และข้อความไทยและอังกฤษ",
-                               "each item needs a group (H, A, S) and Thai and English text",
-                               field="group", row=number)  # fmt: skip
-        items.append((int(row["no"]), row["group"].upper(), row["th"], row["en"]))
+        try:
+            no = whole(row["no"], field="no", low=1, high=MAX_ITEMS, what=("ข้อ", "item"))
+            items.append((no, row["group"].upper(), row["th"], row["en"]))
+            # Each item as it is read, to name its row (the thresholds are checked below,
+            # against the current version read under the write lock).
+            check_standard(1, MAX_SCORE_LIMIT, 0, 1, items)
+        except InvalidInput as exc:
+            raise exc.at_row(number) from None
     uid = new_id()
     with transaction(db):
         # The current version read under the write lock: two new versions at once would
@@ -149,10 +186,8 @@ def create_standard_version(
         current = current_standard(db)
         minimum = current.item_min if item_min is None else item_min
         band = current.pass_total if pass_total is None else pass_total
-        if not items or not 0 <= minimum <= current.max_score or not 0 < band <= 4 * len(items):
-            raise InvalidInput("เกณฑ์ผ่านไม่ถูกต้อง", "the pass thresholds are not valid",
-                               field="pass_total")  # fmt: skip
         version = current.version + 1
+        check_standard(version, current.max_score, minimum, band, items)
         cur = db.execute(
             "INSERT INTO standards(uuid, version, title_th, title_en, max_score, item_min,"
             " pass_total, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",

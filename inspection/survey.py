@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import fiscal_year, parse_date
+from core.calendar import fiscal_year, parse_date, today
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
@@ -29,10 +29,10 @@ from core.i18n import tr
 from core.migrations import seed_uuid
 from core.records import SURVEY_FORMS, SURVEY_QUESTIONS, Covers, covering
 from core.users import current_actor, require
+from core.values import TEXT_MAX, TITLE_MAX, check_text, digits
 from inspection.points import get_point, list_points
 
 GROUPS = ("official", "employee", "public")
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SURVEY_COLUMNS = ("date", "point", "group", "rating")
 # export survey ends each row with the answer's id; import-survey keeps it, so an export
 # imported back (or into another database) adds nothing twice and keeps its ids.
@@ -50,16 +50,53 @@ def is_satisfied(ratings: Sequence[int]) -> bool:
     return Fraction(sum(ratings), len(ratings)) >= Fraction(7, 2)
 
 
-def parse_ratings(text: str, *, field: str = "rating") -> list[int]:
-    """`4` or `4;5;3`: each a whole number 1-5."""
-    parts = [p.strip() for p in str(text).split(";")]
+def parse_ratings(text: str, *, field: str = "rating", thai: bool = True) -> list[int]:
+    """`4` or `4;5;3`: each a whole number 1-5 (Thai digits ๑-๕ too, where typed)."""
+    raw = str(text)
+    parts = [p.strip() for p in digits(raw, field=field, thai=thai).split(";")]
     if not parts or any(p not in ("1", "2", "3", "4", "5") for p in parts):
         raise InvalidInput(
-            f"คะแนนความพึงพอใจ «{text}» ต้องเป็น 1-5 (หลายข้อคั่นด้วย ;)",
-            f"rating «{text}» must be 1-5 (several separated by ;)",
+            f"คะแนนความพึงพอใจ «{raw}» ต้องเป็น 1-5 (หลายข้อคั่นด้วย ;)",
+            f"rating «{raw}» must be 1-5 (several separated by ;)",
             field=field,
         )
     return [int(p) for p in parts]
+
+
+def check_response(
+    day: date, group: str, ratings: Sequence[int], questions: int | None = None, *,
+    present: date | None = None,
+) -> tuple[str, list[int]]:  # fmt: skip
+    """Issue 14, point 2: the one check of a survey answer, typed on the Survey page,
+    imported from CSV or received in a sync file. Returns the group and the ratings.
+
+    Answered not after `present` (today; a sync file allows for the other computer's
+    clock), a known group, 1 to MAX_QUESTIONS ratings each 1-5, and as many ratings as
+    the form it was given with has questions (`questions`, when it names one).
+    """
+    if day > (present or today()):
+        raise InvalidInput(
+            f"วันที่ {day.isoformat()} ยังมาไม่ถึง",
+            f"date {day.isoformat()} is in the future",
+            field="date",
+        )
+    grp = check_group(group)
+    values = list(ratings)
+    if not 1 <= len(values) <= MAX_QUESTIONS or any(
+        isinstance(v, bool) or v not in range(1, 6) for v in values
+    ):
+        raise InvalidInput(
+            f"คะแนนต้องเป็น 1-5 ไม่เกิน {MAX_QUESTIONS} ข้อ",
+            f"ratings must be 1-5, at most {MAX_QUESTIONS} of them",
+            field="rating",
+        )
+    if questions is not None and questions != len(values):
+        raise InvalidInput(
+            f"แบบสอบถามนี้มี {questions} ข้อ แต่ได้คะแนน {len(values)} ข้อ",
+            f"this form has {questions} questions but {len(values)} ratings were given",
+            field="rating",
+        )
+    return grp, values
 
 
 def check_group(text: str) -> str:
@@ -115,22 +152,14 @@ def record_response(
     """
     require(db, "survey.record")
     d = day if isinstance(day, date) else parse_date(day)
-    grp = check_group(group)
     values = parse_ratings(ratings) if isinstance(ratings, str) else list(ratings)
-    if not values or any(v not in range(1, 6) for v in values):
-        raise InvalidInput("คะแนนต้องเป็น 1-5", "ratings must be 1-5", field="rating")
+    grp, values = check_response(d, group, values)
     with transaction(db):
         # The form read under the write lock: one edited in place a moment ago by another
         # window (it had no answers) is checked as it is now.
         point_id = get_point(db, point_code).id if point_code else None
         if form is not None:
-            asked = len(get_form(db, form).questions)
-            if asked != len(values):
-                raise InvalidInput(
-                    f"แบบสอบถามนี้มี {asked} ข้อ แต่ได้คะแนน {len(values)} ข้อ",
-                    f"this form has {asked} questions but {len(values)} ratings were given",
-                    field="rating",
-                )
+            check_response(d, grp, values, len(get_form(db, form).questions))
         else:
             form = form_for_ratings(db, fiscal_year(d), len(values))
         uid = _insert(db, d, point_id, grp, values, "app", form)
@@ -311,9 +340,7 @@ def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[_R
             point_id = None
             if code:
                 point_id = points.get(code) or get_point(db, code).id
-            grp = check_group(row["group"])
-            # Thai digits are digits, as in a round's scores: "๕" was refused as not 1-5.
-            ratings = parse_ratings(row["rating"].translate(THAI_DIGITS))
+            grp, ratings = check_response(day, row["group"], parse_ratings(row["rating"]))
             uid = _answer_id(row.get("id", ""))
         except SalaError as exc:
             raise exc.at_row(number) from None
@@ -414,6 +441,25 @@ def form_for_ratings(db: Database, fy: int, count: int) -> str | None:
     return keys[0] if len(keys) == 1 else None
 
 
+def check_form(
+    name_th: str, name_en: str, items: Sequence[tuple[str, str]]
+) -> tuple[str, str, list[tuple[str, str]]]:
+    """Issue 14, point 2: the one check of a survey form, defined on the Survey page or
+    received in a sync file: a Thai and an English name, 1 to MAX_QUESTIONS questions,
+    each in both languages, within the window's lengths. Returns them cleaned (blank
+    rows of the editor dropped)."""
+    names = [
+        check_text(
+            name, field="name", limit=TITLE_MAX, what=("ชื่อแบบสอบถาม", "the form's name")
+        )  # fmt: skip
+        for name in (name_th, name_en)
+    ]
+    if not all(names):
+        raise InvalidInput("โปรดตั้งชื่อแบบสอบถามทั้งภาษาไทยและภาษาอังกฤษ",
+                           "give the form a Thai and an English name", field="name")  # fmt: skip
+    return names[0], names[1], _clean_questions(items)
+
+
 def _clean_questions(items: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     cleaned = [((th or "").strip(), (en or "").strip()) for th, en in items]
     cleaned = [(th, en) for th, en in cleaned if th or en]  # blank rows of the editor
@@ -433,6 +479,9 @@ def _clean_questions(items: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
                 f"question {no} needs both its Thai and its English text",
                 field=f"question {no}",
             )
+        for value in (th, en):
+            check_text(value, field=f"question {no}", limit=TEXT_MAX,
+                       what=(f"คำถามข้อ {no}", f"question {no}"))  # fmt: skip
     return cleaned
 
 
@@ -547,11 +596,7 @@ def save_form(
     Only section heads and administrators may (permission `survey.define`).
     """
     require(db, "survey.define")
-    name_th, name_en = (name_th or "").strip(), (name_en or "").strip()
-    if not name_th or not name_en:
-        raise InvalidInput("โปรดตั้งชื่อแบบสอบถามทั้งภาษาไทยและภาษาอังกฤษ",
-                           "give the form a Thai and an English name", field="name")  # fmt: skip
-    cleaned = _clean_questions(items)
+    name_th, name_en, cleaned = check_form(name_th or "", name_en or "", items)
     with transaction(db):
         _ensure_own_forms(db, fy)
         if key is None:

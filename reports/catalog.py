@@ -67,13 +67,14 @@ def _floor(
     db: Database, out: Path, scope: dict[str, Any], *, lang: str, progress: Progress
 ) -> Path:
     from core.errors import InvalidInput
+    from core.values import digits
     from inspection.points import floors
     from reports.restroom_pdf import build_floor_pdf
 
     fy = _fy(scope)
     known = floors(db)
-    text = str(scope["floor"]).strip()
-    if not text.isdigit() or int(text) not in known:
+    text = digits(str(scope["floor"]).strip(), field="floor")  # issue 14: '²' is no floor
+    if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) not in known:
         listed = ", ".join(str(f) for f in known)
         raise InvalidInput(
             f"ไม่มีชั้น «{text}» (มีชั้น {listed})",

@@ -123,14 +123,16 @@ def parse_month(text: str, *, field: str = "month") -> tuple[int, int]:
     """`2021-01` (or `2564-01`, `01/2564`): C.E. year and month of a month not in the future."""
     from core.calendar import BE_OFFSET
     from core.errors import InvalidInput
+    from core.values import digits
 
     raw = str(text or "").strip()
+    read = digits(raw, field=field)  # Thai digits read; '²' or '０１' refused (issue 14)
     year = month = 0
-    if "-" in raw:
-        y, _, m = raw.partition("-")
+    if "-" in read:
+        y, _, m = read.partition("-")
     else:
-        m, _, y = raw.partition("/")
-    if y.isdigit() and m.isdigit():
+        m, _, y = read.partition("/")
+    if y.isascii() and y.isdigit() and m.isascii() and m.isdigit() and len(y + m) <= 6:
         year, month = int(y), int(m)
         if year > 2400:
             year -= BE_OFFSET

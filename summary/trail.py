@@ -129,7 +129,10 @@ class Trail:
             if year.isdigit() and month.isdigit():
                 values["month"] = format_month(int(year), int(month), lang)
         if row.kind == "annual_summary" and isinstance(after, dict):
-            values["score"] = after.get("total_score", after.get("score", ""))
+            # A signature holds the score signed and the signer's role (the first ones
+            # held the score alone).
+            signed = after["score"] if isinstance(after.get("score"), dict) else after
+            values["score"] = signed.get("total_score", signed.get("score", ""))
         if row.kind == "standard":
             values["version_no"] = row.record_uuid
         values.setdefault("reason", "")

@@ -11,6 +11,9 @@
 - Audit rows join their device's chain only where they continue it; rows that
   would leave a gap (a file made with --since) or fork it are held back and
   reported, so every chain still verifies with `check`.
+- A file is read only once its signature and its computer's trust are settled
+  (sync.fileformat, issue 14); every record then passes the checks the same record
+  passes when typed or imported here (sync.validate), before anything is written.
 - A record is written only with the audit row that records it (issue 14): its
   digest (core.records) must be the one its computer's row holds. A record whose
   row is not here (held back) waits for a later file; one that differs from its
@@ -36,6 +39,7 @@ from core.audit import SYNC_FIELDS, audit, head_hash, local_device
 from core.calendar import fiscal_year, format_datetime, from_utc
 from core.coverage import BATCH_KINDS, Claim, Claims, local_devices
 from core.db import transaction
+from core.devices import bind_device, own_devices, trust_device, trusted_devices
 from core.errors import InvalidInput
 from core.i18n import tr
 from core.office import office
@@ -67,12 +71,9 @@ from core.records import (
     claim as claim_of,
 )
 from core.users import require
-from inspection.standard import judge
-from inspection.survey import is_satisfied, parse_ratings
 from security.contract import shifts
-from security.events import EventInput, validate_event
-from security.reports import event_moment, validate_report
 from sync.fileformat import SyncFile, read_sync_file
+from sync.keys import existing_key
 from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
 
 # The fields a later change may replace, per editable table (the rest never changes): the
@@ -107,6 +108,7 @@ class SyncResult:
     held_back: dict[str, int] = field(default_factory=dict)  # device -> audit rows not joined
     # kind -> records not written: the audit rows that record them are not here yet
     held_back_records: dict[str, int] = field(default_factory=dict)
+    trusted_now: str | None = None  # the key's fingerprint, when this import trusted it
 
     def _bump(self, bucket: dict[str, int], kind: str, n: int = 1) -> None:
         bucket[kind] = bucket.get(kind, 0) + n
@@ -130,6 +132,8 @@ class SyncResult:
             return tr("sync.result.already", lang, device=device)
         lines = [tr("sync.result.head", lang, device=device, at=local_time(self.file_created_at,
                                                                           lang))]  # fmt: skip
+        if self.trusted_now:
+            lines.append(tr("syncguard.trusted_now", lang, device=device, fp=self.trusted_now))
         for title, bucket in (("sync.result.added", self.added),
                               ("sync.result.updated", self.updated),
                               ("sync.result.skipped", self.skipped)):  # fmt: skip
@@ -233,40 +237,16 @@ def _check_references(db: Database, content: dict) -> None:
                 )
 
 
-def _check_verdicts(db: Database, content: dict) -> None:
-    """What a record says of itself agrees with the plan's rules, as this laptop applies
-    them: a round's pass with its scores and its standard's thresholds (DOMAIN.md 3), an
-    answer's "satisfied" with its ratings (DOMAIN.md 5). The score of the year reads the
-    stored verdicts, so a file that disagrees would change it unseen."""
-    thresholds = {u: (m, t) for u, m, t in db.execute(
-        "SELECT uuid, item_min, pass_total FROM standards")}  # fmt: skip
-    thresholds |= {s["uuid"]: (s["item_min"], s["pass_total"]) for s in content["standards"]}
-    for r in content["rounds"]:
-        item_min, pass_total = thresholds[r["standard"]]
-        if judge([int(c) for c in r["scores"]], item_min, pass_total).passed != bool(r["passed"]):
-            raise _refuse(
-                f"ผลผ่านหรือไม่ผ่านของรอบตรวจ {r['uuid']} ไม่ตรงกับคะแนน",
-                f"the pass or fail of round {r['uuid']} does not follow from its scores",
-            )
-    for a in content["survey_responses"]:
-        try:
-            ratings = parse_ratings(a["ratings"])
-        except InvalidInput:
-            ratings = []
-        if not ratings or bool(a["satisfied"]) != is_satisfied(ratings):
-            raise _refuse(
-                f"คำตอบแบบสอบถาม {a['uuid']} ระบุความพึงพอใจไม่ตรงกับคะแนน",
-                f"survey answer {a['uuid']} says satisfied or not against its ratings",
-            )
-
-
 def check_content(db: Database, content: dict) -> None:
     """The checks of a file's records that need what the receiver already holds: the keys
-    they point to and the verdicts they state. A laptop and the city hub (which reads its
-    tables through hub.dialect) call this one function."""
+    they point to, then every record against the rules of its kind (sync.validate: the
+    checks it passes when typed or imported here, guard reports and events included). A
+    laptop and the city hub (which reads its tables through hub.dialect) call this one
+    function, inside the transaction that merges the file."""
+    from sync.validate import validate_content
+
     _check_references(db, content)
-    _check_verdicts(db, content)
-    _check_guard(db, content)
+    validate_content(db, content)
 
 
 def check_office(db: Database, sync_file: SyncFile) -> None:
@@ -280,48 +260,6 @@ def check_office(db: Database, sync_file: SyncFile) -> None:
             f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
             " office code in Settings first",
         )
-
-
-def _check_guard(db: Database, content: dict) -> None:
-    """Each guard report and event passes the checks the same record passes when typed in
-    the window or imported from CSV (security.reports.validate_report,
-    security.events.validate_event; issue 14 point 2). One bad record refuses the file,
-    naming the record and the field."""
-    for rep in content["guard_reports"]:
-        label = f"guard_reports {rep['uuid']}"
-        try:
-            checked = validate_report(
-                db, rep["day"], rep["shift"], rep["supervisor"], rep["required"],
-                rep["present"], _text_list(rep["posts"], "posts"),
-                _text_list(rep["patrols"], "patrols"), rep["note"],
-            )  # fmt: skip
-            if rep["supersedes"] is not None and not rep["reason"].strip():
-                raise InvalidInput("การแก้ไขต้องมีเหตุผล", "a correction needs its reason",
-                                   field="reason")  # fmt: skip
-            for ev in rep["events"]:
-                label = f"guard_events {ev['uuid']}"
-                event = validate_event(
-                    EventInput(ev["at"], ev["place"], ev["category"], ev["description"],
-                               ev["loss_value"], ev["action_taken"], ev["counts"], ev["reason"])
-                )  # fmt: skip
-                event_moment(checked, event)
-        except InvalidInput as exc:
-            raise InvalidInput(
-                f"ไม่รับไฟล์ซิงก์: {label}: {exc.th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
-                f"sync file refused: {label}: {exc.en}; nothing was changed",
-                field=exc.field,
-            ) from None
-
-
-def _text_list(text: str, field: str) -> list[str]:
-    """A report's posts or patrols as stored: a JSON list of text ('' for none)."""
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        value = None
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InvalidInput("ไม่ใช่รายการข้อความ", "not a list of text", field=field)
-    return value
 
 
 class _Gate:
@@ -822,6 +760,12 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             if already_imported(db, sha):
                 result.already_imported = True
                 return result
+            if sync_file.newly_trusted:
+                # An administrator's --trust: trusted only if the whole file is merged.
+                trust_device(db, m.device_id, m.public_key)
+                result.trusted_now = m.fingerprint
+            elif sync_file.same_key:
+                bind_device(db, m.device_id, m.public_key)
             check_content(db, content)
             # The audit rows first: a record joins with the row that records it.
             _merge_audit(db, content, result)
@@ -839,7 +783,8 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             covers = run.gate.settle()
             counts = {"added": result.added, "updated": result.updated,
                       "skipped": result.skipped, "held_back": result.held_back,
-                      "held_back_records": result.held_back_records}  # fmt: skip
+                      "held_back_records": result.held_back_records,
+                      "trusted_now": result.trusted_now}  # fmt: skip
             db.execute(
                 "INSERT INTO sync_log(direction, device_id, file_sha256, file_name,"
                 " file_created_at, since, done_at, added, updated, skipped, conflicts, detail)"
@@ -863,8 +808,29 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     return result
 
 
-def import_sync(db: Database, path: Path) -> SyncResult:
-    """Check a sync file completely, then merge it; a bad file changes nothing."""
+def trusted_keys(db: Database) -> dict[str, str]:
+    """Device id -> the public key its files must be signed with: the trust list, and
+    this computer's own ids (a file it wrote, brought back) with its own key."""
+    keys = {d.device_id: d.public_key for d in trusted_devices(db)}
+    own = existing_key(db)
+    if own is not None:
+        keys.update(dict.fromkeys(own_devices(db), own.public_key))
+    return keys
+
+
+def import_sync(db: Database, path: Path, *, trust: bool = False) -> SyncResult:
+    """Check a sync file completely, then merge it; a bad file changes nothing.
+
+    A file from a computer not trusted here is refused (fileformat.UntrustedComputer,
+    showing its key's fingerprint) unless `trust`: an administrator's decision
+    (permission `sync.trust`, checked before the file is read), recorded with the merge.
+    The trust list is read under the write lock the merge holds, so a computer trusted
+    or no longer trusted by another window a moment ago is read as it is now.
+    """
     require(db, "sync.import")
+    if trust:
+        require(db, "sync.trust")
     path = Path(path)
-    return merge(db, read_sync_file(path), path.name)
+    with transaction(db):
+        sync_file = read_sync_file(path, trusted=trusted_keys(db), accept_new=trust)
+        return merge(db, sync_file, path.name)

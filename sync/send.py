@@ -20,6 +20,7 @@ from core.errors import InvalidInput
 from core.office import office
 from core.records import SYNCED, Record, carried, rows
 from sync.fileformat import write_sync_file
+from sync.keys import device_key
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class ExportResult:
     path: Path
     file_sha256: str
     counts: dict[str, int]
+    fingerprint: str = ""  # of the key that signed it, to compare on the receiving computer
 
     @property
     def records(self) -> int:
@@ -80,13 +82,16 @@ def collect(db: Database, since: date | None = None) -> dict[str, list[dict[str,
 def export_sync(db: Database, out: Path, since: date | None = None) -> ExportResult:
     """Write a `.srsync` file and note it in the sync log (this device's last send)."""
     out = Path(out)
+    # Made (audited) in a transaction of its own before the file's, so a first key's audit
+    # row travels in the file.
+    key = device_key(db)
     created = datetime.now(UTC).isoformat(timespec="seconds")
     with transaction(db):
         device = local_device(db)
         content = collect(db, since)
         try:
             sha = write_sync_file(
-                out, device, created, since.isoformat() if since else None, content,
+                out, device, created, since.isoformat() if since else None, content, key,
                 office=office(db),
             )  # fmt: skip
         except OSError as exc:
@@ -102,4 +107,4 @@ def export_sync(db: Database, out: Path, since: date | None = None) -> ExportRes
             [device, sha, out.name, created, since.isoformat() if since else None, created,
              sum(n for k, n in counts.items() if k != "audit")],
         )  # fmt: skip
-    return ExportResult(out, sha, counts)
+    return ExportResult(out, sha, counts, key.fingerprint)

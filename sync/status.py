@@ -59,7 +59,8 @@ def last_import(db: Database) -> SyncResult | None:
     result = SyncResult(row[0], row[1], row[2], added=detail.get("added", {}),
                         updated=detail.get("updated", {}), skipped=detail.get("skipped", {}),
                         held_back=detail.get("held_back", {}),
-                        held_back_records=detail.get("held_back_records", {}))  # fmt: skip
+                        held_back_records=detail.get("held_back_records", {}),
+                        trusted_now=detail.get("trusted_now"))  # fmt: skip
     me = local_device(db)
     for kind, uuid, label, kept, lost, kept_device in db.execute(
         "SELECT kind, record_uuid, label, kept, lost, kept_device FROM sync_history"

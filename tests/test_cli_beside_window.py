@@ -2,7 +2,8 @@
 
 Two real processes: a stand-in for the window (tests/core/window_standin.py: one
 connection kept open, rounds recorded now and then, the health check's and report
-workers' opens between them) and each command of the README in turn, at random moments.
+workers' opens between them) and each command of the README in turn, at random moments;
+each forked from a parent that imported the app once (tests/forks.py).
 The database must end with `PRAGMA integrity_check` = ok, `check` clean, and every row
 either side committed still there. It failed before the fix: the window's own header
 check (an ordinary open() and close() of the file) dropped its SQLite locks, the next
@@ -12,7 +13,6 @@ command believed it was the last connection and deleted the write-ahead log unde
 from __future__ import annotations
 
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,8 +26,8 @@ from inspection.csv_io import ROUND_COLUMNS
 from security.csv_io import GUARD_COLUMNS
 from sync.send import export_sync
 from tests.core import window_standin
+from tests.sync.sync_helpers import trust_laptop
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process timing, POSIX")
 
 SEEDS = (1, 2, 3)  # three runs, each with its own order of commands and its own pauses
@@ -84,23 +84,21 @@ def _commands(folder: Path, files: dict[str, Path], sync_file: Path) -> list[lis
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_every_command_beside_an_open_window_loses_no_committed_row(tmp_path, seed) -> None:
+def test_every_command_beside_an_open_window_loses_no_committed_row(tmp_path, seed, forks):
     rng = random.Random(seed)
     db_path = tmp_path / "office.db"
     open_db(db_path).close()
     files = _files(tmp_path, seed)
     sync_file, synced = _other_laptop(tmp_path, seed)
+    trust_laptop(db_path, tmp_path / "other.db")  # issue 14: signed, from a trusted laptop
     commands = _commands(tmp_path, files, sync_file)
     rng.shuffle(commands)
     log = tmp_path / "window.log"
-    window = window_standin.start(db_path, log, seed)
+    window = window_standin.start(forks, db_path, log, seed)
     try:
         for command in commands:
             time.sleep(rng.uniform(0.0, 0.3))  # the window goes on writing meanwhile
-            done = subprocess.run(
-                [sys.executable, "main.py", "--db", str(db_path), *command],
-                cwd=ROOT, capture_output=True, text=True, timeout=300,
-            )  # fmt: skip
+            done = forks.run_main(["--db", db_path, *command])  # a process of its own
             assert done.returncode == 0, (command, done.stderr)
     finally:
         committed = window_standin.finish(window, log)

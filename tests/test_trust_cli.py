@@ -32,7 +32,16 @@ def test_the_actor_is_the_account_signed_in_else_the_operating_system_account(
     assert run(["--db", str(db_path), "--user", "admin", "user", "add", "somsri",
                 "--role", "section_head"]) == 0  # fmt: skip
     assert run(["--db", str(db_path), "--user", "somsri", "sign", "annual", "--fy", "2564"]) == 0
+    # The first sync export makes this computer's key, an audited act (issue 14).
+    out = str(db_path.parent / "x.srsync")
+    assert run(["--db", str(db_path), "--user", "somsri", "sync", "export", "--out", out]) == 0
     assert _actors(db_path)[-1] == "somsri"
+    db = open_db(db_path)
+    try:
+        made = db.execute("SELECT actor, role FROM audit_log WHERE kind = 'device_key'").fetchall()
+    finally:
+        db.close()
+    assert made == [("somsri", "section_head")]
 
 
 def test_check_exits_1_naming_the_first_bad_row_and_tells_a_rewritten_history(db_path, capsys):

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from core import health, office, plan, users
+from core import devices, health, office, plan, users
+from core.audit import local_device
 from core.db import open_db, set_setting
 from core.restore import new_device_identity
 from inspection import actions, points, standard, survey
@@ -29,8 +30,10 @@ from security import reports as guard_reports
 from security.csv_io import GUARD_COLUMNS, import_guard
 from security.demo import fill_demo_guard
 from summary.signing import sign_annual_summary
+from sync.keys import device_key
 from sync.receive import import_sync
 from sync.send import export_sync
+from tests.actors import ADMIN
 
 
 class Office:
@@ -73,6 +76,10 @@ class Office:
         other = open_db(self.folder / "other.db")
         try:
             fill_demo_survey(other, 2564)
+            # Signed by a laptop this office's administrator trusts (issue 14).
+            users.act_as(other, ADMIN)
+            self.as_admin()
+            devices.trust_device(self.db, local_device(other), device_key(other).public_key)
             return export_sync(other, self.folder / "other.srsync").path
         finally:
             other.close()
@@ -160,7 +167,13 @@ WRITES: dict[str, Callable[[Office], object]] = {
     "acknowledge_alert": lambda o: health.acknowledge_alert(o.db),
     "new_device_identity": lambda o: new_device_identity(o.db),
     "sync export": lambda o: export_sync(o.db, o.folder / "out.srsync"),
+    "device_key (first start)": lambda o: device_key(o.db),
+    "trust_device": lambda o: devices.trust_device(o.db, OTHER_DEVICE, "ab" * 32),
+    "untrust_device": lambda o: devices.untrust_device(o.db, OTHER_DEVICE),
 }
+
+OTHER_DEVICE = "0a1b2c3d-0000-4000-8000-00000000000e"
+
 
 # Reads allowed before the lock, each re-asked under it before anything is written.
 ASKED_AGAIN = {
@@ -197,6 +210,8 @@ def arranged(tmp_path: Path) -> Office:
 def test_a_write_reads_nothing_before_it_holds_the_write_lock(arranged: Office, name: str):
     if name == "acknowledge_alert":
         health._record_alert(arranged.db, ["ปัญหา\nproblem"])
+    if name == "untrust_device":
+        devices.trust_device(arranged.db, OTHER_DEVICE, "ab" * 32)
     before = _statements_before_the_lock(arranged.db, lambda: WRITES[name](arranged))
     assert before is not None, f"{name} wrote nothing"
     allowed = ASKED_AGAIN.get(name, ())

@@ -149,12 +149,23 @@ class HealthCheck(QObject):
         try:
             db = open_db(self.path)
             try:
+                # The key first: it takes a moment, the check seconds on years of data.
+                _make_device_key(db)
                 self.result = open_check(db, self.path if self.backup else None)
             finally:
                 db.close()
         except Exception as exc:  # noqa: BLE001 - a check that cannot run is itself a finding
             self.result = CheckResult(False, [f"{type(exc).__name__}: {exc}"], "")
         self.finished.emit(self.result)
+
+
+def _make_device_key(db: Database) -> None:
+    """Each computer makes its signing key on first start (issue 14), off the UI thread:
+    the key file beside the database, audited. A key file that cannot be read is left for
+    the Sync page to explain; it must not stop the window."""
+    from sync.keys import make_key_at_start
+
+    make_key_at_start(db)
 
 
 def after_first_paint(widget: QWidget, then: Callable[[], None], *, at_most_ms: int = 1000) -> None:
@@ -277,6 +288,7 @@ class Session(QObject):
 
     def fill(self, db: Database, user: User) -> None:
         from core.health import keep_daily_backup
+        from ui.ops import Change
         from ui.restore_watch import watch_for_restore
         from ui.signin import IdleLock
 
@@ -284,6 +296,9 @@ class Session(QObject):
         window.attach(db)
         assert self.health is not None
         self.health.finished.connect(window.check_finished)
+        # The check's thread makes this computer's signing key at first start (issue 14):
+        # the Sync page shows its fingerprint once it is there.
+        self.health.finished.connect(lambda _: window.hub.changed.emit(Change.SYNC))
         window.set_user(user)
         if self.health.result is not None:
             window.check_finished(self.health.result)

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from core.audit import AuditRow, expected_hash, rows, verify_chain
 from core.coverage import problems, recover
 from core.db import open_db, set_setting, transaction
+from core.devices import bind_device, trust_device, untrust_device
 from core.integrity import check
 from core.migrations import MIGRATIONS
 from core.office import set_office
@@ -42,6 +43,7 @@ from security.events import EventInput
 from security.indicator import classify_event
 from security.post_names import set_post_names_en
 from security.reports import mark_month_checked, save_report
+from sync.keys import device_key
 from tests.actors import ADMIN, HEAD, INSPECTOR
 
 
@@ -143,9 +145,19 @@ def test_every_action_that_writes_a_record_covers_it(db, tmp_path) -> None:
     set_contract(db, {"day": (True, 10), "night": (True, 6)}, ["ประตูหลัก"],
                  hours={"night": ("22:00", "06:00")})  # fmt: skip
     set_post_names_en(db, {"ประตูหลัก": "Back gate"})
+    # The trust list (issue 14): this computer's key made, another computer trusted, its
+    # restored copy bound by its key, and the first no longer trusted.
+    device_key(db)
+    trust_device(db, OTHER, "ab" * 32)
+    bind_device(db, OTHER_RESTORED, "ab" * 32)
+    untrust_device(db, OTHER)
     new_device_identity(db, before={"kept_as": "x.db"}, after={"from": "y.db"})  # a restore
     result = check(db)
     assert result.ok, result.problems
+
+
+OTHER = "0a1b2c3d-0000-4000-8000-000000000001"
+OTHER_RESTORED = "0a1b2c3d-0000-4000-8000-000000000002"
 
 
 def test_rows_carry_the_role_and_where_the_action_came_from(db) -> None:
@@ -395,6 +407,10 @@ def test_every_covered_table_is_checked(db) -> None:
                      "users", "settings", "guard_shifts"}  # fmt: skip
     db.execute("INSERT INTO settings(key, value) VALUES ('office_code', '99999')")
     db.execute("UPDATE guard_shifts SET required_guards = 1 WHERE code = 'day'")
+    # A computer added to the trust list by hand (issue 14): its files would be merged.
+    db.execute("INSERT INTO trusted_devices VALUES (?, ?, '2021-01-01T00:00:00+00:00', 'x')",
+               [OTHER, "cd" * 32])  # fmt: skip
     found = "\n".join(problems(db))
     assert "table settings, record office_code: no audit row records it" in found
     assert "table guard_shifts, record day: changed outside the app" in found
+    assert f"table trusted_devices, record {OTHER}: no audit row records it" in found

@@ -1,15 +1,10 @@
 """Issue 7: a process killed (SIGKILL) mid-import or mid-round leaves no half action."""
 
-import json
-import os
 import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,8 +14,8 @@ from core.db import open_db
 from core.integrity import check
 from inspection.csv_io import ROUND_COLUMNS
 from inspection.rounds import get_round, open_drafts
+from tests.forks import Forks
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
 
 # Each test kills its child this many times; the delays come from a seeded generator, so a
@@ -32,12 +27,17 @@ KILLS = 25
 HELD_KILL = 12  # which kill waits for the child to hold
 IMPORT_ROWS = 12_000  # large enough that the write transaction lasts a good part of a second
 
-# The child opens the database before 'ready' (the app is imported already: crash_child.py),
-# so the random delay after 'ready' is spent in the work itself, not in starting up. It logs
-# each step to a file after the step returned (a file, not the pipe, so a full pipe never
-# holds it still).
+# The child opens the database before 'ready' (the app is imported already: tests/forks.py),
+# so the random delay after 'ready' is spent in the work itself, not in starting up. It
+# tells its words ('ready', 'held') in one unbuffered write each, and logs each step to a
+# file after the step returned (a file, not the pipe, so a full pipe never holds it still).
 PRELUDE = (
-    "import sys, datetime\n"
+    "import os, signal, sys, datetime\n"
+    "def tell(word):\n"
+    "    os.write(1, (word + '\\n').encode())\n"
+    "def wait_for_the_kill():\n"
+    "    while True:\n"
+    "        signal.pause()\n"
     "import core.calendar\n"
     "core.calendar.clock = lambda: datetime.datetime(2021, 9, 30, 18, 0)\n"
     "from core.db import open_db\n"
@@ -98,111 +98,62 @@ ENTRY = PRELUDE + (
 )
 
 
-class _Parent:
-    """crash_child.py running: it has imported the app once and forks each child asked for."""
-
-    def __init__(self) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("crash_child.py"))],
-            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            bufsize=1,
-        )  # fmt: skip
-
-    def line(self) -> str:
-        assert self.process.stdout is not None
-        text = self.process.stdout.readline()
-        assert text, "crash_child.py ended"
-        return text.strip()
-
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        assert self.process.wait(timeout=60) == 0
-        self.process.stdout.close()
-
-
-_PARENT: list[_Parent] = []
-
-
-@contextmanager
-def forking_parent() -> Iterator[None]:
-    """crash_child.py running for the children started inside (tests/ui uses it too)."""
-    _PARENT.append(_Parent())
-    try:
-        yield
-    finally:
-        _PARENT.pop().close()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _parent() -> Iterator[None]:
-    with forking_parent():
-        yield
-
-
 class _Child:
-    """A child forked to run `script` with `args` (as `python -c script ARGS` would)."""
+    """A child forked to run `script` with `args` (as `python -c script ARGS` would),
+    from the session's prepared parent (tests/forks.py): the app is imported already.
+    It tells its words (`ready`, `held`) on its standard output."""
 
-    def __init__(self, script: str, args: list[str]) -> None:
-        self.parent = _PARENT[-1]
-        assert self.parent.process.stdin is not None
-        self.parent.process.stdin.write(json.dumps([script, args]) + "\n")
-        self.parent.process.stdin.flush()
-        kind, pid = self.told().split()
-        assert kind == "pid"
-        self.pid = int(pid)
-        self.exitcode: int | None = None
+    def __init__(self, forks: Forks, script: str, args: list[str]) -> None:
+        self.process = forks.script(script, args, stdout=subprocess.PIPE)
+        self.pid = self.process.pid
 
     def told(self) -> str:
-        """The next word of the child; `exit CODE` once it has ended."""
-        word = self.parent.line()
-        if word.startswith("exit "):
-            self.exitcode = int(word.split()[1])
-        return word
+        """The child's next word; empty once it has ended."""
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
 
     def wait(self) -> int:
-        while self.exitcode is None:
-            self.told()
-        return self.exitcode
+        code = self.process.wait(timeout=120)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        return code
 
 
-def _start(script: str, args: list[str]) -> _Child:
-    child = _Child(script, args)
+def _start(forks: Forks, script: str, args: list[str]) -> _Child:
+    child = _Child(forks, script, args)
     assert child.told() == "ready"  # the database is open and migrated
     return child
 
 
 def _kill(child: _Child) -> None:
     """SIGKILL: no handler, no cleanup, no flush; returns once the child is reaped."""
-    if child.exitcode is None:
-        try:
-            os.kill(child.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # it ended on its own a moment ago: its `exit` line is on the way
-        child.wait()
+    child.process.kill()
+    child.wait()
 
 
-def _kill_after(script: str, args: list[str], delay: float) -> None:
-    child = _start(script, args)
+def _kill_after(forks: Forks, script: str, args: list[str], delay: float) -> None:
+    child = _start(forks, script, args)
     time.sleep(delay)
     _kill(child)
 
 
-def _kill_when_held(script: str, args: list[str]) -> None:
-    """Start a child that holds at the worst moment (see HELD_KILL) and kill it there."""
-    child = _start(script, [*args, "hold"])
+def _kill_when_held(forks: Forks, script: str, args: list[str]) -> None:
+    """Start a child that holds at the worst moment (see HELD_KILL) and kill it there
+    (tests/ui uses it too)."""
+    child = _start(forks, script, [*args, "hold"])
     assert child.told() == "held"
     _kill(child)
 
 
-def _kill_one(n: int, rng: random.Random, span: float, script: str, args: list[str]) -> None:
+def _kill_one(
+    forks: Forks, n: int, rng: random.Random, span: float, script: str, args: list[str]
+) -> None:
     """Kill number `n`: held (HELD_KILL) or after a seeded delay within 1.2 x `span`."""
     delay = rng.uniform(0.0, span * 1.2)  # drawn for every kill: the others' delays stay
     if n == HELD_KILL:
-        _kill_when_held(script, args)
+        _kill_when_held(forks, script, args)
     else:
-        _kill_after(script, args, delay)
+        _kill_after(forks, script, args, delay)
 
 
 def _fresh(template: Path, target: Path) -> Path:
@@ -246,20 +197,24 @@ def _round_csv(path: Path, tag: str) -> Path:
     return path
 
 
-def test_killed_imports_leave_all_or_nothing(tmp_path, shared) -> None:
+def test_killed_imports_leave_all_or_nothing(tmp_path, shared, forks) -> None:
     """Each kill falls on a fresh copy of one database, so every import is all new work."""
     target = tmp_path / "crash.db"
     csv = str(shared["rounds"])
     # One import runs to its end to measure how long the work lasts on this machine now;
     # the kills then fall anywhere from just after 'ready' to a little after that.
-    child = _start(IMPORT, [str(_fresh(shared["template"], target)), str(tmp_path / "c.log"), csv])
+    child = _start(
+        forks, IMPORT, [str(_fresh(shared["template"], target)), str(tmp_path / "c.log"), csv]
+    )
     began = time.monotonic()
     assert child.wait() == 0
     span = time.monotonic() - began
     rng = random.Random(7)
     for n in range(KILLS):
         log = tmp_path / f"i{n}.log"
-        _kill_one(n, rng, span, IMPORT, [str(_fresh(shared["template"], target)), str(log), csv])
+        _kill_one(
+            forks, n, rng, span, IMPORT, [str(_fresh(shared["template"], target)), str(log), csv]
+        )
         steps = {s[0] for s in _steps(log)}
         db = open_db(target)
         result = check(db)
@@ -308,11 +263,11 @@ def _guard_csv(path: Path) -> Path:
     return path
 
 
-def test_killed_guard_imports_leave_all_or_nothing(tmp_path, shared) -> None:
+def test_killed_guard_imports_leave_all_or_nothing(tmp_path, shared, forks) -> None:
     """Each kill falls on a fresh copy of one database, so every import is all new work."""
     csv = str(shared["guard"])
     target = _fresh(shared["template"], tmp_path / "guard.db")
-    child = _start(GUARD_IMPORT, [str(target), str(tmp_path / "c.log"), csv])
+    child = _start(forks, GUARD_IMPORT, [str(target), str(tmp_path / "c.log"), csv])
     began = time.monotonic()
     assert child.wait() == 0
     span = time.monotonic() - began
@@ -325,7 +280,7 @@ def test_killed_guard_imports_leave_all_or_nothing(tmp_path, shared) -> None:
     for n in range(KILLS - 5):
         log = tmp_path / f"g{n}.log"
         _fresh(shared["template"], target)
-        _kill_one(n, rng, span, GUARD_IMPORT, [str(target), str(log), csv])
+        _kill_one(forks, n, rng, span, GUARD_IMPORT, [str(target), str(log), csv])
         steps = {s[0] for s in _steps(log)}
         db = open_db(target)
         result = check(db)
@@ -399,7 +354,7 @@ def _verify_entry(db, steps: list[list[str]], left_open: str | None) -> str | No
     return drafts[0].uuid if drafts else None
 
 
-def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path, shared) -> None:
+def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path, shared, forks):
     db_path = tmp_path / "entry.db"
     shutil.copy(shared["template"], db_path)
     rng = random.Random(11)
@@ -409,7 +364,7 @@ def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path, shared)
     for n in range(KILLS):
         log = tmp_path / f"e{n}.log"
         # The delays are short: every run is a fresh process that types until the kill.
-        _kill_one(n, rng, 0.4 / 1.2, ENTRY, [str(db_path), str(log), str(n)])
+        _kill_one(forks, n, rng, 0.4 / 1.2, ENTRY, [str(db_path), str(log), str(n)])
         db = open_db(db_path)
         result = check(db)
         assert result.ok, result.problems
@@ -424,7 +379,7 @@ def test_killed_round_entry_keeps_every_committed_action_whole(tmp_path, shared)
     assert recovered >= 1
 
 
-def test_two_command_line_writers_wait_for_each_other(tmp_path) -> None:
+def test_two_command_line_writers_wait_for_each_other(tmp_path, forks) -> None:
     """WAL and a busy timeout: two imports at once both succeed, nothing is lost."""
     db_path = tmp_path / "two.db"
     open_db(db_path).close()
@@ -439,12 +394,7 @@ def test_two_command_line_writers_wait_for_each_other(tmp_path) -> None:
         csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
         files.append(csv)
     procs = [
-        subprocess.Popen(
-            [sys.executable, "main.py", "--db", str(db_path), "import-rounds", str(f)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for f in files
+        forks.main(["--db", db_path, "import-rounds", f], stdout=subprocess.DEVNULL) for f in files
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     db = open_db(db_path)

@@ -31,6 +31,7 @@ from core.restore import backup_info
 from inspection.csv_io import ROUND_COLUMNS
 from inspection.demo import fill_demo_rounds
 from reports.catalog import build_report
+from tests.shared import copy_database, pinned_now
 
 ROOT = Path(__file__).resolve().parents[2]
 PROC_LOCKS = Path("/proc/locks")
@@ -50,19 +51,30 @@ def _locks_on(path: Path) -> list[str]:
     return mine
 
 
-@pytest.fixture
-def filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def filled_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from core.users import create_user
     from tests.actors import PASSWORD
 
-    path = tmp_path / "office.db"
-    db = open_db(path)
-    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)  # who restores (issue 15)
-    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
-    fill_demo_rounds(db, 2564)
-    backup_to(db, tmp_path / "backup.db")
-    db.close()
+    path = tmp_path_factory.mktemp("filled") / "office.db"
+    with pinned_now():
+        db = open_db(path)
+        create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)  # who restores (issue 15)
+        fill_demo_rounds(db, 2564)
+        backup_to(db, path.parent / "backup.db")
+        db.close()
     return path
+
+
+@pytest.fixture
+def filled(filled_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A demo year and its backup (made once for the module), copied into this test's
+    folder."""
+    from tests.actors import PASSWORD
+
+    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
+    copy_database(filled_once.parent / "backup.db", tmp_path / "backup.db")
+    return copy_database(filled_once, tmp_path / "office.db")
 
 
 def _rounds_csv(folder: Path) -> Path:
@@ -169,7 +181,7 @@ def _old_file(path: Path, stop_before: str) -> None:
 
 @pytest.mark.parametrize("stop_before", ["m006_users_and_audit", "m009_sync", "m014_point_periods"])
 def test_two_processes_opening_an_old_file_at_once_both_succeed_upgrading_it_once(
-    tmp_path, stop_before
+    tmp_path, stop_before, forks
 ) -> None:
     """Pending migrations are asked again under the write lock: the second process finds
     none left (it died with 'index … already exists' when each ran in its own BEGIN)."""
@@ -177,14 +189,13 @@ def test_two_processes_opening_an_old_file_at_once_both_succeed_upgrading_it_onc
         path = tmp_path / f"old{attempt}.db"
         _old_file(path, stop_before)
         procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", OPEN_WHEN_TOLD, str(path)],
-                cwd=ROOT,
+            forks.script(
+                OPEN_WHEN_TOLD,
+                [path],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                text=True,
-            )  # fmt: skip
+            )
             for _ in range(2)
         ]
         for p in procs:  # both are started and waiting: told to open at once
@@ -235,42 +246,42 @@ HOLD_THE_LOCK = (
 )
 
 
-def _cli(db_path: Path, *args: str, wait: str = "1") -> subprocess.CompletedProcess:
-    env = dict(os.environ, SALA_LOCK_WAIT=wait)
-    return subprocess.run([sys.executable, "main.py", "--db", str(db_path), *args], cwd=ROOT,
-                          capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+def _cli(forks, db_path: Path, *args: str, wait: str = "1") -> subprocess.CompletedProcess:
+    return forks.run_main(["--db", db_path, *args], env={"SALA_LOCK_WAIT": wait})
 
 
-def test_a_writer_waiting_too_long_says_what_holds_the_lock_and_to_try_again(filled, tmp_path):
+def test_a_writer_waiting_too_long_says_what_holds_the_lock_and_to_try_again(
+    filled, tmp_path, forks
+) -> None:
     csv = _rounds_csv(tmp_path)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(filled), "import-guard"],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)  # fmt: skip
+    holder = forks.script(
+        HOLD_THE_LOCK, [filled, "import-guard"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        done = _cli(filled, "import-rounds", str(csv))
+        done = _cli(forks, filled, "import-rounds", str(csv))
         assert done.returncode == 1
         assert "Traceback" not in done.stderr and "database is locked" not in done.stderr
         assert f"import-guard (process {holder.pid}" in done.stderr and "somsri" in done.stderr
         assert "try again" in done.stderr and "โปรดลองอีกครั้ง" in done.stderr
-        restore = _cli(filled, "--user", "admin", "restore", str(tmp_path / "backup.db"))
+        restore = _cli(forks, filled, "--user", "admin", "restore", str(tmp_path / "backup.db"))
         assert restore.returncode == 1 and "import-guard" in restore.stderr
         assert not list(tmp_path.glob("*.before-restore-*"))  # nothing was copied or replaced
         # Readers are not held back by a writer (WAL).
-        assert _cli(filled, "score", "--fy", "2564").returncode == 0
+        assert _cli(forks, filled, "score", "--fy", "2564").returncode == 0
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
     db = open_db(filled)
     assert db.execute("SELECT COUNT(*) FROM rounds WHERE inspector = 'สมหญิง'").fetchone() == (0,)
     db.close()
-    assert _cli(filled, "import-rounds", str(csv)).returncode == 0  # tried again: it works
+    assert _cli(forks, filled, "import-rounds", str(csv)).returncode == 0  # tried again: it works
 
 
-def test_a_window_holding_the_lock_is_named_as_such(filled, tmp_path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(filled), "x"],
-                              cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)  # fmt: skip
+def test_a_window_holding_the_lock_is_named_as_such(filled, tmp_path, forks) -> None:
+    holder = forks.script(
+        HOLD_THE_LOCK, [filled, "x"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         # No command's note: only the window's instance lock (QLockFile's format) names it.
@@ -278,7 +289,7 @@ def test_a_window_holding_the_lock_is_named_as_such(filled, tmp_path) -> None:
             note.unlink()
         lock = Path(str(filled) + ".lock")
         lock.write_text(f"{holder.pid}\nSala Rounds\n{socket.gethostname()}\n", encoding="utf-8")
-        done = _cli(filled, "demo", "--fy", "2563")
+        done = _cli(forks, filled, "demo", "--fy", "2563")
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert f"a Sala Rounds window (process {holder.pid})" in done.stderr
     finally:

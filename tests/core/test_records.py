@@ -74,8 +74,10 @@ def test_a_round_digest_is_the_same_on_two_laptops_whatever_their_row_ids(tmp_pa
     """The digest reads portable content: UUIDs, never this laptop's integer ids."""
     from sync.receive import import_sync
     from sync.send import collect, export_sync
+    from tests.sync.sync_helpers import trust_each_other
 
     a, b = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    trust_each_other(a, b)
     # B's points have other row ids than A's.
     b.execute("PRAGMA foreign_keys = OFF")
     b.execute("UPDATE points SET id = id + 100")

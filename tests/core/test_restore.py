@@ -13,7 +13,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -27,8 +26,8 @@ from core.restore import PRIVATE_PREFIX, last_restore, restore_from
 from inspection import rounds as R
 from inspection.demo import fill_demo_rounds
 from tests.actors import ADMIN, PASSWORD
+from tests.shared import copy_database, pinned_now
 
-ROOT = Path(__file__).resolve().parents[2]
 DAMAGED_BACKUPS = 30  # each with bytes flipped at random places (seeded, so replayable)
 RESTORE_KILLS = 15
 
@@ -44,27 +43,37 @@ def _sql(path: Path, sql: str) -> None:
     conn.close()
 
 
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def office_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A database with a year of rounds (bulk and typed), and a backup of it; its
-    administrator `admin` restores (issue 15: a decision by its owner)."""
+    administrator `admin` restores (issue 15: a decision by its owner). Made once for
+    the module; each test restores onto copies of its own (`office`)."""
     from core.users import create_user
 
-    path = tmp_path / "office.db"
-    db = open_db(path)
-    create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)
-    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
-    fill_demo_rounds(db, 2564)
-    for code in ("F1-01", "F2-02"):
-        d = R.start_draft(db, code, "สมชาย")
-        for no in range(1, 21):
-            R.set_score(db, d.uuid, no, 1 if no == 3 else 4)
-        R.finalize_round(db, d.uuid)
-    backup = tmp_path / "backup.db"
-    backup_to(db, backup)
-    d = R.start_draft(db, "F3-03", "สมหญิง")  # after the backup: the restore takes it away
-    db.close()
+    folder = tmp_path_factory.mktemp("office")
+    path = folder / "office.db"
+    with pinned_now():
+        db = open_db(path)
+        create_user(db, "admin", "ผู้ดูแลระบบ", "admin", PASSWORD)
+        fill_demo_rounds(db, 2564)
+        for code in ("F1-01", "F2-02"):
+            d = R.start_draft(db, code, "สมชาย")
+            for no in range(1, 21):
+                R.set_score(db, d.uuid, no, 1 if no == 3 else 4)
+            R.finalize_round(db, d.uuid)
+        backup = folder / "backup.db"
+        backup_to(db, backup)
+        d = R.start_draft(db, "F3-03", "สมหญิง")  # after the backup: the restore takes it away
+        db.close()
     return path, backup
+
+
+@pytest.fixture
+def office(office_once, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Copies of the module's database and backup in this test's own folder."""
+    monkeypatch.setenv("SALA_PASSWORD", PASSWORD)
+    path, backup = office_once
+    return copy_database(path, tmp_path / path.name), copy_database(backup, tmp_path / backup.name)
 
 
 def _refused(db_path: Path, backup: Path, capsys) -> str:
@@ -187,15 +196,17 @@ RESTORE_THEN_REPORT = (
 )
 
 
-def _restoring(db_path: Path, backup: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", RESTORE_THEN_REPORT, str(db_path),
-                             str(backup)], cwd=ROOT, stdout=subprocess.PIPE, text=True)  # fmt: skip
+def _restoring(forks, db_path: Path, backup: Path):
+    """A restore in a process of its own (forked: tests/forks.py), under way."""
+    proc = forks.script(RESTORE_THEN_REPORT, [db_path, backup], stdout=subprocess.PIPE)
     assert proc.stdout.readline().strip() == "ready"
     return proc
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
-def test_a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one(office, tmp_path):
+def test_a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one(
+    office, tmp_path, forks
+) -> None:
     """SIGKILL anywhere in a restore: the database is whole, the old one or the backup."""
     db_path, backup = office
     template = tmp_path / "template.db"
@@ -207,7 +218,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one(o
     new_rounds = backup_db.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
     backup_db.close()
     assert old_rounds != new_rounds
-    proc = _restoring(db_path, backup)
+    proc = _restoring(forks, db_path, backup)
     began = time.monotonic()
     assert proc.wait(timeout=120) == 0
     span = time.monotonic() - began
@@ -218,7 +229,7 @@ def test_a_restore_killed_at_any_moment_leaves_the_old_database_or_the_new_one(o
         for side in ("", "-wal", "-shm"):
             Path(str(db_path) + side).unlink(missing_ok=True)
         db_path.write_bytes(template.read_bytes())
-        proc = _restoring(db_path, backup)
+        proc = _restoring(forks, db_path, backup)
         time.sleep(rng.uniform(0.0, span * 1.1))
         proc.kill()
         proc.wait()

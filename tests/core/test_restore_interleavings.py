@@ -1,6 +1,7 @@
 """Issue 13 point 3: no interleaving of `restore` with writers loses a committed row.
 
-Each run has real processes: a stand-in for an open window recording rounds
+Each run has real processes (forked from a parent that imported the app once:
+tests/forks.py): a stand-in for an open window recording rounds
 (tests/core/window_standin.py), two command-line writers drawn from `import-rounds`,
 `import-survey`, `import-guard` and `sync import`, and `restore`, each started at a
 random moment. It once lost a 200,000-row import that had said "imported": the safety
@@ -25,14 +26,19 @@ from pathlib import Path
 
 import pytest
 
+from core.audit import local_device
 from core.backup import backup_to
 from core.db import open_db
+from core.devices import trust_device
 from core.integrity import check
+from core.users import acting_as
 from inspection import rounds as R
 from inspection.csv_io import ROUND_COLUMNS
 from security.csv_io import GUARD_COLUMNS
 from sync.send import export_sync
+from tests.actors import ADMIN
 from tests.core import window_standin
+from tests.sync.sync_helpers import key_of
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="process timing, POSIX")
@@ -97,6 +103,14 @@ def _laptop_b(folder: Path) -> None:
         other.close()
 
 
+def laptop_b_device(folder: Path) -> str:
+    other = open_db(folder / "laptop-b.db")
+    try:
+        return local_device(other)
+    finally:
+        other.close()
+
+
 def _count(path: Path, sql: str) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -116,15 +130,12 @@ def _uuids(path: Path) -> set[str]:
 RESTORE = ["--user", "admin", "restore"]  # an administrator's decision (issue 15)
 
 
-def _cli(db_path: Path, args: list[str], delay: float, results: dict, key: str) -> None:
+def _cli(forks, db_path: Path, args: list[str], delay: float, results: dict, key: str) -> None:
     time.sleep(delay)
-    results[key] = subprocess.run(
-        [sys.executable, "main.py", "--db", str(db_path), *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    results[key] = forks.run_main(["--db", db_path, *args])
 
 
-def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monkeypatch) -> None:
+def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monkeypatch, forks):
     from core.users import create_user
     from tests.actors import PASSWORD
 
@@ -137,9 +148,12 @@ def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monke
         R.set_score(db, d.uuid, no, 4)
     R.finalize_round(db, d.uuid)
     backup = tmp_path / "backup.db"
+    _laptop_b(tmp_path)
+    # Laptop B's files are signed; this office trusts it (issue 14), before the backup too.
+    with acting_as(db, ADMIN):
+        trust_device(db, laptop_b_device(tmp_path), key_of(tmp_path / "laptop-b.db").public_key)
     backup_to(db, backup)
     db.close()
-    _laptop_b(tmp_path)
     rng = random.Random(2026)
     landed = {"before the restore": 0, "after the restore": 0}
     for run in range(INTERLEAVINGS):
@@ -150,13 +164,13 @@ def test_restore_interleaved_with_writers_loses_no_committed_row(tmp_path, monke
         inputs = _inputs(tmp_path, run)
         writers = rng.sample(sorted(inputs), 2)
         log = folder / "window.log"
-        window = window_standin.start(db_path, log, run)
+        window = window_standin.start(forks, db_path, log, run)
         results: dict[str, subprocess.CompletedProcess] = {}
         threads = [
-            threading.Thread(target=_cli, args=(db_path, inputs[w][0],
+            threading.Thread(target=_cli, args=(forks, db_path, inputs[w][0],
                                                 rng.uniform(0, WINDOW_SPAN), results, w))
             for w in writers
-        ] + [threading.Thread(target=_cli, args=(db_path, RESTORE + [str(backup)],
+        ] + [threading.Thread(target=_cli, args=(forks, db_path, RESTORE + [str(backup)],
                                                  rng.uniform(0, WINDOW_SPAN), results,
                                                  "restore"))]  # fmt: skip
         for t in threads:

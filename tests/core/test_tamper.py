@@ -8,7 +8,9 @@ fiscal year or the round it supersedes changed, a signed guard report's headcoun
 or the report deleted, an incident's classification flipped, a survey answer changed, a
 corrective action reopened, the standard's pass total changed from 71 to 1; and two in
 columns added since (m018, m019): an incident's day moved into the next fiscal year, a
-plan step's English evidence changed.
+plan step's English evidence changed; and two of the trust list (m017): a trusted
+computer's key replaced by a forger's, a computer trusted by hand (its files would be
+merged, its signatures counted).
 """
 
 from __future__ import annotations
@@ -24,10 +26,15 @@ import pytest
 
 from cli import run
 from core.db import open_db
+from core.devices import trust_device
 from core.migrations import seed_uuid
+from core.users import acting_as
 from inspection import rounds as R
+from tests.actors import ADMIN
 
 WINDOW = "window"  # rounds finalized on the Round page, one audit row each
+TRUSTED = "0a1b2c3d-0000-4000-8000-00000000000a"
+STRANGER = "0badc0de-0000-4000-8000-00000000000b"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +49,8 @@ def demo_year(tmp_path_factory) -> tuple[Path, str]:
         for no in range(1, 21):
             R.set_score(db, draft.uuid, no, 3 if (n, no) == (0, 1) else 4)
         R.finalize_round(db, draft.uuid)
+    with acting_as(db, ADMIN):
+        trust_device(db, TRUSTED, "ab" * 32)  # another laptop of the office (issue 14)
     db.close()
     from core.backup import backup_to
 
@@ -167,6 +176,22 @@ def _evidence_en_changed(conn):
     return "plan_steps", uuid
 
 
+def _trusted_key_replaced(conn):
+    """The key a trusted laptop's files must be signed with, swapped for a forger's."""
+    conn.execute("UPDATE trusted_devices SET public_key = ? WHERE device_id = ?",
+                 ["cd" * 32, TRUSTED])  # fmt: skip
+    return "trusted_devices", TRUSTED
+
+
+def _computer_trusted_by_hand(conn):
+    conn.execute(
+        "INSERT INTO trusted_devices(device_id, public_key, trusted_at, trusted_by)"
+        " VALUES (?, ?, '2021-09-30T00:00:00+00:00', 'admin')",
+        [STRANGER, "ef" * 32],
+    )
+    return "trusted_devices", STRANGER
+
+
 EDITS: dict[str, Callable[[sqlite3.Connection], tuple[str, str]]] = {
     "window round's scores changed": _edit_window_scores,
     "window round deleted": _delete_window_round,
@@ -183,6 +208,9 @@ EDITS: dict[str, Callable[[sqlite3.Connection], tuple[str, str]]] = {
     # Columns added since issue 14 (m018, m019): under the chain as well.
     "incident moved to the next fiscal year": _incident_moved_to_next_year,
     "plan step's English evidence changed": _evidence_en_changed,
+    # The trust list (m017): which computers' files and signatures count here.
+    "trusted computer's key replaced": _trusted_key_replaced,
+    "computer trusted by hand": _computer_trusted_by_hand,
 }
 
 

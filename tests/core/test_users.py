@@ -1,8 +1,11 @@
 """Issue 7: roles enforced in the domain; a refused action changes nothing."""
 
+from pathlib import Path
+
 import pytest
 
 from core.audit import rows
+from core.db import open_db
 from core.errors import InvalidInput
 from core.users import (
     PermissionDenied,
@@ -15,18 +18,48 @@ from core.users import (
     verify_password,
 )
 from inspection import rounds as R
+from tests.shared import copy_database, pinned_now
 
 
 def _signin(db, username, password="correct horse"):
     act_as(db, authenticate(db, username, password).actor())
 
 
-@pytest.fixture
-def staffed(db):
+def _staff(db):
     create_user(db, "admin", "ผู้ดูแล", "admin", "correct horse")
     for name, role in (("somchai", "inspector"), ("guard1", "guard_supervisor")):
         create_user(db, name, name, role, "correct horse")
     return db
+
+
+@pytest.fixture
+def staffed(db):
+    return _staff(db)
+
+
+@pytest.fixture(scope="module")
+def staffed_year_once(tmp_path_factory) -> Path:
+    """Staff and a demo year of guard reports and rounds entered by the operating-system
+    account (as a command-line run without --user): made once, copied for each test."""
+    from core.users import os_actor
+    from inspection.demo import fill_demo_rounds
+    from security.demo import fill_demo_guard
+
+    path = tmp_path_factory.mktemp("staffed") / "sala.db"
+    with pinned_now():
+        db = _staff(open_db(path))
+        act_as(db, os_actor("office"))  # data entry, as a command-line run without --user
+        fill_demo_guard(db, 2564)
+        fill_demo_rounds(db, 2564)
+        db.close()
+    return path
+
+
+@pytest.fixture
+def staffed_year(staffed_year_once, db_path):
+    db = open_db(copy_database(staffed_year_once, db_path))
+    yield db
+    db.close()
 
 
 def test_passwords_are_scrypt_hashed_never_stored_in_clear(staffed) -> None:
@@ -34,6 +67,19 @@ def test_passwords_are_scrypt_hashed_never_stored_in_clear(staffed) -> None:
     assert all(h.startswith("scrypt$") and "correct horse" not in h for h in stored)
     assert verify_password("pw-12345", hash_password("pw-12345"))
     assert not verify_password("pw-12346", hash_password("pw-12345"))
+
+
+def test_the_app_hashes_at_its_own_scrypt_work_factor(app_scrypt, monkeypatch) -> None:
+    """The tests hash at a lower n (tests/conftest.py); the app's own is n = 2**14, r = 8,
+    p = 1, and an unknown user name costs the same scrypt as a known one."""
+    import core.users
+
+    assert app_scrypt == {"n": 2**14, "r": 8, "p": 1}
+    monkeypatch.setattr(core.users, "_SCRYPT", app_scrypt)
+    stored = hash_password("pw-12345")
+    assert stored.startswith("scrypt$16384$8$1$")
+    assert verify_password("pw-12345", stored) and not verify_password("pw-12346", stored)
+    assert core.users._DUMMY_HASH.startswith("scrypt$16384$8$1$")
 
 
 def test_first_account_must_be_the_administrator(db) -> None:
@@ -160,14 +206,10 @@ def _refusals():
 @pytest.mark.parametrize(
     ("role", "action"), _refusals(), ids=[f"{r}-{a[0]}" for r, a in _refusals()]
 )
-def test_a_refused_action_changes_nothing(staffed, role, action) -> None:
-    from core.users import Actor, os_actor
-    from inspection.demo import fill_demo_rounds
-    from security.demo import fill_demo_guard
+def test_a_refused_action_changes_nothing(staffed_year, role, action) -> None:
+    from core.users import Actor
 
-    act_as(staffed, os_actor("office"))  # data entry, as a command-line run without --user
-    fill_demo_guard(staffed, 2564)
-    fill_demo_rounds(staffed, 2564)
+    staffed = staffed_year
     act_as(staffed, Actor("someone", role))
     before = _content(staffed)
     with pytest.raises(PermissionDenied) as err:

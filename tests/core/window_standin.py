@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime
 import random
-import subprocess
 import sys
 import threading
 from pathlib import Path
+from subprocess import PIPE
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -34,6 +35,9 @@ from core.db import open_db  # noqa: E402
 from core.errors import SalaError  # noqa: E402
 from core.health import open_check  # noqa: E402
 from inspection import rounds as R  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.forks import Child, Forks
 
 
 def main(db_path: Path, log_path: Path, seed: int) -> None:
@@ -74,17 +78,15 @@ def main(db_path: Path, log_path: Path, seed: int) -> None:
     print("done", flush=True)
 
 
-def start(db_path: Path, log_path: Path, seed: int) -> subprocess.Popen:
-    """The stand-in in its own process, its database open (it said `ready`)."""
-    proc = subprocess.Popen(
-        [sys.executable, str(Path(__file__)), str(db_path), str(log_path), str(seed)],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+def start(forks: Forks, db_path: Path, log_path: Path, seed: int) -> Child:
+    """The stand-in in its own process (forked: tests/forks.py), its database open (it
+    said `ready`)."""
+    proc = forks.file(Path(__file__), [db_path, log_path, seed], stdin=PIPE, stdout=PIPE)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     return proc
 
 
-def finish(proc: subprocess.Popen, log_path: Path) -> list[str]:
+def finish(proc: Child, log_path: Path) -> list[str]:
     """Stop the stand-in (its stdin closes) and return the uuids of the rounds it committed."""
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.close()

@@ -10,7 +10,7 @@ in CI (CI=true) a missing server fails them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -37,6 +37,32 @@ def pg_url(pg_cluster: Cluster) -> Iterator[str]:
     name = pg_cluster.new_database()
     yield pg_cluster.url(name)
     pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def copy_of(pg_cluster: Cluster) -> Iterator[Callable[[str], str]]:
+    """`copy_of(name)`: a new database made from database `name` (CREATE DATABASE …
+    TEMPLATE: a file copy on the server), dropped after the test. A module builds a hub
+    once and each test changes a copy of its own."""
+    made: list[str] = []
+
+    def copy(template: str) -> str:
+        made.append(pg_cluster.new_database(template))
+        return pg_cluster.url(made[-1])
+
+    yield copy
+    for name in made:
+        pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def initialised_hub(pg_cluster: Cluster) -> str:
+    """The name of a database `hub init` has run on, for `copy_of`."""
+    from cli import run
+
+    name = pg_cluster.new_database()
+    assert run(["hub", "init", "--pg", pg_cluster.url(name)]) == 0
+    return name
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 (pytest's hook)

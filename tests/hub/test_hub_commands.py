@@ -33,14 +33,24 @@ def offices(tmp_path_factory):
         core.calendar.clock = saved
 
 
-@pytest.fixture
-def city(pg_url, offices) -> str:
+@pytest.fixture(scope="module")
+def city_once(pg_cluster, offices) -> str:
+    """A hub that trusts the three offices and received their files, made once."""
     _, files = offices
-    assert run(["hub", "init", "--pg", pg_url]) == 0
+    name = pg_cluster.new_database()
+    url = pg_cluster.url(name)
+    assert run(["hub", "init", "--pg", url]) == 0
     for path in files.values():
-        assert run(["hub", "trust", "--pg", pg_url, str(path)]) == 0
-    assert run(["hub", "receive", "--pg", pg_url, *map(str, files.values())]) == 0
-    return pg_url
+        assert run(["hub", "trust", "--pg", url, str(path)]) == 0
+    assert run(["hub", "receive", "--pg", url, *map(str, files.values())]) == 0
+    yield name
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture
+def city(city_once, copy_of) -> str:
+    """A copy of that hub for this test to read or tamper with."""
+    return copy_of(city_once)
 
 
 def test_each_office_s_score_is_exactly_its_laptop_s_score_json(city, offices, capsys) -> None:

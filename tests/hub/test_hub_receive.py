@@ -15,12 +15,13 @@ from hub.intake import trust_list
 from hub.merge import receive_file
 from sync.fileformat import read_sync_file
 from tests.hub.hub_helpers import count, export, hub_state, laptop
+from tests.sync.sync_helpers import forge, key_of, rewrite
 
 
 @pytest.fixture
-def hub(pg_url: str) -> str:
-    assert run(["hub", "init", "--pg", pg_url]) == 0
-    return pg_url
+def hub(initialised_hub: str, copy_of) -> str:
+    """A hub `hub init` made (a copy of the session's)."""
+    return copy_of(initialised_hub)
 
 
 @pytest.fixture(scope="module")
@@ -88,10 +89,8 @@ def test_a_computer_trusted_for_another_office_is_refused(hub, bang_rak, tmp_pat
         d07 = json.loads(zf.read("manifest.json"))
     manifest = json.loads(parts["manifest.json"])
     manifest["office"] = d07["office"]
-    parts["manifest.json"] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(forged, "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    # Signed again with the D04 computer's own key: it verifies, and is still refused.
+    rewrite(path, forged, manifest=manifest, key=key_of(bang_rak[0]))
     before = hub_state(hub)
     assert run(["hub", "receive", "--pg", hub, str(forged)]) == 2
     assert hub_state(hub) == before
@@ -114,21 +113,16 @@ def test_a_damaged_file_is_refused_as_sync_import_refuses_it(hub, bang_rak, tmp_
 def test_a_record_the_domain_rejects_refuses_the_whole_file(hub, bang_rak, tmp_path) -> None:
     """A round whose pass does not follow from its scores, the SHA-256 recomputed: refused
     by sync.receive.check_content at the hub too, and nothing of the file goes in."""
-    import hashlib
-
-    _, path = bang_rak
+    db, path = bang_rak
     assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
-    with zipfile.ZipFile(path) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
-    rnd = next(r for r in content["rounds"] if r["passed"] == 0)
-    rnd["passed"] = 1
-    body = json.dumps(content, ensure_ascii=False).encode()
-    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+
+    def passed(content: dict) -> None:
+        rnd = next(r for r in content["rounds"] if r["passed"] == 0)
+        rnd["passed"] = 1
+
     hostile = tmp_path / "hostile.srsync"
-    with zipfile.ZipFile(hostile, "w") as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        zf.writestr("content.json", body)
+    # Signed with the laptop's own key (issue 14): only the record checks can refuse it.
+    forge(path, hostile, passed, key=key_of(db))
     before = hub_state(hub)
     assert run(["hub", "receive", "--pg", hub, str(hostile)]) == 2
     assert hub_state(hub) == before
@@ -155,7 +149,7 @@ def test_two_receivers_at_once_neither_lose_nor_double_a_record(hub, bang_rak, t
         t.join()
     assert errors == []
 
-    held = read_sync_file(again).content
+    held = read_sync_file(again, trusted={}, accept_new=True).content
     for kind, table in (
         ("rounds", "rounds"),
         ("actions", "corrective_actions"),
@@ -170,3 +164,64 @@ def test_two_receivers_at_once_neither_lose_nor_double_a_record(hub, bang_rak, t
     assert count(hub, "D04", "guard_events") == events
     assert sum(1 for r in results if r.already_imported) == 1
     assert sum(r.added.get("rounds", 0) for r in results) == len(held["rounds"])
+
+
+def test_the_hub_trusts_a_computer_with_the_key_its_files_are_signed_with(hub, bang_rak):
+    """Issue 14 at the hub: `hub trust` records the key that signed the file and its
+    fingerprint (what the laptop's Sync page shows), and `check_file` verifies every file
+    with that key."""
+    db, path = bang_rak
+    key = key_of(db)
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    with psycopg.connect(hub, autocommit=True) as conn:
+        (entry,) = trust_list(conn).values()
+    assert (entry.public_key, entry.fingerprint) == (key.public_key, key.fingerprint)
+
+
+@pytest.mark.parametrize("signing", ["another_key", "unsigned", "claims_another_key"])
+def test_a_file_not_signed_by_the_key_the_hub_trusts_is_refused(
+    hub, bang_rak, tmp_path, capsys, signing
+) -> None:
+    """The trusted computer's file, re-signed by someone else (with the trusted key in
+    the manifest, or the forger's own), or not signed at all: refused, nothing changes."""
+    from core.db import open_db
+    from sync.keys import device_key
+
+    db, path = bang_rak
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    mallory = open_db(tmp_path / "mallory.db")
+    forger = device_key(mallory)
+    mallory.close()
+    forged = tmp_path / "forged.srsync"
+    if signing == "unsigned":
+        rewrite(path, forged, key=None)
+    elif signing == "another_key":
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read("manifest.json"))
+        rewrite(path, forged, manifest=manifest, key=forger)  # the trusted key named
+    else:
+        forge(path, forged, lambda c: None, key=forger,
+              manifest_changes={"public_key": forger.public_key})  # fmt: skip
+    before = hub_state(hub)
+    capsys.readouterr()
+    assert run(["hub", "receive", "--pg", hub, str(forged)]) == 2
+    err = capsys.readouterr().err
+    assert "signature" in err and "Traceback" not in err
+    assert hub_state(hub) == before
+
+
+def test_a_computer_trusted_before_files_were_signed_is_trusted_again_with_its_key(
+    hub, bang_rak, capsys
+) -> None:
+    """An entry of the hub's list that names no key (made before issue 14) accepts no
+    file: `hub trust` on one of the computer's files records its key, then it does."""
+    db, path = bang_rak
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    with psycopg.connect(hub, autocommit=True) as conn:
+        conn.execute("UPDATE hub.trust SET public_key = NULL, fingerprint = NULL")
+    capsys.readouterr()
+    assert run(["hub", "receive", "--pg", hub, str(path)]) == 2
+    assert "not trusted at the hub" in capsys.readouterr().err
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    assert key_of(db).fingerprint in capsys.readouterr().out
+    assert run(["hub", "receive", "--pg", hub, str(path)]) == 0

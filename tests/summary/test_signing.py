@@ -64,6 +64,33 @@ def test_sign_on_the_command_line_names_the_user_and_prints_the_head(
     signature = latest_signature(db, 2564)
     assert signature is not None and signature.signed_by == "head"
     assert signature.head in out
+    # The row's own role (core.audit, format 2) says who signed: a section head.
+    (role,) = db.execute(
+        "SELECT role FROM audit_log WHERE kind = 'annual_summary' AND hash = ?", [signature.head]
+    ).fetchone()
+    db.close()
+    assert role == "section_head"
+
+
+def test_a_signature_from_an_account_that_is_not_a_section_head_is_refused_on_the_command_line(
+    db_path, capsys
+) -> None:
+    """Issue 14, point 3: a signature counts only from a section head's account. The
+    command line acts as the operating-system account until it signs in (`--user` with
+    a password, DOMAIN.md section 8): its signature is refused, exit 2, nothing
+    written."""
+    assert run(["--db", str(db_path), "demo", "--fy", "2564"]) == 0
+    db = open_db(db_path)
+    before = db.execute("SELECT COUNT(*) FROM audit_log").fetchone()
+    db.close()
+    capsys.readouterr()
+    assert run(["--db", str(db_path), "sign", "annual", "--fy", "2564"]) == 2
+    err = capsys.readouterr().err
+    assert "ไม่มีสิทธิ์" in err and "may not do this" in err and "Traceback" not in err
+    db = open_db(db_path)
+    assert db.execute("SELECT COUNT(*) FROM audit_log").fetchone() == before
+    assert latest_signature(db, 2564) is None
+    db.close()
 
 
 def test_the_printed_summary_names_the_signature_and_warns_of_a_later_change(db) -> None:
@@ -136,3 +163,49 @@ def test_the_latest_signature_is_the_latest_signed_not_the_last_row(db) -> None:
             "(SELECT MAX(id) FROM audit_log)"
         )
     assert latest_signature(db, 2564).head == later.head
+
+
+def test_a_signature_counts_only_from_a_section_head_on_a_trusted_computer_not_ahead(db) -> None:
+    """Issue 14, point 3. A signature's role is its audit row's own (rows record the
+    actor's role under their hash, core.audit); one written before roles were recorded
+    (its row names none and holds the score alone) counts when the signer's account held
+    the section-head role on that computer, as its chain of account rows says; one dated
+    ahead never counts."""
+    import json
+
+    from core.audit import audit
+    from core.db import transaction
+    from core.users import create_user, set_user_role
+
+    act_as(db, Actor("admin", "admin"))
+    create_user(db, "admin", "Admin", "admin", "password123")
+    create_user(db, "somsri", "สมศรี", "section_head", "password123")
+    create_user(db, "somchai", "สมชาย", "inspector", "password123")
+    score = score_json(annual_score(db, 2564))
+    for who in ("somchai", "somsri"):
+        act_as(db, Actor(who, ""))  # a row that names no role: written before m016
+        with transaction(db):  # the first signatures' shape: the score alone
+            audit(db, "sign", "annual_summary", "2564", None, score)
+    signed = latest_signature(db, 2564)
+    assert signed is not None and signed.signed_by == "somsri" and signed.score == score
+    # Demoted before a later legacy signature: that one does not count.
+    act_as(db, Actor("admin", "admin"))
+    set_user_role(db, "somsri", "inspector")
+    act_as(db, Actor("somsri", ""))
+    with transaction(db):
+        audit(db, "sign", "annual_summary", "2564", None, score)
+    assert latest_signature(db, 2564) == signed
+    # The row's own role wins over what its content claims: an inspector's row that says
+    # "section_head" inside is not a signature.
+    act_as(db, Actor("somchai", "inspector"))
+    with transaction(db):
+        audit(db, "sign", "annual_summary", "2564", None, {"score": score, "role": "section_head"})
+    assert latest_signature(db, 2564) == signed
+    # A signature dated next year (a wrong clock, a forger) is history, not a signature.
+    act_as(db, Actor("head", "section_head"))
+    ahead = sign_annual_summary(db, 2564)
+    db.execute("UPDATE audit_log SET at = '2099-01-01T00:00:00+00:00' WHERE hash = ?",
+               [ahead.head])  # fmt: skip
+    assert latest_signature(db, 2564) == signed
+    assert json.loads(db.execute("SELECT after FROM audit_log WHERE hash = ?",
+                                 [ahead.head]).fetchone()[0])["role"] == "section_head"  # fmt: skip

@@ -8,7 +8,9 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from core.audit import local_device
 from core.db import transaction
+from core.devices import trust_device
 from core.records import Covers
 from inspection.points import get_point
 from inspection.rounds import audit_batch, next_batch, record_round
@@ -79,3 +81,117 @@ def add_rounds(db: Database, rows: list[tuple[str, datetime, str, list[int]]]) -
 
 def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def trust_each_other(*dbs: Database) -> None:
+    """Each laptop's administrator trusts the others' keys (issue 14): the sync files of
+    the tests then come from trusted computers."""
+    from core.users import acting_as
+    from sync.keys import device_key
+    from tests.actors import ADMIN
+
+    for a in dbs:
+        for b in dbs:
+            if a is not b:
+                with acting_as(a, ADMIN):
+                    trust_device(a, local_device(b), device_key(b).public_key)
+
+
+def trust_laptop(db_path, other_path) -> None:
+    """The administrator of the database at `db_path` trusts the laptop whose database is
+    at `other_path` (its key made if it has none yet)."""
+    from core.db import open_db
+
+    db, other = open_db(db_path), open_db(other_path)
+    try:
+        trust_each_other(db, other)
+    finally:
+        db.close()
+        other.close()
+
+
+KEEP = object()
+
+
+def key_of(db_path):
+    """The signing key of the laptop whose database file is `db_path` (a forger who holds
+    it: the file then verifies, and only the checks of its records can refuse it)."""
+    from core.db import open_db
+    from sync.keys import device_key
+
+    db = open_db(db_path)
+    try:
+        return device_key(db)
+    finally:
+        db.close()
+
+
+def decode_content(body: bytes) -> dict[str, list[dict]]:
+    """The records of a file's content.jsonl, unchecked (a forger's reading)."""
+    from sync.fileformat import KINDS
+
+    content: dict[str, list[dict]] = {k: [] for k in KINDS}
+    for line in body.decode("utf-8").splitlines():
+        kind, record = json.loads(line)
+        content[kind].append(record)
+    return content
+
+
+def load(path) -> tuple[dict, dict[str, list[dict]]]:
+    """(manifest, content) of sync file `path`, unchecked."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return json.loads(zf.read("manifest.json")), decode_content(zf.read("content.jsonl"))
+
+
+def rewrite(src, out, *, manifest=None, content=None, key=KEEP) -> None:
+    """A copy of sync file `src` with its manifest or content replaced (dicts or bytes), as
+    a forger makes one. `key`: KEEP the original signature, None for no signature, or
+    a key (sync.keys.DeviceKey) to sign the new manifest with."""
+    import zipfile
+
+    from sync.fileformat import encode_content
+
+    with zipfile.ZipFile(src) as zf:
+        m, c = zf.read("manifest.json"), zf.read("content.jsonl")
+        sig = zf.read("signature") if "signature" in zf.namelist() else None
+    if isinstance(content, dict):
+        content = encode_content(content)
+    elif isinstance(content, str):
+        content = content.encode()
+    if isinstance(manifest, dict):
+        manifest = json.dumps(manifest, ensure_ascii=False).encode()
+    elif isinstance(manifest, str):
+        manifest = manifest.encode()
+    m = manifest if manifest is not None else m
+    c = content if content is not None else c
+    if key is None:
+        sig = None
+    elif key is not KEEP:
+        sig = key.sign(m).hex().encode()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", m)
+        zf.writestr("content.jsonl", c)
+        if sig is not None:
+            zf.writestr("signature", sig)
+
+
+def forge(src, out, edit, *, key=KEEP, manifest_changes=None, body=None, replace=None) -> None:
+    """`src` with `edit(content)` applied and the manifest's digest and counts made to
+    match, signed with `key` (see `rewrite`). `manifest_changes` (a device id, a public
+    key) go into the manifest; `body` replaces the content's bytes outright; `replace`
+    (old, new) is done on the content's bytes (a number JSON allows and Python would
+    not write)."""
+    from sync.fileformat import encode_content
+
+    manifest, content = load(src)
+    edit(content)
+    manifest["counts"] = {k: len(v) for k, v in content.items()}
+    if body is None:
+        body = encode_content(content)
+    if replace is not None:
+        body = body.replace(*replace)
+    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
+    manifest.update(manifest_changes or {})
+    rewrite(src, out, manifest=manifest, content=body, key=key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from core.audit import audit
 from core.db import device_id, transaction
 from core.integrity import check
@@ -15,6 +17,13 @@ from sync.status import device_statuses, last_import
 from tests.sync.sync_helpers import canonical, dumps
 
 STEP = seed_uuid("plan_step", 2564, 2, 1)
+
+
+def later(minutes: int) -> str:
+    """A change stamp after every real edit of the test, and within the clock difference a
+    received stamp may have (sync.validate: a day ahead at most)."""
+    moment = datetime.now(UTC) + timedelta(minutes=minutes)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _restamp(db, table: str, uuid: str, at: str) -> None:
@@ -38,8 +47,8 @@ def test_a_plan_step_edited_on_both_laptops_keeps_the_later_edit(laptops, tmp_pa
     a, b = laptops
     mark_step_done(a, STEP, "2020-10-10", "หนังสือสั่งการ ฉบับเครื่อง A")
     mark_step_done(b, STEP, "2020-10-12", "หนังสือสั่งการ ฉบับเครื่อง B")
-    _restamp(a, "plan_steps", STEP, "2099-10-01T01:00:00.000Z")
-    _restamp(b, "plan_steps", STEP, "2099-10-01T02:00:00.000Z")  # B's edit is later
+    _restamp(a, "plan_steps", STEP, later(60))
+    _restamp(b, "plan_steps", STEP, later(120))  # B's edit is later
     into_b, into_a = _exchange(a, b, tmp_path)
 
     for db in (a, b):
@@ -63,7 +72,7 @@ def test_a_tie_is_broken_by_device_id_the_same_way_on_both(laptops, tmp_path) ->
     mark_step_done(a, STEP, "2020-10-10", "A")
     mark_step_done(b, STEP, "2020-10-12", "B")
     for db in (a, b):
-        _restamp(db, "plan_steps", STEP, "2099-10-01T01:00:00.000Z")
+        _restamp(db, "plan_steps", STEP, later(60))
     _exchange(a, b, tmp_path)
     winner = "A" if device_id(a) > device_id(b) else "B"
     assert get_step(a, STEP).evidence == get_step(b, STEP).evidence == winner
@@ -113,8 +122,8 @@ def test_an_incident_classified_differently_on_two_laptops_scores_the_same(
     event = rep.events[0].uuid
     classify_event(a, event, True, "ยามละเลย")
     classify_event(b, event, False, "เกิดจากพายุ")
-    _restamp(a, "guard_events", event, "2099-10-02T01:00:00.000Z")
-    _restamp(b, "guard_events", event, "2099-10-02T03:00:00.000Z")
+    _restamp(a, "guard_events", event, later(60))
+    _restamp(b, "guard_events", event, later(180))
     into_b, into_a = _exchange(a, b, tmp_path)
     for db in (a, b):
         assert score_json(annual_score(db, 2564))["incidents"]["counted"] == 0

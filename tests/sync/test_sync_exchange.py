@@ -140,10 +140,13 @@ def test_since_sends_only_recent_records_and_holds_back_a_broken_chain(
     # Audit rows are stamped with the real clock, so this file holds all of A's chain; cut
     # its first row out to see how a gap is handled.
     from sync.fileformat import read_sync_file, write_sync_file
+    from sync.keys import device_key
+    from sync.receive import trusted_keys
 
-    sf = read_sync_file(out)
+    sf = read_sync_file(out, trusted=trusted_keys(b))
     content = dict(sf.content, audit=sf.content["audit"][1:])
-    write_sync_file(out, sf.manifest.device_id, sf.manifest.created_at, "2021-06-01", content)
+    write_sync_file(out, sf.manifest.device_id, sf.manifest.created_at, "2021-06-01", content,
+                    device_key(a))  # fmt: skip
     result = import_sync(b, out)
     assert result.held_back == {device_id(a): len(content["audit"])}
     # The round's audit row is in the part of A's chain held back: the round waits with it

@@ -3,8 +3,6 @@ traceback, and a refused file writes nothing."""
 
 from __future__ import annotations
 
-import json
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -15,18 +13,20 @@ from hypothesis import strategies as st
 from core.db import open_db
 from core.errors import InvalidInput
 from sync.fileformat import read_sync_file
-from sync.receive import merge
+from sync.receive import merge, trusted_keys
 from sync.send import export_sync
-from tests.sync.sync_helpers import add_rounds, file_state
+from tests.sync.sync_helpers import add_rounds, file_state, load, trust_each_other
 
 
 @pytest.fixture(scope="module")
 def valid(tmp_path_factory) -> tuple[Path, bytes]:
     folder = tmp_path_factory.mktemp("fuzz")
-    a = open_db(folder / "a.db")
+    a, b = open_db(folder / "a.db"), open_db(folder / "b.db")
+    trust_each_other(a, b)
     add_rounds(a, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", [1] + [4] * 19)])
     export_sync(a, folder / "a.srsync")
     a.close()
+    b.close()
     return folder, (folder / "a.srsync").read_bytes()
 
 
@@ -34,7 +34,7 @@ def _merge_and_roll_back(db, path: Path) -> None:
     """Merge inside an outer transaction that is rolled back: each example starts equal."""
     db.conn.execute("BEGIN")
     try:
-        merge(db, read_sync_file(path), path.name)
+        merge(db, read_sync_file(path, trusted=trusted_keys(db)), path.name)
     finally:
         db.conn.execute("ROLLBACK")
 
@@ -60,12 +60,12 @@ def test_a_damaged_file_is_refused_cleanly_or_means_the_same(valid, flips, cut) 
     try:
         state = file_state(db)
         try:
-            sync_file = read_sync_file(path)
+            sync_file = read_sync_file(path, trusted=trusted_keys(db))
         except InvalidInput as exc:
             assert exc.th and exc.en and file_state(db) == state
             return
         # Damage the checks let through touched no content (a zip header's date, say).
-        original = json.loads(zipfile.ZipFile(folder / "a.srsync").read("content.json"))
+        original = load(folder / "a.srsync")[1]
         assert sync_file.content == original
         _merge_and_roll_back(db, path)
         assert file_state(db) == state

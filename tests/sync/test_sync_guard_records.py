@@ -5,21 +5,19 @@ point 1). One bad record refuses the whole file, naming the record and the field
 
 from __future__ import annotations
 
-import hashlib
-import json
-import zipfile
 from datetime import date, datetime, time
 
 import pytest
 
 import core.calendar
 from core.errors import InvalidInput
+from core.i18n import tr
 from security.events import EventInput
 from security.indicator import classify_event, events_of_year, incident_indicator
 from security.reports import save_report
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.sync_helpers import file_state
+from tests.sync.sync_helpers import file_state, forge, key_of
 
 
 @pytest.fixture
@@ -38,16 +36,9 @@ def sent(laptops, tmp_path):
 
 
 def _tamper(path, out, edit) -> None:
-    """The file with its content edited and its digest recomputed (a careful forger)."""
-    with zipfile.ZipFile(path) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
-    edit(content)
-    body = json.dumps(content, ensure_ascii=False).encode()
-    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        zf.writestr("content.json", body)
+    """The file with its content edited, its digest recomputed and signed again with the
+    sending laptop's key (a careful forger who holds it)."""
+    forge(path, out, edit, key=key_of(path.parent / "a.db"))
 
 
 def test_each_event_is_stored_with_the_day_it_happened(sent) -> None:
@@ -95,8 +86,12 @@ def test_a_record_the_window_would_refuse_refuses_the_file(sent, tmp_path, where
     assert file_state(b) == state
     assert "nothing was changed" in err.value.en
     if field not in ("day", "at"):  # those two fail the file's own date checks first
+        # Named as every refused record is: its kind in words and its key (sync.validate),
+        # or, for a number out of any range, the kind and record as the file reads
+        # (sync.fileformat, before the records are read).
         kind = "guard_reports" if where == "report" else "guard_events"
-        assert kind in err.value.en and err.value.field == field
+        named = (kind, tr(f"sync.kind.{kind}", "en"))
+        assert any(n in err.value.en for n in named) and err.value.field == field
 
 
 def test_an_alarm_marked_as_counted_refuses_the_file(sent, tmp_path) -> None:
@@ -111,7 +106,7 @@ def test_an_alarm_marked_as_counted_refuses_the_file(sent, tmp_path) -> None:
     state = file_state(b)
     with pytest.raises(InvalidInput) as err:
         import_sync(b, bad)
-    assert err.value.field == "counts" and "guard_events" in err.value.en
+    assert err.value.field == "counts" and "guard events" in err.value.en
     assert file_state(b) == state
 
 

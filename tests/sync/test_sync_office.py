@@ -15,7 +15,7 @@ from core.users import create_user
 from sync.fileformat import MANIFEST, read_sync_file
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.sync_helpers import file_state
+from tests.sync.sync_helpers import file_state, key_of, rewrite
 
 
 def _make_office(db, code: str, th: str, en: str) -> None:
@@ -27,7 +27,7 @@ def test_a_sync_file_names_the_office_of_the_database_that_wrote_it(laptops, tmp
     a, _ = laptops
     _make_office(a, "D04", "สำนักงานเขตบางรัก", "Bang Rak District Office")
     export_sync(a, tmp_path / "a.srsync")
-    office = read_sync_file(tmp_path / "a.srsync").manifest.office
+    office = read_sync_file(tmp_path / "a.srsync", trusted={}, accept_new=True).manifest.office
     assert (office.code, office.name_th, office.name_en) == (
         "D04", "สำนักงานเขตบางรัก", "Bang Rak District Office")  # fmt: skip
 
@@ -53,14 +53,13 @@ def test_two_laptops_of_one_office_exchange_files(laptops, tmp_path) -> None:
 
 
 def _rewrite_manifest(path: Path, change) -> None:
+    """The manifest changed and signed again with laptop A's key (the file verifies)."""
     with zipfile.ZipFile(path) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    manifest = json.loads(parts[MANIFEST])
+        manifest = json.loads(zf.read(MANIFEST))
     change(manifest)
-    parts[MANIFEST] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in parts.items():
-            zf.writestr(name, data)
+    copy = path.with_name("copy-" + path.name)
+    rewrite(path, copy, manifest=manifest, key=key_of(path.parent / "a.db"))
+    copy.replace(path)
 
 
 def test_a_file_made_before_offices_existed_is_the_city_hall_office_s(laptops, tmp_path) -> None:
@@ -68,7 +67,7 @@ def test_a_file_made_before_offices_existed_is_the_city_hall_office_s(laptops, t
     path = tmp_path / "old.srsync"
     export_sync(a, path)
     _rewrite_manifest(path, lambda m: m.pop("office"))
-    assert read_sync_file(path).manifest.office.code == DEFAULT_CODE
+    assert read_sync_file(path, trusted={}, accept_new=True).manifest.office.code == DEFAULT_CODE
     assert not import_sync(b, path).already_imported
 
 
@@ -85,5 +84,5 @@ def test_a_manifest_naming_no_valid_office_is_refused(laptops, tmp_path, office)
     export_sync(a, path)
     _rewrite_manifest(path, lambda m: m.update(office=office))
     with pytest.raises(InvalidInput) as err:
-        read_sync_file(path)
+        read_sync_file(path, trusted={}, accept_new=True)
     assert "หน่วยงาน" in err.value.th and "office" in err.value.en

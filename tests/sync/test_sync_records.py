@@ -5,7 +5,6 @@ records it refuses the whole file."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from datetime import datetime, time
@@ -24,9 +23,10 @@ from inspection.survey import record_response
 from security.events import EventInput
 from security.indicator import classify_event
 from security.reports import save_report
+from sync.keys import device_key
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.sync_helpers import add_rounds, file_state
+from tests.sync.sync_helpers import add_rounds, file_state, forge, key_of, load
 
 GOOD = [4] * 20
 
@@ -99,16 +99,9 @@ def test_a_received_record_changed_afterwards_is_named(laptops, tmp_path) -> Non
 
 
 def _rewrite(path, out, change) -> None:
-    """A file re-zipped with its content changed and its SHA-256 recomputed."""
-    with zipfile.ZipFile(path) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
-    change(content)
-    body = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
-    manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
-        zf.writestr("content.json", body)
+    """A file with its content changed, its SHA-256 recomputed and signed again with the
+    sending laptop's key."""
+    forge(path, out, change, key=key_of(path.parent / "a.db"))
 
 
 @pytest.mark.parametrize(
@@ -129,7 +122,9 @@ def test_a_record_that_differs_from_its_audit_row_refuses_the_file(laptops, tmp_
             content["guard_reports"][0]["events"][0]["counts"] = 0
         else:
             rnd = next(r for r in content["rounds"] if r["uuid"] == mine["bulk"])
-            rnd["fiscal_year"], rnd["inspected_at"] = 2565, "2021-10-02T09:00"
+            # Into the year before (its date moved with it, so the round passes its own
+            # checks, sync.validate): only its audit row can tell.
+            rnd["fiscal_year"], rnd["inspected_at"] = 2563, "2020-09-30T09:00"
 
     bad = tmp_path / "bad.srsync"
     _rewrite(out, bad, change)
@@ -140,21 +135,24 @@ def test_a_record_that_differs_from_its_audit_row_refuses_the_file(laptops, tmp_
     assert file_state(b) == state
 
 
-def test_a_file_of_the_first_format_is_refused(laptops, tmp_path) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_file_of_an_earlier_format_is_refused(laptops, tmp_path, version) -> None:
+    """Version 1 (unsigned, no digests) and 2 (one half of issue 14: digests without a
+    signature, one JSON document) are refused as made by an older version."""
     a, b = laptops
     out = tmp_path / "a.srsync"
     export_sync(a, out)
-    with zipfile.ZipFile(out) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
-        content = zf.read("content.json")
-    manifest["version"] = 1
+    manifest, content = load(out)
+    manifest["version"] = version
     old = tmp_path / "old.srsync"
     with zipfile.ZipFile(old, "w") as zf:
         zf.writestr("manifest.json", json.dumps(manifest))
-        zf.writestr("content.json", content)
+        zf.writestr("content.json", json.dumps(content))
+    state = file_state(b)
     with pytest.raises(InvalidInput) as err:
         import_sync(b, old)
-    assert "older version" in err.value.en
+    assert "older version" in err.value.en and err.value.field == "version"
+    assert file_state(b) == state
 
 
 def test_records_whose_rows_are_held_back_wait_for_them_whole(laptops, tmp_path) -> None:
@@ -169,9 +167,10 @@ def test_records_whose_rows_are_held_back_wait_for_them_whole(laptops, tmp_path)
     _fill(a, "F1-01", "2021-03-03")
     out = tmp_path / "gap.srsync"
     export_sync(a, out)
-    sf = read_sync_file(out)
+    sf = read_sync_file(out, trusted={device_id(a): device_key(a).public_key})
     content = dict(sf.content, audit=sf.content["audit"][1:])  # a gap in A's chain
-    write_sync_file(out, sf.manifest.device_id, sf.manifest.created_at, None, content)
+    write_sync_file(out, sf.manifest.device_id, sf.manifest.created_at, None, content,
+                    device_key(a), office=sf.manifest.office)  # fmt: skip
     result = import_sync(b, out)
     assert result.held_back_records == {"survey_forms": 1, "survey_questions": 2, "rounds": 2,
                                         "actions": 1, "survey_responses": 1,

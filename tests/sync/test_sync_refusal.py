@@ -13,9 +13,16 @@ import pytest
 from cli import run
 from core.errors import InvalidInput
 from core.users import Actor, PermissionDenied, act_as
+from sync.fileformat import encode_content
+from sync.keys import device_key
 from sync.receive import import_sync
 from sync.send import export_sync
-from tests.sync.sync_helpers import add_rounds, file_state
+from tests.actors import add_accounts
+from tests.sync.sync_helpers import KEEP, add_rounds, decode_content, file_state, rewrite
+
+# A's key, which B trusts (the laptops fixture): files re-signed with it reach the
+# checks of their content; those left with A's first signature stop at it.
+A_KEY: list = []
 
 
 @pytest.fixture
@@ -24,6 +31,7 @@ def sent(laptops, tmp_path):
     add_rounds(a, [("F1-01", datetime(2021, 3, 1, 9, 0), "สมชาย", [4] * 20)])
     out = tmp_path / "a.srsync"
     export_sync(a, out)
+    A_KEY[:] = [device_key(a)]
     return b, out
 
 
@@ -37,11 +45,10 @@ def _refused(db, path) -> InvalidInput:
 
 
 def _rezip(src, out, manifest=None, content=None) -> None:
-    with zipfile.ZipFile(src) as zf:
-        m, c = zf.read("manifest.json"), zf.read("content.json")
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("manifest.json", manifest if manifest is not None else m)
-        zf.writestr("content.json", content if content is not None else c)
+    """Re-signed by A when the manifest changes (a forger holding A's key), so what is
+    tested is the check after the signature; the first signature kept otherwise."""
+    rewrite(src, out, manifest=manifest, content=content,
+            key=A_KEY[0] if manifest is not None else KEEP)  # fmt: skip
 
 
 def test_a_truncated_file_is_refused(sent, tmp_path) -> None:
@@ -63,11 +70,11 @@ def test_a_changed_byte_is_refused(sent, tmp_path) -> None:
 def test_altered_content_with_the_old_digest_is_refused(sent, tmp_path) -> None:
     db, path = sent
     with zipfile.ZipFile(path) as zf:
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0]["scores"] = "0" + content["rounds"][0]["scores"][1:]
     content["rounds"][0]["total"] -= 4
     bad = tmp_path / "edited.srsync"
-    _rezip(path, bad, content=json.dumps(content, ensure_ascii=False))
+    _rezip(path, bad, content=encode_content(content))
     assert "SHA-256" in _refused(db, bad).en
 
 
@@ -75,13 +82,17 @@ def test_altered_content_with_a_recomputed_digest_breaks_the_audit_chain(sent, t
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["audit"][0]["actor"] = "forger"
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "forged.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
     assert "audit" in _refused(db, bad).en
+    # Without A's key the forger cannot sign the new digest: the first signature fails.
+    unsigned = tmp_path / "forged-unsigned.srsync"
+    rewrite(path, unsigned, manifest=json.dumps(manifest), content=body)
+    assert "signature does not match" in _refused(db, unsigned).en
 
 
 def test_foreign_files_are_refused(sent, tmp_path) -> None:
@@ -107,9 +118,9 @@ def test_a_record_pointing_to_an_unknown_point_is_refused(sent, tmp_path) -> Non
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0]["point"] = "00000000-0000-4000-8000-000000000000"
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "dangling.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -125,16 +136,29 @@ def test_an_inspector_may_not_import(sent) -> None:
     assert file_state(db) == state
 
 
-def test_command_line_exit_codes_and_messages(tmp_path, capsys) -> None:
+def test_command_line_exit_codes_and_messages(tmp_path, capsys, monkeypatch) -> None:
     a, b, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "x.srsync"
     assert run(["--db", str(a), "demo", "--fy", "2564"]) == 0
     capsys.readouterr()
     assert run(["--db", str(a), "sync", "export", "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "บันทึก" in said and "Saved" in said
-    assert run(["--db", str(b), "sync", "import", str(out)]) == 0
+    fingerprint = said.split("fingerprint ")[-1].strip().rstrip(")")
+    assert len(fingerprint) == 39  # eight groups of four hex digits
+    # Issue 14: B does not know A yet; it names A's fingerprint and changes nothing.
+    assert run(["--db", str(b), "sync", "import", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert fingerprint in err and "not trusted" in err and "ยังไม่ได้รับความเชื่อถือ" in err
+    # Trusting is an administrator's decision: the operating-system account may not.
+    assert run(["--db", str(b), "sync", "import", str(out), "--trust"]) == 2
+    err = capsys.readouterr().err
+    assert "ไม่มีสิทธิ์" in err and "may not do this" in err and "Traceback" not in err
+    add_accounts(b, monkeypatch)  # the first administrator, `admin`, SALA_PASSWORD set
+    capsys.readouterr()
+    assert run(["--db", str(b), "--user", "admin", "sync", "import", str(out), "--trust"]) == 0
     said = capsys.readouterr().out
     assert "เพิ่ม" in said and "Added" in said and "rounds" in said
+    assert fingerprint in said and "trusted" in said
     assert run(["--db", str(b), "sync", "import", str(out)]) == 0
     assert "received before" in capsys.readouterr().out
     assert run(["--db", str(b), "check"]) == 0
@@ -153,9 +177,9 @@ def test_a_field_name_carrying_sql_is_refused_before_any_statement(sent, tmp_pat
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0]["note) VALUES (1); DROP TABLE rounds; --"] = "x"
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "injected.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -174,9 +198,9 @@ def test_a_round_whose_date_or_fiscal_year_is_wrong_is_refused(sent, tmp_path, f
     db, path = sent
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content["rounds"][0][field] = value
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "misdated.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)
@@ -202,9 +226,9 @@ def test_a_verdict_that_does_not_follow_from_its_scores_is_refused(
     export_sync(a, path)
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
-        content = json.loads(zf.read("content.json"))
+        content = decode_content(zf.read("content.jsonl"))
     content[kind][0][field] = value
-    body = json.dumps(content, ensure_ascii=False).encode()
+    body = encode_content(content)
     manifest["content_sha256"] = hashlib.sha256(body).hexdigest()
     bad = tmp_path / "verdict.srsync"
     _rezip(path, bad, manifest=json.dumps(manifest), content=body)

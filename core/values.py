@@ -1,0 +1,129 @@
+"""Reading the numbers and texts people and files give (issue 14, point 5).
+
+Python reads digits of every script as numbers: `int("５")` is 5, `"²".isdigit()` is
+True (and `int("²")` then fails), the regex `\\d` matches Devanagari ४. A number here
+is written with ASCII digits, or with Thai digits ๐-๙ where the office types them (a
+CSV typed in Thai, a date in the window); any other digit is refused with the field
+named. Everything that reads a number from text goes through `digits` or `whole`.
+
+The text limits are those of the window's fields; a CSV row or a sync file record is
+held to the same ones (issue 14, point 2).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from core.errors import InvalidInput
+
+ASCII_DIGITS = "0123456789"
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_THAI_TO_ASCII = str.maketrans(THAI_DIGITS, ASCII_DIGITS)
+
+# Lengths of the window's text fields, for every path a record comes by.
+NAME_MAX = 100  # a person: inspector, supervisor, who does an action
+TITLE_MAX = 200  # a name or title: a point, a form, a question, a plan step
+TEXT_MAX = 2000  # a note, a reason, what is to be done, evidence
+
+# No count, score or year the app keeps has more digits than this; a longer number is
+# not a value but an attack on int() and SQLite's 64-bit integers (OverflowError).
+MAX_DIGITS = 15
+
+
+def foreign_digit(text: str) -> str | None:
+    """The first character of `text` that is a digit (or a number sign such as '²' or
+    '½') of a script other than ASCII and Thai, or None."""
+    for ch in text:
+        if ch.isascii() or ch in THAI_DIGITS:
+            continue
+        if ch.isdigit() or ch.isnumeric() or unicodedata.category(ch) in ("Nd", "No", "Nl"):
+            return ch
+    return None
+
+
+def _not_a_digit(text: str, ch: str, field: str) -> InvalidInput:
+    name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+    return InvalidInput(
+        f"«{text}» มีตัวเลข «{ch}» ({name}) ที่ไม่ใช่เลขอารบิก 0-9 หรือเลขไทย ๐-๙",
+        f"«{text}» holds the digit «{ch}» ({name}), which is neither 0-9 nor Thai ๐-๙",
+        field=field,
+    )
+
+
+def digits(text: str, *, field: str, thai: bool = True) -> str:
+    """`text` with Thai digits read as ASCII ones (when `thai`); a digit of another script
+    is refused, naming `field`. Other characters pass unchanged: the caller's pattern
+    (a date, a time, a score) decides what else may stand there."""
+    text = str(text)
+    if text.isascii():
+        return text
+    ch = foreign_digit(text)
+    if ch is None and not thai:
+        ch = next((c for c in text if c in THAI_DIGITS), None)
+    if ch is not None:
+        raise _not_a_digit(text, ch, field)
+    return text.translate(_THAI_TO_ASCII)
+
+
+def whole(
+    value: object, *, field: str, low: int, high: int, thai: bool = True,
+    what: tuple[str, str] = ("ค่า", "the value"),
+) -> int:  # fmt: skip
+    """A whole number low..high written in digits (`what` names it in the message).
+
+    An int given by code (a spin box, a JSON number) is only range-checked; a bool is
+    not a number.
+    """
+    if isinstance(value, bool):
+        raise _out_of_range(str(value), field, low, high, what)
+    if isinstance(value, int):
+        if low <= value <= high:
+            return value
+        raise _out_of_range(str(value), field, low, high, what)
+    raw = str(value).strip()
+    text = digits(raw, field=field, thai=thai)
+    body = text[1:] if text[:1] == "-" else text
+    if not (body.isascii() and body.isdigit()) or len(body) > MAX_DIGITS:
+        raise _out_of_range(raw, field, low, high, what)
+    number = int(text)
+    if not low <= number <= high:
+        raise _out_of_range(raw, field, low, high, what)
+    return number
+
+
+def _out_of_range(raw: str, field: str, low: int, high: int, what: tuple[str, str]) -> InvalidInput:
+    shown = raw if len(raw) <= 40 else raw[:37] + "..."
+    return InvalidInput(
+        f"{what[0]} «{shown}» ต้องเป็นจำนวนเต็ม {low} ถึง {high}",
+        f"{what[1]} «{shown}» must be a whole number from {low} to {high}",
+        field=field,
+    )
+
+
+def check_text(
+    value: object, *, field: str, limit: int, required: bool = False, one_line: bool = True,
+    what: tuple[str, str] = ("ข้อความ", "the text"),
+) -> str:  # fmt: skip
+    """A text as a window field takes it: stripped, within `limit` characters, on one line
+    unless `one_line` is False, not empty when `required`; no control characters."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what[0]} ต้องเป็นข้อความ", f"{what[1]} must be text", field=field)
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise InvalidInput(f"โปรดระบุ{what[0]}", f"give {what[1]}", field=field)
+    if len(cleaned) > limit:
+        raise InvalidInput(
+            f"{what[0]}ยาวเกิน {limit} ตัวอักษร ({len(cleaned)})",
+            f"{what[1]} is longer than {limit} characters ({len(cleaned)})",
+            field=field,
+        )
+    allowed = "\t" if one_line else "\t\n\r"
+    if not cleaned.isprintable() and any(
+        unicodedata.category(c) == "Cc" and c not in allowed for c in cleaned
+    ):
+        raise InvalidInput(
+            f"{what[0]}มีอักขระควบคุมหรือขึ้นบรรทัดใหม่",
+            f"{what[1]} holds a control character or a line break",
+            field=field,
+        )
+    return cleaned
