@@ -74,13 +74,36 @@ def check_file(path: Path) -> None:
     and no other descriptor of it is opened and closed under a connection this process
     may hold (that would drop its locks; the header is SQLite's to read).
     """
-    from core.migrations import MIGRATIONS, migration_names
-
     if path.is_dir():
         # A folder named by mistake (--db without the file name) ended in a traceback.
         raise _refuse(path, tr("db.refused_folder", "th"), tr("db.refused_folder", "en"))
     if not path.exists() or path.stat().st_size == 0:
         return
+    # A read-only connection to a WAL file makes its -wal and -shm and cannot remove them
+    # on close: a refused file was left with litter beside it (new-user finding 8).
+    sides = [Path(f"{path}{side}") for side in ("-wal", "-shm")]
+    made = [side for side in sides if not side.exists()]
+    try:
+        _check_readable(path)
+    except DatabaseRefused:
+        _remove_litter(made)
+        raise
+
+
+def _remove_litter(made: list[Path]) -> None:
+    """Remove the -wal/-shm a refused check made. Only files that were not there before it,
+    and only an empty -wal: no connection of any process can be using them (every open of
+    a refused file is refused), and a WAL with content is never thrown away."""
+    wal = [side for side in made if side.name.endswith("-wal")]
+    if any(side.exists() and side.stat().st_size > 0 for side in wal):
+        return
+    for side in made:
+        side.unlink(missing_ok=True)
+
+
+def _check_readable(path: Path) -> None:
+    from core.migrations import MIGRATIONS, migration_names
+
     uri = path.resolve().as_uri() + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)

@@ -123,3 +123,16 @@ def test_bulk_ids_are_distinct_version_4_uuids() -> None:
         parsed = uuid.UUID(text)
         assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122
     assert new_ids(0) == []
+
+
+def test_a_refused_damaged_wal_file_is_left_without_wal_or_shm_beside_it(db_path: Path) -> None:
+    """New-user finding 8: refusing a damaged database left an empty -wal and a 32 KB -shm
+    beside it (a read-only connection to a WAL file makes them and cannot remove them)."""
+    open_db(db_path).close()  # the header says WAL, the file is closed cleanly
+    with db_path.open("r+b") as f:
+        f.seek(4096 * 5)
+        f.write(b"\xff" * 4096)  # one page smashed
+    with pytest.raises(DatabaseRefused) as err:
+        open_db(db_path)
+    assert "damaged" in err.value.en
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
