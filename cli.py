@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import DatabaseRefused, InvalidInput, NotFound, SalaError
+from core.errors import DatabaseDamaged, DatabaseRefused, InvalidInput, NotFound, SalaError
 
 if TYPE_CHECKING:  # the window paints before sqlite-utils loads (issue 19)
     from sqlite_utils import Database
@@ -460,24 +460,33 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from core.db import open_db
     from core.i18n import tr
     from core.instance import window_open_on
-    from core.restore import restore_from
+    from core.restore import accounts_for_restore, prepare_restore, restore_from
     from core.users import os_actor
 
-    actor = os_actor()
-    if args.user is not None:
-        # Signed in against the database being replaced: its administrator restores it.
-        # A file that is not there has no account, and is not created just to say so.
-        if not Path(db_path).exists():
-            raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
-        current = open_db(db_path)
-        try:
-            actor = sign_in(current, args.user)
-        finally:
-            current.close()
-    safety = restore_from(db_path, args.file, actor)
+    actor, prepared = os_actor(), None
+    try:
+        if args.user is not None and accounts_for_restore(db_path) == "current":
+            # Its own administrator decides that a database that opens is replaced.
+            actor = _sign_in_to(db_path, args.user)
+        elif args.user is not None:
+            # Damaged or not there: its accounts are gone with it, and signing in against
+            # it was refused ("will not open ... damaged"), so a damaged file could not be
+            # restored at all. An administrator of the checked backup decides instead.
+            prepared = prepare_restore(args.file)
+            values = {"path": db_path, "file": args.file}
+            say(tr("fixes.restore.backup_accounts", "th", **values),
+                tr("fixes.restore.backup_accounts", "en", **values))  # fmt: skip
+            accounts = prepared.accounts()
+            try:
+                actor = sign_in(accounts, args.user)
+            finally:
+                accounts.close()
+        safety = restore_from(db_path, args.file, actor, prepared=prepared)
+    finally:
+        if prepared is not None:
+            prepared.discard()
     say(
         f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
         f"restored from {args.file}; the previous file is kept as {safety}",
@@ -485,6 +494,16 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     if window_open_on(db_path) is not None:
         say(tr("conc.window_will_reopen", "th"), tr("conc.window_will_reopen", "en"))
     return EXIT_OK
+
+
+def _sign_in_to(db_path: Path, name: str) -> Actor:
+    from core.db import open_db
+
+    current = open_db(db_path)
+    try:
+        return sign_in(current, name)
+    finally:
+        current.close()
 
 
 def cmd_sync_export(db: Database, args: argparse.Namespace) -> int:
@@ -563,18 +582,31 @@ def run(argv: list[str]) -> int:
 
         return run_window(args.db, args.lang)
     from core.db import default_db_path
+    from core.i18n import tr
     from core.instance import announce
 
     path = args.db or default_db_path()
+    kind = " ".join(filter(None, (args.command, getattr(args, "sync_command", None))))
+    if getattr(args, "opens_db", True) and kind not in MAY_CREATE and not path.exists():
+        # A --db typo on `check` printed "database OK" over a new, empty file (and its
+        # folders): only the commands that put data in may make the database.
+        error = InvalidInput(tr("fixes.no_database", "th", path=path),
+                             tr("fixes.no_database", "en", path=path), field="--db")  # fmt: skip
+        print(error.bilingual(), file=sys.stderr)
+        return EXIT_INVALID
     if args.command in READING:
         return _run_command(args, path)
     # A writer notes its work beside the database, so another one left waiting for the
     # lock can say who holds it (core.instance).
-    kind = " ".join(filter(None, (args.command, getattr(args, "sync_command", None))))
     with announce(path, kind, _actor_name(args)):
         return _run_command(args, path)
 
 
+# The commands that may make the database they are given: those that put data in (and
+# `restore`, which makes it from a backup; the window's first run makes it too). Any
+# other command refuses a --db that is not there.
+MAY_CREATE = frozenset({"demo", "import-rounds", "import-survey", "import-guard", "user",
+                        "standard", "restore", "sync import"})  # fmt: skip
 # Commands that only read the database: they never hold its write lock.
 READING = frozenset({"score", "report", "export", "check", "guard", "backup"})
 
@@ -613,6 +645,8 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
     except DatabaseRefused as exc:
         # The file is left untouched; naming the wrong file is bad input, like a bad CSV.
         print(exc.bilingual(), file=sys.stderr)
+        if isinstance(exc, DatabaseDamaged):
+            print(_restore_hint(path), file=sys.stderr)
         return EXIT_INVALID
     except DatabaseBusy as exc:  # an upgrade that waited too long for another writer
         print(exc.bilingual(), file=sys.stderr)
@@ -640,6 +674,20 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         return _busy(exc, path)
     finally:
         db.close()
+
+
+def _restore_hint(path: Path) -> str:
+    """What to do about a damaged database: where its daily backups are, and the restore
+    command that puts one back (no message named that folder: new-user finding 2)."""
+    from core.backup import backups_dir, newest_daily_backup
+    from core.i18n import tr
+
+    folder = backups_dir(path)
+    newest = newest_daily_backup(path)
+    values = {"folder": folder, "path": path,
+              "example": newest or folder / "sala-rounds-YYYY-MM-DD.db"}  # fmt: skip
+    key = "fixes.damaged.restore_cli" if newest else "fixes.damaged.no_backups_cli"
+    return f"{tr(key, 'th', **values)}\n{tr(key, 'en', **values)}"
 
 
 def _sign_in_hint(exc: SalaError) -> str:

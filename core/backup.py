@@ -95,14 +95,26 @@ def daily_backup(db: Database, db_path: Path) -> Path | None:
     return target
 
 
-def prune(folder: Path) -> list[Path]:
+def _dated(folder: Path) -> list[tuple[date, Path]]:
+    """The daily backups in `folder`, oldest first."""
     dated = []
     for p in folder.glob("sala-rounds-*.db"):
         try:
             dated.append((date.fromisoformat(p.stem.removeprefix("sala-rounds-")), p))
         except ValueError:
             continue
-    dated.sort()
+    return sorted(dated)
+
+
+def newest_daily_backup(db_path: Path) -> Path | None:
+    """The latest daily backup of the database at `db_path`: what a damaged file's message
+    offers to restore (new-user finding 2)."""
+    dated = _dated(backups_dir(db_path))
+    return dated[-1][1] if dated else None
+
+
+def prune(folder: Path) -> list[Path]:
+    dated = _dated(folder)
     keep = {p for _, p in dated[-KEEP_DAYS:]}
     first_of_month: dict[tuple[int, int], Path] = {}
     for d, p in dated:

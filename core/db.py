@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.errors import DatabaseRefused
+from core.errors import DatabaseDamaged, DatabaseRefused
 from core.i18n import tr
 from core.instance import DatabaseBusy, note_opened
 from core.paths import default_db_path
@@ -36,8 +36,9 @@ def lock_wait_seconds() -> float:
     return wait if wait >= 0 else LOCK_WAIT_DEFAULT_S
 
 
-def _refuse(path: Path, th: str, en: str) -> DatabaseRefused:
-    return DatabaseRefused(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
+def _refuse(path: Path, th: str, en: str, *, damaged: bool = False) -> DatabaseRefused:
+    kind = DatabaseDamaged if damaged else DatabaseRefused
+    return kind(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
 
 
 def error_code(exc: sqlite3.Error) -> int:
@@ -59,12 +60,14 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
     it may not write beside (WAL needs -shm there), or damage."""
     code = error_code(exc)
     if code == sqlite3.SQLITE_NOTADB:
-        return _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database")
+        # A smashed header reads as "not a database" too.
+        return _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database",
+                       damaged=True)  # fmt: skip
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and _read_only_folder(path):
         return _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
         return _refuse(path, f"เปิดไม่ได้ ({exc})", f"cannot be opened ({exc})")
-    return _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})")
+    return _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})", damaged=True)
 
 
 def check_file(path: Path) -> None:
@@ -116,7 +119,7 @@ def _check_readable(path: Path) -> None:
         conn.execute("PRAGMA schema_version").fetchone()
         ok = conn.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
-            raise _refuse(path, "ไฟล์เสียหาย", f"the file is damaged ({ok})")
+            raise _refuse(path, "ไฟล์เสียหาย", f"the file is damaged ({ok})", damaged=True)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "_sqlite_migrations" not in tables:
             raise _refuse(
@@ -138,7 +141,8 @@ def _check_readable(path: Path) -> None:
         raise _unreadable(path, exc) from None
     except UnicodeDecodeError:
         # SQLite's own message quoted damaged bytes (a mangled schema, say).
-        raise _refuse(path, "ไฟล์เสียหาย", "the file is damaged (unreadable text)") from None
+        raise _refuse(path, "ไฟล์เสียหาย", "the file is damaged (unreadable text)",
+                      damaged=True) from None  # fmt: skip
     finally:
         conn.close()
 

@@ -62,6 +62,12 @@ class DatabaseRefused(SalaError):
     """A database file we will not open: not SQLite, corrupt, or from a newer app."""
 
 
+class DatabaseDamaged(DatabaseRefused):
+    """A database file SQLite cannot read as a healthy database (damaged pages, a smashed
+    header): what a backup is for. Its accounts are gone with it, so a restore over it is
+    decided by an administrator of the backup (core.restore.accounts_for_restore)."""
+
+
 class NotFound(SalaError):
     """A record named by the user does not exist."""
 

@@ -39,7 +39,7 @@ from core.db import (
     open_db,
     transaction,
 )
-from core.errors import DatabaseRefused, InvalidInput, SalaError
+from core.errors import DatabaseDamaged, DatabaseRefused, InvalidInput, SalaError
 from core.i18n import tr
 from core.instance import DatabaseBusy, alive, refuse_database_path
 from core.integrity import check
@@ -69,6 +69,12 @@ class PreparedBackup:
     info: BackupInfo
     _folder: Path | None = field(default=None, repr=False)  # a temporary folder to remove
 
+    def accounts(self) -> Database:
+        """The checked copy's accounts, read-only: whom a restore over a damaged database
+        signs in against (`accounts_for_restore`). The caller closes it."""
+        conn = sqlite3.connect(self.copy.resolve().as_uri() + "?mode=ro", uri=True)
+        return Database(conn, execute_plugins=False)
+
     def discard(self) -> None:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(str(self.copy) + suffix).unlink(missing_ok=True)
@@ -77,6 +83,28 @@ class PreparedBackup:
                 self._folder.rmdir()
             except OSError:
                 pass
+
+
+def accounts_for_restore(db_path: Path) -> str:
+    """Whose administrator decides a restore over `db_path` (new-user finding 2).
+
+    "current": the database opens, and one of its own administrators decides that it
+    is replaced. "backup": it is damaged (DatabaseDamaged) or not there, its accounts
+    gone with it; an administrator of the backup being restored decides, signing in
+    against the backup's checked copy (`PreparedBackup.accounts`). That person could
+    have copied the backup over the broken file by hand anyway: the restore's checks, its
+    safety copy of the damaged file and its audit row are what they gain. Any other
+    refusal (a file of a newer app, of another program, a folder) is raised: it is not
+    damage a backup repairs, and it has no accounts of ours to sign in against.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists() or (db_path.is_file() and db_path.stat().st_size == 0):
+        return "backup"
+    try:
+        check_file(db_path)
+    except DatabaseDamaged:
+        return "backup"
+    return "current"
 
 
 def _not_a_backup(source: Path) -> DatabaseRefused:

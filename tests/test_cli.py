@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from cli import run
+from core.db import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,7 @@ def test_sub_commands_never_import_qt(tmp_path) -> None:
         "assert rc == 0, rc\n"
         "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'\n"
     )
+    open_db(tmp_path / "q.db").close()  # a reading command needs a database that is there
     subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "q.db"), str(tmp_path / "o.csv")],
         cwd=ROOT,
@@ -106,6 +108,7 @@ def test_a_folder_given_as_the_database_is_refused_in_both_languages(tmp_path, c
 
 def test_an_output_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path, capsys) -> None:
     db, blocker = tmp_path / "a.db", tmp_path / "a-file"
+    open_db(db).close()
     blocker.write_text("not a folder", encoding="utf-8")
     out = blocker / "rounds.csv"
     # Bad input, as 'sync export' already says of the same --out (exit 2, field --out).
@@ -149,3 +152,34 @@ def test_an_out_that_cannot_be_written_names_the_file_typed_and_why_in_both_lang
     assert en.endswith(
         f"cannot write {tmp_path}: it is a folder; give the name of a file to write in it"
     )
+
+
+def test_reading_commands_refuse_a_database_that_is_not_there_and_make_nothing(
+    tmp_path, capsys
+) -> None:
+    """New-user finding 3: `--db /tmp/typo/x.db check` printed "database OK" over a new,
+    empty database (and its folder); `score` printed level 0. Only commands that put data
+    in make a database."""
+    typo = tmp_path / "typo" / "x.db"
+    out = tmp_path / "out"
+    reading = (
+        ["check"],
+        ["score", "--fy", "2564"],
+        ["score", "--fy", "2564", "--json"],
+        ["report", "annual", "--fy", "2564", "--out", str(out / "a.pdf")],
+        ["export", "rounds", "--fy", "2564", "--out", str(out / "r.csv")],
+        ["sync", "export", "--out", str(out / "s.srsync")],
+        ["backup", "--out", str(out / "b.db")],
+        ["guard", "missing", "--from", "2021-01-01", "--to", "2021-01-31"],
+    )
+    for command in reading:
+        assert run(["--db", str(typo), *command]) == 2, command
+        th, en = capsys.readouterr().err.strip().splitlines()
+        assert th == (f"ช่อง ฐานข้อมูล (--db): ไม่มีฐานข้อมูล {typo} (ตรวจชื่อไฟล์ที่ให้กับ --db)"
+                      " คำสั่งนี้ไม่สร้างฐานข้อมูลใหม่")  # fmt: skip
+        assert en == (f"field --db: there is no database {typo} (check the file name given"
+                      " to --db); this command does not create one")  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+    # A command that puts data in still makes it, folders and all.
+    assert run(["--db", str(typo), "demo", "--fy", "2564"]) == 0
+    assert run(["--db", str(typo), "check"]) == 0

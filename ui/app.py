@@ -209,6 +209,12 @@ def _sign_in(db: Database, *, locked: bool = False, parent: QWidget | None = Non
 SignIn = Callable[..., "User | None"]
 
 
+def _offer_restore(parent: QWidget, path: Path, error: BaseException) -> Path | None:
+    from ui.damaged import offer_restore  # the restore loads the domain: only when needed
+
+    return offer_restore(parent, path, error)  # type: ignore[arg-type]
+
+
 class Session(QObject):
     """One window on one database file, from its frame to its close.
 
@@ -234,6 +240,8 @@ class Session(QObject):
         self.idle: IdleLock | None = None
         self.daily: QTimer | None = None
         self.restore_watch = None
+        # A damaged file's offer to restore a backup (ui.damaged; a test may stand in).
+        self.on_damaged: Callable[..., Path | None] = _offer_restore
 
     def start(self) -> None:
         self.window.show()
@@ -259,11 +267,19 @@ class Session(QObject):
         import sqlite3
 
         from core.db import open_db
-        from core.errors import DatabaseRefused
+        from core.errors import DatabaseDamaged, DatabaseRefused
         from core.instance import DatabaseBusy
 
         try:
             db = self.db = open_db(self.path)
+        except DatabaseDamaged as exc:
+            # Where the daily backups are, and a restore from one (new-user finding 2).
+            self.window.show_opening_state(lambda: tr_both("startup.not_opened"))
+            if self.on_damaged(self.window, self.path, exc) is None:
+                self.app.exit(2)  # closed instead: bad input, the file left as it was
+                return
+            self._open_database()  # the restored file, opened and signed in afresh
+            return
         except (DatabaseRefused, DatabaseBusy) as exc:  # busy: an upgrade waited too long
             # Bad input, as on the command line: exit 2, the file left as it was.
             self._not_opened(2, exc.message("th"), exc.message("en"))

@@ -123,12 +123,14 @@ class SignInDialog(QDialog):
         *,
         locked: bool = False,
         switching: bool = False,
+        note: str | None = None,
     ):
         super().__init__(parent)
         self.db = db
         self.user: User | None = None
         self.setWindowTitle(tr("signin.locked_title" if locked else "signin.title"))
-        note = QLabel(tr("signin.locked_note" if locked else "signin.note"))
+        # `note`: whose accounts these are, when not the open database's (ui.damaged).
+        note = QLabel(note or tr("signin.locked_note" if locked else "signin.note"))
         note.setWordWrap(True)
         # Switching user is for someone else: the last user name would be the wrong one.
         last = "" if switching else str(QSettings().value(last_user_key(db), "") or "")
