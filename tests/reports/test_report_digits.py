@@ -13,7 +13,7 @@ from cli import run
     [("--floor", "²", "floor"), ("--floor", "３", "floor"), ("--month", "2021-０1", "month"),
      ("--month", "०1/2564", "month")],
 )  # fmt: skip
-def test_a_digit_of_another_script_in_an_option_is_refused(db_path, tmp_path, capsys, option,
+def test_a_digit_of_another_script_in_an_option_is_refused(db, db_path, tmp_path, capsys, option,
                                                            value, field) -> None:  # fmt: skip
     what = "floor" if option == "--floor" else "guard-month"
     extra = ["--fy", "2564"] if what == "floor" else []
@@ -25,7 +25,7 @@ def test_a_digit_of_another_script_in_an_option_is_refused(db_path, tmp_path, ca
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_thai_digits_in_an_option_are_read(db_path, tmp_path) -> None:
+def test_thai_digits_in_an_option_are_read(db, db_path, tmp_path) -> None:
     out = tmp_path / "month.pdf"
     args = ["--db", str(db_path), "report", "guard-month", "--month", "๐๑/๒๕๖๔", "--out", str(out)]
     assert run(args) == 0 and out.exists()

@@ -42,7 +42,7 @@ def test_the_shifts_without_a_signed_report_are_counted_once(db) -> None:
     assert incident_indicator(db, 2564).shifts_due == 365
 
 
-def test_score_says_it_and_score_json_keeps_domains_object(db_path, capsys) -> None:
+def test_score_says_it_and_score_json_keeps_domains_object(db, db_path, capsys) -> None:
     assert run(["--db", str(db_path), "score", "--fy", "2564"]) == 0
     assert "ไม่มีรายงานของผู้ควบคุมที่ลงนามแล้วเลยในปีนี้" in capsys.readouterr().out
     assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0

@@ -29,7 +29,7 @@ def test_score_json_is_exactly_the_documented_object(db_path, capsys) -> None:
     }  # fmt: skip
 
 
-def test_no_survey_answer_means_null_satisfaction_and_level_0(db_path, capsys) -> None:
+def test_no_survey_answer_means_null_satisfaction_and_level_0(db, db_path, capsys) -> None:
     assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["restrooms"]["satisfaction_pct"] is None
