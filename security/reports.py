@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import fiscal_year, now, parse_date, parse_time, today
+from core.calendar import fiscal_year, format_date, now, parse_date, parse_time, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.records import GUARD_EVENT_DAYS, GUARD_EVENTS, covering
@@ -123,10 +123,32 @@ def validate_report(
 def event_moment(report: ReportInput, ev: EventInput) -> datetime:
     """When a (validated) event on `report` happened; a moment still to come is refused."""
     at = ev.at if isinstance(ev.at, time) else parse_time(str(ev.at), field="event_time")
-    moment = datetime.combine(report.shift.day_of(report.day, at), at)
+    return moment_of(report.day, report.shift, at)
+
+
+def default_event_time(day: date, shift: Shift) -> time:
+    """The time an event dialog starts with: now, on the shift being worked (an event is
+    logged soon after it happens); else the shift's start. It said 10:00 even on a night
+    shift, a time outside it (new-user finding 5)."""
+    starts = datetime.combine(day, shift.starts)
+    ends = datetime.combine(day + timedelta(days=1 if shift.overnight else 0), shift.ends)
+    moment = now()
+    if starts <= moment < ends:
+        return moment.time().replace(second=0, microsecond=0)
+    return shift.starts
+
+
+def moment_of(day: date, shift: Shift, at: time) -> datetime:
+    """When an event at `at` on `shift`'s report of `day` happened (a night report's 02:30
+    is the next day); a moment still to come is refused, naming it. The window's event
+    dialog asks this as OK is pressed: 02:30 tonight was accepted there and refused only
+    at signing (new-user finding 5)."""
+    moment = datetime.combine(shift.day_of(day, at), at)
     if moment > now():
         raise InvalidInput(
-            "เวลาของเหตุการณ์ยังมาไม่ถึง", "the event's time has not come yet", field="event_time"
+            f"เหตุการณ์เวลา {at:%H:%M} น. วันที่ {format_date(moment.date(), 'th')} ยังมาไม่ถึง",
+            f"the event at {at:%H:%M} on {format_date(moment.date(), 'en')} has not happened yet",
+            field="event_time",
         )
     return moment
 

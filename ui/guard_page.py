@@ -31,7 +31,7 @@ from sqlite_utils import Database
 from core.calendar import format_date, format_month, to_be_year, today
 from core.i18n import language, tr
 from core.users import current_actor
-from security.contract import HEADCOUNT_MAX, get_shift, shifts
+from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
 from security.events import (
     ACTION_MAX,
     CATEGORIES,
@@ -47,7 +47,9 @@ from security.reports import (
     GuardReport,
     copy_previous_report,
     current_report,
+    default_event_time,
     mark_month_checked,
+    moment_of,
     month_check,
     reports_between,
     save_report,
@@ -136,8 +138,14 @@ class EventDialog(FormDialog):
     refused beside the time, and every field stays as typed (nothing is saved until
     the report is signed)."""
 
-    def __init__(self, parent: QWidget, hub: Hub, on_added: Callable[[EventInput], object]):
-        self.at = QLineEdit("10:00")
+    def __init__(
+        self, parent: QWidget, hub: Hub, on_added: Callable[[EventInput], object], *,
+        day: date, shift: Shift,
+    ) -> None:  # fmt: skip
+        # The report's day and shift: the time starts at now on the shift being worked
+        # (else its start), and a time still to come is refused here, beside the field.
+        self.day, self.shift = day, shift
+        self.at = QLineEdit(default_event_time(day, shift).strftime("%H:%M"))
         self.at.setMaxLength(5)
         self.place = QLineEdit()
         self.place.setMaxLength(PLACE_MAX)
@@ -170,11 +178,14 @@ class EventDialog(FormDialog):
         )
 
     def event_input(self) -> EventInput:
-        """The event as typed, checked as the CSV import and sync files check it."""
-        return validate_event(
+        """The event as typed, checked as the CSV import and sync files check it, and
+        its moment as signing checks it."""
+        event = validate_event(
             EventInput(self.at.text(), self.place.text(), self.category.currentData(),
                        self.description.text(), self.loss.text(), self.action.text())
         )  # fmt: skip
+        moment_of(self.day, self.shift, event.at)
+        return event
 
 
 class GuardPage(QWidget):
@@ -454,7 +465,8 @@ class GuardPage(QWidget):
             self.events.append(event)
             self._show_events()
 
-        self.dialog = EventDialog(self, self.hub, add)
+        shift = get_shift(self.db, self.shift.currentData() or "day")
+        self.dialog = EventDialog(self, self.hub, add, day=self.day, shift=shift)
         self.dialog.open()
         return self.dialog
 
@@ -484,7 +496,8 @@ class GuardPage(QWidget):
             self.hub,
             lambda: self._save(supersedes, reason),
             changes=Change.GUARD,
-            errors=lambda e: say_error(self.status, e),
+            # An event's refusal names the event itself: "field event_time" named none.
+            errors=lambda e: say_error(self.status, e, beside_field=e.field == "event_time"),
         )
         return result.value if result else None
 

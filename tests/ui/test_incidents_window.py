@@ -21,7 +21,9 @@ from ui.ops import Change
 def test_the_event_dialog_reads_the_loss_as_typed_and_refuses_what_it_cannot(window) -> None:
     from ui.guard_page import EventDialog
 
-    dialog = EventDialog(window.guard, window.hub, lambda event: None)
+    day = {s.code: s for s in shifts(window.db)}["day"]
+    dialog = EventDialog(window.guard, window.hub, lambda event: None, day=date(2021, 9, 1),
+                         shift=day)  # fmt: skip
     assert dialog.place.maxLength() == PLACE_MAX
     dialog.at.setText("09:15")
     dialog.place.setText("ลานจอดรถ")
@@ -130,3 +132,52 @@ def test_shift_hours_are_set_in_settings(window, db) -> None:
                       events=[EventInput(time(21, 0), "ลาน", "theft", "ขโมย")])  # fmt: skip
     assert rep.events[0].day == date(2021, 9, 6)
     assert current_report(db, date(2021, 9, 5), "night") is not None
+
+
+def test_the_event_time_starts_on_the_shift_and_a_time_to_come_is_refused_in_the_dialog(
+    window, db, monkeypatch
+) -> None:
+    """New-user finding 5: the time said 10:00 even on a night shift, and 02:30 tonight
+    was accepted by the dialog, refused only at signing as "field event_time"."""
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2021, 9, 30, 23, 40, 30))
+    page = window.guard
+    window.show_widget(page)
+    page.shift.setCurrentIndex(page.shift.findData("night"))
+    page.load_day(date(2021, 9, 30))
+    dialog = page._add_event()
+    assert dialog.at.text() == "23:40"  # now, on the night being worked
+    dialog.at.setText("02:30")  # the coming night's 02:30: 1 Oct, still to come
+    dialog.place.setText("ลานจอดรถ")
+    dialog.description.setText("เสียงดัง")
+    assert not dialog.try_accept() and dialog.isVisible()
+    beside = dialog.errors["event_time"]
+    assert beside.text() == "เหตุการณ์เวลา 02:30 น. วันที่ 1 ต.ค. 2564 ยังมาไม่ถึง"
+    assert beside.toolTip() == "the event at 02:30 on 1 Oct 2021 has not happened yet"
+    assert page.events == []
+    dialog.at.setText("23:15")
+    assert dialog.try_accept() and [e.at for e in page.events] == [time(23, 15)]
+    dialog.close()
+    # Another night, another shift: the time starts at the shift's start.
+    page.load_day(date(2021, 9, 20))
+    assert page._add_event().at.text() == "20:00"
+    page.dialog.close()
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.load_day(date(2021, 9, 20))
+    assert page._add_event().at.text() == "08:00"
+    page.dialog.close()
+
+
+def test_an_event_refused_at_signing_names_the_event_not_the_field(window, db, monkeypatch):
+    """A report whose event became one still to come (typed, then the form's day moved
+    on its own clock): the status line says which event, not "field event_time"."""
+    page = window.guard
+    window.show_widget(page)
+    page.shift.setCurrentIndex(page.shift.findData("night"))
+    page.load_day(date(2021, 9, 30))
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2021, 10, 1, 3, 0))
+    page.supervisor.setText("ประเสริฐ")
+    page.events = [EventInput(time(2, 30), "ลาน", "alarm", "ดัง")]
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2021, 9, 30, 23, 0))
+    assert page.sign() is None
+    assert page.status.text() == "เหตุการณ์เวลา 02:30 น. วันที่ 1 ต.ค. 2564 ยังมาไม่ถึง"
+    assert page.status.toolTip() == "the event at 02:30 on 1 Oct 2021 has not happened yet"
