@@ -60,3 +60,11 @@ def tr(key: str, lang: str | None = None, /, **values: object) -> str:
         return key
     text = entry.get(lang or _state["lang"]) or entry["th"]
     return text.format(**values) if values else text
+
+
+def tr_n(key: str, n: int, lang: str | None = None, /, **values: object) -> str:
+    """`tr` of a text about `n` things: `KEY.one` when n is 1 and the catalogue has it
+    ("imported 1 round", not "1 rounds"; Thai has one form, written in both)."""
+    if n == 1 and f"{key}.one" in catalogue():
+        key = f"{key}.one"
+    return tr(key, lang, n=n, **values)

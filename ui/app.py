@@ -338,6 +338,7 @@ class Session(QObject):
             self.restore_watch.timer.stop()
         if self.idle is not None:
             self.idle.remove()
+        self.window.leaving = True
         self.window.close()
         self.window.deleteLater()
         if self.db is not None:

@@ -400,6 +400,21 @@ class GuardPage(QWidget):
         else:
             self.unsigned.pop(self.form_key, None)
 
+    def unsigned_forms(self) -> list[tuple[date, str]]:
+        """The forms typed in and not signed (the one on screen too), oldest first: kept
+        only while the window is open, so closing it asks first (new-user finding 6)."""
+        self._keep_unsigned()
+        return sorted(self.unsigned)
+
+    def open_form(self, day: date, shift: str) -> None:
+        """Show the form of `day` and `shift`, as it was left."""
+        self._keep_unsigned()
+        self.shift.blockSignals(True)
+        self.shift.setCurrentIndex(max(0, self.shift.findData(shift)))
+        self.shift.blockSignals(False)
+        self.form_key = None  # what is on screen was kept just now
+        self.load_day(day)
+
     def _fill(self, supervisor, required, present, posts, patrols, note, events) -> None:
         self.supervisor.setText(supervisor)
         self.required.setValue(required)

@@ -313,7 +313,14 @@ class MainWindow(QMainWindow):
         self.incidents.show_pending(fy)
         self.show_widget(self.incidents)
 
+    # Set when the app itself closes the window (the end of a session, a restore): the
+    # person has already been asked, or the file is gone from under the forms.
+    leaving = False
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.leaving and self.isVisible() and not self._may_close():
+            event.ignore()
+            return
         # Work still running (a report, a sync file, a backup) holds its own database
         # connection: let it stop before the window's goes.
         if self.attached:
@@ -326,6 +333,31 @@ class MainWindow(QMainWindow):
         if "reports" in self._built:
             self.reports.shutdown()
         super().closeEvent(event)
+
+    def _may_close(self) -> bool:
+        """Guard forms typed and not signed live only in this window: they were lost
+        without a word when it closed (new-user finding 6). Ask; the safe answer goes
+        back to the first of them."""
+        if not self.attached or "guard" not in self._built:
+            return True
+        forms = self.guard.unsigned_forms()
+        if not forms:
+            return True
+        from core.calendar import format_date
+        from core.i18n import tr_n
+        from security.contract import get_shift
+        from ui.widgets import messages
+
+        names = "\n".join(
+            f"• {format_date(day, language())} {get_shift(self.db, shift).name(language())}"
+            for day, shift in forms
+        )
+        text = tr_n("fixes.unsigned.close", len(forms), forms=names)
+        if messages.confirm(self, text, tr("fixes.unsigned.discard")):
+            return True
+        self.guard.open_form(*forms[0])
+        self.show_widget(self.guard)
+        return False
 
     def retitle(self) -> None:
         """City Hall's building office keeps its title; any other office is named in it

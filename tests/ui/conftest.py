@@ -33,6 +33,16 @@ def _no_modal_dialogs(monkeypatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _closing_asks_nothing(monkeypatch) -> None:
+    """pytest-qt closes each test's windows: a guard form a test left unsigned must not
+    ask about it then (new-user finding 6). A test of that question sets `leaving` False
+    on its window, and True again before it ends."""
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "leaving", True)
+
+
+@pytest.fixture(autouse=True)
 def _ui_app(qapp, tmp_path: Path) -> Iterator[None]:
     make_app()
     # QSettings of the tests never touch the user's real settings.

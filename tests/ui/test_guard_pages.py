@@ -3,6 +3,7 @@ correct, the calendar's gaps, and the section head's classification."""
 
 from datetime import date, time
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 
 from core.users import Actor, act_as
@@ -185,3 +186,42 @@ def test_the_form_s_status_line_is_not_left_red_by_an_earlier_refusal(qtbot, win
     assert page.sign() is not None
     assert page.status.text() == "ลงนามแล้วโดย สมศักดิ์ (แก้ไขได้ด้วยการสร้างฉบับแก้ไข)"
     assert page.status.styleSheet() == ""
+
+
+def test_closing_the_window_asks_before_unsigned_guard_forms_are_lost(window, monkeypatch):
+    """New-user finding 6: forms typed and not signed were lost without a prompt when the
+    window closed. The safe answer goes back to the first of them."""
+    from ui.widgets import messages
+
+    asked: list[str] = []
+    answer = [False]
+    monkeypatch.setattr(messages, "confirm",
+                        lambda parent, text, yes: asked.append(text) or answer[0])  # fmt: skip
+    window.leaving = False  # as outside the tests (tests/ui/conftest.py)
+    page = window.guard
+    window.show_widget(page)
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.load_day(date(2021, 9, 28))
+    page.supervisor.setText("วิชัย")
+    page.load_day(date(2021, 9, 29))  # another day: the first form is kept, not signed
+    window.show_widget(window.today)
+    assert not window.close() and window.isVisible()
+    assert asked == [
+        "รายงานผู้ควบคุม 1 ฉบับกรอกไว้แต่ยังไม่ได้ลงนาม หากปิดโปรแกรมตอนนี้ ข้อมูลที่กรอกจะหายไป:\n"
+        "• 28 ก.ย. 2564 กลางวัน"
+    ]
+    # Back on that form, as it was typed.
+    assert window.stack.currentWidget() is page
+    assert (page.day, page.supervisor.text()) == (date(2021, 9, 28), "วิชัย")
+    answer[0] = True
+    assert window.close() and not window.isVisible()
+    assert len(asked) == 2
+
+
+def test_a_window_with_nothing_unsigned_closes_without_asking(window, monkeypatch) -> None:
+    from ui.widgets import messages
+
+    monkeypatch.setattr(messages, "confirm", lambda *a: pytest.fail("asked"))
+    window.leaving = False
+    window.show_widget(window.guard)
+    assert window.close()
