@@ -658,6 +658,8 @@ def _run_command(args: argparse.Namespace, path: Path) -> int:
         for name, field in (("file", "file"), ("out", "--out")):
             if getattr(args, name, None) is not None:
                 refuse_database_path(getattr(args, name), field=field)
+        if getattr(args, "out", None) is not None:
+            check_out_folder(args.out)
         return func(db, args)
     except PermissionDenied as exc:
         print(_sign_in_hint(exc) if args.user is None else exc.bilingual(), file=sys.stderr)
@@ -739,6 +741,23 @@ def _file_error(exc: OSError, args: argparse.Namespace) -> int:
                           tr("cli.file_error", "en", name=name, reason=reason))  # fmt: skip
     print(error.bilingual(), file=sys.stderr)
     return EXIT_INVALID if named else EXIT_FAILURE
+
+
+def check_out_folder(out: Path) -> None:
+    """One rule for every --out (export, report, backup, sync export; README): the file
+    goes into a folder that is there. A folder that is not is refused, naming it, and not
+    made: `backup` and `sync export` made it while `export` and `report` refused it (new-user
+    finding 9), and a typo in it made a folder nobody looks in."""
+    from core.i18n import tr
+
+    folder = out.parent
+    if folder.is_dir():
+        return
+    why = {lang: tr("cli.why.not_folder" if folder.exists() else "cli.why.no_folder", lang,
+                    folder=folder) for lang in ("th", "en")}  # fmt: skip
+    raise InvalidInput(tr("cli.out_error", "th", out=out, why=why["th"]),
+                       tr("cli.out_error", "en", out=out, why=why["en"]),
+                       field="--out")  # fmt: skip
 
 
 def _why_out_fails(out: Path, exc: OSError, lang: str) -> str:

@@ -40,7 +40,8 @@ def backup_to(db: Database, out: Path, progress: Callable[[int, int], None] | No
         )
     tmp = out.with_name(out.name + ".partial")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        # A folder that is not there is not made: one rule for every --out (README,
+        # new-user finding 9); the daily backup makes its own folder.
         tmp.unlink(missing_ok=True)
         dst = sqlite3.connect(str(tmp))
     except (OSError, sqlite3.Error) as exc:
@@ -90,6 +91,7 @@ def daily_backup(db: Database, db_path: Path) -> Path | None:
     target = folder / _backup_name(today())
     if target.exists():
         return None
+    folder.mkdir(parents=True, exist_ok=True)
     backup_to(db, target)
     prune(folder)
     return target

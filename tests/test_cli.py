@@ -183,3 +183,27 @@ def test_reading_commands_refuse_a_database_that_is_not_there_and_make_nothing(
     # A command that puts data in still makes it, folders and all.
     assert run(["--db", str(typo), "demo", "--fy", "2564"]) == 0
     assert run(["--db", str(typo), "check"]) == 0
+
+
+def test_every_out_into_a_folder_that_is_not_there_is_refused_and_no_folder_is_made(
+    tmp_path, capsys
+) -> None:
+    """New-user finding 9: `backup` and `sync export` made a missing --out folder while
+    `export` and `report` refused it. One rule (README): the folder must be there."""
+    db = tmp_path / "a.db"
+    assert run(["--db", str(db), "demo", "--fy", "2564"]) == 0
+    capsys.readouterr()
+    folder = tmp_path / "no such folder"
+    for command, name in ((["export", "survey", "--fy", "2564"], "s.csv"),
+                          (["report", "annual", "--fy", "2564"], "a.pdf"),
+                          (["backup"], "b.db"), (["sync", "export"], "s.srsync")):  # fmt: skip
+        out = folder / name
+        assert run(["--db", str(db), *command, "--out", str(out)]) == 2, command
+        th, en = capsys.readouterr().err.strip().splitlines()
+        assert th == f"ช่อง ไฟล์ปลายทาง (--out): เขียนไฟล์ {out} ไม่ได้: ไม่มีโฟลเดอร์ {folder}"
+        assert en == f"field --out: cannot write {out}: the folder {folder} does not exist"
+        assert not folder.exists()
+    folder.mkdir()
+    for command, name in ((["backup"], "b.db"), (["sync", "export"], "s.srsync")):
+        assert run(["--db", str(db), *command, "--out", str(folder / name)]) == 0
+        assert (folder / name).is_file()
