@@ -29,6 +29,7 @@ from sqlite_utils import Database
 
 from core.audit import audit, head_hash, local_device
 from core.backup import backup_to
+from core.calendar import now as bangkok_now
 from core.db import (
     check_file,
     check_writable,
@@ -288,7 +289,9 @@ def restore_from(
 
 
 def _replace(db_path: Path, prepared: PreparedBackup, actor: Actor) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    # Bangkok's time, as the daily backups' names: the system clock's zone may be another
+    # (new-user finding 14).
+    stamp = bangkok_now().strftime("%Y%m%d-%H%M%S")
     safety = db_path.with_name(f"{db_path.stem}.before-restore-{stamp}.db")
     copy = Database(sqlite3.connect(str(prepared.copy), isolation_level=None))
     act_as(copy, actor)

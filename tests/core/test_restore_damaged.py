@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,13 @@ def test_a_damaged_database_names_its_backups_folder_and_the_command(office, cap
     # The command it gives works.
     assert run(["--db", str(db_path), "--user", "admin", "restore", str(newest)]) == 0
     assert run(["--db", str(db_path), "check"]) == 0
+
+
+def test_the_kept_file_is_named_by_bangkok_time_as_the_daily_backups(office, monkeypatch):
+    """New-user finding 14: `before-restore-…` used the system clock's zone."""
+    import core.calendar
+
+    db_path, backup = office
+    monkeypatch.setattr(core.calendar, "clock", lambda: datetime(2021, 9, 30, 23, 59, 58))
+    assert run(["--db", str(db_path), "--user", "admin", "restore", str(backup)]) == 0
+    assert (db_path.parent / "office.before-restore-20210930-235958.db").is_file()

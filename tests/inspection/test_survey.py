@@ -294,3 +294,16 @@ def test_import_survey_cli_of_its_own_export_adds_nothing(db_path, tmp_path, cap
     assert "imported 0 survey answers, skipped 2 already present" in capsys.readouterr().out
     assert run(["--db", str(db_path), "score", "--fy", "2564", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["restrooms"]["respondents"] == 2
+
+
+def test_export_lists_the_answers_by_date(db, tmp_path) -> None:
+    """New-user finding 14: an export listed answers in the order they were typed in."""
+    from inspection.survey import export_survey
+
+    path = _csv(tmp_path, "2021-08-16,,official,4", "2021-01-04,F1-01,public,5",
+                "2021-03-02,,employee,3")  # fmt: skip
+    assert import_survey(db, path).added == 3
+    out = tmp_path / "s.csv"
+    assert export_survey(db, 2564, out) == 3
+    days = [line.split(",")[0] for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]]
+    assert days == ["2021-01-04", "2021-03-02", "2021-08-16"]
