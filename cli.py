@@ -169,6 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def count_en(n: int, one: str) -> str:
+    from core.i18n import count_en as counted
+
+    return counted(n, one)
+
+
 def say(th: str, en: str) -> None:
     print(f"{th}\n{en}")
 
@@ -191,17 +197,20 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     else:
         say(
             f"เพิ่มรอบตรวจ {r.rounds} รอบ (ไม่ผ่าน {r.failed}) ปิดงานแก้ไขแล้ว {r.actions_closed} งาน",
-            f"added {r.rounds} rounds ({r.failed} failed), {r.actions_closed} actions closed",
+            f"added {count_en(r.rounds, 'round')} ({r.failed} failed),"
+            f" {count_en(r.actions_closed, 'action')} closed",
         )
     if survey:
-        say(f"เพิ่มแบบสอบถาม {survey} ชุด", f"added {survey} survey answers")
+        say(f"เพิ่มแบบสอบถาม {survey} ชุด", f"added {count_en(survey, 'survey answer')}")
     if not guard.already:
         say(
             f"เพิ่มรายงานผู้ควบคุม {guard.reports} ฉบับ เหตุการณ์ {guard.events} รายการ",
-            f"added {guard.reports} guard reports with {guard.events} events",
+            f"added {count_en(guard.reports, 'guard report')} with"
+            f" {count_en(guard.events, 'event')}",
         )
     if plan:
-        say(f"บันทึกขั้นตอนตามแผนที่เสร็จแล้ว {plan} ขั้นตอน", f"marked {plan} plan steps done")
+        say(f"บันทึกขั้นตอนตามแผนที่เสร็จแล้ว {plan} ขั้นตอน",
+            f"marked {count_en(plan, 'plan step')} done")  # fmt: skip
     return EXIT_OK
 
 
@@ -211,7 +220,7 @@ def cmd_import_rounds(db: Database, args: argparse.Namespace) -> int:
     r = import_rounds(db, args.file)
     say(
         f"นำเข้ารอบตรวจ {r.added} รอบ ข้ามรายการที่มีอยู่แล้ว {r.skipped} รอบ",
-        f"imported {r.added} rounds, skipped {r.skipped} already present",
+        f"imported {count_en(r.added, 'round')}, skipped {r.skipped} already present",
     )
     return EXIT_OK
 
@@ -228,7 +237,7 @@ def cmd_import_survey(db: Database, args: argparse.Namespace) -> int:
     else:
         say(
             f"นำเข้าแบบสอบถาม {r.added} ชุด ข้ามคำตอบที่มีอยู่แล้ว {r.skipped} ชุด",
-            f"imported {r.added} survey answers, skipped {r.skipped} already present",
+            f"imported {count_en(r.added, 'survey answer')}, skipped {r.skipped} already present",
         )
     return EXIT_OK
 
@@ -239,13 +248,14 @@ def cmd_import_guard(db: Database, args: argparse.Namespace) -> int:
     r = import_guard(db, args.file)
     say(
         f"นำเข้ารายงาน {r.reports} ฉบับ เหตุการณ์ {r.events} รายการ ข้ามที่มีอยู่แล้ว {r.skipped}",
-        f"imported {r.reports} reports with {r.events} events, skipped {r.skipped} present",
+        f"imported {count_en(r.reports, 'report')} with {count_en(r.events, 'event')},"
+        f" skipped {r.skipped} present",
     )
     if r.left_pending:
         say(
             f"เหตุการณ์ {r.left_pending} รายการที่ไฟล์ระบุช่อง counts ไว้ ยังรอพิจารณา:"
             " ช่องนี้ใช้เฉพาะเมื่อหัวหน้ากลุ่มงานลงชื่อเข้าใช้ (--user) นำเข้าเอง",
-            f"{r.left_pending} events the file marks in its counts column are left pending"
+            f"{count_en(r.left_pending, 'event')} the file marks in its counts column: left pending"
             " review: only a signed-in section head's import (--user) applies that column",
         )
     return EXIT_OK
@@ -261,7 +271,8 @@ def cmd_score(db: Database, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(score_json(result), ensure_ascii=False))
     else:
-        print(score_text(result, "th"))
+        # Thai, then English, as every other message here (it was Thai only: finding 11).
+        print(f"{score_text(result, 'th')}\n\n{score_text(result, 'en')}")
     return EXIT_OK
 
 

@@ -68,3 +68,8 @@ def tr_n(key: str, n: int, lang: str | None = None, /, **values: object) -> str:
     if n == 1 and f"{key}.one" in catalogue():
         key = f"{key}.one"
     return tr(key, lang, n=n, **values)
+
+
+def count_en(n: int, one: str, many: str | None = None) -> str:
+    """`n` things in English: "1 round", "2 rounds" (Thai counts have one form)."""
+    return f"{n} {one if n == 1 else many or one + 's'}"

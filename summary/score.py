@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, today
+from core.i18n import count_en
 from core.rounding import half_up, pct_text
 from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
 from security.indicator import IncidentIndicator, coverage_line, incident_indicator
@@ -104,7 +105,7 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
         f"Fiscal year {score.fiscal_year}",
         f"Restroom indicator: level {r.level}, score {r.score:g}/15",
         f"  points passing {r.points_passing}/{r.points_total} ({pct_text(r.points_pct)}%)",
-        f"  satisfied {sat}% of {r.respondents} respondents",
+        f"  satisfied {sat}% of {count_en(r.respondents, 'respondent')}",
         *[f"  - {t}" for t in next_level_needs(r, "en")],
         *[f"  - {n.en}" for n in r.needs],
         f"Guard incident indicator: level {i.level}, score {i.score:g}/15",

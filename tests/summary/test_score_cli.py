@@ -78,3 +78,20 @@ def test_score_json_on_26_active_points_rounds_only_for_display(db_path, tmp_pat
         "points_total", "points_passing", "points_pct", "satisfaction_pct", "respondents",
         "level", "score",
     ]  # fmt: skip
+
+
+def test_the_readable_summary_is_thai_then_english_and_counts_read_in_english(
+    db, db_path, capsys
+) -> None:
+    """New-user finding 11: `score` printed Thai only; the command line said "imported 1
+    rounds". Thai, then the same in English; one thing is one thing."""
+    survey = db_path.parent / "one.csv"
+    survey.write_text("date,point,group,rating\n2021-08-16,,official,5\n", encoding="utf-8")
+    assert run(["--db", str(db_path), "import-survey", str(survey)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "imported 1 survey answer, skipped 0 already present"
+    )
+    assert run(["--db", str(db_path), "score", "--fy", "2564"]) == 0
+    th, en = capsys.readouterr().out.split("\n\n")
+    assert th.startswith("ปีงบประมาณ 2564\n") and "จากผู้ตอบ 1 คน" in th
+    assert en.startswith("Fiscal year") and "of 1 respondent\n" in en
