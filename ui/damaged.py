@@ -66,8 +66,11 @@ def choose(parent: QWidget | None, path: Path) -> Path | None:
 def sign_in(parent: QWidget | None, accounts: Database, source: Path) -> User | None:
     """An administrator of the backup `source`, signed in against its checked copy."""
     from ui.signin import SignInDialog
+    from ui.widgets.forms import fit_height
 
     dialog = SignInDialog(accounts, parent, note=tr("fixes.damaged.sign_in", file=source))
+    dialog.resize(560, 0)
+    fit_height(dialog)  # the note's lines whole: a long path cut them off
     return dialog.user if dialog.exec() else None
 
 
