@@ -255,7 +255,8 @@ def cmd_import_guard(db: Database, args: argparse.Namespace) -> int:
         say(
             f"เหตุการณ์ {r.left_pending} รายการที่ไฟล์ระบุช่อง counts ไว้ ยังรอพิจารณา:"
             " ช่องนี้ใช้เฉพาะเมื่อหัวหน้ากลุ่มงานลงชื่อเข้าใช้ (--user) นำเข้าเอง",
-            f"{count_en(r.left_pending, 'event')} the file marks in its counts column: left pending"
+            f"{count_en(r.left_pending, 'event')} the file marks in its counts column"
+            f" {'is' if r.left_pending == 1 else 'are'} left pending"
             " review: only a signed-in section head's import (--user) applies that column",
         )
     return EXIT_OK
