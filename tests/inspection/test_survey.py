@@ -179,4 +179,4 @@ def test_ratings_written_in_thai_digits_are_read_as_the_digits(db, tmp_path) -> 
     bad = _csv(tmp_path, "2021-08-16,,official,๖", name="six.csv")
     with pytest.raises(InvalidInput) as err:
         import_survey(db, bad)
-    assert err.value.en == "rating «6» must be 1-5 (several separated by ;)"
+    assert err.value.en == "rating «๖» must be 1-5 (several separated by ;)"
