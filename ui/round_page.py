@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import format_datetime
-from core.db import get_setting, set_setting
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.settings import get_setting, set_setting
 from core.users import current_actor
 from inspection.points import Point, list_points, normalise_code
 from inspection.rounds import (
