@@ -359,24 +359,3 @@ def new_ids(n: int) -> list[str]:
 
 def device_id(db: Database) -> str:
     return db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
-
-
-def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else default
-
-
-def set_setting(db: Database, key: str, value: str) -> None:
-    from core.audit import audit
-    from core.records import covering
-
-    with transaction(db):
-        before = get_setting(db, key)  # read under the write lock, as every write does
-        if before == value:
-            return
-        db.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-        audit(db, "set", "setting", key, before, value, covers=covering(db, settings=[key]))

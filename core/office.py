@@ -57,7 +57,7 @@ def default_office() -> Office:
 
 def office(db: Database) -> Office:
     """The office of this database, defaults filled in for what was never set."""
-    from core.db import get_setting
+    from core.settings import get_setting
 
     base = default_office()
     values = {f.name: get_setting(db, _key(f.name)) for f in fields(Office)}
@@ -91,8 +91,9 @@ def _check(field: str, value: str) -> str:
 def set_office(db: Database, **changes: str) -> Office:
     """An administrator sets the office's code, names, and its section head's name and
     position; every value is checked before any is written, all in one transaction."""
-    from core.db import set_setting, transaction
-    from core.users import require
+    from core.actors import require
+    from core.db import transaction
+    from core.settings import set_setting
 
     require(db, "settings.edit")
     known = {f.name for f in fields(Office)}

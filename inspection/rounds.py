@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -56,9 +56,19 @@ class Round:
     supersedes: str | None
     reason: str
     notes: dict[int, str]
+    # The pass rule's thresholds of the standard the round was scored against (not the
+    # newest): its verdict stays what it was when a later version changes them.
+    item_min: int
+    pass_total: int
     superseded_by: str | None = None
     recorded_by: str = ""  # the account that saved it (the inspector is who inspected)
     point_uuid: str = ""
+
+    @cached_property
+    def verdict(self) -> Judgement:
+        """What the pass rule (inspection.standard.judge) says of its scores, worked out
+        once. An item not scored yet (a draft) counts 0 until it is."""
+        return _judged(tuple(s or 0 for s in self.scores), self.item_min, self.pass_total)
 
     @property
     def is_final(self) -> bool:
@@ -93,7 +103,8 @@ _ROUND_SQL = (
     "SELECT r.id, r.uuid, r.point_id, p.code, r.standard_id, r.inspected_at, r.fiscal_year,"
     " r.inspector, r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason,"
     " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final'),"
-    " r.recorded_by, p.uuid FROM rounds r JOIN points p ON p.id = r.point_id"
+    " r.recorded_by, p.uuid, st.item_min, st.pass_total"
+    " FROM rounds r JOIN points p ON p.id = r.point_id JOIN standards st ON st.id = r.standard_id"
 )
 
 
@@ -127,6 +138,8 @@ def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
                 superseded_by=row[15],
                 recorded_by=row[16] or "",
                 point_uuid=row[17],
+                item_min=row[18],
+                pass_total=row[19],
             )
         )
     return out
