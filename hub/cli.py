@@ -86,7 +86,7 @@ def _guarded(run):
 @_guarded
 def cmd_init(args: argparse.Namespace) -> int:
     from hub.connect import connected, redact, resolve_url
-    from hub.schema import init
+    from hub.upgrade import init
 
     with connected(args.pg) as conn:
         done = init(conn)

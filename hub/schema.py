@@ -481,8 +481,9 @@ def office_schemas(conn: psycopg.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT code, schema_name FROM hub.offices ORDER BY code").fetchall())
 
 
-def init(conn: psycopg.Connection) -> list[str]:
-    """Create or upgrade the hub's schema; the names of the migrations applied now."""
+def migrate(conn: psycopg.Connection) -> list[str]:
+    """Create or upgrade the hub's schema; the names of the migrations applied now.
+    `hub.upgrade.init` runs it with the scores computed again in the same transaction."""
     done: list[str] = []
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [_INIT_LOCK])
@@ -504,11 +505,6 @@ def init(conn: psycopg.Connection) -> list[str]:
             cur.execute("INSERT INTO hub.migrations(name) VALUES (%s)", [m.name])
             done.append(m.name)
         _grants(cur)
-        # The rules may have changed with the app: every stored score is computed again.
-        from hub.score import store_scores
-
-        for code in office_schemas(conn):
-            store_scores(conn, code)
     return done
 
 
