@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import DatabaseRefused, InvalidInput, NotFound, SalaError
+from core.i18n import ByLanguage
 
 if TYPE_CHECKING:  # the window paints before sqlite-utils loads (issue 19)
     from sqlite_utils import Database
@@ -289,11 +290,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
     missing = [REPORT_OPTIONS[k] for k in kind.scope if not (scope[k] or "").strip()]
     if missing:
         flags = " ".join(missing)
-        raise InvalidInput(
-            f"รายงาน {args.what} ต้องระบุ {flags}",
-            f"report {args.what} needs {flags}",
-            field=missing[0],
-        )
+        raise InvalidInput("cli.report_needs", field=missing[0], what=args.what, flags=flags)
     out = build_report(db, args.what, args.out, scope, lang=args.report_lang)
     say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
     return EXIT_OK
@@ -338,17 +335,16 @@ def _new_password(first: bool) -> str:
     typed = getpass.getpass("รหัสผ่านของบัญชีใหม่ / new account's password: ")
     again = getpass.getpass("พิมพ์อีกครั้ง / again: ")
     if typed != again:
-        raise InvalidInput("รหัสผ่านที่พิมพ์สองครั้งไม่ตรงกัน", "the two passwords differ",
-                           field="password")  # fmt: skip
+        raise InvalidInput("cli.two_passwords_differ", field="password")
     return typed
 
 
 def _need_terminal(variable: str) -> None:
     if not sys.stdin.isatty():
         raise InvalidInput(
-            f"ไม่มีรหัสผ่าน: ตั้งค่าตัวแปร {variable} หรือเรียกคำสั่งจากหน้าจอเทอร์มินัลเพื่อพิมพ์รหัสผ่าน",
-            f"no password: set {variable} or run the command on a terminal to type it",
+            "cli.no_password_set_run_command",
             field="--user" if variable == PASSWORD_ENV else "password",
+            variable=variable,
         )
 
 
@@ -424,7 +420,7 @@ def cmd_guard_missing(db: Database, args: argparse.Namespace) -> int:
     start = parse_date(args.start, field="--from", allow_future=True)
     end = parse_date(args.end, field="--to", allow_future=True)
     if end < start:
-        raise InvalidInput("--to ต้องไม่ก่อน --from", "--to must not be before --from", field="--to")
+        raise InvalidInput("cli.not_before", field="--to")
     for day, shift in missing_reports(db, start, end):
         print(f"{day.isoformat()} {shift}")
     return EXIT_OK
@@ -468,7 +464,7 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
         # Signed in against the database being replaced: its administrator restores it.
         # A file that is not there has no account, and is not created just to say so.
         if not Path(db_path).exists():
-            raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
+            raise InvalidInput("cli.wrong_user_name_password")
         current = open_db(db_path)
         try:
             actor = sign_in(current, args.user)
@@ -517,13 +513,7 @@ def head_hash(text: str) -> str:
     """
     value = "".join(text.split()).lower()
     if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
-        raise InvalidInput(
-            f"«{text}» ไม่ใช่รหัสประวัติ: ต้องเป็นตัวอักษร 0-9 และ a-f 64 ตัว"
-            " ตามที่พิมพ์ไว้บนสรุปผลหรือที่คำสั่ง backup แสดง",
-            f"«{text}» is not a head hash: 64 characters 0-9 and a-f, as printed on a"
-            " summary or by backup",
-            field="--against",
-        )
+        raise InvalidInput("cli.not_head_hash_64_characters", field="--against", text=text)
     return value
 
 
@@ -670,7 +660,6 @@ def _file_error(exc: OSError, args: argparse.Namespace) -> int:
     'sync export' says of it; anything else (a full disk, a locked file) is "any other
     failure" (exit 1).
     """
-    from core.i18n import tr
 
     name, reason = str(exc.filename or ""), exc.strerror or str(exc)
     out = str(getattr(args, "out", "") or "")
@@ -679,13 +668,10 @@ def _file_error(exc: OSError, args: argparse.Namespace) -> int:
         # The writer's own temporary file (x.csv.tmp, x.pdf.partial) is no name the user
         # gave, and the system's reason came in English only: say what is wrong with
         # the --out they typed, in both languages.
-        why = {lang: _why_out_fails(Path(out), exc, lang) for lang in ("th", "en")}
-        error = SalaError(tr("cli.out_error", "th", out=out, why=why["th"]),
-                          tr("cli.out_error", "en", out=out, why=why["en"]),
-                          field="--out")  # fmt: skip
+        why = ByLanguage(lambda lang: _why_out_fails(Path(out), exc, lang))
+        error = SalaError("cli.out_error", field="--out", out=out, why=why)
     else:
-        error = SalaError(tr("cli.file_error", "th", name=name, reason=reason),
-                          tr("cli.file_error", "en", name=name, reason=reason))  # fmt: skip
+        error = SalaError("cli.file_error", name=name, reason=reason)
     print(error.bilingual(), file=sys.stderr)
     return EXIT_INVALID if named else EXIT_FAILURE
 

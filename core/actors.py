@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.errors import SalaError
+from core.i18n import ByLanguage, tr
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -156,22 +157,17 @@ def require_actor(actor: Actor, permission: str) -> Actor:
     """Refuse `actor` what its role does not allow (actions on a file rather than a connection)."""
     if not actor.may(permission):
         raise PermissionDenied(
-            f"ผู้ใช้ {actor.username} ({role_name(actor.role, 'th')}) ไม่มีสิทธิ์ทำรายการนี้",
-            f"user {actor.username} ({role_name(actor.role, 'en')}) may not do this",
+            "users.user_may_not_do",
+            username=actor.username,
+            role_name=ByLanguage(lambda lang: role_name(actor.role, lang)),
         )
     return actor
 
 
-_ROLE_NAMES = {
-    "inspector": ("เจ้าหน้าที่ตรวจ", "inspector"),
-    "guard_supervisor": ("ผู้ควบคุมเจ้าหน้าที่รักษาความปลอดภัย", "guard supervisor"),
-    "section_head": ("หัวหน้ากลุ่มงาน", "section head"),
-    "admin": ("ผู้ดูแลระบบ", "administrator"),
-    OS_ROLE: ("บัญชีผู้ใช้ของเครื่อง (ไม่ได้ลงชื่อเข้าใช้)", "operating-system account (not signed in)"),
-    "system": ("ระบบ Sala Rounds", "Sala Rounds itself"),  # rows a database upgrade writes
-}
+# Roles a stored row may name besides ROLES: the operating-system account, and the
+# rows a database upgrade writes ("system").
+_NAMED_ROLES = (*ROLES, OS_ROLE, "system")
 
 
 def role_name(role: str, lang: str) -> str:
-    th, en = _ROLE_NAMES.get(role, (role, role))
-    return th if lang == "th" else en
+    return tr(f"role.{role}", lang) if role in _NAMED_ROLES else role

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.errors import DatabaseRefused
-from core.i18n import tr
+from core.i18n import Phrase
 from core.instance import DatabaseBusy, note_opened
 from core.paths import default_db_path
 
@@ -36,8 +36,8 @@ def lock_wait_seconds() -> float:
     return wait if wait >= 0 else LOCK_WAIT_DEFAULT_S
 
 
-def _refuse(path: Path, th: str, en: str) -> DatabaseRefused:
-    return DatabaseRefused(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
+def _refuse(path: Path, why: str, /, **values: object) -> DatabaseRefused:
+    return DatabaseRefused("db.will_not_open", path=path, why=Phrase(why, **values))
 
 
 def error_code(exc: sqlite3.Error) -> int:
@@ -59,12 +59,12 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
     it may not write beside (WAL needs -shm there), or damage."""
     code = error_code(exc)
     if code == sqlite3.SQLITE_NOTADB:
-        return _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database")
+        return _refuse(path, "db.not_sqlite_database")
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and _read_only_folder(path):
-        return _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
+        return _refuse(path, "conc.folder_read_only")
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return _refuse(path, f"เปิดไม่ได้ ({exc})", f"cannot be opened ({exc})")
-    return _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})")
+        return _refuse(path, "db.cannot_opened", exc=exc)
+    return _refuse(path, "db.file_damaged", exc=exc)
 
 
 def check_file(path: Path) -> None:
@@ -78,7 +78,7 @@ def check_file(path: Path) -> None:
 
     if path.is_dir():
         # A folder named by mistake (--db without the file name) ended in a traceback.
-        raise _refuse(path, tr("db.refused_folder", "th"), tr("db.refused_folder", "en"))
+        raise _refuse(path, "db.refused_folder")
     if not path.exists() or path.stat().st_size == 0:
         return
     uri = path.resolve().as_uri() + "?mode=ro"
@@ -93,14 +93,10 @@ def check_file(path: Path) -> None:
         conn.execute("PRAGMA schema_version").fetchone()
         ok = conn.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
-            raise _refuse(path, "ไฟล์เสียหาย", f"the file is damaged ({ok})")
+            raise _refuse(path, "db.file_damaged_2", ok=ok)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "_sqlite_migrations" not in tables:
-            raise _refuse(
-                path,
-                "เป็นฐานข้อมูลของโปรแกรมอื่น",
-                "it is a database of another program",
-            )
+            raise _refuse(path, "db.database_another_program")
         if "_sqlite_migrations" in tables:
             applied = {
                 r[0]
@@ -115,17 +111,13 @@ def check_file(path: Path) -> None:
         raise _unreadable(path, exc) from None
     except UnicodeDecodeError:
         # SQLite's own message quoted damaged bytes (a mangled schema, say).
-        raise _refuse(path, "ไฟล์เสียหาย", "the file is damaged (unreadable text)") from None
+        raise _refuse(path, "db.file_damaged_unreadable_text") from None
     finally:
         conn.close()
 
 
 def _newer(path: Path) -> DatabaseRefused:
-    return _refuse(
-        path,
-        "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
-        "it was made by a newer version of Sala Rounds; update the app",
-    )
+    return _refuse(path, "db.made_newer_version_sala_rounds")
 
 
 def check_writable(path: Path) -> None:
@@ -136,10 +128,10 @@ def check_writable(path: Path) -> None:
     Asked of the operating system by name: nothing is opened.
     """
     if path.exists() and not os.access(path, os.W_OK):
-        raise _refuse(path, tr("conc.file_read_only", "th"), tr("conc.file_read_only", "en"))
+        raise _refuse(path, "conc.file_read_only")
     folder = path.parent if str(path.parent) else Path(".")
     if folder.is_dir() and not os.access(folder, os.W_OK):
-        raise _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
+        raise _refuse(path, "conc.folder_read_only")
 
 
 def database_path(db: Database) -> Path | None:

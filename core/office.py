@@ -69,22 +69,12 @@ def _check(field: str, value: str) -> str:
     if field == "code":
         value = value.upper()
         if not CODE_PATTERN.match(value):
-            raise InvalidInput(
-                tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-            )
+            raise InvalidInput("office.bad_code", field="office_code")
         return value
     if "\n" in value or "\r" in value or len(value) > MAX_TEXT:
-        raise InvalidInput(
-            tr("office.bad_text", "th", limit=MAX_TEXT),
-            tr("office.bad_text", "en", limit=MAX_TEXT),
-            field=f"office_{field}",
-        )
+        raise InvalidInput("office.bad_text", field=f"office_{field}", limit=MAX_TEXT)
     if field in ("name_th", "name_en") and not value:
-        raise InvalidInput(
-            tr("office.name_required", "th"),
-            tr("office.name_required", "en"),
-            field=f"office_{field}",
-        )
+        raise InvalidInput("office.name_required", field=f"office_{field}")
     return value
 
 
@@ -111,14 +101,10 @@ def office_from(code: object, name_th: object, name_en: object) -> Office:
     """An office as another computer describes it (a sync file's manifest), checked as
     Settings checks what an administrator types; raises InvalidInput."""
     if not all(isinstance(v, str) for v in (code, name_th, name_en)):
-        raise InvalidInput(
-            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-        )
+        raise InvalidInput("office.bad_code", field="office_code")
     checked = {f: _check(f, v) for f, v in (("code", code), ("name_th", name_th),
                                             ("name_en", name_en))}  # fmt: skip
     if checked["code"] != code:
         # Settings would upper-case or trim it; a file must carry it as stored.
-        raise InvalidInput(
-            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-        )
+        raise InvalidInput("office.bad_code", field="office_code")
     return Office(**checked)

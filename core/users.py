@@ -69,11 +69,7 @@ def set_idle_lock_minutes(db: Database, minutes: int) -> None:
     require(db, "settings.edit")
     low, high = IDLE_RANGE
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
-        raise InvalidInput(
-            f"เวลาล็อกหน้าจอต้องเป็น {low} ถึง {high} นาที",
-            f"the idle lock time must be {low} to {high} minutes",
-            field="idle",
-        )
+        raise InvalidInput("users.idle_lock_time_minutes", field="idle", low=low, high=high)
     set_setting(db, IDLE_KEY, str(minutes))
 
 
@@ -118,11 +114,7 @@ class User:
 
 def _check_password(password: str) -> None:
     if len(password) < 8:
-        raise InvalidInput(
-            "รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร",
-            "the password must be at least 8 characters",
-            field="password",
-        )
+        raise InvalidInput("users.password_least_8_characters", field="password")
 
 
 # The longest user name the window's fields take, and so everywhere (DOMAIN.md section 8).
@@ -137,10 +129,7 @@ def check_username(text: str, *, field: str = "username") -> str:
     name = text if isinstance(text, str) else ""
     if not name.strip() or len(name) > USERNAME_MAX or not name.isprintable() or " " in name:
         raise InvalidInput(
-            f"ชื่อผู้ใช้ต้องเป็นตัวอักษรที่พิมพ์ได้บรรทัดเดียว ไม่มีช่องว่าง ยาวไม่เกิน {USERNAME_MAX} ตัว",
-            f"a user name is one line of printable characters without spaces, at most"
-            f" {USERNAME_MAX} long",
-            field=field,
+            "users.user_name_one_line_printable", field=field, username_max=USERNAME_MAX
         )
     return name.lower()
 
@@ -150,9 +139,7 @@ def check_display_name(text: str, *, field: str = "display_name") -> str:
     name = (text if isinstance(text, str) else "").strip()
     if len(name) > DISPLAY_NAME_MAX or not name.isprintable():
         raise InvalidInput(
-            f"ชื่อที่แสดงต้องเป็นตัวอักษรที่พิมพ์ได้บรรทัดเดียว ยาวไม่เกิน {DISPLAY_NAME_MAX} ตัว",
-            f"a display name is one line of printable characters, at most {DISPLAY_NAME_MAX} long",
-            field=field,
+            "users.display_name_one_line_printable", field=field, display_name_max=DISPLAY_NAME_MAX
         )
     return name
 
@@ -175,7 +162,7 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
     username = check_username((username or "").strip())
     display_name = check_display_name(display_name or "")
     if role not in ROLES:
-        raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
+        raise InvalidInput("users.unknown_role", field="role", role=role)
     _check_password(password)
     uid = new_id()
     user = User(uid, username, (display_name or username).strip(), role, True)
@@ -185,15 +172,11 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
         # at once must not both create an administrator without a sign-in.
         first = not has_users(db)
         if first and role != "admin":
-            raise InvalidInput(
-                "บัญชีแรกต้องเป็นผู้ดูแลระบบ", "the first account must be the administrator"
-            )
+            raise InvalidInput("users.first_account_administrator")
         if not first:
             require(db, "users.manage")
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise InvalidInput(
-                f"มีผู้ใช้ชื่อ {username} แล้ว", f"user {username} already exists", field="username"
-            )
+            raise InvalidInput("users.user_already_exists", field="username", username=username)
         db.execute(
             "INSERT INTO users(uuid, username, display_name, role, pw_hash, active, created_at)"
             " VALUES (?, ?, ?, ?, ?, 1, ?)",
@@ -226,7 +209,7 @@ def authenticate(db: Database, username: str, password: str) -> User:
     stored = row[5] if row is not None else _DUMMY_HASH
     if not verify_password(password or "", stored) or row is None or not row[4]:
         # No field: naming one would tell which of the two was wrong, and reads as noise.
-        raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
+        raise InvalidInput("cli.wrong_user_name_password")
     return User(row[0], row[1], row[2], row[3], True)
 
 
@@ -238,7 +221,7 @@ def reset_password(db: Database, username: str, new_password: str) -> None:
     with transaction(db):
         row = db.execute("SELECT uuid FROM users WHERE username = ?", [username]).fetchone()
         if row is None:
-            raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
+            raise InvalidInput("users.no_user_2", field="username", username=username)
         db.execute("UPDATE users SET pw_hash = ? WHERE uuid = ?", [pw_hash, row[0]])
         audit(db, "reset_password", "user", row[0], None, {"username": username},
               covers=covering(db, users=[row[0]]))  # fmt: skip
@@ -250,7 +233,7 @@ def _account(db: Database, username: str) -> User:
         "SELECT uuid, username, display_name, role, active FROM users WHERE username = ?", [name]
     ).fetchone()
     if row is None:
-        raise InvalidInput(f"ไม่พบผู้ใช้ {name}", f"no user {name}", field="username")
+        raise InvalidInput("users.no_user", field="username", name=name)
     return User(row[0], row[1], row[2], row[3], bool(row[4]))
 
 
@@ -262,11 +245,7 @@ def _keep_an_administrator(db: Database, user: User) -> None:
         [user.uuid],
     ).fetchone()[0]
     if user.role == "admin" and user.active and others == 0:
-        raise InvalidInput(
-            "ต้องมีผู้ดูแลระบบที่ใช้งานได้อย่างน้อยหนึ่งคน",
-            "at least one active administrator must remain",
-            field="username",
-        )
+        raise InvalidInput("users.least_one_active_administrator_remain", field="username")
 
 
 def set_user_active(db: Database, username: str, active: bool) -> User:
@@ -280,9 +259,7 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
             return user
         if not active:
             if user.username == current_actor(db).username:
-                raise InvalidInput(
-                    "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
-                )
+                raise InvalidInput("users.you_cannot_close_your_own", field="username")
             _keep_an_administrator(db, user)
         db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
         audit(db, "activate" if active else "deactivate", "user", user.uuid,
@@ -296,7 +273,7 @@ def set_user_role(db: Database, username: str, role: str) -> User:
     """Give a user another role (a promotion, a move to the guard desk)."""
     require(db, "users.manage")
     if role not in ROLES:
-        raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
+        raise InvalidInput("users.unknown_role", field="role", role=role)
     with transaction(db):
         user = _account(db, username)
         if user.role == role:

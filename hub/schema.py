@@ -23,7 +23,6 @@ import psycopg
 from psycopg import sql
 
 from core.errors import InvalidInput
-from core.i18n import tr
 from hub.connect import HubUnavailable
 from hub.dialect import TEXT
 
@@ -37,9 +36,7 @@ _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
 def office_schema(code: str) -> str:
     """The schema of an office: its code (core.office.CODE_PATTERN) lower-cased."""
     if not _CODE.match(code):
-        raise InvalidInput(
-            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-        )
+        raise InvalidInput("office.bad_code", field="office_code")
     return "office_" + code.lower().replace("-", "_")
 
 
@@ -511,21 +508,17 @@ def migrate(conn: psycopg.Connection) -> list[str]:
 def _refuse_newer(have: set[str]) -> None:
     unknown = sorted(have - {m.name for m in MIGRATIONS})
     if unknown:
-        raise HubUnavailable(tr("hub.newer", "th"), tr("hub.newer", "en"), field="--pg")
+        raise HubUnavailable("hub.newer", field="--pg")
 
 
 def require_current(conn: psycopg.Connection) -> None:
     """Every command but `init` works on a hub at this app's version, and says so if not."""
     have = applied(conn)
     if not have:
-        raise HubUnavailable(
-            tr("hub.not_initialised", "th"), tr("hub.not_initialised", "en"), field="--pg"
-        )
+        raise HubUnavailable("hub.not_initialised", field="--pg")
     _refuse_newer(set(have))
     if len(have) < len(MIGRATIONS):
-        raise HubUnavailable(
-            tr("hub.needs_upgrade", "th"), tr("hub.needs_upgrade", "en"), field="--pg"
-        )
+        raise HubUnavailable("hub.needs_upgrade", field="--pg")
 
 
 def create_office(
