@@ -127,9 +127,9 @@ def _server_version(url: str) -> str:
 
 def measure(url: str, files: list[Path], folder: Path, work: Path, workers: int) -> None:
     from hub.connect import connect
-    from hub.schema import init
     from hub.score import city_json, office_years
     from hub.trust import trust_file_device
+    from hub.upgrade import init
 
     conn = connect(url)
     init(conn)

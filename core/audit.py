@@ -24,6 +24,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from core.actors import current_actor
+
 GENESIS = "0" * 64
 
 
@@ -126,8 +128,6 @@ def audit_many(db: Database, entries: Iterable[tuple], *, via: str | None = None
     or imported data) that would otherwise pay a head-hash query per row. Call it
     inside the writer's transaction; returns the new head hash.
     """
-    from core.users import current_actor
-
     actor = actor or current_actor(db)
     name, role, source = actor.username, actor.role, via or actor.via
     at = datetime.now(UTC).isoformat(timespec="microseconds")

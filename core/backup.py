@@ -16,7 +16,6 @@ from sqlite_utils import Database
 from core.audit import head_hash
 from core.calendar import now, today
 from core.errors import InvalidInput
-from core.i18n import tr
 from core.instance import refuse_database_path
 
 KEEP_DAYS = 14
@@ -33,11 +32,7 @@ def backup_to(db: Database, out: Path, progress: Callable[[int, int], None] | No
     (_, _, own_file) = db.execute("PRAGMA database_list").fetchone()
     if own_file and out.resolve() == Path(own_file).resolve():
         # Replacing the live file under its own open connection is no backup at all.
-        raise InvalidInput(
-            tr("backup.out_is_database", "th", out=out),
-            tr("backup.out_is_database", "en", out=out),
-            field="--out",
-        )
+        raise InvalidInput("backup.out_is_database", field="--out", out=out)
     tmp = out.with_name(out.name + ".partial")
     try:
         # A folder that is not there is not made: one rule for every --out (README,
@@ -47,11 +42,7 @@ def backup_to(db: Database, out: Path, progress: Callable[[int, int], None] | No
     except (OSError, sqlite3.Error) as exc:
         # As 'sync export' says of the same: bad input naming --out, not a traceback.
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise InvalidInput(
-            tr("backup.cannot_write", "th", out=out, reason=reason),
-            tr("backup.cannot_write", "en", out=out, reason=reason),
-            field="--out",
-        ) from None
+        raise InvalidInput("backup.cannot_write", field="--out", out=out, reason=reason) from None
     head = head_hash(db)
 
     def step(status: int, remaining: int, total: int) -> None:

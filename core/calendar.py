@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from core.errors import InvalidInput
+from core.i18n import ByLanguage
 from core.values import digits
 
 BE_OFFSET = 543
@@ -126,11 +127,7 @@ _HM = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
 def _bad_date(text: str, field: str) -> InvalidInput:
-    return InvalidInput(
-        f"วันที่ «{text}» ไม่ถูกต้อง ใช้รูปแบบ 15/08/2564 หรือ 2021-08-15",
-        f"date «{text}» is not valid; write 15/08/2564 or 2021-08-15",
-        field=field,
-    )
+    return InvalidInput("calendar.date_not_valid_write_15", field=field, text=text)
 
 
 def parse_date(text: str, *, field: str = "date", allow_future: bool = False) -> date:
@@ -159,9 +156,9 @@ def parse_date(text: str, *, field: str = "date", allow_future: bool = False) ->
         raise _bad_date(raw, field)
     if not allow_future and result > today():
         raise InvalidInput(
-            f"วันที่ {format_date(result, 'th')} ยังมาไม่ถึง",
-            f"date {format_date(result, 'en')} is in the future",
+            "calendar.date_future",
             field=field,
+            format_date=ByLanguage(lambda lang: format_date(result, lang)),
         )
     return result
 
@@ -174,11 +171,7 @@ def parse_time(text: str, *, field: str = "time") -> time:
         h, mi = int(m.group(1)), int(m.group(2))
         if 0 <= h <= 23 and 0 <= mi <= 59:
             return time(h, mi)
-    raise InvalidInput(
-        f"เวลา «{raw}» ไม่ถูกต้อง ใช้รูปแบบ ชั่วโมง:นาที เช่น 09:30",
-        f"time «{raw}» is not valid; write HH:MM, e.g. 09:30",
-        field=field,
-    )
+    raise InvalidInput("calendar.time_not_valid_write_hh", field=field, raw=raw)
 
 
 def parse_fiscal_year(text: str | int, *, field: str = "fy") -> int:
@@ -188,9 +181,5 @@ def parse_fiscal_year(text: str | int, *, field: str = "fy") -> int:
     if 1900 <= value <= 2400:
         value += BE_OFFSET
     if not 2443 <= value <= 3000:
-        raise InvalidInput(
-            f"ปีงบประมาณ «{text}» ไม่ถูกต้อง ใช้ปี พ.ศ. เช่น 2564",
-            f"fiscal year «{text}» is not valid; give the B.E. year, e.g. 2564",
-            field=field,
-        )
+        raise InvalidInput("calendar.fiscal_year_not_valid_give", field=field, text=text)
     return value

@@ -30,12 +30,24 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlite_utils import Database
 
+from core.actors import Actor
+from core.audit import audit_many
 from core.i18n import tr
-from core.records import COVERED, DELETED, PRESENT, ROUNDS, Covers, Record, digest, digests, rows
+from core.records import (
+    COVERED,
+    DELETED,
+    PRESENT,
+    ROUNDS,
+    Covers,
+    Record,
+    digest,
+    digests,
+    rows,
+    table_columns,
+)
 
 BATCH_KINDS = frozenset({"rounds_batch", "baseline"})  # rows whose rounds name them
 LOCAL_KINDS = frozenset({"baseline", "sync_file"})  # rows about the writer's own file
@@ -318,15 +330,11 @@ def problems(db: Database) -> list[str]:
 # --- covering what is already there -------------------------------------------------------
 
 
-def _system_actor() -> Any:
-    from core.users import Actor
-
+def _system_actor() -> Actor:
     return Actor("sala-rounds", "system", "Sala Rounds", via="migration")
 
 
 def _write_baseline(db: Database, rec: Record, covers: Covers, action: str, detail: dict) -> int:
-    from core.audit import audit_many
-
     n = sum(len(v) for v in covers.entries.values())
     audit_many(db, [(action, "baseline", rec.kind, None, {"table": rec.table, "records": n,
                                                           **detail}, covers)],
@@ -360,8 +368,6 @@ def _columns(db: Database, rec: Record) -> set[str]:
 
 
 def _table_columns(db: Database, table: str) -> set[str]:
-    from core.records import table_columns
-
     return table_columns(db, table)
 
 

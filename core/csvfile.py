@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from core.errors import InvalidInput
+from core.i18n import Phrase
 from core.instance import refuse_database_path
 
 # A cell beginning with one of these runs as a formula in Excel; the guard
@@ -48,12 +49,8 @@ def may_need_strip(text: str) -> bool:
     return False
 
 
-def _not_csv(path: Path, why_th: str, why_en: str) -> InvalidInput:
-    return InvalidInput(
-        f"ไฟล์ {path.name} ไม่ใช่ไฟล์ CSV ที่อ่านได้: {why_th}",
-        f"{path.name} is not a readable CSV file: {why_en}",
-        field="file",
-    )
+def _not_csv(path: Path, why: str, **values: object) -> InvalidInput:
+    return InvalidInput("csvfile.not_csv", field="file", name=path.name, why=Phrase(why, **values))
 
 
 def read_rows(path: Path, required: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
@@ -73,32 +70,27 @@ def read_table(
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(
-            f"เปิดไฟล์ {path} ไม่ได้ ({exc.strerror})",
-            f"cannot open {path} ({exc.strerror})",
-            field="file",
+            "csvfile.cannot_open", field="file", path=path, strerror=exc.strerror
         ) from None
     if b"\x00" in raw[:4096]:
-        raise _not_csv(path, "เป็นไฟล์ไบนารี", "it is a binary file")
+        raise _not_csv(path, "csvfile.why.binary")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _not_csv(path, "ไม่ได้เข้ารหัส UTF-8", "it is not UTF-8 text") from None
+        raise _not_csv(path, "csvfile.why.not_utf8") from None
     try:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         rows = list(reader)
     except csv.Error as exc:
-        raise _not_csv(path, f"รูปแบบ CSV ผิด ({exc})", f"malformed CSV ({exc})") from None
+        raise _not_csv(path, "csvfile.why.malformed", exc=exc) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise _not_csv(path, "ไม่มีแถวหัวตาราง", "there is no header row")
+        raise _not_csv(path, "csvfile.why.no_header")
     header = [h.strip().lower() for h in rows[0]]
     missing = [c for c in required if c not in header]
     if missing:
         cols = ", ".join(missing)
         raise InvalidInput(
-            f"ไฟล์ {path.name} ขาดคอลัมน์ {cols}",
-            f"{path.name} lacks the column(s) {cols}",
-            field=missing[0],
-            row=1,
+            "csvfile.lacks_column_s", field=missing[0], row=1, name=path.name, cols=cols
         )
     out = []
     width = len(header)
@@ -113,9 +105,7 @@ def read_table(
             continue  # a blank line is not a record
         if len(cells) > width:
             raise InvalidInput(
-                f"มี {len(cells)} ช่อง แต่หัวตารางมี {width} ช่อง",
-                f"has {len(cells)} cells but the header has {width}",
-                row=number,
+                "csvfile.cells_but_header", row=number, n_cells=len(cells), width=width
             )
         if len(cells) < width:
             cells += [""] * (width - len(cells))

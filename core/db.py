@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.errors import DatabaseDamaged, DatabaseRefused
-from core.i18n import tr
+from core.i18n import Phrase
 from core.instance import DatabaseBusy, note_opened
 from core.paths import default_db_path
 
@@ -36,9 +36,9 @@ def lock_wait_seconds() -> float:
     return wait if wait >= 0 else LOCK_WAIT_DEFAULT_S
 
 
-def _refuse(path: Path, th: str, en: str, *, damaged: bool = False) -> DatabaseRefused:
+def _refuse(path: Path, why: str, /, *, damaged: bool = False, **values: object) -> DatabaseRefused:
     kind = DatabaseDamaged if damaged else DatabaseRefused
-    return kind(f"ไม่เปิดไฟล์ {path}: {th}", f"will not open {path}: {en}")
+    return kind("db.will_not_open", path=path, why=Phrase(why, **values))
 
 
 def error_code(exc: sqlite3.Error) -> int:
@@ -61,13 +61,12 @@ def _unreadable(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
     code = error_code(exc)
     if code == sqlite3.SQLITE_NOTADB:
         # A smashed header reads as "not a database" too.
-        return _refuse(path, "ไม่ใช่ไฟล์ฐานข้อมูล SQLite", "it is not an SQLite database",
-                       damaged=True)  # fmt: skip
+        return _refuse(path, "db.not_sqlite_database", damaged=True)
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and _read_only_folder(path):
-        return _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
+        return _refuse(path, "conc.folder_read_only")
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM):
-        return _refuse(path, f"เปิดไม่ได้ ({exc})", f"cannot be opened ({exc})")
-    return _refuse(path, f"ไฟล์เสียหาย ({exc})", f"the file is damaged ({exc})", damaged=True)
+        return _refuse(path, "db.cannot_opened", exc=exc)
+    return _refuse(path, "db.file_damaged", exc=exc, damaged=True)
 
 
 def check_file(path: Path) -> None:
@@ -79,7 +78,7 @@ def check_file(path: Path) -> None:
     """
     if path.is_dir():
         # A folder named by mistake (--db without the file name) ended in a traceback.
-        raise _refuse(path, tr("db.refused_folder", "th"), tr("db.refused_folder", "en"))
+        raise _refuse(path, "db.refused_folder")
     if not path.exists() or path.stat().st_size == 0:
         return
     # A read-only connection to a WAL file makes its -wal and -shm and cannot remove them
@@ -119,14 +118,10 @@ def _check_readable(path: Path) -> None:
         conn.execute("PRAGMA schema_version").fetchone()
         ok = conn.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
-            raise _refuse(path, "ไฟล์เสียหาย", f"the file is damaged ({ok})", damaged=True)
+            raise _refuse(path, "db.file_damaged_2", ok=ok, damaged=True)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "_sqlite_migrations" not in tables:
-            raise _refuse(
-                path,
-                "เป็นฐานข้อมูลของโปรแกรมอื่น",
-                "it is a database of another program",
-            )
+            raise _refuse(path, "db.database_another_program")
         if "_sqlite_migrations" in tables:
             applied = {
                 r[0]
@@ -141,18 +136,13 @@ def _check_readable(path: Path) -> None:
         raise _unreadable(path, exc) from None
     except UnicodeDecodeError:
         # SQLite's own message quoted damaged bytes (a mangled schema, say).
-        raise _refuse(path, "ไฟล์เสียหาย", "the file is damaged (unreadable text)",
-                      damaged=True) from None  # fmt: skip
+        raise _refuse(path, "db.file_damaged_unreadable_text", damaged=True) from None
     finally:
         conn.close()
 
 
 def _newer(path: Path) -> DatabaseRefused:
-    return _refuse(
-        path,
-        "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
-        "it was made by a newer version of Sala Rounds; update the app",
-    )
+    return _refuse(path, "db.made_newer_version_sala_rounds")
 
 
 def check_writable(path: Path) -> None:
@@ -163,10 +153,10 @@ def check_writable(path: Path) -> None:
     Asked of the operating system by name: nothing is opened.
     """
     if path.exists() and not os.access(path, os.W_OK):
-        raise _refuse(path, tr("conc.file_read_only", "th"), tr("conc.file_read_only", "en"))
+        raise _refuse(path, "conc.file_read_only")
     folder = path.parent if str(path.parent) else Path(".")
     if folder.is_dir() and not os.access(folder, os.W_OK):
-        raise _refuse(path, tr("conc.folder_read_only", "th"), tr("conc.folder_read_only", "en"))
+        raise _refuse(path, "conc.folder_read_only")
 
 
 def database_path(db: Database) -> Path | None:
@@ -386,24 +376,3 @@ def new_ids(n: int) -> list[str]:
 
 def device_id(db: Database) -> str:
     return db.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
-
-
-def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    return row[0] if row else default
-
-
-def set_setting(db: Database, key: str, value: str) -> None:
-    from core.audit import audit
-    from core.records import covering
-
-    with transaction(db):
-        before = get_setting(db, key)  # read under the write lock, as every write does
-        if before == value:
-            return
-        db.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-        audit(db, "set", "setting", key, before, value, covers=covering(db, settings=[key]))

@@ -74,11 +74,9 @@ def trusted_device_ids(db: Database) -> set[str]:
 
 def _check(device_id: object, public_key: object) -> tuple[str, str]:
     if not isinstance(device_id, str) or not _UUID.match(device_id):
-        raise InvalidInput("รหัสเครื่องไม่ถูกต้อง", "the computer's id is not valid", field="device")
+        raise InvalidInput("devices.computer_id_not_valid", field="device")
     if not isinstance(public_key, str) or not _KEY.match(public_key):
-        raise InvalidInput(
-            "กุญแจสาธารณะของเครื่องไม่ถูกต้อง", "the computer's public key is not valid", field="key"
-        )
+        raise InvalidInput("devices.computer_public_key_not_valid", field="key")
     return device_id, public_key
 
 
@@ -97,21 +95,16 @@ def trust_device(db: Database, device_id: str, public_key: str) -> TrustedDevice
     device_id, public_key = _check(device_id, public_key)
     with transaction(db):
         if device_id in own_devices(db):
-            raise InvalidInput(
-                "เครื่องนี้เชื่อถือตัวเองอยู่แล้ว", "this is this computer's own id", field="device"
-            )
+            raise InvalidInput("devices.computer_own_id", field="device")
         row = db.execute(
             "SELECT public_key FROM trusted_devices WHERE device_id = ?", [device_id]
         ).fetchone()
         if row is not None and row[0] != public_key:
             raise InvalidInput(
-                f"เครื่อง {device_id[:8]} ได้รับความเชื่อถือด้วยกุญแจอื่น"
-                f" ({fingerprint(row[0])}) ถ้าเครื่องนั้นสร้างกุญแจใหม่จริง"
-                " ให้ผู้ดูแลระบบเลิกเชื่อถือกุญแจเดิมก่อน",
-                f"computer {device_id[:8]} is trusted with another key ({fingerprint(row[0])});"
-                " if that computer really made a new key, an administrator removes the old"
-                " one first",
+                "devices.computer_trusted_another_key_if",
                 field="key",
+                device_id=device_id[:8],
+                fingerprint=fingerprint(row[0]),
             )
         if row is None:
             at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -136,9 +129,7 @@ def bind_device(db: Database, device_id: str, public_key: str) -> None:
     with transaction(db):
         (first,) = [d for d in trusted_devices(db) if d.public_key == public_key][:1] or [None]
         if first is None:
-            raise InvalidInput(
-                "กุญแจนี้ยังไม่ได้รับความเชื่อถือ", "this key is not trusted here", field="key"
-            )
+            raise InvalidInput("devices.key_not_trusted_here", field="key")
         db.execute(
             "INSERT INTO trusted_devices(device_id, public_key, trusted_at, trusted_by)"
             " VALUES (?, ?, ?, ?)",
@@ -161,9 +152,7 @@ def untrust_device(db: Database, device_id: str) -> None:
         ).fetchone()
         if row is None:
             raise InvalidInput(
-                f"ไม่มีเครื่อง {device_id[:8]} ในรายการที่เชื่อถือ",
-                f"computer {device_id[:8]} is not in the trusted list",
-                field="device",
+                "devices.computer_not_trusted_list", field="device", device_id=device_id[:8]
             )
         db.execute("DELETE FROM trusted_devices WHERE device_id = ?", [device_id])
         audit(db, "untrust", "device", device_id,

@@ -1,6 +1,13 @@
-"""The one error type for bad input, and the one for a database we refuse to open."""
+"""The one error type for bad input, and the one for a database we refuse to open.
+
+An error is built from a catalogue key and the values its message names, e.g.
+`InvalidInput("rounds.score_range", field="i3", score=raw)`: the Thai and English text
+come from the catalogue (resources/i18n/), never from the raise itself.
+"""
 
 from __future__ import annotations
+
+from core.i18n import Localised, tr
 
 
 def _field_name(field: str, lang: str) -> str:
@@ -20,22 +27,30 @@ def _field_name(field: str, lang: str) -> str:
     return f"{entry['th']} ({field})"
 
 
-class SalaError(Exception):
-    """Base of the errors a person is meant to read, carrying Thai and English text."""
+class SalaError(Localised, Exception):
+    """Base of the errors a person is meant to read, carrying Thai and English text.
 
-    def __init__(self, th: str, en: str, *, field: str | None = None, row: int | None = None):
-        self.th = th
-        self.en = en
+    `key` names the message in the catalogue; `values` fill its {placeholders} (a value
+    that is itself Localised, e.g. another SalaError, reads in the message's language).
+    """
+
+    def __init__(
+        self, key: str, /, *, field: str | None = None, row: int | None = None, **values: object
+    ) -> None:
+        self.key = key
+        self.values = values
         self.field = field
         self.row = row
+        self.th = tr(key, "th", **values)
+        self.en = tr(key, "en", **values)
         super().__init__(self.bilingual())
 
     def _where(self, lang: str) -> str:
         parts = []
         if self.row is not None:
-            parts.append(f"แถว {self.row}" if lang == "th" else f"row {self.row}")
+            parts.append(tr("error.row", lang, row=self.row))
         if self.field is not None:
-            parts.append(("ช่อง " if lang == "th" else "field ") + _field_name(self.field, lang))
+            parts.append(tr("error.field", lang, field=_field_name(self.field, lang)))
         return (", ".join(parts) + ": ") if parts else ""
 
     def message(self, lang: str = "th") -> str:
@@ -51,7 +66,23 @@ class SalaError(Exception):
 
     def at_row(self, row: int) -> SalaError:
         """The same error, naming the file row it came from (imports add it)."""
-        return type(self)(self.th, self.en, field=self.field, row=row)
+        # A copy, not type(self)(...): subclasses build themselves from other arguments.
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.row = row
+        Exception.__init__(clone, clone.bilingual())
+        return clone
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception's own pickling calls __init__(*args) with the bilingual text as the key.
+        return (_rebuilt, (type(self), dict(self.__dict__)))
+
+
+def _rebuilt(kind: type[SalaError], state: dict[str, object]) -> SalaError:
+    error = kind.__new__(kind)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.bilingual())
+    return error
 
 
 class InvalidInput(SalaError):

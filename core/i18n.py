@@ -1,12 +1,17 @@
 """One small message catalogue for every layer (Thai first, English available).
 
-Messages live in resources/i18n/*.json as {"key": {"th": ..., "en": ...}}; one
-file per package keeps them apart. `tr(key, **values)` formats with str.format.
+Messages live in resources/i18n/<package>.json as {"key": {"th": ..., "en": ...}}: one
+file per package (core.json, inspection.json, ..., ui.json), each key in the file of the
+lowest package that uses it. `tr(key, **values)` formats with str.format; a value that
+reads in either language (a `Localised`: a `Phrase`, a `SalaError`) is put in the
+message's own language. tests/core/test_i18n.py proves every key the code uses exists in
+both languages, and none is defined twice or unused.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from functools import cache
 
 from core.resources import RESOURCES
@@ -46,6 +51,50 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return dict(pairs)
 
 
+class Localised:
+    """Text that reads in either language, resolved where it is shown."""
+
+    def text(self, lang: str = "th") -> str:
+        raise NotImplementedError
+
+
+class Phrase(Localised):
+    """A catalogue message not yet put in a language: a part of another message (the
+    reason inside a refusal), resolved in the language of the message it goes into."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def text(self, lang: str = "th") -> str:
+        return tr(self.key, lang, **self.values)
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.key!r})"
+
+
+class ByLanguage(Localised):
+    """A value written differently per language (a date, a list of names), made by
+    `write(lang)` when the message it goes into is put in that language."""
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self.write = write
+
+    def text(self, lang: str = "th") -> str:
+        return str(self.write(lang))
+
+
+def joined(parts: Sequence[Localised], sep: str | Localised = ", ") -> ByLanguage:
+    """Parts of a message listed in its language, `sep` between them (a Phrase when the
+    languages join differently: " และ" / " and ")."""
+
+    def write(lang: str) -> str:
+        between = sep.text(lang) if isinstance(sep, Localised) else sep
+        return between.join(p.text(lang) for p in parts)
+
+    return ByLanguage(write)
+
+
 def tr_both(key: str, /, **values: object) -> str:
     """Thai, then English, on two lines: how a refusal of bad input reads (SalaError's way),
     whichever language the screen is in."""
@@ -58,8 +107,15 @@ def tr(key: str, lang: str | None = None, /, **values: object) -> str:
     if entry is None:
         # A missing key shows itself rather than crash a screen; a test checks none is missing.
         return key
-    text = entry.get(lang or _state["lang"]) or entry["th"]
-    return text.format(**values) if values else text
+    lang = lang or _state["lang"]
+    text = entry.get(lang) or entry["th"]
+    if not values:
+        return text
+    return text.format(**{k: _in(v, lang) for k, v in values.items()})
+
+
+def _in(value: object, lang: str) -> object:
+    return value.text(lang) if isinstance(value, Localised) else value
 
 
 def tr_n(key: str, n: int, lang: str | None = None, /, **values: object) -> str:

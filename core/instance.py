@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.errors import InvalidInput, SalaError
-from core.i18n import tr
+from core.i18n import ByLanguage, tr
 
 
 def alive(pid: int) -> bool:
@@ -155,11 +155,10 @@ class DatabaseBusy(SalaError):
         seconds = round(wait)
         holders = at_work(db_path) if db_path is not None else []
 
-        def text(lang: str) -> str:
-            who = "; ".join(w.describe(lang) for w in holders) or tr("conc.work_unknown", lang)
-            return tr("conc.busy", lang, who=who, seconds=seconds)
+        def who(lang: str) -> str:
+            return "; ".join(w.describe(lang) for w in holders) or tr("conc.work_unknown", lang)
 
-        return cls(text("th"), text("en"))
+        return cls("conc.busy", who=ByLanguage(who), seconds=seconds)
 
 
 # Every database file this process has opened: no code of the app may open one of them
@@ -186,11 +185,7 @@ def refuse_database_path(
     """
     databases = set(_opened) | ({Path(database).resolve()} if database is not None else set())
     if any(_names(Path(path), db_file) for db_file in databases):
-        raise InvalidInput(
-            tr("conc.path_is_database", "th", path=path),
-            tr("conc.path_is_database", "en", path=path),
-            field=field,
-        )
+        raise InvalidInput("conc.path_is_database", field=field, path=path)
 
 
 def _names(path: Path, db_file: Path) -> bool:

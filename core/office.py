@@ -57,7 +57,7 @@ def default_office() -> Office:
 
 def office(db: Database) -> Office:
     """The office of this database, defaults filled in for what was never set."""
-    from core.db import get_setting
+    from core.settings import get_setting
 
     base = default_office()
     values = {f.name: get_setting(db, _key(f.name)) for f in fields(Office)}
@@ -69,30 +69,21 @@ def _check(field: str, value: str) -> str:
     if field == "code":
         value = value.upper()
         if not CODE_PATTERN.match(value):
-            raise InvalidInput(
-                tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-            )
+            raise InvalidInput("office.bad_code", field="office_code")
         return value
     if "\n" in value or "\r" in value or len(value) > MAX_TEXT:
-        raise InvalidInput(
-            tr("office.bad_text", "th", limit=MAX_TEXT),
-            tr("office.bad_text", "en", limit=MAX_TEXT),
-            field=f"office_{field}",
-        )
+        raise InvalidInput("office.bad_text", field=f"office_{field}", limit=MAX_TEXT)
     if field in ("name_th", "name_en") and not value:
-        raise InvalidInput(
-            tr("office.name_required", "th"),
-            tr("office.name_required", "en"),
-            field=f"office_{field}",
-        )
+        raise InvalidInput("office.name_required", field=f"office_{field}")
     return value
 
 
 def set_office(db: Database, **changes: str) -> Office:
     """An administrator sets the office's code, names, and its section head's name and
     position; every value is checked before any is written, all in one transaction."""
-    from core.db import set_setting, transaction
-    from core.users import require
+    from core.actors import require
+    from core.db import transaction
+    from core.settings import set_setting
 
     require(db, "settings.edit")
     known = {f.name for f in fields(Office)}
@@ -110,14 +101,10 @@ def office_from(code: object, name_th: object, name_en: object) -> Office:
     """An office as another computer describes it (a sync file's manifest), checked as
     Settings checks what an administrator types; raises InvalidInput."""
     if not all(isinstance(v, str) for v in (code, name_th, name_en)):
-        raise InvalidInput(
-            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-        )
+        raise InvalidInput("office.bad_code", field="office_code")
     checked = {f: _check(f, v) for f, v in (("code", code), ("name_th", name_th),
                                             ("name_en", name_en))}  # fmt: skip
     if checked["code"] != code:
         # Settings would upper-case or trim it; a file must carry it as stored.
-        raise InvalidInput(
-            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-        )
+        raise InvalidInput("office.bad_code", field="office_code")
     return Office(**checked)

@@ -17,6 +17,7 @@ from core.audit import audit
 from core.calendar import MONTHS_EN_ABBR, MONTHS_TH_ABBR, parse_date, today
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
+from core.i18n import Phrase
 from core.migrations import seed_uuid
 from core.records import PLAN_PROJECTS, PLAN_STEPS, Covers, covering
 from core.users import require
@@ -125,7 +126,7 @@ def project_title(db: Database, fy: int, project: int, lang: str) -> str:
 def get_step(db: Database, step_uuid: str) -> PlanStep:
     row = db.execute(f"SELECT {_COLS} FROM plan_steps WHERE uuid = ?", [step_uuid]).fetchone()
     if row is None:
-        raise NotFound("ไม่พบขั้นตอน", "plan step not found")
+        raise NotFound("plan.plan_step_not_found")
     return _step(row)
 
 
@@ -141,39 +142,31 @@ def check_step(
     clock), evidence within the window's length."""
     for name, value, high in (("project", project, 9), ("step_no", step_no, 99)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
-            raise InvalidInput(f"{name} «{value}» ไม่ถูกต้อง", f"{name} «{value}» is not valid",
-                               field=name)  # fmt: skip
+            raise InvalidInput("plan.not_valid", field=name, name=name, value=value)
     check_text(title_th, field="title", limit=TITLE_MAX, required=True,
-               what=("ชื่อขั้นตอน", "the step's title"))  # fmt: skip
-    check_text(title_en, field="title", limit=TITLE_MAX, what=("ชื่อภาษาอังกฤษ", "the English title"))
+               what=Phrase("plan.what.step_title"))  # fmt: skip
+    check_text(title_en, field="title", limit=TITLE_MAX, what=Phrase("plan.what.english_title"))
     for name, value in (("weight", weight), ("cumulative", cumulative)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-            raise InvalidInput(
-                f"{'น้ำหนัก' if name == 'weight' else 'ผลรวมสะสม'}ต้องอยู่ระหว่าง 0 ถึง 100",
-                f"the {'weight' if name == 'weight' else 'cumulative %'} must be between 0 and 100",
-                field=name,
-            )
+            what = Phrase("plan.what.weight" if name == "weight" else "plan.what.cumulative")
+            raise InvalidInput("plan.out_of_0_100", field=name, what=what)
     if not months or any(isinstance(m, bool) or m not in range(1, 13) for m in months):
-        raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
+        raise InvalidInput("plan.months_1_12", field="months")
     if floor is not None and (isinstance(floor, bool) or not isinstance(floor, int)
                               or not -9 <= floor <= 200):  # fmt: skip
-        raise InvalidInput(f"ชั้น «{floor}» ไม่ถูกต้อง", f"floor «{floor}» is not valid", field="floor")
+        raise InvalidInput("plan.floor_not_valid", field="floor", floor=floor)
     if done is not None and done > (present or today()):
-        raise InvalidInput(
-            f"วันที่ {done.isoformat()} ยังมาไม่ถึง",
-            f"date {done.isoformat()} is in the future",
-            field="done",
-        )
+        raise InvalidInput("plan.date_future", field="done", isoformat=done.isoformat())
     check_text(evidence, field="evidence", limit=TEXT_MAX, one_line=False,
-               what=("หลักฐาน", "the evidence"))  # fmt: skip
+               what=Phrase("plan.what.evidence"))  # fmt: skip
     check_text(evidence_en, field="evidence_en", limit=TEXT_MAX, one_line=False,
-               what=("หลักฐานภาษาอังกฤษ", "the English evidence"))  # fmt: skip
+               what=Phrase("plan.what.english_evidence"))  # fmt: skip
 
 
 def parse_months(text: str) -> tuple[int, ...]:
     """The stored planned months, `10,11` (ASCII digits only: machine-written)."""
     if not isinstance(text, str) or not _MONTHS.match(text):
-        raise InvalidInput("เดือนต้องเป็น 1-12", "months must be 1-12", field="months")
+        raise InvalidInput("plan.months_1_12", field="months")
     return tuple(int(m) for m in text.split(",") if m)
 
 
@@ -255,11 +248,11 @@ def _check_cumulative(db: Database, step: PlanStep, cumulative: float) -> None:
     if (low is not None and cumulative < low) or (high is not None and cumulative > high):
         low_s, high_s = f"{low or 0:g}", f"{100 if high is None else high:g}"
         raise InvalidInput(
-            f"ผลรวมสะสมของขั้นตอนที่ {step.step_no} ต้องอยู่ระหว่าง {low_s} ถึง {high_s}"
-            " (ไม่น้อยกว่าขั้นก่อนหน้า ไม่มากกว่าขั้นถัดไป)",
-            f"the cumulative % of step {step.step_no} must be between {low_s} and {high_s}"
-            " (not below the step before, not above the step after)",
+            "plan.cumulative_step_between_not_below",
             field="cumulative",
+            step_no=step.step_no,
+            low_s=low_s,
+            high_s=high_s,
         )
 
 

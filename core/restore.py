@@ -41,7 +41,7 @@ from core.db import (
     transaction,
 )
 from core.errors import DatabaseDamaged, DatabaseRefused, InvalidInput, SalaError
-from core.i18n import tr
+from core.i18n import ByLanguage
 from core.instance import DatabaseBusy, alive, refuse_database_path
 from core.integrity import check
 from core.users import Actor, act_as, os_actor, require_actor
@@ -109,10 +109,7 @@ def accounts_for_restore(db_path: Path) -> str:
 
 
 def _not_a_backup(source: Path) -> DatabaseRefused:
-    return DatabaseRefused(
-        f"ไฟล์ {source.name} ไม่ใช่ข้อมูลสำรองของ Sala Rounds",
-        f"{source.name} is not a Sala Rounds backup",
-    )
+    return DatabaseRefused("restore.not_sala_rounds_backup", name=source.name)
 
 
 def validate_backup(source: Path) -> Path:
@@ -123,7 +120,7 @@ def validate_backup(source: Path) -> Path:
     """
     source = Path(source)
     if not source.is_file():
-        raise InvalidInput(f"ไม่พบไฟล์ {source}", f"no file {source}", field="file")
+        raise InvalidInput("restore.no_file", field="file", source=source)
     check_file(source)
     probe = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     try:
@@ -144,12 +141,8 @@ def _split(problem: str) -> tuple[str, str]:
 
 
 def _refuse_failed(source: Path, problems: list[str]) -> DatabaseRefused:
-    th = "\n".join(_split(p)[0] for p in problems)
-    en = "\n".join(_split(p)[1] for p in problems)
-    return DatabaseRefused(
-        tr("conc.restore_fails_check", "th", file=source.name, problems=th),
-        tr("conc.restore_fails_check", "en", file=source.name, problems=en),
-    )
+    listed = ByLanguage(lambda lang: "\n".join(_split(p)[lang != "th"] for p in problems))
+    return DatabaseRefused("conc.restore_fails_check", file=source.name, problems=listed)
 
 
 def prepare_restore(source: Path, folder: Path | None = None) -> PreparedBackup:
@@ -198,9 +191,7 @@ def _copy_file(source: Path, copy: Path) -> None:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(
-            f"อ่านไฟล์ {source.name} ไม่ได้ ({exc})", f"cannot read {source.name} ({exc})"
-        ) from None
+        raise DatabaseRefused("restore.cannot_read", name=source.name, exc=exc) from None
     finally:
         src.close()
         dst.close()
@@ -383,10 +374,7 @@ def _keep_current(db_path: Path, safety: Path) -> str | None:
         try:
             return backup_to(Database(reader), safety)
         except InvalidInput as exc:  # the folder is full or not writable: nothing replaced
-            raise SalaError(
-                tr("conc.restore_cannot_keep", "th", path=safety, reason=exc.th),
-                tr("conc.restore_cannot_keep", "en", path=safety, reason=exc.en),
-            ) from None
+            raise SalaError("conc.restore_cannot_keep", path=safety, reason=exc) from None
         except sqlite3.DatabaseError:
             # A damaged file: its pages as they are, without the head it cannot compute.
             out = sqlite3.connect(str(safety))

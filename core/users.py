@@ -1,178 +1,52 @@
-"""Users, roles and permissions, enforced in the domain functions (not only by the UI).
+"""Accounts: adding users, their passwords, roles and whether they may still sign in.
 
-The acting user travels with the database connection (`act_as`), so domain
-functions keep their signatures and every action is checked and audited
-against the one person who did it. The command line acts as the account named
-by `--user`, signed in with its password, with that account's role; without
-`--user` it acts as the operating-system account, which may enter data and
-decide nothing (DOMAIN.md section 8). There is no role that holds every right.
+Who acts and what each role may do live one floor down, in core.actors, below the
+audit trail that names the actor; this module writes audited rows and sits above
+core.audit, core.db and core.settings. The actor and permission names are re-exported
+here, where the domain and the window have always asked for them.
 """
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import hmac
 import os
-import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
-from core.errors import InvalidInput, SalaError
-
-ROLES = ("inspector", "guard_supervisor", "section_head", "admin")
-
-# Who may do what. A permission missing from a role's set is refused in the domain.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "inspector": frozenset({"rounds.record", "actions.edit", "survey.record"}),
-    "guard_supervisor": frozenset({"guard.report", "survey.record"}),
-    "section_head": frozenset(
-        {
-            "rounds.record",
-            "actions.edit",
-            "survey.record",
-            "guard.report",
-            "incidents.classify",
-            "guard.month_check",
-            "plan.edit",
-            "survey.define",
-            "summary.sign",
-            "audit.read",
-            "sync.import",
-        }
-    ),
-    "admin": frozenset(
-        {
-            "rounds.record",
-            "actions.edit",
-            "survey.record",
-            "guard.report",
-            "users.manage",
-            "points.manage",
-            "standards.manage",
-            "settings.edit",
-            "backup.restore",
-            "check.acknowledge",
-            "audit.read",
-            "plan.edit",
-            "survey.define",
-            "sync.import",
-            # Which computers' sync files count here (issue 14): an administrator's call.
-            "sync.trust",
-        }
-    ),
-}
-# A command-line run without --user acts as the operating-system account: data entry
-# only (DOMAIN.md section 8: demo, import-*, sync files, backup). It decides nothing a
-# role owns (signing, classifying, correcting, points, restoring, trusting).
-OS_ROLE = "os_account"
-PERMISSIONS[OS_ROLE] = frozenset(
-    {"rounds.record", "actions.edit", "survey.record", "guard.report", "sync.import"}
+from core.actors import (
+    OS_ROLE,
+    PERMISSIONS,
+    ROLES,
+    Actor,
+    PermissionDenied,
+    act_as,
+    acting_as,
+    current_actor,
+    demo_section_head,
+    os_actor,
+    require,
+    require_actor,
+    role_name,
 )
-# Correcting a final round is a decision (DOMAIN.md section 8): whoever records rounds in
-# the window may, signed in; the operating-system account, which only enters data, not.
-for _role in ("inspector", "section_head", "admin"):
-    PERMISSIONS[_role] |= {"rounds.correct"}
-# Bringing a point into the year's count or taking it out moves the indicator: the
-# section head's decision (DOMAIN.md section 8, `point`); administrators kept it.
-PERMISSIONS["section_head"] |= {"points.activate"}
-PERMISSIONS["admin"] |= {"points.activate"}
+from core.audit import audit
+from core.db import new_id, transaction
+from core.errors import InvalidInput
+from core.records import covering
+from core.settings import get_setting, set_setting
 
-
-class PermissionDenied(SalaError):
-    """The acting user's role does not allow the action; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    username: str
-    role: str
-    display_name: str = ""
-    via: str = "window"
-
-    def may(self, permission: str) -> bool:
-        return permission in PERMISSIONS.get(self.role, frozenset())
-
-
-_actors: weakref.WeakKeyDictionary[Database, Actor] = weakref.WeakKeyDictionary()
-
-
-def os_actor(name: str | None = None, *, via: str = "cli") -> Actor:
-    """The operating-system account a command-line run without `--user` acts as."""
-    try:
-        user = name or getpass.getuser()
-    except (OSError, KeyError, ImportError):
-        # No login name: a container's uid without a passwd entry (KeyError before Python
-        # 3.13), a Windows service account without USERNAME (no pwd module: ImportError).
-        user = "os-account"
-    return Actor(username=user, role=OS_ROLE, display_name=user, via=via)
-
-
-def act_as(db: Database, actor: Actor) -> None:
-    _actors[db] = actor
-
-
-@contextmanager
-def acting_as(db: Database, actor: Actor) -> Iterator[Actor]:
-    """Act as `actor` for a block, then as before (the demo's invented section head)."""
-    saved = _actors.get(db)
-    _actors[db] = actor
-    try:
-        yield actor
-    finally:
-        if saved is None:
-            _actors.pop(db, None)
-        else:
-            _actors[db] = saved
-
-
-def demo_section_head(via: str = "cli") -> Actor:
-    """The invented section head whose decisions a demo year carries (classifications,
-    plan steps done), named `demo` in the audit trail: never anyone's real decision, and
-    not the operating-system account's, which decides nothing."""
-    return Actor("demo", "section_head", "หัวหน้ากลุ่มงาน (ข้อมูลตัวอย่าง)", via)
-
-
-def current_actor(db: Database) -> Actor:
-    """Who is acting on `db`; a connection nobody signed in on acts as the OS account."""
-    actor = _actors.get(db)
-    if actor is None:
-        actor = os_actor()
-        _actors[db] = actor
-    return actor
-
-
-def require(db: Database, permission: str) -> Actor:
-    return require_actor(current_actor(db), permission)
-
-
-def require_actor(actor: Actor, permission: str) -> Actor:
-    """Refuse `actor` what its role does not allow (actions on a file rather than a connection)."""
-    if not actor.may(permission):
-        raise PermissionDenied(
-            f"ผู้ใช้ {actor.username} ({role_name(actor.role, 'th')}) ไม่มีสิทธิ์ทำรายการนี้",
-            f"user {actor.username} ({role_name(actor.role, 'en')}) may not do this",
-        )
-    return actor
-
-
-_ROLE_NAMES = {
-    "inspector": ("เจ้าหน้าที่ตรวจ", "inspector"),
-    "guard_supervisor": ("ผู้ควบคุมเจ้าหน้าที่รักษาความปลอดภัย", "guard supervisor"),
-    "section_head": ("หัวหน้ากลุ่มงาน", "section head"),
-    "admin": ("ผู้ดูแลระบบ", "administrator"),
-    OS_ROLE: ("บัญชีผู้ใช้ของเครื่อง (ไม่ได้ลงชื่อเข้าใช้)", "operating-system account (not signed in)"),
-    "system": ("ระบบ Sala Rounds", "Sala Rounds itself"),  # rows a database upgrade writes
-}
-
-
-def role_name(role: str, lang: str) -> str:
-    th, en = _ROLE_NAMES.get(role, (role, role))
-    return th if lang == "th" else en
+# The names of core.actors are re-exported: the domain and the window ask core.users for
+# who acts and what a role allows.
+__all__ = [
+    "OS_ROLE", "PERMISSIONS", "ROLES", "Actor", "PermissionDenied", "act_as", "acting_as",
+    "current_actor", "demo_section_head", "os_actor", "require", "require_actor", "role_name",
+    "DISPLAY_NAME_MAX", "IDLE_DEFAULT", "IDLE_KEY", "IDLE_RANGE", "USERNAME_MAX", "User",
+    "authenticate", "check_display_name", "check_username", "create_user", "has_users",
+    "hash_password", "idle_lock_minutes", "list_users", "reset_password", "set_idle_lock_minutes",
+    "set_user_active", "set_user_role", "verify_password",
+]  # fmt: skip
 
 
 # --- the idle lock -------------------------------------------------------------------
@@ -184,8 +58,6 @@ IDLE_RANGE = (1, 240)
 
 def idle_lock_minutes(db: Database) -> int:
     """Minutes without a key or click before the window locks (an office setting)."""
-    from core.db import get_setting
-
     value = get_setting(db, IDLE_KEY, "") or ""
     if value.isdecimal() and IDLE_RANGE[0] <= int(value) <= IDLE_RANGE[1]:
         return int(value)
@@ -194,16 +66,10 @@ def idle_lock_minutes(db: Database) -> int:
 
 def set_idle_lock_minutes(db: Database, minutes: int) -> None:
     """The office sets the idle time: administrators only, checked here, audited as a setting."""
-    from core.db import set_setting
-
     require(db, "settings.edit")
     low, high = IDLE_RANGE
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not low <= minutes <= high:
-        raise InvalidInput(
-            f"เวลาล็อกหน้าจอต้องเป็น {low} ถึง {high} นาที",
-            f"the idle lock time must be {low} to {high} minutes",
-            field="idle",
-        )
+        raise InvalidInput("users.idle_lock_time_minutes", field="idle", low=low, high=high)
     set_setting(db, IDLE_KEY, str(minutes))
 
 
@@ -248,11 +114,7 @@ class User:
 
 def _check_password(password: str) -> None:
     if len(password) < 8:
-        raise InvalidInput(
-            "รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร",
-            "the password must be at least 8 characters",
-            field="password",
-        )
+        raise InvalidInput("users.password_least_8_characters", field="password")
 
 
 # The longest user name the window's fields take, and so everywhere (DOMAIN.md section 8).
@@ -267,10 +129,7 @@ def check_username(text: str, *, field: str = "username") -> str:
     name = text if isinstance(text, str) else ""
     if not name.strip() or len(name) > USERNAME_MAX or not name.isprintable() or " " in name:
         raise InvalidInput(
-            f"ชื่อผู้ใช้ต้องเป็นตัวอักษรที่พิมพ์ได้บรรทัดเดียว ไม่มีช่องว่าง ยาวไม่เกิน {USERNAME_MAX} ตัว",
-            f"a user name is one line of printable characters without spaces, at most"
-            f" {USERNAME_MAX} long",
-            field=field,
+            "users.user_name_one_line_printable", field=field, username_max=USERNAME_MAX
         )
     return name.lower()
 
@@ -280,9 +139,7 @@ def check_display_name(text: str, *, field: str = "display_name") -> str:
     name = (text if isinstance(text, str) else "").strip()
     if len(name) > DISPLAY_NAME_MAX or not name.isprintable():
         raise InvalidInput(
-            f"ชื่อที่แสดงต้องเป็นตัวอักษรที่พิมพ์ได้บรรทัดเดียว ยาวไม่เกิน {DISPLAY_NAME_MAX} ตัว",
-            f"a display name is one line of printable characters, at most {DISPLAY_NAME_MAX} long",
-            field=field,
+            "users.display_name_one_line_printable", field=field, display_name_max=DISPLAY_NAME_MAX
         )
     return name
 
@@ -302,14 +159,10 @@ def list_users(db: Database) -> list[User]:
 
 def create_user(db: Database, username: str, display_name: str, role: str, password: str) -> User:
     """Add an account. The first account of a database must be the administrator."""
-    from core.audit import audit
-    from core.db import new_id, transaction
-    from core.records import covering
-
     username = check_username((username or "").strip())
     display_name = check_display_name(display_name or "")
     if role not in ROLES:
-        raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
+        raise InvalidInput("users.unknown_role", field="role", role=role)
     _check_password(password)
     uid = new_id()
     user = User(uid, username, (display_name or username).strip(), role, True)
@@ -319,15 +172,11 @@ def create_user(db: Database, username: str, display_name: str, role: str, passw
         # at once must not both create an administrator without a sign-in.
         first = not has_users(db)
         if first and role != "admin":
-            raise InvalidInput(
-                "บัญชีแรกต้องเป็นผู้ดูแลระบบ", "the first account must be the administrator"
-            )
+            raise InvalidInput("users.first_account_administrator")
         if not first:
             require(db, "users.manage")
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise InvalidInput(
-                f"มีผู้ใช้ชื่อ {username} แล้ว", f"user {username} already exists", field="username"
-            )
+            raise InvalidInput("users.user_already_exists", field="username", username=username)
         db.execute(
             "INSERT INTO users(uuid, username, display_name, role, pw_hash, active, created_at)"
             " VALUES (?, ?, ?, ?, ?, 1, ?)",
@@ -360,23 +209,19 @@ def authenticate(db: Database, username: str, password: str) -> User:
     stored = row[5] if row is not None else _DUMMY_HASH
     if not verify_password(password or "", stored) or row is None or not row[4]:
         # No field: naming one would tell which of the two was wrong, and reads as noise.
-        raise InvalidInput("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง", "wrong user name or password")
+        raise InvalidInput("cli.wrong_user_name_password")
     return User(row[0], row[1], row[2], row[3], True)
 
 
 def reset_password(db: Database, username: str, new_password: str) -> None:
     """An administrator sets a new password for a user who forgot theirs."""
-    from core.audit import audit
-    from core.db import transaction
-    from core.records import covering
-
     require(db, "users.manage")
     _check_password(new_password)
     pw_hash = hash_password(new_password)
     with transaction(db):
         row = db.execute("SELECT uuid FROM users WHERE username = ?", [username]).fetchone()
         if row is None:
-            raise InvalidInput(f"ไม่พบผู้ใช้ {username}", f"no user {username}", field="username")
+            raise InvalidInput("users.no_user_2", field="username", username=username)
         db.execute("UPDATE users SET pw_hash = ? WHERE uuid = ?", [pw_hash, row[0]])
         audit(db, "reset_password", "user", row[0], None, {"username": username},
               covers=covering(db, users=[row[0]]))  # fmt: skip
@@ -388,7 +233,7 @@ def _account(db: Database, username: str) -> User:
         "SELECT uuid, username, display_name, role, active FROM users WHERE username = ?", [name]
     ).fetchone()
     if row is None:
-        raise InvalidInput(f"ไม่พบผู้ใช้ {name}", f"no user {name}", field="username")
+        raise InvalidInput("users.no_user", field="username", name=name)
     return User(row[0], row[1], row[2], row[3], bool(row[4]))
 
 
@@ -400,19 +245,11 @@ def _keep_an_administrator(db: Database, user: User) -> None:
         [user.uuid],
     ).fetchone()[0]
     if user.role == "admin" and user.active and others == 0:
-        raise InvalidInput(
-            "ต้องมีผู้ดูแลระบบที่ใช้งานได้อย่างน้อยหนึ่งคน",
-            "at least one active administrator must remain",
-            field="username",
-        )
+        raise InvalidInput("users.least_one_active_administrator_remain", field="username")
 
 
 def set_user_active(db: Database, username: str, active: bool) -> User:
     """Close the account of someone who left (or open it again); their records stay theirs."""
-    from core.audit import audit
-    from core.db import transaction
-    from core.records import covering
-
     require(db, "users.manage")
     with transaction(db):
         # Under the write lock: two administrators closing each other's accounts at once
@@ -422,9 +259,7 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
             return user
         if not active:
             if user.username == current_actor(db).username:
-                raise InvalidInput(
-                    "ปิดบัญชีของตัวเองไม่ได้", "you cannot close your own account", field="username"
-                )
+                raise InvalidInput("users.you_cannot_close_your_own", field="username")
             _keep_an_administrator(db, user)
         db.execute("UPDATE users SET active = ? WHERE uuid = ?", [int(active), user.uuid])
         audit(db, "activate" if active else "deactivate", "user", user.uuid,
@@ -436,13 +271,9 @@ def set_user_active(db: Database, username: str, active: bool) -> User:
 
 def set_user_role(db: Database, username: str, role: str) -> User:
     """Give a user another role (a promotion, a move to the guard desk)."""
-    from core.audit import audit
-    from core.db import transaction
-    from core.records import covering
-
     require(db, "users.manage")
     if role not in ROLES:
-        raise InvalidInput(f"ไม่รู้จักบทบาท {role}", f"unknown role {role}", field="role")
+        raise InvalidInput("users.unknown_role", field="role", role=role)
     with transaction(db):
         user = _account(db, username)
         if user.role == role:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 
 from core.errors import InvalidInput
+from core.i18n import Localised, Phrase
 
 ASCII_DIGITS = "0123456789"
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -28,6 +29,10 @@ TEXT_MAX = 2000  # a note, a reason, what is to be done, evidence
 # No count, score or year the app keeps has more digits than this; a longer number is
 # not a value but an attack on int() and SQLite's 64-bit integers (OverflowError).
 MAX_DIGITS = 15
+
+
+_THE_VALUE = Phrase("values.what.value")  # what a number names when the caller says nothing
+_THE_TEXT = Phrase("values.what.text")
 
 
 def foreign_digit(text: str) -> str | None:
@@ -44,9 +49,7 @@ def foreign_digit(text: str) -> str | None:
 def _not_a_digit(text: str, ch: str, field: str) -> InvalidInput:
     name = unicodedata.name(ch, f"U+{ord(ch):04X}")
     return InvalidInput(
-        f"«{text}» มีตัวเลข «{ch}» ({name}) ที่ไม่ใช่เลขอารบิก 0-9 หรือเลขไทย ๐-๙",
-        f"«{text}» holds the digit «{ch}» ({name}), which is neither 0-9 nor Thai ๐-๙",
-        field=field,
+        "values.holds_digit_which_neither_0", field=field, text=text, ch=ch, name=name
     )
 
 
@@ -67,7 +70,7 @@ def digits(text: str, *, field: str, thai: bool = True) -> str:
 
 def whole(
     value: object, *, field: str, low: int, high: int, thai: bool = True,
-    what: tuple[str, str] = ("ค่า", "the value"),
+    what: Localised = _THE_VALUE,
 ) -> int:  # fmt: skip
     """A whole number low..high written in digits (`what` names it in the message).
 
@@ -91,39 +94,27 @@ def whole(
     return number
 
 
-def _out_of_range(raw: str, field: str, low: int, high: int, what: tuple[str, str]) -> InvalidInput:
+def _out_of_range(raw: str, field: str, low: int, high: int, what: Localised) -> InvalidInput:
     shown = raw if len(raw) <= 40 else raw[:37] + "..."
-    return InvalidInput(
-        f"{what[0]} «{shown}» ต้องเป็นจำนวนเต็ม {low} ถึง {high}",
-        f"{what[1]} «{shown}» must be a whole number from {low} to {high}",
-        field=field,
-    )
+    return InvalidInput("values.not_whole", field=field, what=what, shown=shown, low=low, high=high)
 
 
 def check_text(
     value: object, *, field: str, limit: int, required: bool = False, one_line: bool = True,
-    what: tuple[str, str] = ("ข้อความ", "the text"),
+    what: Localised = _THE_TEXT,
 ) -> str:  # fmt: skip
     """A text as a window field takes it: stripped, within `limit` characters, on one line
     unless `one_line` is False, not empty when `required`; no control characters."""
     if not isinstance(value, str):
-        raise InvalidInput(f"{what[0]} ต้องเป็นข้อความ", f"{what[1]} must be text", field=field)
+        raise InvalidInput("values.not_text", field=field, what=what)
     cleaned = value.strip()
     if required and not cleaned:
-        raise InvalidInput(f"โปรดระบุ{what[0]}", f"give {what[1]}", field=field)
+        raise InvalidInput("values.required", field=field, what=what)
     if len(cleaned) > limit:
-        raise InvalidInput(
-            f"{what[0]}ยาวเกิน {limit} ตัวอักษร ({len(cleaned)})",
-            f"{what[1]} is longer than {limit} characters ({len(cleaned)})",
-            field=field,
-        )
+        raise InvalidInput("values.too_long", field=field, what=what, limit=limit, n=len(cleaned))
     allowed = "\t" if one_line else "\t\n\r"
     if not cleaned.isprintable() and any(
         unicodedata.category(c) == "Cc" and c not in allowed for c in cleaned
     ):
-        raise InvalidInput(
-            f"{what[0]}มีอักขระควบคุมหรือขึ้นบรรทัดใหม่",
-            f"{what[1]} holds a control character or a line break",
-            field=field,
-        )
+        raise InvalidInput("values.control_character", field=field, what=what)
     return cleaned

@@ -65,18 +65,12 @@ def _guarded(run):
             return run(args)
         except psycopg.errors.InsufficientPrivilege as exc:
             reason = str(exc).strip().splitlines()[0]
-            error = InvalidInput(
-                tr("hub.denied", "th", reason=reason),
-                tr("hub.denied", "en", reason=reason),
-                field="--pg",
-            )
+            error = InvalidInput("hub.denied", field="--pg", reason=reason)
             print(error.bilingual(), file=sys.stderr)
             return EXIT_INVALID
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            error = SalaError(
-                tr("hub.failed", "th", reason=reason), tr("hub.failed", "en", reason=reason)
-            )
+            error = SalaError("hub.failed", reason=reason)
             print(error.bilingual(), file=sys.stderr)
             return EXIT_FAILURE
 
@@ -86,7 +80,7 @@ def _guarded(run):
 @_guarded
 def cmd_init(args: argparse.Namespace) -> int:
     from hub.connect import connected, redact, resolve_url
-    from hub.schema import init
+    from hub.upgrade import init
 
     with connected(args.pg) as conn:
         done = init(conn)
@@ -135,9 +129,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
         require_current(conn)
         if args.list or args.file is None:
             if args.file is None and not args.list:
-                raise InvalidInput(
-                    tr("hub.trust_what", "th"), tr("hub.trust_what", "en"), field="file"
-                )
+                raise InvalidInput("hub.trust_what", field="file")
             for e in sorted(trust_list(conn).values(), key=lambda e: (e.office, e.trusted_at)):
                 print(
                     f"{e.office}\t{e.device_id}\t{e.fingerprint or '-'}\t{e.trusted_by}"
@@ -221,9 +213,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         out = build_city_pdf(years, fy, args.out, lang=args.report_lang)
     except OSError as exc:
         raise InvalidInput(
-            tr("cli.file_error", "th", name=args.out, reason=exc.strerror),
-            tr("cli.file_error", "en", name=args.out, reason=exc.strerror),
-            field="--out",
+            "cli.file_error", field="--out", name=args.out, reason=exc.strerror
         ) from None
     say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
     return EXIT_OK

@@ -11,7 +11,6 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from core.errors import InvalidInput
-from core.i18n import tr
 
 # Where the connection string may come from instead of --pg, so that a password never
 # has to be typed on a command line (which other users of the server can read).
@@ -25,9 +24,7 @@ class HubUnavailable(InvalidInput):
 def resolve_url(given: str | None) -> str:
     url = given or os.environ.get(ENV_URL, "")
     if not url.strip():
-        raise HubUnavailable(
-            tr("hub.no_url", "th", env=ENV_URL), tr("hub.no_url", "en", env=ENV_URL), field="--pg"
-        )
+        raise HubUnavailable("hub.no_url", field="--pg", env=ENV_URL)
     return url
 
 
@@ -35,9 +32,7 @@ def _parts(url: str) -> dict[str, str]:
     try:
         return {k: str(v) for k, v in conninfo_to_dict(url).items()}
     except psycopg.ProgrammingError:
-        raise HubUnavailable(
-            tr("hub.bad_url", "th"), tr("hub.bad_url", "en"), field="--pg"
-        ) from None
+        raise HubUnavailable("hub.bad_url", field="--pg") from None
 
 
 def redact(url: str) -> str:
@@ -64,11 +59,7 @@ def unavailable(exc: Exception, url: str) -> HubUnavailable:
         str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, url
     )
     where = redact(url)
-    return HubUnavailable(
-        tr("hub.unreachable", "th", where=where, reason=reason),
-        tr("hub.unreachable", "en", where=where, reason=reason),
-        field="--pg",
-    )
+    return HubUnavailable("hub.unreachable", field="--pg", where=where, reason=reason)
 
 
 def connect(url: str) -> psycopg.Connection:

@@ -22,7 +22,6 @@ from pathlib import Path
 import psycopg
 
 from core.errors import InvalidInput
-from core.i18n import tr
 from sync.fileformat import Manifest, SyncFile, UntrustedComputer, read_sync_file
 
 
@@ -86,6 +85,4 @@ def _untrusted(path: Path, device: str, m: Manifest) -> InvalidInput:
         "name_th": m.office.name_th,
         "name_en": m.office.name_en,
     }
-    return InvalidInput(
-        tr("hub.untrusted", "th", **values), tr("hub.untrusted", "en", **values), field="file"
-    )
+    return InvalidInput("hub.untrusted", field="file", **values)

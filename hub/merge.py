@@ -23,7 +23,6 @@ import psycopg
 from core.audit import GENESIS
 from core.calendar import fiscal_year
 from core.errors import InvalidInput
-from core.i18n import tr
 from hub import tables
 from hub.dialect import PgDatabase, insert_ignore, to_pg
 from hub.intake import TrustList, check_file
@@ -511,11 +510,7 @@ def receive_file(conn: psycopg.Connection, path: Path, trusted: TrustList) -> Sy
         # A record that breaks a rule of the office's tables (a unique key, a CHECK, a
         # number out of range, a NUL in a text): the whole file is rolled back.
         reason = str(exc).strip().splitlines()[0]
-        raise InvalidInput(
-            tr("hub.clash", "th", file=path.name, reason=reason),
-            tr("hub.clash", "en", file=path.name, reason=reason),
-            field="file",
-        ) from None
+        raise InvalidInput("hub.clash", field="file", file=path.name, reason=reason) from None
     return result
 
 

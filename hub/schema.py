@@ -23,7 +23,6 @@ import psycopg
 from psycopg import sql
 
 from core.errors import InvalidInput
-from core.i18n import tr
 from hub.connect import HubUnavailable
 from hub.dialect import TEXT
 
@@ -37,9 +36,7 @@ _CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,15}$")
 def office_schema(code: str) -> str:
     """The schema of an office: its code (core.office.CODE_PATTERN) lower-cased."""
     if not _CODE.match(code):
-        raise InvalidInput(
-            tr("office.bad_code", "th"), tr("office.bad_code", "en"), field="office_code"
-        )
+        raise InvalidInput("office.bad_code", field="office_code")
     return "office_" + code.lower().replace("-", "_")
 
 
@@ -481,8 +478,9 @@ def office_schemas(conn: psycopg.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT code, schema_name FROM hub.offices ORDER BY code").fetchall())
 
 
-def init(conn: psycopg.Connection) -> list[str]:
-    """Create or upgrade the hub's schema; the names of the migrations applied now."""
+def migrate(conn: psycopg.Connection) -> list[str]:
+    """Create or upgrade the hub's schema; the names of the migrations applied now.
+    `hub.upgrade.init` runs it with the scores computed again in the same transaction."""
     done: list[str] = []
     with conn.transaction(), conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [_INIT_LOCK])
@@ -504,32 +502,23 @@ def init(conn: psycopg.Connection) -> list[str]:
             cur.execute("INSERT INTO hub.migrations(name) VALUES (%s)", [m.name])
             done.append(m.name)
         _grants(cur)
-        # The rules may have changed with the app: every stored score is computed again.
-        from hub.score import store_scores
-
-        for code in office_schemas(conn):
-            store_scores(conn, code)
     return done
 
 
 def _refuse_newer(have: set[str]) -> None:
     unknown = sorted(have - {m.name for m in MIGRATIONS})
     if unknown:
-        raise HubUnavailable(tr("hub.newer", "th"), tr("hub.newer", "en"), field="--pg")
+        raise HubUnavailable("hub.newer", field="--pg")
 
 
 def require_current(conn: psycopg.Connection) -> None:
     """Every command but `init` works on a hub at this app's version, and says so if not."""
     have = applied(conn)
     if not have:
-        raise HubUnavailable(
-            tr("hub.not_initialised", "th"), tr("hub.not_initialised", "en"), field="--pg"
-        )
+        raise HubUnavailable("hub.not_initialised", field="--pg")
     _refuse_newer(set(have))
     if len(have) < len(MIGRATIONS):
-        raise HubUnavailable(
-            tr("hub.needs_upgrade", "th"), tr("hub.needs_upgrade", "en"), field="--pg"
-        )
+        raise HubUnavailable("hub.needs_upgrade", field="--pg")
 
 
 def create_office(

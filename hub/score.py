@@ -17,7 +17,6 @@ from fractions import Fraction
 import psycopg
 
 from core.errors import InvalidInput
-from core.i18n import tr
 from hub.dialect import PgDatabase
 from hub.schema import office_schemas
 from summary.score import annual_score, score_json, scored_years
@@ -74,9 +73,7 @@ def _offices(conn: psycopg.Connection, office: str | None) -> dict[str, str]:
     office = office.strip().upper()
     if office not in schemas:
         known = ", ".join(schemas) or "-"
-        raise InvalidInput(tr("hub.unknown_office", "th", office=office, known=known),
-                           tr("hub.unknown_office", "en", office=office, known=known),
-                           field="--office")  # fmt: skip
+        raise InvalidInput("hub.unknown_office", field="--office", office=office, known=known)
     return {office: schemas[office]}
 
 

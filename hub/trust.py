@@ -15,7 +15,6 @@ from pathlib import Path
 import psycopg
 
 from core.errors import InvalidInput
-from core.i18n import tr
 from hub.intake import TrustEntry, keys_for, trust_list
 from hub.schema import ADMIN, create_office
 from sync.fileformat import Manifest, read_sync_file
@@ -42,11 +41,7 @@ def trust_file_device(conn: psycopg.Connection, path: Path) -> Trusted:
     a file that claims it but is signed by another key is."""
     user = conn.execute("SELECT current_user").fetchone()[0]
     if not is_admin(conn):
-        raise InvalidInput(
-            tr("hub.not_admin", "th", user=user, role=ADMIN),
-            tr("hub.not_admin", "en", user=user, role=ADMIN),
-            field="--pg",
-        )
+        raise InvalidInput("hub.not_admin", field="--pg", user=user, role=ADMIN)
     listed = trust_list(conn)
 
     def office_keys(m: Manifest) -> dict[str, str]:

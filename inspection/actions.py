@@ -13,6 +13,7 @@ from core.audit import audit
 from core.calendar import format_date, parse_date, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.i18n import ByLanguage, Phrase
 from core.records import covering
 from core.users import require
 from core.values import NAME_MAX, TEXT_MAX, check_text
@@ -85,7 +86,7 @@ def list_actions(
 def get_action(db: Database, action_uuid: str) -> CorrectiveAction:
     row = db.execute(_SQL + " WHERE a.uuid = ?", [action_uuid]).fetchone()
     if row is None:
-        raise NotFound("ไม่พบงานแก้ไข", "corrective action not found")
+        raise NotFound("actions.corrective_action_not_found")
     return _action(row)
 
 
@@ -103,24 +104,17 @@ def check_action(
     section 3): given the round's failed items, `item_no` is one of them.
     """
     what = check_text(what, field="what", limit=WHAT_MAX, required=True, one_line=False,
-                      what=("สิ่งที่ต้องแก้ไข", "what is to be done"))  # fmt: skip
-    who = check_text(who, field="who", limit=NAME_MAX, what=("ผู้รับผิดชอบ", "who does it"))
+                      what=Phrase("actions.what.what_done"))  # fmt: skip
+    who = check_text(who, field="who", limit=NAME_MAX, what=Phrase("actions.what.who_does"))
     if closed is not None and closed > (present or today()):
         raise InvalidInput(
-            f"วันที่ปิดงาน {closed.isoformat()} ยังมาไม่ถึง",
-            f"the closing date {closed.isoformat()} is in the future",
-            field="closed",
+            "actions.closing_date_future", field="closed", isoformat=closed.isoformat()
         )
     for value, name in ((due, "due"), (closed, "closed")):
         if value is not None and not MIN_DAY <= value <= MAX_DAY:
-            raise InvalidInput(f"วันที่ {value.isoformat()} ไม่ถูกต้อง",
-                               f"date {value.isoformat()} is not valid", field=name)  # fmt: skip
+            raise InvalidInput("actions.date_not_valid", field=name, isoformat=value.isoformat())
     if failed_items is not None and item_no not in failed_items:
-        raise InvalidInput(
-            f"ข้อ {item_no} ไม่ได้เป็นข้อที่ไม่ผ่านในรอบตรวจของงานนี้",
-            f"item {item_no} did not fail in this action's round",
-            field="item_no",
-        )
+        raise InvalidInput("actions.item_did_not_fail_action", field="item_no", item_no=item_no)
     return what, who
 
 
@@ -179,19 +173,18 @@ def _open_action(db: Database, action_uuid: str) -> CorrectiveAction:
     another window a moment ago is refused, not closed twice with two audit rows."""
     act = get_action(db, action_uuid)
     if not act.is_open:
-        raise InvalidInput("งานนี้ปิดแล้ว", "this action is already closed")
+        raise InvalidInput("actions.action_already_closed")
     return act
 
 
 def _not_before_round(act: CorrectiveAction, day: date, field: str) -> None:
     """An action is found by its round: it cannot be due, or done, before that day."""
     if act.round_date is not None and day < act.round_date:
-        th, en = format_date(act.round_date, "th"), format_date(act.round_date, "en")
+        found = act.round_date
         raise InvalidInput(
-            f"วันที่นี้อยู่ก่อนวันตรวจที่พบข้อบกพร่อง ({th}) โปรดระบุวันที่ตั้งแต่วันตรวจเป็นต้นไป",
-            f"this date is before the round that found the failure ({en});"
-            " give that day or a later one",
+            "actions.before_round",
             field=field,
+            day=ByLanguage(lambda lang: format_date(found, lang)),
         )
 
 

@@ -22,6 +22,7 @@ from core.calendar import fiscal_year, now, parse_date, parse_time
 from core.csvfile import file_digest, read_table, write_rows
 from core.db import new_ids, transaction
 from core.errors import InvalidInput, SalaError
+from core.i18n import Phrase, joined
 from core.records import Covers
 from core.users import current_actor, require
 from inspection.points import get_point, list_points
@@ -110,31 +111,29 @@ def _refuse_differing(point, at: str, number: int, have: tuple, scores: str, not
     uid, old_scores, old_note = have
     items = [str(n) for n, (a, b) in enumerate(zip(old_scores, scores, strict=True), start=1)
              if a != b]  # fmt: skip
-    what_th = [f"คะแนนข้อ {', '.join(items)}"] if items else []
-    what_en = [f"scores of items {', '.join(items)}"] if items else []
+    parts = [Phrase("rounds_csv.what.scores", items=", ".join(items))] if items else []
     if old_note != note:
-        what_th.append("หมายเหตุ")
-        what_en.append("note")
+        parts.append(Phrase("rounds_csv.what.note"))
+    what = joined(parts, Phrase("rounds_csv.and"))
     when = at.replace("T", " ")
+    field = "i" + items[0] if items else "note"
     if not uid:
         raise InvalidInput(
-            f"แถวก่อนหน้าในไฟล์นี้เป็นรอบตรวจของจุด {point.code} เวลา {when} ผู้ตรวจเดียวกัน"
-            f" แต่มี{' และ'.join(what_th)}ต่างกัน",
-            f"an earlier row of this file is the round at {point.code} on {when} by the same"
-            f" inspector with other {' and '.join(what_en)}",
-            field="i" + items[0] if items else "note",
+            "rounds_csv.earlier_row_differs",
+            field=field,
             row=number,
+            code=point.code,
+            when=when,
+            what=what,
         )
     raise InvalidInput(
-        f"รอบตรวจที่บันทึกสมบูรณ์แล้วของจุด {point.code} เวลา {when} ({uid}) มี"
-        f"{' และ'.join(what_th)}ต่างจากไฟล์ ไม่มีการนำเข้าข้อมูลใด ๆ รอบที่สมบูรณ์แล้วแก้ได้ด้วยการแก้ไขผล"
-        f" พร้อมเหตุผล: ในหน้าต่าง (ปุ่ม «แก้ไขผล») หรือคำสั่ง correct-round {uid}"
-        " --reason ... --scores ...",
-        f"the final round at {point.code} on {when} ({uid}) differs from the file in the"
-        f" {' and '.join(what_en)}; nothing was imported. A final round is corrected with a"
-        f" reason: Correct in the window, or correct-round {uid} --reason ... --scores ...",
-        field="i" + items[0] if items else "note",
+        "rounds_csv.final_round_differs",
+        field=field,
         row=number,
+        code=point.code,
+        when=when,
+        uid=uid,
+        what=what,
     )
 
 
@@ -147,10 +146,7 @@ def _write(db: Database, path: Path, table: tuple[list[str], list], source: str)
         # rounds; a standard or point changed (or a restore) meanwhile is the one used.
         std = current_standard(db)
         if len(std.items) != len(ITEM_COLUMNS):
-            raise InvalidInput(
-                f"เกณฑ์ปัจจุบันมี {len(std.items)} ข้อ ไฟล์นี้มี 20 ข้อ",
-                f"the current standard has {len(std.items)} items, the file has 20",
-            )
+            raise InvalidInput("rounds_csv.current_standard_items_file_20", len=len(std.items))
         parsed = _check_rows(db, *table, std)
         present = _present(db, parsed)
         batch = next_batch(db)

@@ -19,7 +19,7 @@ from core.ladder import LEVEL_SCORES, LadderRow, score_for
 from core.rounding import pct_text
 from inspection.points import Point, active_between, parse_periods
 from inspection.rounds import Round, deciding_rounds
-from inspection.standard import judge, standard_by_id
+from inspection.standard import standard_by_id
 from inspection.survey import Satisfaction, satisfaction
 
 PLAN_POINTS = 27
@@ -165,7 +165,7 @@ def _need(db: Database, point: Point, rnd: Round | None) -> PointNeed | None:
     if rnd.passed:
         return None
     std = standard_by_id(db, rnd.standard_id)
-    verdict = judge([s or 0 for s in rnd.scores], std.item_min, std.pass_total)
+    verdict = rnd.verdict
     reasons = [
         ("ind.need.item", {"no": no, "score": rnd.scores[no - 1]}) for no in verdict.failed_items
     ]

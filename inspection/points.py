@@ -10,6 +10,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from core.errors import InvalidInput
+from core.i18n import Phrase
 from core.values import ASCII_DIGITS, THAI_DIGITS, TITLE_MAX, check_text
 
 _THAI = str.maketrans(THAI_DIGITS, ASCII_DIGITS)
@@ -71,11 +72,7 @@ def get_point(db: Database, code: str, *, field: str = "point") -> Point:
     norm = (code or "").strip().upper()
     row = db.execute(f"SELECT {_COLS} FROM points WHERE code = ?", [norm]).fetchone()
     if row is None:
-        raise InvalidInput(
-            f"ไม่รู้จักจุดบริการ «{code}» (รหัสเช่น F1-01)",
-            f"unknown restroom point «{code}» (codes look like F1-01)",
-            field=field,
-        )
+        raise InvalidInput("points.unknown_restroom_point_codes_look", field=field, code=code)
     return _point(row)
 
 
@@ -140,19 +137,17 @@ def check_point(
     """Issue 14, point 2: the one check of a point and its periods, wherever it comes
     from (seeded, changed here, received in a sync file)."""
     if not isinstance(code, str) or not _STORED_CODE.match(code):
-        raise InvalidInput(f"รหัสจุดบริการ «{code}» ไม่ถูกต้อง", f"point code «{code}» is not valid",
-                           field="code")  # fmt: skip
+        raise InvalidInput("points.point_code_not_valid", field="code", code=code)
     if isinstance(floor, bool) or not isinstance(floor, int) or not -9 <= floor <= 200:
-        raise InvalidInput(f"ชั้น «{floor}» ไม่ถูกต้อง", f"floor «{floor}» is not valid",
-                           field="floor")  # fmt: skip
+        raise InvalidInput("plan.floor_not_valid", field="floor", floor=floor)
     if kind not in KINDS:
-        raise InvalidInput(f"ไม่รู้จักประเภทห้องน้ำ «{kind}»",
-                           f"unknown kind «{kind}» (use {', '.join(KINDS)})",
-                           field="kind")  # fmt: skip
+        raise InvalidInput(
+            "points.unknown_kind_use", field="kind", kind=kind, join=", ".join(KINDS)
+        )
     check_text(name_th, field="name_th", limit=TITLE_MAX, required=True,
-               what=("ชื่อจุดบริการ", "the point's Thai name"))  # fmt: skip
-    check_text(name_en, field="name_en", limit=TITLE_MAX, what=("ชื่อภาษาอังกฤษ", "the English name"))
-    check_text(location, field="location", limit=TITLE_MAX, what=("ที่ตั้ง", "the location"))
+               what=Phrase("points.what.point_thai_name"))  # fmt: skip
+    check_text(name_en, field="name_en", limit=TITLE_MAX, what=Phrase("points.what.english_name"))
+    check_text(location, field="location", limit=TITLE_MAX, what=Phrase("points.what.location"))
     check_periods(periods, active)
 
 
@@ -160,8 +155,7 @@ def check_periods(periods: object, active: bool) -> None:
     """A point's active periods (m014): [from, until] ISO days in order, not overlapping,
     only the first without a start and only the last without an end, which is open
     exactly while the point is active."""
-    bad = InvalidInput("ช่วงเวลาที่เปิดใช้จุดบริการไม่ถูกต้อง", "the point's active periods are not valid",
-                       field="periods")  # fmt: skip
+    bad = InvalidInput("points.point_active_periods_not_valid", field="periods")
     if not isinstance(periods, list) or not periods:
         raise bad
     last_end: str | None = None

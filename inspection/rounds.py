@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -21,6 +21,7 @@ from core.audit import audit
 from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.i18n import Phrase
 from core.records import ACTIONS, ROUNDS, Covers, covering, json_string, values_digest
 from core.users import current_actor, require
 from core.values import NAME_MAX, TEXT_MAX, check_text
@@ -56,9 +57,19 @@ class Round:
     supersedes: str | None
     reason: str
     notes: dict[int, str]
+    # The pass rule's thresholds of the standard the round was scored against (not the
+    # newest): its verdict stays what it was when a later version changes them.
+    item_min: int
+    pass_total: int
     superseded_by: str | None = None
     recorded_by: str = ""  # the account that saved it (the inspector is who inspected)
     point_uuid: str = ""
+
+    @cached_property
+    def verdict(self) -> Judgement:
+        """What the pass rule (inspection.standard.judge) says of its scores, worked out
+        once. An item not scored yet (a draft) counts 0 until it is."""
+        return _judged(tuple(s or 0 for s in self.scores), self.item_min, self.pass_total)
 
     @property
     def is_final(self) -> bool:
@@ -93,7 +104,8 @@ _ROUND_SQL = (
     "SELECT r.id, r.uuid, r.point_id, p.code, r.standard_id, r.inspected_at, r.fiscal_year,"
     " r.inspector, r.status, r.scores, r.total, r.passed, r.note, r.supersedes, r.reason,"
     " (SELECT s.uuid FROM rounds s WHERE s.supersedes = r.uuid AND s.status = 'final'),"
-    " r.recorded_by, p.uuid FROM rounds r JOIN points p ON p.id = r.point_id"
+    " r.recorded_by, p.uuid, st.item_min, st.pass_total"
+    " FROM rounds r JOIN points p ON p.id = r.point_id JOIN standards st ON st.id = r.standard_id"
 )
 
 
@@ -127,6 +139,8 @@ def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
                 superseded_by=row[15],
                 recorded_by=row[16] or "",
                 point_uuid=row[17],
+                item_min=row[18],
+                pass_total=row[19],
             )
         )
     return out
@@ -135,7 +149,7 @@ def _rows_to_rounds(db: Database, rows: list[tuple]) -> list[Round]:
 def get_round(db: Database, round_uuid: str) -> Round:
     rows = db.execute(_ROUND_SQL + " WHERE r.uuid = ?", [round_uuid]).fetchall()
     if not rows:
-        raise NotFound(f"ไม่พบรอบตรวจ {round_uuid}", f"no round {round_uuid}")
+        raise NotFound("rounds.no_round", round_uuid=round_uuid)
     return _rows_to_rounds(db, rows)[0]
 
 
@@ -171,12 +185,12 @@ def open_drafts(db: Database) -> list[Round]:
 
 def _check_inspector(inspector: str) -> str:
     return check_text(inspector or "", field="inspector", limit=NAME_MAX, required=True,
-                what=("ชื่อผู้ตรวจ", "the inspector's name"))  # fmt: skip
+                what=Phrase("rounds.what.inspector_name"))  # fmt: skip
 
 
 def _check_when(when: datetime, present: datetime | None = None) -> datetime:
     if when > (present or now()):
-        raise InvalidInput("เวลาตรวจยังมาไม่ถึง", "the inspection time is in the future", field="date")
+        raise InvalidInput("rounds.inspection_time_future", field="date")
     return when.replace(second=0, microsecond=0)
 
 
@@ -226,9 +240,7 @@ def check_round(
     n = len(std.items)
     if len(rnd.scores) != n:
         raise InvalidInput(
-            f"มีคะแนน {len(rnd.scores)} ข้อ แต่เกณฑ์ฉบับนี้มี {n} ข้อ",
-            f"{len(rnd.scores)} scores were given but the standard has {n} items",
-            field="scores",
+            "rounds.scores_given_but_standard_items", field="scores", len=len(rnd.scores), n=n
         )
     # Most rounds are plain: one C-speed test. Only a bad one is read item by item, to
     # name the item (a 100,000-row import calls this once a row).
@@ -237,13 +249,15 @@ def check_round(
     if rnd.inspected_at > (present or now()):
         _check_when(rnd.inspected_at, present)  # raises, in the window's words
     if rnd.inspected_at.year < MIN_YEAR:
-        raise InvalidInput("เวลาตรวจเก่าเกินไป", "the inspection time is too long ago", field="date")
+        raise InvalidInput("rounds.inspection_time_too_long_ago", field="date")
     _check_inspector(rnd.inspector)
-    check_text(rnd.note, field="note", limit=TEXT_MAX, one_line=False, what=("หมายเหตุ", "the note"))
+    check_text(
+        rnd.note, field="note", limit=TEXT_MAX, one_line=False, what=Phrase("rounds.what.note")
+    )
     for no, note in rnd.notes.items():
         _check_item(std, no)
         check_text(note, field=f"i{no}", limit=TEXT_MAX, one_line=False,
-                   what=(f"หมายเหตุข้อ {no}", f"the note of item {no}"))  # fmt: skip
+                   what=Phrase("rounds.what.note_item_2", no=no))  # fmt: skip
     if rnd.supersedes is not None:
         _check_correction(rnd, corrected)
     return _judged(tuple(rnd.scores), std.item_min, std.pass_total)  # type: ignore[arg-type]
@@ -267,39 +281,23 @@ def _valid_scores(max_score: int) -> frozenset[int]:
 def _name_bad_score(rnd: RoundFacts, std: Standard) -> None:
     for no, score in enumerate(rnd.scores, start=1):
         if score is None:
-            raise InvalidInput(f"ยังไม่ได้ให้คะแนนข้อ {no}", f"item {no} is not scored yet",
-                               field=f"i{no}")  # fmt: skip
+            raise InvalidInput("rounds.item_not_scored_yet", field=f"i{no}", no=no)
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= std.max_score:
             check_score(str(score), std.max_score, field=f"i{no}")
-            raise InvalidInput(f"คะแนนข้อ {no} ไม่ถูกต้อง", f"the score of item {no} is not valid",
-                               field=f"i{no}")  # fmt: skip
+            raise InvalidInput("rounds.score_item_not_valid", field=f"i{no}", no=no)
 
 
 def _check_correction(rnd: RoundFacts, corrected: RoundFacts | None) -> None:
     check_text(rnd.reason, field="reason", limit=TEXT_MAX, required=True, one_line=False,
-               what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
+               what=Phrase("rounds.what.reason_correction"))  # fmt: skip
     if corrected is None or corrected.uuid != rnd.supersedes or rnd.supersedes == rnd.uuid:
-        raise InvalidInput(
-            "ไม่พบรอบตรวจที่ขอแก้ไข", "the round this corrects is not here", field="supersedes"
-        )
+        raise InvalidInput("rounds.round_corrects_not_here", field="supersedes")
     if not corrected.final:
-        raise InvalidInput(
-            "แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว",
-            "only a final round can be corrected",
-            field="supersedes",
-        )
+        raise InvalidInput("rounds.only_final_round_can_corrected", field="supersedes")
     if corrected.point != rnd.point:
-        raise InvalidInput(
-            "การแก้ไขต้องเป็นจุดบริการเดียวกับรอบตรวจที่แก้",
-            "a correction must be of the same point",
-            field="point",
-        )
+        raise InvalidInput("rounds.correction_same_point", field="point")
     if corrected.inspected_at != rnd.inspected_at:
-        raise InvalidInput(
-            "การแก้ไขต้องมีเวลาตรวจเดียวกับรอบตรวจที่แก้",
-            "a correction keeps the inspection time of the round it corrects",
-            field="date",
-        )
+        raise InvalidInput("rounds.correction_keeps_inspection_time_round", field="date")
 
 
 def start_draft(
@@ -365,19 +363,14 @@ def _draft(db: Database, round_uuid: str) -> tuple[Round, Standard]:
     require(db, "rounds.record")
     rnd = get_round(db, round_uuid)
     if rnd.is_final:
-        raise InvalidInput(
-            "รอบตรวจนี้บันทึกเป็นฉบับสมบูรณ์แล้ว แก้ไขไม่ได้ ใช้ «แก้ไขผล» เพื่อสร้างรอบใหม่",
-            "this round is final and cannot be edited; use Correct to make a new round",
-        )
+        raise InvalidInput("rounds.round_final_cannot_edited_use")
     return rnd, standard_by_id(db, rnd.standard_id)
 
 
 def _check_item(std: Standard, item_no: int) -> None:
     if not 1 <= item_no <= len(std.items):
         raise InvalidInput(
-            f"ไม่มีข้อ {item_no} ในเกณฑ์ (มี 1 ถึง {len(std.items)})",
-            f"there is no item {item_no} (items are 1 to {len(std.items)})",
-            field="item",
+            "rounds.there_no_item_items_1", field="item", item_no=item_no, len=len(std.items)
         )
 
 
@@ -400,7 +393,7 @@ def set_score(db: Database, round_uuid: str, item_no: int, score: int | None) ->
 
 def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Round:
     note = check_text(note or "", field=f"i{item_no}", limit=TEXT_MAX, one_line=False,
-                      what=(f"หมายเหตุข้อ {item_no}", f"the note of item {item_no}"))  # fmt: skip
+                      what=Phrase("rounds.what.note_item", item_no=item_no))  # fmt: skip
     with transaction(db):
         rnd, std = _draft(db, round_uuid)
         _check_item(std, item_no)
@@ -417,7 +410,7 @@ def set_item_note(db: Database, round_uuid: str, item_no: int, note: str) -> Rou
 
 def set_round_note(db: Database, round_uuid: str, note: str) -> Round:
     note = check_text(note or "", field="note", limit=TEXT_MAX, one_line=False,
-                      what=("หมายเหตุ", "the note"))  # fmt: skip
+                      what=Phrase("rounds.what.note"))  # fmt: skip
     with transaction(db):
         rnd, _ = _draft(db, round_uuid)
         db.execute("UPDATE rounds SET note = ? WHERE id = ? AND status = 'draft'", [note, rnd.id])
@@ -477,11 +470,7 @@ def finalize(db: Database, round_uuid: str) -> Finalized:
         missing = [no for no, s in enumerate(rnd.scores, start=1) if s is None]
         if missing:
             listed = ", ".join(str(n) for n in missing)
-            raise InvalidInput(
-                f"ยังไม่ได้ให้คะแนนข้อ {listed}",
-                f"items {listed} are not scored yet",
-                field=f"i{missing[0]}",
-            )
+            raise InvalidInput("rounds.items_not_scored_yet", field=f"i{missing[0]}", listed=listed)
         corrected = None
         if rnd.supersedes:
             _check_supersede(db, rnd.supersedes)
@@ -515,10 +504,7 @@ def _check_supersede(db: Database, old_uuid: str) -> None:
         "SELECT 1 FROM rounds WHERE supersedes = ? AND status = 'final'", [old_uuid]
     ).fetchone()
     if taken:
-        raise InvalidInput(
-            "รอบตรวจนี้ถูกแก้ไขไปแล้ว ให้แก้ไขจากรอบล่าสุด",
-            "this round has already been corrected; correct the latest one",
-        )
+        raise InvalidInput("rounds.round_already_been_corrected_correct")
 
 
 def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) -> Round:
@@ -530,13 +516,11 @@ def correct_round(db: Database, round_uuid: str, reason: str, inspector: str) ->
     require(db, "rounds.correct")
     reason = check_text(reason or "", field="reason", limit=TEXT_MAX, required=True,
                         one_line=False,
-                        what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
+                        what=Phrase("rounds.what.reason_correction"))  # fmt: skip
     with transaction(db):
         old = get_round(db, round_uuid)
         if not old.is_final:
-            raise InvalidInput(
-                "แก้ไขได้เฉพาะรอบตรวจที่บันทึกสมบูรณ์แล้ว", "only a final round can be corrected"
-            )
+            raise InvalidInput("rounds.only_final_round_can_corrected")
         _check_supersede(db, old.uuid)
         point = get_point_by_id(db, old.point_id)
         return start_draft(
@@ -564,9 +548,7 @@ def correct_with_scores(
     std = current_standard(db)
     if len(scores) != len(std.items):
         raise InvalidInput(
-            f"ต้องให้คะแนน {len(std.items)} ข้อ (ให้มา {len(scores)} ข้อ)",
-            f"give {len(std.items)} scores ({len(scores)} given)",
-            field="--scores",
+            "rounds.give_scores_given", field="--scores", len=len(std.items), n_scores=len(scores)
         )
     values = [check_score(v, std.max_score, field=f"i{n}") for n, v in enumerate(scores, start=1)]
     draft = correct_round(db, round_uuid, reason, inspector)

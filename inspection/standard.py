@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.errors import InvalidInput, NotFound
+from core.i18n import Phrase
 from core.values import TEXT_MAX, check_text, whole
 
 
@@ -66,7 +67,7 @@ def judge(scores: Sequence[int], item_min: int, pass_total: int) -> Judgement:
 
 def check_score(value: object, max_score: int = 4, *, field: str = "score") -> int:
     """A score is a whole number 0..max_score (ASCII or Thai digits, core.values)."""
-    return whole(value, field=field, low=0, high=max_score, what=("คะแนน", "score"))
+    return whole(value, field=field, low=0, high=max_score, what=Phrase("standard.what.score"))
 
 
 def _load(db: Database, where: str, params: list) -> Standard:
@@ -76,7 +77,7 @@ def _load(db: Database, where: str, params: list) -> Standard:
         params,
     ).fetchone()
     if row is None:
-        raise NotFound("ไม่พบเกณฑ์มาตรฐาน", "standard not found")
+        raise NotFound("standard.standard_not_found")
     items = tuple(
         StandardItem(*r)
         for r in db.execute(
@@ -117,27 +118,21 @@ def check_standard(
     for name, value, low, high in (("version", version, 1, 10**6),
                                    ("max_score", max_score, 1, MAX_SCORE_LIMIT)):  # fmt: skip
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidInput(f"{name} «{value}» ไม่ถูกต้อง", f"{name} «{value}» is not valid",
-                               field=name)  # fmt: skip
+            raise InvalidInput("plan.not_valid", field=name, name=name, value=value)
     if not 1 <= len(items) <= MAX_ITEMS:
-        raise InvalidInput(f"เกณฑ์ต้องมี 1 ถึง {MAX_ITEMS} ข้อ",
-                           f"a standard has 1 to {MAX_ITEMS} items", field="items")  # fmt: skip
+        raise InvalidInput("standard.standard_1_items", field="items", max_items=MAX_ITEMS)
     for n, (no, grp, th, en) in enumerate(items, start=1):
         if no != n:
-            raise InvalidInput("ข้อต้องเรียง 1, 2, 3, …", "items must be numbered 1, 2, 3, …",
-                               field="no", row=n)  # fmt: skip
+            raise InvalidInput("standard.items_numbered_1_2_3", field="no", row=n)
         if grp not in GROUPS or not th.strip() or not en.strip():
-            raise InvalidInput("ต้องมีกลุ่ม (H, A, S) และข้อความไทยและอังกฤษ",
-                               "each item needs a group (H, A, S) and Thai and English text",
-                               field="group", row=n)  # fmt: skip
+            raise InvalidInput("standard.each_item_needs_group_h", field="group", row=n)
         for value in (th, en):
-            check_text(value, field=f"i{n}", limit=TEXT_MAX, what=(f"ข้อ {n}", f"item {n}"))
+            check_text(value, field=f"i{n}", limit=TEXT_MAX, what=Phrase("field.item_n", n=n))
     most = max_score * len(items)
     for name, value, low, high in (("item_min", item_min, 0, max_score),
                                    ("pass_total", pass_total, 1, most)):  # fmt: skip
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise InvalidInput("เกณฑ์ผ่านไม่ถูกต้อง", "the pass thresholds are not valid",
-                               field=name)  # fmt: skip
+            raise InvalidInput("standard.pass_thresholds_not_valid", field=name)
 
 
 def max_totals(db: Database) -> dict[int, int]:
@@ -172,7 +167,7 @@ def create_standard_version(
     items = []
     for number, row in rows:
         try:
-            no = whole(row["no"], field="no", low=1, high=MAX_ITEMS, what=("ข้อ", "item"))
+            no = whole(row["no"], field="no", low=1, high=MAX_ITEMS, what=Phrase("field.item"))
             items.append((no, row["group"].upper(), row["th"], row["en"]))
             # Each item as it is read, to name its row (the thresholds are checked below,
             # against the current version read under the write lock).

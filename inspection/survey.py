@@ -25,7 +25,7 @@ from core.calendar import fiscal_year, parse_date, today
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
-from core.i18n import tr
+from core.i18n import ByLanguage, Phrase, tr
 from core.migrations import seed_uuid
 from core.records import SURVEY_FORMS, SURVEY_QUESTIONS, Covers, covering
 from core.users import current_actor, require
@@ -55,11 +55,7 @@ def parse_ratings(text: str, *, field: str = "rating", thai: bool = True) -> lis
     raw = str(text)
     parts = [p.strip() for p in digits(raw, field=field, thai=thai).split(";")]
     if not parts or any(p not in ("1", "2", "3", "4", "5") for p in parts):
-        raise InvalidInput(
-            f"คะแนนความพึงพอใจ «{raw}» ต้องเป็น 1-5 (หลายข้อคั่นด้วย ;)",
-            f"rating «{raw}» must be 1-5 (several separated by ;)",
-            field=field,
-        )
+        raise InvalidInput("survey.rating_1_5_several_separated", field=field, raw=raw)
     return [int(p) for p in parts]
 
 
@@ -75,26 +71,21 @@ def check_response(
     the form it was given with has questions (`questions`, when it names one).
     """
     if day > (present or today()):
-        raise InvalidInput(
-            f"วันที่ {day.isoformat()} ยังมาไม่ถึง",
-            f"date {day.isoformat()} is in the future",
-            field="date",
-        )
+        raise InvalidInput("plan.date_future", field="date", isoformat=day.isoformat())
     grp = check_group(group)
     values = list(ratings)
     if not 1 <= len(values) <= MAX_QUESTIONS or any(
         isinstance(v, bool) or v not in range(1, 6) for v in values
     ):
         raise InvalidInput(
-            f"คะแนนต้องเป็น 1-5 ไม่เกิน {MAX_QUESTIONS} ข้อ",
-            f"ratings must be 1-5, at most {MAX_QUESTIONS} of them",
-            field="rating",
+            "survey.ratings_1_5_most_them", field="rating", max_questions=MAX_QUESTIONS
         )
     if questions is not None and questions != len(values):
         raise InvalidInput(
-            f"แบบสอบถามนี้มี {questions} ข้อ แต่ได้คะแนน {len(values)} ข้อ",
-            f"this form has {questions} questions but {len(values)} ratings were given",
+            "survey.form_questions_but_ratings_given",
             field="rating",
+            questions=questions,
+            n_values=len(values),
         )
     return grp, values
 
@@ -102,11 +93,7 @@ def check_response(
 def check_group(text: str) -> str:
     grp = (text or "").strip().lower()
     if grp not in GROUPS:
-        raise InvalidInput(
-            f"กลุ่มผู้ตอบ «{text}» ต้องเป็น official, employee หรือ public",
-            f"group «{text}» must be official, employee or public",
-            field="group",
-        )
+        raise InvalidInput("survey.group_official_employee_public", field="group", text=text)
     return grp
 
 
@@ -296,22 +283,20 @@ def _new_rows(db: Database, parsed: list[_Row]) -> list[_Row]:
 
 def _differs(r: _Row, have: dict[str, str], mine: dict[str, str], in_file: bool) -> InvalidInput:
     names = [c for c in SURVEY_COLUMNS if have[c] != mine[c]]
-    what = ", ".join(f"{c} «{have[c]}» / «{mine[c]}»" for c in names)
-    what_th = ", ".join(f"{tr(f'field.{c}', 'th')} ({c}) «{have[c]}» / «{mine[c]}»" for c in names)
-    if in_file:
-        return InvalidInput(
-            f"แถวก่อนหน้าในไฟล์นี้มีคำตอบรหัส {r.uid} เดียวกันแต่ต่างกันที่ {what_th}",
-            f"an earlier row of this file has the same answer id {r.uid} with another {what}",
-            field=names[0],
-            row=r.number,
+
+    def what(lang: str) -> str:
+        # A Thai reader is given each column's label, its CSV name in brackets.
+        return ", ".join(
+            f"{tr(f'field.{c}', 'th') + f' ({c})' if lang == 'th' else c} «{have[c]}» / «{mine[c]}»"
+            for c in names
         )
+
     return InvalidInput(
-        f"คำตอบแบบสอบถามรหัส {r.uid} มีอยู่แล้ว แต่ต่างจากไฟล์ที่ {what_th} (ที่มีอยู่ / ในไฟล์)"
-        " ไม่มีการนำเข้าข้อมูลใด ๆ",
-        f"the survey answer {r.uid} is already here and differs from the file in {what}"
-        " (here / in the file); nothing was imported",
+        "survey.id_differs_in_file" if in_file else "survey.id_differs_here",
         field=names[0],
         row=r.number,
+        uid=r.uid,
+        what=ByLanguage(what),
     )
 
 
@@ -323,11 +308,7 @@ def _answer_id(text: str) -> str | None:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise InvalidInput(
-            f"รหัสคำตอบ «{text}» ไม่ใช่รหัสที่คำสั่ง export survey เขียนไว้ (UUID) หรือเว้นว่าง",
-            f"answer id «{text}» is not an id export survey writes (a UUID), nor empty",
-            field="id",
-        ) from None
+        raise InvalidInput("survey.id_not_uuid", field="id", text=text) from None
 
 
 def _parse_rows(db: Database, rows: list[tuple[int, dict[str, str]]]) -> list[_Row]:
@@ -405,7 +386,7 @@ _FORM_COLS = "key, fiscal_year, name_th, name_en, replaced_by, retired"
 def get_form(db: Database, key: str) -> SurveyForm:
     row = db.execute(f"SELECT {_FORM_COLS} FROM survey_forms WHERE key = ?", [key]).fetchone()
     if row is None:
-        raise NotFound("ไม่พบแบบสอบถาม", "survey form not found")
+        raise NotFound("survey.survey_form_not_found")
     return _form(db, row)
 
 
@@ -451,13 +432,12 @@ def check_form(
     rows of the editor dropped)."""
     names = [
         check_text(
-            name, field="name", limit=TITLE_MAX, what=("ชื่อแบบสอบถาม", "the form's name")
+            name, field="name", limit=TITLE_MAX, what=Phrase("survey.what.form_name")
         )  # fmt: skip
         for name in (name_th, name_en)
     ]
     if not all(names):
-        raise InvalidInput("โปรดตั้งชื่อแบบสอบถามทั้งภาษาไทยและภาษาอังกฤษ",
-                           "give the form a Thai and an English name", field="name")  # fmt: skip
+        raise InvalidInput("survey.give_form_thai_english_name", field="name")
     return names[0], names[1], _clean_questions(items)
 
 
@@ -465,24 +445,19 @@ def _clean_questions(items: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     cleaned = [((th or "").strip(), (en or "").strip()) for th, en in items]
     cleaned = [(th, en) for th, en in cleaned if th or en]  # blank rows of the editor
     if not cleaned:
-        raise InvalidInput("แบบสอบถามต้องมีอย่างน้อย 1 ข้อ", "a form needs at least 1 question",
-                           field="questions")  # fmt: skip
+        raise InvalidInput("survey.form_needs_least_1_question", field="questions")
     if len(cleaned) > MAX_QUESTIONS:
         raise InvalidInput(
-            f"แบบสอบถามมีได้ไม่เกิน {MAX_QUESTIONS} ข้อ",
-            f"a form has at most {MAX_QUESTIONS} questions",
-            field="questions",
+            "survey.form_most_questions", field="questions", max_questions=MAX_QUESTIONS
         )
     for no, (th, en) in enumerate(cleaned, start=1):
         if not th or not en:
             raise InvalidInput(
-                f"คำถามข้อ {no} ต้องมีทั้งภาษาไทยและภาษาอังกฤษ",
-                f"question {no} needs both its Thai and its English text",
-                field=f"question {no}",
+                "survey.question_needs_both_thai_english", field=f"question {no}", no=no
             )
         for value in (th, en):
             check_text(value, field=f"question {no}", limit=TEXT_MAX,
-                       what=(f"คำถามข้อ {no}", f"question {no}"))  # fmt: skip
+                       what=Phrase("survey.what.question", no=no))  # fmt: skip
     return cleaned
 
 
@@ -562,11 +537,7 @@ def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
             [fy, form.key],
         ).fetchone()
         if row is None:
-            raise InvalidInput(
-                f"แบบสอบถามนี้ไม่ได้ใช้ในปีงบประมาณ {fy}",
-                f"this form is not in use in fiscal year {fy}",
-                field="form",
-            )
+            raise InvalidInput("survey.form_not_use_fiscal_year", field="form", fy=fy)
         form = get_form(db, row[0])
     while form.replaced_by is not None:
         form = get_form(db, form.replaced_by)
@@ -639,8 +610,7 @@ def retire_form(db: Database, fy: int, key: str) -> None:
         _ensure_own_forms(db, fy)
         form = _own_form(db, fy, key)
         if len(forms(db, fy)) <= 1:
-            raise InvalidInput("ต้องเหลือแบบสอบถามอย่างน้อย 1 แบบ", "keep at least one form",
-                               field="form")  # fmt: skip
+            raise InvalidInput("survey.keep_least_one_form", field="form")
         db.execute("UPDATE survey_forms SET retired = 1 WHERE key = ?", [form.key])
         audit(db, "retire", "survey_form", form.key, {"retired": False}, {"retired": True},
               covers=covering(db, survey_forms=[form.key]))  # fmt: skip

@@ -35,7 +35,7 @@ from inspection.actions import CorrectiveAction, list_actions
 from inspection.indicator import active_points, ladder_rows
 from inspection.points import Point
 from inspection.rounds import Round, deciding_rounds
-from inspection.standard import judge, standard_by_id
+from inspection.standard import standard_by_id
 from reports import people
 from reports.charts import percent_bars
 from reports.document import (
@@ -213,7 +213,7 @@ def failure_lines(db: Database, rnd: Round | None, lang: str) -> list[str]:
     if rnd is None:
         return [tr("rp.fail.no_round", lang)]
     std = standard_by_id(db, rnd.standard_id)
-    verdict = judge([s or 0 for s in rnd.scores], std.item_min, std.pass_total)
+    verdict = rnd.verdict
     lines = [
         tr("rp.fail.item", lang, no=no, text=std.items[no - 1].text(lang),
            score=rnd.scores[no - 1], min=std.item_min)

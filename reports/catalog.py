@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.errors import SalaError
+from core.i18n import ByLanguage
 
 Progress = Callable[[int, int], None]
 
@@ -27,13 +28,8 @@ SCOPE_KEYS = ("fy", "floor", "round", "point", "month", "incident")
 class Cancelled(SalaError):
     """The user cancelled a report while it was being written."""
 
-    def __init__(
-        self,
-        th: str = "ยกเลิกการสร้างรายงานแล้ว",
-        en: str = "the report was cancelled",
-        **where: Any,
-    ) -> None:
-        super().__init__(th, en, **where)
+    def __init__(self, key: str = "rpt.report_cancelled", /, **where: Any) -> None:
+        super().__init__(key, **where)
 
 
 def no_progress(done: int, total: int) -> None:
@@ -76,11 +72,7 @@ def _floor(
     text = digits(str(scope["floor"]).strip(), field="floor")  # issue 14: '²' is no floor
     if not (text.isascii() and text.isdigit() and len(text) <= 3) or int(text) not in known:
         listed = ", ".join(str(f) for f in known)
-        raise InvalidInput(
-            f"ไม่มีชั้น «{text}» (มีชั้น {listed})",
-            f"there is no floor «{text}» (floors are {listed})",
-            field="floor",
-        )
+        raise InvalidInput("rpt.there_no_floor_floors", field="floor", text=text, listed=listed)
     return build_floor_pdf(db, fy, int(text), out, lang=lang, progress=progress)
 
 
@@ -151,11 +143,7 @@ def build_report(
         from core.errors import InvalidInput
 
         known = ", ".join(REPORTS)
-        raise InvalidInput(
-            f"ไม่รู้จักรายงาน «{key}» (มี {known})",
-            f"unknown report «{key}» (use {known})",
-            field="report",
-        )
+        raise InvalidInput("rpt.unknown_report_use", field="report", name=key, known=known)
     missing = [k for k in kind.scope if scope.get(k) in (None, "")]
     if missing:
         from core.errors import InvalidInput
@@ -169,6 +157,5 @@ def build_report(
             return ", ".join(tr(f"rpt.scope.{k}", lang) if f"rpt.scope.{k}" in labels else k
                              for k in missing)  # fmt: skip
 
-        raise InvalidInput(tr("rpt.needs", "th", names=names("th")),
-                           tr("rpt.needs", "en", names=names("en")))  # fmt: skip
+        raise InvalidInput("rpt.needs", names=ByLanguage(names))
     return kind.build(db, Path(out), scope, lang=lang, progress=progress)

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date, format_month, today
 from core.errors import NotFound
-from core.i18n import tr
+from core.i18n import ByLanguage, tr
 from core.office import office
 from reports import people
 from reports.annual_pdf import event_rows
@@ -137,16 +137,12 @@ def parse_month(text: str, *, field: str = "month") -> tuple[int, int]:
         if year > 2400:
             year -= BE_OFFSET
     if not (1 <= month <= 12 and 1900 <= year <= 2400):
-        raise InvalidInput(
-            f"เดือน «{raw}» ไม่ถูกต้อง ใช้รูปแบบ 2021-01 หรือ 01/2564",
-            f"month «{raw}» is not valid; write 2021-01 or 01/2564",
-            field=field,
-        )
+        raise InvalidInput("guard_pdf.month_not_valid_write_2021", field=field, raw=raw)
     if date(year, month, 1) > today():
         raise InvalidInput(
-            f"เดือน {format_month(year, month, 'th')} ยังมาไม่ถึง",
-            f"{format_month(year, month, 'en')} is in the future",
+            "guard_pdf.future",
             field=field,
+            format_month=ByLanguage(lambda lang: format_month(year, month, lang)),
         )
     return year, month
 
@@ -271,7 +267,7 @@ def find_event(db: Database, event_uuid: str) -> tuple[GuardEvent, GuardReport]:
         [str(event_uuid or "").strip()],
     ).fetchone()
     if row is None:
-        raise NotFound(f"ไม่พบเหตุการณ์ {event_uuid}", f"no event {event_uuid}")
+        raise NotFound("guard_pdf.no_event", event_uuid=event_uuid)
     report = get_report(db, row[0])
     event = next(e for e in report.events if e.uuid == str(event_uuid).strip())
     return event, report

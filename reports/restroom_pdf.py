@@ -24,7 +24,7 @@ from inspection.actions import list_actions
 from inspection.indicator import active_points
 from inspection.points import Point, get_point_by_id
 from inspection.rounds import Round, deciding_rounds, rounds_for_point
-from inspection.standard import Standard, current_standard, judge, standard_by_id
+from inspection.standard import Standard, current_standard, standard_by_id
 from reports import people
 from reports.annual_pdf import action_line, failure_lines
 from reports.document import (
@@ -167,7 +167,7 @@ def build_floor_pdf(
                 ),
             ]  # fmt: skip
             std = standard_by_id(db, latest.standard_id)
-            verdict = judge([s or 0 for s in latest.scores], std.item_min, std.pass_total)
+            verdict = latest.verdict
             if verdict.failed_items:
                 irows = [[tr("rp.col.no", lang), tr("rp.col.item", lang),
                           tr("rp.col.score", lang), tr("rp.col.note", lang)]]  # fmt: skip
@@ -331,7 +331,7 @@ def build_round_pdf(
         return [Spacer(1, 1.5 * mm), _items_table(std, lang, rnd, FORM_WIDTHS)]
 
     def result() -> list[Flowable]:
-        verdict = judge([s or 0 for s in rnd.scores], std.item_min, std.pass_total)
+        verdict = rnd.verdict
         failed = tr("rp.round.failed", lang,
                     items=", ".join(str(n) for n in verdict.failed_items) or "-")  # fmt: skip
         if not verdict.in_band and not verdict.failed_items:

@@ -75,11 +75,7 @@ def check_shift(db: Database, code: str) -> str:
     value = (code or "").strip().lower()
     if value not in {s.code for s in shifts(db)}:
         known = ", ".join(s.code for s in shifts(db))
-        raise InvalidInput(
-            f"ไม่รู้จักผลัด «{code}» (ใช้ {known})",
-            f"unknown shift «{code}» (use {known})",
-            field="shift",
-        )
+        raise InvalidInput("contract.unknown_shift_use", field="shift", code=code, known=known)
     return value
 
 
@@ -109,9 +105,9 @@ def set_contract(
                 or not (0 <= guards <= HEADCOUNT_MAX)
             ):
                 raise InvalidInput(
-                    f"จำนวนคนต้องเป็นจำนวนเต็ม 0 ถึง {HEADCOUNT_MAX}",
-                    f"the headcount must be a whole number from 0 to {HEADCOUNT_MAX}",
+                    "contract.headcount_whole_number_0",
                     field="required",
+                    headcount_max=HEADCOUNT_MAX,
                 )
         new_hours = {code: _check_hours(db, code, start, end)
                      for code, (start, end) in (hours or {}).items()}  # fmt: skip
@@ -148,9 +144,5 @@ def _check_hours(db: Database, code: str, start: time | str, end: time | str) ->
     field = f"hours_{code}"
     times = [t if isinstance(t, time) else parse_time(str(t), field=field) for t in (start, end)]
     if times[0] == times[1]:
-        raise InvalidInput(
-            "เวลาเริ่มและเวลาสิ้นสุดของผลัดต้องต่างกัน",
-            "a shift's start and end must differ",
-            field=field,
-        )
+        raise InvalidInput("contract.shift_start_end_differ", field=field)
     return times[0].strftime("%H:%M"), times[1].strftime("%H:%M")

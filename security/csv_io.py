@@ -21,6 +21,7 @@ from core.calendar import fiscal_year_range
 from core.csvfile import read_rows, write_rows
 from core.db import transaction
 from core.errors import InvalidInput, SalaError
+from core.i18n import Phrase, joined
 from core.users import require
 from security.events import EventInput, check_counts, validate_event
 from security.reports import (
@@ -102,9 +103,7 @@ def _read(
                 )  # fmt: skip
                 event_moment(rep, event)
             elif counts is not None:
-                raise InvalidInput(
-                    "ไม่มีเหตุการณ์ให้พิจารณา", "counts given without an event", field="counts"
-                )
+                raise InvalidInput("guard_csv.counts_given_without_event", field="counts")
         except SalaError as exc:
             raise exc.at_row(number) from None
         key = (rep.day, rep.shift.code)
@@ -112,10 +111,7 @@ def _read(
         head = (found.report.supervisor, found.report.required, found.report.present)
         if head != (rep.supervisor, rep.required, rep.present):
             raise InvalidInput(
-                "แถวของวันและผลัดเดียวกันระบุผู้ควบคุมหรือจำนวนคนต่างกัน",
-                "rows of one date and shift disagree on supervisor or headcount",
-                field="supervisor",
-                row=number,
+                "guard_csv.rows_one_date_shift_disagree", field="supervisor", row=number
             )
         if event is not None:
             if event.counts is not None and not decides:
@@ -125,25 +121,23 @@ def _read(
     return reports
 
 
-def _differences(have: GuardReport, given: _FileReport) -> list[tuple[str, str]]:
-    """What a file's report says other than the signed one, in words (Thai, English)."""
+def _differences(have: GuardReport, given: _FileReport) -> list[Phrase]:
+    """What a file's report says other than the signed one, in words."""
     out = []
     rep = given.report
-    for th, en, here, there in (
-        ("ผู้ควบคุม", "supervisor", have.supervisor, rep.supervisor),
-        ("จำนวนตามสัญญา", "required", have.required, rep.required),
-        ("จำนวนที่มา", "present", have.present, rep.present),
+    for what, here, there in (
+        ("guard_csv.what.supervisor", have.supervisor, rep.supervisor),
+        ("guard_csv.what.required", have.required, rep.required),
+        ("guard_csv.what.present", have.present, rep.present),
     ):
         if here != there:
-            out.append((f"{th} «{here}» ในโปรแกรม «{there}» ในไฟล์",
-                        f"{en} «{here}» here, «{there}» in the file"))  # fmt: skip
+            out.append(Phrase("guard_csv.differs", what=Phrase(what), here=here, there=there))
     have_keys = [(e.at.strftime("%H:%M"), e.place, e.category, e.description, e.counts)
                  for e in have.events]  # fmt: skip
     if not _same_events(have_keys, [_event_key(e) for e in given.events]):
-        out.append((f"เหตุการณ์ {len(have.events)} รายการในโปรแกรม {len(given.events)} รายการในไฟล์"
-                    " ไม่ตรงกัน",
-                    f"the events differ ({len(have.events)} here, {len(given.events)} in the"
-                    " file)"))  # fmt: skip
+        out.append(
+            Phrase("guard_csv.events_differ", here=len(have.events), there=len(given.events))
+        )
     return out
 
 
@@ -167,16 +161,10 @@ def import_guard(db: Database, path: Path) -> GuardImport:
                 skipped += 1
                 continue
             raise InvalidInput(
-                "มีรายงานของวันและผลัดนี้ลงนามแล้วแต่เนื้อหาต่างกัน: "
-                + "; ".join(th for th, _ in differ)
-                + " ไม่มีการนำเข้าข้อมูลใด ๆ รายงานที่ลงนามแล้วแก้ได้ในโปรแกรมเท่านั้น"
-                " (บันทึกรายงานผู้ควบคุม ปุ่ม «แก้ไขรายงาน» พร้อมเหตุผล)",
-                "a signed report for this date and shift differs: "
-                + "; ".join(en for _, en in differ)
-                + ". Nothing was imported; a signed report is corrected in the window"
-                " (Guard log, Correct report, with the reason)",
+                "guard_csv.signed_differs",
                 field="date",
                 row=rep.row,
+                differences=joined(differ, "; "),
             )
         events = left_pending = 0
         for rep in to_write:

@@ -15,7 +15,7 @@ from datetime import date, time
 
 from core.calendar import parse_time
 from core.errors import InvalidInput
-from core.i18n import language
+from core.i18n import ByLanguage, language
 
 CATEGORIES = ("theft", "damage", "loss", "intrusion", "alarm", "disturbance", "found", "other")
 # The plan's incident (เหตุร้าย): theft of property, damage, or loss, caused by a lapse of
@@ -57,9 +57,10 @@ def check_category(text: str) -> str:
     value = (text or "").strip().lower()
     if value not in CATEGORIES:
         raise InvalidInput(
-            f"ไม่รู้จักประเภทเหตุการณ์ «{text}»",
-            f"unknown category «{text}» (use {', '.join(CATEGORIES)})",
+            "guard_events.unknown_category_use",
             field="category",
+            text=text,
+            join=", ".join(CATEGORIES),
         )
     return value
 
@@ -70,22 +71,17 @@ def check_counts(text: str) -> bool | None:
         return None
     if value in ("yes", "no"):
         return value == "yes"
-    raise InvalidInput(
-        f"ช่อง counts ต้องเป็น yes, no หรือว่าง (ไม่ใช่ «{text}»)",
-        f"counts must be yes, no or empty, not «{text}»",
-        field="counts",
-    )
+    raise InvalidInput("guard_events.counts_yes_no_empty_not", field="counts", text=text)
 
 
 def check_may_count(category: str, counts: bool | None) -> None:
     """Refuse marking as counted an event the plan never counts (DOMAIN.md 7)."""
     if counts and not may_count(category):
         raise InvalidInput(
-            f"เหตุการณ์ประเภท «{category_name(category, 'th')}» นับเป็นเหตุร้ายไม่ได้"
-            " (นับได้เฉพาะโจรกรรม ความเสียหาย และทรัพย์สินสูญหาย)",
-            f"an event of category {category} cannot count as an incident (only theft, damage"
-            " and loss can)",
+            "guard_events.event_category_cannot_count_incident",
             field="counts",
+            category_name=ByLanguage(lambda lang: category_name(category, lang)),
+            category=category,
         )
 
 
@@ -96,20 +92,14 @@ def check_text(
     `lines` (a description, a note), no other control characters."""
     text = (value if isinstance(value, str) else "" if value is None else str(value)).strip()
     if required and not text:
-        raise InvalidInput("โปรดกรอกช่องนี้", "this field is required", field=field)
+        raise InvalidInput("guard_events.field_required", field=field)
     if len(text) > limit:
         raise InvalidInput(
-            f"ยาวเกิน {limit} ตัวอักษร ({len(text)})",
-            f"longer than {limit} characters ({len(text)})",
-            field=field,
+            "guard_events.longer_than_characters", field=field, limit=limit, n_text=len(text)
         )
     allowed = "\n\t" if lines else ""
     if any(not c.isprintable() and c not in allowed for c in text):
-        raise InvalidInput(
-            "มีอักขระควบคุมหรือขึ้นบรรทัดใหม่ที่ช่องนี้รับไม่ได้",
-            "holds a line break or control character this field does not take",
-            field=field,
-        )
+        raise InvalidInput("guard_events.holds_line_break_control_character", field=field)
     return text
 
 
@@ -136,20 +126,12 @@ def parse_loss_value(value: object) -> float | None:
             raise _bad_amount(text)
         number = float(core.replace(",", ""))
     if not math.isfinite(number) or not 0 <= number <= LOSS_MAX:
-        raise InvalidInput(
-            f"มูลค่าความเสียหายต้องอยู่ระหว่าง 0 ถึง {LOSS_MAX:,} บาท",
-            f"the loss value must be from 0 to {LOSS_MAX:,} baht",
-            field="loss_value",
-        )
+        raise InvalidInput("guard_events.loss_value_0_baht", field="loss_value", loss_max=LOSS_MAX)
     return number
 
 
 def _bad_amount(text: str) -> InvalidInput:
-    return InvalidInput(
-        f"อ่านมูลค่าความเสียหาย «{text}» ไม่ได้ ใช้ตัวเลขเป็นบาท เช่น 1500 หรือ 1,500",
-        f"cannot read the loss value «{text}»; write baht as a number, e.g. 1500 or 1,500",
-        field="loss_value",
-    )
+    return InvalidInput("guard_events.cannot_read_loss_value_write", field="loss_value", text=text)
 
 
 @dataclass(frozen=True)
@@ -179,15 +161,12 @@ def validate_event(ev: EventInput) -> EventInput:
     counts = ev.counts
     if counts is not None and not isinstance(counts, bool):
         if counts not in (0, 1):
-            raise InvalidInput(
-                "ช่อง counts ต้องเป็น ใช่ ไม่ใช่ หรือว่าง", "counts must be yes, no or empty",
-                field="counts",
-            )  # fmt: skip
+            raise InvalidInput("guard_events.counts_yes_no_empty", field="counts")
         counts = bool(counts)
     check_may_count(category, counts)
     reason = check_text(ev.reason, "reason", REASON_MAX, lines=True)
     if counts is not None and not reason:
-        raise InvalidInput("การพิจารณาต้องมีเหตุผล", "a decision needs its reason", field="reason")
+        raise InvalidInput("guard_events.decision_needs_reason", field="reason")
     return replace(
         ev,
         at=at.replace(second=0, microsecond=0),

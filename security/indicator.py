@@ -45,13 +45,11 @@ def classify_event(db: Database, event_uuid: str, counts: bool, reason: str) -> 
     actor = require(db, "incidents.classify")
     reason = check_text(reason, "reason", REASON_MAX, lines=True)
     if not reason:
-        raise InvalidInput(
-            "โปรดระบุเหตุผลของการพิจารณา", "give the reason for the decision", field="reason"
-        )
+        raise InvalidInput("guard_indicator.give_reason_decision", field="reason")
     with transaction(db):
         row = db.execute(EVENT_SQL + " WHERE e.uuid = ?", [event_uuid]).fetchone()
         if row is None:
-            raise NotFound(f"ไม่พบเหตุการณ์ {event_uuid}", f"no event {event_uuid}")
+            raise NotFound("guard_pdf.no_event", event_uuid=event_uuid)
         before = event_from_row(row)
         check_may_count(before.category, counts)
         db.execute(

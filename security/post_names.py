@@ -38,20 +38,14 @@ def set_post_names_en(db: Database, names: Mapping[str, str]) -> dict[str, str]:
         en = " ".join((en or "").split())
         if len(en) > MAX_NAME:
             raise InvalidInput(
-                f"ชื่อภาษาอังกฤษของจุด «{th}» ยาวเกิน {MAX_NAME} ตัวอักษร",
-                f"the English name of post «{th}» is longer than {MAX_NAME} characters",
-                field="post_name_en",
+                "posts.english_name_too_long", field="post_name_en", post=th, limit=MAX_NAME
             )
         cleaned[th] = en
     with transaction(db):
         before = post_names_en(db)
         unknown = sorted(set(cleaned) - set(before))
         if unknown:
-            raise InvalidInput(
-                f"ไม่มีจุดประจำชื่อ {', '.join(unknown)}",
-                f"no post named {', '.join(unknown)}",
-                field="post_name_en",
-            )
+            raise InvalidInput("posts.no_post_named", field="post_name_en", join=", ".join(unknown))
         for th, en in cleaned.items():
             db.execute("UPDATE guard_posts SET name_en = ? WHERE name_th = ?", [en, th])
         audit(db, "set_post_names_en", "guard_contract", "posts",

@@ -19,6 +19,7 @@ from core.audit import audit
 from core.calendar import fiscal_year, format_date, now, parse_date, parse_time, today
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
+from core.i18n import ByLanguage
 from core.records import GUARD_EVENT_DAYS, GUARD_EVENTS, covering
 from core.users import current_actor, require
 from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
@@ -50,15 +51,14 @@ def check_headcount(value: object, field_name: str) -> int:
     text = str(value).strip().translate(_THAI_DIGITS)
     if isinstance(value, bool) or not (text.isascii() and text.isdecimal()):
         raise InvalidInput(
-            f"จำนวนคน «{value}» ต้องเป็นจำนวนเต็มไม่ติดลบ",
-            f"headcount «{value}» must be a whole number, not negative",
-            field=field_name,
+            "guard_reports.headcount_whole_number_not_negative", field=field_name, value=value
         )
     if int(text) > HEADCOUNT_MAX:
         raise InvalidInput(
-            f"จำนวนคน {text} เกิน {HEADCOUNT_MAX}",
-            f"headcount {text} is above {HEADCOUNT_MAX}",
+            "guard_reports.headcount_above",
             field=field_name,
+            text=text,
+            headcount_max=HEADCOUNT_MAX,
         )
     return int(text)
 
@@ -103,11 +103,11 @@ def validate_report(
         d = parse_date(str(day))
     posts_list = [check_text(p, "posts", POST_MAX) for p in posts_covered]
     if len(posts_list) > POSTS_MAX:
-        raise InvalidInput(f"จุดเวรเกิน {POSTS_MAX} จุด", f"more than {POSTS_MAX} posts",
-                           field="posts")  # fmt: skip
+        raise InvalidInput("guard_reports.more_than_posts", field="posts", posts_max=POSTS_MAX)
     if len(patrols) > PATROLS_MAX:
-        raise InvalidInput(f"รอบตรวจเกิน {PATROLS_MAX} รอบ", f"more than {PATROLS_MAX} patrols",
-                           field="patrols")  # fmt: skip
+        raise InvalidInput(
+            "guard_reports.more_than_patrols", field="patrols", patrols_max=PATROLS_MAX
+        )
     return ReportInput(
         day=d,
         shift=get_shift(db, shift),
@@ -146,9 +146,10 @@ def moment_of(day: date, shift: Shift, at: time) -> datetime:
     moment = datetime.combine(shift.day_of(day, at), at)
     if moment > now():
         raise InvalidInput(
-            f"เหตุการณ์เวลา {at:%H:%M} น. วันที่ {format_date(moment.date(), 'th')} ยังมาไม่ถึง",
-            f"the event at {at:%H:%M} on {format_date(moment.date(), 'en')} has not happened yet",
+            "guard_reports.event_time_not_come_yet",
             field="event_time",
+            at=f"{at:%H:%M}",
+            day=ByLanguage(lambda lang: format_date(moment.date(), lang)),
         )
     return moment
 
@@ -205,7 +206,7 @@ def get_report(db: Database, report_uuid: str) -> GuardReport:
         f"SELECT {_REPORT_COLS} FROM guard_reports WHERE uuid = ?", [report_uuid]
     ).fetchone()
     if row is None:
-        raise NotFound("ไม่พบรายงาน", "report not found")
+        raise NotFound("guard_reports.report_not_found")
     return _report(db, row)
 
 
@@ -260,21 +261,14 @@ def save_report(
         if supersedes:
             old = get_report(db, supersedes)
             if not reason:
-                raise InvalidInput(
-                    "โปรดระบุเหตุผลของการแก้ไข", "give the reason for the correction",
-                    field="reason",
-                )  # fmt: skip
+                raise InvalidInput("guard_reports.give_reason_correction", field="reason")
             if db.execute(
                 "SELECT 1 FROM guard_reports WHERE supersedes = ? AND status = 'signed'",
                 [old.uuid],
             ).fetchone():
-                raise InvalidInput("รายงานนี้ถูกแก้ไขไปแล้ว", "this report was already corrected")
+                raise InvalidInput("guard_reports.report_already_corrected")
         elif current_report(db, rep.day, rep.shift.code) is not None:
-            raise InvalidInput(
-                "มีรายงานของวันและผลัดนี้ลงนามแล้ว ใช้ «แก้ไขรายงาน» แทน",
-                "a signed report for this day and shift exists; correct it instead",
-                field="date",
-            )
+            raise InvalidInput("guard_reports.signed_report_day_shift_exists", field="date")
         actor = current_actor(db).username
         classifiers = _classifiers(db, checked, old if supersedes else None, actor)
         uid = new_id()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, today
-from core.i18n import count_en
+from core.i18n import tr, tr_n
 from core.rounding import half_up, pct_text
 from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
 from security.indicator import IncidentIndicator, coverage_line, incident_indicator
@@ -86,32 +86,18 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
     """A readable summary for the terminal: what the next level needs, as the Indicators page."""
     r, i = score.restrooms, score.incidents
     sat = pct_text(r.satisfaction_pct)
-    if lang == "th":
-        lines = [
-            f"ปีงบประมาณ {score.fiscal_year}",
-            f"ตัวชี้วัดห้องน้ำสาธารณะ: ระดับ {r.level} คะแนน {r.score:g}/15",
-            f"  จุดที่ผ่านเกณฑ์ {r.points_passing}/{r.points_total} ({pct_text(r.points_pct)}%)",
-            f"  ความพึงพอใจระดับมากขึ้นไป {sat}% จากผู้ตอบ {r.respondents} คน",
-            *[f"  - {t}" for t in next_level_needs(r, "th")],
-            *[f"  - {n.th}" for n in r.needs],
-            f"ตัวชี้วัดเหตุร้าย: ระดับ {i.level} คะแนน {i.score:g}/15",
-            f"  นับเป็นเหตุร้าย {i.counted} ครั้ง รอพิจารณา {i.pending} ครั้ง",
-            f"  {coverage_line(i, 'th')}",
-        ]
-        if i.pending:
-            lines.append("  คำเตือน: เหตุการณ์ที่รอพิจารณาอาจทำให้ระดับเปลี่ยน")
-        return "\n".join(lines)
     lines = [
-        f"Fiscal year {score.fiscal_year}",
-        f"Restroom indicator: level {r.level}, score {r.score:g}/15",
-        f"  points passing {r.points_passing}/{r.points_total} ({pct_text(r.points_pct)}%)",
-        f"  satisfied {sat}% of {count_en(r.respondents, 'respondent')}",
-        *[f"  - {t}" for t in next_level_needs(r, "en")],
-        *[f"  - {n.en}" for n in r.needs],
-        f"Guard incident indicator: level {i.level}, score {i.score:g}/15",
-        f"  counted {i.counted}, pending review {i.pending}",
-        f"  {coverage_line(i, 'en')}",
-    ]
+        tr("score.fy", lang, fy=score.fiscal_year),
+        tr("score.restrooms", lang, level=r.level, score=r.score),
+        "  " + tr("score.points", lang, passing=r.points_passing, total=r.points_total,
+                  pct=pct_text(r.points_pct)),
+        "  " + tr_n("score.satisfied", r.respondents, lang, pct=sat),
+        *[f"  - {t}" for t in next_level_needs(r, lang)],
+        *[f"  - {n.th if lang == 'th' else n.en}" for n in r.needs],
+        tr("score.incidents", lang, level=i.level, score=i.score),
+        "  " + tr("score.counted", lang, counted=i.counted, pending=i.pending),
+        f"  {coverage_line(i, lang)}",
+    ]  # fmt: skip
     if i.pending:
-        lines.append("  warning: events pending review may change the level")
+        lines.append("  " + tr("score.pending_warning", lang))
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from core.audit import AuditRow, audit, rows
 from core.db import transaction
 from core.devices import trusted_device_ids
 from core.errors import InvalidInput
+from core.i18n import Phrase
 from core.users import PermissionDenied, require
 from core.values import NAME_MAX, check_text
 from summary.score import annual_score, score_json
@@ -58,17 +59,12 @@ def check_signature(
     signed score of that year. Returns the signed content ({"score": …, "role": …}; a
     signature made before roles were recorded has role None)."""
     if action != "sign" or not _YEAR.match(fy_text) or not 2443 <= int(fy_text) <= 3000:
-        raise InvalidInput("ปีงบประมาณของการลงนามไม่ถูกต้อง", "the signed fiscal year is not valid",
-                           field="fiscal_year")  # fmt: skip
+        raise InvalidInput("signing.signed_fiscal_year_not_valid", field="fiscal_year")
     check_text(actor, field="signed_by", limit=NAME_MAX, required=True,
-               what=("ผู้ลงนาม", "the signer"))  # fmt: skip
+               what=Phrase("signing.what.signer"))  # fmt: skip
     moment = _moment(at)
     if moment is None or moment > (present or datetime.now(UTC)):
-        raise InvalidInput(
-            f"เวลาลงนาม {at[:40]} ไม่ถูกต้องหรือยังมาไม่ถึง",
-            f"the signing time {at[:40]} is not valid or in the future",
-            field="signed_at",
-        )
+        raise InvalidInput("signing.signing_time_not_valid_future", field="signed_at", at=at[:40])
     try:
         content = json.loads(after)
     except ValueError:
@@ -79,7 +75,7 @@ def check_signature(
         signed, role = content, None  # the first signatures held the score alone
     if not (isinstance(signed, dict) and signed.get("fiscal_year") == int(fy_text)
             and (role is None or isinstance(role, str))):  # fmt: skip
-        raise InvalidInput("คะแนนที่ลงนามไม่ถูกต้อง", "the signed score is not valid", field="score")
+        raise InvalidInput("signing.signed_score_not_valid", field="score")
     return {"score": signed, "role": role}
 
 
@@ -163,11 +159,7 @@ def sign_annual_summary(db: Database, fy: int) -> Signature:
     if actor.role != SIGNER_ROLE:
         # A signature counts only from a section head's account (issue 14): one made by
         # anyone else would be written and never shown, so it is refused.
-        raise PermissionDenied(
-            f"ผู้ใช้ {actor.username} ไม่ได้ลงชื่อเข้าใช้ด้วยบัญชีหัวหน้ากลุ่มงาน จึงลงนามสรุปประจำปีไม่ได้",
-            f"user {actor.username} is not signed in with a section head's account, so"
-            " cannot sign the annual summary",
-        )
+        raise PermissionDenied("signing.user_not_signed_section_head", username=actor.username)
     with transaction(db):
         # Scored under the write lock: nothing another writer commits can slip in between
         # the score signed and the head hash that anchors the history behind it.

@@ -39,7 +39,7 @@ from core.audit import SYNC_FIELDS, expected_hash
 from core.calendar import fiscal_year
 from core.devices import fingerprint
 from core.errors import InvalidInput
-from core.i18n import tr
+from core.i18n import Phrase
 from core.instance import refuse_database_path
 from core.office import Office, default_office, office_from
 from core.records import BY_KIND, SYNCED, sync_fields
@@ -129,11 +129,9 @@ class Signer(Protocol):
     def sign(self, data: bytes) -> bytes: ...
 
 
-def _refuse(path: Path, th: str, en: str, field: str = "file") -> InvalidInput:
+def _refuse(path: Path, why: str, /, field: str = "file", **values: object) -> InvalidInput:
     return InvalidInput(
-        f"ไม่รับไฟล์ {path.name}: {th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
-        f"{path.name} is refused: {en}; nothing was changed",
-        field=field,
+        "fileformat.refused", field=field, name=path.name, why=Phrase(why, **values)
     )
 
 
@@ -147,17 +145,8 @@ class UntrustedComputer(InvalidInput):
         device_id = self.device_id = manifest.device_id
         self.public_key = manifest.public_key
         self.fingerprint = manifest.fingerprint
-        refusal = _refuse(
-            path,
-            f"มาจากเครื่อง {device_id[:8]} ที่ยังไม่ได้รับความเชื่อถือ (ลายนิ้วมือกุญแจ"
-            f" {self.fingerprint}) ให้ผู้ดูแลระบบเทียบลายนิ้วมือกับเครื่องนั้น แล้วเชื่อถือในหน้าซิงก์"
-            " หรือด้วย sync import --trust",
-            f"it comes from computer {device_id[:8]}, which is not trusted here (key fingerprint"
-            f" {self.fingerprint}); an administrator compares the fingerprint with that"
-            " computer's, then trusts it on the Sync page or with sync import --trust",
-            field="device",
-        )
-        super().__init__(refusal.th, refusal.en, field="device")
+        why = Phrase("fileformat.untrusted", device_id=device_id[:8], fingerprint=self.fingerprint)
+        super().__init__("fileformat.refused", field="device", name=path.name, why=why)
 
     def at_row(self, row: int) -> InvalidInput:  # never a row of a file: keep the details
         return self
@@ -216,34 +205,35 @@ def _file_sha256(path: Path) -> str:
 
 def _check_rows(path: Path, kind: str, rows: object, where: str, start: int = 1) -> None:
     if not isinstance(rows, list):
-        raise _refuse(path, f"ส่วน {where} ไม่ใช่รายการ", f"part {where} is not a list")
+        raise _refuse(path, "fileformat.part_not_list", where=where)
     fields = FIELDS[kind]
     for n, row in enumerate(rows, start=start):
         if not isinstance(row, dict) or set(row) != set(fields):
-            raise _refuse(
-                path, f"รายการที่ {n} ของ {where} มีช่องไม่ครบหรือเกิน",
-                f"record {n} of {where} has missing or unknown fields",
-            )  # fmt: skip
+            raise _refuse(path, "fileformat.record_missing_unknown_fields", n=n, where=where)
         for name, types in fields.items():
             value = row[name]
             if isinstance(value, OutOfRange):
                 raise _refuse(
-                    path, f"ช่อง {name} ของรายการที่ {n} ใน {where}: ตัวเลข {value} อยู่นอกช่วงที่เป็นไปได้",
-                    f"field {name} of record {n} in {where}: the number {value} is out of range",
+                    path,
+                    "fileformat.field_record_number_out_range",
                     field=name,
-                )  # fmt: skip
+                    name=name,
+                    n=n,
+                    where=where,
+                    value=value,
+                )
             # JSON has no int/bool distinction worth trusting: a bool is not a number here.
             if isinstance(value, bool) or not isinstance(value, types):
                 raise _refuse(
-                    path, f"ช่อง {name} ของรายการที่ {n} ใน {where} ไม่ถูกต้อง",
-                    f"field {name} of record {n} in {where} has the wrong type",
+                    path,
+                    "fileformat.field_record_wrong_type",
                     field=name,
-                )  # fmt: skip
+                    name=name,
+                    n=n,
+                    where=where,
+                )
         if "uuid" in fields and not _UUID.match(row["uuid"]):
-            raise _refuse(
-                path, f"รหัส uuid ของรายการที่ {n} ใน {where} ไม่ถูกต้อง",
-                f"record {n} in {where} has a malformed uuid",
-            )  # fmt: skip
+            raise _refuse(path, "fileformat.record_malformed_uuid", n=n, where=where)
 
 
 def _child_ok(value: object, types: tuple[type, ...]) -> bool:
@@ -260,9 +250,8 @@ def _check_nested(path: Path, content: dict) -> None:
             for row in content[rec.kind]:
                 if not all(_child_ok(x, child.types) for x in row[child.name]):
                     raise _refuse(
-                        path, f"รายการ {child.name} ของ {rec.kind} ไม่ถูกต้อง",
-                        f"a {child.name} entry of {rec.kind} is malformed",
-                    )  # fmt: skip
+                        path, "fileformat.entry_malformed", name=child.name, kind=rec.kind
+                    )
     # The records a record carries (a report's events).
     for rec in SYNCED:
         if rec.inside:
@@ -299,19 +288,13 @@ def _check_dates(path: Path, content: dict) -> None:
     )  # fmt: skip
     for kind, uid, text, fy, moment in checks:
         if _fiscal_year_of(text, moment=moment) != fy:
-            raise _refuse(
-                path, f"วันที่หรือปีงบประมาณของ {kind} {uid} ไม่ถูกต้อง",
-                f"the date or fiscal year of {kind} {uid} is not valid",
-            )  # fmt: skip
+            raise _refuse(path, "fileformat.date_fiscal_year_not_valid", kind=kind, uid=uid)
     for rep in content["guard_reports"]:
         for ev in rep["events"]:
             try:
                 time.fromisoformat(ev["at"])
             except ValueError:
-                raise _refuse(
-                    path, f"เวลาของเหตุการณ์ {ev['uuid']} ไม่ถูกต้อง",
-                    f"the time of event {ev['uuid']} is not valid",
-                ) from None  # fmt: skip
+                raise _refuse(path, "fileformat.time_event_not_valid", uuid=ev["uuid"]) from None
 
 
 def _check_audit(path: Path, rows: list[dict]) -> None:
@@ -322,10 +305,7 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
         device = r["device_id"]
         linked = device not in last or last[device] == r["prev_hash"]
         if r["hash"] != expected or not linked or not _SHA.match(r["prev_hash"]):
-            raise _refuse(
-                path, f"ประวัติการแก้ไขในไฟล์ถูกเปลี่ยนแปลง (แถวที่ {n})",
-                f"the audit rows in the file were altered (row {n})",
-            )  # fmt: skip
+            raise _refuse(path, "fileformat.audit_rows_file_altered_row", n=n)
         last[device] = r["hash"]
 
 
@@ -335,9 +315,9 @@ def _check_audit(path: Path, rows: list[dict]) -> None:
 class _Bad(Exception):
     """What the bounded JSON reader refuses outright: a key repeated in one object."""
 
-    def __init__(self, th: str, en: str) -> None:
-        super().__init__(en)
-        self.th, self.en = th, en
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
 
 
 class OutOfRange:
@@ -374,7 +354,7 @@ def _record_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(found) != len(pairs):
         # Two parsers may keep different copies of a repeated key: the meaning must not
         # depend on which one reads the file (the city hub reads it too).
-        raise _Bad("มีชื่อช่องซ้ำในรายการเดียวกัน", "a record names one field twice")
+        raise _Bad("fileformat.field_twice")
     return found
 
 
@@ -389,15 +369,15 @@ def _loads(path: Path, text: str, part: str, field: str) -> Any:
         return json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float,
                           parse_constant=_no_constant, object_pairs_hook=_record_pairs)  # fmt: skip
     except _Bad as exc:
-        raise _refuse(path, f"{part}: {exc.th}", f"{part}: {exc.en}", field=field) from None
+        raise _refuse(
+            path, "fileformat.part_error", field=field, part=part, error=Phrase(exc.key)
+        ) from None
     except RecursionError:
         # The C parser counts its depth against the interpreter's recursion limit: a
         # 200,000-deep array stops here, at about a thousand, not in a crash.
-        raise _refuse(path, f"{part} ซ้อนกันลึกเกินไป", f"{part} is nested too deeply",
-                      field=field) from None  # fmt: skip
+        raise _refuse(path, "fileformat.nested_too_deeply", field=field, part=part) from None
     except ValueError:  # JSONDecodeError
-        raise _refuse(path, f"{part} ไม่ใช่ JSON ที่อ่านได้", f"{part} is not readable JSON",
-                      field=field) from None  # fmt: skip
+        raise _refuse(path, "fileformat.not_readable_json", field=field, part=part) from None
 
 
 def _record_cost(record: object) -> int:
@@ -473,16 +453,17 @@ class _Records:
 
     def finish(self) -> dict[str, list[dict[str, Any]]]:
         if self.pending:
-            raise _refuse(self.path, "บรรทัดสุดท้ายของเนื้อหาไม่ครบ",
-                          "the last line of its content is incomplete", field=CONTENT)  # fmt: skip
+            raise _refuse(self.path, "fileformat.last_line_content_incomplete", field=CONTENT)
         return self.content
 
     def _too_long(self) -> InvalidInput:
         return _refuse(
-            self.path, f"รายการที่บรรทัด {self.line + 1} ยาวเกิน {MAX_LINE >> 10} KB",
-            f"the record on line {self.line + 1} is longer than {MAX_LINE >> 10} KB",
+            self.path,
+            "fileformat.record_line_longer_than_kb",
             field=CONTENT,
-        )  # fmt: skip
+            value=self.line + 1,
+            value2=MAX_LINE >> 10,
+        )
 
     def _long_line_fits(self, raw: bytes) -> bool:
         """A line past MAX_LINE is parsed only if it makes no more values than a line of
@@ -503,24 +484,16 @@ class _Records:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise _refuse(self.path, f"{where} ไม่ใช่ UTF-8", f"{where} is not UTF-8",
-                          field=CONTENT) from None  # fmt: skip
+            raise _refuse(self.path, "fileformat.not_utf_8", field=CONTENT, where=where) from None
         item = _loads(self.path, text, where, CONTENT)
         if not (isinstance(item, list) and len(item) == 2 and item[0] in KINDS):
-            raise _refuse(self.path, f"{where} ไม่ใช่รายการที่รู้จัก", f"{where} is not a known record",
-                          field=CONTENT)  # fmt: skip
+            raise _refuse(self.path, "fileformat.not_known_record", field=CONTENT, where=where)
         kind, record = item
         rows = self.content[kind]
         _check_rows(self.path, kind, [record], kind, start=len(rows) + 1)
         self.held += _record_cost(record)
         if self.held > HOLD_BUDGET:
-            raise _refuse(
-                self.path, "เนื้อหาใหญ่เกินกว่าจะตรวจได้ในครั้งเดียว"
-                " ให้เครื่องต้นทางส่งออกเป็นช่วง ๆ ด้วยวันที่เริ่ม (--since)",
-                "its content is too large to check at once; export it in parts with a start"
-                " date (--since)",
-                field=CONTENT,
-            )  # fmt: skip
+            raise _refuse(self.path, "fileformat.content_too_large_check_once", field=CONTENT)
         rows.append(record)
 
 
@@ -542,22 +515,16 @@ def _directory_is_small(fh: Any, size: int) -> bool:
 
 
 def _check_manifest(path: Path, manifest: object) -> Manifest:
-    not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
-                "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _refuse(path, *not_ours)
+        raise _refuse(path, "fileformat.not_ours")
     version = manifest.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise _refuse(path, *not_ours)
+        raise _refuse(path, "fileformat.not_ours")
     if version > VERSION:
-        raise _refuse(
-            path, "สร้างโดยโปรแกรมรุ่นใหม่กว่า โปรดปรับรุ่นโปรแกรม",
-            "it was made by a newer version of Sala Rounds; update the app",
-        )  # fmt: skip
+        raise _refuse(path, "db.made_newer_version_sala_rounds")
     if version < VERSION:
         # Unsigned (1), or without the audit rows' digests or the signature (2).
-        raise _refuse(path, tr("sync.refused.old_version", "th"),
-                      tr("sync.refused.old_version", "en"), field="version")  # fmt: skip
+        raise _refuse(path, "sync.refused.old_version", field="version")  # fmt: skip
     device, created = manifest.get("device_id"), manifest.get("created_at")
     sha, since = manifest.get("content_sha256"), manifest.get("since")
     counts, key = manifest.get("counts"), manifest.get("public_key")
@@ -565,12 +532,11 @@ def _check_manifest(path: Path, manifest: object) -> Manifest:
             and isinstance(sha, str) and _SHA.match(sha) and isinstance(counts, dict)
             and (since is None or _is_moment(since)) and isinstance(key, str)
             and _SHA.match(key)):  # fmt: skip
-        raise _refuse(path, "ส่วนหัวของไฟล์ไม่ครบ", "its manifest is incomplete")
+        raise _refuse(path, "fileformat.manifest_incomplete")
     if set(counts) != set(KINDS) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts.values()
     ):
-        raise _refuse(path, "จำนวนรายการในส่วนหัวไม่ถูกต้อง",
-                      "its manifest's record counts are not valid")  # fmt: skip
+        raise _refuse(path, "fileformat.manifest_record_counts_not_valid")
     office = _manifest_office(path, manifest)
     return Manifest(device, created, since, sha, dict(counts), key, office)
 
@@ -583,12 +549,10 @@ def _manifest_office(path: Path, manifest: dict) -> Office:
     keys = ("code", "name_th", "name_en")
     try:
         if not isinstance(given, dict) or set(given) != set(keys):
-            raise InvalidInput("", "")
+            raise InvalidInput("fileformat.manifest_names_no_valid_office")
         return office_from(*(given[k] for k in keys))
     except InvalidInput:
-        raise _refuse(
-            path, "ส่วนหัวระบุหน่วยงานไม่ถูกต้อง", "its manifest names no valid office"
-        ) from None
+        raise _refuse(path, "fileformat.manifest_names_no_valid_office") from None
 
 
 def _is_moment(text: object) -> bool:
@@ -603,13 +567,7 @@ def _is_moment(text: object) -> bool:
 
 
 def _unsigned(path: Path) -> InvalidInput:
-    return _refuse(
-        path, "ไฟล์ไม่มีลายมือชื่อดิจิทัลของเครื่องที่สร้าง (สร้างด้วยโปรแกรมรุ่นเก่าหรือถูกแก้ไข)"
-        " ให้เครื่องต้นทางส่งออกไฟล์ใหม่",
-        "it carries no signature of the computer that made it (an older version of the"
-        " app made it, or it was altered); export it again on that computer",
-        field="signature",
-    )  # fmt: skip
+    return _refuse(path, "fileformat.carries_no_signature_computer_made", field="signature")
 
 
 Trusted = Mapping[str, str] | Callable[[Manifest], Mapping[str, str]]
@@ -631,31 +589,24 @@ def read_sync_file(path: Path, *, trusted: Trusted, accept_new: bool = False) ->
     # The database itself named as the file: reading it by an ordinary handle would drop
     # this process's locks on it.
     refuse_database_path(path)
-    not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
-                "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _refuse(path, f"ไฟล์ใหญ่เกิน {MAX_FILE_BYTES >> 20} MB",
-                          f"it is larger than {MAX_FILE_BYTES >> 20} MB")  # fmt: skip
+            raise _refuse(path, "fileformat.larger_than_mb", value=MAX_FILE_BYTES >> 20)
         with open(path, "rb") as fh:
             if not _directory_is_small(fh, size):
-                raise _refuse(path, *not_ours)
+                raise _refuse(path, "fileformat.not_ours")
             fh.seek(0)
             return _read_zip(path, fh, trusted, accept_new)
     except OSError as exc:
-        raise _refuse(
-            path, f"เปิดไฟล์ไม่ได้ ({exc.strerror})", f"cannot open it ({exc.strerror})"
-        ) from None
+        raise _refuse(path, "fileformat.cannot_open", strerror=exc.strerror) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, NotImplementedError,
             zlib.error, ValueError, RuntimeError):  # fmt: skip
         # zipfile reports a truncated, bit-flipped or forged archive through any of these.
-        raise _refuse(path, *not_ours) from None
+        raise _refuse(path, "fileformat.not_ours") from None
 
 
 def _read_zip(path: Path, fh: Any, trusted: Trusted, accept_new: bool) -> SyncFile:
-    not_ours = ("ไม่ใช่ไฟล์ซิงก์ของ Sala Rounds หรือไฟล์ไม่ครบ",
-                "it is not a Sala Rounds sync file, or it is incomplete")  # fmt: skip
     with zipfile.ZipFile(fh) as zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
@@ -666,7 +617,7 @@ def _read_zip(path: Path, fh: Any, trusted: Trusted, accept_new: bool) -> SyncFi
             SIGNATURE,
             OLD_CONTENT,
         }:
-            raise _refuse(path, *not_ours)
+            raise _refuse(path, "fileformat.not_ours")
         limits = {MANIFEST: MAX_MANIFEST_BYTES, CONTENT: MAX_CONTENT_BYTES,
                   SIGNATURE: MAX_SIGNATURE_BYTES, OLD_CONTENT: MAX_CONTENT_BYTES}  # fmt: skip
         for info in infos:
@@ -674,25 +625,26 @@ def _read_zip(path: Path, fh: Any, trusted: Trusted, accept_new: bool) -> SyncFi
                 zipfile.ZIP_STORED,
                 zipfile.ZIP_DEFLATED,
             ):
-                raise _refuse(path, *not_ours)  # fmt: skip
+                raise _refuse(path, "fileformat.not_ours")
             if info.file_size > limits[info.filename]:
                 # Refused on what the zip declares, before inflating a byte of it.
                 raise _refuse(
-                    path, f"{info.filename} ขยายได้ {info.file_size >> 20} MB เกินขีดจำกัด"
-                    f" {limits[info.filename] >> 20} MB",
-                    f"{info.filename} would inflate to {info.file_size >> 20} MB, beyond the"
-                    f" limit of {limits[info.filename] >> 20} MB",
+                    path,
+                    "fileformat.would_inflate_mb_beyond_limit",
                     field=info.filename,
-                )  # fmt: skip
+                    filename=info.filename,
+                    value=info.file_size >> 20,
+                    value2=limits[info.filename] >> 20,
+                )
         by_name = {i.filename: i for i in infos}
         manifest_bytes = _read_member(zf, by_name[MANIFEST], MAX_MANIFEST_BYTES)
         try:
             manifest_text = manifest_bytes.decode("utf-8")
         except UnicodeDecodeError:
-            raise _refuse(path, *not_ours) from None
+            raise _refuse(path, "fileformat.not_ours") from None
         manifest = _check_manifest(path, _loads(path, manifest_text, MANIFEST, MANIFEST))
         if CONTENT not in by_name or OLD_CONTENT in by_name:
-            raise _refuse(path, *not_ours)
+            raise _refuse(path, "fileformat.not_ours")
         if SIGNATURE not in by_name:
             raise _unsigned(path)
         signature = _read_member(zf, by_name[SIGNATURE], MAX_SIGNATURE_BYTES)
@@ -700,16 +652,13 @@ def _read_zip(path: Path, fh: Any, trusted: Trusted, accept_new: bool) -> SyncFi
         listed = trusted(manifest) if callable(trusted) else trusted
         trust = _check_trust(path, manifest, listed, accept_new)
         if _digest(zf, by_name[CONTENT]) != manifest.content_sha256:
-            raise _refuse(
-                path, "เนื้อหาไม่ตรงกับรหัส SHA-256 ในส่วนหัว (ไฟล์ถูกแก้ไขหรือเสียหาย)",
-                "its content does not match the SHA-256 in its manifest (altered or damaged)",
-            )  # fmt: skip
+            raise _refuse(path, "fileformat.content_does_not_match_sha")
         records = _Records(path)
         _inflate(zf, by_name[CONTENT], MAX_CONTENT_BYTES, records.feed)
         content = records.finish()
     for kind in KINDS:
         if manifest.counts.get(kind) != len(content[kind]):
-            raise _refuse(path, "จำนวนรายการไม่ตรงกับส่วนหัว", "its record counts do not match")
+            raise _refuse(path, "fileformat.record_counts_do_not_match")
     _check_nested(path, content)
     _check_audit(path, content["audit"])
     return SyncFile(manifest, content, _file_sha256(path), trust == "new", trust == "same_key")
@@ -723,12 +672,7 @@ def _check_signature(path: Path, manifest: Manifest, signed: bytes, signature: b
     except (UnicodeDecodeError, ValueError):
         raw = b""
     if len(raw) != 64 or not verify(manifest.public_key, raw, signed):
-        raise _refuse(
-            path, "ลายมือชื่อดิจิทัลไม่ตรงกับเนื้อหา (ไฟล์ถูกแก้ไขหลังเครื่องต้นทางลงนาม)",
-            "its signature does not match its content (it was altered after the computer"
-            " that made it signed it)",
-            field="signature",
-        )  # fmt: skip
+        raise _refuse(path, "fileformat.signature_does_not_match_content", field="signature")
 
 
 def _check_trust(
@@ -745,11 +689,11 @@ def _check_trust(
         return "new"
     if known != manifest.public_key:
         raise _refuse(
-            path, f"อ้างว่ามาจากเครื่อง {manifest.device_id[:8]} ที่เชื่อถือ แต่ไม่ได้ลงนามด้วยกุญแจของเครื่องนั้น"
-            f" (ลายนิ้วมือในไฟล์ {manifest.fingerprint} ที่เชื่อถือ {fingerprint(known)})",
-            f"it claims to come from trusted computer {manifest.device_id[:8]} but is not signed"
-            f" by its key (fingerprint in the file {manifest.fingerprint}, trusted"
-            f" {fingerprint(known)})",
+            path,
+            "fileformat.claims_come_trusted_computer_but",
             field="signature",
-        )  # fmt: skip
+            device_id=manifest.device_id[:8],
+            fingerprint=manifest.fingerprint,
+            fingerprint2=fingerprint(known),
+        )
     return "known"

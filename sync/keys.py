@@ -63,13 +63,7 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 
 def _damaged(path: Path, why: str) -> SalaError:
-    return SalaError(
-        f"อ่านกุญแจของเครื่องนี้ ({path}) ไม่ได้ ({why}) ถ้าย้ายไฟล์นี้ออก โปรแกรมจะสร้างกุญแจใหม่"
-        " และเครื่องอื่นต้องเชื่อถือกุญแจใหม่อีกครั้ง",
-        f"cannot read this computer's key ({path}): {why}; moving the file away makes a new"
-        " key, which the other computers must then trust again",
-        field="key",
-    )
+    return SalaError("keys.cannot_read_computer_key_moving", field="key", path=path, why=why)
 
 
 def _load(path: Path) -> DeviceKey:

@@ -41,7 +41,7 @@ from core.coverage import BATCH_KINDS, Claim, Claims, local_devices
 from core.db import transaction
 from core.devices import bind_device, own_devices, trust_device, trusted_devices
 from core.errors import InvalidInput
-from core.i18n import tr
+from core.i18n import Phrase, tr
 from core.office import office
 from core.records import (
     ACTIONS,
@@ -180,12 +180,8 @@ def local_time(stamp: str | None, lang: str) -> str:
         return stamp
 
 
-def _refuse(th: str, en: str) -> InvalidInput:
-    return InvalidInput(
-        f"ไม่รับไฟล์ซิงก์: {th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
-        f"sync file refused: {en}; nothing was changed",
-        field="file",
-    )
+def _refuse(why: str, /, **values: object) -> InvalidInput:
+    return InvalidInput("receive.refused", field="file", why=Phrase(why, **values))
 
 
 def _valid_periods(text: str | None) -> bool:
@@ -207,10 +203,7 @@ def _check_references(db: Database, content: dict) -> None:
     """Every UUID a record points to is in the file or already here; keys do not clash."""
     for p in content["points"]:
         if not _valid_periods(p["periods"]):
-            raise _refuse(
-                f"ช่วงเวลาที่เปิดใช้ของจุด {p['code']} ไม่ถูกต้อง",
-                f"the active periods of point {p['code']} are not valid",
-            )
+            raise _refuse("receive.active_periods_point_not_valid", code=p["code"])
     points = {r[0] for r in db.execute("SELECT uuid FROM points")}
     points |= {p["uuid"] for p in content["points"]}
     standards = {r[0] for r in db.execute("SELECT uuid FROM standards")}
@@ -218,12 +211,7 @@ def _check_references(db: Database, content: dict) -> None:
     for std in content["standards"]:
         other = by_version.get(std["version"])
         if other is not None and other != std["uuid"]:
-            raise _refuse(
-                f"เกณฑ์มาตรฐานฉบับที่ {std['version']} ถูกสร้างแยกกันบนสองเครื่อง"
-                " ให้ผู้ดูแลระบบสร้างฉบับใหม่บนเครื่องเดียวแล้วส่งต่อ",
-                f"standard version {std['version']} was created separately on two computers;"
-                " an administrator should create versions on one computer and send them",
-            )
+            raise _refuse("receive.standard_version_created_separately_two", version=std["version"])
         standards.add(std["uuid"])
     shifts = {r[0] for r in db.execute("SELECT code FROM guard_shifts")}
     for kind, key, known in (("rounds", "point", points), ("rounds", "standard", standards),
@@ -232,8 +220,7 @@ def _check_references(db: Database, content: dict) -> None:
         for row in content[kind]:
             if row[key] is not None and row[key] not in known:
                 raise _refuse(
-                    f"{kind} อ้างถึง {key} «{row[key]}» ที่ไม่มีในไฟล์และในเครื่องนี้",
-                    f"{kind} refers to {key} «{row[key]}», found neither in the file nor here",
+                    "receive.refers_found_neither_file_nor", kind=kind, name=key, row_no=row[key]
                 )
 
 
@@ -254,11 +241,13 @@ def check_office(db: Database, sync_file: SyncFile) -> None:
     theirs, ours = sync_file.manifest.office, office(db)
     if theirs.code != ours.code:
         raise _refuse(
-            f"ไฟล์นี้เป็นของหน่วยงาน {theirs.code} ({theirs.name_th}) แต่เครื่องนี้เป็นของหน่วยงาน"
-            f" {ours.code} ({ours.name_th}) หากเป็นเครื่องใหม่ ให้ผู้ดูแลระบบตั้งรหัสหน่วยงานในหน้าตั้งค่าก่อน",
-            f"this file belongs to office {theirs.code} ({theirs.name_en}) and this computer to"
-            f" office {ours.code} ({ours.name_en}); on a new computer an administrator sets the"
-            " office code in Settings first",
+            "receive.file_belongs_office_computer_office",
+            code=theirs.code,
+            name_th=theirs.name_th,
+            code2=ours.code,
+            name_th2=ours.name_th,
+            name_en=theirs.name_en,
+            name_en2=ours.name_en,
         )
 
 
@@ -297,9 +286,7 @@ class _Gate:
             return self.checked[(rec.kind, key)]
         claim = self.claim(rec, key)
         if claim is not None and claim.digest != digest(rec, row):
-            values = {"kind": rec.kind, "key": key}
-            raise _refuse(tr("sync.refused.uncovered", "th", **values),
-                          tr("sync.refused.uncovered", "en", **values))  # fmt: skip
+            raise _refuse("sync.refused.uncovered", kind=rec.kind, key=key)
         self.checked[(rec.kind, key)] = claim is not None
         return claim is not None
 
@@ -801,10 +788,7 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
     except sqlite3.IntegrityError as exc:
         # A record that breaks a rule of this database (a CHECK, a unique key): the whole
         # file is rolled back, as a bad CSV is.
-        raise _refuse(
-            f"ข้อมูลในไฟล์ขัดกับข้อมูลในเครื่องนี้ ({exc})",
-            f"a record in the file clashes with this database ({exc})",
-        ) from None
+        raise _refuse("receive.record_file_clashes_database", exc=exc) from None
     return result
 
 

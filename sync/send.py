@@ -96,9 +96,7 @@ def export_sync(db: Database, out: Path, since: date | None = None) -> ExportRes
             )  # fmt: skip
         except OSError as exc:
             raise InvalidInput(
-                f"บันทึกไฟล์ {out} ไม่ได้ ({exc.strerror})",
-                f"cannot write {out} ({exc.strerror})",
-                field="--out",
+                "send.cannot_write", field="--out", out=out, strerror=exc.strerror
             ) from None
         counts = {k: len(v) for k, v in content.items()}
         db.execute(

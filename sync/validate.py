@@ -34,7 +34,7 @@ from sqlite_utils import Database
 from core.audit import FORMAT as AUDIT_FORMAT
 from core.calendar import fiscal_year, now
 from core.errors import InvalidInput, NotFound, SalaError
-from core.i18n import tr
+from core.i18n import Phrase
 from core.plan import check_step, parse_months
 from core.records import BY_KIND
 from core.values import NAME_MAX, TEXT_MAX, TITLE_MAX, check_text, digits
@@ -83,16 +83,17 @@ RECORD_FIELDS = {
 def _refused(kind: str, key: str, exc: SalaError) -> RecordRefused:
     field = RECORD_FIELDS.get(kind, {}).get(exc.field or "", exc.field) or "—"
     return RecordRefused(
-        f"ไม่รับไฟล์ซิงก์: {tr('sync.kind.' + kind, 'th')} {key} ช่อง {field}: {exc.th}"
-        " ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
-        f"sync file refused: {tr('sync.kind.' + kind, 'en')} {key}, field {field}: {exc.en};"
-        " nothing was changed",
+        "validate.sync_file_refused_field_nothing",
         field=field,
+        text=Phrase("sync.kind." + kind),
+        name=key,
+        field_name=field,
+        exc=exc,
     )
 
 
-def _bad(field: str, th: str, en: str) -> InvalidInput:
-    return InvalidInput(th, en, field=field)
+def _bad(field: str, key: str, /, **values: object) -> InvalidInput:
+    return InvalidInput(key, field=field, **values)
 
 
 @dataclass
@@ -125,10 +126,7 @@ class _Here:
                 try:
                     self.standards[uuid] = standard_by_uuid(self.db, uuid)
                 except NotFound:
-                    raise _bad(
-                        "standard", "ไม่พบเกณฑ์มาตรฐานที่อ้างถึง",
-                        "the standard it names is neither in the file nor here",
-                    ) from None  # fmt: skip
+                    raise _bad("standard", "validate.standard_names_neither_file_nor") from None
         return self.standards[uuid]
 
     def round_facts(self, uuid: str) -> tuple[RoundFacts, str] | None:
@@ -153,8 +151,7 @@ class _Here:
         ).fetchone()
         known = self.db.execute("SELECT 1 FROM survey_forms WHERE key = ?", [key]).fetchone()
         if known is None and not any(f["key"] == key for f in self.content["survey_forms"]):
-            raise _bad("form", "ไม่พบแบบสอบถามที่อ้างถึง",
-                       "the survey form it names is neither in the file nor here")  # fmt: skip
+            raise _bad("form", "validate.survey_form_names_neither_file")
         return row[0]
 
 
@@ -164,11 +161,11 @@ class _Here:
 def _minute(text: str, field: str) -> datetime:
     if not _MINUTE.match(text):
         digits(text, field=field, thai=False)  # names a foreign digit when there is one
-        raise _bad(field, f"เวลา «{text[:40]}» ไม่ถูกต้อง", f"the time «{text[:40]}» is not valid")
+        raise _bad(field, "validate.time_not_valid", text=text[:40])
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise _bad(field, f"เวลา «{text}» ไม่มีจริง", f"the time «{text}» does not exist") from None
+        raise _bad(field, "validate.time_does_not_exist", text=text) from None
 
 
 def _day(text: str | None, field: str, *, optional: bool = False) -> date | None:
@@ -177,12 +174,11 @@ def _day(text: str | None, field: str, *, optional: bool = False) -> date | None
     if not isinstance(text, str) or not _DAY.match(text):
         if isinstance(text, str):
             digits(text, field=field, thai=False)
-        raise _bad(field, f"วันที่ «{str(text)[:40]}» ไม่ถูกต้อง",
-                   f"the date «{str(text)[:40]}» is not valid")  # fmt: skip
+        raise _bad(field, "validate.date_not_valid", value=str(text)[:40])
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise _bad(field, f"วันที่ «{text}» ไม่มีจริง", f"the date «{text}» does not exist") from None
+        raise _bad(field, "validate.date_does_not_exist", text=text) from None
 
 
 def _stamp(here: _Here, text: str | None, field: str, *, optional: bool = False) -> None:
@@ -198,12 +194,11 @@ def _stamp(here: _Here, text: str | None, field: str, *, optional: bool = False)
     if moment is None:
         if isinstance(text, str):
             digits(text, field=field, thai=False)
-        raise _bad(field, f"เวลาบันทึก «{str(text)[:40]}» ไม่ถูกต้อง",
-                   f"the stamp «{str(text)[:40]}» is not valid")  # fmt: skip
+        raise _bad(field, "validate.stamp_not_valid", value=str(text)[:40])
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     if moment > here.present_utc:
-        raise _bad(field, f"เวลาบันทึก {text} ยังมาไม่ถึง", f"the stamp {text} is in the future")
+        raise _bad(field, "validate.stamp_future", text=text)
 
 
 def _changes(here: _Here, rec: dict) -> None:
@@ -211,29 +206,34 @@ def _changes(here: _Here, rec: dict) -> None:
     _stamp(here, rec["changed_at"], "changed_at", optional=True)
     on = rec["changed_on"]
     if on is not None and not _UUID.match(on):
-        raise _bad("changed_on", "รหัสเครื่องที่แก้ไขไม่ถูกต้อง", "the changing device's id is not valid")
+        raise _bad("changed_on", "validate.changing_device_id_not_valid")
     check_text(rec["changed_base"] or "", field="changed_base", limit=200)
 
 
 def _who(value: str, field: str) -> None:
-    check_text(value, field=field, limit=NAME_MAX, required=True, what=("ผู้บันทึก", "who"))
+    check_text(value, field=field, limit=NAME_MAX, required=True, what=Phrase("validate.what.who"))
 
 
 def _source(value: str) -> None:
     if value not in SOURCES:
-        raise _bad("source", f"ไม่รู้จักที่มา «{value[:40]}»",
-                   f"unknown source «{value[:40]}» (use {', '.join(SOURCES)})")  # fmt: skip
+        raise _bad(
+            "source", "validate.unknown_source_use", value=value[:40], join=", ".join(SOURCES)
+        )
 
 
 def _fiscal_year(value: int, day: date) -> None:
     if value != fiscal_year(day):
-        raise _bad("fiscal_year", f"ปีงบประมาณ {value} ไม่ตรงกับวันที่ {day.isoformat()}",
-                   f"fiscal year {value} does not match the date {day.isoformat()}")  # fmt: skip
+        raise _bad(
+            "fiscal_year",
+            "validate.fiscal_year_does_not_match",
+            value=value,
+            isoformat=day.isoformat(),
+        )
 
 
 def _year(value: int, field: str = "fiscal_year") -> None:
     if not 2443 <= value <= 3000:
-        raise _bad(field, f"ปีงบประมาณ {value} ไม่ถูกต้อง", f"fiscal year {value} is not valid")
+        raise _bad(field, "validate.fiscal_year_not_valid", value=value)
 
 
 # --- one reader per kind --------------------------------------------------------------
@@ -243,8 +243,7 @@ def _scores(text: str) -> tuple[int, ...]:
     read = digits(text, field="scores", thai=False)
     bad = next((c for c in read if c not in "0123456789"), None)
     if bad is not None:
-        raise _bad("scores", f"คะแนน «{text[:40]}» มีอักขระ «{bad}» ที่ไม่ใช่เลข 0-9",
-                   f"the scores «{text[:40]}» hold «{bad}», which is not a digit 0-9")  # fmt: skip
+        raise _bad("scores", "validate.scores_hold_which_not_digit", text=text[:40], bad=bad)
     return tuple(int(c) for c in read)
 
 
@@ -252,7 +251,7 @@ def _round_facts(rec: dict) -> RoundFacts:
     notes: dict[int, str] = {}
     for no, note in rec["notes"]:
         if no in notes:
-            raise _bad(f"i{no}", f"หมายเหตุข้อ {no} ซ้ำ", f"item {no} has two notes")
+            raise _bad(f"i{no}", "validate.item_two_notes", no=no)
         notes[no] = note
     return RoundFacts(rec["uuid"], rec["point"], _minute(rec["inspected_at"], "inspected_at"),
                       rec["inspector"], _scores(rec["scores"]), rec["note"], notes,
@@ -273,8 +272,7 @@ def _check_round(here: _Here, rec: dict) -> None:
         or bool(rec["passed"]) != verdict.passed
         or rec["passed"] not in (0, 1)
     ):
-        raise _bad("passed", "ผลรวมหรือผลผ่านไม่ผ่านไม่ตรงกับคะแนน",
-                   "the total or the pass does not follow from the scores")  # fmt: skip
+        raise _bad("passed", "validate.total_pass_does_not_follow")
     _source(rec["source"])
     _who(rec["recorded_by"], "recorded_by")
     _stamp(here, rec["created_at"], "created_at")
@@ -284,13 +282,11 @@ def _check_round(here: _Here, rec: dict) -> None:
 def _check_action(here: _Here, rec: dict) -> None:
     found = here.round_facts(rec["round_uuid"])
     if found is None:
-        raise _bad("round_uuid", "ไม่พบรอบตรวจที่เปิดงานนี้",
-                   "the round that opened it is neither in the file nor here")  # fmt: skip
+        raise _bad("round_uuid", "validate.round_opened_neither_file_nor")
     facts, std_uuid = found
     std = here.standard(std_uuid)
     if facts.point != rec["point"]:
-        raise _bad("point", "งานแก้ไขอยู่คนละจุดกับรอบตรวจที่เปิดงาน",
-                   "the action is at another point than the round that opened it")  # fmt: skip
+        raise _bad("point", "validate.action_another_point_than_round")
     scores = [s for s in facts.scores if s is not None]
     failed = judge(scores, std.item_min, std.pass_total).failed_items
     check_action(rec["what"], rec["who"], _day(rec["due_date"], "due_date", optional=True),
@@ -306,18 +302,12 @@ def _check_response(here: _Here, rec: dict) -> None:
     assert day is not None
     ratings = parse_ratings(rec["ratings"], field="ratings", thai=False)
     if ";".join(map(str, ratings)) != rec["ratings"]:
-        raise _bad(
-            "ratings", "คะแนนความพึงพอใจเขียนไม่ตรงรูปแบบ", "the ratings are not written as stored"
-        )
+        raise _bad("ratings", "validate.ratings_not_written_stored")
     questions = None if rec["form"] is None else here.form_questions(rec["form"])
     check_response(day, rec["grp"], ratings, questions, present=here.present.date())
     _fiscal_year(rec["fiscal_year"], day)
     if rec["satisfied"] not in (0, 1) or bool(rec["satisfied"]) != is_satisfied(ratings):
-        raise _bad(
-            "satisfied",
-            "ความพึงพอใจไม่ตรงกับคะแนน",
-            "satisfied or not does not follow from the ratings",
-        )
+        raise _bad("satisfied", "validate.satisfied_not_does_not_follow")
     _source(rec["source"])
     _who(rec["recorded_by"], "recorded_by")
     _stamp(here, rec["created_at"], "created_at")
@@ -325,10 +315,10 @@ def _check_response(here: _Here, rec: dict) -> None:
 
 def _check_import(here: _Here, rec: dict) -> None:
     if not _SHA.match(rec["digest"]):
-        raise _bad("digest", "รหัสไฟล์ไม่ถูกต้อง", "the file digest is not valid")
+        raise _bad("digest", "validate.file_digest_not_valid")
     check_text(rec["file_name"], field="file_name", limit=TITLE_MAX)
     if not 0 <= rec["rows"] <= 10**7:
-        raise _bad("rows", "จำนวนแถวไม่ถูกต้อง", "the row count is not valid")
+        raise _bad("rows", "validate.row_count_not_valid")
     _stamp(here, rec["imported_at"], "imported_at")
 
 
@@ -338,7 +328,7 @@ def _check_point(here: _Here, rec: dict) -> None:
     except ValueError:
         periods = None
     if rec["active"] not in (0, 1):
-        raise _bad("active", "สถานะเปิดใช้ไม่ถูกต้อง", "active must be 0 or 1")
+        raise _bad("active", "validate.active_0_1")
     check_point(rec["code"], rec["floor"], rec["kind"], rec["name_th"], rec["name_en"],
                 rec["location"], bool(rec["active"]), periods)  # fmt: skip
     _day(rec["active_from"], "active_from", optional=True)
@@ -358,7 +348,7 @@ def _check_standard(here: _Here, rec: dict) -> None:
 def _check_project(here: _Here, rec: dict) -> None:
     _year(rec["fiscal_year"])
     if not 1 <= rec["project"] <= 9:
-        raise _bad("project", "โครงการไม่ถูกต้อง", "the project number is not valid")
+        raise _bad("project", "validate.project_number_not_valid")
     for title in ("title_th", "title_en"):
         check_text(rec[title], field=title, limit=TITLE_MAX)
 
@@ -376,20 +366,17 @@ def _check_form(here: _Here, rec: dict) -> None:
     _year(rec["fiscal_year"])
     questions = sorted(here.questions.get(rec["key"], []), key=lambda q: q["no"])
     if [q["no"] for q in questions] != list(range(1, len(questions) + 1)):
-        raise _bad("questions", "คำถามของแบบสอบถามไม่ครบหรือเรียงผิด",
-                   "the form's questions are missing or misnumbered")  # fmt: skip
+        raise _bad("questions", "validate.form_questions_missing_misnumbered")
     if any(q["fiscal_year"] != rec["fiscal_year"] for q in questions):
-        raise _bad(
-            "questions", "คำถามอยู่คนละปีกับแบบสอบถาม", "a question is of another year than its form"
-        )
+        raise _bad("questions", "validate.question_another_year_than_form")
     check_form(rec["name_th"], rec["name_en"], [(q["text_th"], q["text_en"]) for q in questions])
     if not _KEY.match(rec["key"]):
-        raise _bad("key", "รหัสแบบสอบถามไม่ถูกต้อง", "the form's key is not valid")
+        raise _bad("key", "validate.form_key_not_valid")
     if rec["retired"] not in (0, 1):
-        raise _bad("retired", "สถานะเลิกใช้ไม่ถูกต้อง", "retired must be 0 or 1")
+        raise _bad("retired", "validate.retired_0_1")
     for link in ("derived_from", "replaced_by"):
         if rec[link] is not None and not _KEY.match(rec[link]):
-            raise _bad(link, "รหัสแบบสอบถามที่อ้างถึงไม่ถูกต้อง", "the form it names has no valid key")
+            raise _bad(link, "validate.form_names_no_valid_key")
     _stamp(here, rec["created_at"], "created_at")
     _changes(here, rec)
 
@@ -397,7 +384,7 @@ def _check_form(here: _Here, rec: dict) -> None:
 def _check_question(here: _Here, rec: dict) -> None:
     if rec["form"] not in {f["key"] for f in here.content["survey_forms"]}:
         # Questions travel with their form (sync.send.collect sends every form whole).
-        raise _bad("form", "คำถามไม่มีแบบสอบถามของมันในไฟล์", "the question's form is not in the file")
+        raise _bad("form", "validate.question_form_not_file")
 
 
 def _check_guard(here: _Here, rep: dict) -> None:
@@ -409,7 +396,7 @@ def _check_guard(here: _Here, rep: dict) -> None:
     )  # fmt: skip
     if rep["supersedes"] is not None:
         check_text(rep["reason"], field="reason", limit=TEXT_MAX, required=True, one_line=False,
-                   what=("เหตุผลของการแก้ไข", "the reason for the correction"))  # fmt: skip
+                   what=Phrase("rounds.what.reason_correction"))  # fmt: skip
     _source(rep["source"])
     _who(rep["recorded_by"], "recorded_by")
     _stamp(here, rep["created_at"], "created_at")
@@ -433,16 +420,20 @@ def _text_list(text: str, field: str) -> list[str]:
     except (ValueError, RecursionError):
         value = None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _bad(field, "ไม่ใช่รายการข้อความ", "not a list of text")
+        raise _bad(field, "validate.not_list_text")
     return value
 
 
 def _check_audit(here: _Here, rec: dict) -> None:
     _stamp(here, rec["at"], "at")
     if not _UUID.match(rec["device_id"]):
-        raise _bad("device_id", "รหัสเครื่องไม่ถูกต้อง", "the device id is not valid")
+        raise _bad("device_id", "validate.device_id_not_valid")
     check_text(
-        rec["actor"], field="actor", limit=NAME_MAX, required=True, what=("ผู้ทำ", "the actor")
+        rec["actor"],
+        field="actor",
+        limit=NAME_MAX,
+        required=True,
+        what=Phrase("validate.what.actor"),
     )
     for name in ("action", "kind"):
         check_text(rec[name], field=name, limit=40, required=True)
@@ -451,15 +442,13 @@ def _check_audit(here: _Here, rec: dict) -> None:
         # The first format's hash covers none of these: a row of it claims none of them
         # (a relaying computer could otherwise add claims to another computer's rows).
         if rec["role"] or rec["via"] or rec["covers"] is not None:
-            raise _bad("format", "แถวรูปแบบแรกไม่มีบทบาท ที่มา หรือข้อมูลที่รับรอง",
-                       "a row of the first format names no role, source or records")  # fmt: skip
+            raise _bad("format", "validate.row_first_format_names_no")
     elif rec["format"] != AUDIT_FORMAT:
-        raise _bad("format", f"ไม่รู้จักรูปแบบแถว {rec['format']}",
-                   f"unknown row format {rec['format']}")  # fmt: skip
+        raise _bad("format", "validate.unknown_row_format", format=rec["format"])
     else:
         for name in ("role", "via"):
             if not _WORD.match(rec[name]):
-                raise _bad(name, f"ช่อง {name} ไม่ถูกต้อง", f"the {name} is not valid")
+                raise _bad(name, "validate.not_valid", name=name)
         _covers(rec["covers"])
     if rec["kind"] == "annual_summary":
         check_signature(rec["record_uuid"], rec["action"], rec["actor"], rec["at"], rec["after"],
@@ -487,11 +476,7 @@ def _covers(text: str | None) -> None:
         for kind, entries in covers.items()
     )  # fmt: skip
     if not ok:
-        raise _bad(
-            "covers",
-            "รายการข้อมูลที่แถวนี้รับรองไม่ถูกต้อง",
-            "the records this row vouches for are not as the app writes them",
-        )
+        raise _bad("covers", "validate.records_row_vouches_not_app")
 
 
 # The kinds checked here, in an order where what a record names is checked before it.

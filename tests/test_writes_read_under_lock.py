@@ -19,8 +19,9 @@ from sqlite_utils import Database
 
 from core import devices, health, office, plan, users
 from core.audit import local_device
-from core.db import open_db, set_setting
+from core.db import open_db
 from core.restore import new_device_identity
+from core.settings import set_setting
 from inspection import actions, points, standard, survey
 from inspection import rounds as R
 from inspection.csv_io import ROUND_COLUMNS, import_rounds

@@ -34,14 +34,14 @@ if TYPE_CHECKING:
 def damaged_box(parent: QWidget | None, path: Path, error: SalaError) -> QMessageBox:
     """The refusal, Thai then English, with where the backups are and the two ways on."""
     folder = backups_dir(path)
-    key = "fixes.damaged.backups" if newest_daily_backup(path) else "fixes.damaged.no_backups"
+    key = "ui.damaged.backups" if newest_daily_backup(path) else "ui.damaged.no_backups"
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(tr("app.title"))
     box.setText(f"{error.message('th')}\n\n{tr(key, 'th', folder=folder)}")
     box.setInformativeText(f"{error.message('en')}\n\n{tr(key, 'en', folder=folder)}")
     restore = box.addButton(tr("settings.restore"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(tr("fixes.damaged.close"), QMessageBox.ButtonRole.RejectRole)
+    box.addButton(tr("ui.damaged.close"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore)
     box.setProperty("restore_button", restore)
     return box
@@ -68,7 +68,7 @@ def sign_in(parent: QWidget | None, accounts: Database, source: Path) -> User | 
     from ui.signin import SignInDialog
     from ui.widgets.forms import fit_height
 
-    dialog = SignInDialog(accounts, parent, note=tr("fixes.damaged.sign_in", file=source))
+    dialog = SignInDialog(accounts, parent, note=tr("ui.damaged.sign_in", file=source))
     dialog.resize(560, 0)
     fit_height(dialog)  # the note's lines whole: a long path cut them off
     return dialog.user if dialog.exec() else None

@@ -352,8 +352,8 @@ class MainWindow(QMainWindow):
             f"• {format_date(day, language())} {get_shift(self.db, shift).name(language())}"
             for day, shift in forms
         )
-        text = tr_n("fixes.unsigned.close", len(forms), forms=names)
-        if messages.confirm(self, text, tr("fixes.unsigned.discard")):
+        text = tr_n("ui.unsigned.close", len(forms), forms=names)
+        if messages.confirm(self, text, tr("ui.unsigned.discard")):
             return True
         self.guard.open_form(*forms[0])
         self.show_widget(self.guard)

@@ -128,14 +128,9 @@ def failure(error: BaseException) -> SalaError:
     if isinstance(error, OSError):
         reason = error.strerror or str(error)
         where = f" ({error.filename})" if error.filename else ""
-        return SalaError(
-            tr("win.ops.os_error", "th", reason=reason, where=where),
-            tr("win.ops.os_error", "en", reason=reason, where=where),
-        )
+        return SalaError("win.ops.os_error", reason=reason, where=where)
     text = f"{type(error).__name__}: {error}"
-    return SalaError(
-        tr("win.ops.unexpected", "th", error=text), tr("win.ops.unexpected", "en", error=text)
-    )
+    return SalaError("win.ops.unexpected", error=text)
 
 
 def run(

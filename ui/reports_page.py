@@ -68,11 +68,6 @@ CSV_EXPORTS: dict[str, Callable[..., int]] = {
 }
 
 
-def failure(key: str, **values: object) -> SalaError:
-    """A SalaError from a message of reports_ui.json, in both languages."""
-    return SalaError(tr(key, "th", **values), tr(key, "en", **values))
-
-
 def pages_text(n: int) -> str:
     """ "1 page" / "3 pages" (Thai has one form)."""
     return tr("rpt.one_page") if n == 1 else tr("rpt.n_pages", n=n)
@@ -112,7 +107,7 @@ def write_report(db: Database, key: str, scope: dict[str, Any], out: Path, lang:
         written = True
         return Generated(key, out, thumbs)
     except OSError as exc:
-        raise failure("rpt.write_failed", path=str(out), error=exc) from exc
+        raise SalaError("rpt.write_failed", path=str(out), error=exc) from exc
     finally:
         if not written:
             out.unlink(missing_ok=True)
@@ -472,7 +467,7 @@ class ReportsPage(QWidget):
         if self.busy or kind is None:
             return False
         if not self._temp.isValid():
-            self._say(failure("rpt.write_failed", path=self._temp.path(),
+            self._say(SalaError("rpt.write_failed", path=self._temp.path(),
                               error=self._temp.errorString()))  # fmt: skip
             return False
         out = Path(self._temp.path()) / f"{kind.key}-{next(self._serial)}.pdf"
@@ -593,7 +588,7 @@ class ReportsPage(QWidget):
             try:
                 return print_pdf(path, printer, current, progress)
             except OSError as exc:
-                raise failure("rpt.print_failed", error=exc) from exc
+                raise SalaError("rpt.print_failed", error=exc) from exc
 
         self._start(work, self._printed, tr("rpt.printing"), connection=False)
         return True
@@ -634,7 +629,7 @@ class ReportsPage(QWidget):
             try:
                 shutil.copyfile(source, target)
             except OSError as exc:
-                raise failure("rpt.write_failed", path=str(target),
+                raise SalaError("rpt.write_failed", path=str(target),
                               error=exc.strerror or exc) from exc  # fmt: skip
 
         if not ops.run(self, self.hub, copy, errors=self._say):
@@ -660,7 +655,7 @@ class ReportsPage(QWidget):
             try:
                 return export(own, fy, target, progress)
             except OSError as exc:
-                raise failure("rpt.write_failed", path=str(target),
+                raise SalaError("rpt.write_failed", path=str(target),
                               error=exc.strerror or exc) from exc  # fmt: skip
 
         self._start(work, lambda rows: self._tell(tr("rpt.csv_done", n=rows, path=str(target))),

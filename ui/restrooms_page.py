@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date_short, today
-from core.db import get_setting
 from core.i18n import language, tr
+from core.settings import get_setting
 from inspection.actions import CorrectiveAction, close_action, list_actions, update_action
 from inspection.indicator import active_points
 from inspection.points import floors

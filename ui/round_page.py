@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import format_datetime
-from core.db import get_setting, set_setting
 from core.errors import SalaError
 from core.i18n import language, tr
+from core.settings import get_setting, set_setting
 from core.users import current_actor
 from inspection.points import Point, list_points, normalise_code
 from inspection.rounds import (
@@ -48,7 +48,7 @@ from inspection.rounds import (
     set_score,
     start_draft,
 )
-from inspection.standard import Standard, current_standard, judge, standard_by_id
+from inspection.standard import Judgement, Standard, current_standard, standard_by_id
 from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
@@ -62,6 +62,9 @@ from ui.widgets.rights import only_for, permit
 # 5,000-character note made its row taller than the table.
 NOTE_SHOWN = 60
 SCORE_COLOURS = {0: "#b3261e", 1: "#b3261e", 2: "#8a6d00", 3: "#2d6a4f", 4: "#1b7f3b"}
+# Before the first score there is no draft to judge: no total, outside the band (a
+# standard's pass total is at least 1, check_standard), nothing failing, nothing decided.
+NOTHING_TYPED = Judgement(total=0, passed=False, failed_items=(), in_band=False)
 
 
 class _Keys(QObject):
@@ -541,11 +544,7 @@ class RoundPage(QWidget):
             self._say(tr("round.missing", items=", ".join(str(n) for n in missing)), error=True)
             self._move_to(missing[0] - 1)
             return
-        verdict = judge(
-            [s for s in self.scores if s is not None],
-            self.standard.item_min,
-            self.standard.pass_total,
-        )
+        verdict = self.round.verdict
         self.confirming = True
         result = tr("state.passed" if verdict.passed else "state.failed")
         self.confirm_label.setText(tr("round.confirm", total=verdict.total, result=result))
@@ -635,23 +634,22 @@ class RoundPage(QWidget):
     def _refresh(self) -> None:
         scored = [s for s in self.scores if s is not None]
         std = self.standard
-        # The standard's one rule (inspection.standard.judge), on what is typed so far:
-        # the band from the scored items' total, failing items by their numbers.
-        typed = judge(scored, std.item_min, std.pass_total)
-        total, in_band = typed.total, typed.in_band
+        # The round's own verdict (the standard's one rule) on what is typed so far: the
+        # band from the typed items' total; an untyped item is not failing until typed.
+        verdict = self.round.verdict if self.round is not None else NOTHING_TYPED
+        total, in_band = verdict.total, verdict.in_band
         self.total_label.setText(f"{total} / {std.max_total}")
         self.band_label.setText(
             tr("round.band_in" if in_band else "round.band_out", low=std.pass_total,
                high=std.max_total)
         )  # fmt: skip
-        as_met = [std.item_min if s is None else s for s in self.scores]  # untyped: not failing
-        failing = list(judge(as_met, std.item_min, std.pass_total).failed_items)
+        failing = [no for no in verdict.failed_items if self.scores[no - 1] is not None]
         # Green only when the band is what decides: a total in the band beside a red
         # "failed" read as a contradiction; the result then says why it fails.
         green = in_band and not failing
         self.band_label.setStyleSheet(f"color: {'#1b7f3b' if green else '#7a6a00'}")
         if len(scored) == len(self.scores):
-            passed = judge(scored, std.item_min, std.pass_total).passed
+            passed = verdict.passed
             text = tr("state.passed" if passed else "state.failed")
             if not passed and failing:
                 text = tr("win.round.fails_on_items", items=", ".join(map(str, failing)),

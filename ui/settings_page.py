@@ -471,8 +471,7 @@ class SettingsPage(QWidget):
             return restore_from(self.db_path, source, actor, prepared=prepared)
         except (OSError, sqlite3.Error) as exc:
             # The backup API writes the file in one transaction: a failure leaves it as it was.
-            raise SalaError(tr("win.restore.failed", "th", error=exc),
-                            tr("win.restore.failed", "en", error=exc)) from exc  # fmt: skip
+            raise SalaError("win.restore.failed", error=exc) from exc
 
     def _close_for_restore(self) -> Actor:
         actor = current_actor(self.db)
@@ -611,8 +610,7 @@ class SettingsPage(QWidget):
 
         def reset() -> None:
             if first.text() != again.text():
-                raise InvalidInput(tr("signin.mismatch", "th"), tr("signin.mismatch", "en"),
-                                   field="password_again")  # fmt: skip
+                raise InvalidInput("signin.mismatch", field="password_again")
             reset_password(self.db, user.username, first.text())
 
         fields = [("password", tr("signin.password"), first),

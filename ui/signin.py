@@ -28,7 +28,7 @@ from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import SalaError
 from core.health import CheckAlert, acknowledge_alert, pending_alert
-from core.i18n import language, tr
+from core.i18n import Phrase, language, tr
 from core.users import (
     DISPLAY_NAME_MAX,
     USERNAME_MAX,
@@ -178,8 +178,9 @@ class SignInDialog(QDialog):
         typed = self.username.text() + self.password.text()
         if not any("\u0e00" <= ch <= "\u0e7f" for ch in typed):
             return error
-        return SalaError(f"{error.th}\n{tr('signin.thai_layout', 'th')}",
-                         f"{error.en}\n{tr('signin.thai_layout', 'en')}")  # fmt: skip
+        return SalaError(
+            "signin.refused_thai_layout", error=error, hint=Phrase("signin.thai_layout")
+        )
 
 
 class IdleWatcher(QObject):

@@ -301,8 +301,7 @@ class SyncPage(QWidget):
     def _untrust(self) -> None:
         rows = self.trusted.selectionModel().selectedRows()
         if not rows:
-            say_error(self.message, SalaError(tr("syncguard.choose_device", "th"),
-                                              tr("syncguard.choose_device", "en")))  # fmt: skip
+            say_error(self.message, SalaError("syncguard.choose_device"))
             return
         device_id = self.trusted.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
         if confirm(self, tr("syncguard.untrust_question", device=device_id[:8]),

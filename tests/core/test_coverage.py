@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from core.audit import AuditRow, expected_hash, rows, verify_chain
 from core.coverage import problems, recover
-from core.db import open_db, set_setting, transaction
+from core.db import open_db, transaction
 from core.devices import bind_device, trust_device, untrust_device
 from core.integrity import check
 from core.migrations import MIGRATIONS
@@ -20,6 +20,7 @@ from core.office import set_office
 from core.plan import edit_step, mark_step_done, plan_for_year
 from core.records import COVERED, ROUNDS, covering, table_columns
 from core.restore import new_device_identity
+from core.settings import set_setting
 from core.users import (
     Actor,
     act_as,

@@ -48,9 +48,10 @@ def test_a_field_reads_as_its_thai_label_with_its_column_name() -> None:
     """Bad input gets a clear message in Thai and English: not "ช่อง password" in Thai."""
     from core.errors import InvalidInput
 
-    err = InvalidInput("วันที่ไม่ถูกต้อง", "bad date", field="date", row=3)
-    assert err.message("th") == "แถว 3, ช่อง วันที่ (date): วันที่ไม่ถูกต้อง"
-    assert err.message("en") == "row 3, field date: bad date"
+    err = InvalidInput("actions.date_not_valid", field="date", row=3, isoformat="x")
+    assert err.message("th") == "แถว 3, ช่อง วันที่ (date): วันที่ x ไม่ถูกต้อง"
+    assert err.message("en") == "row 3, field date: date x is not valid"
     # A round's item columns read as items (issue 17 point 7: no bare "ช่อง i7").
-    assert InvalidInput("x", "x", field="i7").message("th") == "ช่อง ข้อ 7 (i7): x"
-    assert InvalidInput("x", "x", field="i7").message("en") == "field i7: x"
+    required = InvalidInput("guard_events.field_required", field="i7")
+    assert required.message("th") == "ช่อง ข้อ 7 (i7): โปรดกรอกช่องนี้"
+    assert required.message("en") == "field i7: this field is required"

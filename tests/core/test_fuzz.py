@@ -192,7 +192,7 @@ def test_survey_parsers_give_clean_errors(text: str) -> None:
 
 def test_digits_that_int_cannot_read_are_a_clean_error_not_a_traceback(tmp_path: Path) -> None:
     """'²' passes str.isdigit() but int('²') fails: hypothesis found it in score entry."""
-    from core.db import set_setting
+    from core.settings import set_setting
     from core.users import idle_lock_minutes
     from inspection.standard import STANDARD_COLUMNS, create_standard_version
     from security.reports import check_headcount

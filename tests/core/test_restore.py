@@ -255,9 +255,7 @@ def test_a_safety_copy_that_cannot_be_written_stops_the_restore_before_it_replac
 
     def disk_full(db, out):  # as backup_to says of a target it cannot write
         raise InvalidInput(
-            f"บันทึกไฟล์ {out} ไม่ได้ (No space left on device)",
-            f"cannot write {out} (No space left on device)",
-            field="--out",
+            "backup.cannot_write", field="--out", out=out, reason="No space left on device"
         )
 
     monkeypatch.setattr(core.restore, "backup_to", disk_full)

@@ -73,7 +73,7 @@ def _delete_closed_widgets(qapp) -> Iterator[None]:
 
 @pytest.fixture
 def window(qtbot, db, db_path):
-    from core.db import set_setting
+    from core.settings import set_setting
     from core.users import act_as
     from tests.actors import ADMIN
     from ui.main_window import MainWindow

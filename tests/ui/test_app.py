@@ -83,7 +83,7 @@ def test_the_start_up_check_runs_beside_the_window_and_reports_on_the_ui_thread(
     """Seconds of hashing on years of data must not hold back the window; a problem still warns."""
     import threading
 
-    from core.db import set_setting
+    from core.settings import set_setting
     from ui.app import HealthCheck
 
     set_setting(db, "bench_probe", "1")  # one audit row

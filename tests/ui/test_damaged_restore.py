@@ -92,7 +92,7 @@ def test_the_window_restores_a_damaged_database_and_opens_the_restored_file(
     def signing_in(parent, accounts, source):
         """The real dialog, over the backup's checked copy: first a wrong password,
         then keeper, whom the damaged file never knew."""
-        dialog = SignInDialog(accounts, parent, note=damaged.tr("fixes.damaged.sign_in",
+        dialog = SignInDialog(accounts, parent, note=damaged.tr("ui.damaged.sign_in",
                                                                 file=source))  # fmt: skip
         dialog.username.setText("keeper")
         dialog.password.setText("wrong password")

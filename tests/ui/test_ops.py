@@ -63,12 +63,12 @@ def test_run_announces_what_changed_and_shows_a_refusal_where_asked(qtbot) -> No
     label = QLabel()
 
     def refuse() -> None:
-        raise InvalidInput("ไม่ถูกต้อง", "not valid", field="due")
+        raise InvalidInput("actions.date_not_valid", field="due", isoformat="31/02/2564")
 
     refused = ops.run(None, hub, refuse, changes=Change.PLAN,
                       errors=lambda e: label.setText(e.message("th")))  # fmt: skip
     assert not refused and refused.error is not None and refused.error.field == "due"
-    assert "ไม่ถูกต้อง" in label.text()
+    assert "วันที่ 31/02/2564 ไม่ถูกต้อง" in label.text()
     assert told == [Change.PLAN]  # a refusal changed nothing
 
 
@@ -132,14 +132,14 @@ def test_cancel_stops_background_work_at_its_next_step(qtbot, db) -> None:
 
 def test_a_refusal_in_the_background_reaches_the_window(qtbot, db) -> None:
     def work(own, progress):
-        raise InvalidInput("ไฟล์เสีย", "the file is damaged", field="file")
+        raise InvalidInput("csvfile.not_csv", field="file", name="x.csv", why="เสีย")
 
     errors: list[str] = []
     op = ops.in_background(None, db, Hub(), work, title="…", dialog=False,
                            errors=lambda e: errors.append(e.message("th")))  # fmt: skip
     with qtbot.waitSignal(op.finished, timeout=WAIT_MS):
         pass
-    assert op.outcome == "failed" and "ไฟล์เสีย" in errors[0]
+    assert op.outcome == "failed" and "ไฟล์ x.csv ไม่ใช่ไฟล์ CSV ที่อ่านได้: เสีย" in errors[0]
 
 
 def test_a_progress_dialog_shows_and_closes_with_the_work(qtbot, db) -> None:

@@ -327,14 +327,14 @@ def test_a_bad_scope_is_shown_in_thai_and_english_and_the_preview_is_kept(
 
     def refuse(db, out, scope, *, lang, progress):
         out.write_bytes(b"%PDF partial")
-        raise InvalidInput("ไม่มีจุดบริการนี้บนชั้น", "no such point on this floor", field="floor")
+        raise InvalidInput("plan.floor_not_valid", field="floor", floor="99")
 
     register(monkeypatch, page, "refused", ("floor",), refuse)
     assert generate(qtbot, page) == "failed"
     # Thai on a Thai screen; the English under the message's tooltip (issue 17 point 7).
-    assert "ไม่มีจุดบริการนี้บนชั้น" in page.status.text()
-    assert "no such point on this floor" not in page.status.text()
-    assert "no such point on this floor" in page.status.toolTip()
+    assert "ชั้น «99» ไม่ถูกต้อง" in page.status.text()
+    assert "floor «99» is not valid" not in page.status.text()
+    assert "floor «99» is not valid" in page.status.toolTip()
     assert page.preview.page_count == kept and page.result.path.exists()
     assert list(Path(page._temp.path()).glob("refused-*.pdf")) == []
 

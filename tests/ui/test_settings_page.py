@@ -66,7 +66,7 @@ def test_a_new_password_is_asked_twice_and_a_mismatch_stays_in_the_dialog(window
 
 
 def test_idle_minutes_are_set_by_the_office(window, db) -> None:
-    from core.db import get_setting
+    from core.settings import get_setting
 
     assert window.settings.set_idle_minutes(25)
     assert get_setting(db, "idle_lock_minutes") == "25"

@@ -203,10 +203,10 @@ def test_after_ctrl_8_enter_writes_the_report(qtbot, window) -> None:
 def test_the_one_message_dialog_is_thai_with_the_english_under_details(window) -> None:
     from ui.widgets.messages import message_box
 
-    box = message_box(window, InvalidInput("วันที่ไม่ถูกต้อง", "not a date", field="patrols"))
-    assert box.text() == "ช่อง เวลาตรวจตรา (patrols): วันที่ไม่ถูกต้อง"
-    assert box.detailedText() == "field patrols: not a date"
-    assert "not a date" not in box.text()
+    box = message_box(window, InvalidInput("validate.time_not_valid", field="patrols", text="9"))
+    assert box.text() == "ช่อง เวลาตรวจตรา (patrols): เวลา «9» ไม่ถูกต้อง"
+    assert box.detailedText() == "field patrols: the time «9» is not valid"
+    assert "not valid" not in box.text()
 
 
 def test_the_audit_page_reads_as_sentences(qtbot, window, db) -> None:
@@ -373,7 +373,7 @@ def test_the_details_toggle_of_the_message_dialog_reads_in_the_app_language(wind
 
     from ui.widgets.messages import message_box
 
-    box = message_box(window, InvalidInput("ไม่ถูกต้อง", "not valid"))
+    box = message_box(window, InvalidInput("guard_events.field_required"))
     texts = [b.text() for b in box.findChildren(QPushButton)]
     assert "แสดงภาษาอังกฤษ…" in texts and "Show Details..." not in texts
 
