@@ -114,7 +114,16 @@ class Claims:
                 " AND hash IN (SELECT value FROM json_each(?)) ORDER BY id",
                 [json.dumps(hashes)],
             )
+        return self.feed(found, wanted, batch_rounds=batch_rounds)
+
+    def feed(self, found: Iterable[tuple], wanted: Mapping[str, set[str] | None] | None = None,
+             *, batch_rounds: bool = True) -> Claims:  # fmt: skip
+        """Read the claims of audit rows given as (id, at, device_id, kind, covers), in id
+        order: whatever engine holds them (a laptop's SQLite, the city hub's PostgreSQL)
+        reads them with these rules."""
         for audit_id, at, device, kind, text in found:
+            if text is None:
+                continue
             here = device in self.devices
             if kind in LOCAL_KINDS and not here and kind != "baseline":
                 continue  # another laptop's import speaks of that laptop's file only

@@ -37,7 +37,7 @@ from sqlite_utils import Database
 
 from core.audit import SYNC_FIELDS, audit, head_hash, local_device
 from core.calendar import fiscal_year, format_datetime, from_utc
-from core.coverage import BATCH_KINDS, Claim, Claims, local_devices
+from core.coverage import Claims, local_devices
 from core.db import transaction
 from core.devices import bind_device, own_devices, trust_device, trusted_devices
 from core.errors import InvalidInput
@@ -46,7 +46,6 @@ from core.office import office
 from core.records import (
     ACTIONS,
     BY_KIND,
-    COVERED,
     DELETED,
     GUARD_EVENT_DAYS,
     GUARD_EVENTS,
@@ -63,7 +62,6 @@ from core.records import (
     SURVEY_RESPONSES,
     Covers,
     Record,
-    digest,
     fetch,
     insert,
 )  # fmt: skip
@@ -74,7 +72,17 @@ from core.users import require
 from security.contract import shifts
 from sync.fileformat import SyncFile, read_sync_file
 from sync.keys import existing_key
-from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
+from sync.rules import (
+    RecordGate,
+    decide_edit,
+    event_row,
+    inspection_key,
+    joins_chain,
+    merged_form_links,
+    point_key,
+    refusal,
+    wanted_keys,
+)
 
 # The fields a later change may replace, per editable table (the rest never changes): the
 # descriptions' (core.records), which the city hub's merge reads too.
@@ -181,11 +189,7 @@ def local_time(stamp: str | None, lang: str) -> str:
 
 
 def _refuse(th: str, en: str) -> InvalidInput:
-    return InvalidInput(
-        f"ไม่รับไฟล์ซิงก์: {th} ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ",
-        f"sync file refused: {en}; nothing was changed",
-        field="file",
-    )
+    return refusal(th, en)
 
 
 def _valid_periods(text: str | None) -> bool:
@@ -262,8 +266,9 @@ def check_office(db: Database, sync_file: SyncFile) -> None:
         )
 
 
-class _Gate:
-    """A received record is written only with the audit row that records it (issue 14).
+class _Gate(RecordGate):
+    """A received record is written only with the audit row that records it (issue 14):
+    sync.rules.RecordGate decides, as it does at the city hub.
 
     The claims read are the file's own rows that joined their chain here (what the
     sending laptop knew), then, for a record none of them names (a point sent whole,
@@ -273,47 +278,13 @@ class _Gate:
     """
 
     def __init__(self, db: Database, content: dict, sender: str, result: SyncResult) -> None:
-        self.db, self.result = db, result
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for rec, row in _file_records(content):
-            if rec.covered:
-                wanted[rec.kind].add(rec.key_of(row))
+        wanted = wanted_keys(content)
         hashes = [r["hash"] for r in content["audit"]]
-        self.file = Claims({sender}).scan(db, wanted, hashes=hashes)
-        self.here = Claims({sender}).scan(db, wanted)
-        self.checked: dict[tuple[str, str], bool] = {}
+        super().__init__(db, Claims({sender}).scan(db, wanted, hashes=hashes),
+                         Claims({sender}).scan(db, wanted), result.held_back_records)  # fmt: skip
+        self.result = result
         self.written: dict[str, set[str]] = defaultdict(set)
         self.added: dict[str, set[str]] = defaultdict(set)
-
-    def claim(self, rec: Record, key: str) -> Claim | None:
-        return self.file.get(rec.kind, key) or self.here.get(rec.kind, key)
-
-    def check(self, rec: Record, row: Mapping) -> bool:
-        """Whether the record is recorded as it is in the file; an altered one refuses all."""
-        if not rec.covered:
-            return True
-        key = rec.key_of(row)
-        if (rec.kind, key) in self.checked:
-            return self.checked[(rec.kind, key)]
-        claim = self.claim(rec, key)
-        if claim is not None and claim.digest != digest(rec, row):
-            values = {"kind": rec.kind, "key": key}
-            raise _refuse(tr("sync.refused.uncovered", "th", **values),
-                          tr("sync.refused.uncovered", "en", **values))  # fmt: skip
-        self.checked[(rec.kind, key)] = claim is not None
-        return claim is not None
-
-    def allow(self, rec: Record, row: Mapping) -> bool:
-        """`check`, counting a record held back for want of its audit row."""
-        ok = self.check(rec, row)
-        if not ok:
-            self.result._bump(self.result.held_back_records, rec.kind)
-        return ok
-
-    def batch(self, rec: Record, key: str) -> int | None:
-        """The local id of the batch row that records a bulk round (rounds.audit_batch)."""
-        claim = self.claim(rec, key)
-        return claim.audit_id if claim and claim.audit_kind in BATCH_KINDS else None
 
     def wrote(self, rec: Record, key: str, *, added: bool = False) -> None:
         if rec.covered:
@@ -338,19 +309,6 @@ class _Gate:
                 elif key in self.added[kind]:
                     covers.add(kind, key, PRESENT)
         return covers
-
-
-def _file_records(content: dict) -> list[tuple[Record, dict]]:
-    """Every record of a file with the fields its digest reads (an event names its report)."""
-    out = [(rec, row) for rec in COVERED if rec.synced and not rec.inside
-           for row in content[rec.kind]]  # fmt: skip
-    for rep in content["guard_reports"]:
-        out.extend((GUARD_EVENTS, _event(ev, rep)) for ev in rep["events"])
-    return out
-
-
-def _event(ev: dict, rep: dict) -> dict:
-    return dict(ev, report=rep["uuid"])
 
 
 class _Ids:
@@ -671,7 +629,7 @@ def _merge_guard(m: _Merge) -> None:
         else:
             result._bump(result.skipped, "guard_reports")
         for ev in rep["events"]:
-            data = _event(ev, rep)
+            data = event_row(ev, rep)
             label = f"{rep['day']} {rep['shift']} {ev['at']} {ev['place']}"
             if ev["uuid"] in events:
                 _merge_editable(m, GUARD_EVENTS, "uuid = ?", [ev["uuid"]], data, label,
