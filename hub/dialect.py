@@ -12,15 +12,19 @@ office's hub tables unchanged: one copy of each rule. What else differs is named
 - integers and reals: INTEGER becomes `integer`/`bigint`, REAL `double precision`, so
   a value reads back as the same Python int or float (never a Decimal);
 - "insert unless present": SQLite's INSERT OR IGNORE is PostgreSQL's ON CONFLICT DO
-  NOTHING (`insert_ignore`).
+  NOTHING (`insert_ignore`);
+- a list of values in a query: SQLite's json_each, PostgreSQL's `= ANY(array)`
+  (`claims`: the audit rows' claims a record gate and `hub check` read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
+
+from core.coverage import Claims
 
 TEXT = 'text COLLATE "C"'
 
@@ -69,3 +73,21 @@ def insert_ignore(engine: str, table: str, columns: Sequence[str]) -> str:
     if engine == "sqlite":
         return f"INSERT OR IGNORE INTO {table}({cols}) VALUES ({marks})"
     return f"INSERT INTO {table}({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+
+
+def claims(
+    db: PgDatabase,
+    devices: set[str],
+    wanted: Mapping[str, set[str] | None] | None = None,
+    *,
+    hashes: list[str] | None = None,
+) -> Claims:
+    """core.coverage.Claims read from an office's audit rows at the hub: the SQL of
+    `Claims.scan`, in PostgreSQL's words (an array for SQLite's json_each)."""
+    text = "SELECT id, at, device_id, kind, covers FROM audit_log WHERE covers IS NOT NULL"
+    params: list[Any] = []
+    if hashes is not None:
+        text += " AND hash = ANY(%s)"
+        params.append(hashes)
+    cur = db.conn.execute(text + " ORDER BY id", params)  # type: ignore[arg-type]
+    return Claims(devices).feed(cur, wanted)
