@@ -197,10 +197,11 @@ class RecordGate:
         fields = stated_otherwise(self.db, rec, row, claim.audit_id)
         values = {"kind": rec.kind, "key": key}
         th, en = (tr("sync.refused.uncovered", lang, **values) for lang in ("th", "en"))
-        if fields:
+        if len(fields) > 1:
+            # The first is named as the error's field; the others are listed.
             names = ", ".join(fields)
             th += " " + tr("hubgate.altered_fields", "th", fields=names)
-            en += "; " + tr("hubgate.altered_fields", "en", fields=names)
+            en += " " + tr("hubgate.altered_fields", "en", fields=names)
         return refusal(th, en, field=fields[0] if fields else rec.kind)
 
 
