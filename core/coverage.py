@@ -305,6 +305,23 @@ def existing_rounds(db: Database, keys: list[str]) -> set[str]:
     return {r[0] for r in found}
 
 
+def table_problems(rec: Record, claims: Claims, stored: Iterable[tuple[str, str]]) -> list[str]:
+    """One table's records, given as (key, digest as stored), against every claim: what
+    `check` says of them, for a reader that holds no chain of its own (the city hub,
+    which reads its PostgreSQL tables itself). A record a claim names that is not there
+    is missing unless the latest claim recorded its deletion."""
+    found = _Found(rec.table)
+    seen: set[str] = set()
+    for key, actual in stored:
+        seen.add(key)
+        _judge(found, key, claims.get(rec.kind, key), actual)
+    gone = sorted(k for (kind, k), c in claims.latest.items()
+                  if kind == rec.kind and k not in seen and c.digest != DELETED)  # fmt: skip
+    for key in gone:
+        found.add(key, "missing", claims.latest[(rec.kind, key)].audit_id)
+    return found.texts()
+
+
 def problems(db: Database) -> list[str]:
     """Every described table's records against the audit rows (Thai and English lines)."""
     claims = Claims(local_devices(db)).scan(db, batch_rounds=False)

@@ -19,12 +19,14 @@ office's hub tables unchanged: one copy of each rule. What else differs is named
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
 
 from core.coverage import Claims
+from core.records import Record
 
 TEXT = 'text COLLATE "C"'
 
@@ -91,3 +93,33 @@ def claims(
         params.append(hashes)
     cur = db.conn.execute(text + " ORDER BY id", params)  # type: ignore[arg-type]
     return Claims(devices).feed(cur, wanted)
+
+
+def record_rows(db: PgDatabase, rec: Record) -> Iterator[dict[str, Any]]:
+    """An office's records of one described kind (core.records), as a laptop's
+    `core.records.rows` gives them: references as UUIDs, children as sorted lists (here
+    json_agg and json_build_array for SQLite's json_group_array and json_array)."""
+    parts = []
+    for f in rec.fields:
+        if f.ref:
+            parts.append(f"(SELECT r.uuid FROM {f.ref} r WHERE r.id = t.{f.col}) AS {f.name}")
+        else:
+            parts.append(f"t.{f.col} AS {f.name}")
+    for c in rec.children:
+        cols = ", ".join(f"c.{x}" for x in c.columns)
+        parts.append(
+            f"(SELECT COALESCE(json_agg(json_build_array({cols})), '[]'::json)::text"
+            f" FROM {c.table} c WHERE c.{c.fk} = t.id) AS {c.name}"
+        )
+    text = f"SELECT {', '.join(parts)} FROM {rec.table} t"
+    if rec.where:
+        text += f" WHERE {rec.where}"
+    # Every name comes from the literal descriptions of core.records, never from a file.
+    cur = db.conn.execute(text)  # type: ignore[arg-type]
+    names = [d.name for d in cur.description or ()]
+    children = {c.name for c in rec.children}
+    for values in cur:
+        row = dict(zip(names, values, strict=True))
+        for name in children:
+            row[name] = sorted(json.loads(row[name]))
+        yield row
