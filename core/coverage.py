@@ -126,7 +126,16 @@ class Claims:
                 " AND hash IN (SELECT value FROM json_each(?)) ORDER BY id",
                 [json.dumps(hashes)],
             )
+        return self.feed(found, wanted, batch_rounds=batch_rounds)
+
+    def feed(self, found: Iterable[tuple], wanted: Mapping[str, set[str] | None] | None = None,
+             *, batch_rounds: bool = True) -> Claims:  # fmt: skip
+        """Read the claims of audit rows given as (id, at, device_id, kind, covers), in id
+        order: whatever engine holds them (a laptop's SQLite, the city hub's PostgreSQL)
+        reads them with these rules."""
         for audit_id, at, device, kind, text in found:
+            if text is None:
+                continue
             here = device in self.devices
             if kind in LOCAL_KINDS and not here and kind != "baseline":
                 continue  # another laptop's import speaks of that laptop's file only
@@ -306,6 +315,23 @@ def existing_rounds(db: Database, keys: list[str]) -> set[str]:
         [json.dumps(keys)],
     )
     return {r[0] for r in found}
+
+
+def table_problems(rec: Record, claims: Claims, stored: Iterable[tuple[str, str]]) -> list[str]:
+    """One table's records, given as (key, digest as stored), against every claim: what
+    `check` says of them, for a reader that holds no chain of its own (the city hub,
+    which reads its PostgreSQL tables itself). A record a claim names that is not there
+    is missing unless the latest claim recorded its deletion."""
+    found = _Found(rec.table)
+    seen: set[str] = set()
+    for key, actual in stored:
+        seen.add(key)
+        _judge(found, key, claims.get(rec.kind, key), actual)
+    gone = sorted(k for (kind, k), c in claims.latest.items()
+                  if kind == rec.kind and k not in seen and c.digest != DELETED)  # fmt: skip
+    for key in gone:
+        found.add(key, "missing", claims.latest[(rec.kind, key)].audit_id)
+    return found.texts()
 
 
 def problems(db: Database) -> list[str]:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.errors import InvalidInput, SalaError
-from core.i18n import tr
+from core.i18n import tr, tr_n
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
@@ -221,23 +221,32 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 @_guarded
 def cmd_check(args: argparse.Namespace) -> int:
-    from hub.check import verify_chains
+    from hub.check import verify_chains, verify_records
     from hub.connect import connected
     from hub.schema import require_current
 
     with connected(args.pg) as conn:
         require_current(conn)
         chains = verify_chains(conn)
+        offices = verify_records(conn)
     bad = [c for c in chains if not c.report.ok]
     for c in bad:
         values = {"office": c.office, "device": c.device_id, "row": c.report.first_bad_id}
         say(tr("hub.chain_broken", "th", **values), tr("hub.chain_broken", "en", **values))
-    if bad:
+    uncovered = [o for o in offices if o.problems]
+    for o in uncovered:
+        n = len(o.problems)
+        say(tr_n("hub.records_problems", n, "th", office=o.office),
+            tr_n("hub.records_problems", n, "en", office=o.office))  # fmt: skip
+        for text in o.problems:
+            print("\n".join(f"  {line}" for line in text.splitlines()))
+    if bad or uncovered:
         return EXIT_FAILURE
     rows = sum(c.report.rows for c in chains)
-    offices = len({c.office for c in chains})
-    values = {"chains": len(chains), "offices": offices, "rows": rows}
+    values = {"chains": len(chains), "offices": len({c.office for c in chains}), "rows": rows}
     say(tr("hub.check_ok", "th", **values), tr("hub.check_ok", "en", **values))
     for c in chains:
         print(f"  {c.office} {c.device_id} {c.report.rows} {c.report.head}")
+    values = {"offices": len(offices), "records": sum(o.records for o in offices)}
+    say(tr("hub.records_ok", "th", **values), tr("hub.records_ok", "en", **values))
     return EXIT_OK

@@ -12,15 +12,21 @@ office's hub tables unchanged: one copy of each rule. What else differs is named
 - integers and reals: INTEGER becomes `integer`/`bigint`, REAL `double precision`, so
   a value reads back as the same Python int or float (never a Decimal);
 - "insert unless present": SQLite's INSERT OR IGNORE is PostgreSQL's ON CONFLICT DO
-  NOTHING (`insert_ignore`).
+  NOTHING (`insert_ignore`);
+- a list of values in a query: SQLite's json_each, PostgreSQL's `= ANY(array)`
+  (`claims`: the audit rows' claims a record gate and `hub check` read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
+
+from core.coverage import Claims
+from core.records import Record
 
 TEXT = 'text COLLATE "C"'
 
@@ -69,3 +75,51 @@ def insert_ignore(engine: str, table: str, columns: Sequence[str]) -> str:
     if engine == "sqlite":
         return f"INSERT OR IGNORE INTO {table}({cols}) VALUES ({marks})"
     return f"INSERT INTO {table}({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING"
+
+
+def claims(
+    db: PgDatabase,
+    devices: set[str],
+    wanted: Mapping[str, set[str] | None] | None = None,
+    *,
+    hashes: list[str] | None = None,
+) -> Claims:
+    """core.coverage.Claims read from an office's audit rows at the hub: the SQL of
+    `Claims.scan`, in PostgreSQL's words (an array for SQLite's json_each)."""
+    text = "SELECT id, at, device_id, kind, covers FROM audit_log WHERE covers IS NOT NULL"
+    params: list[Any] = []
+    if hashes is not None:
+        text += " AND hash = ANY(%s)"
+        params.append(hashes)
+    cur = db.conn.execute(text + " ORDER BY id", params)  # type: ignore[arg-type]
+    return Claims(devices).feed(cur, wanted)
+
+
+def record_rows(db: PgDatabase, rec: Record) -> Iterator[dict[str, Any]]:
+    """An office's records of one described kind (core.records), as a laptop's
+    `core.records.rows` gives them: references as UUIDs, children as sorted lists (here
+    json_agg and json_build_array for SQLite's json_group_array and json_array)."""
+    parts = []
+    for f in rec.fields:
+        if f.ref:
+            parts.append(f"(SELECT r.uuid FROM {f.ref} r WHERE r.id = t.{f.col}) AS {f.name}")
+        else:
+            parts.append(f"t.{f.col} AS {f.name}")
+    for c in rec.children:
+        cols = ", ".join(f"c.{x}" for x in c.columns)
+        parts.append(
+            f"(SELECT COALESCE(json_agg(json_build_array({cols})), '[]'::json)::text"
+            f" FROM {c.table} c WHERE c.{c.fk} = t.id) AS {c.name}"
+        )
+    text = f"SELECT {', '.join(parts)} FROM {rec.table} t"
+    if rec.where:
+        text += f" WHERE {rec.where}"
+    # Every name comes from the literal descriptions of core.records, never from a file.
+    cur = db.conn.execute(text)  # type: ignore[arg-type]
+    names = [d.name for d in cur.description or ()]
+    children = {c.name for c in rec.children}
+    for values in cur:
+        row = dict(zip(names, values, strict=True))
+        for name in children:
+            row[name] = sorted(json.loads(row[name]))
+        yield row

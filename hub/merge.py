@@ -6,6 +6,12 @@ record of its own, the later change of an editable record wins and a real clash 
 the loser in the office's `sync_history`, audit rows join their device's chain only
 where they continue it. A file received twice changes nothing.
 
+A record is written only with the audit row that records it, as on a laptop (issue 14,
+sync.rules.RecordGate): the audit rows merge first, then each record's digest must be
+the one its computer's row holds. A record whose row is not here (a file made with
+--since after a gap) is held back and reported, and comes with a later file; one that
+differs from its row (a file altered and signed again) refuses the whole file.
+
 Two receivers at once: each file's transaction first takes its office's advisory lock,
 so two files of one office merge one after the other (each reading what the other
 wrote), and files of different offices merge side by side.
@@ -23,15 +29,38 @@ import psycopg
 from core.audit import GENESIS
 from core.calendar import fiscal_year
 from core.errors import InvalidInput
+from core.records import (
+    ACTIONS,
+    GUARD_EVENTS,
+    GUARD_REPORTS,
+    PLAN_PROJECTS,
+    PLAN_STEPS,
+    POINTS,
+    ROUNDS,
+    STANDARDS,
+    SURVEY_FORMS,
+    SURVEY_QUESTIONS,
+    SURVEY_RESPONSES,
+    Record,
+)
 from hub import tables
-from hub.dialect import PgDatabase, insert_ignore, to_pg
+from hub.dialect import PgDatabase, claims, insert_ignore, to_pg
 from hub.intake import TrustList, check_file
 from hub.schema import office_schema
 from hub.score import store_scores
 from security.contract import shifts
 from sync.fileformat import SyncFile
 from sync.receive import EDITABLE, Conflict, SyncResult, check_content
-from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
+from sync.rules import (
+    RecordGate,
+    decide_edit,
+    event_row,
+    inspection_key,
+    joins_chain,
+    merged_form_links,
+    point_key,
+    wanted_keys,
+)
 
 
 def _now() -> str:
@@ -41,6 +70,8 @@ def _now() -> str:
 class _Merge:
     """One file's merge into one office, inside the caller's transaction."""
 
+    gate: RecordGate  # opened once the file's audit rows are merged (`run`)
+
     def __init__(self, db: PgDatabase, sync_file: SyncFile) -> None:
         self.db = db
         self.cur = db.conn.cursor()
@@ -49,6 +80,20 @@ class _Merge:
         self.sha = sync_file.file_sha256
         m = sync_file.manifest
         self.result = SyncResult(m.device_id, self.sha, m.created_at)
+
+    def open_gate(self) -> RecordGate:
+        """The laptop's gate on the office's claims: those of the file's rows now in its
+        chains, then every row held, read as the sending computer reads them."""
+        wanted = wanted_keys(self.content)
+        sender = {self.f.manifest.device_id}
+        hashes = [r["hash"] for r in self.content["audit"]]
+        self.gate = RecordGate(
+            self.db,
+            claims(self.db, sender, wanted, hashes=hashes),
+            claims(self.db, sender, wanted),
+            self.result.held_back_records,
+        )
+        return self.gate
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -65,21 +110,31 @@ class _Merge:
 
     def editable(
         self,
-        kind: str,
-        table: str,
+        rec: Record,
         where: str,
         key: list,
         remote: dict,
         label: str,
         local: dict | None = None,
+        *,
+        also_ok: bool = True,
     ) -> bool:
-        """sync.rules.decide_edit on the office's version; True when the file's won."""
+        """sync.rules.decide_edit on the office's version; True when the file's won.
+
+        As on a laptop, the file's version is written, or kept in the history, only when
+        its audit row is here (`also_ok` False: something that comes with it is not)."""
+        kind, table = rec.kind, rec.table
         fields = EDITABLE[table]
         names = [*fields, "changed_at", "changed_on", "changed_base"]
         if local is None:
             row = self.q(f"SELECT {', '.join(names)} FROM {table} WHERE {where}", key).fetchone()
             local = dict(zip(names, row, strict=True))
         d = decide_edit(local, remote, fields)
+        if (d.remote_wins or d.clash) and not (self.gate.check(rec, remote) and also_ok):
+            # Its audit row is not here yet: nothing of it is written, not even to history.
+            held = self.result.held_back_records if d.remote_wins else self.result.skipped
+            self.bump(held, kind)
+            return False
         if d.clash:
             self.q(
                 "INSERT INTO sync_history(kind, record_uuid, label, kept, lost, kept_changed_at,"
@@ -127,6 +182,15 @@ class _Merge:
             )
         return True
 
+    def refs_held(self, rec: Record, row: dict, ids: dict[str, dict[str, int]]) -> bool:
+        """Whether the points and standards a record names are here; one whose point was
+        held back (its audit row missing) waits with it."""
+        for name, (_, target) in tables.REFERENCES.get(rec.kind, {}).items():
+            if row[name] is not None and row[name] not in ids[target]:
+                self.bump(self.result.held_back_records, rec.kind)
+                return False
+        return True
+
     def insert_returning_id(self, kind: str, record: dict, ids: dict) -> int:
         sql = tables.insert_sql(kind) + " RETURNING id"
         return self.q(sql, list(tables.values(kind, record, ids))).fetchone()[0]
@@ -138,12 +202,16 @@ class _Merge:
         by_code = {c: (u, i) for u, c, i in self.q("SELECT uuid, code, id FROM points")}
         uuid_by_code = {c: u for c, (u, _) in by_code.items()}
         for p in self.content["points"]:
+            remote = p
             held = point_key(p["uuid"], p["code"], ids, uuid_by_code)
             if held != p["uuid"]:
                 ids[p["uuid"]] = by_code[p["code"]][1]
                 p = dict(p, uuid=held)
             if p["uuid"] in ids:
-                self.editable("points", "points", "uuid = ?", [p["uuid"]], p, p["code"])
+                # The file's version is checked under its own key, written under this one's.
+                self.editable(POINTS, "uuid = ?", [p["uuid"]], remote, p["code"])
+                continue
+            if not self.gate.allow(POINTS, remote):
                 continue
             ids[p["uuid"]] = self.insert_returning_id("points", p, {})
             by_code[p["code"]] = (p["uuid"], ids[p["uuid"]])
@@ -157,6 +225,8 @@ class _Merge:
             if std["uuid"] in ids:
                 self.bump(self.result.skipped, "standards")
                 continue
+            if not self.gate.allow(STANDARDS, std):
+                continue
             new = ids[std["uuid"]] = self.insert_returning_id("standards", std, {})
             self.many(
                 "INSERT INTO standard_items(standard_id, no, grp, text_th, text_en)"
@@ -169,6 +239,14 @@ class _Merge:
     def plan(self) -> None:
         cols = tables.columns("plan_projects")
         for proj in self.content["plan_projects"]:
+            if self.q(
+                "SELECT 1 FROM plan_projects WHERE fiscal_year = ? AND project = ?",
+                [proj["fiscal_year"], proj["project"]],
+            ).fetchone():
+                self.bump(self.result.skipped, "plan_projects")
+                continue
+            if not self.gate.allow(PLAN_PROJECTS, proj):
+                continue
             cur = self.q(
                 insert_ignore("postgres", "plan_projects", cols),
                 list(tables.values("plan_projects", proj, {})),
@@ -179,7 +257,9 @@ class _Merge:
             where = "fiscal_year = ? AND project = ? AND step_no = ?"
             key = [step["fiscal_year"], step["project"], step["step_no"]]
             if self.q(f"SELECT 1 FROM plan_steps WHERE {where}", key).fetchone():
-                self.editable("plan_steps", "plan_steps", where, key, step, label)
+                self.editable(PLAN_STEPS, where, key, step, label)
+                continue
+            if not self.gate.allow(PLAN_STEPS, step):
                 continue
             self.q(tables.insert_sql("plan_steps"), list(tables.values("plan_steps", step, {})))
             self.bump(self.result.added, "plan_steps")
@@ -192,11 +272,22 @@ class _Merge:
         ]
         self.many(tables.insert_sql("survey_questions"), rows)
 
-    def forms(self) -> set[str]:
+    def forms(self) -> tuple[set[str], set[str]]:
+        """As a laptop merges them (sync/receive.py `_merge_forms`): a form and its
+        questions are one editable thing, and wait for their audit rows together.
+        Returns the keys of the forms settled and of those held back."""
         settled: set[str] = set()
+        held: set[str] = set()
+        gate = self.gate
         local = {k for (k,) in self.q("SELECT key FROM survey_forms")}
         for f in self.content["survey_forms"]:
+            questions = [q for q in self.content["survey_questions"] if q["form"] == f["key"]]
+            complete = all([gate.check(SURVEY_QUESTIONS, q) for q in questions])
             if f["key"] not in local:
+                if not (gate.allow(SURVEY_FORMS, f) and complete):
+                    # Held back whole: its questions wait with it.
+                    held.add(f["key"])
+                    continue
                 # Links to other forms are set below, once every form of the file is here.
                 row = dict(f, derived_from=None, replaced_by=None)
                 self.q(
@@ -205,13 +296,15 @@ class _Merge:
                 self._questions(f["key"])
                 self.bump(self.result.added, "survey_forms")
             elif self.editable(
-                "survey_forms", "survey_forms", "key = ?", [f["key"]], f, f["name_th"]
+                SURVEY_FORMS, "key = ?", [f["key"]], f, f["name_th"], also_ok=complete
             ):
                 # The other version won: its questions come with it.
                 self.q("DELETE FROM survey_questions WHERE form = ?", [f["key"]])
                 self._questions(f["key"])
             settled.add(f["key"])
         for f in self.content["survey_forms"]:
+            if f["key"] not in settled or not gate.check(SURVEY_FORMS, f):
+                continue
             row = self.q(
                 "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
                 [f["key"]],
@@ -222,13 +315,19 @@ class _Merge:
                 " WHERE key = ?",
                 [*merged_form_links(here, f), f["key"]],
             )
-        return settled
+        return settled, held
 
-    def questions(self, settled: set[str]) -> None:
+    def questions(self, settled: set[str], held: set[str]) -> None:
         cols = tables.columns("survey_questions")
+        have = {u for (u,) in self.q("SELECT uuid FROM survey_questions")}
         for q in self.content["survey_questions"]:
-            if q["form"] in settled:
+            if q["form"] in held:
+                self.bump(self.result.held_back_records, "survey_questions")
+                continue
+            if q["form"] in settled or q["uuid"] in have:
                 self.bump(self.result.skipped, "survey_questions")
+                continue
+            if not self.gate.allow(SURVEY_QUESTIONS, q):
                 continue
             cur = self.q(
                 insert_ignore("postgres", "survey_questions", cols),
@@ -259,7 +358,15 @@ class _Merge:
             if r["uuid"] in have:
                 self.bump(self.result.skipped, "rounds")
                 continue
+            if not self.refs_held(ROUNDS, r, ids):
+                continue
             point_id = ids["points"][r["point"]]
+            if inspection_key(r, point_id) in same:
+                duplicates.add(r["uuid"])
+                self.bump(self.result.skipped, "rounds")
+                continue
+            if not self.gate.allow(ROUNDS, r):
+                continue
             if r["supersedes"] is not None:
                 other = corrections.get(r["supersedes"])
                 if other is not None and other != r["uuid"]:
@@ -276,10 +383,6 @@ class _Merge:
                     )
                 else:
                     corrections[r["supersedes"]] = r["uuid"]
-            if inspection_key(r, point_id) in same:
-                duplicates.add(r["uuid"])
-                self.bump(self.result.skipped, "rounds")
-                continue
             rows.append(tables.values("rounds", r, ids))
             if r["notes"]:
                 with_notes.append(r)
@@ -308,11 +411,12 @@ class _Merge:
         codes = {i: c for c, i in self.q("SELECT code, id FROM points")}
         rows = []
         for a in self.content["actions"]:
+            if not self.refs_held(ACTIONS, a, ids):
+                continue
             label = f"{codes.get(ids['points'][a['point']], '?')} #{a['item_no']}"
             if a["uuid"] in held:
                 self.editable(
-                    "actions",
-                    "corrective_actions",
+                    ACTIONS,
                     "uuid = ?",
                     [a["uuid"]],
                     a,
@@ -323,6 +427,8 @@ class _Merge:
             if a["round_uuid"] in duplicates:
                 # The same inspection is here under another key, with its own actions.
                 self.bump(self.result.skipped, "actions")
+                continue
+            if not self.gate.allow(ACTIONS, a):
                 continue
             rows.append(tables.values("actions", a, ids))
             held[a["uuid"]] = {n: a[n] for n in names}
@@ -335,6 +441,9 @@ class _Merge:
         for s in self.content["survey_responses"]:
             if s["uuid"] in have:
                 self.bump(self.result.skipped, "survey_responses")
+                continue
+            ok = self.refs_held(SURVEY_RESPONSES, s, ids)
+            if not (ok and self.gate.allow(SURVEY_RESPONSES, s)):
                 continue
             rows.append(tables.values("survey_responses", s, ids))
             have.add(s["uuid"])
@@ -363,7 +472,16 @@ class _Merge:
                 " WHERE status = 'signed' AND supersedes IS NULL"
             )
         }
-        new = [rep for rep in self.content["guard_reports"] if rep["uuid"] not in reports]
+        new, held = [], set()
+        for rep in self.content["guard_reports"]:
+            if rep["uuid"] in reports:
+                continue
+            if self.gate.allow(GUARD_REPORTS, rep):
+                new.append(rep)
+            else:
+                # Its events wait with it.
+                held.add(rep["uuid"])
+                self.bump(self.result.held_back_records, "guard_events", len(rep["events"]))
         self.many(
             tables.insert_sql("guard_reports"),
             [tables.values("guard_reports", rep, {}) for rep in new],
@@ -379,6 +497,8 @@ class _Merge:
         rows = []
         by_code = {shift.code: shift for shift in shifts(self.db)}
         for rep in self.content["guard_reports"]:
+            if rep["uuid"] in held:
+                continue
             if rep["uuid"] in fresh:
                 self.bump(self.result.added, "guard_reports")
                 self._double_report(rep, standing)
@@ -386,16 +506,13 @@ class _Merge:
                 self.bump(self.result.skipped, "guard_reports")
             for ev in rep["events"]:
                 label = f"{rep['day']} {rep['shift']} {ev['at']} {ev['place']}"
+                data = event_row(ev, rep)
                 if ev["uuid"] in events:
                     self.editable(
-                        "guard_events",
-                        "guard_events",
-                        "uuid = ?",
-                        [ev["uuid"]],
-                        ev,
-                        label,
-                        events[ev["uuid"]],
+                        GUARD_EVENTS, "uuid = ?", [ev["uuid"]], data, label, events[ev["uuid"]]
                     )
+                    continue
+                if not self.gate.allow(GUARD_EVENTS, data):
                     continue
                 # The day it happened, from the report and the time (DOMAIN.md 7), by the
                 # domain's own rule, as a laptop stores it.
@@ -467,16 +584,18 @@ class _Merge:
 
     def run(self) -> SyncResult:
         check_content(self.db, self.content)
+        # The audit rows first: a record joins with the row that records it.
+        self.audit()
+        self.open_gate()
         points = self.points()
         ids = {"points": points, "standards": self.standards()}
         self.plan()
-        settled = self.forms()
-        self.questions(settled)
+        settled, held = self.forms()
+        self.questions(settled, held)
         duplicates = self.rounds(ids)
         self.actions(ids, duplicates)
         self.survey(ids)
         self.guard()
-        self.audit()
         return self.result
 
 
@@ -521,6 +640,7 @@ def _record(conn: psycopg.Connection, sync_file: SyncFile, name: str, r: SyncRes
         "updated": r.updated,
         "skipped": r.skipped,
         "held_back": r.held_back,
+        "held_back_records": r.held_back_records,
     }
     conn.execute(
         "INSERT INTO hub.receipts(office, file_sha256, file_name, device_id, file_created_at,"

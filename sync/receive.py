@@ -37,7 +37,7 @@ from sqlite_utils import Database
 
 from core.audit import SYNC_FIELDS, audit, head_hash, local_device
 from core.calendar import fiscal_year, format_datetime, from_utc
-from core.coverage import BATCH_KINDS, Claim, Claims, local_devices
+from core.coverage import Claims, local_devices
 from core.db import transaction
 from core.devices import bind_device, own_devices, trust_device, trusted_devices
 from core.errors import InvalidInput
@@ -46,7 +46,6 @@ from core.office import office
 from core.records import (
     ACTIONS,
     BY_KIND,
-    COVERED,
     DELETED,
     GUARD_EVENT_DAYS,
     GUARD_EVENTS,
@@ -63,7 +62,6 @@ from core.records import (
     SURVEY_RESPONSES,
     Covers,
     Record,
-    digest,
     fetch,
     insert,
 )  # fmt: skip
@@ -74,7 +72,17 @@ from core.users import require
 from security.contract import shifts
 from sync.fileformat import SyncFile, read_sync_file
 from sync.keys import existing_key
-from sync.rules import decide_edit, inspection_key, joins_chain, merged_form_links, point_key
+from sync.rules import (
+    RecordGate,
+    decide_edit,
+    event_row,
+    inspection_key,
+    joins_chain,
+    merged_form_links,
+    point_key,
+    refusal,
+    wanted_keys,
+)
 
 # The fields a later change may replace, per editable table (the rest never changes): the
 # descriptions' (core.records), which the city hub's merge reads too.
@@ -181,7 +189,7 @@ def local_time(stamp: str | None, lang: str) -> str:
 
 
 def _refuse(why: str, /, **values: object) -> InvalidInput:
-    return InvalidInput("receive.refused", field="file", why=Phrase(why, **values))
+    return refusal(Phrase(why, **values))
 
 
 def _valid_periods(text: str | None) -> bool:
@@ -251,8 +259,9 @@ def check_office(db: Database, sync_file: SyncFile) -> None:
         )
 
 
-class _Gate:
-    """A received record is written only with the audit row that records it (issue 14).
+class _Gate(RecordGate):
+    """A received record is written only with the audit row that records it (issue 14):
+    sync.rules.RecordGate decides, as it does at the city hub.
 
     The claims read are the file's own rows that joined their chain here (what the
     sending laptop knew), then, for a record none of them names (a point sent whole,
@@ -262,45 +271,13 @@ class _Gate:
     """
 
     def __init__(self, db: Database, content: dict, sender: str, result: SyncResult) -> None:
-        self.db, self.result = db, result
-        wanted: dict[str, set[str]] = defaultdict(set)
-        for rec, row in _file_records(content):
-            if rec.covered:
-                wanted[rec.kind].add(rec.key_of(row))
+        wanted = wanted_keys(content)
         hashes = [r["hash"] for r in content["audit"]]
-        self.file = Claims({sender}).scan(db, wanted, hashes=hashes)
-        self.here = Claims({sender}).scan(db, wanted)
-        self.checked: dict[tuple[str, str], bool] = {}
+        super().__init__(db, Claims({sender}).scan(db, wanted, hashes=hashes),
+                         Claims({sender}).scan(db, wanted), result.held_back_records)  # fmt: skip
+        self.result = result
         self.written: dict[str, set[str]] = defaultdict(set)
         self.added: dict[str, set[str]] = defaultdict(set)
-
-    def claim(self, rec: Record, key: str) -> Claim | None:
-        return self.file.get(rec.kind, key) or self.here.get(rec.kind, key)
-
-    def check(self, rec: Record, row: Mapping) -> bool:
-        """Whether the record is recorded as it is in the file; an altered one refuses all."""
-        if not rec.covered:
-            return True
-        key = rec.key_of(row)
-        if (rec.kind, key) in self.checked:
-            return self.checked[(rec.kind, key)]
-        claim = self.claim(rec, key)
-        if claim is not None and claim.digest != digest(rec, row):
-            raise _refuse("sync.refused.uncovered", kind=rec.kind, key=key)
-        self.checked[(rec.kind, key)] = claim is not None
-        return claim is not None
-
-    def allow(self, rec: Record, row: Mapping) -> bool:
-        """`check`, counting a record held back for want of its audit row."""
-        ok = self.check(rec, row)
-        if not ok:
-            self.result._bump(self.result.held_back_records, rec.kind)
-        return ok
-
-    def batch(self, rec: Record, key: str) -> int | None:
-        """The local id of the batch row that records a bulk round (rounds.audit_batch)."""
-        claim = self.claim(rec, key)
-        return claim.audit_id if claim and claim.audit_kind in BATCH_KINDS else None
 
     def wrote(self, rec: Record, key: str, *, added: bool = False) -> None:
         if rec.covered:
@@ -327,19 +304,6 @@ class _Gate:
         return covers
 
 
-def _file_records(content: dict) -> list[tuple[Record, dict]]:
-    """Every record of a file with the fields its digest reads (an event names its report)."""
-    out = [(rec, row) for rec in COVERED if rec.synced and not rec.inside
-           for row in content[rec.kind]]  # fmt: skip
-    for rep in content["guard_reports"]:
-        out.extend((GUARD_EVENTS, _event(ev, rep)) for ev in rep["events"])
-    return out
-
-
-def _event(ev: dict, rep: dict) -> dict:
-    return dict(ev, report=rep["uuid"])
-
-
 class _Ids:
     """Local row ids of the records a file names by UUID, looked up once each."""
 
@@ -355,6 +319,13 @@ class _Ids:
 
     def add(self, table: str, uuid: str, row_id: int) -> None:
         self.known.setdefault(table, {})[uuid] = row_id
+
+    def has(self, table: str, uuid: str) -> bool:
+        try:
+            self(table, uuid)
+        except KeyError:
+            return False
+        return True
 
 
 @dataclass
@@ -559,6 +530,18 @@ def _merge_questions(m: _Merge, settled: set[str], held: set[str]) -> None:
             _add(m, SURVEY_QUESTIONS, q, verb="INSERT OR IGNORE")
 
 
+def _refs_here(m: _Merge, rec: Record, row: Mapping) -> bool:
+    """Whether the points and standards a record names are here: a point held back (its
+    audit row not here yet) holds back what names it, as at the hub (hub/merge.py
+    `refs_held`); looking it up ended the import in a KeyError."""
+    for f in rec.fields:
+        if f.ref in ("points", "standards") and row.get(f.name) is not None:
+            if not m.ids.has(f.ref, row[f.name]):
+                m.result._bump(m.result.held_back_records, rec.kind)
+                return False
+    return True
+
+
 def _merge_rounds(m: _Merge) -> set[str]:
     """Insert the final rounds not here; returns rounds skipped as the same inspection."""
     db, result = m.db, m.result
@@ -576,6 +559,8 @@ def _merge_rounds(m: _Merge) -> set[str]:
     for r in m.content["rounds"]:
         if r["uuid"] in have:
             result._bump(result.skipped, "rounds")
+            continue
+        if not _refs_here(m, ROUNDS, r):
             continue
         point_id = m.ids("points", r["point"])
         if inspection_key(r, point_id) in same:
@@ -623,7 +608,7 @@ def _merge_actions(m: _Merge, duplicates: set[str]) -> None:
             # The same inspection is here under another key, with its own actions.
             m.result._bump(m.result.skipped, "actions")
             continue
-        if m.gate.allow(ACTIONS, a):
+        if _refs_here(m, ACTIONS, a) and m.gate.allow(ACTIONS, a):
             _add(m, ACTIONS, a)
             have.add(a["uuid"])
 
@@ -633,7 +618,7 @@ def _merge_survey(m: _Merge) -> None:
     for s in m.content["survey_responses"]:
         if s["uuid"] in have:
             m.result._bump(m.result.skipped, "survey_responses")
-        elif m.gate.allow(SURVEY_RESPONSES, s):
+        elif _refs_here(m, SURVEY_RESPONSES, s) and m.gate.allow(SURVEY_RESPONSES, s):
             _add(m, SURVEY_RESPONSES, s)
             have.add(s["uuid"])
     # A survey CSV imported on the other laptop is then skipped here too.
@@ -658,7 +643,7 @@ def _merge_guard(m: _Merge) -> None:
         else:
             result._bump(result.skipped, "guard_reports")
         for ev in rep["events"]:
-            data = _event(ev, rep)
+            data = event_row(ev, rep)
             label = f"{rep['day']} {rep['shift']} {ev['at']} {ev['place']}"
             if ev["uuid"] in events:
                 _merge_editable(m, GUARD_EVENTS, "uuid = ?", [ev["uuid"]], data, label,

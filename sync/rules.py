@@ -8,14 +8,21 @@ decided here, once, so both apply the same rules:
 - the same inspection is one round, whatever key it came with (DOMAIN.md section 8);
 - an editable record takes the later change, and a real clash keeps the loser in history;
 - a survey form's links only move one way;
-- audit rows join a device's chain only where they continue it.
+- audit rows join a device's chain only where they continue it;
+- a record is written only with the audit row that records it (`RecordGate`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from core.coverage import BATCH_KINDS, Claim, Claims
+from core.errors import InvalidInput
+from core.i18n import Localised, Phrase, joined
+from core.records import COVERED, GUARD_EVENTS, Record, digest
 
 
 def stamp(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -106,3 +113,116 @@ def joins_chain(device: str, receiver_device: str | None, prev_hash: str, head: 
     spliced in), and not once that device's rows in the file have left a gap (a file made
     with --since) or forked."""
     return device != receiver_device and not broken and prev_hash == head
+
+
+def refusal(why: Localised, field: str = "file") -> InvalidInput:
+    """A sync file refused whole, as a laptop and the hub both say it."""
+    return InvalidInput("receive.refused", field=field, why=why)
+
+
+def event_row(ev: Mapping[str, Any], rep: Mapping[str, Any]) -> dict[str, Any]:
+    """An event of a file as its digest reads it: it names the report it travels in."""
+    return dict(ev, report=rep["uuid"])
+
+
+def gated_records(content: Mapping[str, list]) -> list[tuple[Record, dict]]:
+    """Every record of a file that the audit chain covers, with the fields its digest reads."""
+    out = [(rec, row) for rec in COVERED if rec.synced and not rec.inside
+           for row in content[rec.kind]]  # fmt: skip
+    for rep in content["guard_reports"]:
+        out.extend((GUARD_EVENTS, event_row(ev, rep)) for ev in rep["events"])
+    return out
+
+
+def wanted_keys(content: Mapping[str, list]) -> dict[str, set[str]]:
+    """Kind -> the keys of a file's covered records: the claims a gate reads."""
+    wanted: dict[str, set[str]] = {}
+    for rec, row in gated_records(content):
+        wanted.setdefault(rec.kind, set()).add(rec.key_of(row))
+    return wanted
+
+
+class RecordGate:
+    """A received record is written only with the audit row that records it (issue 14).
+
+    `file` holds the claims of the file's own audit rows that are now in the receiver's
+    chains (what the sending computer knew); `here` those of every row the receiver
+    holds, read as the sender reads them (for a record none of the file's rows names: a
+    point sent whole, last changed before `--since`). Both are core.coverage.Claims,
+    read from a laptop's SQLite or the hub's PostgreSQL. A record with no claim is held
+    back (its row has not arrived); one whose digest differs from its claim refuses the
+    whole file. `db` answers `execute(sql, params)` with `?` placeholders (a laptop's
+    database or hub.dialect.PgDatabase): the refusal names the fields the claiming row
+    states otherwise in its own words.
+    """
+
+    def __init__(self, db: Any, file: Claims, here: Claims, held: dict[str, int]) -> None:
+        self.db, self.file, self.here, self.held = db, file, here, held
+        self.checked: dict[tuple[str, str], bool] = {}
+
+    def claim(self, rec: Record, key: str) -> Claim | None:
+        return self.file.get(rec.kind, key) or self.here.get(rec.kind, key)
+
+    def check(self, rec: Record, row: Mapping[str, Any]) -> bool:
+        """Whether the record is recorded as it is in the file; an altered one refuses all."""
+        if not rec.covered:
+            return True
+        key = rec.key_of(row)
+        if (rec.kind, key) in self.checked:
+            return self.checked[(rec.kind, key)]
+        claim = self.claim(rec, key)
+        if claim is not None and claim.digest != digest(rec, row):
+            raise self.altered(rec, key, row, claim)
+        self.checked[(rec.kind, key)] = claim is not None
+        return claim is not None
+
+    def allow(self, rec: Record, row: Mapping[str, Any]) -> bool:
+        """`check`, counting a record held back for want of its audit row."""
+        ok = self.check(rec, row)
+        if not ok:
+            self.held[rec.kind] = self.held.get(rec.kind, 0) + 1
+        return ok
+
+    def batch(self, rec: Record, key: str) -> int | None:
+        """The receiver's id of the batch row that records a bulk round (rounds.audit_batch)."""
+        claim = self.claim(rec, key)
+        return claim.audit_id if claim and claim.audit_kind in BATCH_KINDS else None
+
+    def altered(self, rec: Record, key: str, row: Mapping[str, Any],
+                claim: Claim) -> InvalidInput:  # fmt: skip
+        fields = stated_otherwise(self.db, rec, row, claim.audit_id)
+        why: Localised = Phrase("sync.refused.uncovered", kind=rec.kind, key=key)
+        if len(fields) > 1:
+            # The first is named as the error's field; the others are listed.
+            listed = Phrase("sync.refused.altered_fields", fields=", ".join(fields))
+            why = joined([why, listed], " ")
+        return refusal(why, field=fields[0] if fields else rec.kind)
+
+
+def _comparable(a: Any, b: Any) -> bool:
+    number = (int, float)
+    return (a is None or b is None or (isinstance(a, str) and isinstance(b, str))
+            or (isinstance(a, number) and isinstance(b, number)))  # fmt: skip
+
+
+def stated_otherwise(db: Any, rec: Record, row: Mapping[str, Any], audit_id: int) -> list[str]:
+    """The fields of `row` whose value the audit row `audit_id` states otherwise in its own
+    words (its `after`: a finalized round's scores, an event's classification). A row
+    written in bulk states none: the digest alone tells the record was altered."""
+    found = db.execute("SELECT after FROM audit_log WHERE id = ?", [audit_id]).fetchone()
+    try:
+        after = json.loads(found[0]) if found else None
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(after, dict):
+        return []
+    # A reference is the record's UUID here and often a code there: not compared.
+    return [
+        f.name
+        for f in rec.digest_fields
+        if not f.ref
+        and f.name in after
+        and f.name in row
+        and _comparable(after[f.name], row[f.name])
+        and after[f.name] != row[f.name]
+    ]

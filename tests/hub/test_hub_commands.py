@@ -208,3 +208,39 @@ def test_the_connection_string_may_come_from_the_environment(city, monkeypatch, 
     assert run(["hub", "check"]) == 2
     assert "SALA_HUB_PG" in capsys.readouterr().err
     assert os.environ.get("SALA_HUB_PG") is None
+
+
+def test_check_proves_every_record_covered_by_its_latest_audit_row(city, capsys) -> None:
+    """Issue 14 point 1 at the hub: records changed, deleted or added by hand in an office's
+    tables (outside `hub receive`) are named by table and record, per office, as `check`
+    names them on a laptop."""
+    assert run(["hub", "check", "--pg", city]) == 0
+    out = capsys.readouterr().out
+    assert "every record of 3 offices" in out and "ข้อมูลทุกรายการของ 3 หน่วยงาน" in out
+    with psycopg.connect(city, autocommit=True) as conn:
+        (failing,) = conn.execute(
+            "SELECT uuid FROM office_d04.rounds WHERE passed = 0 ORDER BY id LIMIT 1"
+        ).fetchone()
+        # A failing round made to pass, as issue 14 saw it done on a laptop.
+        conn.execute(
+            "UPDATE office_d04.rounds SET scores = %s, total = 80, passed = 1 WHERE uuid = %s",
+            ["4" * 20, failing],
+        )
+        (gone,) = conn.execute(
+            "SELECT uuid FROM office_d07.guard_reports ORDER BY id LIMIT 1"
+        ).fetchone()
+        conn.execute(
+            "DELETE FROM office_d07.guard_events WHERE report_id ="
+            " (SELECT id FROM office_d07.guard_reports WHERE uuid = %s)",
+            [gone],
+        )
+        conn.execute("DELETE FROM office_d07.guard_reports WHERE uuid = %s", [gone])
+    assert run(["hub", "check", "--pg", city]) == 1
+    out = capsys.readouterr().out
+    assert f"table rounds, record {failing}: changed outside the app" in out
+    assert f"ตาราง rounds รายการ {failing}" in out
+    assert f"table guard_reports, record {gone}: missing" in out
+    assert (
+        "office D04: 1 record is not covered by its latest audit row" in out and "office D07" in out
+    )
+    assert "Traceback" not in out

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import threading
 import zipfile
+from datetime import date, datetime
 
 import psycopg
 import pytest
 
 from cli import run
+from core.errors import InvalidInput
 from hub.intake import trust_list
 from hub.merge import receive_file
 from sync.fileformat import read_sync_file
@@ -225,3 +227,157 @@ def test_a_computer_trusted_before_files_were_signed_is_trusted_again_with_its_k
     assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
     assert key_of(db).fingerprint in capsys.readouterr().out
     assert run(["hub", "receive", "--pg", hub, str(path)]) == 0
+
+
+# --- the record gate (issue 14 at the hub): a record only with the audit row that records it
+
+
+def _flip_a_classification(content: dict) -> str:
+    """The first classified event's decision flipped (a theft that counted, now not): it
+    passes every check of its kind, and only the audit row that classified it can tell."""
+    for rep in content["guard_reports"]:
+        for ev in rep["events"]:
+            if ev["counts"] == 1:
+                ev["counts"] = 0
+                return ev["uuid"]
+    raise AssertionError("the demo year classifies events")
+
+
+def _altered(bang_rak, tmp_path) -> tuple:
+    """The D04 file with one record changed after its audit row, re-signed with the D04
+    computer's own key (the file verifies; only the gate can refuse it)."""
+    db, path = bang_rak
+    changed: list[str] = []
+    hostile = tmp_path / "altered.srsync"
+    forge(path, hostile, lambda c: changed.append(_flip_a_classification(c)), key=key_of(db))
+    return hostile, changed[0]
+
+
+def test_a_record_altered_after_its_audit_row_is_refused_naming_record_and_field(
+    hub, bang_rak, tmp_path, capsys
+) -> None:
+    _, path = bang_rak
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    hostile, event = _altered(bang_rak, tmp_path)
+    before = hub_state(hub)
+    capsys.readouterr()
+    assert run(["hub", "receive", "--pg", hub, str(hostile)]) == 2
+    err = capsys.readouterr().err
+    assert f"guard_events {event}" in err and "Traceback" not in err
+    # Thai and English, the field the classifying row states otherwise named in both.
+    assert "ไม่ตรงกับที่เครื่องต้นทางบันทึกไว้" in err and "ช่อง นับเป็นเหตุร้าย (counts)" in err
+    assert "differs from what its computer recorded" in err and "field counts" in err
+    assert "ไม่มีการเปลี่ยนแปลงข้อมูลใด ๆ" in err and "nothing was changed" in err
+    assert hub_state(hub) == before
+
+
+def test_a_bulk_round_moved_to_another_year_is_refused_at_the_hub(hub, bang_rak, tmp_path):
+    """A round written in bulk (its batch row holds only digests): the record is named."""
+    db, path = bang_rak
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    moved: list[str] = []
+
+    def year_before(content: dict) -> None:
+        rnd = content["rounds"][0]
+        # Its date moved with it, so the round passes its own checks (sync.validate).
+        rnd["fiscal_year"], rnd["inspected_at"] = 2563, "2020-09-30T09:00"
+        moved.append(rnd["uuid"])
+
+    hostile = tmp_path / "moved.srsync"
+    forge(path, hostile, year_before, key=key_of(db))
+    before = hub_state(hub)
+    with psycopg.connect(hub, autocommit=True) as conn:
+        with pytest.raises(InvalidInput) as err:
+            receive_file(conn, hostile, trust_list(conn))
+    assert f"rounds {moved[0]}" in err.value.en and f"rounds {moved[0]}" in err.value.th
+    assert hub_state(hub) == before
+
+
+def test_the_same_altered_file_is_refused_by_a_laptop_and_by_the_hub(
+    hub, bang_rak, tmp_path, capsys, monkeypatch
+) -> None:
+    """One decision, two engines: `sync import` on a laptop of the office (its
+    administrator trusting the D04 computer in the same command) and `hub receive`
+    refuse the file alike, and neither keeps anything of it."""
+    from tests.sync.sync_helpers import file_state
+
+    _, path = bang_rak
+    hostile, event = _altered(bang_rak, tmp_path)
+    other = laptop(tmp_path, "D04", demo=False)
+    monkeypatch.setenv("SALA_PASSWORD", "password1")
+    from core.db import open_db
+
+    receiver = open_db(other)
+    state = file_state(receiver)
+    receiver.close()
+    capsys.readouterr()
+    cmd = ["--db", str(other), "--user", "admin", "sync", "import", str(hostile), "--trust"]
+    assert run(cmd) == 2
+    on_laptop = capsys.readouterr().err
+    receiver = open_db(other)
+    assert file_state(receiver) == state
+    receiver.close()
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    before = hub_state(hub)
+    capsys.readouterr()
+    assert run(["hub", "receive", "--pg", hub, str(hostile)]) == 2
+    at_hub = capsys.readouterr().err
+    assert hub_state(hub) == before
+    for err in (on_laptop, at_hub):
+        assert f"guard_events {event}" in err and "field counts" in err, err
+        assert "differs from what its computer recorded" in err
+    # The same words: the refusal is made by one function (sync.rules.RecordGate).
+    assert on_laptop.strip().splitlines()[-1] == at_hub.strip().splitlines()[-1]
+
+
+def test_a_record_whose_audit_row_is_missing_is_held_back_until_it_arrives(
+    hub, tmp_path, capsys, monkeypatch
+) -> None:
+    """A file made with --since, its computer's earlier rows never received here: the
+    chain waits from the gap on, and the round recorded after it waits with its row; the
+    full file brings both, as on a laptop (tests/sync/test_sync_exchange.py)."""
+    import core.audit
+    from core.db import open_db
+    from core.users import act_as
+    from inspection import rounds as R
+    from sync.send import export_sync
+    from tests.actors import HEAD
+    from tests.sync.sync_helpers import add_rounds
+
+    class LongAgo(core.audit.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2021, 1, 4, 2, 0, tzinfo=tz)
+
+    # A laptop set up long ago, a round written then (rows and records stamped then), and
+    # one written today.
+    monkeypatch.setattr(R, "_stamp", lambda: "2021-01-04T02:00:00+00:00")
+    monkeypatch.setattr(core.audit, "datetime", LongAgo)
+    path = laptop(tmp_path, "D04", demo=False)
+    db = open_db(path)
+    act_as(db, HEAD)
+    good = [4] * 20
+    (old,) = add_rounds(db, [("F1-01", datetime(2021, 1, 4, 9, 0), "สมชาย", good)])
+    monkeypatch.undo()
+    (new,) = add_rounds(db, [("F1-02", datetime(2021, 9, 1, 9, 0), "สมชาย", good)])
+    since = tmp_path / "since.srsync"
+    export_sync(db, since, date(2021, 6, 1))
+    full = tmp_path / "full.srsync"
+    export_sync(db, full)
+    db.close()
+
+    assert run(["hub", "trust", "--pg", hub, str(since)]) == 0
+    capsys.readouterr()
+    assert run(["hub", "receive", "--pg", hub, str(since)]) == 0
+    out = capsys.readouterr().out
+    assert "held back until their audit rows arrive" in out and "รอประวัติ" in out
+    with psycopg.connect(hub) as conn:
+        held = conn.execute("SELECT uuid FROM office_d04.rounds").fetchall()
+        (detail,) = conn.execute("SELECT detail FROM hub.receipts").fetchone()
+    # The points the round names wait too: the rows that recorded them are before the gap.
+    assert held == [] and json.loads(detail)["held_back_records"]["rounds"] == 1
+    assert run(["hub", "receive", "--pg", hub, str(full)]) == 0
+    with psycopg.connect(hub) as conn:
+        got = {r[0] for r in conn.execute("SELECT uuid FROM office_d04.rounds")}
+    assert got == {old, new}
+    assert run(["hub", "check", "--pg", hub]) == 0

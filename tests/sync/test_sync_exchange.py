@@ -163,6 +163,30 @@ def test_since_sends_only_recent_records_and_holds_back_a_broken_chain(
     assert mine.fetchone()[0] == a.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
 
 
+def test_a_record_naming_a_point_held_back_waits_with_it(laptops, tmp_path, monkeypatch) -> None:
+    """A point new to this laptop whose audit row is not here yet is held back; a round,
+    its action and a survey answer naming it wait with it, as at the hub (hub/merge.py
+    `refs_held`): looking the point up ended the import in a KeyError."""
+    import sync.receive
+    from core.records import POINTS
+
+    a, b = laptops
+    add_rounds(a, [("F1-01", datetime(2021, 9, 1, 9, 0), "สมชาย", [0] + GOOD[1:])])
+    record_response(a, "2021-09-01", "F1-01", "public", [5, 5, 5])
+    # This laptop never had F1-01 (another building's list, say), and the row that
+    # recorded it on A has not arrived: the gate holds the point back.
+    b.execute("PRAGMA foreign_keys = OFF")
+    b.execute("DELETE FROM points WHERE code = 'F1-01'")
+    b.conn.commit()
+    allow = sync.receive._Gate.allow
+    monkeypatch.setattr(sync.receive._Gate, "allow",
+                        lambda gate, rec, row: rec is not POINTS and allow(gate, rec, row))  # fmt: skip
+    export_sync(a, tmp_path / "a.srsync")
+    result = import_sync(b, tmp_path / "a.srsync")
+    assert result.held_back_records == {"rounds": 1, "actions": 1, "survey_responses": 1}
+    assert b.execute("SELECT COUNT(*) FROM rounds").fetchone()[0] == 0
+
+
 def test_two_reports_for_one_shift_are_both_kept_and_shown(laptops, tmp_path) -> None:
     a, b = laptops
     save_report(a, "2021-05-05", "day", "วิชัย", 12, 12)
