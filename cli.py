@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import DatabaseDamaged, DatabaseRefused, InvalidInput, NotFound, SalaError
-from core.i18n import ByLanguage
+from core.i18n import ByLanguage, Localised, Phrase
 
 if TYPE_CHECKING:  # the window paints before sqlite-utils loads (issue 19)
     from sqlite_utils import Database
@@ -170,14 +170,31 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def count_en(n: int, one: str) -> str:
-    from core.i18n import count_en as counted
+def say(key: str, /, **values: object) -> None:
+    """A result line of a command: Thai, then English (the catalogue's `key`)."""
+    from core.i18n import tr_both
 
-    return counted(n, one)
+    print(tr_both(key, **values))
 
 
-def say(th: str, en: str) -> None:
-    print(f"{th}\n{en}")
+def say_n(key: str, n: int, /, **values: object) -> None:
+    """`say` of a line about `n` things ("imported 1 round", not "1 rounds")."""
+    from core.i18n import tr_both_n
+
+    print(tr_both_n(key, n, **values))
+
+
+def count(key: str, n: int) -> Localised:
+    """`n` things, as a part of a line: in Thai the number (the line says what of), in
+    English "1 round", "2 rounds"."""
+    from core.i18n import Phrase
+
+    return Phrase(f"{key}.one" if n == 1 else key, n=n)
+
+
+def say_both(lines: Localised) -> None:
+    """Text already written in both languages (a sync file's result): Thai, then English."""
+    print(f"{lines.text('th')}\n{lines.text('en')}")
 
 
 def cmd_demo(db: Database, args: argparse.Namespace) -> int:
@@ -191,27 +208,17 @@ def cmd_demo(db: Database, args: argparse.Namespace) -> int:
     guard = fill_demo_guard(db, fy)
     plan = fill_demo_plan(db, fy)
     if r.already:
-        say(
-            f"ปีงบประมาณ {fy} มีข้อมูลตัวอย่างอยู่แล้ว ไม่ได้เพิ่มซ้ำ",
-            f"fiscal year {fy} already holds demo data; nothing added",
-        )
+        say("cli.demo.already", fy=fy)
     else:
-        say(
-            f"เพิ่มรอบตรวจ {r.rounds} รอบ (ไม่ผ่าน {r.failed}) ปิดงานแก้ไขแล้ว {r.actions_closed} งาน",
-            f"added {count_en(r.rounds, 'round')} ({r.failed} failed),"
-            f" {count_en(r.actions_closed, 'action')} closed",
-        )
+        say("cli.demo.rounds", rounds=count("cli.n.round", r.rounds), failed=r.failed,
+            actions=count("cli.n.action", r.actions_closed))  # fmt: skip
     if survey:
-        say(f"เพิ่มแบบสอบถาม {survey} ชุด", f"added {count_en(survey, 'survey answer')}")
+        say("cli.demo.survey", answers=count("cli.n.survey_answer", survey))
     if not guard.already:
-        say(
-            f"เพิ่มรายงานผู้ควบคุม {guard.reports} ฉบับ เหตุการณ์ {guard.events} รายการ",
-            f"added {count_en(guard.reports, 'guard report')} with"
-            f" {count_en(guard.events, 'event')}",
-        )
+        say("cli.demo.guard", reports=count("cli.n.guard_report", guard.reports),
+            events=count("cli.n.event", guard.events))  # fmt: skip
     if plan:
-        say(f"บันทึกขั้นตอนตามแผนที่เสร็จแล้ว {plan} ขั้นตอน",
-            f"marked {count_en(plan, 'plan step')} done")  # fmt: skip
+        say("cli.demo.plan", steps=count("cli.n.plan_step", plan))
     return EXIT_OK
 
 
@@ -219,10 +226,7 @@ def cmd_import_rounds(db: Database, args: argparse.Namespace) -> int:
     from inspection.csv_io import import_rounds
 
     r = import_rounds(db, args.file)
-    say(
-        f"นำเข้ารอบตรวจ {r.added} รอบ ข้ามรายการที่มีอยู่แล้ว {r.skipped} รอบ",
-        f"imported {count_en(r.added, 'round')}, skipped {r.skipped} already present",
-    )
+    say("cli.imported.rounds", added=count("cli.n.round", r.added), skipped=r.skipped)
     return EXIT_OK
 
 
@@ -231,15 +235,9 @@ def cmd_import_survey(db: Database, args: argparse.Namespace) -> int:
 
     r = import_survey(db, args.file)
     if r.already_imported:
-        say(
-            f"ไฟล์ {args.file.name} เคยนำเข้าแล้ว ไม่ได้นำเข้าซ้ำ",
-            f"{args.file.name} was imported before; skipped so nothing doubles",
-        )
+        say("cli.imported.before", name=args.file.name)
     else:
-        say(
-            f"นำเข้าแบบสอบถาม {r.added} ชุด ข้ามคำตอบที่มีอยู่แล้ว {r.skipped} ชุด",
-            f"imported {count_en(r.added, 'survey answer')}, skipped {r.skipped} already present",
-        )
+        say("cli.imported.survey", added=count("cli.n.survey_answer", r.added), skipped=r.skipped)
     return EXIT_OK
 
 
@@ -247,19 +245,10 @@ def cmd_import_guard(db: Database, args: argparse.Namespace) -> int:
     from security.csv_io import import_guard
 
     r = import_guard(db, args.file)
-    say(
-        f"นำเข้ารายงาน {r.reports} ฉบับ เหตุการณ์ {r.events} รายการ ข้ามที่มีอยู่แล้ว {r.skipped}",
-        f"imported {count_en(r.reports, 'report')} with {count_en(r.events, 'event')},"
-        f" skipped {r.skipped} present",
-    )
+    say("cli.imported.guard", reports=count("cli.n.report", r.reports),
+        events=count("cli.n.event", r.events), skipped=r.skipped)  # fmt: skip
     if r.left_pending:
-        say(
-            f"เหตุการณ์ {r.left_pending} รายการที่ไฟล์ระบุช่อง counts ไว้ ยังรอพิจารณา:"
-            " ช่องนี้ใช้เฉพาะเมื่อหัวหน้ากลุ่มงานลงชื่อเข้าใช้ (--user) นำเข้าเอง",
-            f"{count_en(r.left_pending, 'event')} the file marks in its counts column"
-            f" {'is' if r.left_pending == 1 else 'are'} left pending"
-            " review: only a signed-in section head's import (--user) applies that column",
-        )
+        say_n("cli.imported.left_pending", r.left_pending)
     return EXIT_OK
 
 
@@ -283,10 +272,7 @@ def cmd_standard_new(db: Database, args: argparse.Namespace) -> int:
 
     std = create_standard_version(db, args.file, item_min=args.item_min,
                                   pass_total=args.pass_total)  # fmt: skip
-    say(
-        f"สร้างเกณฑ์ฉบับที่ {std.version} ({len(std.items)} ข้อ ผ่านที่ {std.pass_total} คะแนน)",
-        f"standard version {std.version}: {len(std.items)} items, passes at {std.pass_total}",
-    )
+    say("cli.standard.made", version=std.version, items=len(std.items), total=std.pass_total)
     return EXIT_OK
 
 
@@ -307,7 +293,7 @@ def cmd_report(db: Database, args: argparse.Namespace) -> int:
         flags = " ".join(missing)
         raise InvalidInput("cli.report_needs", field=missing[0], what=args.what, flags=flags)
     out = build_report(db, args.what, args.out, scope, lang=args.report_lang)
-    say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
+    say("cli.wrote", out=out)
     return EXIT_OK
 
 
@@ -316,24 +302,18 @@ def cmd_sign(db: Database, args: argparse.Namespace) -> int:
     from summary.signing import sign_annual_summary
 
     sig = sign_annual_summary(db, parse_fiscal_year(args.fy))
-    say(
-        f"ลงนามสรุปประจำปี {sig.fiscal_year} โดย {sig.signed_by} รหัสประวัติ {sig.head}",
-        f"annual summary {sig.fiscal_year} signed by {sig.signed_by}; audit head {sig.head}",
-    )
+    say("cli.signed", fy=sig.fiscal_year, by=sig.signed_by, head=sig.head)
     return EXIT_OK
 
 
 def cmd_user_add(db: Database, args: argparse.Namespace) -> int:
-    from core.users import check_username, create_user, has_users, role_name
+    from core.users import check_username, create_user, has_users
 
     name = check_username(args.name, field="name")
     first = not has_users(db)
     password = _new_password(first)
     user = create_user(db, name, args.display_name, args.role, password)
-    say(
-        f"เพิ่มผู้ใช้ {user.username} ({role_name(user.role, 'th')}) แล้ว",
-        f"added user {user.username} ({role_name(user.role, 'en')})",
-    )
+    say("cli.user_added", user=user.username, role=Phrase(f"role.{user.role}"))
     return EXIT_OK
 
 
@@ -387,12 +367,13 @@ def cmd_classify(db: Database, args: argparse.Namespace) -> int:
     from security.indicator import classify_event
 
     ev = classify_event(db, args.event_id.strip(), args.decision == "yes", args.reason)
-    verdict = {True: ("นับเป็นเหตุร้าย", "counts"), False: ("ไม่นับ", "does not count")}[bool(ev.counts)]
     say(
-        f"{category_name(ev.category, 'th')} {format_date(ev.day, 'th')} {ev.at:%H:%M}:"
-        f" {verdict[0]} (เหตุผล: {ev.reason})",
-        f"{category_name(ev.category, 'en')} {format_date(ev.day, 'en')} {ev.at:%H:%M}:"
-        f" {verdict[1]} (reason: {ev.reason})",
+        "cli.classified",
+        category=ByLanguage(lambda lang: category_name(ev.category, lang)),
+        day=ByLanguage(lambda lang: format_date(ev.day, lang)),
+        at=f"{ev.at:%H:%M}",
+        verdict=Phrase("cli.classified.counts" if ev.counts else "cli.classified.not"),
+        reason=ev.reason,
     )
     return EXIT_OK
 
@@ -405,11 +386,8 @@ def cmd_correct_round(db: Database, args: argparse.Namespace) -> int:
     actor = current_actor(db)
     rnd = correct_with_scores(db, args.round_id.strip(), args.reason, scores,
                               actor.display_name or actor.username)  # fmt: skip
-    verdict = ("ผ่าน", "passes") if rnd.passed else ("ไม่ผ่าน", "does not pass")
-    say(
-        f"บันทึกการแก้ไขแล้ว รอบใหม่ {rnd.uuid} คะแนน {rnd.total} {verdict[0]}",
-        f"correction recorded: round {rnd.uuid}, total {rnd.total}, {verdict[1]}",
-    )
+    verdict = Phrase("cli.corrected.passes" if rnd.passed else "cli.corrected.fails")
+    say("cli.corrected", uuid=rnd.uuid, total=rnd.total, verdict=verdict)
     return EXIT_OK
 
 
@@ -420,11 +398,8 @@ def cmd_point(db: Database, args: argparse.Namespace) -> int:
     day = parse_date(args.start, field="--from", allow_future=True)
     active = args.action == "activate"
     point = set_point_active(db, args.code, active, day)
-    state = ("นับรวม", "counted") if active else ("ไม่นับรวม", "no longer counted")
-    say(
-        f"จุด {point.code} {state[0]} ตั้งแต่ {format_date(day, 'th')}",
-        f"point {point.code} {state[1]} from {format_date(day, 'en')}",
-    )
+    say("cli.point.counted" if active else "cli.point.not_counted", code=point.code,
+        day=ByLanguage(lambda lang: format_date(day, lang)))  # fmt: skip
     return EXIT_OK
 
 
@@ -452,7 +427,7 @@ def cmd_export(db: Database, args: argparse.Namespace) -> int:
     writer = {"rounds": export_rounds, "survey": export_survey, "guard": export_guard,
               "indicators": export_indicators}[args.what]  # fmt: skip
     n = writer(db, fy, args.out)
-    say(f"บันทึก {n} แถว ลงไฟล์ {args.out}", f"wrote {n} rows to {args.out}")
+    say_n("cli.wrote_rows", n, out=args.out)
     return EXIT_OK
 
 
@@ -460,15 +435,11 @@ def cmd_backup(db: Database, args: argparse.Namespace) -> int:
     from core.backup import backup_to
 
     head = backup_to(db, args.out)
-    say(
-        f"สำรองข้อมูลไว้ที่ {args.out} (รหัสประวัติ {head})",
-        f"backed up to {args.out} (audit head {head})",
-    )
+    say("cli.backed_up", out=args.out, head=head)
     return EXIT_OK
 
 
 def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
-    from core.i18n import tr
     from core.instance import window_open_on
     from core.restore import accounts_for_restore, prepare_restore, restore_from
     from core.users import os_actor
@@ -484,8 +455,7 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
             # restored at all. An administrator of the checked backup decides instead.
             prepared = prepare_restore(args.file)
             values = {"path": db_path, "file": args.file}
-            say(tr("cli.restore.backup_accounts", "th", **values),
-                tr("cli.restore.backup_accounts", "en", **values))  # fmt: skip
+            say("cli.restore.backup_accounts", **values)
             accounts = prepared.accounts()
             try:
                 actor = sign_in(accounts, args.user)
@@ -495,12 +465,9 @@ def cmd_restore(db_path: Path, args: argparse.Namespace) -> int:
     finally:
         if prepared is not None:
             prepared.discard()
-    say(
-        f"กู้คืนจาก {args.file} แล้ว ไฟล์เดิมเก็บไว้ที่ {safety}",
-        f"restored from {args.file}; the previous file is kept as {safety}",
-    )
+    say("cli.restored", file=args.file, safety=safety)
     if window_open_on(db_path) is not None:
-        say(tr("conc.window_will_reopen", "th"), tr("conc.window_will_reopen", "en"))
+        say("conc.window_will_reopen")
     return EXIT_OK
 
 
@@ -516,17 +483,15 @@ def _sign_in_to(db_path: Path, name: str) -> Actor:
 
 def cmd_sync_export(db: Database, args: argparse.Namespace) -> int:
     from core.calendar import parse_date
-    from core.i18n import tr
     from sync.send import export_sync
 
     since = parse_date(args.since, field="--since") if args.since else None
     r = export_sync(db, args.out, since)
     values = {"path": r.path, "records": r.records, "audit": r.counts["audit"],
               "sha": r.file_sha256[:12]}  # fmt: skip
-    say(tr("sync.sent", "th", **values), tr("sync.sent", "en", **values))
+    say("sync.sent", **values)
     # What the receiving computer's administrator compares before trusting this one.
-    say(tr("syncguard.signed_by", "th", fp=r.fingerprint),
-        tr("syncguard.signed_by", "en", fp=r.fingerprint))  # fmt: skip
+    say("syncguard.signed_by", fp=r.fingerprint)
     return EXIT_OK
 
 
@@ -534,7 +499,7 @@ def cmd_sync_import(db: Database, args: argparse.Namespace) -> int:
     from sync.receive import import_sync
 
     result = import_sync(db, args.file, trust=args.trust)
-    say(result.summary("th"), result.summary("en"))
+    say_both(ByLanguage(result.summary))
     return EXIT_OK
 
 
@@ -557,14 +522,11 @@ def cmd_check(db: Database, args: argparse.Namespace) -> int:
     against = None if args.against is None else head_hash(args.against)
     result = check(db, against=against)
     if result.ok:
-        say(
-            f"ฐานข้อมูลถูกต้อง ประวัติครบ (รหัสประวัติล่าสุด {result.head})",
-            f"database OK, audit chain intact (head {result.head})",
-        )
+        say("cli.check_ok", head=result.head)
         return EXIT_OK
     for problem in result.problems:
         print(problem)
-    say("พบปัญหา ดูรายการด้านบน", "problems found, see above")
+    say("cli.check_problems")
     return EXIT_FAILURE
 
 

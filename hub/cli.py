@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from core.errors import InvalidInput, SalaError
-from core.i18n import tr, tr_n
+from core.i18n import tr, tr_both, tr_both_n
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
@@ -51,8 +51,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     command("check", "verify every device's audit chain", cmd_check)
 
 
-def say(th: str, en: str) -> None:
-    print(f"{th}\n{en}")
+def say(key: str, /, **values: object) -> None:
+    """A result line: Thai, then English (the catalogue's `key`)."""
+    print(tr_both(key, **values))
+
+
+def say_n(key: str, n: int, /, **values: object) -> None:
+    print(tr_both_n(key, n, **values))
 
 
 def _guarded(run):
@@ -86,10 +91,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         done = init(conn)
     where = redact(resolve_url(args.pg))
     names = ", ".join(done) or "-"
-    say(
-        tr("hub.init_done", "th", where=where, names=names),
-        tr("hub.init_done", "en", where=where, names=names),
-    )
+    say("hub.init_done", where=where, names=names)
     return EXIT_OK
 
 
@@ -108,12 +110,12 @@ def cmd_receive(args: argparse.Namespace) -> int:
                 refused += 1
                 print(outcome.bilingual(), file=sys.stderr)
                 continue
-            say(f"{path.name}: {outcome.summary('th')}", f"{path.name}: {outcome.summary('en')}")
+            print(f"{path.name}: {outcome.summary('th')}\n{path.name}: {outcome.summary('en')}")
     if refused:
         n = len(args.files)
         # "1 of 1 files refused (the others were received)" named others there were not.
         key = "hub.receive_refused_all" if refused == n else "hub.receive_refused"
-        say(tr(key, "th", refused=refused, n=n), tr(key, "en", refused=refused, n=n))
+        say(key, refused=refused, n=n)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -145,11 +147,9 @@ def cmd_trust(args: argparse.Namespace) -> int:
         "fingerprint": e.fingerprint or "-",
     }
     key = "hub.trust_already" if t.already else "hub.trusted"
-    say(tr(key, "th", **values), tr(key, "en", **values))
+    say(key, **values)
     if t.new_office:
-        say(
-            tr("hub.office_new", "th", office=e.office), tr("hub.office_new", "en", office=e.office)
-        )
+        say("hub.office_new", office=e.office)
     return EXIT_OK
 
 
@@ -215,7 +215,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise InvalidInput(
             "cli.file_error", field="--out", name=args.out, reason=exc.strerror
         ) from None
-    say(f"บันทึกรายงานที่ {out}", f"wrote {out}")
+    say("hub.wrote", out=out)
     return EXIT_OK
 
 
@@ -232,21 +232,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     bad = [c for c in chains if not c.report.ok]
     for c in bad:
         values = {"office": c.office, "device": c.device_id, "row": c.report.first_bad_id}
-        say(tr("hub.chain_broken", "th", **values), tr("hub.chain_broken", "en", **values))
+        say("hub.chain_broken", **values)
     uncovered = [o for o in offices if o.problems]
     for o in uncovered:
         n = len(o.problems)
-        say(tr_n("hub.records_problems", n, "th", office=o.office),
-            tr_n("hub.records_problems", n, "en", office=o.office))  # fmt: skip
+        say_n("hub.records_problems", n, office=o.office)
         for text in o.problems:
             print("\n".join(f"  {line}" for line in text.splitlines()))
     if bad or uncovered:
         return EXIT_FAILURE
     rows = sum(c.report.rows for c in chains)
     values = {"chains": len(chains), "offices": len({c.office for c in chains}), "rows": rows}
-    say(tr("hub.check_ok", "th", **values), tr("hub.check_ok", "en", **values))
+    say("hub.check_ok", **values)
     for c in chains:
         print(f"  {c.office} {c.device_id} {c.report.rows} {c.report.head}")
     values = {"offices": len(offices), "records": sum(o.records for o in offices)}
-    say(tr("hub.records_ok", "th", **values), tr("hub.records_ok", "en", **values))
+    say("hub.records_ok", **values)
     return EXIT_OK

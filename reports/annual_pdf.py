@@ -26,7 +26,7 @@ from core.calendar import (
     now,
     today,
 )
-from core.i18n import tr
+from core.i18n import tr, tr_n
 from core.ladder import LEVEL_SCORES
 from core.office import office
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
@@ -49,7 +49,6 @@ from reports.document import (
     para,
     signature_block,
     table,
-    trn,
     write_pdf,
 )
 from reports.english import ThaiOnly
@@ -97,7 +96,7 @@ def _summary(score: AnnualScore, lang: str) -> list[Flowable]:
         )
     ]
     if inc.pending:
-        out.append(para(trn("rp.pending_warning", lang, inc.pending), "small"))
+        out.append(para(tr_n("rp.pending_warning", inc.pending, lang), "small"))
     return out
 
 
@@ -127,12 +126,12 @@ def _incidents(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> l
     ]  # fmt: skip
     missing = getattr(inc, "missing_shifts", None)
     if missing is not None:
-        out.append(para(trn("rp.missing_shifts", lang, missing), "small"))
+        out.append(para(tr_n("rp.missing_shifts", missing, lang), "small"))
     events = events_of_year(db, score.fiscal_year)
     posts = post_names_en(db)
     for status in ("counts", "not", "pending"):
         mine = [e for e in events if e.status == status]
-        title = heading(trn(f"rp.events.{status}", lang, len(mine)), 3)
+        title = heading(tr_n(f"rp.events.{status}", len(mine), lang), 3)
         if mine:
             out.append(keep_with([title], event_table(mine, lang, thai, posts)))
         else:
@@ -235,7 +234,7 @@ def action_line(
     what = thai.value("what", a.what) if thai else a.what
     text = tr("rp.action.line", lang, no=a.item_no, what=what, who=a.who or "-", due=due)
     if a.overdue_on(on):
-        text += " — " + trn("rp.action.overdue", lang, (on - a.due_date).days)
+        text += " — " + tr_n("rp.action.overdue", (on - a.due_date).days, lang)
     return text
 
 

@@ -38,7 +38,7 @@ from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
 from core.calendar import BE_OFFSET, format_date_long
-from core.i18n import catalogue, tr
+from core.i18n import tr
 from core.instance import refuse_database_path
 from reports.thai_text import FONT, FONT_BOLD, register_fonts
 from reports.thai_wrap import WrappedParagraph, text_width
@@ -68,13 +68,6 @@ def fy_values(fy: int) -> dict[str, int]:
     plan uses appears once, labelled, in the title.
     """
     return {"fy": fy, "fy_ce": fy - BE_OFFSET}
-
-
-def trn(key: str, lang: str, n: int, **values: object) -> str:
-    """`tr` for a count: English takes `KEY.one` for exactly one ("1 shift", not "1 shifts")."""
-    if lang == "en" and n == 1 and f"{key}.one" in catalogue():
-        key = f"{key}.one"
-    return tr(key, lang, n=n, **values)
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date, format_month, today
 from core.errors import NotFound
-from core.i18n import ByLanguage, tr
+from core.i18n import ByLanguage, tr, tr_n
 from core.office import office
 from reports import people
 from reports.annual_pdf import event_rows
@@ -32,7 +32,6 @@ from reports.document import (
     para,
     signature_block,
     table,
-    trn,
     write_pdf,
 )
 from reports.english import ThaiOnly
@@ -191,7 +190,7 @@ def build_guard_month_pdf(
             listed = ", ".join(
                 f"{format_date(d, lang)} ({shift_name(code, lang)})" for d, code in missing
             )
-            out.append(para(trn("rp.guard.missing", lang, len(missing), list=listed), "body"))
+            out.append(para(tr_n("rp.guard.missing", len(missing), lang, list=listed), "body"))
         else:
             out.append(para(tr("rp.guard.none_missing", lang), "body"))
         return out

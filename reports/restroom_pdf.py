@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from sqlite_utils import Database
 
 from core.calendar import format_date, format_datetime, today
-from core.i18n import tr
+from core.i18n import tr, tr_n
 from core.office import office
 from core.resources import RESOURCES
 from inspection.actions import list_actions
@@ -39,7 +39,6 @@ from reports.document import (
     para,
     signature_block,
     table,
-    trn,
     write_pdf,
 )
 from reports.english import ThaiOnly
@@ -187,7 +186,7 @@ def build_floor_pdf(
                     if a.overdue_on(on):
                         shade_a.append(len(arows) - 1)
                 out.append(keep_with(
-                    [para(trn("rp.floor.open_actions", lang, len(actions)), "h3")],
+                    [para(tr_n("rp.floor.open_actions", len(actions), lang), "h3")],
                     table(arows, [w], shade=shade_a),
                 ))  # fmt: skip
             else:

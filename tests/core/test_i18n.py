@@ -25,7 +25,7 @@ KEYISH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 PREFIXISH = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*\.$")
 # Calls whose string arguments are catalogue keys (besides the SalaError classes, found
 # below): the catalogue's own functions and the helpers that build one kind of refusal.
-KEY_TAKERS = {"tr", "tr_both", "trn", "Phrase", "_refuse", "_bad", "_not_csv"}
+KEY_TAKERS = {"tr", "tr_both", "tr_n", "Phrase", "say", "say_n", "_refuse", "_bad", "_not_csv"}
 # Keys the code builds from a prefix and a value: each prefix with the values it takes.
 # None: the code falls back to the value itself when a key is missing (a row of the audit
 # trail written by a later version, a field without a Thai label), or it is no key at all.
@@ -199,7 +199,7 @@ def _users(key: str) -> set[str]:
     for prefix, packages in _prefixes().items():
         if key.startswith(prefix):
             users |= packages
-    if key.endswith(".one"):  # reports.document.trn: English "1 shift", not "1 shifts"
+    if key.endswith(".one"):  # core.i18n.tr_n: English "1 shift", not "1 shifts"
         users |= _users(key[: -len(".one")])
     return users
 
