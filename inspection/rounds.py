@@ -183,9 +183,30 @@ def open_drafts(db: Database) -> list[Round]:
     return _rows_to_rounds(db, rows)
 
 
-def _check_inspector(inspector: str) -> str:
+def _check_inspector(inspector: object) -> str:
+    # A text is remembered: a 100,000-row import names a few inspectors (a refusal is
+    # not cached); anything else (a sync file's number, a list) is checked, and refused.
+    return _inspector_ok(inspector) if isinstance(inspector, str) else _inspector(inspector)
+
+
+def _inspector(inspector: object) -> str:
     return check_text(inspector or "", field="inspector", limit=NAME_MAX, required=True,
-                what=Phrase("rounds.what.inspector_name"))  # fmt: skip
+                      what=Phrase("rounds.what.inspector_name"))  # fmt: skip
+
+
+_inspector_ok = lru_cache(maxsize=1024)(_inspector)
+
+
+def _check_note(note: object) -> str:
+    return _note_ok(note) if isinstance(note, str) else _note(note)
+
+
+def _note(note: object) -> str:
+    return check_text(note, field="note", limit=TEXT_MAX, one_line=False,
+                      what=Phrase("rounds.what.note"))  # fmt: skip
+
+
+_note_ok = lru_cache(maxsize=1024)(_note)
 
 
 def _check_when(when: datetime, present: datetime | None = None) -> datetime:
@@ -251,9 +272,7 @@ def check_round(
     if rnd.inspected_at.year < MIN_YEAR:
         raise InvalidInput("rounds.inspection_time_too_long_ago", field="date")
     _check_inspector(rnd.inspector)
-    check_text(
-        rnd.note, field="note", limit=TEXT_MAX, one_line=False, what=Phrase("rounds.what.note")
-    )
+    _check_note(rnd.note)
     for no, note in rnd.notes.items():
         _check_item(std, no)
         check_text(note, field=f"i{no}", limit=TEXT_MAX, one_line=False,

@@ -58,7 +58,12 @@ def judge(scores: Sequence[int], item_min: int, pass_total: int) -> Judgement:
     (71 of 80). Both thresholds come from the standard version.
     """
     total = sum(scores)
-    failed = tuple(no for no, s in enumerate(scores, start=1) if s < item_min)
+    # Most rounds meet every item: one C-speed min() then (an import judges 100,000).
+    failed = (
+        ()
+        if min(scores, default=item_min) >= item_min
+        else tuple(no for no, s in enumerate(scores, start=1) if s < item_min)
+    )
     in_band = total >= pass_total
     return Judgement(
         total=total, passed=in_band and not failed, failed_items=failed, in_band=in_band
