@@ -178,6 +178,15 @@ def parse_time(text: str, *, field: str = "time") -> time:
     raise InvalidInput("calendar.time_not_valid_write_hh", field=field, raw=raw)
 
 
+def time_shown(text: str) -> str:
+    """`text` as a time field shows it once typed: HH:MM when it reads as a time (10.00
+    and 1000 become 10:00), else unchanged, for the form's check to refuse."""
+    try:
+        return parse_time(text).strftime("%H:%M")
+    except InvalidInput:
+        return text
+
+
 def parse_fiscal_year(text: str | int, *, field: str = "fy") -> int:
     """A fiscal year is given in B.E. (2564); a C.E. year (2021) is accepted too."""
     read = digits(str(text).strip(), field=field)

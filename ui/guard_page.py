@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import format_date, format_month, to_be_year, today
+from core.calendar import format_date, format_month, time_shown, to_be_year, today
 from core.i18n import language, tr
 from core.users import current_actor
 from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
@@ -58,7 +58,7 @@ from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog, ask_text
-from ui.widgets.keys import type_digits_by_key
+from ui.widgets.keys import type_digits_by_key, type_time_by_key
 from ui.widgets.messages import clear, say_error
 from ui.widgets.rights import permit, roles_that_may
 
@@ -147,6 +147,9 @@ class EventDialog(FormDialog):
         self.day, self.shift = day, shift
         self.at = QLineEdit(default_event_time(day, shift).strftime("%H:%M"))
         self.at.setMaxLength(5)
+        # Typed as the Thai layout types it (10.00, 1000, ๑๐.๐๐: finding 4), shown HH:MM.
+        type_time_by_key(self.at)
+        self.at.editingFinished.connect(self._show_time)
         self.place = QLineEdit()
         self.place.setMaxLength(PLACE_MAX)
         self.category = QComboBox()
@@ -176,6 +179,9 @@ class EventDialog(FormDialog):
             lambda: on_added(self.event_input()),
             aliases={"time": "event_time", "at": "event_time"},
         )
+
+    def _show_time(self) -> None:
+        self.at.setText(time_shown(self.at.text()))
 
     def event_input(self) -> EventInput:
         """The event as typed, checked as the CSV import and sync files check it, and
