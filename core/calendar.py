@@ -74,6 +74,16 @@ def fiscal_months(fy: int) -> list[tuple[int, int]]:
     return out
 
 
+def fy_values(fy: int) -> dict[str, int]:
+    """A fiscal year for a message: `fy` in B.E. (Thai text), `fy_ce` for English text.
+
+    English writes every year in C.E., as its dates are (FY 2564 is 2021: it ends on
+    30 Sep 2021); where the B.E. name of the plan helps, it stands once, labelled
+    ("Fiscal year 2021 (B.E. 2564)"). The one way every window and report names a year.
+    """
+    return {"fy": fy, "fy_ce": fy - BE_OFFSET}
+
+
 def to_be_year(ce_year: int) -> int:
     return ce_year + BE_OFFSET
 

@@ -23,6 +23,7 @@ from core.calendar import (
     format_date,
     format_datetime,
     from_utc,
+    fy_values,
     now,
     today,
 )
@@ -42,7 +43,6 @@ from reports.document import (
     CONTENT_W,
     Frame,
     Signer,
-    fy_values,
     heading,
     keep_with,
     long_date,

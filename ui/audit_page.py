@@ -30,6 +30,7 @@ from core.calendar import (
     format_date,
     format_date_short,
     from_utc,
+    fy_values,
     parse_date,
     today,
 )
@@ -243,7 +244,7 @@ class AuditPage(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("audit.sign_do"))
         score = score_text(annual_score(self.db, fy), language())
-        box.setText(tr("audit.sign_confirm", fy=fy, score=score))
+        box.setText(tr("audit.sign_confirm", score=score, **fy_values(fy)))
         yes = box.addButton(tr("audit.sign_do"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import fiscal_year, format_date, today
+from core.calendar import fiscal_year, format_date, fy_values, today
 from core.i18n import language, tr
 from security.events import CATEGORIES, GuardEvent, category_name
 from security.indicator import classify_event, coverage_line, events_of_year, incident_indicator
@@ -177,7 +177,7 @@ class IncidentsPage(QWidget):
     def show_pending(self, fy: int) -> None:
         """The pending events of `fy`, the first one selected, ready to classify."""
         if self.year.findData(fy) < 0:
-            self.year.addItem(tr("fy.n", n=fy), fy)
+            self.year.addItem(tr("fy.n", **fy_values(fy)), fy)
         self.year.setCurrentIndex(self.year.findData(fy))  # reloads if the year changed
         self.status.setCurrentIndex(self.status.findData("pending"))
         if self.proxy.rowCount():

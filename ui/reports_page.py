@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import fiscal_months, fiscal_year, format_date, format_month, today
+from core.calendar import fiscal_months, fiscal_year, format_date, format_month, fy_values, today
 from core.errors import SalaError
 from core.i18n import language, tr
 from core.instance import refuse_database_path
@@ -329,7 +329,10 @@ class ReportsPage(QWidget):
         """The years with data (summary.score.fiscal_years), as every other page lists."""
         current = fiscal_year(today())
         chosen = combo.currentData()
-        years = [(tr("fy.n", n=y), y) for y in fiscal_years(self.db, *([chosen] if chosen else []))]
+        years = [
+            (tr("fy.n", **fy_values(y)), y)
+            for y in fiscal_years(self.db, *([chosen] if chosen else []))
+        ]
         self._refill(combo, years, current)
 
     def _fill_static(self) -> None:
