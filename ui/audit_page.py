@@ -34,7 +34,7 @@ from core.calendar import (
     parse_date,
     today,
 )
-from core.i18n import language, tr
+from core.i18n import as_label, language, tr
 from core.users import role_name
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
@@ -65,7 +65,7 @@ def _source(role: str, via: str) -> str:
     """The actor's role and where the action came from (rows before m016 have neither)."""
     if not role and not via:
         return "—"
-    return f"{role_name(role, language())} · {_code_via(via)}"
+    return f"{as_label(role_name(role, language()))} · {_code_via(via)}"
 
 
 def _code_via(via: str) -> str:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from core.calendar import format_date, format_month, time_shown, to_be_year, today
-from core.i18n import language, tr
+from core.i18n import as_label, language, tr
 from core.users import current_actor
 from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
 from security.events import (
@@ -154,7 +154,7 @@ class EventDialog(FormDialog):
         self.place.setMaxLength(PLACE_MAX)
         self.category = QComboBox()
         for code in CATEGORIES:
-            self.category.addItem(category_name(code), code)
+            self.category.addItem(as_label(category_name(code)), code)
         self.description = QLineEdit()
         self.description.setMaxLength(DESCRIPTION_MAX)
         # As the office writes amounts (1500, 1,500, 1500 บาท); the domain reads or refuses it.
@@ -324,7 +324,7 @@ class GuardPage(QWidget):
         current = self.shift.currentData()
         self.shift.clear()
         for s in shifts(self.db):
-            self.shift.addItem(s.name(language()), s.code)
+            self.shift.addItem(as_label(s.name(language())), s.code)
         self.shift.setCurrentIndex(max(0, self.shift.findData(current)))
         self.shift.blockSignals(False)
         self.refresh()
@@ -439,8 +439,9 @@ class GuardPage(QWidget):
         self.events_table.setRowCount(len(self.events))
         for r, ev in enumerate(self.events):
             day = format_date(shift.day_of(self.day, ev.at), language())
-            for c, text in enumerate((day, ev.at.strftime("%H:%M"), ev.place,
-                                      category_name(ev.category), ev.description)):  # fmt: skip
+            category = as_label(category_name(ev.category))
+            row = (day, ev.at.strftime("%H:%M"), ev.place, category, ev.description)
+            for c, text in enumerate(row):
                 self.events_table.setItem(r, c, QTableWidgetItem(text))
 
     def _show_shortfall(self) -> None:

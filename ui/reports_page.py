@@ -38,7 +38,7 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_months, fiscal_year, format_date, format_month, fy_values, today
 from core.errors import SalaError
-from core.i18n import language, tr
+from core.i18n import as_label, language, tr
 from core.instance import refuse_database_path
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
@@ -368,7 +368,7 @@ class ReportsPage(QWidget):
                   if r.is_final]  # fmt: skip
         items = []
         for r in rounds:
-            result = tr("rpt.pass") if r.passed else tr("rpt.fail")
+            result = as_label(tr("rpt.pass") if r.passed else tr("rpt.fail"))
             text = tr("rpt.round_item", date=format_date(r.inspected_at.date(), lang),
                       time=f"{r.inspected_at:%H:%M}", point=r.point_code, total=r.total,
                       result=result)  # fmt: skip

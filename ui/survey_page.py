@@ -293,7 +293,7 @@ class SurveyPage(QWidget):
 
     def reload(self) -> None:
         sat = satisfaction(self.db, self.year())
-        rows = [(tr(f"group.{g}"), sat.by_group[g]) for g in GROUPS]
+        rows = [(tr(f"rp.group.{g}"), sat.by_group[g]) for g in GROUPS]  # as the PDF names them
         rows.append((tr("survey.all"), sat))
         for r, (name, tally) in enumerate(rows):
             pct = pct_text(tally.pct, "—")
