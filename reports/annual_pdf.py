@@ -27,7 +27,7 @@ from core.calendar import (
     now,
     today,
 )
-from core.i18n import tr
+from core.i18n import as_label, tr
 from core.ladder import LEVEL_SCORES
 from core.office import office
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
@@ -150,7 +150,8 @@ def event_rows(
     for e in events:
         reason = thai.value("reason", e.reason) if e.reason else tr("rp.no_reason_yet", lang)
         place = post_name(posts or {}, e.place, lang)
-        rows.append([f"{format_date(e.day, lang)} {e.at:%H:%M}", category_name(e.category, lang),
+        category = as_label(category_name(e.category, lang))
+        rows.append([f"{format_date(e.day, lang)} {e.at:%H:%M}", category,
                      thai.value("place", place), thai.value("description", e.description),
                      reason])  # fmt: skip
     return rows

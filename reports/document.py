@@ -187,6 +187,11 @@ class HeadedTable(KeepTogether):
         # A table that takes less than a third of a page moves whole, as a short one does.
         small = frame is not None and self._H <= frame._height / 3
         if head_h + start <= aH and not small:
+            # The heading's own keepWithNext would bind it to the whole table again, and
+            # that moved whole to the next page, leaving this one half empty (new-user
+            # finding 13): the first rows are known to fit under it, so it goes alone.
+            for f in self._head:
+                f.keepWithNext = 0
             return content
         return [FrameBreak(), *content[1:]]
 
