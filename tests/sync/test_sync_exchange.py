@@ -179,6 +179,7 @@ def test_a_record_naming_a_point_held_back_waits_with_it(laptops, tmp_path, monk
     b.execute("DELETE FROM points WHERE code = 'F1-01'")
     b.conn.commit()
     allow = sync.receive._Gate.allow
+
     def allow_but_points(gate, rec, row):
         return rec is not POINTS and allow(gate, rec, row)
 
