@@ -74,6 +74,16 @@ def fiscal_months(fy: int) -> list[tuple[int, int]]:
     return out
 
 
+def fy_values(fy: int) -> dict[str, int]:
+    """A fiscal year for a message: `fy` in B.E. (Thai text), `fy_ce` for English text.
+
+    English writes every year in C.E., as its dates are (FY 2564 is 2021: it ends on
+    30 Sep 2021); where the B.E. name of the plan helps, it stands once, labelled
+    ("Fiscal year 2021 (B.E. 2564)"). The one way every window and report names a year.
+    """
+    return {"fy": fy, "fy_ce": fy - BE_OFFSET}
+
+
 def to_be_year(ce_year: int) -> int:
     return ce_year + BE_OFFSET
 
@@ -123,7 +133,9 @@ def format_month(year: int, month: int, lang: str = "th") -> str:
 # [0-9], not \d: \d matches the digits of every script (core.values reads Thai ones).
 _ISO = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _DMY = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
-_HM = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+# HH:MM as stored; Thai writes "10.00" (and the Kedmanee layout has no colon key); four
+# digits "1000" are what the digit row types with no separator at all.
+_HM = re.compile(r"^([0-9]{1,2})[:.]([0-9]{2})$|^([0-9]{2})([0-9]{2})$")
 
 
 def _bad_date(text: str, field: str) -> InvalidInput:
@@ -164,14 +176,25 @@ def parse_date(text: str, *, field: str = "date", allow_future: bool = False) ->
 
 
 def parse_time(text: str, *, field: str = "time") -> time:
-    """Read `HH:MM` (24-hour)."""
+    """Read a 24-hour time: `HH:MM`, `HH.MM` (as Thai writes it) or four digits `HHMM`,
+    in Thai digits too; it is shown and stored as `HH:MM`."""
     raw = (text or "").strip()
     m = _HM.match(digits(raw, field=field))
     if m:
-        h, mi = int(m.group(1)), int(m.group(2))
+        hours, minutes = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        h, mi = int(hours), int(minutes)
         if 0 <= h <= 23 and 0 <= mi <= 59:
             return time(h, mi)
     raise InvalidInput("calendar.time_not_valid_write_hh", field=field, raw=raw)
+
+
+def time_shown(text: str) -> str:
+    """`text` as a time field shows it once typed: HH:MM when it reads as a time (10.00
+    and 1000 become 10:00), else unchanged, for the form's check to refuse."""
+    try:
+        return parse_time(text).strftime("%H:%M")
+    except InvalidInput:
+        return text
 
 
 def parse_fiscal_year(text: str | int, *, field: str = "fy") -> int:

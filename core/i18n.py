@@ -118,6 +118,13 @@ def _in(value: object, lang: str) -> object:
     return value.text(lang) if isinstance(value, Localised) else value
 
 
+def as_label(text: str) -> str:
+    """`text` starting a label, a table cell or a list entry: a first letter in lower case
+    becomes a capital, as the English labels beside it are ("Day", "Final", "Officials");
+    the same word inside a sentence keeps its lower case. Thai has no case: unchanged."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def tr_n(key: str, n: int, lang: str | None = None, /, **values: object) -> str:
     """`tr` of a text about `n` things: `KEY.one` when n is 1 and the catalogue has it
     ("imported 1 round", not "1 rounds"; Thai has one form, written in both)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from core.calendar import BE_OFFSET
+from core.calendar import fy_values
 from core.i18n import tr
 from hub.score import OfficeYear, city_summary, ranked
 from reports.document import CONTENT_W, Frame, heading, para, table, write_pdf
@@ -22,7 +22,7 @@ def _pct(value: float | None) -> str:
 
 
 def build_city_pdf(years: list[OfficeYear], fy: int, out: Path, *, lang: str = "th") -> Path:
-    title = tr("hub.city.title", lang, fy=fy, fy_ce=fy - BE_OFFSET)
+    title = tr("hub.city.title", lang, **fy_values(fy))
     summary = city_summary(years)
     order = ranked(years)
 
@@ -96,7 +96,7 @@ def build_city_pdf(years: list[OfficeYear], fy: int, out: Path, *, lang: str = "
         out: list[Flowable] = [heading(tr("hub.city.silent", lang))]
         if not quiet:
             return [*out, para(tr("hub.city.silent_none", lang), "body")]
-        out.append(para(tr("hub.city.silent_intro", lang, n=len(quiet), fy=fy), "body"))
+        out.append(para(tr("hub.city.silent_intro", lang, n=len(quiet), **fy_values(fy)), "body"))
         out.extend(
             para(f"• {y.code} {y.name(lang)}", "body") for y in sorted(quiet, key=lambda y: y.code)
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import fiscal_year, parse_date, today
+from core.calendar import fiscal_year, fy_values, parse_date, today
 from core.csvfile import file_digest, read_rows, write_rows
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound, SalaError
@@ -537,7 +537,7 @@ def _own_form(db: Database, fy: int, key: str) -> SurveyForm:
             [fy, form.key],
         ).fetchone()
         if row is None:
-            raise InvalidInput("survey.form_not_use_fiscal_year", field="form", fy=fy)
+            raise InvalidInput("survey.form_not_use_fiscal_year", field="form", **fy_values(fy))
         form = get_form(db, row[0])
     while form.replaced_by is not None:
         form = get_form(db, form.replaced_by)

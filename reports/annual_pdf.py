@@ -23,10 +23,11 @@ from core.calendar import (
     format_date,
     format_datetime,
     from_utc,
+    fy_values,
     now,
     today,
 )
-from core.i18n import tr, tr_n
+from core.i18n import as_label, tr, tr_n
 from core.ladder import LEVEL_SCORES
 from core.office import office
 from core.plan import PlanStep, months_text, plan_for_year, plan_progress, project_title
@@ -42,7 +43,6 @@ from reports.document import (
     CONTENT_W,
     Frame,
     Signer,
-    fy_values,
     heading,
     keep_with,
     long_date,
@@ -149,7 +149,8 @@ def event_rows(
     for e in events:
         reason = thai.value("reason", e.reason) if e.reason else tr("rp.no_reason_yet", lang)
         place = post_name(posts or {}, e.place, lang)
-        rows.append([f"{format_date(e.day, lang)} {e.at:%H:%M}", category_name(e.category, lang),
+        category = as_label(category_name(e.category, lang))
+        rows.append([f"{format_date(e.day, lang)} {e.at:%H:%M}", category,
                      thai.value("place", place), thai.value("description", e.description),
                      reason])  # fmt: skip
     return rows

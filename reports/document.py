@@ -37,7 +37,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import FrameBreak
 from reportlab.platypus.flowables import _listWrapOn
 
-from core.calendar import BE_OFFSET, format_date_long
+from core.calendar import format_date_long, fy_values
 from core.i18n import tr
 from core.instance import refuse_database_path
 from reports.thai_text import FONT, FONT_BOLD, register_fonts
@@ -59,15 +59,6 @@ TABLE_FONT = ("FONT", (0, 0), (-1, -1), FONT)
 SHORT_TABLE = 8
 # A longer table starts on the page of its heading only with at least this many rows.
 FIRST_ROWS = 3
-
-
-def fy_values(fy: int) -> dict[str, int]:
-    """A fiscal year for a message: `fy` in B.E. (Thai), `fy_ce` for English text.
-
-    English reports write every year in C.E., as their dates are; the B.E. name the
-    plan uses appears once, labelled, in the title.
-    """
-    return {"fy": fy, "fy_ce": fy - BE_OFFSET}
 
 
 def _style(name: str, **kw: Any) -> ParagraphStyle:
@@ -189,6 +180,11 @@ class HeadedTable(KeepTogether):
         # A table that takes less than a third of a page moves whole, as a short one does.
         small = frame is not None and self._H <= frame._height / 3
         if head_h + start <= aH and not small:
+            # The heading's own keepWithNext would bind it to the whole table again, and
+            # that moved whole to the next page, leaving this one half empty (new-user
+            # finding 13): the first rows are known to fit under it, so it goes alone.
+            for f in self._head:
+                f.keepWithNext = 0
             return content
         return [FrameBreak(), *content[1:]]
 

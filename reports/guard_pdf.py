@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from core.calendar import fiscal_year, format_date, format_month, today
 from core.errors import NotFound
-from core.i18n import ByLanguage, tr, tr_n
+from core.i18n import ByLanguage, as_label, tr, tr_n
 from core.office import office
 from reports import people
 from reports.annual_pdf import event_rows
@@ -199,7 +199,7 @@ def build_guard_month_pdf(
         check = month_check(db, year, month)
         rows = [[tr("rp.col.category", lang), tr("rp.col.count", lang)]]
         for c in CATEGORIES:
-            rows.append([category_name(c, lang), str(check.by_category.get(c, 0))])
+            rows.append([as_label(category_name(c, lang)), str(check.by_category.get(c, 0))])
         rows.append([tr("rp.all_events", lang), str(sum(check.by_category.values()))])
         # A short table: kept whole with its heading rather than split over a page.
         out: list[Flowable] = [
@@ -291,11 +291,11 @@ def build_incident_pdf(
             thai.value("post", p)
         return [
             para(title, "title"),
-            para(f"{category_name(event.category, lang)} · {when}", "subtitle"),
+            para(f"{as_label(category_name(event.category, lang))} · {when}", "subtitle"),
             keep_with([heading(tr("rp.incident.h.event", lang))], info_table([
                 (tr("rp.col.date", lang), when),
                 (tr("rp.col.place", lang), thai.value("place", place)),
-                (tr("rp.col.category", lang), category_name(event.category, lang)),
+                (tr("rp.col.category", lang), as_label(category_name(event.category, lang))),
                 (tr("rp.col.loss", lang), loss),
             ])),
             Spacer(1, 2 * mm),

@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from sqlite_utils import Database
 
-from core.calendar import format_date, format_datetime, today
+from core.calendar import format_date, format_datetime, fy_values, today
 from core.i18n import tr, tr_n
 from core.office import office
 from core.resources import RESOURCES
@@ -32,7 +32,6 @@ from reports.document import (
     TABLE_FONT,
     Frame,
     Signer,
-    fy_values,
     heading,
     info_table,
     keep_with,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from core.calendar import fiscal_year, today
+from core.calendar import fiscal_year, fy_values, today
 from core.i18n import tr, tr_n
 from core.rounding import half_up, pct_text
 from inspection.indicator import RestroomIndicator, next_level_needs, restroom_indicator
@@ -87,7 +87,7 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
     r, i = score.restrooms, score.incidents
     sat = pct_text(r.satisfaction_pct)
     lines = [
-        tr("score.fy", lang, fy=score.fiscal_year),
+        tr("score.fy", lang, **fy_values(score.fiscal_year)),
         tr("score.restrooms", lang, level=r.level, score=r.score),
         "  " + tr("score.points", lang, passing=r.points_passing, total=r.points_total,
                   pct=pct_text(r.points_pct)),

@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.audit import AuditRow
-from core.calendar import format_date, format_datetime, format_month, from_utc
+from core.calendar import format_date, format_datetime, format_month, from_utc, fy_values
 from core.i18n import catalogue, tr
 from core.plan import get_step
 from core.users import list_users, role_name
@@ -124,6 +124,12 @@ class Trail:
             values["code"] = self._codes.get(row.record_uuid, "")
         if row.kind in ("plan", "annual_summary", "survey_forms"):
             values["fy"] = row.record_uuid
+            if row.record_uuid.isdigit():
+                values.update(fy_values(int(row.record_uuid)))
+            if str(values.get("from", "")).isdigit():
+                values["from_ce"] = fy_values(int(str(values["from"])))["fy_ce"]
+        if str(values.get("fiscal_year", "")).isdigit():
+            values["fy_ce"] = fy_values(int(str(values["fiscal_year"])))["fy_ce"]
         if row.kind == "guard_month":
             year, _, month = row.record_uuid.partition("-")
             if year.isdigit() and month.isdigit():

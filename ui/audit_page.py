@@ -30,10 +30,11 @@ from core.calendar import (
     format_date,
     format_date_short,
     from_utc,
+    fy_values,
     parse_date,
     today,
 )
-from core.i18n import language, tr
+from core.i18n import as_label, language, tr
 from core.users import role_name
 from inspection.indicator import active_points
 from inspection.rounds import deciding_rounds
@@ -64,7 +65,7 @@ def _source(role: str, via: str) -> str:
     """The actor's role and where the action came from (rows before m016 have neither)."""
     if not role and not via:
         return "—"
-    return f"{role_name(role, language())} · {_code_via(via)}"
+    return f"{as_label(role_name(role, language()))} · {_code_via(via)}"
 
 
 def _code_via(via: str) -> str:
@@ -243,7 +244,7 @@ class AuditPage(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("audit.sign_do"))
         score = score_text(annual_score(self.db, fy), language())
-        box.setText(tr("audit.sign_confirm", fy=fy, score=score))
+        box.setText(tr("audit.sign_confirm", score=score, **fy_values(fy)))
         yes = box.addButton(tr("audit.sign_do"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.exec()

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import format_date, format_month, to_be_year, today
-from core.i18n import language, tr
+from core.calendar import format_date, format_month, time_shown, to_be_year, today
+from core.i18n import as_label, language, tr
 from core.users import current_actor
 from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
 from security.events import (
@@ -58,7 +58,7 @@ from ui import ops
 from ui.hub import Hub
 from ui.ops import Change, reload_on
 from ui.widgets.forms import FormDialog, ask_text
-from ui.widgets.keys import type_digits_by_key
+from ui.widgets.keys import type_digits_by_key, type_time_by_key
 from ui.widgets.messages import clear, say_error
 from ui.widgets.rights import permit, roles_that_may
 
@@ -147,11 +147,14 @@ class EventDialog(FormDialog):
         self.day, self.shift = day, shift
         self.at = QLineEdit(default_event_time(day, shift).strftime("%H:%M"))
         self.at.setMaxLength(5)
+        # Typed as the Thai layout types it (10.00, 1000, ๑๐.๐๐: finding 4), shown HH:MM.
+        type_time_by_key(self.at)
+        self.at.editingFinished.connect(self._show_time)
         self.place = QLineEdit()
         self.place.setMaxLength(PLACE_MAX)
         self.category = QComboBox()
         for code in CATEGORIES:
-            self.category.addItem(category_name(code), code)
+            self.category.addItem(as_label(category_name(code)), code)
         self.description = QLineEdit()
         self.description.setMaxLength(DESCRIPTION_MAX)
         # As the office writes amounts (1500, 1,500, 1500 บาท); the domain reads or refuses it.
@@ -176,6 +179,9 @@ class EventDialog(FormDialog):
             lambda: on_added(self.event_input()),
             aliases={"time": "event_time", "at": "event_time"},
         )
+
+    def _show_time(self) -> None:
+        self.at.setText(time_shown(self.at.text()))
 
     def event_input(self) -> EventInput:
         """The event as typed, checked as the CSV import and sync files check it, and
@@ -318,7 +324,7 @@ class GuardPage(QWidget):
         current = self.shift.currentData()
         self.shift.clear()
         for s in shifts(self.db):
-            self.shift.addItem(s.name(language()), s.code)
+            self.shift.addItem(as_label(s.name(language())), s.code)
         self.shift.setCurrentIndex(max(0, self.shift.findData(current)))
         self.shift.blockSignals(False)
         self.refresh()
@@ -433,8 +439,9 @@ class GuardPage(QWidget):
         self.events_table.setRowCount(len(self.events))
         for r, ev in enumerate(self.events):
             day = format_date(shift.day_of(self.day, ev.at), language())
-            for c, text in enumerate((day, ev.at.strftime("%H:%M"), ev.place,
-                                      category_name(ev.category), ev.description)):  # fmt: skip
+            category = as_label(category_name(ev.category))
+            row = (day, ev.at.strftime("%H:%M"), ev.place, category, ev.description)
+            for c, text in enumerate(row):
                 self.events_table.setItem(r, c, QTableWidgetItem(text))
 
     def _show_shortfall(self) -> None:

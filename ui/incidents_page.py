@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import fiscal_year, format_date, today
-from core.i18n import language, tr
+from core.calendar import fiscal_year, format_date, fy_values, today
+from core.i18n import as_label, language, tr
 from security.events import CATEGORIES, GuardEvent, category_name
 from security.indicator import classify_event, coverage_line, events_of_year, incident_indicator
 from summary.score import fiscal_years
@@ -54,9 +54,9 @@ class EventsModel(RowsModel[GuardEvent]):
             # the plan never counts, why, when nobody has written a reason.
             reason = ev.reason or ("" if ev.countable else tr("incidents.not_countable"))
             return (
-                format_date(ev.day, language()), tr(f"shift.{ev.shift}"),
-                ev.at.strftime("%H:%M"), ev.place, category_name(ev.category), ev.description,
-                tr(f"inc.{ev.status}"), reason,
+                format_date(ev.day, language()), as_label(tr(f"shift.{ev.shift}")),
+                ev.at.strftime("%H:%M"), ev.place, as_label(category_name(ev.category)),
+                ev.description, as_label(tr(f"inc.{ev.status}")), reason,
             )[col]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole and col in (0, 1) and ev.day != ev.report_day:
             return f"{tr('incidents.report_day')}: {format_date(ev.report_day, language())}"
@@ -151,11 +151,11 @@ class IncidentsPage(QWidget):
         self.status.clear()
         self.status.addItem(tr("filter.all_states"), None)
         for s in ("pending", "counts", "not"):
-            self.status.addItem(tr(f"inc.{s}"), s)
+            self.status.addItem(as_label(tr(f"inc.{s}")), s)
         self.category.clear()
         self.category.addItem(tr("inc.all_categories"), None)
         for c in CATEGORIES:
-            self.category.addItem(category_name(c), c)
+            self.category.addItem(as_label(category_name(c)), c)
         for combo in (self.status, self.category):
             combo.blockSignals(False)
         self.reload()
@@ -177,7 +177,7 @@ class IncidentsPage(QWidget):
     def show_pending(self, fy: int) -> None:
         """The pending events of `fy`, the first one selected, ready to classify."""
         if self.year.findData(fy) < 0:
-            self.year.addItem(tr("fy.n", n=fy), fy)
+            self.year.addItem(tr("fy.n", **fy_values(fy)), fy)
         self.year.setCurrentIndex(self.year.findData(fy))  # reloads if the year changed
         self.status.setCurrentIndex(self.status.findData("pending"))
         if self.proxy.rowCount():

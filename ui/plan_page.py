@@ -38,6 +38,7 @@ from core.calendar import (
     fiscal_year,
     format_date,
     format_date_short,
+    fy_values,
     today,
 )
 from core.i18n import language, tr
@@ -298,7 +299,7 @@ class PlanStepDialog(QDialog):
         self.db, self.hub, self.step = page.db, page.hub, step
         lang = language()
         self.setWindowTitle(tr("plan.edit_title", project=step.project, no=step.step_no,
-                               fy=step.fiscal_year))  # fmt: skip
+                               **fy_values(step.fiscal_year)))  # fmt: skip
         self.title_th = QLineEdit(step.title_th)
         self.title_en = QLineEdit(step.title_en)
         for edit in (self.title_th, self.title_en):

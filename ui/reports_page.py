@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import fiscal_months, fiscal_year, format_date, format_month, today
+from core.calendar import fiscal_months, fiscal_year, format_date, format_month, fy_values, today
 from core.errors import SalaError
-from core.i18n import language, tr
+from core.i18n import as_label, language, tr
 from core.instance import refuse_database_path
 from inspection.csv_io import export_rounds
 from inspection.points import floors, get_point, list_points
@@ -329,7 +329,10 @@ class ReportsPage(QWidget):
         """The years with data (summary.score.fiscal_years), as every other page lists."""
         current = fiscal_year(today())
         chosen = combo.currentData()
-        years = [(tr("fy.n", n=y), y) for y in fiscal_years(self.db, *([chosen] if chosen else []))]
+        years = [
+            (tr("fy.n", **fy_values(y)), y)
+            for y in fiscal_years(self.db, *([chosen] if chosen else []))
+        ]
         self._refill(combo, years, current)
 
     def _fill_static(self) -> None:
@@ -365,7 +368,7 @@ class ReportsPage(QWidget):
                   if r.is_final]  # fmt: skip
         items = []
         for r in rounds:
-            result = tr("rpt.pass") if r.passed else tr("rpt.fail")
+            result = as_label(tr("rpt.pass") if r.passed else tr("rpt.fail"))
             text = tr("rpt.round_item", date=format_date(r.inspected_at.date(), lang),
                       time=f"{r.inspected_at:%H:%M}", point=r.point_code, total=r.total,
                       result=result)  # fmt: skip

@@ -38,7 +38,7 @@ from core.calendar import format_datetime, from_utc
 from core.db import device_id
 from core.errors import InvalidInput, SalaError
 from core.health import pending_alert
-from core.i18n import LANGUAGES, language, set_language, tr
+from core.i18n import LANGUAGES, as_label, language, set_language, tr
 from core.restore import BackupInfo, PreparedBackup, prepare_restore, restore_from
 from core.users import (
     DISPLAY_NAME_MAX,
@@ -87,8 +87,8 @@ class UsersModel(RowsModel[User]):
         u = self.rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            state = tr("win.users.active") if u.active else tr("settings.inactive")
-            return (u.username, u.display_name, role_name(u.role, language()), state)[col]
+            state = as_label(tr("win.users.active") if u.active else tr("settings.inactive"))
+            return (u.username, u.display_name, as_label(role_name(u.role, language())), state)[col]
         if role == Qt.ItemDataRole.ForegroundRole and not u.active:
             return QColor("#888888")
         return None
@@ -149,7 +149,7 @@ class SettingsPage(QWidget):
         self.shift_hours: dict[str, tuple[QTimeEdit, QTimeEdit]] = {}
         self.hours_labels: list[QLabel] = []
         for sh in shifts(db):
-            check = QCheckBox(sh.name(language()))
+            check = QCheckBox(as_label(sh.name(language())))
             check.setChecked(sh.required)
             count = QSpinBox()
             count.setRange(0, HEADCOUNT_MAX)
@@ -225,8 +225,8 @@ class SettingsPage(QWidget):
         self.new_name.setMaxLength(DISPLAY_NAME_MAX)
         self.new_role = QComboBox()
         for role in ROLES:
-            self.new_role.addItem(role_name(role, language()), role)
-            self.user_role.addItem(role_name(role, language()), role)
+            self.new_role.addItem(as_label(role_name(role, language())), role)
+            self.user_role.addItem(as_label(role_name(role, language())), role)
         self.new_password = QLineEdit()
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_user_button = QPushButton()
@@ -323,10 +323,10 @@ class SettingsPage(QWidget):
         # Named at build time only, they stayed Thai after a switch to English.
         for combo in (self.new_role, self.user_role):
             for i in range(combo.count()):
-                combo.setItemText(i, role_name(combo.itemData(i), language()))
+                combo.setItemText(i, as_label(role_name(combo.itemData(i), language())))
         for sh in shifts(self.db):
             if sh.code in self.shift_rows:
-                self.shift_rows[sh.code][0].setText(sh.name(language()))
+                self.shift_rows[sh.code][0].setText(as_label(sh.name(language())))
         self._show_users()
 
     def _show_auto_backups(self) -> None:

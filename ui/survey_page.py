@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import fiscal_year, format_date_short, parse_date, today
+from core.calendar import fiscal_year, format_date_short, fy_values, parse_date, today
 from core.i18n import language, tr
 from core.rounding import pct_text
 from core.users import current_actor
@@ -293,7 +293,7 @@ class SurveyPage(QWidget):
 
     def reload(self) -> None:
         sat = satisfaction(self.db, self.year())
-        rows = [(tr(f"group.{g}"), sat.by_group[g]) for g in GROUPS]
+        rows = [(tr(f"rp.group.{g}"), sat.by_group[g]) for g in GROUPS]  # as the PDF names them
         rows.append((tr("survey.all"), sat))
         for r, (name, tally) in enumerate(rows):
             pct = pct_text(tally.pct, "—")
@@ -308,7 +308,7 @@ class SurveyPage(QWidget):
         height = self.tally.horizontalHeader().height() + 2 * self.tally.frameWidth()
         self.tally.setFixedHeight(height + sum(self.tally.rowHeight(r) for r in range(4)))
         pct = "—" if sat.pct is None else f"{pct_text(sat.pct)}%"
-        self.share.setText(tr("survey.share", pct=pct, fy=sat.fiscal_year))
+        self.share.setText(tr("survey.share", pct=pct, **fy_values(sat.fiscal_year)))
 
     def edit_forms(self) -> SurveyFormsDialog | None:
         """Open the forms editor (non-modal) for the year of the date field."""
@@ -330,7 +330,7 @@ class SurveyFormsDialog(QDialog):
         super().__init__(parent)
         self.db, self.hub, self.fy = db, hub, fy
         self.key: str | None = None  # the form being edited; None for a new one
-        self.setWindowTitle(tr("ind.forms_title", fy=fy))
+        self.setWindowTitle(tr("ind.forms_title", **fy_values(fy)))
         self.resize(980, 560)
         self.list = QListWidget()
         self.list.setMaximumWidth(300)
@@ -349,7 +349,7 @@ class SurveyFormsDialog(QDialog):
         self.save_button, self.close_button = QPushButton(), QPushButton()
         self.save_button.setDefault(True)
 
-        self.heading = QLabel(tr("fy.n", n=fy))
+        self.heading = QLabel(tr("fy.n", **fy_values(fy)))
         self.heading.setObjectName("sectionTitle")
         left = QVBoxLayout()
         left.addWidget(self.heading)
@@ -424,7 +424,9 @@ class SurveyFormsDialog(QDialog):
         if form.answers:
             self.note.setText(tr("ind.form_answered", n=form.answers))
         elif form.fiscal_year != self.fy:
-            self.note.setText(tr("ind.form_inherited", from_fy=form.fiscal_year, fy=self.fy))
+            self.note.setText(tr("ind.form_inherited", from_fy=form.fiscal_year,
+                                  from_fy_ce=fy_values(form.fiscal_year)["fy_ce"],
+                                  **fy_values(self.fy)))  # fmt: skip
         else:
             self.note.setText("")
 

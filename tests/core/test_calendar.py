@@ -76,9 +76,22 @@ def test_future_date_is_refused_unless_allowed() -> None:
 
 def test_parse_time() -> None:
     assert parse_time("09:30") == time(9, 30)
-    for bad in ("24:00", "9.30", "12:60", ""):
+    for bad in ("24:00", "12:60", "", "930", "10:0", "10.00.00", "10,00", "2400", "1060", "10 00"):
         with pytest.raises(InvalidInput):
             parse_time(bad)
+
+
+def test_a_time_is_read_as_thai_writes_it_and_as_the_thai_layout_types_it() -> None:
+    """New-user finding 4: the Kedmanee layout has no colon key and Thai writes "10.00";
+    the digit row alone types four digits. Each reads as the HH:MM that is stored."""
+    for text in ("10:00", "10.00", "1000", "๑๐.๐๐", "๑๐๐๐", "๑๐:๐๐", " 10.00 "):
+        assert parse_time(text) == time(10, 0), text
+    assert parse_time("9.30") == time(9, 30)
+    assert parse_time("0930").strftime("%H:%M") == "09:30"
+    assert parse_time("23.59") == time(23, 59)
+    with pytest.raises(InvalidInput) as err:
+        parse_time("25.00", field="event_time")
+    assert err.value.field == "event_time" and "09.30" in err.value.th
 
 
 def test_fiscal_year_argument_accepts_be_and_ce() -> None:

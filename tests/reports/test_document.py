@@ -65,6 +65,23 @@ def test_a_long_table_repeats_its_header_and_starts_with_rows_under_its_heading(
 
 
 @needs_poppler
+def test_a_12_row_table_starts_under_its_heading_where_there_is_room(tmp_path) -> None:
+    """New-user finding 13: the annual report's page 1 was half empty before a 12-row
+    table that moved whole to page 2 (the heading's keepWithNext bound it to the whole
+    table). With room for the heading and a few rows, it starts there and splits, its
+    header row repeated; the heading stays with its first rows."""
+    tall = [[f"แถวที่ {i}", "บรรทัดหนึ่ง บรรทัดสอง บรรทัดสาม " * 4] for i in range(1, 13)]
+    pages = _write(tmp_path, lambda: [
+        _filler(300),  # about a third of a page left: the heading and some rows fit
+        keep_with([heading("ไม่นับเป็นเหตุร้าย 12 รายการ")],
+                  table([["หัวตาราง", "รายละเอียด"], *tall], [CONTENT_W * 0.2, CONTENT_W * 0.3])),
+    ])  # fmt: skip
+    assert "ไม่นับเป็นเหตุร้าย" in pages[0] and "แถวที่ 1" in pages[0]
+    assert "แถวที่ 12" not in pages[0] and "แถวที่ 12" in pages[1]
+    assert "หัวตาราง" in pages[0] and "หัวตาราง" in pages[1]
+
+
+@needs_poppler
 def test_a_heading_never_ends_a_page(tmp_path) -> None:
     pages = _write(tmp_path, lambda: [
         _filler(30),

@@ -179,8 +179,11 @@ def test_a_record_naming_a_point_held_back_waits_with_it(laptops, tmp_path, monk
     b.execute("DELETE FROM points WHERE code = 'F1-01'")
     b.conn.commit()
     allow = sync.receive._Gate.allow
-    held = lambda gate, rec, row: rec is not POINTS and allow(gate, rec, row)  # noqa: E731
-    monkeypatch.setattr(sync.receive._Gate, "allow", held)
+
+    def allow_but_points(gate, rec, row):
+        return rec is not POINTS and allow(gate, rec, row)
+
+    monkeypatch.setattr(sync.receive._Gate, "allow", allow_but_points)
     export_sync(a, tmp_path / "a.srsync")
     result = import_sync(b, tmp_path / "a.srsync")
     assert result.held_back_records == {"rounds": 1, "actions": 1, "survey_responses": 1}

@@ -204,3 +204,48 @@ def test_the_settings_number_fields_follow_the_digit_row_too(qtbot, window) -> N
     page.idle.selectAll()
     type_row(page.idle, "25")
     assert page.idle.value() == 25
+
+
+def _period_key(widget, text: str) -> None:
+    """The full-stop key, which types ใ on the Kedmanee layout."""
+    code = {"win32": keys._WINDOWS_PERIOD, "darwin": keys._MAC_PERIOD}.get(
+        sys.platform, keys._X11_PERIOD
+    )
+    scan, virtual = (0, code) if sys.platform == "darwin" else (code, 0)
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, ord(text), Qt.KeyboardModifier.NoModifier,
+                                                 scan, virtual, 0, text))  # fmt: skip
+
+
+def test_an_event_time_is_typed_with_the_thai_layout_on(window) -> None:
+    """New-user finding 4: Kedmanee has no colon key and Thai writes times as 10.00. The
+    keys 1 0 0 0 (ๅจจจ), or 1 0 . 0 0 (the full-stop key types ใ), give 10:00, which the
+    field shows once typed and the event keeps."""
+    from datetime import date, time
+
+    from security.contract import shifts
+    from ui.guard_page import EventDialog
+
+    day = {s.code: s for s in shifts(window.db)}["day"]
+    dialog = EventDialog(window.guard, window.hub, lambda event: None, day=date(2021, 9, 1),
+                         shift=day)  # fmt: skip
+    dialog.place.setText("ลานจอดรถ")
+    dialog.at.selectAll()
+    type_row(dialog.at, "1000")
+    assert dialog.at.text() == "1000"
+    assert dialog.event_input().at == time(10, 0)
+    dialog.at.editingFinished.emit()
+    assert dialog.at.text() == "10:00"
+    dialog.at.selectAll()
+    type_row(dialog.at, "13")
+    _period_key(dialog.at, "ใ")
+    type_row(dialog.at, "45")
+    assert dialog.at.text() == "13.45"
+    assert dialog.event_input().at == time(13, 45)
+    dialog.at.editingFinished.emit()
+    assert dialog.at.text() == "13:45"
+    dialog.at.setText("๑๐.๓๐")  # Thai digits, as a Thai-digit layout or a paste gives them
+    assert dialog.event_input().at == time(10, 30)
+    dialog.at.setText("25.00")  # no time: kept as typed for OK to refuse beside the field
+    dialog.at.editingFinished.emit()
+    assert dialog.at.text() == "25.00"

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from core.calendar import format_date, format_datetime
-from core.i18n import language, tr
+from core.i18n import as_label, language, tr
 from inspection.actions import CorrectiveAction
 from inspection.rounds import PointStatus, Round
 from ui.models.base import Index, RowsModel
@@ -104,7 +104,7 @@ class HistoryModel(RowsModel[Round]):
                     return ""
                 return tr("state.passed" if r.passed else "state.failed")
             if col == 4:
-                parts = [tr(f"status.{r.status}")]
+                parts = [as_label(tr(f"status.{r.status}"))]
                 if r.superseded_by:
                     parts.append(tr("history.superseded"))
                 if r.supersedes:
@@ -143,7 +143,7 @@ class ActionsModel(RowsModel[CorrectiveAction]):
                 return format_date(a.due_date, lang) if a.due_date else ""
             if col == 4:
                 if a.closed_date is None:
-                    return tr("action.open")
+                    return as_label(tr("action.open"))
                 if a.resolved_by_correction is not None:
                     return tr("win.action.resolved_short", day=format_date(a.closed_date, lang))
                 return format_date(a.closed_date, lang)

@@ -28,6 +28,8 @@ KEDMANEE_CODE = {**KEDMANEE_LETTERS, "ข": "-"}
 _X11_KEYCODES = tuple(range(10, 20))  # evdev codes + 8 (xcb and wayland)
 _WINDOWS_SCAN_CODES = tuple(range(2, 12))
 _MAC_VIRTUAL_KEYS = (18, 19, 20, 21, 23, 22, 26, 28, 25, 29)  # kVK_ANSI_1 .. kVK_ANSI_0
+# The full-stop key (Kedmanee types ใ on it), as each platform numbers it.
+_X11_PERIOD, _WINDOWS_PERIOD, _MAC_PERIOD = 60, 0x34, 0x2F
 # The letter keys, as each platform numbers them.
 _X11_LETTERS = dict(zip([*range(24, 34), *range(38, 47), *range(52, 59)],
                         "qwertyuiopasdfghjklzxcvbnm", strict=True))  # fmt: skip
@@ -195,6 +197,39 @@ class DigitRowKeys(QObject):
             QEvent.Type.KeyPress, ord(str(digit)), event.modifiers(), str(digit)
         ))  # fmt: skip
         return True
+
+
+def is_period_key(event: QKeyEvent) -> bool:
+    """Whether the key is the full-stop key, whatever the layout types on it (ใ on Kedmanee)."""
+    if sys.platform == "darwin":
+        return event.nativeVirtualKey() == _MAC_PERIOD
+    if sys.platform == "win32":
+        return event.nativeScanCode() == _WINDOWS_PERIOD
+    return event.nativeScanCode() == _X11_PERIOD
+
+
+class TimeKeys(DigitRowKeys):
+    """A time field typed with the Thai layout on (new-user finding 4): the digit row
+    types digits, and the full-stop key a full stop, as Thai writes a time (10.00)."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            and event.text() != "."
+            and is_period_key(event)
+        ):
+            QCoreApplication.sendEvent(obj, QKeyEvent(
+                QEvent.Type.KeyPress, Qt.Key.Key_Period, event.modifiers(), ".",
+            ))  # fmt: skip
+            return True
+        return super().eventFilter(obj, event)
+
+
+def type_time_by_key(widget: QWidget) -> None:
+    """Make a time field follow the digit row's and the full-stop key's physical keys."""
+    widget.installEventFilter(TimeKeys(widget))
 
 
 def type_digits_by_key(*widgets: QWidget) -> None:

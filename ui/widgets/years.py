@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
+from core.calendar import fy_values
 from core.i18n import tr
 
 
@@ -12,6 +13,6 @@ def fill_years(combo: QComboBox, years: list[int], chosen: int | None) -> None:
     combo.blockSignals(True)
     combo.clear()
     for y in years:
-        combo.addItem(tr("fy.n", n=y), y)
+        combo.addItem(tr("fy.n", **fy_values(y)), y)
     combo.setCurrentIndex(max(0, combo.findData(chosen)))
     combo.blockSignals(False)
