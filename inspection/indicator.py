@@ -14,7 +14,7 @@ from fractions import Fraction
 from sqlite_utils import Database
 
 from core.calendar import fiscal_year_range
-from core.i18n import tr
+from core.i18n import tr, tr_n
 from core.ladder import LEVEL_SCORES, LadderRow, score_for
 from core.rounding import pct_text
 from inspection.points import Point, active_between, parse_periods
@@ -252,7 +252,7 @@ def next_level_needs(ind: RestroomIndicator, lang: str) -> list[str]:
     lines = []
     if ind.points_level == ind.level and ind.points_total:
         needed = points_threshold(dict(POINT_STEPS)[nxt], ind.points_total)
-        lines.append(tr("ind.next.points", lang, level=nxt, needed=needed,
+        lines.append(tr_n("ind.next.points", ind.points_passing, lang, level=nxt, needed=needed,
                         total=ind.points_total, passing=ind.points_passing,
                         more=needed - ind.points_passing))  # fmt: skip
     if ind.satisfaction_level == ind.level:

@@ -250,6 +250,8 @@ def save_report(
     Each event is stored with the day and time it happened (Shift.day_of).
     """
     require(db, "guard.report")
+    # Only a report's uuid makes a correction: no other value may reach the column.
+    supersedes = supersedes or None
     checked = [validate_event(ev) for ev in events]
     reason = check_text(reason, "reason", REASON_MAX, lines=True)
     with transaction(db):

@@ -296,7 +296,9 @@ class GuardPage(QWidget):
         self.present.valueChanged.connect(lambda _: self._show_shortfall())
         self.copy_button.clicked.connect(self.copy_yesterday)
         self.add_event_button.clicked.connect(self._add_event)
-        self.sign_button.clicked.connect(self.sign)
+        # clicked(bool) would hand `checked` (False) to sign()'s `supersedes`: stored as
+        # '0', the report read as a correction, and every sync file carrying it refused.
+        self.sign_button.clicked.connect(lambda: self.sign())
         self.correct_button.clicked.connect(self._correct)
         self.month_button.clicked.connect(self._mark_month)
         self.follow = reload_on(self, hub, Change.GUARD, self.refresh)

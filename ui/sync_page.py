@@ -274,7 +274,9 @@ class SyncPage(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(tr("syncguard.trust_title"))
         box.setText(tr("syncguard.trust_question", device=error.device_id[:8]))
-        box.setInformativeText(tr("syncguard.trust_explain", fp=error.fingerprint))
+        # No-break spaces: a fingerprint wrapped in two pieces is hard to compare.
+        fp = error.fingerprint.replace(" ", "\u00a0")
+        box.setInformativeText(tr("syncguard.trust_explain", fp=fp))
         trust = box.addButton(tr("syncguard.trust_button"), QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton(tr("trust.cancel"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

@@ -58,3 +58,11 @@ def test_scaled_points_ladder_names_the_scaled_threshold() -> None:
     assert next_level_needs(_indicator(18, 95, 100, total=20), "en")[0].startswith(
         "Level 4: 19 of 20 points must pass (18 do)"
     )
+
+
+def test_one_passing_point_reads_as_one() -> None:
+    """A new office's first round: "(1 do)" read as broken English on the Indicators page
+    and in `score`."""
+    assert next_level_needs(_indicator(1, 0, 0), "en")[0] == (
+        "Level 1: 16 of 27 points must pass (1 does) — 15 more of those below"
+    )

@@ -46,6 +46,15 @@ def test_a_signed_report_is_final_and_a_correction_supersedes_it(db) -> None:
     assert len(events_of_year(db, 2564)) == 1  # the superseded revision's event is not doubled
 
 
+@pytest.mark.parametrize("nothing", [False, ""])
+def test_a_report_superseding_nothing_stores_no_supersedes(db, nothing) -> None:
+    """A Qt signal's `checked` (False) reached `supersedes` and was stored as '0': the
+    report then read as a correction to every laptop it was synced to, and was refused."""
+    rep = save_report(db, "2021-01-06", "day", "วิชัย", 12, 12, supersedes=nothing)
+    assert rep.supersedes is None
+    assert db.execute("SELECT supersedes FROM guard_reports").fetchone()[0] is None
+
+
 def test_classification_needs_a_section_head_and_a_reason(db) -> None:
     rep = save_report(db, "2021-02-01", "night", "ประเสริฐ", 8, 8, events=[_theft(time(2, 0))])
     event = rep.events[0]

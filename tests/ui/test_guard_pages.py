@@ -30,6 +30,37 @@ def test_copy_yesterday_then_sign_makes_a_quiet_day_quick(qtbot, window, db) -> 
     assert not page.sign_button.isEnabled() and page.correct_button.isEnabled()
 
 
+def test_a_report_signed_with_the_button_is_no_correction_and_syncs(
+    qtbot, window, db, tmp_path
+) -> None:
+    """The button's clicked(bool) reached sign()'s `supersedes`: every report signed by
+    mouse was stored as superseding '0', and another laptop refused the sync file carrying
+    it ("give the reason for the correction")."""
+    from core.db import open_db
+    from sync.receive import import_sync
+    from sync.send import export_sync
+    from tests.actors import HEAD
+    from tests.sync.sync_helpers import trust_each_other
+
+    page = window.guard
+    window.show_widget(page)
+    page.shift.setCurrentIndex(page.shift.findData("day"))
+    page.calendar.setSelectedDate(QDate(2021, 9, 2))
+    qtbot.keyClicks(page.supervisor, "Somsak K.")
+    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    rep = current_report(db, date(2021, 9, 2), "day")
+    assert rep is not None and rep.supersedes is None
+    other = open_db(tmp_path / "other.db")
+    try:
+        act_as(other, HEAD)
+        trust_each_other(db, other)
+        export_sync(db, tmp_path / "a.srsync")
+        import_sync(other, tmp_path / "a.srsync")
+        assert current_report(other, date(2021, 9, 2), "day").uuid == rep.uuid
+    finally:
+        other.close()
+
+
 def test_a_month_of_reports_typed_in_and_the_calendar_shows_the_gaps(qtbot, window, db) -> None:
     page = window.guard
     window.show_widget(page)

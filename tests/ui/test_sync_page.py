@@ -161,3 +161,23 @@ def test_the_key_s_fingerprint_shows_once_the_start_up_check_made_it(qtbot, wind
     key = device_key(db)
     window.hub.changed.emit(Change.SYNC)
     assert key.fingerprint in page.key_label.text()
+
+
+def test_the_trust_question_keeps_the_fingerprint_on_one_line(qtbot, window, db, tmp_path,
+                                                              monkeypatch) -> None:  # fmt: skip
+    """The question's box wrapped "... C493 8021" / "0B68": a fingerprint read in two pieces
+    is hard to compare with the other computer's screen. Its spaces do not break."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sync.fileformat import UntrustedComputer
+    from sync.receive import import_sync
+
+    page = window.sync
+    window.show_widget(page)
+    path = _other_laptop(tmp_path)
+    with pytest.raises(UntrustedComputer) as refused:
+        import_sync(db, path)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.informativeText()))
+    assert page.ask_trust(refused.value) is False  # no button clicked: not trusted
+    assert refused.value.fingerprint.replace(" ", "\u00a0") in shown[0]
