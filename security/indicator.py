@@ -7,19 +7,19 @@ section head; until then it is pending and does not count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from core.audit import audit
-from core.calendar import fiscal_year_range, today
+from core.calendar import fiscal_year_range, now, today
 from core.db import transaction
 from core.errors import InvalidInput, NotFound
 from core.i18n import tr
 from core.ladder import score_for
 from core.records import covering
 from core.users import require
-from security.contract import shifts
+from security.contract import Shift, shifts
 from security.events import (
     COUNTABLE_SQL,
     EVENT_SQL,
@@ -143,23 +143,39 @@ def incident_indicator(db: Database, fy: int) -> IncidentIndicator:
 
 
 def shift_coverage(db: Database, fy: int) -> tuple[int, int, int]:
-    """(required shifts of `fy` up to today, those without a signed report, signed reports
-    of the year): what the incident count rests on."""
+    """(required shifts of `fy` that have ended by now, those without a signed report,
+    signed reports of the year): what the incident count rests on. A shift still under
+    way or yet to come is not missing its report: at 01:29 the day's two shifts and the
+    night shift begun yesterday were counted as missing."""
     start, end = fiscal_year_range(fy)
     end = min(end, today())
     if end < start:
         return 0, 0, 0
-    required = {s.code for s in shifts(db, required_only=True)}
-    due = len(required) * ((end - start).days + 1)
-    covered = reports = 0
-    for shift, days, n in db.execute(
-        "SELECT r.shift, COUNT(DISTINCT r.day), COUNT(*) FROM guard_reports r"
-        f" WHERE r.day BETWEEN ? AND ? AND {CURRENT} GROUP BY r.shift",
+    moment = now()
+    due = covered = 0
+    for shift in shifts(db, required_only=True):
+        last = _last_ended(shift, end, moment)
+        if last < start:
+            continue
+        due += (last - start).days + 1
+        covered += db.execute(
+            f"SELECT COUNT(DISTINCT r.day) FROM guard_reports r WHERE r.shift = ?"
+            f" AND r.day BETWEEN ? AND ? AND {CURRENT}",
+            [shift.code, start.isoformat(), last.isoformat()],
+        ).fetchone()[0]
+    reports = db.execute(
+        f"SELECT COUNT(*) FROM guard_reports r WHERE r.day BETWEEN ? AND ? AND {CURRENT}",
         [start.isoformat(), end.isoformat()],
-    ):
-        covered += days if shift in required else 0
-        reports += n
+    ).fetchone()[0]
     return due, due - covered, reports
+
+
+def _last_ended(shift: Shift, day: date, moment: datetime) -> date:
+    """The last report day, from `day` back, whose `shift` has ended by `moment`."""
+    while datetime.combine(day + timedelta(days=1 if shift.overnight else 0),
+                           shift.ends) > moment:  # fmt: skip
+        day -= timedelta(days=1)
+    return day
 
 
 def coverage_line(ind: IncidentIndicator, lang: str | None = None) -> str:

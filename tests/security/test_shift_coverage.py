@@ -7,7 +7,7 @@ report; a year with none says so in words.
 """
 
 import json
-from datetime import time
+from datetime import datetime, time
 
 from cli import run
 from core.users import act_as
@@ -23,8 +23,8 @@ from tests.reports.pdfcheck import needs_poppler, norm, pdf_text
 def test_a_year_with_no_report_is_level_5_and_says_it_rests_on_no_report(db) -> None:
     ind = incident_indicator(db, 2564)
     assert (ind.level, ind.counted, ind.reports, ind.shifts_due, ind.shifts_missing) == (
-        5, 0, 0, 730, 730,
-    )  # fmt: skip
+        5, 0, 0, 728, 728,
+    )  # fmt: skip  # 30 Sep 18:00: that day's two shifts have not ended
     assert ind.no_reports
     assert "No signed guard report at all" in coverage_line(ind, "en")
     assert "ไม่มีรายงานของผู้ควบคุมที่ลงนามแล้วเลย" in coverage_line(ind, "th")
@@ -35,11 +35,11 @@ def test_the_shifts_without_a_signed_report_are_counted_once(db) -> None:
     save_report(db, "2021-01-04", "day", "วิชัย", 12, 12, supersedes=first.uuid, reason="นับผิด")
     save_report(db, "2021-01-04", "night", "ประเสริฐ", 8, 8)
     ind = incident_indicator(db, 2564)
-    assert (ind.reports, ind.shifts_missing) == (2, 728)  # the correction is one shift
-    assert coverage_line(ind, "en") == "728 of this year's 730 shifts have no signed report"
+    assert (ind.reports, ind.shifts_missing) == (2, 726)  # the correction is one shift
+    assert coverage_line(ind, "en") == "726 of this year's 728 shifts have no signed report"
     act_as(db, ADMIN)
     set_contract(db, {"night": (False, 0)}, [])  # the contract requires days only
-    assert incident_indicator(db, 2564).shifts_due == 365
+    assert incident_indicator(db, 2564).shifts_due == 364
 
 
 def test_score_says_it_and_score_json_keeps_domains_object(db, db_path, capsys) -> None:
@@ -51,11 +51,31 @@ def test_score_says_it_and_score_json_keeps_domains_object(db, db_path, capsys) 
     assert set(printed["incidents"]) == {"counted", "pending", "level", "score"}
 
 
+def test_a_shift_not_yet_ended_is_not_missing_its_report(db, pinned_clock, monkeypatch) -> None:
+    """At 01:29 on 1 Dec the day's shifts and the night begun on 30 Nov are still to end:
+    they were counted as 'without a signed report' (new-user test, 2026-11-30)."""
+    import core.calendar
+
+    def at(hour: int, minute: int) -> None:
+        moment = datetime(2020, 12, 1, hour, minute)
+        monkeypatch.setattr(core.calendar, "clock", lambda: moment)
+
+    at(1, 29)  # FY 2564 began on 1 Oct 2020: 61 days of day shifts, 60 nights ended
+    ind = incident_indicator(db, 2564)
+    assert (ind.shifts_due, ind.shifts_missing) == (61 + 60, 61 + 60)
+    save_report(db, "2020-11-30", "night", "ประเสริฐ", 8, 8)  # signed as it ends
+    at(8, 0)
+    ind = incident_indicator(db, 2564)
+    assert (ind.shifts_due, ind.shifts_missing, ind.reports) == (61 + 61, 61 + 60, 1)
+    at(20, 0)
+    assert incident_indicator(db, 2564).shifts_due == 62 + 61
+
+
 @needs_poppler
 def test_the_annual_summary_prints_it_beside_the_level(db, tmp_path) -> None:
     save_report(db, "2021-01-04", "day", "วิชัย", 12, 12,
                 events=[EventInput(time(10, 0), "ลาน", "alarm", "ดัง")])  # fmt: skip
     out = build_report(db, "annual", tmp_path / "a.pdf", {"fy": "2564"}, lang="en")
-    assert norm("729 of this year's 730 shifts have no signed report") in norm(pdf_text(out))
+    assert norm("727 of this year's 728 shifts have no signed report") in norm(pdf_text(out))
     empty = build_report(db, "annual", tmp_path / "b.pdf", {"fy": "2563"})
     assert norm("ไม่มีรายงานของผู้ควบคุมที่ลงนามแล้วเลยในปีนี้") in norm(pdf_text(empty))
