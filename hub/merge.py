@@ -586,7 +586,7 @@ class _Merge:
         check_content(self.db, self.content)
         # The audit rows first: a record joins with the row that records it.
         self.audit()
-        self.open_gate()
+        self.open_gate().check_all(self.content)
         points = self.points()
         ids = {"points": points, "standards": self.standards()}
         self.plan()

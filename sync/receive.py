@@ -743,6 +743,7 @@ def merge(db: Database, sync_file: SyncFile, file_name: str = "") -> SyncResult:
             _merge_audit(db, content, result)
             run = _Merge(db, content, result, sha, _Gate(db, content, m.device_id, result),
                          _Ids(db))  # fmt: skip
+            run.gate.check_all(content)
             _merge_points(run)
             _merge_standards(run)
             _merge_plan(run)

@@ -176,6 +176,14 @@ class RecordGate:
         self.checked[(rec.kind, key)] = claim is not None
         return claim is not None
 
+    def check_all(self, content: Mapping[str, list]) -> None:
+        """`check` every covered record of the file, before any is merged: one the
+        receiver already holds (skipped, never written) refuses the file just as well if
+        it differs from its row. A file signed by a trusted computer was accepted whole
+        while a laptop that had the record skipped the altered copy (review)."""
+        for rec, row in gated_records(content):
+            self.check(rec, row)
+
     def allow(self, rec: Record, row: Mapping[str, Any]) -> bool:
         """`check`, counting a record held back for want of its audit row."""
         ok = self.check(rec, row)

@@ -293,6 +293,26 @@ def test_a_bulk_round_moved_to_another_year_is_refused_at_the_hub(hub, bang_rak,
     assert hub_state(hub) == before
 
 
+def test_an_altered_copy_of_a_record_the_hub_holds_is_refused(hub, bang_rak, tmp_path) -> None:
+    """The hub already holds the office's year: the same file with a round altered and
+    signed again was 'received', its altered round skipped as already here (review)."""
+    db, path = bang_rak
+    assert run(["hub", "trust", "--pg", hub, str(path)]) == 0
+    assert run(["hub", "receive", "--pg", hub, str(path)]) == 0
+
+    def noted(content: dict) -> None:
+        content["rounds"][0]["note"] = "แก้ภายหลัง"
+
+    hostile = tmp_path / "noted.srsync"
+    forge(path, hostile, noted, key=key_of(db))
+    before = hub_state(hub)
+    with psycopg.connect(hub, autocommit=True) as conn:
+        with pytest.raises(InvalidInput) as err:
+            receive_file(conn, hostile, trust_list(conn))
+    assert "differs from what its computer recorded" in err.value.en
+    assert hub_state(hub) == before
+
+
 def test_the_same_altered_file_is_refused_by_a_laptop_and_by_the_hub(
     hub, bang_rak, tmp_path, capsys, monkeypatch
 ) -> None:

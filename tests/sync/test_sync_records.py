@@ -135,6 +135,39 @@ def test_a_record_that_differs_from_its_audit_row_refuses_the_file(laptops, tmp_
     assert file_state(b) == state
 
 
+@pytest.mark.parametrize("what", ["a guard report's headcount", "a round's scores"])
+def test_an_altered_copy_of_a_record_already_here_refuses_the_file(laptops, tmp_path,
+                                                                   what) -> None:  # fmt: skip
+    """B already holds A's records (an earlier file): the same records altered in a later
+    file, signed again with A's key, were skipped as 'already here' and the file logged as
+    received, exit 0, where a laptop without them refused it (review, 2026-11-30)."""
+    a, b = laptops
+    _fill(a, "F1-01", "2021-03-03")
+    first = tmp_path / "first.srsync"
+    export_sync(a, first)
+    import_sync(b, first)
+    add_rounds(a, [("F1-02", datetime(2021, 3, 4, 9, 0), "สมศรี", GOOD)])  # something new
+    out = tmp_path / "a.srsync"
+    export_sync(a, out)
+
+    def change(content: dict) -> None:
+        if what == "a guard report's headcount":
+            content["guard_reports"][0]["present"] = 3
+        else:
+            content["rounds"][0]["note"] = "แก้ภายหลัง"
+
+    bad = tmp_path / "bad.srsync"
+    _rewrite(out, bad, change)
+    state = file_state(b)
+    received = b.execute("SELECT COUNT(*) FROM sync_log").fetchone()[0]
+    with pytest.raises(InvalidInput) as err:
+        import_sync(b, bad)
+    assert "differs from what its computer recorded" in err.value.en and err.value.th
+    assert file_state(b) == state
+    assert b.execute("SELECT COUNT(*) FROM sync_log").fetchone()[0] == received
+    assert import_sync(b, out).added["rounds"] == 1  # the file as A wrote it is received
+
+
 @pytest.mark.parametrize("version", [1, 2])
 def test_a_file_of_an_earlier_format_is_refused(laptops, tmp_path, version) -> None:
     """Version 1 (unsigned, no digests) and 2 (one half of issue 14: digests without a
