@@ -363,6 +363,15 @@ def signature_lines(
 def _closing(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> list[Flowable]:
     prepared = people.preparer(db, lang)
     head = people.section_head(db, lang)
+    if not head.name:
+        # Settings name no section head yet: the one who signed the summary in the app
+        # approves it (the block stayed dotted lines under their signature line).
+        from summary.signing import latest_signature
+
+        sig = latest_signature(db, score.fiscal_year)
+        if sig is not None:
+            signer = people.account(db, sig.signed_by, lang)
+            head = people.Person(signer.name, head.position or signer.position)
     out: list[Flowable] = []
     note = thai.note()
     if note:

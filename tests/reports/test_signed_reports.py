@@ -75,7 +75,14 @@ def year(tmp_path_factory) -> Iterator[dict]:
             for key in KEYS:
                 pdfs[key, lang] = build_report(db, key, folder / f"{key}-{lang}.pdf",
                                                scopes[key], lang=lang)  # fmt: skip
-        yield {"db": db, "pdfs": pdfs, "scopes": scopes, "folder": folder, "event": pending}
+        yield {
+            "db": db,
+            "pdfs": pdfs,
+            "scopes": scopes,
+            "folder": folder,
+            "event": pending,
+            "path": folder / "demo.db",
+        }
     finally:
         db.close()
         core.calendar.clock = saved
@@ -183,6 +190,27 @@ def test_signature_blocks_print_names_and_positions_never_a_login(year) -> None:
                      r"[0-9a-f]{64}", annual), annual[-600:]  # fmt: skip
     english = flat(pdf_text(year["pdfs"]["annual", "en"]))
     assert flat(f"({HEAD_EN})") in english and flat(HEAD_POSITION_EN) in english
+
+
+@needs_poppler
+def test_the_approver_is_the_signer_while_settings_name_no_section_head(year, tmp_path) -> None:
+    """The approver's block stayed dotted lines after `sign annual` when Settings named no
+    section head (review): the signer, by display name and role, approves."""
+    import shutil
+
+    copy = tmp_path / "copy.db"
+    year["db"].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(year["path"], copy)
+    db = open_db(copy)
+    try:
+        act_as(db, Actor("admin", "admin"))
+        set_office(db, head_name_th="", head_position_th="", head_name_en="",
+                   head_position_en="")  # fmt: skip
+        out = build_report(db, "annual", tmp_path / "a.pdf", {"fy": "2564"})
+    finally:
+        db.close()
+    annual = flat(pdf_text(out))
+    assert flat(f"({HEAD})") in annual and flat("ตำแหน่ง หัวหน้ากลุ่มงาน") in annual
 
 
 @needs_poppler
