@@ -3,7 +3,6 @@ and the computers whose files this one accepts (issue 14: signed files, the trus
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from core.calendar import format_date_short, parse_date, today
+from core.calendar import format_date_short, now, parse_date, today
 from core.devices import TrustedDevice, trusted_devices, untrust_device
 from core.errors import SalaError
 from core.i18n import language, tr
@@ -311,7 +310,8 @@ class SyncPage(QWidget):
             self.untrust(device_id)
 
     def _send(self) -> None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        # Bangkok's time, as the backups' names: the system clock's zone may be another.
+        stamp = now().strftime("%Y%m%d-%H%M")
         target, _ = QFileDialog.getSaveFileName(
             self, tr("sync.send"), str(Path.home() / f"sala-rounds-{stamp}{SUFFIX}"),
             tr("sync.file_filter"),
