@@ -434,25 +434,61 @@ def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     by a build that had the later migration first), there is nothing to recover: m016's
     baseline covers the records as they then are.
     """
+    return cover_again(db, rec, covered_now(db, rec, before), reason)
+
+
+def covered_now(db: Database, rec: Record, columns: set[str] | None = None,
+                keys: Iterable[str] | None = None) -> set[str]:  # fmt: skip
+    """The keys of `rec`'s records (those of `keys`, None: all) whose latest claim, as
+    `check` reads the claims, carries their digest as they are now.
+
+    A migration about to change records takes this first, then hands the keys to
+    `cover_again`: a record that did not match its claim was changed outside the app,
+    and must stay named by `check`. `columns` are the fields the claims were made over:
+    the table's columns before a column was added (`recover`); by default the table's
+    columns now (a value changed in place; a later migration's column is not there yet).
+    Empty in a file whose records are not under the chain yet (m016 not applied).
+    """
     if "covers" not in _table_columns(db, "audit_log"):
-        return 0
-    claims = Claims(local_devices(db)).scan(db, {rec.kind: None})
-    keep: set[str] = set()
-    for row in rows(db, rec, columns=before):
+        return set()
+    if columns is None:
+        columns = _columns(db, rec)
+    wanted = None if keys is None else set(keys)
+    if wanted is not None and not wanted:
+        return set()
+    claims = Claims(local_devices(db)).scan(db, {rec.kind: wanted})
+    where, params = "", ()
+    if wanted is not None:
+        where = f"{rec.key_sql} IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(sorted(wanted)),)
+    found: set[str] = set()
+    for row in rows(db, rec, where, params, columns=columns):
         key = rec.key_of(row)
         claim = claims.get(rec.kind, key)
-        if claim is not None and claim.digest == digest(rec, row, before):
-            keep.add(key)
+        if claim is not None and claim.digest == digest(rec, row, columns):
+            found.add(key)
+    return found
+
+
+def cover_again(db: Database, rec: Record, keys: set[str], reason: str) -> int:
+    """Cover the records `keys` names as they are now, after a migration changed them: one
+    `recover` row of this laptop (rounds: their batch rows), its detail naming `reason`.
+
+    Give it only what `covered_now` found before the change: covering any other record
+    would launder an edit made outside the app. Returns how many records it covered.
+    """
+    if not keys:
+        return 0
     detail = {"reason": reason}
     if rec is ROUNDS:
-        _baseline_rounds(db, "recover", detail, keep)
-        return len(keep)
+        _baseline_rounds(db, "recover", detail, keys)
+        return len(keys)
     # The columns the table has now: a later migration's column is not there yet.
     columns = _columns(db, rec)
     covers = Covers()
-    for row in rows(db, rec, columns=columns):
-        if rec.key_of(row) in keep:
-            covers.row(rec, row, columns)
+    where = f"{rec.key_sql} IN (SELECT value FROM json_each(?))"
+    for row in rows(db, rec, where, (json.dumps(sorted(keys)),), columns=columns):
+        covers.row(rec, row, columns)
     if covers:
         _write_baseline(db, rec, covers, "recover", detail)
-    return len(keep)
+    return sum(len(v) for v in covers.entries.values())
