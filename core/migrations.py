@@ -706,19 +706,19 @@ def m020_guard_reports_supersede_nothing(db: Database) -> None:
     may still be on its way.
 
     The reports are under the audit chain (m016): those that matched their audit rows
-    before are covered again as they are now; one edited outside the app stays named
-    by `check`.
+    before are covered again as they are now, by a 'repair' row that travels with them;
+    one edited outside the app stays named by `check`.
     """
     import re
 
     from core.coverage import cover_again, covered_now
     from core.records import GUARD_REPORTS
 
-    shape = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+    shape = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
     found = db.execute(
         "SELECT id, uuid, status, supersedes FROM guard_reports WHERE supersedes IS NOT NULL"
     ).fetchall()
-    nothing = [(i, u, status) for i, u, status, s in found if not shape.match(str(s))]
+    nothing = [(i, u, status) for i, u, status, s in found if not shape.fullmatch(str(s))]
     if not nothing:
         return
     signed = [u for _, u, status in nothing if status == "signed"]
@@ -727,4 +727,9 @@ def m020_guard_reports_supersede_nothing(db: Database) -> None:
         "UPDATE guard_reports SET supersedes = NULL WHERE id IN (SELECT value FROM json_each(?))",
         [json.dumps([i for i, _, _ in nothing])],
     )
-    cover_again(db, GUARD_REPORTS, covered, "m020_guard_reports_supersede_nothing")
+    # A row of the kind that signs reports, not a baseline: the repair is a fact about
+    # the reports wherever they travel. The city hub, and a laptop receiving them from
+    # another, read a baseline only for a record no other row names, and the 'sign' row
+    # that covered '0' would stay the latest claim there.
+    cover_again(db, GUARD_REPORTS, covered, "m020_guard_reports_supersede_nothing",
+                kind="guard_report", action="repair")  # fmt: skip

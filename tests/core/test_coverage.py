@@ -355,6 +355,16 @@ def _signed_by_mouse(db: Database, day: str) -> str:
     return uid
 
 
+def _as_the_hub_reads(db: Database) -> list[str]:
+    """What `hub check` says of these guard reports (hub.check.verify_records: the claims
+    read with no device of its own, core.coverage.table_problems)."""
+    from core.coverage import Claims, table_problems
+    from core.records import GUARD_REPORTS, digests
+
+    claims = Claims(set()).scan(db, {"guard_reports": None})
+    return table_problems(GUARD_REPORTS, claims, ((k, d) for _, k, d in digests(db, GUARD_REPORTS)))
+
+
 def _file_with_mouse_signed_reports(path: Path) -> tuple[Database, list[str]]:
     """A file left at m019 (the last migration before m020) with two reports signed by
     mouse, a correction of the first (made with the Correct button, which was right) and
@@ -389,12 +399,23 @@ def test_m020_a_report_signed_by_mouse_is_no_correction_and_another_laptop_takes
         assert sorted(stored.values(), key=lambda v: v or "") == [None, None, None, first]
         assert check(db).ok, check(db).problems
         (row,) = db.execute(
-            "SELECT after FROM audit_log WHERE action = 'recover'"
+            "SELECT kind, after FROM audit_log WHERE action = 'repair'"
             " AND json_extract(after, '$.reason') = ?",
             [M020],
         ).fetchall()
-        detail = json.loads(row[0])
-        assert detail["records"] == 2 and detail["table"] == "guard_reports"
+        detail = json.loads(row[1])
+        assert row[0] == "guard_report" and detail["records"] == 2
+        # As the city hub reads an office's rows (hub check: no chain of its own, every
+        # row another computer's): the repair, not the 'sign' row, is the latest claim.
+        assert _as_the_hub_reads(db) == []
+        # The trail says what the upgrade did, in the reader's language.
+        from summary.trail import sentences
+
+        repair = [r for r in rows(db, kind="guard_report") if r.action == "repair"]
+        (th,) = (what for _, _, what in sentences(db, repair, "th"))
+        (en,) = (what for _, _, what in sentences(db, repair, "en"))
+        assert "ซ่อมรายงานผู้ควบคุม รปภ. ที่ลงนามด้วยปุ่ม 2 ฉบับ" in th
+        assert "repaired guard reports signed with the button (2)" in en
         trust_each_other(db, other)
         export_sync(db, tmp_path / "a.srsync")
         import_sync(other, tmp_path / "a.srsync")
@@ -402,6 +423,7 @@ def test_m020_a_report_signed_by_mouse_is_no_correction_and_another_laptop_takes
         assert current_report(other, datetime(2021, 3, 2).date(), "day").supersedes is None
         assert other.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 4
         assert check(other).ok, check(other).problems
+        assert _as_the_hub_reads(other) == []
     finally:
         db.close()
         other.close()
