@@ -360,11 +360,11 @@ def _system_actor() -> Actor:
     return Actor("sala-rounds", "system", "Sala Rounds", via="migration")
 
 
-def _write_baseline(db: Database, rec: Record, covers: Covers, action: str, detail: dict) -> int:
+def _write_baseline(db: Database, rec: Record, covers: Covers, action: str, detail: dict,
+                    kind: str = "baseline") -> int:  # fmt: skip
     n = sum(len(v) for v in covers.entries.values())
-    audit_many(db, [(action, "baseline", rec.kind, None, {"table": rec.table, "records": n,
-                                                          **detail}, covers)],
-               actor=_system_actor())  # fmt: skip
+    audit_many(db, [(action, kind, rec.kind, None, {"table": rec.table, "records": n, **detail},
+                     covers)], actor=_system_actor())  # fmt: skip
     return db.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
 
 
@@ -397,8 +397,8 @@ def _table_columns(db: Database, table: str) -> set[str]:
     return table_columns(db, table)
 
 
-def _baseline_rounds(db: Database, action: str, detail: dict,
-                     keep: set[str] | None = None) -> None:  # fmt: skip
+def _baseline_rounds(db: Database, action: str, detail: dict, keep: set[str] | None = None,
+                     kind: str = "baseline") -> None:  # fmt: skip
     """Rounds in chunks of BASELINE_CHUNK, each chunk's rows pointing at its row."""
     columns = _columns(db, ROUNDS)
     covers, ids = Covers(), []
@@ -408,15 +408,15 @@ def _baseline_rounds(db: Database, action: str, detail: dict,
         covers.row(ROUNDS, row, columns)
         ids.append(row["_rowid"])
         if len(ids) >= BASELINE_CHUNK:
-            _flush_rounds(db, covers, ids, action, detail)
+            _flush_rounds(db, covers, ids, action, detail, kind)
             covers, ids = Covers(), []
     if ids:
-        _flush_rounds(db, covers, ids, action, detail)
+        _flush_rounds(db, covers, ids, action, detail, kind)
 
 
 def _flush_rounds(db: Database, covers: Covers, ids: list[int], action: str,
-                  detail: dict) -> None:  # fmt: skip
-    batch = _write_baseline(db, ROUNDS, covers, action, detail)
+                  detail: dict, kind: str) -> None:  # fmt: skip
+    batch = _write_baseline(db, ROUNDS, covers, action, detail, kind)
     db.conn.executemany("UPDATE rounds SET audit_batch = ? WHERE id = ?",
                         [(batch, i) for i in ids])  # fmt: skip
 
@@ -434,25 +434,71 @@ def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     by a build that had the later migration first), there is nothing to recover: m016's
     baseline covers the records as they then are.
     """
+    return cover_again(db, rec, covered_now(db, rec, before), reason)
+
+
+def covered_now(db: Database, rec: Record, columns: set[str] | None = None,
+                keys: Iterable[str] | None = None) -> set[str]:  # fmt: skip
+    """The keys of `rec`'s records (those of `keys`, None: all) whose latest claim, as
+    `check` reads the claims, carries their digest as they are now.
+
+    A migration about to change records takes this first, then hands the keys to
+    `cover_again`: a record that did not match its claim was changed outside the app,
+    and must stay named by `check`. `columns` are the fields the claims were made over:
+    the table's columns before a column was added (`recover`); by default the table's
+    columns now (a value changed in place; a later migration's column is not there yet).
+    Empty in a file whose records are not under the chain yet (m016 not applied).
+    """
     if "covers" not in _table_columns(db, "audit_log"):
-        return 0
-    claims = Claims(local_devices(db)).scan(db, {rec.kind: None})
-    keep: set[str] = set()
-    for row in rows(db, rec, columns=before):
+        return set()
+    if columns is None:
+        columns = _columns(db, rec)
+    wanted = None if keys is None else set(keys)
+    if wanted is not None and not wanted:
+        return set()
+    claims = Claims(local_devices(db)).scan(db, {rec.kind: wanted})
+    where, params = "", ()
+    if wanted is not None:
+        where = f"{rec.key_sql} IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(sorted(wanted)),)
+    found: set[str] = set()
+    for row in rows(db, rec, where, params, columns=columns):
         key = rec.key_of(row)
         claim = claims.get(rec.kind, key)
-        if claim is not None and claim.digest == digest(rec, row, before):
-            keep.add(key)
+        if claim is not None and claim.digest == digest(rec, row, columns):
+            found.add(key)
+    return found
+
+
+def cover_again(db: Database, rec: Record, keys: set[str], reason: str, *,
+                kind: str = "baseline", action: str = "recover") -> int:  # fmt: skip
+    """Cover the records `keys` names as they are now, after a migration changed them: one
+    row of this laptop (rounds: one per chunk, their batch), its detail naming `reason`.
+
+    Give it only what `covered_now` found before the change: covering any other record
+    would launder an edit made outside the app. Returns how many records it covered.
+
+    A `baseline` row (the default, as `recover` writes) vouches for this laptop's file
+    only: another laptop, and the city hub, read it only for a record no other row names.
+    That fits content each laptop derives for itself, or a column every laptop fills the
+    same way for the copies it holds. A repair of a value that travels, for records
+    another laptop or the hub may first receive from this one, is a fact about the
+    records wherever they go: give the `kind` of the rows that write them (rounds: a
+    batch kind, "rounds_batch") and an `action` of its own, so it supersedes this laptop's
+    earlier claims everywhere, as any later row of one laptop does.
+    """
+    if not keys:
+        return 0
     detail = {"reason": reason}
     if rec is ROUNDS:
-        _baseline_rounds(db, "recover", detail, keep)
-        return len(keep)
+        _baseline_rounds(db, action, detail, keys, kind)
+        return len(keys)
     # The columns the table has now: a later migration's column is not there yet.
     columns = _columns(db, rec)
     covers = Covers()
-    for row in rows(db, rec, columns=columns):
-        if rec.key_of(row) in keep:
-            covers.row(rec, row, columns)
+    where = f"{rec.key_sql} IN (SELECT value FROM json_each(?))"
+    for row in rows(db, rec, where, (json.dumps(sorted(keys)),), columns=columns):
+        covers.row(rec, row, columns)
     if covers:
-        _write_baseline(db, rec, covers, "recover", detail)
-    return len(keep)
+        _write_baseline(db, rec, covers, action, detail, kind)
+    return sum(len(v) for v in covers.entries.values())

@@ -11,6 +11,7 @@ Migrations are append-only: never edit one that has shipped.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -690,3 +691,45 @@ def m017_trusted_devices(db: Database) -> None:
         " trusted_at TEXT NOT NULL,"
         " trusted_by TEXT NOT NULL)"
     )
+
+
+@MIGRATIONS()
+def m020_guard_reports_supersede_nothing(db: Database) -> None:
+    """A guard report that names no report as the one it corrects is no correction.
+
+    The guard page's Sign button handed Qt's `checked` (False) to the report's
+    `supersedes` until 214bed5: every report signed by mouse was stored as correcting
+    '0', and any other laptop refused the sync file carrying it ("give the reason for
+    the correction"). A report's key is a UUID (core.db.new_id; sync files refuse any
+    other), so a value of another shape names no report, here or on any laptop: it
+    becomes NULL. A UUID whose report is not here is left alone: the report it corrects
+    may still be on its way.
+
+    The reports are under the audit chain (m016): those that matched their audit rows
+    before are covered again as they are now, by a 'repair' row that travels with them;
+    one edited outside the app stays named by `check`.
+    """
+    import re
+
+    from core.coverage import cover_again, covered_now
+    from core.records import GUARD_REPORTS
+
+    shape = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+    found = db.execute(
+        "SELECT id, uuid, status, supersedes FROM guard_reports WHERE supersedes IS NOT NULL"
+    ).fetchall()
+    nothing = [(i, u, status) for i, u, status, s in found if not shape.fullmatch(str(s))]
+    if not nothing:
+        return
+    signed = [u for _, u, status in nothing if status == "signed"]
+    covered = covered_now(db, GUARD_REPORTS, keys=signed)
+    db.execute(
+        "UPDATE guard_reports SET supersedes = NULL WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([i for i, _, _ in nothing])],
+    )
+    # A row of the kind that signs reports, not a baseline: the repair is a fact about
+    # the reports wherever they travel. The city hub, and a laptop receiving them from
+    # another, read a baseline only for a record no other row names, and the 'sign' row
+    # that covered '0' would stay the latest claim there.
+    cover_again(db, GUARD_REPORTS, covered, "m020_guard_reports_supersede_nothing",
+                kind="guard_report", action="repair")  # fmt: skip

@@ -329,6 +329,124 @@ def test_a_file_that_had_m018_and_m019_before_m016_upgrades_and_checks_clean(tmp
     db.close()
 
 
+M020 = "m020_guard_reports_supersede_nothing"
+
+
+def _signed_by_mouse(db: Database, day: str) -> str:
+    """A report as the guard page's Sign button stored it before 214bed5: clicked(bool)
+    handed False to `supersedes`, which SQLite stored as '0' in the TEXT column; the
+    'sign' row covered it as such. (Today's save_report stores no such value.)"""
+    from core.audit import audit
+    from core.db import new_id
+
+    uid = new_id()
+    with transaction(db):
+        db.execute(
+            "INSERT INTO guard_reports(uuid, day, fiscal_year, shift, supervisor, required,"
+            " present, posts, patrols, note, status, supersedes, reason, source, recorded_by,"
+            " created_at, signed_at) VALUES (?, ?, 2564, 'day', 'วิชัย', 12, 12, '[]', '[]', '',"
+            " 'signed', ?, '', 'app', 'guard1', '2021-03-01T10:00:00+00:00',"
+            " '2021-03-01T10:00:00+00:00')",
+            [uid, day, False],
+        )
+        audit(db, "sign", "guard_report", uid, None,
+              {"day": day, "shift": "day", "events": 0, "supersedes": False},
+              covers=covering(db, guard_reports=[uid]))  # fmt: skip
+    return uid
+
+
+def _as_the_hub_reads(db: Database) -> list[str]:
+    """What `hub check` says of these guard reports (hub.check.verify_records: the claims
+    read with no device of its own, core.coverage.table_problems)."""
+    from core.coverage import Claims, table_problems
+    from core.records import GUARD_REPORTS, digests
+
+    claims = Claims(set()).scan(db, {"guard_reports": None})
+    return table_problems(GUARD_REPORTS, claims, ((k, d) for _, k, d in digests(db, GUARD_REPORTS)))
+
+
+def _file_with_mouse_signed_reports(path: Path) -> tuple[Database, list[str]]:
+    """A file left at m019 (the last migration before m020) with two reports signed by
+    mouse, a correction of the first (made with the Correct button, which was right) and
+    a report imported from CSV."""
+    old = _file_at(path, M020)
+    first, second = _signed_by_mouse(old, "2021-03-01"), _signed_by_mouse(old, "2021-03-02")
+    assert old.execute("SELECT DISTINCT supersedes FROM guard_reports").fetchall() == [("0",)]
+    assert check(old).ok  # the chain covers them: nothing but a sync import noticed
+    save_report(old, "2021-03-01", "day", "วิชัย", 12, 11, supersedes=first, reason="นับผิด")
+    save_report(old, "2021-03-03", "day", "วิชัย", 12, 12, source="import")
+    return old, [first, second]
+
+
+def test_m020_a_report_signed_by_mouse_is_no_correction_and_another_laptop_takes_it(
+    tmp_path,
+) -> None:
+    """m020: the '0' the Sign button stored becomes NULL, the reports stay covered (check
+    clean) and the sync file carrying them is accepted by a laptop that refused it before
+    ("give the reason for the correction")."""
+    from security.reports import current_report
+    from sync.receive import import_sync
+    from sync.send import export_sync
+    from tests.sync.sync_helpers import trust_each_other
+
+    old, (first, second) = _file_with_mouse_signed_reports(tmp_path / "a.db")
+    old.close()
+    db, other = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    try:
+        stored = dict(db.execute("SELECT uuid, supersedes FROM guard_reports"))
+        assert stored[first] is None and stored[second] is None
+        # A real correction keeps the report it corrects; the imported report had none.
+        assert sorted(stored.values(), key=lambda v: v or "") == [None, None, None, first]
+        assert check(db).ok, check(db).problems
+        (row,) = db.execute(
+            "SELECT kind, after FROM audit_log WHERE action = 'repair'"
+            " AND json_extract(after, '$.reason') = ?",
+            [M020],
+        ).fetchall()
+        detail = json.loads(row[1])
+        assert row[0] == "guard_report" and detail["records"] == 2
+        # As the city hub reads an office's rows (hub check: no chain of its own, every
+        # row another computer's): the repair, not the 'sign' row, is the latest claim.
+        assert _as_the_hub_reads(db) == []
+        # The trail says what the upgrade did, in the reader's language.
+        from summary.trail import sentences
+
+        repair = [r for r in rows(db, kind="guard_report") if r.action == "repair"]
+        (th,) = (what for _, _, what in sentences(db, repair, "th"))
+        (en,) = (what for _, _, what in sentences(db, repair, "en"))
+        assert "ซ่อมรายงานผู้ควบคุม รปภ. ที่ลงนามด้วยปุ่ม 2 ฉบับ" in th
+        assert "repaired guard reports signed with the button (2)" in en
+        trust_each_other(db, other)
+        export_sync(db, tmp_path / "a.srsync")
+        import_sync(other, tmp_path / "a.srsync")
+        assert current_report(other, datetime(2021, 3, 2).date(), "day").uuid == second
+        assert current_report(other, datetime(2021, 3, 2).date(), "day").supersedes is None
+        assert other.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 4
+        assert check(other).ok, check(other).problems
+        assert _as_the_hub_reads(other) == []
+    finally:
+        db.close()
+        other.close()
+
+
+def test_m020_a_mouse_signed_report_edited_outside_the_app_stays_named(tmp_path) -> None:
+    """The upgrade covers again only what its audit rows covered: a '0' report whose
+    head count was changed outside the app before the upgrade is still named by `check`
+    after it (its supersedes repaired all the same)."""
+    path = tmp_path / "a.db"
+    old, (first, second) = _file_with_mouse_signed_reports(path)
+    old.execute("UPDATE guard_reports SET present = 3 WHERE uuid = ?", [second])
+    old.close()
+    db = open_db(path)
+    try:
+        assert db.execute("SELECT supersedes FROM guard_reports WHERE uuid = ?",
+                          [second]).fetchone() == (None,)  # fmt: skip
+        (problem,) = check(db).problems
+        assert f"table guard_reports, record {second}: changed outside the app" in problem
+    finally:
+        db.close()
+
+
 def test_baseline_rows_hold_a_bounded_number_of_rounds(tmp_path, monkeypatch) -> None:
     import core.coverage
 
