@@ -395,6 +395,10 @@ def _check_guard(here: _Here, rep: dict) -> None:
         _text_list(rep["posts"], "posts"), _text_list(rep["patrols"], "patrols"), rep["note"],
     )  # fmt: skip
     if rep["supersedes"] is not None:
+        # A correction names the report it corrects by its key: "0" (m020) or any other
+        # text names none, and the report would never be taken as a correction.
+        if not _UUID.match(str(rep["supersedes"])):
+            raise _bad("supersedes", "validate.supersedes_no_report", text=rep["supersedes"])
         check_text(rep["reason"], field="reason", limit=TEXT_MAX, required=True, one_line=False,
                    what=Phrase("rounds.what.reason_correction"))  # fmt: skip
     _source(rep["source"])

@@ -214,3 +214,18 @@ def test_a_form_without_questions_is_refused_everywhere(sent) -> None:
 
     sync = received(no_questions)
     assert window.en in sync.en and sync.field == "questions"
+
+
+def test_a_guard_report_correcting_no_report_is_refused(sent) -> None:
+    """The Sign button once stored '0' as the report a report corrects (m020 repairs it):
+    a file carrying such a 'correction', with a reason, names no report and is refused."""
+    from security.reports import save_report
+
+    a, b, received = sent
+    save_report(a, "2021-03-02", "day", "วิชัย", 12, 12)
+
+    def corrects_nothing(content: dict) -> None:
+        content["guard_reports"][0].update(supersedes="0", reason="แก้ไข")
+
+    err = received(corrects_nothing)
+    assert err.field == "supersedes" and "«0» is not the id of a report" in err.en
