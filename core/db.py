@@ -349,6 +349,10 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))  # version 4
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # the RFC 4122 variant
+
+
 def new_ids(n: int) -> list[str]:
     """`n` new random (version 4) UUIDs at once, for bulk writers.
 
@@ -356,9 +360,9 @@ def new_ids(n: int) -> list[str]:
     conversion: a fifth of the time of 100,000 `uuid4()` calls (benchmark, issue 8).
     """
     raw = bytearray(os.urandom(16 * n))
-    for i in range(0, 16 * n, 16):
-        raw[i + 6] = (raw[i + 6] & 0x0F) | 0x40  # version 4
-        raw[i + 8] = (raw[i + 8] & 0x3F) | 0x80  # the RFC 4122 variant
+    # Every UUID's version and variant bytes at once, through translation tables.
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
     h = raw.hex()
     return [
         "-".join(
