@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.errors import SalaError
-from core.i18n import ByLanguage, tr
+from core.i18n import ByLanguage, Phrase, joined, tr
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -156,10 +156,14 @@ def require(db: Database, permission: str) -> Actor:
 def require_actor(actor: Actor, permission: str) -> Actor:
     """Refuse `actor` what its role does not allow (actions on a file rather than a connection)."""
     if not actor.may(permission):
+        # Which roles may: a refusal that says only "may not" leaves the user guessing
+        # whom to ask (review, 2026-11-30).
+        may = [r for r in ROLES if permission in PERMISSIONS.get(r, frozenset())]
         raise PermissionDenied(
-            "users.user_may_not_do",
+            "users.user_may_not_do_roles" if may else "users.user_may_not_do",
             username=actor.username,
             role_name=ByLanguage(lambda lang: role_name(actor.role, lang)),
+            roles=joined([Phrase(f"role.{r}") for r in may], Phrase("users.or")),
         )
     return actor
 

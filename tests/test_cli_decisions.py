@@ -275,7 +275,8 @@ def test_a_decision_refused_to_the_operating_system_account_says_to_sign_in(
                            " (รหัสผ่านจากตัวแปร SALA_PASSWORD หรือพิมพ์ที่เทอร์มินัล)")  # fmt: skip
         hint = ("; sign in with --user NAME of an account that may"
                 " (its password from SALA_PASSWORD or typed on the terminal)")  # fmt: skip
-        assert en.endswith("may not do this" + hint)
+        assert en.endswith(hint) and "may not do this; it takes the role of" in en
+        assert "ต้องเป็น" in th  # the roles that may are named (review)
     # A signed-in account without the right is told only that: signing in again is no help.
     assert run(["--db", str(office), "--user", "staff1", "sign", "annual", "--fy", "2564"]) == 2
     assert "--user" not in capsys.readouterr().err
