@@ -134,8 +134,9 @@ class IndicatorsPage(QWidget):
         head.addWidget(self.total)
         head.addWidget(self.year)
         boxes = QHBoxLayout()
-        boxes.addWidget(self.rest_box, 1)
+        # The plan's order (DOMAIN.md, the annual summary): indicator 1, incidents, first.
         boxes.addWidget(self.inc_box, 1)
+        boxes.addWidget(self.rest_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(boxes, 1)

@@ -129,3 +129,12 @@ def test_a_point_opened_from_a_past_year_shows_that_year(qtbot, db_path, monkeyp
     assert rest.selected_code() == "F2-03"
     row = rest.proxy.mapToSource(rest.table.selectionModel().selectedRows()[0]).row()
     assert rest.model.status_at(row).state == "failed"
+
+
+def test_the_indicators_stand_in_the_plan_s_order(window) -> None:
+    """Plan 2564, ชื่อตัวชี้วัดที่ 1 is the guards' (incidents), ตัวชี้วัดที่ 2 the restrooms':
+    the page showed indicator 2 first, on the left, as the annual summary once did."""
+    page = window.indicators
+    window.show_widget(page)
+    assert page.inc_box.title().startswith(("ตัวชี้วัดที่ 1", "Indicator 1"))
+    assert page.inc_box.geometry().x() < page.rest_box.geometry().x()
