@@ -86,18 +86,21 @@ def score_text(score: AnnualScore, lang: str = "th") -> str:
     """A readable summary for the terminal: what the next level needs, as the Indicators page."""
     r, i = score.restrooms, score.incidents
     sat = pct_text(r.satisfaction_pct)
+    # The plan's order: indicator 1 (the guards' incidents), then indicator 2 (restrooms).
     lines = [
         tr("score.fy", lang, **fy_values(score.fiscal_year)),
+        tr("score.incidents", lang, level=i.level, score=i.score),
+        "  " + tr("score.counted", lang, counted=i.counted, pending=i.pending),
+        f"  {coverage_line(i, lang)}",
+    ]
+    if i.pending:
+        lines.append("  " + tr("score.pending_warning", lang))
+    lines += [
         tr("score.restrooms", lang, level=r.level, score=r.score),
         "  " + tr("score.points", lang, passing=r.points_passing, total=r.points_total,
                   pct=pct_text(r.points_pct)),
         "  " + tr_n("score.satisfied", r.respondents, lang, pct=sat),
         *[f"  - {t}" for t in next_level_needs(r, lang)],
         *[f"  - {n.th if lang == 'th' else n.en}" for n in r.needs],
-        tr("score.incidents", lang, level=i.level, score=i.score),
-        "  " + tr("score.counted", lang, counted=i.counted, pending=i.pending),
-        f"  {coverage_line(i, lang)}",
     ]  # fmt: skip
-    if i.pending:
-        lines.append("  " + tr("score.pending_warning", lang))
     return "\n".join(lines)

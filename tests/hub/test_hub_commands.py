@@ -90,7 +90,7 @@ def test_the_text_score_names_each_office_and_the_city(city, capsys) -> None:
     assert "ทั้งเมือง: 3 หน่วยงาน" in out
     assert run(["hub", "score", "--pg", city, "--fy", "2564", "--office", "d04"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("== D04 สำนักงานเขตบางรัก\nปีงบประมาณ 2564\nตัวชี้วัดห้องน้ำสาธารณะ")
+    assert out.startswith("== D04 สำนักงานเขตบางรัก\nปีงบประมาณ 2564\nตัวชี้วัดเหตุร้าย")
 
 
 def test_an_unknown_office_is_bad_input(city, capsys) -> None:

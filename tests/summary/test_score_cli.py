@@ -43,6 +43,9 @@ def test_the_readable_summary_is_thai_and_matches_the_function(db_path, capsys) 
     text = capsys.readouterr().out
     score = annual_score(open_db(db_path), 2564)
     assert f"ระดับ {score.restrooms.level}" in text and "ตัวชี้วัดเหตุร้าย" in text
+    # Plan 2564: ชื่อตัวชี้วัดที่ 1 is the guards' (incidents), ตัวชี้วัดที่ 2 the restrooms'.
+    assert text.index("ตัวชี้วัดเหตุร้าย") < text.index("ตัวชี้วัดห้องน้ำสาธารณะ")
+    assert text.index("Guard incident indicator") < text.index("Restroom indicator")
 
 
 def test_score_json_on_26_active_points_rounds_only_for_display(db_path, tmp_path, capsys) -> None:
