@@ -57,6 +57,10 @@ def fld(name: str, *types: type, **options: Any) -> Field:
     return Field(name, types, **options)
 
 
+# Where a round or a guard report came from (their `source` column): typed in the
+# window, imported from CSV, the demo year, the benchmark's generated data.
+SOURCES = ("app", "import", "demo", "bench")
+
 # When and where a row another laptop may also edit last changed (m009): sent, merged
 # and digested as they are, so a later change wins the same way on every laptop.
 STAMPS = (fld("changed_at", S, N), fld("changed_on", S, N), fld("changed_base", S, N))

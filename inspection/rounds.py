@@ -22,7 +22,14 @@ from core.calendar import fiscal_year, now
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.i18n import Phrase
-from core.records import ACTIONS, ROUNDS, Covers, covering, json_string, values_digest
+from core.records import (
+    ACTIONS,
+    ROUNDS,
+    Covers,
+    covering,
+    json_string,
+    values_digest,
+)
 from core.users import current_actor, require
 from core.values import NAME_MAX, TEXT_MAX, check_text
 from inspection.actions import ActionOutcome, settle_actions
@@ -213,11 +220,6 @@ def _check_when(when: datetime, present: datetime | None = None) -> datetime:
     if when > (present or now()):
         raise InvalidInput("rounds.inspection_time_future", field="date")
     return when.replace(second=0, microsecond=0)
-
-
-# Where a final round came from (rounds.source): typed, imported, the demo year, the
-# benchmark's generated data.
-SOURCES = ("app", "import", "demo", "bench")
 
 
 class RoundFacts(NamedTuple):

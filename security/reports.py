@@ -20,7 +20,7 @@ from core.calendar import fiscal_year, format_date, now, parse_date, parse_time,
 from core.db import new_id, transaction
 from core.errors import InvalidInput, NotFound
 from core.i18n import ByLanguage
-from core.records import GUARD_EVENT_DAYS, GUARD_EVENTS, covering
+from core.records import GUARD_EVENT_DAYS, GUARD_EVENTS, SOURCES, covering
 from core.users import current_actor, require
 from security.contract import HEADCOUNT_MAX, Shift, get_shift, shifts
 from security.events import (
@@ -249,6 +249,10 @@ def save_report(
 
     Each event is stored with the day and time it happened (Shift.day_of).
     """
+    if source not in SOURCES:
+        # A caller's mistake, not a person's: a report stored as "csv" was refused by every
+        # other laptop's sync import (review, 2026-11-30).
+        raise ValueError(f"unknown source {source!r}; one of {SOURCES}")
     require(db, "guard.report")
     # Only a report's uuid makes a correction: no other value may reach the column.
     supersedes = supersedes or None

@@ -36,11 +36,11 @@ from core.calendar import fiscal_year, now
 from core.errors import InvalidInput, NotFound, SalaError
 from core.i18n import Phrase
 from core.plan import check_step, parse_months
-from core.records import BY_KIND
+from core.records import BY_KIND, SOURCES
 from core.values import NAME_MAX, TEXT_MAX, TITLE_MAX, check_text, digits
 from inspection.actions import check_action
 from inspection.points import check_point
-from inspection.rounds import SOURCES, RoundFacts, check_round, get_round
+from inspection.rounds import RoundFacts, check_round, get_round
 from inspection.standard import (
     Standard,
     StandardItem,

@@ -175,3 +175,11 @@ def test_a_supervisor_correction_keeps_the_section_heads_decision_and_name(db) -
     with pytest.raises(PermissionDenied):
         save_report(db, "2021-01-05", "day", "วิชัย", 12, 10, events=[changed],
                     supersedes=fixed.uuid, reason="แก้อีก")  # fmt: skip
+
+
+def test_a_report_from_an_unknown_source_is_a_callers_mistake(db) -> None:
+    """save_report stored source='csv', and every other laptop's sync import refused the
+    report (review): the sources are core.records.SOURCES, for rounds and reports alike."""
+    with pytest.raises(ValueError, match="unknown source 'csv'"):
+        save_report(db, "2021-01-04", "day", "วิชัย", 12, 12, source="csv")
+    assert db.execute("SELECT COUNT(*) FROM guard_reports").fetchone()[0] == 0
