@@ -421,6 +421,16 @@ def _flush_rounds(db: Database, covers: Covers, ids: list[int], action: str,
                         [(batch, i) for i in ids])  # fmt: skip
 
 
+# The kind of audit row that writes each synced record kind (rounds: their batch kind): a
+# row of it is a fact about the records wherever they travel, as the rows of that kind are.
+ROW_KINDS = {
+    "points": "point", "standards": "standard", "plan_projects": "plan",
+    "plan_steps": "plan_step", "survey_forms": "survey_form", "survey_questions": "survey_form",
+    "rounds": "rounds_batch", "actions": "action", "survey_responses": "survey_response",
+    "guard_reports": "guard_report", "guard_events": "guard_event",
+}  # fmt: skip
+
+
 def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     """After a migration changed the content of `rec`'s records (a column added and filled):
     cover them again, but only those that were covered before the change.
@@ -430,11 +440,22 @@ def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     claim under those columns was changed outside the app: it stays uncovered, and
     `check` keeps naming it. Returns how many records were covered again.
 
+    The row is a `baseline` for a kind that never leaves this laptop (its own file's
+    fact). A synced kind travels, with the rows that claim it, to other laptops and the
+    city hub, which read another computer's baseline only for a record no other row
+    names: behind an edit made before the migration (its claim without the new column)
+    the baseline went unread and the hub named the record changed. For a synced kind the
+    row is therefore of the kind that writes such records (ROW_KINDS), a later row of
+    this laptop that supersedes its earlier claims wherever they are read: every laptop
+    fills the new column of a shared record the same way, or it would not be shared
+    content (core.records: a per-laptop column is `local`).
+
     In a file whose records are not under the chain yet (m016 not applied: a file made
     by a build that had the later migration first), there is nothing to recover: m016's
     baseline covers the records as they then are.
     """
-    return cover_again(db, rec, covered_now(db, rec, before), reason)
+    kind = ROW_KINDS[rec.kind] if rec.synced else "baseline"
+    return cover_again(db, rec, covered_now(db, rec, before), reason, kind=kind)
 
 
 def covered_now(db: Database, rec: Record, columns: set[str] | None = None,
