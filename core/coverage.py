@@ -458,6 +458,39 @@ def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     return cover_again(db, rec, covered_now(db, rec, before), reason, kind=kind)
 
 
+def covered_here_only(db: Database, rec: Record) -> set[str]:
+    """The keys of `rec`'s records that this laptop's `recover` baseline covers as they are
+    now (the latest claim as `check` here reads them), but that the latest claim as
+    another computer reads the rows (the city hub: every row another's) does not.
+
+    What `recover` left behind before it wrote rows of the record's own kind (m021): a
+    record whose latest row of its own kind claims it without the column a migration
+    added. A record that matches no claim here was changed outside the app: it is not
+    among these, and stays named.
+    """
+    if "covers" not in _table_columns(db, "audit_log"):
+        return set()
+    devices = local_devices(db)
+    recovered = {r[0] for r in db.execute(
+        "SELECT id FROM audit_log WHERE kind = 'baseline' AND action = 'recover'"
+        " AND record_uuid = ? AND device_id IN (SELECT value FROM json_each(?))",
+        [rec.kind, json.dumps(sorted(devices))])}  # fmt: skip
+    if not recovered:
+        return set()
+    here = Claims(devices).scan(db, {rec.kind: None})
+    there = Claims(set()).scan(db, {rec.kind: None})
+    columns = _columns(db, rec)
+    found: set[str] = set()
+    for row in rows(db, rec, columns=columns):
+        key, actual = rec.key_of(row), digest(rec, row, columns)
+        mine, theirs = here.get(rec.kind, key), there.get(rec.kind, key)
+        if mine is None or mine.audit_id not in recovered or mine.digest != actual:
+            continue
+        if theirs is None or theirs.digest != actual:
+            found.add(key)
+    return found
+
+
 def covered_now(db: Database, rec: Record, columns: set[str] | None = None,
                 keys: Iterable[str] | None = None) -> set[str]:  # fmt: skip
     """The keys of `rec`'s records (those of `keys`, None: all) whose latest claim, as

@@ -570,6 +570,46 @@ def test_m019_a_step_edited_before_it_reads_covered_at_the_hub_and_on_another_la
         other.close()
 
 
+def test_m021_covers_again_what_m019_covered_with_a_baseline_but_no_outside_edit(
+    tmp_path, monkeypatch
+) -> None:
+    """A file that ran m019 when `recover` wrote only a baseline: the hub named the step
+    edited in the app before it. m021 covers that step by a row of its kind; the step
+    changed outside the app before m019, and one changed outside it since, stay named
+    here and at the hub."""
+    import core.coverage
+    from core.coverage import cover_again, covered_now
+
+    def recover_as_m019_ran(db: Database, rec, before: set[str], reason: str) -> int:
+        return cover_again(db, rec, covered_now(db, rec, before), reason)
+
+    old, (edited, forged, later) = _steps_before_m019(tmp_path / "a.db")
+    monkeypatch.setattr(core.coverage, "recover", recover_as_m019_ran)
+    MIGRATIONS.apply(old, stop_before="m021_recovered_records_travel")
+    monkeypatch.undo()
+    assert _named(check(old).problems) == {forged}
+    assert _named(_as_the_hub_reads(old)) == {forged, edited}  # what m021 repairs
+    old.execute("UPDATE plan_steps SET evidence_en = 'Forged' WHERE uuid = ?", [later])
+    old.close()
+    db = open_db(tmp_path / "a.db")
+    try:
+        assert MIGRATIONS.applied(db)[-1].name == "m021_recovered_records_travel"
+        (row,) = db.execute(
+            "SELECT kind, action, covers FROM audit_log WHERE json_extract(after, '$.reason')"
+            " = 'm021_recovered_records_travel'"
+        ).fetchall()
+        assert row[:2] == ("plan_step", "recover")
+        assert set(json.loads(row[2])["plan_steps"]) == {edited}
+        assert _named(check(db).problems) == {forged, later}
+        assert _named(_as_the_hub_reads(db)) == {forged, later}
+        # The steps repaired are under the chain from then on, wherever read.
+        db.execute("UPDATE plan_steps SET evidence_en = 'Photos' WHERE uuid = ?", [edited])
+        assert _named(check(db).problems) == _named(_as_the_hub_reads(db)) == {
+            forged, later, edited}  # fmt: skip
+    finally:
+        db.close()
+
+
 def test_baseline_rows_hold_a_bounded_number_of_rounds(tmp_path, monkeypatch) -> None:
     import core.coverage
 
