@@ -696,3 +696,15 @@ def test_every_covered_table_is_checked(db) -> None:
     assert "table settings, record office_code: no audit row records it" in found
     assert "table guard_shifts, record day: changed outside the app" in found
     assert f"table trusted_devices, record {OTHER}: no audit row records it" in found
+
+
+def test_every_synced_kind_names_the_row_kind_that_covers_it_again() -> None:
+    """`recover` covers a synced kind again by a row of the kind that writes it (what the
+    hub reads): every synced kind under the chain has one, and the trail can name it."""
+    from core.coverage import ROW_KINDS
+    from core.i18n import tr
+
+    synced = {rec.kind for rec in COVERED if rec.synced}
+    assert set(ROW_KINDS) == synced
+    for kind in ROW_KINDS.values():
+        assert tr(f"audit.kind.{kind}", "en") != f"audit.kind.{kind}", kind
