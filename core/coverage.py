@@ -421,6 +421,16 @@ def _flush_rounds(db: Database, covers: Covers, ids: list[int], action: str,
                         [(batch, i) for i in ids])  # fmt: skip
 
 
+# The kind of audit row that writes each synced record kind (rounds: their batch kind): a
+# row of it is a fact about the records wherever they travel, as the rows of that kind are.
+ROW_KINDS = {
+    "points": "point", "standards": "standard", "plan_projects": "plan",
+    "plan_steps": "plan_step", "survey_forms": "survey_form", "survey_questions": "survey_form",
+    "rounds": "rounds_batch", "actions": "action", "survey_responses": "survey_response",
+    "guard_reports": "guard_report", "guard_events": "guard_event",
+}  # fmt: skip
+
+
 def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     """After a migration changed the content of `rec`'s records (a column added and filled):
     cover them again, but only those that were covered before the change.
@@ -430,11 +440,55 @@ def recover(db: Database, rec: Record, before: set[str], reason: str) -> int:
     claim under those columns was changed outside the app: it stays uncovered, and
     `check` keeps naming it. Returns how many records were covered again.
 
+    The row is a `baseline` for a kind that never leaves this laptop (its own file's
+    fact). A synced kind travels, with the rows that claim it, to other laptops and the
+    city hub, which read another computer's baseline only for a record no other row
+    names: behind an edit made before the migration (its claim without the new column)
+    the baseline went unread and the hub named the record changed. For a synced kind the
+    row is therefore of the kind that writes such records (ROW_KINDS), a later row of
+    this laptop that supersedes its earlier claims wherever they are read: every laptop
+    fills the new column of a shared record the same way, or it would not be shared
+    content (core.records: a per-laptop column is `local`).
+
     In a file whose records are not under the chain yet (m016 not applied: a file made
     by a build that had the later migration first), there is nothing to recover: m016's
     baseline covers the records as they then are.
     """
-    return cover_again(db, rec, covered_now(db, rec, before), reason)
+    kind = ROW_KINDS[rec.kind] if rec.synced else "baseline"
+    return cover_again(db, rec, covered_now(db, rec, before), reason, kind=kind)
+
+
+def covered_here_only(db: Database, rec: Record) -> set[str]:
+    """The keys of `rec`'s records that this laptop's `recover` baseline covers as they are
+    now (the latest claim as `check` here reads them), but that the latest claim as
+    another computer reads the rows (the city hub: every row another's) does not.
+
+    What `recover` left behind before it wrote rows of the record's own kind (m021): a
+    record whose latest row of its own kind claims it without the column a migration
+    added. A record that matches no claim here was changed outside the app: it is not
+    among these, and stays named.
+    """
+    if "covers" not in _table_columns(db, "audit_log"):
+        return set()
+    devices = local_devices(db)
+    recovered = {r[0] for r in db.execute(
+        "SELECT id FROM audit_log WHERE kind = 'baseline' AND action = 'recover'"
+        " AND record_uuid = ? AND device_id IN (SELECT value FROM json_each(?))",
+        [rec.kind, json.dumps(sorted(devices))])}  # fmt: skip
+    if not recovered:
+        return set()
+    here = Claims(devices).scan(db, {rec.kind: None})
+    there = Claims(set()).scan(db, {rec.kind: None})
+    columns = _columns(db, rec)
+    found: set[str] = set()
+    for row in rows(db, rec, columns=columns):
+        key, actual = rec.key_of(row), digest(rec, row, columns)
+        mine, theirs = here.get(rec.kind, key), there.get(rec.kind, key)
+        if mine is None or mine.audit_id not in recovered or mine.digest != actual:
+            continue
+        if theirs is None or theirs.digest != actual:
+            found.add(key)
+    return found
 
 
 def covered_now(db: Database, rec: Record, columns: set[str] | None = None,

@@ -733,3 +733,31 @@ def m020_guard_reports_supersede_nothing(db: Database) -> None:
     # that covered '0' would stay the latest claim there.
     cover_again(db, GUARD_REPORTS, covered, "m020_guard_reports_supersede_nothing",
                 kind="guard_report", action="repair")  # fmt: skip
+
+
+@MIGRATIONS()
+def m021_recovered_records_travel(db: Database) -> None:
+    """Shared records a migration covered again with a baseline row are covered by a row of
+    their own kind, so the city hub reads them covered too.
+
+    m019 filled plan_steps.evidence_en ('' for every step) and covered the steps again
+    with a `baseline` row (core.coverage.recover, as then written). The city hub, and
+    any computer reading this laptop's rows as another's, reads a baseline only for a
+    record no other row names: a step edited, marked done or copied into a new year
+    before the upgrade kept that row, which claims the step without its English
+    evidence, as its latest claim, and `hub check` named the step changed outside the
+    app. (m018's hours and days and m019's posts never leave the laptop: the hub does
+    not read them, and each laptop's own baseline covers its own.)
+
+    Covered again here, by a 'recover' row of the step's kind: only the steps whose
+    latest claim on this laptop is that `recover` baseline and matches them as they are
+    now (core.coverage.covered_here_only). A step changed outside the app, before the
+    upgrade or since, matches no claim here: it stays named by `check` and at the hub.
+    """
+    from core.coverage import ROW_KINDS, cover_again, covered_here_only
+    from core.records import SYNCED
+
+    for rec in SYNCED:
+        if rec.covered and rec.kind in ROW_KINDS:
+            keys = covered_here_only(db, rec)
+            cover_again(db, rec, keys, "m021_recovered_records_travel", kind=ROW_KINDS[rec.kind])

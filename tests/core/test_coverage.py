@@ -356,13 +356,19 @@ def _signed_by_mouse(db: Database, day: str) -> str:
 
 
 def _as_the_hub_reads(db: Database) -> list[str]:
-    """What `hub check` says of these guard reports (hub.check.verify_records: the claims
-    read with no device of its own, core.coverage.table_problems)."""
+    """What `hub check` says of this file's shared records, had the hub received them
+    with all its rows (hub.check.verify_records: every synced kind, the claims read with
+    no device of its own, core.coverage.table_problems), without PostgreSQL."""
     from core.coverage import Claims, table_problems
-    from core.records import GUARD_REPORTS, digests
+    from core.records import digests
 
-    claims = Claims(set()).scan(db, {"guard_reports": None})
-    return table_problems(GUARD_REPORTS, claims, ((k, d) for _, k, d in digests(db, GUARD_REPORTS)))
+    claims = Claims(set()).scan(db)
+    found: list[str] = []
+    for rec in COVERED:
+        if rec.synced:
+            stored = ((k, d) for _, k, d in digests(db, rec))
+            found.extend(table_problems(rec, claims, stored))
+    return found
 
 
 def _file_with_mouse_signed_reports(path: Path) -> tuple[Database, list[str]]:
@@ -443,6 +449,163 @@ def test_m020_a_mouse_signed_report_edited_outside_the_app_stays_named(tmp_path)
                           [second]).fetchone() == (None,)  # fmt: skip
         (problem,) = check(db).problems
         assert f"table guard_reports, record {second}: changed outside the app" in problem
+    finally:
+        db.close()
+
+
+# --- m018, m019 and m021: what the city hub reads of records a migration covered again ---
+
+
+def _covers_as_then(db: Database, rec, key: str):
+    """What a row of the app before the migration held of one record: its digest over the
+    columns the table had then (today's description has the migration's column too)."""
+    from core.records import Covers
+    from core.records import rows as record_rows
+
+    columns = table_columns(db, rec.table)
+    covers = Covers()
+    for row in record_rows(db, rec, f"{rec.key_sql} = ?", [key], columns=columns):
+        covers.row(rec, row, columns)
+    return covers
+
+
+def test_m018_an_event_classified_before_it_reads_covered_at_the_hub(tmp_path) -> None:
+    """m018 covers again with baseline rows, and that is enough: an event's digest has no
+    day (the day is each laptop's own derivation, GUARD_EVENT_DAYS, never sent), and the
+    shifts' hours never leave the laptop, so the 'classify' row made before the upgrade
+    still covers the event wherever it is read, the hub included."""
+    from core.audit import audit
+    from core.records import GUARD_EVENTS
+
+    path = tmp_path / "old.db"
+    old = _file_at(path, "m016_records_under_the_chain")
+    _night_events(old.conn)
+    MIGRATIONS.apply(old, stop_before="m018_event_moments")  # m016: baseline rows
+    key = "00000000-0000-4000-8000-000000000005"
+    with transaction(old):  # the decision, as the app before m018 recorded it
+        old.execute("UPDATE guard_events SET counts = 1, reason = 'หายจริง', classified_by ="
+                    " 'head', classified_at = '2021-10-02T09:00:00+00:00' WHERE uuid = ?",
+                    [key])  # fmt: skip
+        audit(old, "classify", "guard_event", key, None, {"counts": 1},
+              covers=_covers_as_then(old, GUARD_EVENTS, key))  # fmt: skip
+    old.close()
+    db = open_db(path)
+    try:
+        assert db.execute("SELECT occurred_on FROM guard_events WHERE uuid = ?",
+                          [key]).fetchone() == ("2021-10-01",)  # fmt: skip
+        assert check(db).ok, check(db).problems
+        assert _as_the_hub_reads(db) == []
+        kinds = dict(db.execute("SELECT record_uuid, kind FROM audit_log WHERE action ="
+                                " 'recover' AND json_extract(after, '$.reason') = ?",
+                                ["m018_event_moments"]))  # fmt: skip
+        assert kinds == {"guard_shifts": "baseline", "guard_event_days": "baseline"}
+    finally:
+        db.close()
+
+
+def _edit_step_as_then(db: Database, key: str, evidence: str) -> None:
+    """A step's evidence edited in the window before m019 (core.plan then: no English)."""
+    from core.audit import audit
+    from core.records import PLAN_STEPS
+
+    with transaction(db):
+        db.execute("UPDATE plan_steps SET evidence = ? WHERE uuid = ?", [evidence, key])
+        audit(db, "mark_done", "plan_step", key, None, {"evidence": evidence},
+              covers=_covers_as_then(db, PLAN_STEPS, key))  # fmt: skip
+
+
+def _steps_before_m019(path: Path) -> tuple[Database, list[str]]:
+    """A file left at m018 whose first step's evidence was given in the app, and whose
+    second was changed outside it."""
+    old = _file_at(path, "m019_english_names")
+    steps = [k for (k,) in old.execute("SELECT uuid FROM plan_steps ORDER BY id LIMIT 3")]
+    _edit_step_as_then(old, steps[0], "ภาพถ่ายห้องน้ำ")
+    old.execute("UPDATE plan_steps SET evidence = 'ปลอม' WHERE uuid = ?", [steps[1]])
+    return old, steps
+
+
+def _named(found: list[str]) -> set[str]:
+    return {line.split("record ")[1].split(":")[0] for p in found for line in p.splitlines()
+            if line.startswith("table plan_steps")}  # fmt: skip
+
+
+def test_m019_a_step_edited_before_it_reads_covered_at_the_hub_and_on_another_laptop(
+    tmp_path,
+) -> None:
+    """m019 gives every step an English evidence (''): a step whose evidence was given in
+    the app before it is covered again by a 'recover' row of the step's own kind, which
+    the hub reads (a baseline it reads only for a step no other row names: behind the
+    'mark_done' row it named the step changed); the posts' names, never sent, keep a
+    baseline. A step changed outside the app before the upgrade stays named, here and at
+    the hub; a laptop that receives the file checks clean."""
+    from sync.receive import import_sync
+    from sync.send import export_sync
+    from tests.sync.sync_helpers import trust_each_other
+
+    old, (edited, forged, _) = _steps_before_m019(tmp_path / "a.db")
+    old.close()
+    db, other = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    try:
+        kinds = dict(db.execute("SELECT record_uuid, kind FROM audit_log WHERE action ="
+                                " 'recover' AND json_extract(after, '$.reason') = ?",
+                                ["m019_english_names"]))  # fmt: skip
+        assert kinds == {"guard_posts": "baseline", "plan_steps": "plan_step"}
+        assert _named(check(db).problems) == {forged}
+        assert _named(_as_the_hub_reads(db)) == {forged}
+        db.execute("UPDATE plan_steps SET evidence = '' WHERE uuid = ?", [forged])
+        assert _named(_as_the_hub_reads(db)) == {forged}  # put back: still not the row's
+        # m021 finds nothing to do in a file whose m019 wrote rows of the step's kind.
+        assert not db.execute("SELECT 1 FROM audit_log WHERE json_extract(after, '$.reason')"
+                              " = 'm021_recovered_records_travel'").fetchone()  # fmt: skip
+        db.execute("DELETE FROM plan_steps WHERE uuid = ?", [forged])  # keep the file sendable
+        trust_each_other(db, other)
+        export_sync(db, tmp_path / "a.srsync")
+        import_sync(other, tmp_path / "a.srsync")
+        assert other.execute("SELECT evidence FROM plan_steps WHERE uuid = ?",
+                             [edited]).fetchone() == ("ภาพถ่ายห้องน้ำ",)  # fmt: skip
+        assert check(other).ok, check(other).problems
+        assert _as_the_hub_reads(other) == []
+    finally:
+        db.close()
+        other.close()
+
+
+def test_m021_covers_again_what_m019_covered_with_a_baseline_but_no_outside_edit(
+    tmp_path, monkeypatch
+) -> None:
+    """A file that ran m019 when `recover` wrote only a baseline: the hub named the step
+    edited in the app before it. m021 covers that step by a row of its kind; the step
+    changed outside the app before m019, and one changed outside it since, stay named
+    here and at the hub."""
+    import core.coverage
+    from core.coverage import cover_again, covered_now
+
+    def recover_as_m019_ran(db: Database, rec, before: set[str], reason: str) -> int:
+        return cover_again(db, rec, covered_now(db, rec, before), reason)
+
+    old, (edited, forged, later) = _steps_before_m019(tmp_path / "a.db")
+    monkeypatch.setattr(core.coverage, "recover", recover_as_m019_ran)
+    MIGRATIONS.apply(old, stop_before="m021_recovered_records_travel")
+    monkeypatch.undo()
+    assert _named(check(old).problems) == {forged}
+    assert _named(_as_the_hub_reads(old)) == {forged, edited}  # what m021 repairs
+    old.execute("UPDATE plan_steps SET evidence_en = 'Forged' WHERE uuid = ?", [later])
+    old.close()
+    db = open_db(tmp_path / "a.db")
+    try:
+        assert MIGRATIONS.applied(db)[-1].name == "m021_recovered_records_travel"
+        (row,) = db.execute(
+            "SELECT kind, action, covers FROM audit_log WHERE json_extract(after, '$.reason')"
+            " = 'm021_recovered_records_travel'"
+        ).fetchall()
+        assert row[:2] == ("plan_step", "recover")
+        assert set(json.loads(row[2])["plan_steps"]) == {edited}
+        assert _named(check(db).problems) == {forged, later}
+        assert _named(_as_the_hub_reads(db)) == {forged, later}
+        # The steps repaired are under the chain from then on, wherever read.
+        db.execute("UPDATE plan_steps SET evidence_en = 'Photos' WHERE uuid = ?", [edited])
+        assert _named(check(db).problems) == _named(_as_the_hub_reads(db)) == {
+            forged, later, edited}  # fmt: skip
     finally:
         db.close()
 
@@ -533,3 +696,15 @@ def test_every_covered_table_is_checked(db) -> None:
     assert "table settings, record office_code: no audit row records it" in found
     assert "table guard_shifts, record day: changed outside the app" in found
     assert f"table trusted_devices, record {OTHER}: no audit row records it" in found
+
+
+def test_every_synced_kind_names_the_row_kind_that_covers_it_again() -> None:
+    """`recover` covers a synced kind again by a row of the kind that writes it (what the
+    hub reads): every synced kind under the chain has one, and the trail can name it."""
+    from core.coverage import ROW_KINDS
+    from core.i18n import tr
+
+    synced = {rec.kind for rec in COVERED if rec.synced}
+    assert set(ROW_KINDS) == synced
+    for kind in ROW_KINDS.values():
+        assert tr(f"audit.kind.{kind}", "en") != f"audit.kind.{kind}", kind
