@@ -38,7 +38,7 @@ from inspection.points import Point
 from inspection.rounds import Round, deciding_rounds
 from inspection.standard import standard_by_id
 from reports import people
-from reports.charts import percent_bars
+from reports.charts import PercentBars
 from reports.document import (
     CONTENT_W,
     Frame,
@@ -278,8 +278,8 @@ def _survey(score: AnnualScore, lang: str) -> list[Flowable]:
     rows.append([tr("rp.all", lang), str(sat.respondents), str(sat.satisfied), _pct(sat.pct)])
     labels.append(tr("rp.all", lang))
     values.append(sat.pct)
-    chart = percent_bars(labels, values, CONTENT_W * 0.9, target=90,
-                         target_label=tr("rp.target", lang, pct=90))  # fmt: skip
+    chart = PercentBars(labels, values, CONTENT_W * 0.9, target=90,
+                        target_label=tr("rp.target", lang, pct=90))  # fmt: skip
     return [
         keep_with(
             [heading(tr("rp.h.survey", lang), 3), para(tr("rp.survey_rule", lang), "small")],

@@ -101,17 +101,3 @@ class PercentBars(Flowable):
                 self._text(self.target_label, x, base + n * (BAR_H + GAP) + 4,
                            self.font_size - 1, "center", TARGET)  # fmt: skip
         c.restoreState()
-
-
-def percent_bars(
-    labels: Sequence[str],
-    values: Sequence[float | None],
-    width: float,
-    *,
-    target: float | None = None,
-    target_label: str = "",
-    font_size: float = 10.5,
-) -> PercentBars:
-    """The chart of the survey's satisfaction by group (see PercentBars)."""
-    return PercentBars(labels, values, width, target=target, target_label=target_label,
-                       font_size=font_size)  # fmt: skip
