@@ -124,9 +124,6 @@ def _incidents(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> l
         ),
         para(tr("rp.reached", lang, level=inc.level), "small"),
     ]  # fmt: skip
-    missing = getattr(inc, "missing_shifts", None)
-    if missing is not None:
-        out.append(para(tr_n("rp.missing_shifts", missing, lang), "small"))
     events = events_of_year(db, score.fiscal_year)
     posts = post_names_en(db)
     for status in ("counts", "not", "pending"):
