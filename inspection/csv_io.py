@@ -117,17 +117,9 @@ def _refuse_differing(point, at: str, number: int, have: tuple, scores: str, not
     what = joined(parts, Phrase("rounds_csv.and"))
     when = at.replace("T", " ")
     field = "i" + items[0] if items else "note"
-    if not uid:
-        raise InvalidInput(
-            "rounds_csv.earlier_row_differs",
-            field=field,
-            row=number,
-            code=point.code,
-            when=when,
-            what=what,
-        )
+    # No uid: the row it clashes with is an earlier row of the same file.
     raise InvalidInput(
-        "rounds_csv.final_round_differs",
+        "rounds_csv.final_round_differs" if uid else "rounds_csv.earlier_row_differs",
         field=field,
         row=number,
         code=point.code,
