@@ -190,30 +190,24 @@ def open_drafts(db: Database) -> list[Round]:
     return _rows_to_rounds(db, rows)
 
 
+def _remembered(check: Callable[[object], str]) -> Callable[[object], str]:
+    """`check` of a text, remembered per text: a 100,000-row import names a few
+    inspectors and notes (a refusal is not cached); anything but a text (a sync file's
+    number, a list) is checked each time, and refused."""
+    cached = lru_cache(maxsize=1024)(check)
+    return lambda value: cached(value) if isinstance(value, str) else check(value)
+
+
+@_remembered
 def _check_inspector(inspector: object) -> str:
-    # A text is remembered: a 100,000-row import names a few inspectors (a refusal is
-    # not cached); anything else (a sync file's number, a list) is checked, and refused.
-    return _inspector_ok(inspector) if isinstance(inspector, str) else _inspector(inspector)
-
-
-def _inspector(inspector: object) -> str:
     return check_text(inspector or "", field="inspector", limit=NAME_MAX, required=True,
                       what=Phrase("rounds.what.inspector_name"))  # fmt: skip
 
 
-_inspector_ok = lru_cache(maxsize=1024)(_inspector)
-
-
+@_remembered
 def _check_note(note: object) -> str:
-    return _note_ok(note) if isinstance(note, str) else _note(note)
-
-
-def _note(note: object) -> str:
     return check_text(note, field="note", limit=TEXT_MAX, one_line=False,
                       what=Phrase("rounds.what.note"))  # fmt: skip
-
-
-_note_ok = lru_cache(maxsize=1024)(_note)
 
 
 def _check_when(when: datetime, present: datetime | None = None) -> datetime:
