@@ -186,10 +186,10 @@ def say_n(key: str, n: int, /, **values: object) -> None:
 
 def count(key: str, n: int) -> Localised:
     """`n` things, as a part of a line: in Thai the number (the line says what of), in
-    English "1 round", "2 rounds"."""
-    from core.i18n import Phrase
+    English "1 round", "2 rounds" (core.i18n.tr_n picks the form)."""
+    from core.i18n import tr_n
 
-    return Phrase(f"{key}.one" if n == 1 else key, n=n)
+    return ByLanguage(lambda lang: tr_n(key, n, lang))
 
 
 def say_both(lines: Localised) -> None:

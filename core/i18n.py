@@ -136,8 +136,3 @@ def tr_n(key: str, n: int, lang: str | None = None, /, **values: object) -> str:
 def tr_both_n(key: str, n: int, /, **values: object) -> str:
     """`tr_both` of a text about `n` things (`tr_n` in each language)."""
     return f"{tr_n(key, n, 'th', **values)}\n{tr_n(key, n, 'en', **values)}"
-
-
-def count_en(n: int, one: str, many: str | None = None) -> str:
-    """`n` things in English: "1 round", "2 rounds" (Thai counts have one form)."""
-    return f"{n} {one if n == 1 else many or one + 's'}"
