@@ -26,8 +26,8 @@ from core.db import transaction
 from core.errors import InvalidInput
 from core.records import covering
 from core.users import require
+from core.values import UUID_TEXT
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -73,7 +73,7 @@ def trusted_device_ids(db: Database) -> set[str]:
 
 
 def _check(device_id: object, public_key: object) -> tuple[str, str]:
-    if not isinstance(device_id, str) or not _UUID.match(device_id):
+    if not isinstance(device_id, str) or not UUID_TEXT.match(device_id):
         raise InvalidInput("devices.computer_id_not_valid", field="device")
     if not isinstance(public_key, str) or not _KEY.match(public_key):
         raise InvalidInput("devices.computer_public_key_not_valid", field="key")

@@ -12,10 +12,14 @@ held to the same ones (issue 14, point 2).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from core.errors import InvalidInput
 from core.i18n import Localised, Phrase
+
+# A record's or a computer's id as this app writes it: a lowercase UUID (core.db.new_id).
+UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 ASCII_DIGITS = "0123456789"
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"

@@ -43,6 +43,7 @@ from core.i18n import Phrase
 from core.instance import refuse_database_path
 from core.office import Office, default_office, office_from
 from core.records import BY_KIND, SYNCED, sync_fields
+from core.values import UUID_TEXT
 
 FORMAT = "sala-rounds-sync"
 # 3 (issue 14): signed by the computer that made it, one record a line, and audit rows
@@ -81,7 +82,6 @@ CHUNK = 1 << 20
 # float() and SQLite's 64-bit integers (OverflowError), not data.
 MAX_NUMBER = 10**15
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 # Every record kind: field -> allowed JSON types, made from the descriptions (core.records);
@@ -232,7 +232,7 @@ def _check_rows(path: Path, kind: str, rows: object, where: str, start: int = 1)
                     n=n,
                     where=where,
                 )
-        if "uuid" in fields and not _UUID.match(row["uuid"]):
+        if "uuid" in fields and not UUID_TEXT.match(row["uuid"]):
             raise _refuse(path, "fileformat.record_malformed_uuid", n=n, where=where)
 
 
@@ -528,7 +528,7 @@ def _check_manifest(path: Path, manifest: object) -> Manifest:
     device, created = manifest.get("device_id"), manifest.get("created_at")
     sha, since = manifest.get("content_sha256"), manifest.get("since")
     counts, key = manifest.get("counts"), manifest.get("public_key")
-    if not (isinstance(device, str) and _UUID.match(device) and _is_moment(created)
+    if not (isinstance(device, str) and UUID_TEXT.match(device) and _is_moment(created)
             and isinstance(sha, str) and _SHA.match(sha) and isinstance(counts, dict)
             and (since is None or _is_moment(since)) and isinstance(key, str)
             and _SHA.match(key)):  # fmt: skip

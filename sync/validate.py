@@ -37,7 +37,7 @@ from core.errors import InvalidInput, NotFound, SalaError
 from core.i18n import Phrase
 from core.plan import check_step, parse_months
 from core.records import BY_KIND, SOURCES
-from core.values import NAME_MAX, TEXT_MAX, TITLE_MAX, check_text, digits
+from core.values import NAME_MAX, TEXT_MAX, TITLE_MAX, UUID_TEXT, check_text, digits
 from inspection.actions import check_action
 from inspection.points import check_point
 from inspection.rounds import RoundFacts, check_round, get_round
@@ -53,7 +53,6 @@ from security.events import EventInput, validate_event
 from security.reports import event_moment, validate_report
 from summary.signing import CLOCK_SKEW, check_signature
 
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _MINUTE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$")
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -205,7 +204,7 @@ def _changes(here: _Here, rec: dict) -> None:
     """The change stamps of an editable record (m009): when, on which device, on top of."""
     _stamp(here, rec["changed_at"], "changed_at", optional=True)
     on = rec["changed_on"]
-    if on is not None and not _UUID.match(on):
+    if on is not None and not UUID_TEXT.match(on):
         raise _bad("changed_on", "validate.changing_device_id_not_valid")
     check_text(rec["changed_base"] or "", field="changed_base", limit=200)
 
@@ -397,7 +396,7 @@ def _check_guard(here: _Here, rep: dict) -> None:
     if rep["supersedes"] is not None:
         # A correction names the report it corrects by its key: "0" (m020) or any other
         # text names none, and the report would never be taken as a correction.
-        if not _UUID.match(str(rep["supersedes"])):
+        if not UUID_TEXT.match(str(rep["supersedes"])):
             raise _bad("supersedes", "validate.supersedes_no_report", text=rep["supersedes"])
         check_text(rep["reason"], field="reason", limit=TEXT_MAX, required=True, one_line=False,
                    what=Phrase("rounds.what.reason_correction"))  # fmt: skip
@@ -430,7 +429,7 @@ def _text_list(text: str, field: str) -> list[str]:
 
 def _check_audit(here: _Here, rec: dict) -> None:
     _stamp(here, rec["at"], "at")
-    if not _UUID.match(rec["device_id"]):
+    if not UUID_TEXT.match(rec["device_id"]):
         raise _bad("device_id", "validate.device_id_not_valid")
     check_text(
         rec["actor"],
