@@ -58,6 +58,7 @@ from sync.rules import (
     inspection_key,
     joins_chain,
     merged_form_links,
+    names_missing,
     point_key,
     wanted_keys,
 )
@@ -185,10 +186,9 @@ class _Merge:
     def refs_held(self, rec: Record, row: dict, ids: dict[str, dict[str, int]]) -> bool:
         """Whether the points and standards a record names are here; one whose point was
         held back (its audit row missing) waits with it."""
-        for name, (_, target) in tables.REFERENCES.get(rec.kind, {}).items():
-            if row[name] is not None and row[name] not in ids[target]:
-                self.bump(self.result.held_back_records, rec.kind)
-                return False
+        if names_missing(rec, row, lambda table, uuid: uuid in ids[table]):
+            self.bump(self.result.held_back_records, rec.kind)
+            return False
         return True
 
     def insert_returning_id(self, kind: str, record: dict, ids: dict) -> int:

@@ -79,6 +79,7 @@ from sync.rules import (
     inspection_key,
     joins_chain,
     merged_form_links,
+    names_missing,
     point_key,
     refusal,
     wanted_keys,
@@ -531,14 +532,11 @@ def _merge_questions(m: _Merge, settled: set[str], held: set[str]) -> None:
 
 
 def _refs_here(m: _Merge, rec: Record, row: Mapping) -> bool:
-    """Whether the points and standards a record names are here: a point held back (its
-    audit row not here yet) holds back what names it, as at the hub (hub/merge.py
-    `refs_held`); looking it up ended the import in a KeyError."""
-    for f in rec.fields:
-        if f.ref in ("points", "standards") and row.get(f.name) is not None:
-            if not m.ids.has(f.ref, row[f.name]):
-                m.result._bump(m.result.held_back_records, rec.kind)
-                return False
+    """Whether the points and standards a record names are here (sync.rules.names_missing):
+    looking up a point held back ended the import in a KeyError."""
+    if names_missing(rec, row, m.ids.has):
+        m.result._bump(m.result.held_back_records, rec.kind)
+        return False
     return True
 
 

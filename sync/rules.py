@@ -15,7 +15,7 @@ decided here, once, so both apply the same rules:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +140,18 @@ def wanted_keys(content: Mapping[str, list]) -> dict[str, set[str]]:
     for rec, row in gated_records(content):
         wanted.setdefault(rec.kind, set()).add(rec.key_of(row))
     return wanted
+
+
+def names_missing(rec: Record, row: Mapping[str, Any], held: Callable[[str, str], bool]) -> bool:
+    """Whether a record names a record of another table (a point, a standard) that the
+    receiver does not hold, `held(table, uuid)` saying which it does: such a record waits
+    with the one it names (a point held back for want of its audit row), on a laptop and
+    at the hub alike."""
+    return any(
+        row.get(f.name) is not None and not held(f.ref, row[f.name])
+        for f in rec.synced_fields
+        if f.ref
+    )
 
 
 class RecordGate:
