@@ -57,9 +57,9 @@ from sync.rules import (
     event_row,
     inspection_key,
     joins_chain,
-    merged_form_links,
     names_missing,
     point_key,
+    settle_form_links,
     wanted_keys,
 )
 
@@ -302,19 +302,7 @@ class _Merge:
                 self.q("DELETE FROM survey_questions WHERE form = ?", [f["key"]])
                 self._questions(f["key"])
             settled.add(f["key"])
-        for f in self.content["survey_forms"]:
-            if f["key"] not in settled or not gate.check(SURVEY_FORMS, f):
-                continue
-            row = self.q(
-                "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
-                [f["key"]],
-            ).fetchone()
-            here = dict(zip(("derived_from", "replaced_by", "retired"), row, strict=True))
-            self.q(
-                "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ?"
-                " WHERE key = ?",
-                [*merged_form_links(here, f), f["key"]],
-            )
+        settle_form_links(self.q, self.content["survey_forms"], settled, gate)
         return settled, held
 
     def questions(self, settled: set[str], held: set[str]) -> None:

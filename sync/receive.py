@@ -78,10 +78,10 @@ from sync.rules import (
     event_row,
     inspection_key,
     joins_chain,
-    merged_form_links,
     names_missing,
     point_key,
     refusal,
+    settle_form_links,
     wanted_keys,
 )
 
@@ -504,19 +504,8 @@ def _merge_forms(m: _Merge) -> tuple[set[str], set[str]]:
                     insert(db, SURVEY_QUESTIONS, q, m.ids)
                     gate.wrote(SURVEY_QUESTIONS, q["uuid"], added=True)
         settled.add(f["key"])
-    for f in m.content["survey_forms"]:
-        if f["key"] not in settled or not gate.check(SURVEY_FORMS, f):
-            continue
-        row = db.execute(
-            "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
-            [f["key"]],
-        ).fetchone()
-        local = dict(zip(("derived_from", "replaced_by", "retired"), row, strict=True))
-        db.execute(
-            "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ? WHERE key = ?",
-            [*merged_form_links(local, f), f["key"]],
-        )
-        gate.wrote(SURVEY_FORMS, f["key"])
+    for key in settle_form_links(db.execute, m.content["survey_forms"], settled, gate):
+        gate.wrote(SURVEY_FORMS, key)
     return settled, held
 
 

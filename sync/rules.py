@@ -22,7 +22,7 @@ from typing import Any
 from core.coverage import BATCH_KINDS, Claim, Claims
 from core.errors import InvalidInput
 from core.i18n import Localised, Phrase, joined
-from core.records import COVERED, GUARD_EVENTS, Record, digest
+from core.records import COVERED, GUARD_EVENTS, SURVEY_FORMS, Record, digest
 
 
 def stamp(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -140,6 +140,32 @@ def wanted_keys(content: Mapping[str, list]) -> dict[str, set[str]]:
     for rec, row in gated_records(content):
         wanted.setdefault(rec.kind, set()).add(rec.key_of(row))
     return wanted
+
+
+_LINKS = ("derived_from", "replaced_by", "retired")
+
+
+def settle_form_links(
+    execute: Callable[[str, list], Any], forms: Sequence[Mapping[str, Any]], settled: set[str],
+    gate: RecordGate,
+) -> list[str]:  # fmt: skip
+    """Once every survey form of a file is merged: each settled form's links become the
+    merge of this side's and the file's (merged_form_links). `execute` runs SQL with `?`
+    placeholders (a laptop's database, the hub's). The keys whose links were written."""
+    done = []
+    for f in forms:
+        if f["key"] not in settled or not gate.check(SURVEY_FORMS, f):
+            continue
+        row = execute(
+            "SELECT derived_from, replaced_by, retired FROM survey_forms WHERE key = ?",
+            [f["key"]],
+        ).fetchone()
+        execute(
+            "UPDATE survey_forms SET derived_from = ?, replaced_by = ?, retired = ? WHERE key = ?",
+            [*merged_form_links(dict(zip(_LINKS, row, strict=True)), f), f["key"]],
+        )
+        done.append(f["key"])
+    return done
 
 
 def names_missing(rec: Record, row: Mapping[str, Any], held: Callable[[str, str], bool]) -> bool:
