@@ -339,15 +339,21 @@ def _present(rec: Record, columns: set[str] | None) -> tuple[Field, ...]:
     return tuple(f for f in rec.fields if f.col in columns)
 
 
+def field_columns(fields: Iterable[Field]) -> list[str]:
+    """The select list of a record's fields by name, references as the UUIDs they name
+    (the same SQL on SQLite and PostgreSQL; their children's JSON differs)."""
+    return [f"(SELECT r.uuid FROM {f.ref} r WHERE r.id = t.{f.col}) AS {f.name}" if f.ref
+            else f"t.{f.col} AS {f.name}" for f in fields]  # fmt: skip
+
+
 def select_sql(rec: Record, where: str = "", order: str = "", columns: set[str] | None = None,
                extra: str = "") -> str:  # fmt: skip
     """One row per record: its fields by name (references as UUIDs), children as JSON."""
-    parts = ["t.rowid AS _rowid", *([extra] if extra else [])]
-    for f in _present(rec, columns):
-        if f.ref:
-            parts.append(f"(SELECT r.uuid FROM {f.ref} r WHERE r.id = t.{f.col}) AS {f.name}")
-        else:
-            parts.append(f"t.{f.col} AS {f.name}")
+    parts = [
+        "t.rowid AS _rowid",
+        *([extra] if extra else []),
+        *field_columns(_present(rec, columns)),
+    ]
     for c in rec.children:
         cols = ", ".join(f"c.{x}" for x in c.columns)
         parts.append(

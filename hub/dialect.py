@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 
 from core.coverage import Claims
-from core.records import Record
+from core.records import Record, field_columns
 
 TEXT = 'text COLLATE "C"'
 
@@ -99,12 +99,7 @@ def record_rows(db: PgDatabase, rec: Record) -> Iterator[dict[str, Any]]:
     """An office's records of one described kind (core.records), as a laptop's
     `core.records.rows` gives them: references as UUIDs, children as sorted lists (here
     json_agg and json_build_array for SQLite's json_group_array and json_array)."""
-    parts = []
-    for f in rec.fields:
-        if f.ref:
-            parts.append(f"(SELECT r.uuid FROM {f.ref} r WHERE r.id = t.{f.col}) AS {f.name}")
-        else:
-            parts.append(f"t.{f.col} AS {f.name}")
+    parts = field_columns(rec.fields)
     for c in rec.children:
         cols = ", ".join(f"c.{x}" for x in c.columns)
         parts.append(
