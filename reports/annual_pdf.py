@@ -100,6 +100,19 @@ def _summary(score: AnnualScore, lang: str) -> list[Flowable]:
     return out
 
 
+def _indicator_head(title: str, rule: str, rows: list[list[str]], reached: list[int],
+                    level: int, lang: str) -> list[Flowable]:  # fmt: skip
+    """An indicator's heading, its rule and its ladder kept together, then the level reached."""
+    return [
+        keep_with(
+            [heading(tr(title, lang)), para(tr(rule, lang), "small"),
+             heading(tr("rp.h.ladder", lang), 3)],
+            _ladder_table(rows, reached, lang),
+        ),
+        para(tr("rp.reached", lang, level=level), "small"),
+    ]  # fmt: skip
+
+
 def _ladder_table(rows: list[list[str]], reached: list[int], lang: str):
     w = CONTENT_W
     head = [tr("rp.col.level", lang), tr("rp.col.condition", lang), tr("rp.col.result_pct", lang),
@@ -116,14 +129,7 @@ def _incidents(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> l
         rows.append([str(level), tr(key, lang), f"{pct}%", f"{pts:g}"])
         if level == inc.level:
             reached.append(i)
-    out: list[Flowable] = [
-        keep_with(
-            [heading(tr("rp.h.ind1", lang)), para(tr("rp.ind1.rule", lang), "small"),
-             heading(tr("rp.h.ladder", lang), 3)],
-            _ladder_table(rows, reached, lang),
-        ),
-        para(tr("rp.reached", lang, level=inc.level), "small"),
-    ]  # fmt: skip
+    out = _indicator_head("rp.h.ind1", "rp.ind1.rule", rows, reached, inc.level, lang)
     events = events_of_year(db, score.fiscal_year)
     posts = post_names_en(db)
     for status in ("counts", "not", "pending"):
@@ -169,14 +175,7 @@ def _restrooms(db: Database, score: AnnualScore, lang: str, thai: ThaiOnly) -> l
                      f"{row.result_pct}%", f"{row.score:g}"])  # fmt: skip
         if row.level == r.level:
             reached.append(i)
-    out: list[Flowable] = [
-        keep_with(
-            [heading(tr("rp.h.ind2", lang)), para(tr("rp.ind2.rule", lang), "small"),
-             heading(tr("rp.h.ladder", lang), 3)],
-            _ladder_table(rows, reached, lang),
-        ),
-        para(tr("rp.reached", lang, level=r.level), "small"),
-    ]  # fmt: skip
+    out = _indicator_head("rp.h.ind2", "rp.ind2.rule", rows, reached, r.level, lang)
     deciding = deciding_rounds(db, score.fiscal_year)
     points = active_points(db, score.fiscal_year)
     prow = [[tr("rp.col.code", lang), tr("rp.col.point", lang), tr("rp.col.round_date", lang),
